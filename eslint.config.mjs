@@ -1,0 +1,48 @@
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['**/out/**', 'dist/**', 'node_modules/**', 'examples/**', '.vscode-test/**', 'bench/results/**'] },
+  {
+    files: ['**/*.ts'],
+    extends: [tseslint.configs.recommendedTypeChecked],
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/require-await': 'off',
+    },
+  },
+  {
+    files: ['server/src/**/*.ts'],
+    rules: { 'no-console': 'error' },
+  },
+  {
+    // The core is pure: no editor, no protocol, no direct file access (it goes through the injected Host).
+    files: ['server/src/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'vscode', message: 'server/src/core must not depend on VS Code.' },
+            { name: 'fs', message: 'server/src/core reads files only through the injected Host.' },
+            { name: 'node:fs', message: 'server/src/core reads files only through the injected Host.' },
+            { name: 'fs/promises', message: 'server/src/core reads files only through the injected Host.' },
+            { name: 'node:fs/promises', message: 'server/src/core reads files only through the injected Host.' },
+          ],
+          patterns: [
+            { group: ['vscode-languageserver*', 'vscode-languageclient*', 'vscode-jsonrpc*'], message: 'server/src/core must not depend on LSP.' },
+            { group: ['**/lsp/**', '**/lsp', '../server', '../cli', '**/host/nodeHost'], message: 'server/src/core must not import the fronts.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['**/*.mjs'],
+    extends: [tseslint.configs.disableTypeChecked],
+  },
+);

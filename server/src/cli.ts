@@ -1,0 +1,242 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  ALL_RULES,
+  PROFILES,
+  PolicyFileFinder,
+  RULE_IDS,
+  atLeast,
+  compareFindings,
+  isCandidateName,
+  lintFile,
+  resolvePolicy,
+  toJsonReport,
+  toSarif,
+  toText,
+  walkFiles,
+  type Finding,
+  type LoadedPolicyFile,
+  type PolicyInput,
+  type Severity,
+} from './core';
+import { NodeHost } from './host/nodeHost';
+import { productVersion, ruleDocFile } from './install';
+
+const USAGE = `Usage: tls-lens check [paths...] [options]
+
+Lints nginx, Kubernetes and PEM files for TLS problems. Directories are walked,
+honouring .gitignore files; paths default to the current directory.
+
+Options:
+  --format text|json|sarif      output format (default: text)
+  --fail-on error|warning|info|never
+                                exit 1 when a finding is at or above this level (default: warning)
+  --policy FILE                 use this policy file instead of the nearest .tls-lens.yaml
+  --profile modern|intermediate|legacy
+                                the policy profile (overrides the policy file's "extends")
+  --max-file-size-kb N          skip files larger than N KiB (default: 2048)
+  -h, --help                    show this help
+  --version                     show the version
+
+Exit codes: 0 no findings at or above --fail-on, 1 findings, 2 usage or I/O error.
+`;
+
+type Format = 'text' | 'json' | 'sarif';
+type FailOn = Severity | 'never';
+
+interface CheckArgs {
+  paths: string[];
+  format: Format;
+  failOn: FailOn;
+  policy?: string;
+  profile?: string;
+  maxFileSizeKb?: number;
+}
+
+class UsageError extends Error {}
+
+function parseCheckArgs(argv: string[]): CheckArgs {
+  const args: CheckArgs = { paths: [], format: 'text', failOn: 'warning' };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    const value = (): string => {
+      const v = inline ?? argv[++i];
+      if (v === undefined || v === '') throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case '--format': {
+        const v = value();
+        if (v !== 'text' && v !== 'json' && v !== 'sarif') throw new UsageError(`--format must be text, json or sarif (got "${v}")`);
+        args.format = v;
+        break;
+      }
+      case '--fail-on': {
+        const v = value();
+        if (!['error', 'warning', 'info', 'never'].includes(v)) throw new UsageError(`--fail-on must be error, warning, info or never (got "${v}")`);
+        args.failOn = v as FailOn;
+        break;
+      }
+      case '--policy':
+        args.policy = value();
+        break;
+      case '--profile': {
+        const v = value();
+        if (!(v in PROFILES)) throw new UsageError(`--profile must be one of ${Object.keys(PROFILES).join(', ')} (got "${v}")`);
+        args.profile = v;
+        break;
+      }
+      case '--max-file-size-kb': {
+        const v = Number(value());
+        if (!Number.isFinite(v) || v <= 0) throw new UsageError('--max-file-size-kb must be a positive number');
+        args.maxFileSizeKb = v;
+        break;
+      }
+      case '--':
+        args.paths.push(...argv.slice(i + 1));
+        i = argv.length;
+        break;
+      default:
+        if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option ${a}`);
+        args.paths.push(a);
+    }
+  }
+  if (args.paths.length === 0) args.paths.push('.');
+  return args;
+}
+
+function formatPolicyProblems(p: LoadedPolicyFile, cwd: string): string[] {
+  const name = path.relative(cwd, p.path) || p.path;
+  return p.problems.map((pr) => `${name}:${pr.range.start.line + 1}:${pr.range.start.character + 1}: ${pr.message}`);
+}
+
+async function check(args: CheckArgs, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
+  const host = new NodeHost();
+  const cwd = process.cwd();
+  const finder = new PolicyFileFinder(host, RULE_IDS);
+  let ioErrors = 0;
+  const reportError = (message: string): void => {
+    ioErrors++;
+    err.write(`tls-lens: ${message}\n`);
+  };
+
+  let explicit: LoadedPolicyFile | undefined;
+  if (args.policy) {
+    explicit = await finder.load(path.resolve(args.policy));
+    if (explicit.problems.length) {
+      for (const line of formatPolicyProblems(explicit, cwd)) err.write(`tls-lens: ${line}\n`);
+      return 2;
+    }
+  }
+  const flags: PolicyInput = {};
+  if (args.profile) flags.profile = args.profile;
+  if (args.maxFileSizeKb !== undefined) flags.maxFileSizeKb = args.maxFileSizeKb;
+  const reported = new Set<string>();
+  const policyFor = async (file: string) => {
+    const found = explicit ?? (await finder.forFile(file));
+    if (found && found.problems.length && !reported.has(found.path)) {
+      reported.add(found.path);
+      for (const line of formatPolicyProblems(found, cwd)) err.write(`tls-lens: ${line} (this policy file is ignored; defaults apply)\n`);
+    }
+    return resolvePolicy(found && !found.problems.length ? found.input : undefined, flags);
+  };
+
+  const findings: Finding[] = [];
+  let filesChecked = 0;
+  const now = host.now();
+  const lintOne = async (abs: string): Promise<void> => {
+    const display = path.relative(cwd, abs) || path.basename(abs);
+    const policy = await policyFor(abs);
+    const result = await lintFile(host, abs, display, { policy, now });
+    if ('error' in result) reportError(result.error);
+    else {
+      filesChecked++;
+      findings.push(...result.findings);
+    }
+  };
+
+  for (const p of args.paths) {
+    const abs = path.resolve(p);
+    let st;
+    try {
+      st = await host.stat(abs);
+    } catch (e) {
+      reportError(`${p}: ${e instanceof Error ? e.message : String(e)}`);
+      continue;
+    }
+    if (!st) {
+      reportError(`${p}: no such file or directory`);
+      continue;
+    }
+    if (st.isDirectory) {
+      const policy = await policyFor(path.join(abs, '.'));
+      for await (const file of walkFiles(host, abs, {
+        ignore: policy.ignore,
+        accept: isCandidateName,
+        onError: (dir, message) => reportError(`${path.relative(cwd, dir) || dir}: ${message}`),
+      })) {
+        await lintOne(file);
+      }
+    } else {
+      await lintOne(abs);
+    }
+  }
+
+  findings.sort(compareFindings);
+  if (args.format === 'json') out.write(JSON.stringify(toJsonReport(findings), null, 2) + '\n');
+  else if (args.format === 'sarif') {
+    const help = new Map<string, string>();
+    for (const r of ALL_RULES) {
+      const f = ruleDocFile(r.id);
+      if (f) help.set(r.id, readFileSync(f, 'utf8'));
+    }
+    const srcRoot = pathToFileURL(cwd + path.sep).href;
+    out.write(JSON.stringify(toSarif(findings, { toolVersion: productVersion(), rules: ALL_RULES, ruleHelp: help, srcRoot }), null, 2) + '\n');
+  } else out.write(toText(findings, filesChecked));
+
+  if (ioErrors > 0) return 2;
+  const failOn = args.failOn;
+  if (failOn !== 'never' && findings.some((f) => atLeast(f.severity, failOn))) return 1;
+  return 0;
+}
+
+export async function main(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
+      out.write(USAGE);
+      return command === undefined ? 2 : 0;
+    }
+    if (command === '--version') {
+      out.write(`tls-lens ${productVersion()}\n`);
+      return 0;
+    }
+    if (command !== 'check') throw new UsageError(`unknown command "${command}" (expected: check)`);
+    if (rest.includes('-h') || rest.includes('--help')) {
+      out.write(USAGE);
+      return 0;
+    }
+    return await check(parseCheckArgs(rest), out, err);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err.write(`tls-lens: ${e.message}\n\n${USAGE}`);
+      return 2;
+    }
+    err.write(`tls-lens: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    return 2;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`tls-lens: ${String(e)}\n`);
+      process.exitCode = 2;
+    },
+  );
+}

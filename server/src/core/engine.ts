@@ -1,0 +1,127 @@
+import { TextDoc } from './document';
+import { SEVERITY_ORDER, compareFindings, type Finding, type Severity } from './findings';
+import { detectFormat, formatFromName, looksBinary, textLooksBinary, type FormatKind } from './formats/detect';
+import type { NginxConfig } from './formats/nginx/ast';
+import { parseNginx } from './formats/nginx/parser';
+import { scanPem, type PemBlock } from './formats/pem/scanner';
+import type { Host } from './host';
+import type { Policy } from './policy/policy';
+import { ENGINE_NOTICES, RULES } from './rules';
+import type { Report, RuleContext, RuleMeta } from './rules/rule';
+import { range } from './text';
+
+export interface LintOptions {
+  policy: Policy;
+  now: Date;
+}
+
+/** The effective severity of a finding of `rule`, or undefined when the policy turns it off. */
+function effectiveSeverity(rule: RuleMeta, policy: Policy, proposed: Severity | undefined): Severity | undefined {
+  const level = policy.rules[rule.id];
+  if (level === 'off') return undefined;
+  return level ?? proposed ?? rule.defaultSeverity;
+}
+
+function notice(rule: RuleMeta, file: string, policy: Policy, message: string): Finding[] {
+  const severity = effectiveSeverity(rule, policy, undefined);
+  return severity ? [{ ruleId: rule.id, severity, message, file, range: range(0, 0, 0, 0), fixes: [], related: [] }] : [];
+}
+
+/** True when `severity` is at or above `threshold`. */
+export function atLeast(severity: Severity, threshold: Severity): boolean {
+  return SEVERITY_ORDER[severity] >= SEVERITY_ORDER[threshold];
+}
+
+/**
+ * Lints one document. Never throws: a rule that fails becomes a `core/internal-error`
+ * finding naming it, and the other rules still run.
+ */
+export function lintDocument(doc: TextDoc, opts: LintOptions): Finding[] {
+  const { policy } = opts;
+  const format = detectFormat(doc);
+  if (doc.text.length > policy.maxFileSizeBytes) {
+    return notice(ENGINE_NOTICES.fileTooLarge, doc.file, policy, tooLargeMessage(doc.text.length, policy));
+  }
+  if (format !== 'text' && textLooksBinary(doc.text)) {
+    return notice(ENGINE_NOTICES.binaryFile, doc.file, policy, binaryMessage(format));
+  }
+  const findings: Finding[] = [];
+  let nginx: NginxConfig | undefined;
+  let pem: PemBlock[] | undefined;
+  for (const rule of RULES) {
+    if (!rule.formats.includes(format)) continue;
+    if (policy.rules[rule.id] === 'off') continue;
+    const ctx: RuleContext = {
+      doc,
+      format,
+      policy,
+      now: opts.now,
+      nginx: () => (nginx ??= parseNginx(doc.text, doc.lines)),
+      pemBlocks: () => (pem ??= scanPem(doc.text, doc.lines)),
+      report: (r: Report) => {
+        const severity = effectiveSeverity(rule, policy, r.severity);
+        if (!severity) return;
+        const f: Finding = {
+          ruleId: rule.id,
+          severity,
+          message: r.message,
+          file: doc.file,
+          range: r.range,
+          fixes: r.fixes ?? [],
+          related: r.related ?? [],
+        };
+        if (r.resource) f.resource = r.resource;
+        findings.push(f);
+      },
+    };
+    try {
+      rule.check(ctx);
+    } catch (e) {
+      findings.push(
+        ...notice(ENGINE_NOTICES.internalError, doc.file, policy, `${rule.id} failed on this file: ${e instanceof Error ? e.message : String(e)}`),
+      );
+    }
+  }
+  return findings.sort(compareFindings);
+}
+
+function tooLargeMessage(size: number, policy: Policy): string {
+  return `file is ${Math.ceil(size / 1024)} KiB, over the ${Math.round(policy.maxFileSizeBytes / 1024)} KiB cap (tlsLens.maxFileSizeKb / --max-file-size-kb); not linted`;
+}
+
+function binaryMessage(format: FormatKind): string {
+  return `file holds binary data, not ${format === 'pem' ? 'PEM text (a DER file?)' : format + ' text'}; not linted`;
+}
+
+export type FileLintResult = { findings: Finding[] } | { error: string };
+
+/** Whether a file on disk is one TLS Lens looks at when walking a directory. */
+export function isCandidateName(path: string): boolean {
+  return formatFromName(path) !== undefined || /\.(conf|json|md|txt)$/i.test(path);
+}
+
+/**
+ * Lints a file through the host: size cap first (without reading it), then binary
+ * check, then the document pipeline. `display` is the name findings carry.
+ */
+export async function lintFile(host: Host, path: string, display: string, opts: LintOptions): Promise<FileLintResult> {
+  let bytes: Uint8Array;
+  try {
+    const st = await host.stat(path);
+    if (!st) return { error: `${display}: no such file` };
+    if (!st.isFile) return { error: `${display}: not a file` };
+    if (st.size > opts.policy.maxFileSizeBytes) {
+      return { findings: notice(ENGINE_NOTICES.fileTooLarge, display, opts.policy, tooLargeMessage(st.size, opts.policy)) };
+    }
+    bytes = await host.readFile(path);
+  } catch (e) {
+    return { error: `${display}: ${e instanceof Error ? e.message : String(e)}` };
+  }
+  if (looksBinary(bytes)) {
+    const format = formatFromName(path);
+    return { findings: format ? notice(ENGINE_NOTICES.binaryFile, display, opts.policy, binaryMessage(format)) : [] };
+  }
+  let text = new TextDecoder('utf-8').decode(bytes);
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  return { findings: lintDocument(new TextDoc(display, text), opts) };
+}

@@ -1,0 +1,84 @@
+import type { TextDoc } from '../document';
+
+/**
+ * What a document holds, as far as TLS Lens cares. PEM blocks are looked for in every
+ * kind; `pem` means the file is meant to hold nothing but PEM.
+ */
+export type FormatKind = 'nginx' | 'kubernetes' | 'yaml' | 'pem' | 'policy' | 'text';
+
+const PEM_EXTENSIONS = ['.pem', '.crt', '.cer', '.key', '.csr'];
+const YAML_EXTENSIONS = ['.yaml', '.yml'];
+
+function baseName(file: string): string {
+  const parts = file.split(/[\\/]/);
+  return parts[parts.length - 1] ?? file;
+}
+
+function extension(name: string): string {
+  const i = name.lastIndexOf('.');
+  return i > 0 ? name.slice(i).toLowerCase() : '';
+}
+
+/** Format from the file name alone (the same patterns the extension contributes to VS Code). */
+export function formatFromName(file: string): FormatKind | undefined {
+  const norm = file.replace(/\\/g, '/');
+  const name = baseName(norm);
+  const ext = extension(name);
+  if (name === '.tls-lens.yaml') return 'policy';
+  if (name === 'nginx.conf' || ext === '.nginx') return 'nginx';
+  if (/(^|\/)conf\.d\/[^/]+\.conf$/.test(norm)) return 'nginx';
+  if (/(^|\/)sites-(available|enabled)\/[^/]+$/.test(norm)) return 'nginx';
+  if (/(^|\/)nginx\/snippets\/[^/]+\.conf$/.test(norm)) return 'nginx';
+  if (PEM_EXTENSIONS.includes(ext)) return 'pem';
+  if (YAML_EXTENSIONS.includes(ext)) return 'yaml';
+  return undefined;
+}
+
+const NGINX_SNIFF = /^[ \t]*(?:(?:http|server|events|stream|upstream|location)\b[^{;\n]*\{|(?:ssl_[a-z_]+|listen|server_name)[ \t]+[^;\n]*;)/m;
+const KUBE_API_VERSION = /^[ \t]*apiVersion:[ \t]*\S/m;
+const KUBE_KIND = /^[ \t]*kind:[ \t]*\S/m;
+
+/** Decides what a document is from the editor's language id, its name and its first bytes. */
+export function detectFormat(doc: TextDoc): FormatKind {
+  const byName = formatFromName(doc.file);
+  if (byName === 'policy') return 'policy';
+  const byLanguage = doc.languageId ? fromLanguageId(doc.languageId) : undefined;
+  let kind = byLanguage ?? byName;
+  if (!kind) {
+    const ext = extension(baseName(doc.file));
+    const head = doc.text.slice(0, 64 * 1024);
+    if (ext === '.conf' && NGINX_SNIFF.test(head)) kind = 'nginx';
+    else kind = 'text';
+  }
+  if (kind === 'yaml') {
+    const head = doc.text.slice(0, 256 * 1024);
+    if (KUBE_API_VERSION.test(head) && KUBE_KIND.test(head)) return 'kubernetes';
+  }
+  return kind;
+}
+
+function fromLanguageId(id: string): FormatKind | undefined {
+  switch (id) {
+    case 'nginx':
+      return 'nginx';
+    case 'pem':
+      return 'pem';
+    case 'yaml':
+    case 'dockercompose':
+      return 'yaml';
+    default:
+      return undefined;
+  }
+}
+
+/** True when the bytes look binary (a NUL in the first 8 KiB), as git and grep decide. */
+export function looksBinary(bytes: Uint8Array): boolean {
+  const n = Math.min(bytes.length, 8192);
+  for (let i = 0; i < n; i++) if (bytes[i] === 0) return true;
+  return false;
+}
+
+/** True when a text document holds NUL characters (binary content opened as text). */
+export function textLooksBinary(text: string): boolean {
+  return text.slice(0, 8192).includes('\u0000');
+}

@@ -1,0 +1,218 @@
+import type { LineIndex } from '../../text';
+import type { NginxArg, NginxBlock, NginxConfig, NginxDirective, ParseProblem } from './ast';
+
+type Token =
+  | { kind: 'word'; value: string; start: number; end: number; quoted: boolean }
+  | { kind: ';' | '{' | '}'; start: number; end: number }
+  | { kind: 'eof'; start: number; end: number };
+
+const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r' };
+
+/**
+ * Tokenizes nginx configuration the way nginx's own reader does: whitespace separates
+ * words, `;`, `{` and `}` are delimiters, `#` at a word start opens a comment, quotes
+ * group words, a backslash escapes the next character, and `${name}` stays in a word.
+ */
+class Lexer {
+  pos = 0;
+  readonly problems: Array<{ message: string; start: number; end: number }> = [];
+
+  constructor(private readonly text: string) {}
+
+  next(): Token {
+    const t = this.text;
+    for (;;) {
+      while (this.pos < t.length && /\s/.test(t[this.pos]!)) this.pos++;
+      if (t[this.pos] === '#') {
+        while (this.pos < t.length && t[this.pos] !== '\n' && t[this.pos] !== '\r') this.pos++;
+        continue;
+      }
+      break;
+    }
+    const start = this.pos;
+    if (start >= t.length) return { kind: 'eof', start, end: start };
+    const c = t[start]!;
+    if (c === ';' || c === '{' || c === '}') {
+      this.pos++;
+      return { kind: c, start, end: this.pos };
+    }
+    if (c === '"' || c === "'") return this.quoted(c);
+    let value = '';
+    while (this.pos < t.length) {
+      const ch = t[this.pos]!;
+      if (/\s/.test(ch) || ch === ';' || ch === '}') break;
+      if (ch === '{') {
+        // `${name}` is a variable, not a block.
+        if (t[this.pos - 1] === '$') {
+          const close = t.indexOf('}', this.pos);
+          if (close < 0) break;
+          value += t.slice(this.pos, close + 1);
+          this.pos = close + 1;
+          continue;
+        }
+        break;
+      }
+      if (ch === '\\' && this.pos + 1 < t.length) {
+        value += ch + t[this.pos + 1];
+        this.pos += 2;
+        continue;
+      }
+      value += ch;
+      this.pos++;
+    }
+    return { kind: 'word', value, start, end: this.pos, quoted: false };
+  }
+
+  private quoted(q: string): Token {
+    const t = this.text;
+    const start = this.pos++;
+    let value = '';
+    while (this.pos < t.length && t[this.pos] !== q) {
+      const ch = t[this.pos]!;
+      if (ch === '\\' && this.pos + 1 < t.length) {
+        const n = t[this.pos + 1]!;
+        value += n === q || n === '\\' ? n : ESCAPES[n] ?? '\\' + n;
+        this.pos += 2;
+        continue;
+      }
+      value += ch;
+      this.pos++;
+    }
+    if (this.pos >= t.length) {
+      this.problems.push({ message: `unterminated ${q === '"' ? 'double' : 'single'}-quoted string`, start, end: t.length });
+    } else {
+      this.pos++;
+    }
+    return { kind: 'word', value, start, end: this.pos, quoted: true };
+  }
+
+  /** Skips a raw block body (e.g. `content_by_lua_block { … }`) after its `{`; returns the `}` offset or -1. */
+  skipRawBlock(): number {
+    const t = this.text;
+    let depth = 1;
+    let quote: string | undefined;
+    while (this.pos < t.length) {
+      const ch = t[this.pos]!;
+      if (quote) {
+        if (ch === '\\') this.pos++;
+        else if (ch === quote) quote = undefined;
+      } else if (ch === '"' || ch === "'") quote = ch;
+      else if (ch === '-' && t[this.pos + 1] === '-') {
+        while (this.pos < t.length && t[this.pos] !== '\n') this.pos++;
+        continue;
+      } else if (ch === '{') depth++;
+      else if (ch === '}' && --depth === 0) return this.pos++;
+      this.pos++;
+    }
+    return -1;
+  }
+}
+
+/** Directives whose block bodies are another language, not nginx directives. */
+function hasRawBody(name: string): boolean {
+  return name.endsWith('_by_lua_block') || name === 'lua_block';
+}
+
+/**
+ * Parses nginx configuration into directives with exact ranges. Never throws: syntax
+ * problems (unbalanced braces, a missing `;`, an unterminated string) come back located
+ * in `problems`, and parsing goes on as nginx's own reader would have to stop.
+ */
+export function parseNginx(text: string, lines: LineIndex): NginxConfig {
+  const lexer = new Lexer(text);
+  const problems: ParseProblem[] = [];
+  const problem = (message: string, start: number, end: number): void => {
+    problems.push({ message, range: lines.rangeOf(start, Math.max(end, start)) });
+  };
+
+  const top: NginxDirective[] = [];
+  interface Frame {
+    list: NginxDirective[];
+    owner?: NginxDirective;
+    open: number;
+  }
+  const stack: Frame[] = [{ list: top, open: 0 }];
+  let words: Array<Extract<Token, { kind: 'word' }>> = [];
+
+  const makeDirective = (endOffset: number): NginxDirective => {
+    const [name, ...rest] = words;
+    const args: NginxArg[] = rest.map((w) => ({ value: w.value, quoted: w.quoted, range: lines.rangeOf(w.start, w.end) }));
+    return {
+      name: name!.value,
+      nameRange: lines.rangeOf(name!.start, name!.end),
+      args,
+      range: lines.rangeOf(name!.start, endOffset),
+    };
+  };
+
+  for (;;) {
+    const tok = lexer.next();
+    const frame = stack[stack.length - 1]!;
+    if (tok.kind === 'word') {
+      words.push(tok);
+      continue;
+    }
+    if (tok.kind === ';') {
+      if (words.length === 0) problem('unexpected ";"', tok.start, tok.end);
+      else frame.list.push(makeDirective(tok.end));
+      words = [];
+      continue;
+    }
+    if (tok.kind === '{') {
+      if (words.length === 0) {
+        problem('unexpected "{" (a block needs a directive name)', tok.start, tok.end);
+      }
+      const d: NginxDirective = words.length
+        ? makeDirective(tok.end)
+        : { name: '', nameRange: lines.rangeOf(tok.start, tok.start), args: [], range: lines.rangeOf(tok.start, tok.end) };
+      words = [];
+      const block: NginxBlock = { directives: [], range: lines.rangeOf(tok.start, tok.end) };
+      d.block = block;
+      frame.list.push(d);
+      if (hasRawBody(d.name)) {
+        const close = lexer.skipRawBlock();
+        const end = close < 0 ? text.length : close + 1;
+        if (close < 0) problem(`unexpected end of file: "${d.name}" block is not closed with "}"`, tok.start, tok.end);
+        block.range = lines.rangeOf(tok.start, end);
+        d.range = lines.rangeOf(lines.offsetAt(d.nameRange.start), end);
+        continue;
+      }
+      stack.push({ list: block.directives, owner: d, open: tok.start });
+      continue;
+    }
+    if (tok.kind === '}') {
+      if (words.length) {
+        const last = words[words.length - 1]!;
+        problem(`directive "${words[0]!.value}" is not terminated by ";"`, words[0]!.start, last.end);
+        frame.list.push(makeDirective(last.end));
+        words = [];
+      }
+      if (stack.length === 1) {
+        problem('unexpected "}"', tok.start, tok.end);
+        continue;
+      }
+      stack.pop();
+      const owner = frame.owner!;
+      owner.block!.range = lines.rangeOf(frame.open, tok.end);
+      owner.range = lines.rangeOf(lines.offsetAt(owner.nameRange.start), tok.end);
+      continue;
+    }
+    // eof
+    if (words.length) {
+      const last = words[words.length - 1]!;
+      problem(`unexpected end of file: directive "${words[0]!.value}" is not terminated by ";"`, words[0]!.start, last.end);
+      frame.list.push(makeDirective(last.end));
+    }
+    for (let i = stack.length - 1; i > 0; i--) {
+      const f = stack[i]!;
+      const owner = f.owner!;
+      problem(`unexpected end of file: "${owner.name}" block is not closed with "}"`, f.open, f.open + 1);
+      owner.block!.range = lines.rangeOf(f.open, text.length);
+      owner.range = lines.rangeOf(lines.offsetAt(owner.nameRange.start), text.length);
+    }
+    break;
+  }
+  for (const p of lexer.problems) problem(p.message, p.start, p.end);
+  problems.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  return { directives: top, problems };
+}

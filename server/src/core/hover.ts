@@ -1,0 +1,63 @@
+import type { TextDoc } from './document';
+import { scanPem, isPrivateKeyLabel, type PemBlock } from './formats/pem/scanner';
+import { rangeContains, type Position, type Range } from './text';
+import { decodeCertificate, describePublicKey, describeValidity, isoDate, type CertificateSummary } from './x509/certificate';
+
+export interface HoverResult {
+  /** Markdown. */
+  markdown: string;
+  range: Range;
+}
+
+const CERTIFICATE_LABELS = new Set(['CERTIFICATE', 'X509 CERTIFICATE', 'TRUSTED CERTIFICATE']);
+
+/** Escapes text for Markdown so subject names cannot inject links or formatting. */
+export function escapeMarkdown(s: string): string {
+  return s.replace(/[\\`*_[\]<>|]/g, (c) => '\\' + c);
+}
+
+export function certificateMarkdown(cert: CertificateSummary, now: Date, position?: { index: number; count: number }): string {
+  const md: string[] = [];
+  const where = position && position.count > 1 ? ` (${ordinal(position.index + 1)} of ${position.count} in this file)` : '';
+  md.push(`**Certificate**${where}`);
+  md.push('');
+  md.push(`| | |`);
+  md.push(`|---|---|`);
+  md.push(`| Subject | ${escapeMarkdown(cert.subject || '(empty)')} |`);
+  md.push(`| Issuer | ${escapeMarkdown(cert.issuer || '(empty)')}${cert.selfIssued ? ' (self-signed)' : ''} |`);
+  const sans = cert.sans.length ? cert.sans.map((s) => `${s.type}:${escapeMarkdown(s.value)}`).join(', ') : '(none)';
+  md.push(`| SANs | ${sans} |`);
+  md.push(`| Valid | ${isoDate(cert.notBefore)} → ${isoDate(cert.notAfter)}, **${describeValidity(cert, now)}** |`);
+  md.push(`| Key | ${escapeMarkdown(describePublicKey(cert.publicKey))} |`);
+  md.push(`| Signature | ${escapeMarkdown(cert.signatureAlgorithm)} |`);
+  md.push(`| Serial | \`${cert.serialNumber}\` |`);
+  md.push(`| SHA-256 | \`${cert.sha256Fingerprint}\` |`);
+  return md.join('\n');
+}
+
+function ordinal(n: number): string {
+  const s = ['th', 'st', 'nd', 'rd'];
+  const v = n % 100;
+  return n + (s[(v - 20) % 10] ?? s[v] ?? s[0]!);
+}
+
+function blockMarkdown(block: PemBlock, blocks: readonly PemBlock[], now: Date): string | undefined {
+  if (block.problem) return `**${escapeMarkdown(block.label)}**: ${escapeMarkdown(block.problem.message)}`;
+  if (isPrivateKeyLabel(block.label)) {
+    return `**${escapeMarkdown(block.label)}**: private key material. TLS Lens never shows its contents.`;
+  }
+  if (!CERTIFICATE_LABELS.has(block.label) || !block.der) return undefined;
+  const decoded = decodeCertificate(block.der);
+  if (!decoded.ok) return `**${escapeMarkdown(block.label)}**: ${escapeMarkdown(decoded.error)}`;
+  const certs = blocks.filter((b) => CERTIFICATE_LABELS.has(b.label));
+  return certificateMarkdown(decoded.cert, now, { index: certs.indexOf(block), count: certs.length });
+}
+
+/** The hover for a position: the decoded certificate when it is inside a PEM block. */
+export function hoverAt(doc: TextDoc, position: Position, now: Date): HoverResult | undefined {
+  const blocks = scanPem(doc.text, doc.lines);
+  const block = blocks.find((b) => rangeContains(b.range, position));
+  if (!block) return undefined;
+  const markdown = blockMarkdown(block, blocks, now);
+  return markdown ? { markdown, range: block.range } : undefined;
+}

@@ -1,0 +1,20 @@
+/** The TLS Lens core: pure TLS knowledge shared by the language server, the CLI and tests. */
+export { TextDoc } from './document';
+export { lintDocument, lintFile, isCandidateName, atLeast, type LintOptions, type FileLintResult } from './engine';
+export type { Finding, Fix, Severity, RuleLevel, TextEdit, RelatedLocation, ResourceRef } from './findings';
+export { SEVERITY_ORDER, compareFindings } from './findings';
+export { detectFormat, type FormatKind } from './formats/detect';
+export type { Host, FileStat, DirEntry } from './host';
+export { MemoryHost } from './host';
+export { hoverAt, type HoverResult } from './hover';
+export { DEFAULT_POLICY, resolvePolicy, type Policy, type PolicyInput } from './policy/policy';
+export { parsePolicyFile, POLICY_FILE_NAME, type PolicyFile } from './policy/policyFile';
+export { PROFILES, type ProfileName } from './policy/profiles';
+export { ALL_RULES, RULE_IDS, ruleMeta, ruleDocPath } from './rules';
+export type { RuleMeta } from './rules/rule';
+export type { Position, Range } from './text';
+export { walkFiles, type WalkOptions } from './workspace/walk';
+export { PolicyFileFinder, type LoadedPolicyFile } from './policy/discover';
+export { toJsonReport, type JsonReport } from './report/json';
+export { toSarif, type SarifOptions } from './report/sarif';
+export { toText } from './report/text';

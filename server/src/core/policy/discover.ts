@@ -1,0 +1,72 @@
+import type { Host } from '../host';
+import { POLICY_FILE_NAME, parsePolicyFile, type PolicyFileProblem } from './policyFile';
+import type { PolicyInput } from './policy';
+
+export interface LoadedPolicyFile {
+  path: string;
+  input: PolicyInput;
+  problems: PolicyFileProblem[];
+}
+
+function parent(dir: string): string | undefined {
+  const trimmed = dir.replace(/[\\/]+$/, '');
+  const i = Math.max(trimmed.lastIndexOf('/'), trimmed.lastIndexOf('\\'));
+  if (i < 0) return undefined;
+  return i === 0 ? '/' : trimmed.slice(0, i);
+}
+
+function dirname(file: string): string {
+  return parent(file) ?? '.';
+}
+
+/**
+ * Finds the policy file that governs a file: the nearest `.tls-lens.yaml` in its
+ * directory or above, no higher than `stopAt` when given. Results are cached per
+ * directory until `clear()`.
+ */
+export class PolicyFileFinder {
+  private readonly byDir = new Map<string, Promise<LoadedPolicyFile | undefined>>();
+
+  constructor(
+    private readonly host: Host,
+    private readonly knownRuleIds: ReadonlySet<string>,
+  ) {}
+
+  clear(): void {
+    this.byDir.clear();
+  }
+
+  async load(path: string): Promise<LoadedPolicyFile> {
+    try {
+      const text = new TextDecoder().decode(await this.host.readFile(path));
+      return { path, ...parsePolicyFile(text, this.knownRuleIds) };
+    } catch (e) {
+      return {
+        path,
+        input: {},
+        problems: [{ message: `cannot read policy file: ${e instanceof Error ? e.message : String(e)}`, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }],
+      };
+    }
+  }
+
+  forFile(file: string, stopAt?: string): Promise<LoadedPolicyFile | undefined> {
+    return this.forDir(dirname(file), stopAt);
+  }
+
+  private forDir(dir: string, stopAt: string | undefined): Promise<LoadedPolicyFile | undefined> {
+    const key = `${dir}\u0000${stopAt ?? ''}`;
+    let p = this.byDir.get(key);
+    if (!p) {
+      p = (async () => {
+        const candidate = dir === '/' ? `/${POLICY_FILE_NAME}` : `${dir}/${POLICY_FILE_NAME}`;
+        const st = await this.host.stat(candidate).catch(() => undefined);
+        if (st?.isFile) return this.load(candidate);
+        const up = parent(dir);
+        if (!up || up === dir || (stopAt !== undefined && dir === stopAt)) return undefined;
+        return this.forDir(up, stopAt);
+      })();
+      this.byDir.set(key, p);
+    }
+    return p;
+  }
+}

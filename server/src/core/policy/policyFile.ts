@@ -1,0 +1,88 @@
+import { LineCounter, parseDocument, isMap, isScalar, isSeq, type Node } from 'yaml';
+import type { Range } from '../text';
+import { isRuleLevel, type PolicyInput } from './policy';
+import { PROFILES, isProfileName } from './profiles';
+
+export const POLICY_FILE_NAME = '.tls-lens.yaml';
+
+export interface PolicyFileProblem {
+  message: string;
+  range: Range;
+}
+
+export interface PolicyFile {
+  input: PolicyInput;
+  problems: PolicyFileProblem[];
+}
+
+/**
+ * Reads a `.tls-lens.yaml` policy file. Never throws: every problem comes back located,
+ * and whatever parts are valid are kept.
+ */
+export function parsePolicyFile(text: string, knownRuleIds: ReadonlySet<string>): PolicyFile {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  const problems: PolicyFileProblem[] = [];
+  const at = (offsets: readonly number[] | undefined): Range => {
+    const [s = 0, e = s] = offsets ?? [];
+    const a = lc.linePos(s);
+    const b = lc.linePos(e);
+    return { start: { line: a.line - 1, character: a.col - 1 }, end: { line: b.line - 1, character: b.col - 1 } };
+  };
+  const nodeRange = (n: Node | null | undefined): Range => at(n?.range ? [n.range[0], n.range[1]] : undefined);
+  for (const err of doc.errors) problems.push({ message: err.message.split('\n')[0]!, range: at(err.pos) });
+  const input: PolicyInput = {};
+  if (doc.errors.length) return { input, problems };
+  const root = doc.contents;
+  if (root === null || (isScalar(root) && root.value === null)) return { input, problems };
+  if (!isMap(root)) {
+    problems.push({ message: 'a policy file must be a mapping (extends, rules, ignore)', range: nodeRange(root) });
+    return { input, problems };
+  }
+  for (const pair of root.items) {
+    const keyNode = pair.key as Node;
+    const key = isScalar(keyNode) ? String(keyNode.value) : '';
+    const value = pair.value as Node | null;
+    switch (key) {
+      case 'extends': {
+        const v = isScalar(value) ? value.value : undefined;
+        if (isProfileName(v)) input.profile = v;
+        else problems.push({ message: `unknown profile ${JSON.stringify(v)}; expected one of ${Object.keys(PROFILES).join(', ')}`, range: nodeRange(value ?? keyNode) });
+        break;
+      }
+      case 'rules': {
+        if (!isMap(value)) {
+          problems.push({ message: '"rules" must map rule ids to off, info, warning or error', range: nodeRange(value ?? keyNode) });
+          break;
+        }
+        const rules: Record<string, string> = {};
+        for (const r of value.items) {
+          const idNode = r.key as Node;
+          const id = isScalar(idNode) ? String(idNode.value) : '';
+          const lvNode = r.value as Node | null;
+          const level = isScalar(lvNode) ? lvNode.value : undefined;
+          if (!knownRuleIds.has(id)) problems.push({ message: `unknown rule "${id}"`, range: nodeRange(idNode) });
+          else if (!isRuleLevel(level)) problems.push({ message: `rule "${id}": expected off, hint, info, warning or error`, range: nodeRange(lvNode ?? idNode) });
+          else rules[id] = level;
+        }
+        input.rules = rules;
+        break;
+      }
+      case 'ignore': {
+        if (!isSeq(value)) {
+          problems.push({ message: '"ignore" must be a list of glob patterns', range: nodeRange(value ?? keyNode) });
+          break;
+        }
+        input.ignore = [];
+        for (const item of value.items) {
+          if (isScalar(item) && typeof item.value === 'string') input.ignore.push(item.value);
+          else problems.push({ message: 'an ignore pattern must be a string', range: nodeRange(item as Node) });
+        }
+        break;
+      }
+      default:
+        problems.push({ message: `unknown key "${key}" (expected extends, rules, ignore)`, range: nodeRange(keyNode) });
+    }
+  }
+  return { input, problems };
+}

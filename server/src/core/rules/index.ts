@@ -1,0 +1,30 @@
+import { binaryFile } from './core/binary-file';
+import { fileTooLarge } from './core/file-too-large';
+import { internalError } from './core/internal-error';
+import { nginxSyntax } from './nginx/syntax';
+import { weakProtocol } from './nginx/weak-protocol';
+import { pemMalformed } from './pem/malformed';
+import { policyInvalid } from './policy/invalid';
+import type { Rule, RuleMeta } from './rule';
+
+/** Every rule that checks documents, in the order they run. */
+export const RULES: readonly Rule[] = [nginxSyntax, weakProtocol, pemMalformed, policyInvalid];
+
+/** Notices the engine itself reports; documented like rules and configurable like them. */
+export const ENGINE_NOTICES = { fileTooLarge, binaryFile, internalError } as const;
+
+/** Every rule id a user can name in a policy, with its metadata. */
+export const ALL_RULES: readonly RuleMeta[] = [...RULES, fileTooLarge, binaryFile, internalError];
+
+const byId = new Map(ALL_RULES.map((r) => [r.id, r]));
+
+export function ruleMeta(id: string): RuleMeta | undefined {
+  return byId.get(id);
+}
+
+export const RULE_IDS: ReadonlySet<string> = new Set(byId.keys());
+
+/** The repository-relative path of a rule's documentation page. */
+export function ruleDocPath(id: string): string {
+  return `docs/rules/${id}.md`;
+}

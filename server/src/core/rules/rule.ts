@@ -1,0 +1,43 @@
+import type { TextDoc } from '../document';
+import type { Fix, RelatedLocation, ResourceRef, Severity } from '../findings';
+import type { FormatKind } from '../formats/detect';
+import type { NginxConfig } from '../formats/nginx/ast';
+import type { PemBlock } from '../formats/pem/scanner';
+import type { Policy } from '../policy/policy';
+import type { Range } from '../text';
+
+/** What every rule declares about itself; docs/rules/<id>.md documents it. */
+export interface RuleMeta {
+  /** Stable id `area/name`; the diagnostic code. */
+  id: string;
+  /** One line, shown in listings and SARIF. */
+  title: string;
+  defaultSeverity: Severity;
+  /** The formats it runs on; engine-level notices run on none. */
+  formats: readonly FormatKind[];
+}
+
+export interface Report {
+  range: Range;
+  message: string;
+  /** Overrides the rule's default severity for this finding (the policy can still override both). */
+  severity?: Severity;
+  fixes?: Fix[];
+  related?: RelatedLocation[];
+  resource?: ResourceRef;
+}
+
+/** Everything a rule may look at: parsed lazily, once per document. */
+export interface RuleContext {
+  readonly doc: TextDoc;
+  readonly format: FormatKind;
+  readonly policy: Policy;
+  readonly now: Date;
+  nginx(): NginxConfig;
+  pemBlocks(): readonly PemBlock[];
+  report(r: Report): void;
+}
+
+export interface Rule extends RuleMeta {
+  check(ctx: RuleContext): void;
+}

@@ -1,0 +1,96 @@
+import * as path from 'node:path';
+import type { CancellationToken, Connection, TextDocuments, WorkDoneProgressReporter } from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { isCandidateName, lintFile, walkFiles, type Finding, type Host } from '../core';
+import type { CheckWorkspaceResult } from '../shared/protocol';
+import { pathToUri, toDiagnostic } from './convert';
+import type { DocumentLinter } from './diagnostics';
+import type { PolicyResolver } from './policy';
+import type { SettingsCache } from './settings';
+
+/**
+ * Lints every candidate file under the workspace folders and publishes diagnostics for
+ * them (open documents are linted from their editor text). Reports progress and stops
+ * when cancelled.
+ */
+export class WorkspaceChecker {
+  /** Files that got diagnostics from the last run; cleared on the next. */
+  private published = new Set<string>();
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly documents: TextDocuments<TextDocument>,
+    private readonly settings: SettingsCache,
+    private readonly policies: PolicyResolver,
+    private readonly linter: DocumentLinter,
+    private readonly host: Host,
+    private readonly folders: () => readonly string[],
+  ) {}
+
+  async run(progress: WorkDoneProgressReporter, token: CancellationToken): Promise<CheckWorkspaceResult> {
+    const result: CheckWorkspaceResult = {
+      filesChecked: 0,
+      filesWithFindings: 0,
+      findings: { error: 0, warning: 0, info: 0, hint: 0 },
+      cancelled: false,
+      errors: [],
+    };
+    progress.begin('TLS Lens: checking workspace', 0, 'finding files…', true);
+    const files: string[] = [];
+    try {
+      for (const folder of this.folders()) {
+        const folderSettings = await this.settings.get(pathToUri(folder));
+        const { policy } = await this.policies.resolve(path.join(folder, '.'), folderSettings);
+        for await (const f of walkFiles(this.host, folder, {
+          ignore: policy.ignore,
+          accept: isCandidateName,
+          isCancelled: () => token.isCancellationRequested,
+          onError: (p, m) => result.errors.push(`${p}: ${m}`),
+        })) {
+          files.push(f);
+        }
+      }
+      const previous = this.published;
+      this.published = new Set();
+      for (let i = 0; i < files.length; i++) {
+        if (token.isCancellationRequested) {
+          result.cancelled = true;
+          break;
+        }
+        const file = files[i]!;
+        const uri = pathToUri(file);
+        progress.report(Math.round((100 * i) / Math.max(1, files.length)), `${i + 1}/${files.length} ${path.basename(file)}`);
+        const findings = await this.lintOne(file, uri, result);
+        if (findings === undefined) continue;
+        result.filesChecked++;
+        if (findings.length) {
+          result.filesWithFindings++;
+          for (const f of findings) result.findings[f.severity]++;
+        }
+        if (findings.length || previous.has(uri)) {
+          await this.connection.sendDiagnostics({ uri, diagnostics: findings.map(toDiagnostic) });
+        }
+        if (findings.length) this.published.add(uri);
+        previous.delete(uri);
+      }
+      if (!result.cancelled) for (const uri of previous) await this.connection.sendDiagnostics({ uri, diagnostics: [] });
+    } finally {
+      progress.done();
+    }
+    result.cancelled ||= token.isCancellationRequested;
+    return result;
+  }
+
+  private async lintOne(file: string, uri: string, result: CheckWorkspaceResult): Promise<Finding[] | undefined> {
+    const open = this.documents.get(uri);
+    if (open) return (await this.linter.findingsFor(open)) ?? [];
+    const { policy, enabled } = await this.policies.resolve(file, await this.settings.get(uri));
+    if (!enabled) return undefined;
+    const r = await lintFile(this.host, file, file, { policy, now: this.host.now() });
+    if ('error' in r) {
+      result.errors.push(r.error);
+      return undefined;
+    }
+    return r.findings;
+  }
+}

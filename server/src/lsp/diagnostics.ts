@@ -1,0 +1,90 @@
+import type { Connection, TextDocuments } from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { TextDoc, lintDocument, type Finding } from '../core';
+import type { Host } from '../core';
+import { toDiagnostic, uriToPath } from './convert';
+import type { PolicyResolver } from './policy';
+import type { SettingsCache } from './settings';
+
+/**
+ * Lints open documents: immediately on open, debounced on change, all again when
+ * settings or a policy file change. Publishes only results for the version it linted.
+ */
+export class DocumentLinter {
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** Documents linted at least once since they were opened. */
+  private readonly seen = new Set<string>();
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly documents: TextDocuments<TextDocument>,
+    private readonly settings: SettingsCache,
+    private readonly policies: PolicyResolver,
+    private readonly host: Host,
+  ) {}
+
+  /** A document was opened or edited: lint a new document at once, an edited one after a pause. */
+  changed(uri: string): void {
+    const first = !this.seen.has(uri);
+    this.seen.add(uri);
+    this.schedule(uri, first);
+  }
+
+  /** Lints `uri` after the configured delay (or at once), replacing any pending run. */
+  schedule(uri: string, immediate = false): void {
+    this.cancel(uri);
+    if (immediate) {
+      void this.lint(uri);
+      return;
+    }
+    void this.settings.get(uri).then((s) => {
+      this.cancel(uri);
+      this.timers.set(
+        uri,
+        setTimeout(() => {
+          this.timers.delete(uri);
+          void this.lint(uri);
+        }, s.lintDelayMs),
+      );
+    });
+  }
+
+  cancel(uri: string): void {
+    const t = this.timers.get(uri);
+    if (t) clearTimeout(t);
+    this.timers.delete(uri);
+  }
+
+  relintAll(): void {
+    for (const d of this.documents.all()) this.schedule(d.uri, true);
+  }
+
+  close(uri: string): void {
+    this.cancel(uri);
+    this.seen.delete(uri);
+    void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+  }
+
+  /** Findings for a document as it is now; undefined when TLS Lens is off for it. */
+  async findingsFor(doc: TextDocument): Promise<Finding[] | undefined> {
+    const file = uriToPath(doc.uri);
+    const settings = await this.settings.get(doc.uri);
+    const { policy, enabled } = await this.policies.resolve(file, settings);
+    if (!enabled) return undefined;
+    return lintDocument(new TextDoc(file, doc.getText(), doc.languageId), { policy, now: this.host.now() });
+  }
+
+  private async lint(uri: string): Promise<void> {
+    const doc = this.documents.get(uri);
+    if (!doc) return;
+    const version = doc.version;
+    try {
+      const findings = await this.findingsFor(doc);
+      const current = this.documents.get(uri);
+      if (!current || current.version !== version) return; // a newer run is on its way
+      await this.connection.sendDiagnostics({ uri, version, diagnostics: (findings ?? []).map(toDiagnostic) });
+    } catch (e) {
+      this.connection.console.error(`TLS Lens: linting ${uri} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    }
+  }
+}

@@ -1,0 +1,92 @@
+import {
+  DidChangeConfigurationNotification,
+  ProposedFeatures,
+  TextDocumentSyncKind,
+  TextDocuments,
+  createConnection,
+  type InitializeResult,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { POLICY_FILE_NAME } from './core';
+import { NodeHost } from './host/nodeHost';
+import { productVersion } from './install';
+import { WorkspaceChecker } from './lsp/commands';
+import { codeActionsFor, uriToPath } from './lsp/convert';
+import { DocumentLinter } from './lsp/diagnostics';
+import { hover } from './lsp/hover';
+import { PolicyResolver } from './lsp/policy';
+import { SettingsCache } from './lsp/settings';
+import { ServerCommands } from './shared/protocol';
+
+// Wiring only: the transport (stdio, IPC or a socket) comes from the command line.
+const connection = createConnection(ProposedFeatures.all);
+const documents = new TextDocuments(TextDocument);
+const host = new NodeHost();
+let folders: string[] = [];
+let canPullSettings = false;
+
+const settings = new SettingsCache(connection, () => canPullSettings);
+const policies = new PolicyResolver(host, () => folders);
+const linter = new DocumentLinter(connection, documents, settings, policies, host);
+const checker = new WorkspaceChecker(connection, documents, settings, policies, linter, host, () => folders);
+
+connection.onInitialize((params): InitializeResult => {
+  canPullSettings = params.capabilities.workspace?.configuration === true;
+  folders = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri));
+  if (folders.length === 0 && params.rootUri) folders = [uriToPath(params.rootUri)];
+  return {
+    capabilities: {
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+      hoverProvider: true,
+      codeActionProvider: { codeActionKinds: ['quickfix'] },
+      executeCommandProvider: { commands: [ServerCommands.checkWorkspace] },
+      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+    },
+    serverInfo: { name: 'TLS Lens', version: productVersion() },
+  };
+});
+
+connection.onInitialized(() => {
+  if (canPullSettings) void connection.client.register(DidChangeConfigurationNotification.type, undefined);
+  connection.workspace.onDidChangeWorkspaceFolders((e) => {
+    const removed = new Set(e.removed.map((f) => uriToPath(f.uri)));
+    folders = folders.filter((f) => !removed.has(f)).concat(e.added.map((f) => uriToPath(f.uri)));
+    policies.invalidate();
+    linter.relintAll();
+  });
+});
+
+connection.onDidChangeConfiguration((change) => {
+  settings.changed(change.settings);
+  policies.invalidate();
+  linter.relintAll();
+});
+
+connection.onDidChangeWatchedFiles((change) => {
+  if (change.changes.some((c) => c.uri.endsWith('/' + POLICY_FILE_NAME))) {
+    policies.invalidate();
+    linter.relintAll();
+  }
+});
+
+// Fires on open too: the first version is linted at once, later edits after a pause.
+// Policy file edits take effect for other files when saved (see onDidChangeWatchedFiles).
+documents.onDidChangeContent((e) => linter.changed(e.document.uri));
+documents.onDidClose((e) => {
+  settings.forget(e.document.uri);
+  linter.close(e.document.uri);
+});
+
+connection.onHover((params) => hover(documents, host, params));
+connection.onCodeAction((params) => codeActionsFor(params.textDocument.uri, params.context.diagnostics));
+
+connection.onExecuteCommand(async (params, token, workDone) => {
+  if (params.command === ServerCommands.checkWorkspace) {
+    const progress = workDone ?? (await connection.window.createWorkDoneProgress());
+    return checker.run(progress, token);
+  }
+  throw new Error(`unknown command ${params.command}`);
+});
+
+documents.listen(connection);
+connection.listen();

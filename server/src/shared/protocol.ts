@@ -1,0 +1,21 @@
+/** Commands the server executes (`workspace/executeCommand`) and what they return. */
+export const ServerCommands = {
+  /** Lints every candidate file in the workspace folders, with progress; returns CheckWorkspaceResult. */
+  checkWorkspace: 'tlsLens.server.checkWorkspace',
+} as const;
+
+export interface CheckWorkspaceResult {
+  filesChecked: number;
+  filesWithFindings: number;
+  findings: { error: number; warning: number; info: number; hint: number };
+  cancelled: boolean;
+  /** Paths (or folders) that could not be read, with why. */
+  errors: string[];
+}
+
+/** Client-side command ids contributed in package.json. */
+export const ClientCommands = {
+  checkWorkspace: 'tlsLens.checkWorkspace',
+  restartServer: 'tlsLens.restartServer',
+  showOutput: 'tlsLens.showOutput',
+} as const;
