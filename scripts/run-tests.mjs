@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-const roots = ['test/out/unit', 'test/out/cli', 'test/out/lsp', 'test/out/nvim'];
+const roots = ['out/test/unit', 'out/test/cli', 'out/test/lsp', 'out/test/nvim'];
 const files = [];
 const walk = (dir) => {
   let names;
@@ -21,7 +21,7 @@ const walk = (dir) => {
 };
 roots.forEach(walk);
 if (files.length === 0) {
-  console.error('no compiled tests found under test/out: run `npm run build` first');
+  console.error('no compiled tests found under out/test: run `npm run build` first');
   process.exit(1);
 }
 const r = spawnSync(process.execPath, ['--test', '--test-reporter=spec', ...process.argv.slice(2), ...files], { stdio: 'inherit' });

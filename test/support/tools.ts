@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 
-/** The repository root (test/out/support → ../../..). */
+/** The repository root (compiled to out/test/support → ../../..). */
 export const repoRoot = path.resolve(__dirname, '..', '..', '..');
 
 /** Absolute path of a file in the repository. */

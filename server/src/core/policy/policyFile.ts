@@ -30,7 +30,13 @@ export function parsePolicyFile(text: string, knownRuleIds: ReadonlySet<string>)
     return { start: { line: a.line - 1, character: a.col - 1 }, end: { line: b.line - 1, character: b.col - 1 } };
   };
   const nodeRange = (n: Node | null | undefined): Range => at(n?.range ? [n.range[0], n.range[1]] : undefined);
-  for (const err of doc.errors) problems.push({ message: err.message.split('\n')[0]!, range: at(err.pos) });
+  // Errors found at the end of input (an unclosed bracket) are shown on the last real character instead.
+  const lastChar = text.trimEnd().length - 1;
+  for (const err of doc.errors) {
+    const [s, e] = err.pos;
+    const pos: [number, number] = s > lastChar && lastChar >= 0 ? [lastChar, lastChar + 1] : [s, e];
+    problems.push({ message: err.message.split('\n')[0]!, range: at(pos) });
+  }
   const input: PolicyInput = {};
   if (doc.errors.length) return { input, problems };
   const root = doc.contents;

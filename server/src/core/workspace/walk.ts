@@ -48,11 +48,18 @@ export async function* walkFiles(host: Host, root: string, opts: WalkOptions = {
         // An unreadable .gitignore ignores nothing.
       }
     }
-    const ignored = (relPath: string, isDir: boolean): boolean =>
-      matchers.some(({ base, ig }) => {
+    // As git decides: the deepest ignore file with a rule that matches (ignoring or,
+    // with "!", re-including) wins.
+    const ignored = (relPath: string, isDir: boolean): boolean => {
+      for (let i = matchers.length - 1; i >= 0; i--) {
+        const { base, ig } = matchers[i]!;
         const sub = base ? relPath.slice(base.length + 1) : relPath;
-        return ig.ignores(isDir ? sub + '/' : sub);
-      });
+        const r = ig.test(isDir ? sub + '/' : sub);
+        if (r.ignored) return true;
+        if (r.unignored) return false;
+      }
+      return false;
+    };
     const subdirs: Level[] = [];
     for (const entry of entries) {
       const relPath = rel ? `${rel}/${entry.name}` : entry.name;

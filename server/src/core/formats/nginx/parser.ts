@@ -2,7 +2,7 @@ import type { LineIndex } from '../../text';
 import type { NginxArg, NginxBlock, NginxConfig, NginxDirective, ParseProblem } from './ast';
 
 type Token =
-  | { kind: 'word'; value: string; start: number; end: number; quoted: boolean }
+  | { kind: 'word'; value: string; start: number; end: number; quoted: boolean; unterminated?: boolean }
   | { kind: ';' | '{' | '}'; start: number; end: number }
   | { kind: 'eof'; start: number; end: number };
 
@@ -79,10 +79,12 @@ class Lexer {
       this.pos++;
     }
     if (this.pos >= t.length) {
-      this.problems.push({ message: `unterminated ${q === '"' ? 'double' : 'single'}-quoted string`, start, end: t.length });
-    } else {
-      this.pos++;
+      // Located on the opening line: the rest of the file is the string's body.
+      const eol = t.slice(start).search(/[\r\n]/);
+      this.problems.push({ message: `unterminated ${q === '"' ? 'double' : 'single'}-quoted string`, start, end: eol < 0 ? t.length : start + eol });
+      return { kind: 'word', value, start, end: this.pos, quoted: true, unterminated: true };
     }
+    this.pos++;
     return { kind: 'word', value, start, end: this.pos, quoted: true };
   }
 
@@ -200,7 +202,8 @@ export function parseNginx(text: string, lines: LineIndex): NginxConfig {
     // eof
     if (words.length) {
       const last = words[words.length - 1]!;
-      problem(`unexpected end of file: directive "${words[0]!.value}" is not terminated by ";"`, words[0]!.start, last.end);
+      // An unterminated string already explains the missing ";".
+      if (!last.unterminated) problem(`unexpected end of file: directive "${words[0]!.value}" is not terminated by ";"`, words[0]!.start, last.end);
       frame.list.push(makeDirective(last.end));
     }
     for (let i = stack.length - 1; i > 0; i--) {

@@ -1,0 +1,115 @@
+import assert from 'node:assert/strict';
+import { before, describe, test } from 'node:test';
+import { TextDoc, hoverAt } from '../../server/src/core';
+import { scanPem } from '../../server/src/core/formats/pem/scanner';
+import { LineIndex } from '../../server/src/core/text';
+import { DAY, makeCert } from '../support/certs';
+import { NOW, expectAnnotated, lint } from '../support/lint';
+
+let rsa: string;
+let ec: string;
+let expired: string;
+let future: string;
+
+before(async () => {
+  rsa = (await makeCert({ cn: 'api.example.com', dns: ['api.example.com', 'www.example.com'], ips: ['192.0.2.7'], key: 'rsa2048', notBefore: new Date(NOW.getTime() - 10 * DAY), notAfter: new Date(NOW.getTime() + 23 * DAY + 3600_000) })).pem;
+  ec = (await makeCert({ cn: 'ec.example.com', dns: ['ec.example.com'], key: 'p256', notBefore: new Date(NOW.getTime() - DAY), notAfter: new Date(NOW.getTime() + 400 * DAY) })).pem;
+  expired = (await makeCert({ cn: 'old.example.com', dns: ['old.example.com'], notBefore: new Date(NOW.getTime() - 100 * DAY), notAfter: new Date(NOW.getTime() - 4 * DAY - 3600_000) })).pem;
+  future = (await makeCert({ cn: 'soon.example.com', notBefore: new Date(NOW.getTime() + 3 * DAY + 3600_000), notAfter: new Date(NOW.getTime() + 90 * DAY) })).pem;
+});
+
+function hover(text: string, line: number, character = 2, file = 'bundle.pem'): string | undefined {
+  return hoverAt(new TextDoc(file, text), { line, character }, NOW)?.markdown;
+}
+
+describe('PEM scanner', () => {
+  test('finds blocks, also indented inside YAML, and decodes their bodies', () => {
+    const yaml = `data:\n  ca.crt: |\n${ec.trim().split('\n').map((l) => '    ' + l).join('\n')}\n`;
+    const text = `${rsa}\nsome text\n${yaml}`;
+    const blocks = scanPem(text, new LineIndex(text));
+    assert.deepEqual(blocks.map((b) => [b.label, b.range.start.line, b.range.start.character, !!b.der, b.problem]), [
+      ['CERTIFICATE', 0, 0, true, undefined],
+      ['CERTIFICATE', rsa.split('\n').length + 3, 4, true, undefined],
+    ]);
+  });
+
+  test('bad base64, a missing END and a mismatched END are located problems', () => {
+    expectAnnotated(
+      `-----BEGIN CERTIFICATE-----
+MIIBszCCAVmgAwIBAgIU
+not*base64!
+^^^^^^^^^^^ error pem/malformed: invalid base64 in PEM block "CERTIFICATE"
+-----END CERTIFICATE-----
+-----BEGIN PRIVATE KEY-----
+QUJD
+-----END CERTIFICATE-----
+^^^^^^^^^^^^^^^^^^^^^^^^^ error pem/malformed: ends with "END CERTIFICATE"
+-----BEGIN PUBLIC KEY-----
+^^^^^^^^^^^^^^^^^^^^^^^^^^ error pem/malformed: has no "-----END PUBLIC KEY-----" line
+QUJD`,
+      'mixed.pem',
+    );
+  });
+
+  test('a certificate whose DER does not parse is reported on its BEGIN line', () => {
+    expectAnnotated(
+      `-----BEGIN CERTIFICATE-----
+^^^^^^^^^^^^^^^^^^^^^^^^^^^ error pem/malformed: not a valid X.509 certificate
+QUJDREVGR0g=
+-----END CERTIFICATE-----`,
+      'broken.crt',
+    );
+  });
+
+  test('a .crt file with no PEM block says so; other files without PEM are fine', () => {
+    const [f] = lint('this is not a certificate\n', 'server.crt');
+    assert.equal(f?.ruleId, 'pem/malformed');
+    assert.equal(f?.severity, 'warning');
+    assert.deepEqual(lint('', 'empty.pem'), []);
+    assert.deepEqual(lint('just notes\n', 'notes.md'), []);
+  });
+});
+
+describe('certificate hover', () => {
+  test('shows subject, issuer, SANs, validity, key, signature and SHA-256 fingerprint', () => {
+    const md = hover(rsa, 3);
+    assert.ok(md);
+    assert.match(md, /\| Subject \| CN=api\.example\.com \|/);
+    assert.match(md, /\| Issuer \| CN=api\.example\.com \(self-signed\) \|/);
+    assert.match(md, /DNS:api\.example\.com, DNS:www\.example\.com, IP:192\.0\.2\.7/);
+    assert.match(md, /\*\*expires in 23 days\*\*/);
+    assert.match(md, /\| Key \| RSA 2048 bits \|/);
+    assert.match(md, /\| Signature \| RSA with SHA-256 \|/);
+    assert.match(md, /\| SHA-256 \| `([0-9A-F]{2}:){31}[0-9A-F]{2}` \|/);
+  });
+
+  test('EC keys, expired and not-yet-valid certificates', () => {
+    assert.match(hover(ec, 1) ?? '', /\| Key \| EC P-256 \|/);
+    assert.match(hover(ec, 1) ?? '', /ECDSA with SHA-256/);
+    assert.match(hover(expired, 1) ?? '', /\*\*expired 4 days ago\*\*/);
+    assert.match(hover(future, 1) ?? '', /\*\*not valid until \d{4}-\d\d-\d\d \(in 3 days\)\*\*/);
+  });
+
+  test('says which certificate of a bundle it is, and nothing outside blocks', () => {
+    const text = `leaf:\n${rsa}\n${ec}`;
+    const second = text.split('\n').findIndex((l, i) => i > 3 && l.startsWith('-----BEGIN'));
+    assert.match(hover(text, 2) ?? '', /1st of 2 in this file/);
+    assert.match(hover(text, second + 1) ?? '', /2nd of 2 in this file/);
+    assert.equal(hover(text, 0), undefined);
+  });
+
+  test('never shows private key material', () => {
+    const body = 'MC4CAQAwBQYDK2VwBCIEIJ+DYvh6SEqVTm50DFtMDoQikTmiCqirVv9mWG9qfSnF';
+    const md = hover(`-----BEGIN PRIVATE KEY-----\n${body}\n-----END PRIVATE KEY-----\n`, 1);
+    assert.ok(md);
+    assert.match(md, /never shows its contents/);
+    assert.ok(!md.includes(body.slice(0, 10)));
+  });
+
+  test('escapes Markdown in names so a subject cannot inject links', async () => {
+    const evil = (await makeCert({ cn: 'x](https://evil.example)*', notBefore: new Date(NOW.getTime() - DAY), notAfter: new Date(NOW.getTime() + DAY) })).pem;
+    const md = hover(evil, 1) ?? '';
+    assert.ok(md.includes('| Subject | CN=x\\](https://evil.example)\\* |'), md);
+    assert.ok(!md.includes('x](https'));
+  });
+});
