@@ -3,6 +3,8 @@ import { build } from 'esbuild';
 import { chmodSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
+const outIndex = process.argv.indexOf('--outdir');
+const outdir = outIndex > 0 ? process.argv[outIndex + 1] : 'dist';
 const common = {
   bundle: true,
   platform: 'node',
@@ -15,8 +17,8 @@ const common = {
 };
 
 await Promise.all([
-  build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
-  build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' }),
-  build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
+  build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: `${outdir}/extension.js`, external: ['vscode'] }),
+  build({ ...common, entryPoints: ['server/src/server.ts'], outfile: `${outdir}/server.js` }),
+  build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: `${outdir}/cli.js`, banner: { js: '#!/usr/bin/env node' } }),
 ]);
-chmodSync('dist/cli.js', 0o755);
+chmodSync(`${outdir}/cli.js`, 0o755);
