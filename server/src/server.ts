@@ -24,6 +24,7 @@ const documents = new TextDocuments(TextDocument);
 const host = new NodeHost();
 let folders: string[] = [];
 let canPullSettings = false;
+let canRegisterConfigurationChange = false;
 
 const settings = new SettingsCache(connection, () => canPullSettings);
 const policies = new PolicyResolver(host, () => folders);
@@ -32,6 +33,7 @@ const checker = new WorkspaceChecker(connection, documents, settings, policies, 
 
 connection.onInitialize((params): InitializeResult => {
   canPullSettings = params.capabilities.workspace?.configuration === true;
+  canRegisterConfigurationChange = params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
   folders = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri));
   if (folders.length === 0 && params.rootUri) folders = [uriToPath(params.rootUri)];
   return {
@@ -47,7 +49,11 @@ connection.onInitialize((params): InitializeResult => {
 });
 
 connection.onInitialized(() => {
-  if (canPullSettings) void connection.client.register(DidChangeConfigurationNotification.type, undefined);
+  if (canPullSettings && canRegisterConfigurationChange) {
+    connection.client.register(DidChangeConfigurationNotification.type, undefined).catch((e: unknown) => {
+      connection.console.warn(`TLS Lens: the client refused to send configuration changes: ${String(e)}`);
+    });
+  }
   connection.workspace.onDidChangeWorkspaceFolders((e) => {
     const removed = new Set(e.removed.map((f) => uriToPath(f.uri)));
     folders = folders.filter((f) => !removed.has(f)).concat(e.added.map((f) => uriToPath(f.uri)));

@@ -36,7 +36,7 @@ function signingAlgorithm(keys: CryptoKeyPair): Algorithm | EcdsaParams {
 
 /** Makes a certificate in memory (keys are thrown away unless the caller keeps `keys`). */
 export async function makeCert(spec: CertSpec): Promise<{ pem: string; cert: x509.X509Certificate; keys: CryptoKeyPair }> {
-  const keys = (await webcrypto.subtle.generateKey(algorithm(spec.key ?? 'p256'), true, ['sign', 'verify'])) as CryptoKeyPair;
+  const keys = await webcrypto.subtle.generateKey(algorithm(spec.key ?? 'p256'), true, ['sign', 'verify']);
   const names: x509.JsonGeneralName[] = [
     ...(spec.dns ?? []).map((value) => ({ type: 'dns' as const, value })),
     ...(spec.ips ?? []).map((value) => ({ type: 'ip' as const, value })),

@@ -17,11 +17,11 @@ export const toolsRequired = process.env.TLS_LENS_REQUIRE_TOOLS === '1';
  * (a string for `test(..., { skip })`). With TLS_LENS_REQUIRE_TOOLS=1 a missing
  * tool throws, so the suite fails instead of skipping.
  */
-export function findTool(name: string): { path?: string; skip?: string } {
+export function findTool(name: string, debianPackage = name): { path?: string; skip?: string } {
   const r = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' });
   const found = r.status === 0 ? r.stdout.trim() : '';
   if (found) return { path: found };
-  const reason = `${name} is not installed (apt-get install ${name}); skipped`;
+  const reason = `${name} is not installed (apt-get install ${debianPackage}); skipped`;
   if (toolsRequired) throw new Error(`${reason.replace('; skipped', '')}, and TLS_LENS_REQUIRE_TOOLS=1 requires it`);
   return { skip: reason };
 }

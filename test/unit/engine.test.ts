@@ -54,8 +54,15 @@ describe('bad input never throws and is reported where it matters', () => {
     assert.deepEqual(r.findings.map((f) => [f.ruleId, f.severity]), [['core/file-too-large', 'info']]);
     assert.match(r.findings[0]!.message, /over the 1 KiB cap/);
     assert.equal(reads, 0);
-    // The in-editor path (text already in memory) applies the same cap.
+    // The in-editor path (text already in memory) applies the same cap, in UTF-8 bytes as on disk.
     assert.deepEqual(lint(big, 'nginx.conf', { maxFileSizeKb: 1 }).map((f) => f.ruleId), ['core/file-too-large']);
+    const euros = '€'.repeat(1000); // 1000 UTF-16 units, 3000 bytes
+    assert.deepEqual(lint(euros, 'nginx.conf', { maxFileSizeKb: 1 }).map((f) => f.message), [
+      'file is 2.9 KiB, over the 1 KiB cap (tlsLens.maxFileSizeKb / --max-file-size-kb); not linted',
+    ]);
+    const disk = await lintFile(new MemoryHost({ '/w/nginx.conf': euros }), '/w/nginx.conf', 'nginx.conf', { policy, now: NOW });
+    assert.ok('findings' in disk);
+    assert.deepEqual(disk.findings.map((f) => f.message), ['file is 2.9 KiB, over the 1 KiB cap (tlsLens.maxFileSizeKb / --max-file-size-kb); not linted']);
   });
 
   test('unreadable or missing files are errors, not exceptions', async () => {

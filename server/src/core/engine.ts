@@ -39,8 +39,9 @@ export function atLeast(severity: Severity, threshold: Severity): boolean {
 export function lintDocument(doc: TextDoc, opts: LintOptions): Finding[] {
   const { policy } = opts;
   const format = detectFormat(doc);
-  if (doc.text.length > policy.maxFileSizeBytes) {
-    return notice(ENGINE_NOTICES.fileTooLarge, doc.file, policy, tooLargeMessage(doc.text.length, policy));
+  const size = utf8Length(doc.text, policy.maxFileSizeBytes);
+  if (size > policy.maxFileSizeBytes) {
+    return notice(ENGINE_NOTICES.fileTooLarge, doc.file, policy, tooLargeMessage(size, policy));
   }
   if (format !== 'text' && textLooksBinary(doc.text)) {
     return notice(ENGINE_NOTICES.binaryFile, doc.file, policy, binaryMessage(format));
@@ -85,8 +86,22 @@ export function lintDocument(doc: TextDoc, opts: LintOptions): Finding[] {
   return findings.sort(compareFindings);
 }
 
+/**
+ * The UTF-8 size of a text, as the file on disk would have it, so the editor and the CLI
+ * apply the cap alike. Skips the count when the UTF-16 length already decides.
+ */
+function utf8Length(text: string, cap: number): number {
+  if (text.length > cap || text.length * 3 <= cap) return text.length;
+  return Buffer.byteLength(text, 'utf8');
+}
+
+function kib(bytes: number): string {
+  const k = bytes / 1024;
+  return Number.isInteger(k) ? String(k) : k.toFixed(1);
+}
+
 function tooLargeMessage(size: number, policy: Policy): string {
-  return `file is ${Math.ceil(size / 1024)} KiB, over the ${Math.round(policy.maxFileSizeBytes / 1024)} KiB cap (tlsLens.maxFileSizeKb / --max-file-size-kb); not linted`;
+  return `file is ${kib(size)} KiB, over the ${kib(policy.maxFileSizeBytes)} KiB cap (tlsLens.maxFileSizeKb / --max-file-size-kb); not linted`;
 }
 
 function binaryMessage(format: FormatKind): string {
