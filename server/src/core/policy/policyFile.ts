@@ -1,4 +1,5 @@
-import { LineCounter, parseDocument, isMap, isScalar, isSeq, type Node } from 'yaml';
+import type * as Yaml from 'yaml';
+import type { Node } from 'yaml';
 import type { Range } from '../text';
 import { isRuleLevel, type PolicyInput } from './policy';
 import { PROFILES, isProfileName } from './profiles';
@@ -20,6 +21,9 @@ export interface PolicyFile {
  * and whatever parts are valid are kept.
  */
 export function parsePolicyFile(text: string, knownRuleIds: ReadonlySet<string>): PolicyFile {
+  // Loaded on first use: most runs read no policy file.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { LineCounter, parseDocument, isMap, isScalar, isSeq } = require('yaml') as typeof Yaml;
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
   const problems: PolicyFileProblem[] = [];

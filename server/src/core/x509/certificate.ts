@@ -1,6 +1,34 @@
-import 'reflect-metadata';
-import { createHash } from 'node:crypto';
-import * as x509 from '@peculiar/x509';
+import { X509Certificate as NodeX509Certificate, createHash } from 'node:crypto';
+import type * as X509 from '@peculiar/x509';
+
+let x509lib: typeof X509 | undefined;
+
+/**
+ * @peculiar/x509 (and the reflect-metadata it needs) is loaded on first use: it costs more
+ * start-up time than the rest of the core together, and most runs decode no certificate.
+ */
+function x509(): typeof X509 {
+  if (!x509lib) {
+    /* eslint-disable @typescript-eslint/no-require-imports -- deliberate lazy load */
+    require('reflect-metadata');
+    x509lib = require('@peculiar/x509') as typeof X509;
+    /* eslint-enable @typescript-eslint/no-require-imports */
+  }
+  return x509lib;
+}
+
+/**
+ * Whether DER bytes are a certificate, by Node's own X.509 parser (fast, no extra module):
+ * undefined when they are, else the parser's reason.
+ */
+export function certificateParseError(der: Uint8Array): string | undefined {
+  try {
+    new NodeX509Certificate(der);
+    return undefined;
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
+}
 
 export interface SubjectAltName {
   type: 'DNS' | 'IP' | 'URI' | 'email' | 'other';
@@ -60,8 +88,9 @@ export function decodeCertificate(der: Uint8Array): DecodeResult {
   if (hit) return hit;
   let result: DecodeResult;
   try {
-    const c = new x509.X509Certificate(bytes);
-    const sanExt = c.getExtension(x509.SubjectAlternativeNameExtension);
+    const lib = x509();
+    const c = new lib.X509Certificate(bytes);
+    const sanExt = c.getExtension(lib.SubjectAlternativeNameExtension);
     const sans: SubjectAltName[] = sanExt
       ? sanExt.names.toJSON().map((n) => ({ type: SAN_TYPES[n.type] ?? 'other', value: String(n.value) }))
       : [];

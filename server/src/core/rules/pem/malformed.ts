@@ -1,4 +1,4 @@
-import { decodeCertificate } from '../../x509/certificate';
+import { certificateParseError } from '../../x509/certificate';
 import type { Rule } from '../rule';
 
 const CERTIFICATE_LABELS = new Set(['CERTIFICATE', 'X509 CERTIFICATE']);
@@ -20,8 +20,8 @@ export const pemMalformed: Rule = {
         continue;
       }
       if (b.der && CERTIFICATE_LABELS.has(b.label)) {
-        const r = decodeCertificate(b.der);
-        if (!r.ok) ctx.report({ range: b.beginRange, message: `PEM block "${b.label}" is ${r.error}` });
+        const error = certificateParseError(b.der);
+        if (error) ctx.report({ range: b.beginRange, message: `PEM block "${b.label}" is not a valid X.509 certificate (${error})` });
       }
     }
     if (ctx.format === 'pem' && blocks.length === 0 && ctx.doc.text.trim().length > 0) {
