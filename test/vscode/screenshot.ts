@@ -1,0 +1,214 @@
+// UI end to end in a real workbench: installs the packaged extension (tls-lens.vsix) into a fresh
+// code-server, opens examples/ in headless chromium, and screenshots the diagnostic hover of a weak
+// nginx config and the hover of a certificate — using only the keyboard, as a user would.
+//
+//   node out/test/vscode/screenshot.js [--vsix FILE] [--folder DIR] [--out DIR] [--timeout SECONDS]
+//
+// Without --vsix it uses <repo>/tls-lens.vsix, running `npm run package` first when the file is
+// missing or older than dist/extension.js. Writes test-results/workbench-diagnostic-hover.png and
+// test-results/workbench-certificate-hover.png; exits 1 when a squiggle or hover never appears.
+// Env: as run-offline (CODE_SERVER_BIN, CHROMIUM_BIN, TLS_LENS_REQUIRE_TOOLS, TLS_LENS_KEEP_SANDBOX).
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { repoRoot } from '../support/tools';
+import {
+  cliOption,
+  deadline,
+  ensureCodeServer,
+  launchChromium,
+  log,
+  makeSandbox,
+  removeSandbox,
+  requireChromium,
+  startCodeServer,
+  workbenchUrl,
+  type CodeServer,
+  type Sandbox,
+} from './harness';
+
+const EXTENSION_ID = 'tls-lens.tls-lens';
+const STEP_TIMEOUT = 60_000;
+
+function mtime(p: string): number {
+  try {
+    return fs.statSync(p).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+/** The .vsix to install: --vsix, else tls-lens.vsix at the repo root (packaged when stale). */
+function vsixPath(): string {
+  const given = cliOption('vsix');
+  if (given) {
+    if (!fs.existsSync(given)) throw new Error(`--vsix ${given} does not exist`);
+    return path.resolve(given);
+  }
+  const vsix = path.join(repoRoot, 'tls-lens.vsix');
+  if (mtime(vsix) === 0 || mtime(vsix) < mtime(path.join(repoRoot, 'dist', 'extension.js'))) {
+    log('packaging: npm run package');
+    const r = spawnSync('npm', ['run', '-s', 'package'], { cwd: repoRoot, stdio: 'inherit' });
+    if (r.status !== 0 || !fs.existsSync(vsix)) throw new Error(`npm run package failed (exit ${r.status}); no ${vsix}`);
+  }
+  return vsix;
+}
+
+function installExtension(bin: string, sb: Sandbox, vsix: string): void {
+  const started = Date.now();
+  const r = spawnSync(
+    bin,
+    ['--user-data-dir', sb.userDataDir, '--extensions-dir', sb.extensionsDir, '--install-extension', vsix],
+    { env: sb.env, cwd: sb.root, encoding: 'utf8', timeout: 60_000 },
+  );
+  const out = `${r.stdout ?? ''}${r.stderr ?? ''}`.trim();
+  if (r.status !== 0) throw new Error(`code-server --install-extension ${vsix} failed (exit ${r.status}):\n${out}`);
+  const installed = fs.readdirSync(sb.extensionsDir).filter((d) => d.toLowerCase().startsWith(`${EXTENSION_ID}-`));
+  if (installed.length === 0) throw new Error(`${EXTENSION_ID} is not in ${sb.extensionsDir} after install:\n${out}`);
+  log(`installed ${installed.join(', ')} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+/** Quick Open (Ctrl+P), type the path, Enter; resolves when that editor tab is active. */
+async function quickOpen(page: Page, relPath: string): Promise<void> {
+  const name = path.basename(relPath);
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input.input');
+  await input.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+  await input.fill(relPath);
+  // Wait for the file result (not just the "recently opened" list) before choosing it.
+  await page
+    .locator('.quick-input-list .monaco-list-row', { hasText: name })
+    .first()
+    .waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+  await page.keyboard.press('Enter');
+  await page
+    .locator('.tabs-container .tab.active', { hasText: name })
+    .waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+  await page.locator('.editor-instance .monaco-editor.focused').waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+}
+
+/** Moves the mouse onto the empty part of the explorer, where nothing shows a hover or tooltip. */
+async function parkMouse(page: Page): Promise<void> {
+  await page.mouse.move(150, 780);
+}
+
+/** Ctrl+K Ctrl+I (Show Hover) at the cursor; resolves with the hover's text once it matches `expect`. */
+async function showHover(page: Page, expect: RegExp, what: string): Promise<string> {
+  const hover = page.locator('.monaco-editor .monaco-hover:not(.hidden) .monaco-hover-content').first();
+  const giveUp = Date.now() + STEP_TIMEOUT;
+  let last = '';
+  while (Date.now() < giveUp) {
+    await page.keyboard.press('Control+K');
+    await page.keyboard.press('Control+I');
+    try {
+      await hover.waitFor({ state: 'visible', timeout: 5000 });
+      for (let i = 0; i < 20; i++) {
+        last = (await hover.innerText()).trim();
+        if (expect.test(last)) return last;
+        await page.waitForTimeout(250);
+      }
+    } catch {
+      /* no hover yet (the language server may still be starting): ask again */
+    }
+    await page.keyboard.press('Escape');
+  }
+  throw new Error(`the ${what} hover never appeared (expected ${expect}); last hover text: ${JSON.stringify(last)}`);
+}
+
+async function scenario(page: Page, cs: CodeServer, folder: string, outDir: string): Promise<void> {
+  await page.goto(workbenchUrl(cs, folder), { waitUntil: 'domcontentloaded' });
+  await page.locator('.monaco-workbench .part.editor').waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+  // The explorer shows the folder once the remote connection is up.
+  await page
+    .locator('.explorer-folders-view .monaco-list-row', { hasText: 'nginx' })
+    .first()
+    .waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+  log('workbench ready');
+  await parkMouse(page);
+
+  // 1. A weak nginx config: a squiggle, the cursor on it, the diagnostic hover.
+  await quickOpen(page, 'nginx/sites-enabled/weak.example.com');
+  const squiggle = page.locator('.monaco-editor .squiggly-warning, .monaco-editor .squiggly-error').first();
+  try {
+    await squiggle.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+  } catch {
+    throw new Error(`no .squiggly-warning/.squiggly-error in weak.example.com within ${STEP_TIMEOUT / 1000} s: the extension reported no diagnostic`);
+  }
+  log('squiggle shown');
+  // Clicking the squiggle's text places the cursor inside the diagnostic's range.
+  const box = await squiggle.boundingBox();
+  if (!box) throw new Error('the squiggle has no bounding box');
+  await page.mouse.click(box.x + Math.min(box.width / 2, 12), box.y + box.height / 2);
+  await parkMouse(page);
+  const diagText = await showHover(page, /\S/, 'diagnostic');
+  await page.screenshot({ path: path.join(outDir, 'workbench-diagnostic-hover.png'), animations: 'disabled' });
+  log(`diagnostic hover: ${JSON.stringify(diagText.slice(0, 160))}`);
+  await page.keyboard.press('Escape');
+
+  // 2. A certificate: cursor into the base64 body, the certificate hover.
+  await quickOpen(page, 'certs/valid.crt');
+  await page.keyboard.press('Control+Home');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowRight');
+  const certText = await showHover(page, /Subject|Certificate/i, 'certificate');
+  await page.screenshot({ path: path.join(outDir, 'workbench-certificate-hover.png'), animations: 'disabled' });
+  log(`certificate hover: ${JSON.stringify(certText.slice(0, 160))}`);
+}
+
+async function main(): Promise<number> {
+  const started = Date.now();
+  const folder = path.resolve(cliOption('folder') ?? path.join(repoRoot, 'examples'));
+  const outDir = path.resolve(cliOption('out') ?? path.join(repoRoot, 'test-results'));
+  const timeoutS = Number(cliOption('timeout') ?? process.env.TLS_LENS_VSCODE_TIMEOUT ?? 180);
+  const verbose = process.argv.includes('--verbose') || process.env.TLS_LENS_VSCODE_VERBOSE === '1';
+  const chromiumBin = requireChromium('VS Code UI screenshots (code-server)');
+  fs.mkdirSync(outDir, { recursive: true });
+
+  const vsix = vsixPath();
+  const bin = ensureCodeServer();
+  const sb = makeSandbox('tls-lens-ui');
+  let cs: CodeServer | undefined;
+  let context: BrowserContext | undefined;
+  let page: Page | undefined;
+  const limit = deadline(timeoutS * 1000, `VS Code UI screenshots (overall limit ${timeoutS} s)`);
+  try {
+    installExtension(bin, sb, vsix);
+    const run = async (): Promise<void> => {
+      cs = await startCodeServer(bin, sb, folder, { verbose });
+      log(`code-server ${cs.origin} (pid ${cs.proc.pid})`);
+      context = await launchChromium(chromiumBin, sb);
+      page = context.pages()[0] ?? (await context.newPage());
+      if (verbose) page.on('console', (msg) => process.stdout.write(`[browser ${msg.type()}] ${msg.text()}\n`));
+      await scenario(page, cs, folder, outDir);
+    };
+    await Promise.race([run(), limit.promise]);
+    log(`screenshots in ${path.relative(repoRoot, outDir) || '.'}/: workbench-diagnostic-hover.png, workbench-certificate-hover.png`);
+    return 0;
+  } catch (err) {
+    process.stderr.write(`screenshot: FAILED: ${err instanceof Error ? err.message : String(err)}\n`);
+    if (page) {
+      const shot = path.join(outDir, 'workbench-failure.png');
+      await page.screenshot({ path: shot, timeout: 5000 }).then(
+        () => log(`state at failure: ${path.relative(repoRoot, shot)}`),
+        () => undefined,
+      );
+    }
+    if (cs) fs.writeFileSync(path.join(outDir, 'workbench-code-server.log'), cs.output.join('\n') + '\n');
+    return 1;
+  } finally {
+    limit.cancel();
+    if (context) await context.close().catch(() => undefined);
+    if (cs) await cs.stop();
+    removeSandbox(sb);
+    log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`screenshot: FAILED: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  },
+);
