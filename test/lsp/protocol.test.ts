@@ -372,7 +372,7 @@ void describe('hover on certificates made by openssl', { skip: openssl.skip }, (
     assert.match(value, /^\*\*Certificate\*\* \(1st of 2 in this file\)/);
     assert.match(value, /\| Subject \| CN=rsa\.example\.test, O=TLS Lens Protocol Test \|/);
     assert.match(value, /\| Issuer \| CN=rsa\.example\.test, O=TLS Lens Protocol Test \(self-signed\) \|/);
-    assert.match(value, /\| SANs \| DNS:rsa\.example\.test, DNS:www\.rsa\.example\.test, IP:127\.0\.0\.1 \|/);
+    assert.match(value, /\| SANs \| DNS:`rsa\.example\.test`, DNS:`www\.rsa\.example\.test`, IP:`127\.0\.0\.1` \|/);
     // notAfter is 30 days after creation, a moment ago: 29 full days remain.
     assert.match(value, /\*\*expires in 29 days\*\*/);
     assert.match(value, /\| Key \| RSA 2048 bits \|/);
@@ -390,7 +390,7 @@ void describe('hover on certificates made by openssl', { skip: openssl.skip }, (
     const value = await md(begins[1]! + 1);
     assert.match(value, /^\*\*Certificate\*\* \(2nd of 2 in this file\)/);
     assert.match(value, /\| Subject \| CN=ec\.example\.test \|/);
-    assert.match(value, /\| SANs \| DNS:ec\.example\.test \|/);
+    assert.match(value, /\| SANs \| DNS:`ec\.example\.test` \|/);
     assert.match(value, /\*\*expires in 399 days\*\*/);
     assert.match(value, /\| Key \| EC P-256 \|/);
     assert.match(value, /\| Signature \| ECDSA with SHA-256 \|/);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { TextDoc, hoverAt } from '../../server/src/core';
+import { codeSpan } from '../../server/src/core/hover';
 import { scanPem } from '../../server/src/core/formats/pem/scanner';
 import { LineIndex } from '../../server/src/core/text';
 import { DAY, makeCert } from '../support/certs';
@@ -76,7 +77,7 @@ describe('certificate hover', () => {
     assert.ok(md);
     assert.match(md, /\| Subject \| CN=api\.example\.com \|/);
     assert.match(md, /\| Issuer \| CN=api\.example\.com \(self-signed\) \|/);
-    assert.match(md, /DNS:api\.example\.com, DNS:www\.example\.com, IP:192\.0\.2\.7/);
+    assert.match(md, /\| SANs \| DNS:`api\.example\.com`, DNS:`www\.example\.com`, IP:`192\.0\.2\.7` \|/);
     assert.match(md, /\*\*expires in 23 days\*\*/);
     assert.match(md, /\| Key \| RSA 2048 bits \|/);
     assert.match(md, /\| Signature \| RSA with SHA-256 \|/);
@@ -112,4 +113,11 @@ describe('certificate hover', () => {
     assert.ok(md.includes('| Subject | CN=x\\](https://evil.example)\\* |'), md);
     assert.ok(!md.includes('x](https'));
   });
+});
+
+test('code spans hold any SAN text: backticks, pipes', () => {
+  assert.equal(codeSpan('a.example'), '`a.example`');
+  assert.equal(codeSpan('a`b'), '``a`b``');
+  assert.equal(codeSpan('`x'), '`` `x ``');
+  assert.equal(codeSpan('a|b'), '`a\\|b`');
 });

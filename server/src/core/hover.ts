@@ -16,6 +16,15 @@ export function escapeMarkdown(s: string): string {
   return s.replace(/[\\`*_[\]<>|]/g, (c) => '\\' + c);
 }
 
+/** A Markdown code span that holds any text (the fence is longer than any backtick run inside; `|` is escaped for tables). */
+export function codeSpan(s: string): string {
+  const longest = Math.max(0, ...(s.match(/`+/g) ?? []).map((r) => r.length));
+  const fence = '`'.repeat(longest + 1);
+  const body = s.replace(/\|/g, '\\|');
+  const pad = body.startsWith('`') || body.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${body}${pad}${fence}`;
+}
+
 export function certificateMarkdown(cert: CertificateSummary, now: Date, position?: { index: number; count: number }): string {
   const md: string[] = [];
   const where = position && position.count > 1 ? ` (${ordinal(position.index + 1)} of ${position.count} in this file)` : '';
@@ -25,7 +34,8 @@ export function certificateMarkdown(cert: CertificateSummary, now: Date, positio
   md.push(`|---|---|`);
   md.push(`| Subject | ${escapeMarkdown(cert.subject || '(empty)')} |`);
   md.push(`| Issuer | ${escapeMarkdown(cert.issuer || '(empty)')}${cert.selfIssued ? ' (self-signed)' : ''} |`);
-  const sans = cert.sans.length ? cert.sans.map((s) => `${s.type}:${escapeMarkdown(s.value)}`).join(', ') : '(none)';
+  // Code spans: names are shown as written, never turned into links.
+  const sans = cert.sans.length ? cert.sans.map((s) => `${s.type}:${codeSpan(s.value)}`).join(', ') : '(none)';
   md.push(`| SANs | ${sans} |`);
   md.push(`| Valid | ${isoDate(cert.notBefore)} → ${isoDate(cert.notAfter)}, **${describeValidity(cert, now)}** |`);
   md.push(`| Key | ${escapeMarkdown(describePublicKey(cert.publicKey))} |`);

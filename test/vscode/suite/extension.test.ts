@@ -84,7 +84,7 @@ describe('TLS Lens in VS Code', () => {
     const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, new vscode.Position(2, 3));
     const text = hoverText(hovers);
     assert.match(text, /Subject \| [^|\n]*CN=example\.com \|/);
-    assert.match(text, /DNS:www\.example\.com/);
+    assert.match(text, /DNS:`www\.example\.com`/);
     assert.match(text, /expires in \d+ days/);
     assert.match(text, /RSA 2048 bits/);
     assert.match(text, /SHA-256 \| `([0-9A-F]{2}:){31}[0-9A-F]{2}`/);
