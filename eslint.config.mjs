@@ -49,6 +49,14 @@ export default tseslint.config(
           ],
         },
       ],
+      // The same bans for require() (the core loads heavy modules lazily with it).
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.name='require'][arguments.0.value=/^(node:)?fs(\\/|$)|^vscode($|-languageserver|-languageclient|-jsonrpc)/]",
+          message: 'server/src/core reads files only through the injected Host and depends on neither VS Code nor LSP.',
+        },
+      ],
     },
   },
   {

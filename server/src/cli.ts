@@ -8,6 +8,7 @@ import {
   RULE_IDS,
   atLeast,
   compareFindings,
+  ignoredByPolicyFile,
   isCandidateName,
   lintFile,
   resolvePolicy,
@@ -33,6 +34,7 @@ Options:
   --fail-on error|warning|info|never
                                 exit 1 when a finding is at or above this level (default: warning)
   --policy FILE                 use this policy file instead of the nearest .tls-lens.yaml
+                                (searched from each file's folder up to the file system root)
   --profile modern|intermediate|legacy
                                 the policy profile (overrides the policy file's "extends")
   --max-file-size-kb N          skip files larger than N KiB (default: 2048)
@@ -134,22 +136,29 @@ async function check(args: CheckArgs, out: NodeJS.WritableStream, err: NodeJS.Wr
   if (args.profile) flags.profile = args.profile;
   if (args.maxFileSizeKb !== undefined) flags.maxFileSizeKb = args.maxFileSizeKb;
   const reported = new Set<string>();
-  const policyFor = async (file: string) => {
+  const policyFileFor = async (file: string): Promise<LoadedPolicyFile | undefined> => {
     const found = explicit ?? (await finder.forFile(file));
     if (found && found.problems.length && !reported.has(found.path)) {
       reported.add(found.path);
-      for (const line of formatPolicyProblems(found, cwd)) err.write(`tls-lens: ${line} (this policy file is ignored; defaults apply)\n`);
+      for (const line of formatPolicyProblems(found, cwd)) {
+        err.write(`tls-lens: ${line} (this policy file is ignored; built-in defaults and flags apply)\n`);
+      }
     }
-    return resolvePolicy(found && !found.problems.length ? found.input : undefined, flags);
+    return found && !found.problems.length ? found : undefined;
   };
 
   const findings: Finding[] = [];
+  const linted = new Set<string>();
   let filesChecked = 0;
   const now = host.now();
-  const lintOne = async (abs: string): Promise<void> => {
+  /** Lints one file once; files met in a directory walk honour the policy file's `ignore`. */
+  const lintOne = async (abs: string, walked: boolean): Promise<void> => {
+    if (linted.has(abs)) return;
+    linted.add(abs);
+    const policyFile = await policyFileFor(abs);
+    if (walked && ignoredByPolicyFile(abs, policyFile)) return;
     const display = path.relative(cwd, abs) || path.basename(abs);
-    const policy = await policyFor(abs);
-    const result = await lintFile(host, abs, display, { policy, now });
+    const result = await lintFile(host, abs, display, { policy: resolvePolicy(policyFile?.input, flags), now });
     if ('error' in result) reportError(result.error);
     else {
       filesChecked++;
@@ -171,16 +180,14 @@ async function check(args: CheckArgs, out: NodeJS.WritableStream, err: NodeJS.Wr
       continue;
     }
     if (st.isDirectory) {
-      const policy = await policyFor(path.join(abs, '.'));
       for await (const file of walkFiles(host, abs, {
-        ignore: policy.ignore,
         accept: isCandidateName,
         onError: (dir, message) => reportError(`${path.relative(cwd, dir) || dir}: ${message}`),
       })) {
-        await lintOne(file);
+        await lintOne(file, true);
       }
     } else {
-      await lintOne(abs);
+      await lintOne(abs, false);
     }
   }
 
@@ -205,9 +212,13 @@ async function check(args: CheckArgs, out: NodeJS.WritableStream, err: NodeJS.Wr
 export async function main(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
   const [command, ...rest] = argv;
   try {
-    if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
+    if (command === undefined) {
+      err.write(USAGE);
+      return 2;
+    }
+    if (command === '-h' || command === '--help' || command === 'help') {
       out.write(USAGE);
-      return command === undefined ? 2 : 0;
+      return 0;
     }
     if (command === '--version') {
       out.write(`tls-lens ${productVersion()}\n`);

@@ -7,7 +7,7 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { POLICY_FILE_NAME } from './core';
+import { POLICY_FILE_NAME, TextDoc, detectFormat } from './core';
 import { NodeHost } from './host/nodeHost';
 import { productVersion } from './install';
 import { WorkspaceChecker } from './lsp/commands';
@@ -20,6 +20,12 @@ import { ServerCommands } from './shared/protocol';
 
 // Wiring only: the transport (stdio, IPC or a socket) comes from the command line.
 const connection = createConnection(ProposedFeatures.all);
+
+function logError(what: string): (e: unknown) => void {
+  return (e) => connection.console.error(`TLS Lens: ${what} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+}
+// The server outlives any single failure: a stray rejection is logged, never fatal.
+process.on('unhandledRejection', logError('a background task'));
 const documents = new TextDocuments(TextDocument);
 const host = new NodeHost();
 let folders: string[] = [];
@@ -38,7 +44,7 @@ connection.onInitialize((params): InitializeResult => {
   if (folders.length === 0 && params.rootUri) folders = [uriToPath(params.rootUri)];
   return {
     capabilities: {
-      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
       hoverProvider: true,
       codeActionProvider: { codeActionKinds: ['quickfix'] },
       executeCommandProvider: { commands: [ServerCommands.checkWorkspace] },
@@ -81,9 +87,18 @@ documents.onDidChangeContent((e) => linter.changed(e.document.uri));
 documents.onDidClose((e) => {
   settings.forget(e.document.uri);
   linter.close(e.document.uri);
+  checker.documentClosed(e.document.uri).catch(logError('refreshing a closed document'));
+});
+// A saved policy file applies to the other open documents at once.
+documents.onDidSave((e) => {
+  const file = uriToPath(e.document.uri);
+  if (detectFormat(new TextDoc(file, '', e.document.languageId)) === 'policy' || linter.isNamedPolicyFile(file)) {
+    policies.invalidate();
+    linter.relintAll();
+  }
 });
 
-connection.onHover((params) => hover(documents, host, params));
+connection.onHover((params) => hover(documents, linter, host, params));
 connection.onCodeAction((params) => codeActionsFor(params.textDocument.uri, params.context.diagnostics));
 
 connection.onExecuteCommand(async (params, token, workDone) => {

@@ -64,7 +64,7 @@ describe('tls-lens check', () => {
     assert.equal(r.code, 1);
     const fix = {
       title: 'Remove TLSv1 from ssl_protocols',
-      edits: [{ range: { start: { line: 2, character: 18 }, end: { line: 2, character: 31 } }, newText: 'TLSv1.2' }],
+      edits: [{ range: { start: { line: 2, character: 18 }, end: { line: 2, character: 24 } }, newText: '' }],
       preferred: true,
     };
     assert.deepEqual(JSON.parse(r.stdout), {
@@ -127,7 +127,8 @@ describe('tls-lens check', () => {
     for (const args of [['check', '--format', 'xml'], ['check', '--fail-on'], ['lint'], ['check', '--bogus'], []]) {
       const r = run(args);
       assert.equal(r.code, 2, args.join(' '));
-      assert.match(r.stderr + r.stdout, /Usage: tls-lens check/);
+      assert.match(r.stderr, /Usage: tls-lens check/);
+      assert.equal(r.stdout, '', 'usage errors go to stderr');
     }
     assert.equal(run(['--help']).code, 0);
     assert.match(run(['--version']).stdout, /^tls-lens \d+\.\d+\.\d+\n$/);
@@ -146,9 +147,28 @@ describe('tls-lens check', () => {
       write('nginx/.tls-lens.yaml', 'rules:\n  nginx/weak-protocol: sometimes\n');
       const r = run(['check', 'nginx']);
       assert.equal(r.code, 1, 'defaults apply when the policy file is broken');
-      assert.match(r.stderr, /nginx\/\.tls-lens\.yaml:2:24: rule "nginx\/weak-protocol": expected off.*defaults apply/);
+      assert.match(r.stderr, /nginx\/\.tls-lens\.yaml:2:24: rule "nginx\/weak-protocol": expected off.*built-in defaults and flags apply/);
     } finally {
       rmSync(path.join(dir, 'nginx/.tls-lens.yaml'));
+    }
+  });
+
+  test('policy ignore patterns are relative to their policy file; named files are always checked', () => {
+    write('pol/.tls-lens.yaml', 'ignore:\n  - vendor/**\n');
+    write('pol/vendor/conf.d/v.conf', 'ssl_protocols SSLv3;\n');
+    write('pol/team/.tls-lens.yaml', 'extends: legacy\nignore:\n  - generated/\n');
+    write('pol/team/generated/conf.d/g.conf', 'ssl_protocols SSLv3;\n');
+    write('pol/team/conf.d/t.conf', 'ssl_protocols TLSv1 SSLv3;\n');
+    try {
+      const lines = (r: { stdout: string }): string[] => r.stdout.trim().split('\n').slice(0, -1).map((l) => l.split(': ')[0]!);
+      assert.deepEqual(lines(run(['check', 'pol'])), ['pol/team/conf.d/t.conf:1:21'], 'only SSLv3 under legacy; vendor/ and generated/ skipped');
+      assert.deepEqual(lines(run(['check', 'pol/team'])), ['pol/team/conf.d/t.conf:1:21'], 'the same from a subfolder');
+      assert.deepEqual(lines(run(['check', 'pol/vendor/conf.d/v.conf'])), ['pol/vendor/conf.d/v.conf:1:15'], 'a file named on the command line is checked');
+      const twice = run(['check', 'pol', 'pol/team', 'pol/team/conf.d/t.conf']);
+      assert.deepEqual(lines(twice), ['pol/team/conf.d/t.conf:1:21'], 'each file once, however often it is named');
+      assert.match(twice.stdout, /in 3 file\(s\) checked\.$/m);
+    } finally {
+      rmSync(path.join(dir, 'pol'), { recursive: true });
     }
   });
 

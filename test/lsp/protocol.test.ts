@@ -137,7 +137,7 @@ void describe('initialize, diagnostics, code actions and edits', () => {
 
   void test('initialize advertises sync, hover, quick fixes and the checkWorkspace command', async () => {
     const r = s.initializeResult!;
-    assert.deepEqual(r.capabilities.textDocumentSync, { openClose: true, change: 2 /* Incremental */ });
+    assert.deepEqual(r.capabilities.textDocumentSync, { openClose: true, change: 2 /* Incremental */, save: { includeText: false } });
     assert.equal(r.capabilities.hoverProvider, true);
     assert.deepEqual(r.capabilities.codeActionProvider, { codeActionKinds: ['quickfix'] });
     assert.deepEqual(r.capabilities.executeCommandProvider?.commands, [CHECK_WORKSPACE]);
@@ -177,7 +177,7 @@ void describe('initialize, diagnostics, code actions and edits', () => {
     for (const d of published) {
       assertDocsLink(d);
       assert.deepEqual(d.data, {
-        fixes: [{ title: 'Remove SSLv3, TLSv1 from ssl_protocols', edits: [{ range: range(3, 18, 3, 37), newText: 'TLSv1.2' }], preferred: true }],
+        fixes: [{ title: 'Remove SSLv3, TLSv1 from ssl_protocols', edits: [{ range: range(3, 18, 3, 30), newText: '' }], preferred: true }],
       });
     }
     // The server asked for this document's settings.

@@ -37,6 +37,7 @@ import {
   type Position,
   type ProtocolConnection,
   type PublishDiagnosticsParams,
+  type CancellationToken,
   type Range,
   type RegistrationParams,
   type TextDocumentContentChangeEvent,
@@ -291,7 +292,7 @@ export class LspSession {
     );
   }
 
-  executeCommand(command: string, args: unknown[] = [], workDoneToken?: string): Promise<unknown> {
+  executeCommand(command: string, args: unknown[] = [], workDoneToken?: string, token?: CancellationToken): Promise<unknown> {
     const params = workDoneToken === undefined ? { command, arguments: args } : { command, arguments: args, workDoneToken };
     if (workDoneToken !== undefined) {
       this.connection.onProgress(WorkDoneProgress.type, workDoneToken, (value) => {
@@ -299,7 +300,7 @@ export class LspSession {
         this.poke();
       });
     }
-    return this.within(`executeCommand ${command}`, this.connection.sendRequest(ExecuteCommandRequest.type, params));
+    return this.within(`executeCommand ${command}`, this.connection.sendRequest(ExecuteCommandRequest.type, params, token));
   }
 
   /** `shutdown`, then `exit`; resolves with how the process ended. */

@@ -74,7 +74,10 @@ describe('bad input never throws and is reported where it matters', () => {
   test('a file that is not what its extension says gets nothing bogus', () => {
     assert.deepEqual(lint('{"json": true}', 'nginx.conf').map((f) => f.message), ['unexpected "{" (a block needs a directive name)', 'directive "json" is not terminated by ";"']);
     assert.deepEqual(lint('<html><body>hello</body></html>', 'site.yaml'), []);
-    assert.deepEqual(lint('-----BEGIN CERTIFICATE-----\n', 'notes.txt').map((f) => f.ruleId), ['pem/malformed']);
+    // A PEM placeholder in notes or docs is not reported; in a PEM or YAML file it is.
+    assert.deepEqual(lint('-----BEGIN CERTIFICATE-----\nMIIB...\n-----END CERTIFICATE-----\n', 'notes.md'), []);
+    assert.deepEqual(lint('-----BEGIN CERTIFICATE-----\n', 'values.yaml').map((f) => f.ruleId), ['pem/malformed']);
+    assert.deepEqual(lint('-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmQENBF=\n=abcd\n-----END PGP PUBLIC KEY BLOCK-----\n', 'key.pem').map((f) => f.message), ['no PEM block ("-----BEGIN …-----") in this file, though its name says PEM']);
   });
 
   test('random input in every format never throws', () => {

@@ -32,7 +32,7 @@ describe('policy', () => {
   test('problems in a policy file are located diagnostics', () => {
     expectAnnotated(
       `extends: strict
-#        ^^^^^^ error policy/invalid: unknown profile "strict"
+#        ^^^^^^ error policy/invalid: unknown profile strict;
 rules:
   nginx/weak-protocol: loud
 #                      ^^^^ error policy/invalid: expected off, hint, info, warning or error
@@ -49,6 +49,11 @@ colour: blue
 `,
       '.tls-lens.yaml',
     );
+  });
+
+  test('an extends that is not a name says what it got', () => {
+    const r = parsePolicyFile('extends: [1]\n', RULE_IDS);
+    assert.deepEqual(r.problems.map((p) => p.message), ['unknown profile [1]; expected one of modern, intermediate, legacy']);
   });
 
   test('the nearest policy file above a file governs it, no higher than the stop folder', async () => {

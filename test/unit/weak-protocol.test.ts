@@ -82,6 +82,34 @@ ssl_protocols SSLv3 TLSv1 TLSv1.1 TLSv1.2;
     assert.deepEqual(lint(fixed), []);
   });
 
+  test('names are matched without regard to case, as nginx does', () => {
+    expectAnnotated(`
+ssl_protocols sslv3 tlsv1.1 TLSV1.2;
+#             ^^^^^ error nginx/weak-protocol: enables sslv3
+#                   ^^^^^^^ warning nginx/weak-protocol: enables tlsv1.1
+`);
+    const text = 'ssl_protocols sslv3 tlsv1.1 TLSV1.2;';
+    assert.equal(applyFix(text, lint(text)[0]!), 'ssl_protocols TLSV1.2;');
+  });
+
+  test('the fix removes only the weak words: comments, line breaks and order stay', () => {
+    const cases: Array<[string, string]> = [
+      ['ssl_protocols TLSv1.2 TLSv1.1;', 'ssl_protocols TLSv1.2;'],
+      ['ssl_protocols TLSv1 TLSv1.2 TLSv1.1 TLSv1.3;', 'ssl_protocols TLSv1.2 TLSv1.3;'],
+      ['ssl_protocols TLSv1 # legacy clients\n    TLSv1.2;', 'ssl_protocols # legacy clients\n    TLSv1.2;'],
+      ['ssl_protocols TLSv1.2\n    TLSv1.1 # old\n    TLSv1.3;', 'ssl_protocols TLSv1.2\n     # old\n    TLSv1.3;'],
+      ['ssl_protocols "TLSv1" \'TLSv1.3\';', "ssl_protocols 'TLSv1.3';"],
+    ];
+    for (const [before, after] of cases) {
+      const found = lint(before);
+      assert.ok(found.length > 0, before);
+      assert.equal(applyFix(before, found[0]!), after, before);
+      assert.deepEqual(lint(after), [], after);
+      // Every finding of one directive carries the same fix.
+      for (const f of found) assert.deepEqual(f.fixes, found[0]!.fixes);
+    }
+  });
+
   test('when only weak versions are listed, the fix sets the profile\'s versions', () => {
     const text = 'ssl_protocols SSLv3 TLSv1;';
     const [first] = lint(text, 'site.nginx', { profile: 'modern' });

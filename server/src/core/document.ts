@@ -1,3 +1,4 @@
+import type { FormatKind } from './formats/detect';
 import { LineIndex } from './text';
 
 /** A text document as the core sees it: a name, its text, and the editor's language id if any. */
@@ -9,6 +10,8 @@ export class TextDoc {
     readonly file: string,
     readonly text: string,
     readonly languageId?: string,
+    /** What the caller knows the document is, overriding detection (e.g. a policy file under another name). */
+    readonly format?: FormatKind,
   ) {}
 
   get lines(): LineIndex {

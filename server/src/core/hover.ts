@@ -1,5 +1,5 @@
 import type { TextDoc } from './document';
-import { scanPem, isPrivateKeyLabel, type PemBlock } from './formats/pem/scanner';
+import { CERTIFICATE_LABELS, scanPem, isPrivateKeyLabel, type PemBlock } from './formats/pem/scanner';
 import { rangeContains, type Position, type Range } from './text';
 import { decodeCertificate, describePublicKey, describeValidity, isoDate, type CertificateSummary } from './x509/certificate';
 
@@ -9,7 +9,6 @@ export interface HoverResult {
   range: Range;
 }
 
-const CERTIFICATE_LABELS = new Set(['CERTIFICATE', 'X509 CERTIFICATE', 'TRUSTED CERTIFICATE']);
 
 /** Escapes text for Markdown so subject names cannot inject links or formatting. */
 export function escapeMarkdown(s: string): string {
@@ -42,6 +41,7 @@ export function certificateMarkdown(cert: CertificateSummary, now: Date, positio
   md.push(`| Signature | ${escapeMarkdown(cert.signatureAlgorithm)} |`);
   md.push(`| Serial | \`${cert.serialNumber}\` |`);
   md.push(`| SHA-256 | \`${cert.sha256Fingerprint}\` |`);
+  md.push(`| SHA-1 | \`${cert.sha1Fingerprint}\` |`);
   return md.join('\n');
 }
 

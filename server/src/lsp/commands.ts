@@ -3,7 +3,7 @@ import type { CancellationToken, Connection, TextDocuments, WorkDoneProgressRepo
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { isCandidateName, lintFile, walkFiles, type Finding, type Host } from '../core';
 import type { CheckWorkspaceResult } from '../shared/protocol';
-import { pathToUri, toDiagnostic } from './convert';
+import { pathToUri, toDiagnostic, uriToPath } from './convert';
 import type { DocumentLinter } from './diagnostics';
 import type { PolicyResolver } from './policy';
 import type { SettingsCache } from './settings';
@@ -39,10 +39,7 @@ export class WorkspaceChecker {
     const files: string[] = [];
     try {
       for (const folder of this.folders()) {
-        const folderSettings = await this.settings.get(pathToUri(folder));
-        const { policy } = await this.policies.resolve(path.join(folder, '.'), folderSettings);
         for await (const f of walkFiles(this.host, folder, {
-          ignore: policy.ignore,
           accept: isCandidateName,
           isCancelled: () => token.isCancellationRequested,
           onError: (p, m) => result.errors.push(`${p}: ${m}`),
@@ -73,7 +70,12 @@ export class WorkspaceChecker {
         if (findings.length) this.published.add(uri);
         previous.delete(uri);
       }
-      if (!result.cancelled) for (const uri of previous) await this.connection.sendDiagnostics({ uri, diagnostics: [] });
+      if (result.cancelled) {
+        // Files the cancelled run did not reach keep the diagnostics of the run before.
+        for (const uri of previous) this.published.add(uri);
+      } else {
+        for (const uri of previous) await this.connection.sendDiagnostics({ uri, diagnostics: [] });
+      }
     } finally {
       progress.done();
     }
@@ -81,10 +83,28 @@ export class WorkspaceChecker {
     return result;
   }
 
+  /**
+   * A document was closed: if the last workspace check published diagnostics for it,
+   * lint it again from disk so they stay in Problems; otherwise clear them.
+   */
+  async documentClosed(uri: string): Promise<void> {
+    if (!this.published.has(uri)) {
+      await this.connection.sendDiagnostics({ uri, diagnostics: [] });
+      return;
+    }
+    const result: CheckWorkspaceResult = { filesChecked: 0, filesWithFindings: 0, findings: { error: 0, warning: 0, info: 0, hint: 0 }, cancelled: false, errors: [] };
+    const findings = (await this.lintOne(uriToPath(uri), uri, result)) ?? [];
+    if (this.documents.get(uri)) return; // reopened meanwhile: the open document's lint wins
+    if (findings.length === 0) this.published.delete(uri);
+    await this.connection.sendDiagnostics({ uri, diagnostics: findings.map(toDiagnostic) });
+  }
+
   private async lintOne(file: string, uri: string, result: CheckWorkspaceResult): Promise<Finding[] | undefined> {
     const open = this.documents.get(uri);
-    if (open) return (await this.linter.findingsFor(open)) ?? [];
-    const { policy, enabled } = await this.policies.resolve(file, await this.settings.get(uri));
+    if (open) return this.linter.findingsFor(open);
+    // Resource-scoped settings differ per workspace folder, not per file: ask once per folder.
+    const folder = this.policies.folderOf(file);
+    const { policy, enabled } = await this.policies.resolve(file, await this.settings.get(folder ? pathToUri(folder) : uri));
     if (!enabled) return undefined;
     const r = await lintFile(this.host, file, file, { policy, now: this.host.now() });
     if ('error' in r) {

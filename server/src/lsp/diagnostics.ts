@@ -1,6 +1,6 @@
 import type { Connection, TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { TextDoc, lintDocument, type Finding } from '../core';
+import { TextDoc, lintDocument, type Finding, type Policy } from '../core';
 import type { Host } from '../core';
 import { toDiagnostic, uriToPath } from './convert';
 import type { PolicyResolver } from './policy';
@@ -14,6 +14,10 @@ export class DocumentLinter {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   /** Documents linted at least once since they were opened. */
   private readonly seen = new Set<string>();
+  /** Per document, the number of the latest lint started: only that one may publish. */
+  private readonly runs = new Map<string, number>();
+  /** Policy files named by `tlsLens.policyFile` (for any open document so far). */
+  private readonly namedPolicyFiles = new Set<string>();
 
   constructor(
     private readonly connection: Connection,
@@ -59,30 +63,45 @@ export class DocumentLinter {
     for (const d of this.documents.all()) this.schedule(d.uri, true);
   }
 
+  isNamedPolicyFile(file: string): boolean {
+    return this.namedPolicyFiles.has(file);
+  }
+
+  /** The document was closed: nothing pending for it may publish any more. */
   close(uri: string): void {
     this.cancel(uri);
     this.seen.delete(uri);
-    void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+    this.runs.set(uri, (this.runs.get(uri) ?? 0) + 1);
+  }
+
+  /** The policy for an open document, and the core's view of it (the named policy file is a policy). */
+  async prepare(doc: TextDocument): Promise<{ textDoc: TextDoc; policy: Policy; enabled: boolean }> {
+    const file = uriToPath(doc.uri);
+    const settings = await this.settings.get(doc.uri);
+    const { policy, enabled } = await this.policies.resolve(file, settings);
+    const named = this.policies.explicitPolicyFile(file, settings);
+    if (named) this.namedPolicyFiles.add(named);
+    const format = named === file ? 'policy' : undefined;
+    return { textDoc: new TextDoc(file, doc.getText(), doc.languageId, format), policy, enabled };
   }
 
   /** Findings for a document as it is now; undefined when TLS Lens is off for it. */
   async findingsFor(doc: TextDocument): Promise<Finding[] | undefined> {
-    const file = uriToPath(doc.uri);
-    const settings = await this.settings.get(doc.uri);
-    const { policy, enabled } = await this.policies.resolve(file, settings);
+    const { textDoc, policy, enabled } = await this.prepare(doc);
     if (!enabled) return undefined;
-    return lintDocument(new TextDoc(file, doc.getText(), doc.languageId), { policy, now: this.host.now() });
+    return lintDocument(textDoc, { policy, now: this.host.now() });
   }
 
   private async lint(uri: string): Promise<void> {
     const doc = this.documents.get(uri);
     if (!doc) return;
-    const version = doc.version;
+    const run = (this.runs.get(uri) ?? 0) + 1;
+    this.runs.set(uri, run);
     try {
       const findings = await this.findingsFor(doc);
-      const current = this.documents.get(uri);
-      if (!current || current.version !== version) return; // a newer run is on its way
-      await this.connection.sendDiagnostics({ uri, version, diagnostics: (findings ?? []).map(toDiagnostic) });
+      // A later lint (an edit, a settings change, a close) supersedes this one.
+      if (this.runs.get(uri) !== run || !this.documents.get(uri)) return;
+      await this.connection.sendDiagnostics({ uri, version: doc.version, diagnostics: (findings ?? []).map(toDiagnostic) });
     } catch (e) {
       this.connection.console.error(`TLS Lens: linting ${uri} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     }

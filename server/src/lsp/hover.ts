@@ -1,11 +1,14 @@
 import { MarkupKind, type Hover, type HoverParams, type TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { TextDoc, hoverAt, type Host } from '../core';
-import { uriToPath } from './convert';
+import { hoverAt, type Host } from '../core';
+import type { DocumentLinter } from './diagnostics';
 
-export function hover(documents: TextDocuments<TextDocument>, host: Host, params: HoverParams): Hover | null {
+/** The hover for a position; nothing where TLS Lens is off, the file ignored or over the size cap. */
+export async function hover(documents: TextDocuments<TextDocument>, linter: DocumentLinter, host: Host, params: HoverParams): Promise<Hover | null> {
   const doc = documents.get(params.textDocument.uri);
   if (!doc) return null;
-  const result = hoverAt(new TextDoc(uriToPath(doc.uri), doc.getText(), doc.languageId), params.position, host.now());
+  const { textDoc, policy, enabled } = await linter.prepare(doc);
+  if (!enabled || Buffer.byteLength(textDoc.text, 'utf8') > policy.maxFileSizeBytes) return null;
+  const result = hoverAt(textDoc, params.position, host.now());
   return result ? { contents: { kind: MarkupKind.Markdown, value: result.markdown }, range: result.range } : null;
 }

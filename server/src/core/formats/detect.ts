@@ -40,6 +40,7 @@ const KUBE_KIND = /^[ \t]*kind:[ \t]*\S/m;
 
 /** Decides what a document is from the editor's language id, its name and its first bytes. */
 export function detectFormat(doc: TextDoc): FormatKind {
+  if (doc.format) return doc.format;
   const byName = formatFromName(doc.file);
   if (byName === 'policy') return 'policy';
   const byLanguage = doc.languageId ? fromLanguageId(doc.languageId) : undefined;

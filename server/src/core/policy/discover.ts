@@ -1,3 +1,5 @@
+import ignore, { type Ignore } from 'ignore';
+import * as path from 'node:path';
 import type { Host } from '../host';
 import { POLICY_FILE_NAME, parsePolicyFile, type PolicyFileProblem } from './policyFile';
 import type { PolicyInput } from './policy';
@@ -69,4 +71,20 @@ export class PolicyFileFinder {
     }
     return p;
   }
+}
+
+const matchers = new WeakMap<LoadedPolicyFile, Ignore>();
+
+/**
+ * Whether the `ignore` patterns of a policy file exclude `file`. Patterns use gitignore
+ * syntax, relative to the policy file's folder (as a `.gitignore`'s are to its own).
+ */
+export function ignoredByPolicyFile(file: string, policyFile: LoadedPolicyFile | undefined): boolean {
+  const patterns = policyFile?.input.ignore;
+  if (!policyFile || !patterns?.length || !path.isAbsolute(file)) return false;
+  const rel = path.relative(path.dirname(policyFile.path), file);
+  if (rel === '' || rel === '..' || rel.startsWith('..' + path.sep) || path.isAbsolute(rel)) return false;
+  let ig = matchers.get(policyFile);
+  if (!ig) matchers.set(policyFile, (ig = ignore().add(patterns)));
+  return ig.ignores(rel.split(path.sep).join('/'));
 }

@@ -6,13 +6,15 @@ export interface Policy {
   profile: Profile;
   /** Per-rule overrides; a rule not named here runs at its default severity. */
   rules: Readonly<Record<string, RuleLevel>>;
-  /** Glob patterns (gitignore syntax) of files not to lint. */
-  ignore: readonly string[];
   /** Files larger than this are skipped with one informational finding. */
   maxFileSizeBytes: number;
 }
 
-/** Loose input from editor settings, a policy file or CLI flags; later sources win. */
+/**
+ * Loose input from editor settings, a policy file or CLI flags; later sources win.
+ * `ignore` is only meaningful relative to the policy file it came from: see
+ * `ignoredByPolicyFile`.
+ */
 export interface PolicyInput {
   profile?: string;
   rules?: Record<string, string>;
@@ -25,7 +27,6 @@ export const DEFAULT_MAX_FILE_SIZE_KB = 2048;
 export const DEFAULT_POLICY: Policy = {
   profile: PROFILES[DEFAULT_PROFILE],
   rules: {},
-  ignore: [],
   maxFileSizeBytes: DEFAULT_MAX_FILE_SIZE_KB * 1024,
 };
 
@@ -39,14 +40,12 @@ export function isRuleLevel(s: unknown): s is RuleLevel {
 export function resolvePolicy(...inputs: Array<PolicyInput | undefined>): Policy {
   let profile = DEFAULT_POLICY.profile;
   const rules: Record<string, RuleLevel> = {};
-  const ignore: string[] = [];
   let maxFileSizeBytes = DEFAULT_POLICY.maxFileSizeBytes;
   for (const input of inputs) {
     if (!input) continue;
     if (isProfileName(input.profile)) profile = PROFILES[input.profile];
     for (const [id, level] of Object.entries(input.rules ?? {})) if (isRuleLevel(level)) rules[id] = level;
-    for (const g of input.ignore ?? []) if (typeof g === 'string' && g.trim()) ignore.push(g);
     if (typeof input.maxFileSizeKb === 'number' && input.maxFileSizeKb > 0) maxFileSizeBytes = Math.round(input.maxFileSizeKb * 1024);
   }
-  return { profile, rules, ignore, maxFileSizeBytes };
+  return { profile, rules, maxFileSizeBytes };
 }

@@ -57,7 +57,10 @@ export function parsePolicyFile(text: string, knownRuleIds: ReadonlySet<string>)
       case 'extends': {
         const v = isScalar(value) ? value.value : undefined;
         if (isProfileName(v)) input.profile = v;
-        else problems.push({ message: `unknown profile ${JSON.stringify(v)}; expected one of ${Object.keys(PROFILES).join(', ')}`, range: nodeRange(value ?? keyNode) });
+        else {
+          const shown = value?.range ? text.slice(value.range[0], value.range[1]).trim() : '(nothing)';
+          problems.push({ message: `unknown profile ${shown}; expected one of ${Object.keys(PROFILES).join(', ')}`, range: nodeRange(value ?? keyNode) });
+        }
         break;
       }
       case 'rules': {

@@ -16,13 +16,7 @@ export const ENGINE_NOTICES = { fileTooLarge, binaryFile, internalError } as con
 /** Every rule id a user can name in a policy, with its metadata. */
 export const ALL_RULES: readonly RuleMeta[] = [...RULES, fileTooLarge, binaryFile, internalError];
 
-const byId = new Map(ALL_RULES.map((r) => [r.id, r]));
-
-export function ruleMeta(id: string): RuleMeta | undefined {
-  return byId.get(id);
-}
-
-export const RULE_IDS: ReadonlySet<string> = new Set(byId.keys());
+export const RULE_IDS: ReadonlySet<string> = new Set(ALL_RULES.map((r) => r.id));
 
 /** The repository-relative path of a rule's documentation page. */
 export function ruleDocPath(id: string): string {

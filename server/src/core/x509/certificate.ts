@@ -18,15 +18,15 @@ function x509(): typeof X509 {
 }
 
 /**
- * Whether DER bytes are a certificate, by Node's own X.509 parser (fast, no extra module):
- * undefined when they are, else the parser's reason.
+ * Whether DER bytes are a certificate, by Node's own X.509 parser: fast, and needs no
+ * extra module (the hover's full decode uses @peculiar/x509).
  */
-export function certificateParseError(der: Uint8Array): string | undefined {
+export function isCertificateDer(der: Uint8Array): boolean {
   try {
     new NodeX509Certificate(der);
-    return undefined;
-  } catch (e) {
-    return e instanceof Error ? e.message : String(e);
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -18,6 +18,9 @@ const END = /^[ \t]*-----END ([A-Z0-9][A-Z0-9 ]*[A-Z0-9])-----[ \t]*$/;
 const HEADER = /^[ \t]*[A-Za-z][A-Za-z0-9-]*:/;
 const BASE64_LINE = /^[A-Za-z0-9+/]*={0,2}$/;
 
+/** Labels of blocks holding one X.509 certificate (RFC 7468 §5; OpenSSL's TRUSTED CERTIFICATE; the legacy X509 CERTIFICATE). */
+export const CERTIFICATE_LABELS: ReadonlySet<string> = new Set(['CERTIFICATE', 'X509 CERTIFICATE', 'TRUSTED CERTIFICATE']);
+
 /** Labels whose body is private key material: never decoded into anything shown. */
 export function isPrivateKeyLabel(label: string): boolean {
   return /PRIVATE KEY$/.test(label);
@@ -37,6 +40,8 @@ export function scanPem(text: string, lines: LineIndex): PemBlock[] {
     if (!m) continue;
     const indent = m[1]!.length;
     const label = m[2]!;
+    // OpenPGP armour (RFC 4880) looks alike but is not PEM: its checksum line is not base64.
+    if (label.startsWith('PGP ')) continue;
     const beginRange: Range = { start: { line: i, character: indent }, end: { line: i, character: line.trimEnd().length } };
     const block: PemBlock = { label, beginRange, range: beginRange };
     let body = '';

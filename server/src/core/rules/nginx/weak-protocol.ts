@@ -1,6 +1,6 @@
 import type { NginxDirective } from '../../formats/nginx/ast';
 import { walkDirectives } from '../../formats/nginx/ast';
-import type { Fix } from '../../findings';
+import type { Fix, TextEdit } from '../../findings';
 import type { TlsProtocol } from '../../policy/profiles';
 import type { Rule } from '../rule';
 
@@ -21,18 +21,49 @@ const WEAK: Partial<Record<TlsProtocol, { why: string; severity: 'error' | 'warn
   'TLSv1.1': { why: 'deprecated by RFC 8996', severity: 'warning' },
 };
 
+/** nginx compares protocol names without regard to case (ngx_conf_set_bitmask_slot uses ngx_strcasecmp). */
+const CANONICAL = new Map<string, string>(['SSLv2', 'SSLv3', 'TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'].map((p) => [p.toLowerCase(), p]));
+
+function canonical(value: string): string {
+  return CANONICAL.get(value.toLowerCase()) ?? value;
+}
+
+/**
+ * Removes the weak arguments and nothing else: each run of consecutive weak arguments
+ * goes with the blank that separates it from a neighbour on the same line, so comments
+ * and line breaks in the list stay. When no argument would remain, the profile's versions
+ * replace the list.
+ */
 function removalFix(d: NginxDirective, weak: ReadonlySet<string>, fallback: readonly string[]): Fix | undefined {
-  if (d.args.length === 0) return undefined;
-  const kept = d.args.map((a) => a.value).filter((v) => !weak.has(v));
-  const replacement = kept.length > 0 ? kept : [...fallback];
-  const removed = d.args.map((a) => a.value).filter((v) => weak.has(v));
-  const first = d.args[0]!.range.start;
-  const last = d.args[d.args.length - 1]!.range.end;
-  return {
-    title: kept.length > 0 ? `Remove ${removed.join(', ')} from ${d.name}` : `Set ${d.name} to ${replacement.join(' ')}`,
-    edits: [{ range: { start: first, end: last }, newText: replacement.join(' ') }],
-    preferred: true,
-  };
+  const args = d.args;
+  if (args.length === 0) return undefined;
+  const isWeak = args.map((a) => weak.has(canonical(a.value)));
+  const removed = args.filter((_, i) => isWeak[i]).map((a) => canonical(a.value));
+  if (isWeak.every(Boolean)) {
+    return {
+      title: `Set ${d.name} to ${fallback.join(' ')}`,
+      edits: [{ range: { start: args[0]!.range.start, end: args[args.length - 1]!.range.end }, newText: fallback.join(' ') }],
+      preferred: true,
+    };
+  }
+  const edits: TextEdit[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (!isWeak[i]) continue;
+    let j = i;
+    while (j + 1 < args.length && isWeak[j + 1] && args[j + 1]!.range.start.line === args[j]!.range.end.line) j++;
+    const first = args[i]!;
+    const last = args[j]!;
+    const next = args[j + 1];
+    const prev = args[i - 1];
+    let { start } = first.range;
+    let { end } = last.range;
+    if (next && next.range.start.line === last.range.end.line) end = next.range.start;
+    else if (prev && prev.range.end.line === first.range.start.line) start = prev.range.end;
+    else if (!prev && d.nameRange.end.line === first.range.start.line) start = d.nameRange.end;
+    edits.push({ range: { start, end }, newText: '' });
+    i = j;
+  }
+  return { title: `Remove ${removed.join(', ')} from ${d.name}`, edits, preferred: true };
 }
 
 export const weakProtocol: Rule = {
@@ -45,11 +76,11 @@ export const weakProtocol: Rule = {
     const weakHere = new Set(Object.keys(WEAK).filter((p) => !allowed.has(p)));
     walkDirectives(ctx.nginx().directives, (d) => {
       if (!PROTOCOL_DIRECTIVES.has(d.name)) return;
-      const offending = d.args.filter((a) => weakHere.has(a.value));
+      const offending = d.args.filter((a) => weakHere.has(canonical(a.value)));
       if (offending.length === 0) return;
       const fix = removalFix(d, weakHere, ctx.policy.profile.protocols);
       for (const arg of offending) {
-        const weak = WEAK[arg.value as TlsProtocol]!;
+        const weak = WEAK[canonical(arg.value) as TlsProtocol]!;
         ctx.report({
           range: arg.range,
           severity: weak.severity,

@@ -1,17 +1,17 @@
-import { certificateParseError } from '../../x509/certificate';
+import { CERTIFICATE_LABELS } from '../../formats/pem/scanner';
+import { isCertificateDer } from '../../x509/certificate';
 import type { Rule } from '../rule';
-
-const CERTIFICATE_LABELS = new Set(['CERTIFICATE', 'X509 CERTIFICATE']);
 
 /**
  * A PEM block that cannot be read: bad markers, bad base64, a certificate whose DER does
  * not parse; and a PEM file (.pem/.crt/.cer/.key/.csr) with no PEM block at all.
+ * Not reported in plain text and Markdown, where PEM blocks are often placeholders.
  */
 export const pemMalformed: Rule = {
   id: 'pem/malformed',
   title: 'Malformed PEM block',
   defaultSeverity: 'error',
-  formats: ['pem', 'nginx', 'yaml', 'kubernetes', 'text'],
+  formats: ['pem', 'nginx', 'yaml', 'kubernetes'],
   check(ctx) {
     const blocks = ctx.pemBlocks();
     for (const b of blocks) {
@@ -20,8 +20,7 @@ export const pemMalformed: Rule = {
         continue;
       }
       if (b.der && CERTIFICATE_LABELS.has(b.label)) {
-        const error = certificateParseError(b.der);
-        if (error) ctx.report({ range: b.beginRange, message: `PEM block "${b.label}" is not a valid X.509 certificate (${error})` });
+        if (!isCertificateDer(b.der)) ctx.report({ range: b.beginRange, message: `PEM block "${b.label}" is not a valid X.509 certificate (its DER does not parse)` });
       }
     }
     if (ctx.format === 'pem' && blocks.length === 0 && ctx.doc.text.trim().length > 0) {

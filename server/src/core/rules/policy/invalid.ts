@@ -11,7 +11,7 @@ export const policyInvalid: Rule = {
   check(ctx) {
     const { problems } = parsePolicyFile(ctx.doc.text, RULE_IDS);
     for (const p of problems) {
-      ctx.report({ range: p.range, message: `${p.message} (while this file has errors, files use the default policy)` });
+      ctx.report({ range: p.range, message: `${p.message} (while this file has errors, it is not used: files get the built-in defaults and editor settings)` });
     }
   },
 };
