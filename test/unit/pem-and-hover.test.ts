@@ -121,3 +121,18 @@ test('code spans hold any SAN text: backticks, pipes', () => {
   assert.equal(codeSpan('`x'), '`` `x ``');
   assert.equal(codeSpan('a|b'), '`a\\|b`');
 });
+
+test('hover never throws on corrupted certificates (bit flips, truncation)', () => {
+  const body = rsa.split('\n').filter((l) => l && !l.startsWith('-----')).join('');
+  const der = Buffer.from(body, 'base64');
+  let seed = 99;
+  const rnd = (n: number): number => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
+  for (let i = 0; i < 300; i++) {
+    const bad = Buffer.from(der.subarray(0, i % 3 === 0 ? rnd(der.length) : der.length));
+    for (let k = 0; k < 1 + rnd(4); k++) if (bad.length) { const at = rnd(bad.length); bad[at] = bad[at]! ^ (1 << rnd(8)); }
+    const pem = `-----BEGIN CERTIFICATE-----\n${bad.toString('base64').replace(/(.{64})/g, '$1\n')}\n-----END CERTIFICATE-----\n`;
+    const md = hover(pem, 1);
+    assert.ok(md === undefined || md.startsWith('**'), md);
+    for (const f of lint(pem, 'x.crt')) assert.notEqual(f.ruleId, 'core/internal-error', f.message);
+  }
+});
