@@ -41,7 +41,6 @@ export function certificateMarkdown(cert: CertificateSummary, now: Date, positio
   md.push(`| Signature | ${escapeMarkdown(cert.signatureAlgorithm)} |`);
   md.push(`| Serial | \`${cert.serialNumber}\` |`);
   md.push(`| SHA-256 | \`${cert.sha256Fingerprint}\` |`);
-  md.push(`| SHA-1 | \`${cert.sha1Fingerprint}\` |`);
   return md.join('\n');
 }
 

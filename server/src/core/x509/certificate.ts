@@ -49,7 +49,6 @@ export interface CertificateSummary {
   /** e.g. "sha256WithRSAEncryption"-like names: "RSA with SHA-256", "ECDSA with SHA-384". */
   signatureAlgorithm: string;
   sha256Fingerprint: string;
-  sha1Fingerprint: string;
 }
 
 export type DecodeResult = { ok: true; cert: CertificateSummary } | { ok: false; error: string };
@@ -120,7 +119,6 @@ export function decodeCertificate(der: Uint8Array): DecodeResult {
         publicKey,
         signatureAlgorithm,
         sha256Fingerprint: colonHex(sha256),
-        sha1Fingerprint: colonHex(createHash('sha1').update(bytes).digest()),
       },
     };
   } catch (e) {
