@@ -6,9 +6,10 @@ import { parseNginx } from './formats/nginx/parser';
 import { scanPem, type PemBlock } from './formats/pem/scanner';
 import type { Host } from './host';
 import type { Policy } from './policy/policy';
-import { ENGINE_NOTICES, RULES } from './rules';
+import { ENGINE_NOTICES, RULES, RULE_IDS } from './rules';
+import { applySuppressions, scanSuppressions } from './suppressions';
 import type { Report, RuleContext, RuleMeta } from './rules/rule';
-import { range } from './text';
+import { range, type Range } from './text';
 
 export interface LintOptions {
   policy: Policy;
@@ -83,7 +84,24 @@ export function lintDocument(doc: TextDoc, opts: LintOptions): Finding[] {
       );
     }
   }
-  return findings.sort(compareFindings);
+  return applyInlineSuppressions(doc, format, policy, findings).sort(compareFindings);
+}
+
+/** Formats whose comments start with "#", where `# tls-lens-disable-…` comments work. */
+const HASH_COMMENT_FORMATS: ReadonlySet<FormatKind> = new Set(['nginx', 'yaml', 'kubernetes', 'policy']);
+
+function applyInlineSuppressions(doc: TextDoc, format: FormatKind, policy: Policy, findings: Finding[]): Finding[] {
+  if (!HASH_COMMENT_FORMATS.has(format)) return findings;
+  const suppressions = scanSuppressions(doc.text, doc.lines);
+  if (suppressions.length === 0) return findings;
+  const { kept, unused, unknown } = applySuppressions(findings, suppressions, RULE_IDS);
+  const located = (rule: RuleMeta, items: ReadonlyArray<{ range: Range; message: string }>): Finding[] => {
+    const severity = effectiveSeverity(rule, policy, undefined);
+    return severity ? items.map((i) => ({ ruleId: rule.id, severity, message: i.message, file: doc.file, range: i.range, fixes: [], related: [] })) : [];
+  };
+  // A suppression for a rule the policy turns off is not "unused": it may matter under another policy.
+  const reallyUnused = unused.filter((u) => policy.rules[u.ruleId] !== 'off');
+  return [...kept, ...located(ENGINE_NOTICES.unusedSuppression, reallyUnused), ...located(ENGINE_NOTICES.unknownSuppression, unknown)];
 }
 
 /**

@@ -1,32 +1,18 @@
 /**
- * Policy profiles. Values come from Mozilla's Server Side TLS guidelines
- * (mozilla/ssl-config-generator, src/static/guidelines/6.0.json for modern and
- * intermediate; 5.8.json for "old", kept here as `legacy`).
+ * Policy profiles: Mozilla's Server Side TLS guidelines (mozilla/ssl-config-generator,
+ * src/static/guidelines/6.0.json for modern and intermediate; 5.8.json's "old", kept as
+ * `legacy` for servers that must serve very old clients). The values are generated into
+ * mozilla.ts by scripts/gen-profiles.mjs.
  */
+import { MOZILLA_PROFILES } from './mozilla';
+import type { MozillaProfileData } from './profileData';
+
 export type TlsProtocol = 'SSLv2' | 'SSLv3' | 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
 export type ProfileName = 'modern' | 'intermediate' | 'legacy';
 
-export interface Profile {
-  name: ProfileName;
-  /** Where its values come from. */
-  source: string;
-  /** The protocol versions the profile allows, oldest first. */
-  protocols: readonly TlsProtocol[];
-}
+export type Profile = MozillaProfileData;
 
-export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
-  modern: { name: 'modern', source: 'Mozilla Server Side TLS 6.0, modern', protocols: ['TLSv1.3'] },
-  intermediate: {
-    name: 'intermediate',
-    source: 'Mozilla Server Side TLS 6.0, intermediate',
-    protocols: ['TLSv1.2', 'TLSv1.3'],
-  },
-  legacy: {
-    name: 'legacy',
-    source: 'Mozilla Server Side TLS 5.8, old',
-    protocols: ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'],
-  },
-};
+export const PROFILES: Readonly<Record<ProfileName, Profile>> = MOZILLA_PROFILES;
 
 export const DEFAULT_PROFILE: ProfileName = 'intermediate';
 

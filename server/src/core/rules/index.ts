@@ -1,6 +1,8 @@
 import { binaryFile } from './core/binary-file';
 import { fileTooLarge } from './core/file-too-large';
 import { internalError } from './core/internal-error';
+import { unknownSuppression } from './core/unknown-suppression';
+import { unusedSuppression } from './core/unused-suppression';
 import { nginxSyntax } from './nginx/syntax';
 import { weakProtocol } from './nginx/weak-protocol';
 import { pemMalformed } from './pem/malformed';
@@ -11,10 +13,10 @@ import type { Rule, RuleMeta } from './rule';
 export const RULES: readonly Rule[] = [nginxSyntax, weakProtocol, pemMalformed, policyInvalid];
 
 /** Notices the engine itself reports; documented like rules and configurable like them. */
-export const ENGINE_NOTICES = { fileTooLarge, binaryFile, internalError } as const;
+export const ENGINE_NOTICES = { fileTooLarge, binaryFile, internalError, unusedSuppression, unknownSuppression } as const;
 
 /** Every rule id a user can name in a policy, with its metadata. */
-export const ALL_RULES: readonly RuleMeta[] = [...RULES, fileTooLarge, binaryFile, internalError];
+export const ALL_RULES: readonly RuleMeta[] = [...RULES, ...Object.values(ENGINE_NOTICES)];
 
 export const RULE_IDS: ReadonlySet<string> = new Set(ALL_RULES.map((r) => r.id));
 

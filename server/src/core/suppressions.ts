@@ -1,0 +1,92 @@
+import type { Finding } from './findings';
+import type { LineIndex, Range } from './text';
+
+/**
+ * Inline suppressions in comments (nginx, YAML):
+ *
+ *     # tls-lens-disable-next-line nginx/weak-protocol -- payment terminal needs TLS 1.0
+ *     ssl_protocols TLSv1 TLSv1.2;
+ *     ssl_protocols TLSv1 TLSv1.2;  # tls-lens-disable-line nginx/weak-protocol
+ *
+ * Several rule ids may be listed, separated by commas or spaces; text after ` -- ` is the
+ * reason.
+ */
+export interface Suppression {
+  kind: 'line' | 'next-line';
+  /** The line whose findings it silences. */
+  targetLine: number;
+  ruleIds: Array<{ id: string; range: Range }>;
+  /** The whole comment directive, for reporting it unused. */
+  range: Range;
+  reason?: string;
+}
+
+const DIRECTIVE = /#[ \t]*tls-lens-disable-(next-line|line)\b([^\r\n]*)/g;
+
+export function scanSuppressions(text: string, lines: LineIndex): Suppression[] {
+  if (!text.includes('tls-lens-disable-')) return [];
+  const out: Suppression[] = [];
+  for (const m of text.matchAll(DIRECTIVE)) {
+    const start = m.index;
+    const kind = m[1] === 'line' ? 'line' : 'next-line';
+    const rest = m[2] ?? '';
+    const restStart = start + m[0].length - rest.length;
+    const sep = rest.search(/(^|\s)--(\s|$)/);
+    const idsText = sep >= 0 ? rest.slice(0, sep) : rest;
+    const reason = sep >= 0 ? rest.slice(sep).replace(/^\s*--\s*/, '').trim() : undefined;
+    const ruleIds: Suppression['ruleIds'] = [];
+    for (const idm of idsText.matchAll(/[^\s,]+/g)) {
+      const s = restStart + idm.index;
+      ruleIds.push({ id: idm[0], range: lines.rangeOf(s, s + idm[0].length) });
+    }
+    const line = lines.positionAt(start).line;
+    const s: Suppression = {
+      kind,
+      targetLine: kind === 'line' ? line : line + 1,
+      ruleIds,
+      range: lines.rangeOf(start, start + m[0].trimEnd().length),
+    };
+    if (reason) s.reason = reason;
+    out.push(s);
+  }
+  return out;
+}
+
+export interface SuppressionResult {
+  kept: Finding[];
+  /** Suppressions (or single ids in them) that silenced nothing. */
+  unused: Array<{ range: Range; message: string; ruleId: string }>;
+  /** Ids in suppressions that name no rule. */
+  unknown: Array<{ range: Range; message: string }>;
+}
+
+/** Drops findings a suppression covers; reports suppressions that are unused or name unknown rules. */
+export function applySuppressions(findings: readonly Finding[], suppressions: readonly Suppression[], knownRuleIds: ReadonlySet<string>): SuppressionResult {
+  const used = new Set<string>();
+  const key = (s: number, id: string): string => `${s}\u0000${id}`;
+  const kept = findings.filter((f) => {
+    for (let i = 0; i < suppressions.length; i++) {
+      const s = suppressions[i]!;
+      if (s.targetLine !== f.range.start.line) continue;
+      if (s.ruleIds.some((r) => r.id === f.ruleId)) {
+        used.add(key(i, f.ruleId));
+        return false;
+      }
+    }
+    return true;
+  });
+  const unused: SuppressionResult['unused'] = [];
+  const unknown: SuppressionResult['unknown'] = [];
+  suppressions.forEach((s, i) => {
+    const directive = `tls-lens-disable-${s.kind}`;
+    if (s.ruleIds.length === 0) {
+      unknown.push({ range: s.range, message: `${directive} names no rule; list the rule ids it silences` });
+      return;
+    }
+    for (const r of s.ruleIds) {
+      if (!knownRuleIds.has(r.id)) unknown.push({ range: r.range, message: `${directive} names an unknown rule "${r.id}"` });
+      else if (!used.has(key(i, r.id))) unused.push({ range: r.range, ruleId: r.id, message: `${directive} ${r.id} silences nothing on line ${s.targetLine + 1}; remove it` });
+    }
+  });
+  return { kept, unused, unknown };
+}
