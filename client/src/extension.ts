@@ -17,6 +17,7 @@ const DOCUMENT_SELECTOR = [
   { language: 'nginx' },
   { language: 'pem' },
   { language: 'yaml' },
+  { scheme: 'file', pattern: '**/.tls-lens.json' },
   { scheme: 'file', pattern: '**/*.{pem,crt,cer,key,csr}' },
 ];
 
@@ -28,7 +29,7 @@ function createClient(context: vscode.ExtensionContext): LanguageClient {
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: DOCUMENT_SELECTOR,
-    synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/.tls-lens.yaml') },
+    synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/.tls-lens.{yaml,json}') },
     outputChannelName: 'TLS Lens',
   };
   return new LanguageClient('tlsLens', 'TLS Lens', serverOptions, clientOptions);

@@ -7,7 +7,7 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { POLICY_FILE_NAME, TextDoc, detectFormat } from './core';
+import { POLICY_FILE_NAMES, TextDoc, detectFormat } from './core';
 import { NodeHost } from './host/nodeHost';
 import { productVersion } from './install';
 import { WorkspaceChecker } from './lsp/commands';
@@ -75,7 +75,7 @@ connection.onDidChangeConfiguration((change) => {
 });
 
 connection.onDidChangeWatchedFiles((change) => {
-  if (change.changes.some((c) => c.uri.endsWith('/' + POLICY_FILE_NAME))) {
+  if (change.changes.some((c) => POLICY_FILE_NAMES.some((n) => c.uri.endsWith('/' + n)))) {
     policies.invalidate();
     linter.relintAll();
   }

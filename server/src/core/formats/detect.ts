@@ -24,7 +24,7 @@ export function formatFromName(file: string): FormatKind | undefined {
   const norm = file.replace(/\\/g, '/');
   const name = baseName(norm);
   const ext = extension(name);
-  if (name === '.tls-lens.yaml') return 'policy';
+  if (name === '.tls-lens.yaml' || name === '.tls-lens.json') return 'policy';
   if (name === 'nginx.conf' || ext === '.nginx') return 'nginx';
   if (/(^|\/)conf\.d\/[^/]+\.conf$/.test(norm)) return 'nginx';
   if (/(^|\/)sites-(available|enabled)\/[^/]+$/.test(norm)) return 'nginx';

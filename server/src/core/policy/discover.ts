@@ -1,7 +1,7 @@
 import ignore, { type Ignore } from 'ignore';
 import * as path from 'node:path';
 import type { Host } from '../host';
-import { POLICY_FILE_NAME, parsePolicyFile, type PolicyFileProblem } from './policyFile';
+import { POLICY_FILE_NAMES, parsePolicyFile, type PolicyFileProblem } from './policyFile';
 import type { PolicyInput } from './policy';
 
 export interface LoadedPolicyFile {
@@ -22,7 +22,7 @@ function dirname(file: string): string {
 }
 
 /**
- * Finds the policy file that governs a file: the nearest `.tls-lens.yaml` in its
+ * Finds the policy file that governs a file: the nearest `.tls-lens.yaml` (or `.tls-lens.json`) in its
  * directory or above, no higher than `stopAt` when given. Results are cached per
  * directory until `clear()`.
  */
@@ -60,9 +60,11 @@ export class PolicyFileFinder {
     let p = this.byDir.get(key);
     if (!p) {
       p = (async () => {
-        const candidate = dir === '/' ? `/${POLICY_FILE_NAME}` : `${dir}/${POLICY_FILE_NAME}`;
-        const st = await this.host.stat(candidate).catch(() => undefined);
-        if (st?.isFile) return this.load(candidate);
+        for (const name of POLICY_FILE_NAMES) {
+          const candidate = dir === '/' ? `/${name}` : `${dir}/${name}`;
+          const st = await this.host.stat(candidate).catch(() => undefined);
+          if (st?.isFile) return this.load(candidate);
+        }
         const up = parent(dir);
         if (!up || up === dir || (stopAt !== undefined && dir === stopAt)) return undefined;
         return this.forDir(up, stopAt);

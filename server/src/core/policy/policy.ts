@@ -8,7 +8,25 @@ export interface Policy {
   rules: Readonly<Record<string, RuleLevel>>;
   /** Files larger than this are skipped with one informational finding. */
   maxFileSizeBytes: number;
+  /** The nginx version the configuration targets ("1.24.0"); defaults depend on it. Unknown when unset. */
+  nginxVersion?: string;
+  thresholds: Thresholds;
 }
+
+/** Numeric limits rules judge against; each defaults from the profile or a documented value. */
+export interface Thresholds {
+  /** Minimum HSTS max-age in seconds (default: the profile's, 63072000 = 2 years). */
+  hstsMinAgeSeconds: number;
+  /** A certificate expiring within this many days is a warning (default 30). */
+  certificateExpiryWarningDays: number;
+  /** … and within this many days an error (default 7). */
+  certificateExpiryErrorDays: number;
+}
+
+export const THRESHOLD_KEYS = ['hstsMinAgeSeconds', 'certificateExpiryWarningDays', 'certificateExpiryErrorDays'] as const;
+
+/** "1.24.0", "1.25": an nginx version as the policy names it. */
+export const NGINX_VERSION = /^\d+\.\d+(\.\d+)?$/;
 
 /**
  * Loose input from editor settings, a policy file or CLI flags; later sources win.
@@ -20,14 +38,21 @@ export interface PolicyInput {
   rules?: Record<string, string>;
   ignore?: string[];
   maxFileSizeKb?: number;
+  nginxVersion?: string;
+  thresholds?: Partial<Record<keyof Thresholds, number>>;
 }
 
 export const DEFAULT_MAX_FILE_SIZE_KB = 2048;
+
+function defaultThresholds(profile: Profile): Thresholds {
+  return { hstsMinAgeSeconds: profile.hstsMinAge, certificateExpiryWarningDays: 30, certificateExpiryErrorDays: 7 };
+}
 
 export const DEFAULT_POLICY: Policy = {
   profile: PROFILES[DEFAULT_PROFILE],
   rules: {},
   maxFileSizeBytes: DEFAULT_MAX_FILE_SIZE_KB * 1024,
+  thresholds: defaultThresholds(PROFILES[DEFAULT_PROFILE]),
 };
 
 const LEVELS: readonly string[] = ['off', 'hint', 'info', 'warning', 'error'];
@@ -41,11 +66,21 @@ export function resolvePolicy(...inputs: Array<PolicyInput | undefined>): Policy
   let profile = DEFAULT_POLICY.profile;
   const rules: Record<string, RuleLevel> = {};
   let maxFileSizeBytes = DEFAULT_POLICY.maxFileSizeBytes;
+  let nginxVersion: string | undefined;
+  const thresholds: Partial<Thresholds> = {};
   for (const input of inputs) {
     if (!input) continue;
     if (isProfileName(input.profile)) profile = PROFILES[input.profile];
     for (const [id, level] of Object.entries(input.rules ?? {})) if (isRuleLevel(level)) rules[id] = level;
     if (typeof input.maxFileSizeKb === 'number' && input.maxFileSizeKb > 0) maxFileSizeBytes = Math.round(input.maxFileSizeKb * 1024);
+    if (typeof input.nginxVersion === 'string' && NGINX_VERSION.test(input.nginxVersion)) nginxVersion = input.nginxVersion;
+    for (const k of THRESHOLD_KEYS) {
+      const v = input.thresholds?.[k];
+      if (typeof v === 'number' && Number.isFinite(v) && v >= 0) thresholds[k] = v;
+    }
   }
-  return { profile, rules, maxFileSizeBytes };
+  // Thresholds not set explicitly follow the final profile.
+  const policy: Policy = { profile, rules, maxFileSizeBytes, thresholds: { ...defaultThresholds(profile), ...thresholds } };
+  if (nginxVersion) policy.nginxVersion = nginxVersion;
+  return policy;
 }

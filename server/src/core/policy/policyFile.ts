@@ -1,10 +1,15 @@
 import type * as Yaml from 'yaml';
 import type { Node } from 'yaml';
 import type { Range } from '../text';
-import { isRuleLevel, type PolicyInput } from './policy';
+import { NGINX_VERSION, THRESHOLD_KEYS, isRuleLevel, type PolicyInput } from './policy';
 import { PROFILES, isProfileName } from './profiles';
 
 export const POLICY_FILE_NAME = '.tls-lens.yaml';
+/** Names a policy file may have, searched in this order in each folder (JSON is YAML too). */
+export const POLICY_FILE_NAMES = [POLICY_FILE_NAME, '.tls-lens.json'] as const;
+
+/** The keys a policy file may have (schemas/tls-lens-policy.schema.json describes them). */
+export const POLICY_KEYS = ['extends', 'nginxVersion', 'thresholds', 'rules', 'ignore'] as const;
 
 export interface PolicyFileProblem {
   message: string;
@@ -46,7 +51,7 @@ export function parsePolicyFile(text: string, knownRuleIds: ReadonlySet<string>)
   const root = doc.contents;
   if (root === null || (isScalar(root) && root.value === null)) return { input, problems };
   if (!isMap(root)) {
-    problems.push({ message: 'a policy file must be a mapping (extends, rules, ignore)', range: nodeRange(root) });
+    problems.push({ message: `a policy file must be a mapping (${POLICY_KEYS.join(', ')})`, range: nodeRange(root) });
     return { input, problems };
   }
   for (const pair of root.items) {
@@ -93,8 +98,37 @@ export function parsePolicyFile(text: string, knownRuleIds: ReadonlySet<string>)
         }
         break;
       }
+      case 'nginxVersion': {
+        // A number would lose digits (1.20 is 1.2), so only strings are accepted.
+        const v = isScalar(value) && typeof value.value === 'string' ? value.value : undefined;
+        if (v !== undefined && NGINX_VERSION.test(v)) input.nginxVersion = v;
+        else problems.push({ message: 'nginxVersion must be a quoted version like "1.24.0"', range: nodeRange(value ?? keyNode) });
+        break;
+      }
+      case 'thresholds': {
+        if (!isMap(value)) {
+          problems.push({ message: `"thresholds" must map ${THRESHOLD_KEYS.join(', ')} to numbers`, range: nodeRange(value ?? keyNode) });
+          break;
+        }
+        const t: NonNullable<PolicyInput['thresholds']> = {};
+        for (const item of value.items) {
+          const kNode = item.key as Node;
+          const k = isScalar(kNode) ? String(kNode.value) : '';
+          const vNode = item.value as Node | null;
+          const v = isScalar(vNode) ? vNode.value : undefined;
+          if (!(THRESHOLD_KEYS as readonly string[]).includes(k)) {
+            problems.push({ message: `unknown threshold "${k}" (expected ${THRESHOLD_KEYS.join(', ')})`, range: nodeRange(kNode) });
+          } else if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
+            problems.push({ message: `threshold "${k}" must be a number ≥ 0`, range: nodeRange(vNode ?? kNode) });
+          } else {
+            t[k as (typeof THRESHOLD_KEYS)[number]] = v;
+          }
+        }
+        input.thresholds = t;
+        break;
+      }
       default:
-        problems.push({ message: `unknown key "${key}" (expected extends, rules, ignore)`, range: nodeRange(keyNode) });
+        problems.push({ message: `unknown key "${key}" (expected ${POLICY_KEYS.join(', ')})`, range: nodeRange(keyNode) });
     }
   }
   return { input, problems };

@@ -1,0 +1,72 @@
+// Writes schemas/tls-lens-policy.schema.json (the policy file's JSON schema, contributed to
+// VS Code for .tls-lens.yaml and .tls-lens.json) from the rule registry. Needs a build
+// (`npx tsc -b`) first. `--check` exits 1 when the committed schema is out of date.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+const require = createRequire(import.meta.url);
+const { ALL_RULES, POLICY_KEYS, THRESHOLD_KEYS } = require(join(root, 'out/server/src/core/index.js'));
+const out = join(root, 'schemas', 'tls-lens-policy.schema.json');
+
+const thresholdDocs = {
+  hstsMinAgeSeconds: "Minimum HSTS max-age in seconds (default: the profile's, 63072000).",
+  certificateExpiryWarningDays: 'A certificate expiring within this many days is a warning (default 30).',
+  certificateExpiryErrorDays: 'A certificate expiring within this many days is an error (default 7).',
+};
+const properties = {
+  extends: {
+    description: 'The base profile: Mozilla Server Side TLS 6.0 modern or intermediate, or 5.8 old (legacy).',
+    enum: ['modern', 'intermediate', 'legacy'],
+    default: 'intermediate',
+    enumDescriptions: [
+      'TLS 1.3 only (Mozilla 6.0 modern).',
+      'TLS 1.2 and 1.3 with forward-secret AEAD suites (Mozilla 6.0 intermediate). Recommended.',
+      'TLS 1.0 to 1.3 for very old clients (Mozilla 5.8 old).',
+    ],
+  },
+  nginxVersion: {
+    description: 'The nginx version the configuration targets; defaults such as ssl_protocols depend on it. Quote it: "1.24.0".',
+    type: 'string',
+    pattern: '^\\d+\\.\\d+(\\.\\d+)?$',
+  },
+  thresholds: {
+    description: 'Numeric limits the rules judge against.',
+    type: 'object',
+    additionalProperties: false,
+    properties: Object.fromEntries(THRESHOLD_KEYS.map((k) => [k, { description: thresholdDocs[k], type: 'number', minimum: 0 }])),
+  },
+  rules: {
+    description: 'Per-rule level. Rule ids are documented in docs/rules/.',
+    type: 'object',
+    propertyNames: { enum: ALL_RULES.map((r) => r.id).sort() },
+    additionalProperties: { enum: ['off', 'hint', 'info', 'warning', 'error'] },
+  },
+  ignore: {
+    description: "gitignore-style patterns of files not to lint, relative to this file's folder.",
+    type: 'array',
+    items: { type: 'string' },
+  },
+};
+const missing = POLICY_KEYS.filter((k) => !(k in properties));
+if (missing.length) throw new Error(`schema lacks policy keys: ${missing.join(', ')}`);
+const schema = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: 'tls-lens-policy.schema.json',
+  title: 'TLS Lens policy (.tls-lens.yaml)',
+  description: "Which TLS policy TLS Lens judges files against. The nearest .tls-lens.yaml in a file's folder or above governs it.",
+  type: 'object',
+  additionalProperties: false,
+  properties,
+};
+const text = JSON.stringify(schema, null, 2) + '\n';
+if (process.argv.includes('--check')) {
+  if (readFileSync(out, 'utf8') !== text) {
+    console.error(`${out} is out of date: run npx tsc -b && node scripts/gen-policy-schema.mjs`);
+    process.exit(1);
+  }
+} else {
+  writeFileSync(out, text);
+  console.log(`wrote ${out}`);
+}
