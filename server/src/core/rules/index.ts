@@ -3,14 +3,27 @@ import { fileTooLarge } from './core/file-too-large';
 import { internalError } from './core/internal-error';
 import { unknownSuppression } from './core/unknown-suppression';
 import { unusedSuppression } from './core/unused-suppression';
+import { deprecatedListenHttp2 } from './nginx/deprecated-listen-http2';
+import { earlyData } from './nginx/early-data';
+import { obsoleteSslOn } from './nginx/obsolete-ssl-on';
 import { nginxSyntax } from './nginx/syntax';
+import { verifyClientNoCa } from './nginx/verify-client-no-ca';
 import { weakProtocol } from './nginx/weak-protocol';
 import { pemMalformed } from './pem/malformed';
 import { policyInvalid } from './policy/invalid';
 import type { Rule, RuleMeta } from './rule';
 
 /** Every rule that checks documents, in the order they run. */
-export const RULES: readonly Rule[] = [nginxSyntax, weakProtocol, pemMalformed, policyInvalid];
+export const RULES: readonly Rule[] = [
+  nginxSyntax,
+  weakProtocol,
+  obsoleteSslOn,
+  deprecatedListenHttp2,
+  earlyData,
+  verifyClientNoCa,
+  pemMalformed,
+  policyInvalid,
+];
 
 /** Notices the engine itself reports; documented like rules and configurable like them. */
 export const ENGINE_NOTICES = { fileTooLarge, binaryFile, internalError, unusedSuppression, unknownSuppression } as const;

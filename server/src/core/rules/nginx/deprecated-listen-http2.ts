@@ -1,0 +1,35 @@
+import { walkDirectives } from '../../formats/nginx/ast';
+import type { TextEdit } from '../../findings';
+import type { Rule } from '../rule';
+
+/**
+ * The `http2` parameter of `listen` is deprecated since nginx 1.25.1 in favour of the
+ * `http2 on;` directive (ngx_http_v2_module docs, CHANGES 1.25.1).
+ */
+export const deprecatedListenHttp2: Rule = {
+  id: 'nginx/deprecated-listen-http2',
+  title: '"listen … http2" is deprecated since nginx 1.25.1; use "http2 on"',
+  defaultSeverity: 'info',
+  formats: ['nginx'],
+  check(ctx) {
+    walkDirectives(ctx.nginx().directives, (d, ancestors) => {
+      if (d.name !== 'listen') return;
+      const arg = d.args.find((a) => a.value === 'http2');
+      if (!arg) return;
+      const server = ancestors[ancestors.length - 1];
+      const hasHttp2On = server?.block?.directives.some((x) => x.name === 'http2') ?? false;
+      const prev = d.args[d.args.indexOf(arg) - 1];
+      const edits: TextEdit[] = [{ range: { start: prev ? prev.range.end : arg.range.start, end: arg.range.end }, newText: '' }];
+      if (!hasHttp2On) {
+        const line = ctx.doc.lines.lineText(d.range.end.line);
+        const indent = /^[ \t]*/.exec(ctx.doc.lines.lineText(d.range.start.line))?.[0] ?? '';
+        edits.push({ range: { start: { line: d.range.end.line, character: line.length }, end: { line: d.range.end.line, character: line.length } }, newText: `\n${indent}http2 on;` });
+      }
+      ctx.report({
+        range: arg.range,
+        message: 'the "http2" parameter of "listen" is deprecated since nginx 1.25.1: use "http2 on;" in the server block',
+        fixes: [{ title: hasHttp2On ? 'Remove "http2" from listen' : 'Replace with "http2 on;"', edits, preferred: true }],
+      });
+    });
+  },
+};

@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { applyFix, expectAnnotated, lint } from '../support/lint';
+
+const only = (text: string, id: string) => lint(text).filter((f) => f.ruleId === id);
+
+describe('nginx/obsolete-ssl-on', () => {
+  test('reports "ssl on" and "ssl off" anywhere', () => {
+    expectAnnotated(`
+server {
+    listen 443;
+    ssl on;
+#   ^^^^^^^ warning nginx/obsolete-ssl-on: removed in 1.25.1
+}
+server {
+    listen 80;
+    ssl off;
+#   ^^^^^^^^ warning nginx/obsolete-ssl-on: remove it
+}
+`);
+  });
+
+  test('the fix moves TLS to the listen directives and leaves no blank line', () => {
+    const text = 'server {\n    listen 443 default_server;\n    listen [::]:443 ssl;\n    ssl on;\n    server_name a;\n}\n';
+    const fixed = applyFix(text, only(text, 'nginx/obsolete-ssl-on')[0]!);
+    assert.equal(fixed, 'server {\n    listen 443 ssl default_server;\n    listen [::]:443 ssl;\n    server_name a;\n}\n');
+    assert.deepEqual(lint(fixed), []);
+  });
+});
+
+describe('nginx/deprecated-listen-http2', () => {
+  test('reports the parameter and fixes it to "http2 on"', () => {
+    expectAnnotated(`
+server {
+    listen 443 ssl http2;
+#                  ^^^^^ info nginx/deprecated-listen-http2: use "http2 on;"
+}
+`);
+    const text = 'server {\n    listen 443 ssl http2;\n    listen [::]:443 ssl http2;\n}\n';
+    const [first, second] = only(text, 'nginx/deprecated-listen-http2');
+    assert.ok(first && second);
+    const once = applyFix(text, first);
+    assert.equal(once, 'server {\n    listen 443 ssl;\n    http2 on;\n    listen [::]:443 ssl http2;\n}\n');
+    const twice = applyFix(once, only(once, 'nginx/deprecated-listen-http2')[0]!);
+    assert.equal(twice, 'server {\n    listen 443 ssl;\n    http2 on;\n    listen [::]:443 ssl;\n}\n', 'no second "http2 on"');
+    assert.deepEqual(lint(twice), []);
+  });
+});
+
+describe('nginx/early-data and nginx/verify-client-no-ca', () => {
+  test('report the risky values only', () => {
+    expectAnnotated(`
+server {
+    ssl_early_data on;
+#                  ^^ warning nginx/early-data: replayed
+    ssl_verify_client optional_no_ca;
+#                     ^^^^^^^^^^^^^^ warning nginx/verify-client-no-ca: any certificate is accepted
+}
+server {
+    ssl_early_data off;
+    ssl_verify_client optional;
+}
+`);
+    const text = 'ssl_early_data on;';
+    assert.equal(applyFix(text, lint(text)[0]!), 'ssl_early_data off;');
+  });
+});
