@@ -1,10 +1,10 @@
-// Runs layers 1-3 of the tests (unit, CLI, protocol, Neovim) with Node's test runner.
+// Runs layers 1-3 of the tests (unit, CLI, real nginx, protocol, Neovim) with Node's test runner.
 // The real-VS-Code layer runs inside VS Code: `npm run test:vscode:offline`.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-const roots = ['out/test/unit', 'out/test/cli', 'out/test/lsp', 'out/test/nvim'];
+const roots = ['out/test/unit', 'out/test/cli', 'out/test/nginx', 'out/test/lsp', 'out/test/nvim'];
 const files = [];
 const walk = (dir) => {
   let names;

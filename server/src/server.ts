@@ -11,7 +11,8 @@ import { POLICY_FILE_NAMES, TextDoc, detectFormat } from './core';
 import { NodeHost } from './host/nodeHost';
 import { productVersion } from './install';
 import { WorkspaceChecker } from './lsp/commands';
-import { codeActionsFor, uriToPath } from './lsp/convert';
+import { FIX_ALL_KIND, codeActions } from './lsp/codeActions';
+import { uriToPath } from './lsp/convert';
 import { DocumentLinter } from './lsp/diagnostics';
 import { hover } from './lsp/hover';
 import { PolicyResolver } from './lsp/policy';
@@ -46,7 +47,7 @@ connection.onInitialize((params): InitializeResult => {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
       hoverProvider: true,
-      codeActionProvider: { codeActionKinds: ['quickfix'] },
+      codeActionProvider: { codeActionKinds: ['quickfix', FIX_ALL_KIND] },
       executeCommandProvider: { commands: [ServerCommands.checkWorkspace] },
       workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     },
@@ -99,7 +100,7 @@ documents.onDidSave((e) => {
 });
 
 connection.onHover((params) => hover(documents, linter, host, params));
-connection.onCodeAction((params) => codeActionsFor(params.textDocument.uri, params.context.diagnostics));
+connection.onCodeAction((params) => codeActions(documents, linter, params));
 
 connection.onExecuteCommand(async (params, token, workDone) => {
   if (params.command === ServerCommands.checkWorkspace) {

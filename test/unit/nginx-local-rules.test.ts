@@ -65,3 +65,12 @@ server {
     assert.equal(applyFix(text, lint(text)[0]!), 'ssl_early_data off;');
   });
 });
+
+test('version-dependent advice follows the policy\'s nginxVersion', () => {
+  const text = 'server {\n    listen 443 ssl http2;\n    ssl on;\n}\n';
+  const ids = (v?: string): string[] => lint(text, 'nginx.conf', v ? { nginxVersion: v } : undefined).map((f) => f.ruleId).sort();
+  assert.deepEqual(ids(), ['nginx/deprecated-listen-http2', 'nginx/obsolete-ssl-on']);
+  assert.deepEqual(ids('1.25.1'), ['nginx/deprecated-listen-http2', 'nginx/obsolete-ssl-on']);
+  assert.deepEqual(ids('1.24.0'), ['nginx/obsolete-ssl-on']);
+  assert.deepEqual(ids('1.14.2'), []);
+});

@@ -18,3 +18,4 @@ export { PolicyFileFinder, ignoredByPolicyFile, type LoadedPolicyFile } from './
 export { toJsonReport, type JsonReport } from './report/json';
 export { toSarif, type SarifOptions } from './report/sarif';
 export { toText } from './report/text';
+export { applyEdits, combineFixes } from './fixes';

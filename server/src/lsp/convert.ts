@@ -1,5 +1,5 @@
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { CodeAction, CodeActionKind, DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver/node';
+import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver/node';
 import type { Finding, Severity } from '../core';
 import { ruleDocFile } from '../install';
 
@@ -41,28 +41,4 @@ export function toDiagnostic(f: Finding): Diagnostic {
   }
   if (f.fixes.length) d.data = { fixes: f.fixes } satisfies DiagnosticData;
   return d;
-}
-
-/** Quick fixes for the diagnostics a code-action request carries back. */
-export function codeActionsFor(uri: string, diagnostics: readonly Diagnostic[]): CodeAction[] {
-  // Several diagnostics can share one fix (each weak version on one line); offer it once,
-  // naming every diagnostic it resolves.
-  const byFix = new Map<string, CodeAction>();
-  for (const d of diagnostics) {
-    if (d.source !== SOURCE) continue;
-    const data = d.data as DiagnosticData | undefined;
-    for (const fix of data?.fixes ?? []) {
-      const key = JSON.stringify([fix.title, fix.edits]);
-      const existing = byFix.get(key);
-      if (existing) {
-        existing.diagnostics!.push(d);
-        continue;
-      }
-      const action = CodeAction.create(fix.title, { changes: { [uri]: fix.edits } }, CodeActionKind.QuickFix);
-      action.diagnostics = [d];
-      if (fix.preferred) action.isPreferred = true;
-      byFix.set(key, action);
-    }
-  }
-  return [...byFix.values()];
 }

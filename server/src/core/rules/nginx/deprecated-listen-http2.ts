@@ -1,5 +1,6 @@
 import { walkDirectives } from '../../formats/nginx/ast';
 import type { TextEdit } from '../../findings';
+import { targetsAtLeast } from '../../policy/nginxVersion';
 import type { Rule } from '../rule';
 
 /**
@@ -12,6 +13,8 @@ export const deprecatedListenHttp2: Rule = {
   defaultSeverity: 'info',
   formats: ['nginx'],
   check(ctx) {
+    // Older nginx does not know "http2 on": the parameter is the only way there.
+    if (!targetsAtLeast(ctx.policy.nginxVersion, '1.25.1')) return;
     walkDirectives(ctx.nginx().directives, (d, ancestors) => {
       if (d.name !== 'listen') return;
       const arg = d.args.find((a) => a.value === 'http2');

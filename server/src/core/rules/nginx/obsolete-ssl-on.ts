@@ -1,5 +1,6 @@
 import { walkDirectives, type NginxDirective } from '../../formats/nginx/ast';
 import type { Fix, TextEdit } from '../../findings';
+import { targetsAtLeast } from '../../policy/nginxVersion';
 import type { Rule } from '../rule';
 
 /**
@@ -12,6 +13,8 @@ export const obsoleteSslOn: Rule = {
   defaultSeverity: 'warning',
   formats: ['nginx'],
   check(ctx) {
+    // Before 1.15.0 "ssl on" was the documented way; the listen parameter exists since 0.7.14.
+    if (!targetsAtLeast(ctx.policy.nginxVersion, '1.15.0')) return;
     walkDirectives(ctx.nginx().directives, (d, ancestors) => {
       if (d.name !== 'ssl' || d.args.length !== 1) return;
       const value = d.args[0]!.value.toLowerCase();
