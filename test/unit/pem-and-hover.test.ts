@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { TextDoc, hoverAt } from '../../server/src/core';
+import { TextDoc, hoverAt, resolvePolicy, type PolicyInput } from '../../server/src/core';
 import { codeSpan } from '../../server/src/core/hover';
 import { scanPem } from '../../server/src/core/formats/pem/scanner';
 import { LineIndex } from '../../server/src/core/text';
@@ -135,4 +135,25 @@ test('hover never throws on corrupted certificates (bit flips, truncation)', () 
     assert.ok(md === undefined || md.startsWith('**'), md);
     for (const f of lint(pem, 'x.crt')) assert.notEqual(f.ruleId, 'core/internal-error', f.message);
   }
+});
+
+describe('nginx directive hover', () => {
+  const text = 'server {\n    ssl_protocols TLSv1.2;\n    ssl_ciphers HIGH;\n    root /var/www;\n}\n';
+  const at = (line: number, character: number, policy?: PolicyInput): string | undefined =>
+    hoverAt(new TextDoc('nginx.conf', text), { line, character }, NOW, resolvePolicy(policy))?.markdown;
+
+  test('explains a TLS directive, its default (for the target version) and the profile\'s value', () => {
+    const md = at(1, 6) ?? '';
+    assert.match(md, /^\*\*ssl_protocols\*\* — The TLS protocol versions nginx accepts\./);
+    assert.match(md, /Default: TLSv1\.2 TLSv1\.3 since nginx 1\.27\.3/);
+    assert.match(md, /Mozilla Server Side TLS 6\.0, intermediate recommends: `TLSv1\.2 TLSv1\.3`/);
+    assert.match(at(1, 6, { nginxVersion: '1.24.0', profile: 'modern' }) ?? '', /Default: `TLSv1 TLSv1\.1 TLSv1\.2 TLSv1\.3` \(nginx 1\.24\.0\)[\s\S]*modern recommends: `TLSv1\.3`/);
+    assert.match(at(2, 5) ?? '', /recommends: `ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:/);
+  });
+
+  test('nothing for other directives, arguments or whitespace', () => {
+    assert.equal(at(3, 5), undefined);
+    assert.equal(at(1, 20), undefined);
+    assert.equal(at(0, 0), undefined);
+  });
 });

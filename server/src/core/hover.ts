@@ -1,4 +1,9 @@
 import type { TextDoc } from './document';
+import { detectFormat } from './formats/detect';
+import { walkDirectives, type NginxDirective } from './formats/nginx/ast';
+import { TLS_DIRECTIVES } from './formats/nginx/directives';
+import { parseNginx } from './formats/nginx/parser';
+import type { Policy } from './policy/policy';
 import { CERTIFICATE_LABELS, scanPem, isPrivateKeyLabel, type PemBlock } from './formats/pem/scanner';
 import { rangeContains, type Position, type Range } from './text';
 import { decodeCertificate, describePublicKey, describeValidity, isoDate, type CertificateSummary } from './x509/certificate';
@@ -62,8 +67,31 @@ function blockMarkdown(block: PemBlock, blocks: readonly PemBlock[], now: Date):
   return certificateMarkdown(decoded.cert, now, { index: certs.indexOf(block), count: certs.length });
 }
 
-/** The hover for a position: the decoded certificate when it is inside a PEM block. */
-export function hoverAt(doc: TextDoc, position: Position, now: Date): HoverResult | undefined {
+/** What a TLS directive does, nginx's default, and what the policy's profile recommends. */
+function directiveMarkdown(d: NginxDirective, policy: Policy | undefined): string | undefined {
+  const info = TLS_DIRECTIVES[d.name];
+  if (!info) return undefined;
+  const version = policy?.nginxVersion;
+  const dflt = version && info.defaultFor ? `${codeSpan(info.defaultFor(version))} (nginx ${version})` : escapeMarkdown(info.default);
+  const md = [`**${d.name}** — ${escapeMarkdown(info.summary)}`, '', `Default: ${dflt}`];
+  const want = policy && info.policy?.(policy.profile);
+  if (policy && want) md.push('', `${escapeMarkdown(policy.profile.source)} recommends: ${codeSpan(want)}`);
+  return md.join('\n');
+}
+
+/**
+ * The hover for a position: the decoded certificate inside a PEM block; in nginx files,
+ * what a TLS directive does under its name.
+ */
+export function hoverAt(doc: TextDoc, position: Position, now: Date, policy?: Policy): HoverResult | undefined {
+  if (detectFormat(doc) === 'nginx') {
+    let found: NginxDirective | undefined;
+    walkDirectives(parseNginx(doc.text, doc.lines).directives, (d) => {
+      if (!found && rangeContains(d.nameRange, position)) found = d;
+    });
+    const markdown = found && directiveMarkdown(found, policy);
+    if (found && markdown) return { markdown, range: found.nameRange };
+  }
   const blocks = scanPem(doc.text, doc.lines);
   const block = blocks.find((b) => rangeContains(b.range, position));
   if (!block) return undefined;
