@@ -70,6 +70,15 @@ http {
 `);
   });
 
+  test('a closing quote must be followed by a separator, as nginx requires', () => {
+    expectAnnotated(`
+add_header X-A "a"b;
+#                 ^ error nginx/syntax: unexpected "b" after a quoted string
+add_header X-B "a";
+location ~ "^/x"{ }
+`);
+  });
+
   test('unclosed blocks are reported at their opening brace', () => {
     expectAnnotated(`
 http {

@@ -85,6 +85,11 @@ class Lexer {
       return { kind: 'word', value, start, end: this.pos, quoted: true, unterminated: true };
     }
     this.pos++;
+    // nginx wants a separator after a closing quote: "a"b is an error there ("unexpected b").
+    const next = t[this.pos];
+    if (next !== undefined && !/\s/.test(next) && next !== ';' && next !== '{' && next !== '}') {
+      this.problems.push({ message: `unexpected "${next}" after a quoted string (a space or ";" must follow the closing quote)`, start: this.pos, end: this.pos + 1 });
+    }
     return { kind: 'word', value, start, end: this.pos, quoted: true };
   }
 
