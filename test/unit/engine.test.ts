@@ -72,7 +72,7 @@ describe('bad input never throws and is reported where it matters', () => {
   });
 
   test('a file that is not what its extension says gets nothing bogus', () => {
-    assert.deepEqual(lint('{"json": true}', 'nginx.conf').map((f) => f.message), ['unexpected "{" (a block needs a directive name)', 'directive "json" is not terminated by ";"']);
+    assert.deepEqual(lint('{"json": true}', 'nginx.conf').map((f) => f.message), ['unexpected "{" (a block needs a directive name)', 'directive "json" is not terminated by ";"', 'unexpected ":" after a quoted string (a space or ";" must follow the closing quote)']);
     assert.deepEqual(lint('<html><body>hello</body></html>', 'site.yaml'), []);
     // A PEM placeholder in notes or docs is not reported; in a PEM or YAML file it is.
     assert.deepEqual(lint('-----BEGIN CERTIFICATE-----\nMIIB...\n-----END CERTIFICATE-----\n', 'notes.md'), []);

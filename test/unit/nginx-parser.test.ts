@@ -76,6 +76,7 @@ add_header X-A "a"b;
 #                 ^ error nginx/syntax: unexpected "b" after a quoted string
 add_header X-B "a";
 location ~ "^/x"{ }
+if ($http_x = "y") { return 403; }
 `);
   });
 

@@ -85,9 +85,10 @@ class Lexer {
       return { kind: 'word', value, start, end: this.pos, quoted: true, unterminated: true };
     }
     this.pos++;
-    // nginx wants a separator after a closing quote: "a"b is an error there ("unexpected b").
+    // nginx wants a separator after a closing quote: "a"b is an error there ("unexpected b");
+    // ")" may follow, closing an if condition.
     const next = t[this.pos];
-    if (next !== undefined && !/\s/.test(next) && next !== ';' && next !== '{' && next !== '}') {
+    if (next !== undefined && !/\s/.test(next) && next !== ';' && next !== '{' && next !== '}' && next !== ')') {
       this.problems.push({ message: `unexpected "${next}" after a quoted string (a space or ";" must follow the closing quote)`, start: this.pos, end: this.pos + 1 });
     }
     return { kind: 'word', value, start, end: this.pos, quoted: true };
