@@ -42,16 +42,29 @@ export class LineIndex {
     return this.starts.length;
   }
 
+  /** The line of the last lookup: parsers ask in increasing order, so the answer is usually on it or just after. */
+  private lastLine = 0;
+
   positionAt(offset: number): Position {
     const o = Math.max(0, Math.min(offset, this.text.length));
+    const starts = this.starts;
+    let l = this.lastLine;
+    if (starts[l]! <= o) {
+      for (let k = 0; k < 4 && l + 1 < starts.length && starts[l + 1]! <= o; k++) l++;
+      if (l + 1 >= starts.length || starts[l + 1]! > o) {
+        this.lastLine = l;
+        return { line: l, character: o - starts[l]! };
+      }
+    }
     let lo = 0;
-    let hi = this.starts.length - 1;
+    let hi = starts.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid]! <= o) lo = mid;
+      if (starts[mid]! <= o) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo, character: o - this.starts[lo]! };
+    this.lastLine = lo;
+    return { line: lo, character: o - starts[lo]! };
   }
 
   offsetAt(p: Position): number {

@@ -8,6 +8,13 @@ type Token =
 
 const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r' };
 
+const [SPACE, TAB, LF, CR, HASH, SEMI, LBRACE, RBRACE, DQUOTE, SQUOTE, DOLLAR, BACKSLASH] = [32, 9, 10, 13, 35, 59, 123, 125, 34, 39, 36, 92];
+
+/** nginx separates words by space, tab, CR and LF only. */
+function isSpace(c: number): boolean {
+  return c === SPACE || c === TAB || c === LF || c === CR;
+}
+
 /**
  * Tokenizes nginx configuration the way nginx's own reader does: whitespace separates
  * words, `;`, `{` and `}` are delimiters, `#` at a word start opens a comment, quotes
@@ -21,62 +28,67 @@ class Lexer {
 
   next(): Token {
     const t = this.text;
+    const n = t.length;
+    let pos = this.pos;
     for (;;) {
-      while (this.pos < t.length && /\s/.test(t[this.pos]!)) this.pos++;
-      if (t[this.pos] === '#') {
-        while (this.pos < t.length && t[this.pos] !== '\n' && t[this.pos] !== '\r') this.pos++;
+      while (pos < n && isSpace(t.charCodeAt(pos))) pos++;
+      if (t.charCodeAt(pos) === HASH) {
+        while (pos < n && t.charCodeAt(pos) !== LF && t.charCodeAt(pos) !== CR) pos++;
         continue;
       }
       break;
     }
-    const start = this.pos;
-    if (start >= t.length) return { kind: 'eof', start, end: start };
-    const c = t[start]!;
-    if (c === ';' || c === '{' || c === '}') {
-      this.pos++;
-      return { kind: c, start, end: this.pos };
+    const start = pos;
+    this.pos = pos;
+    if (start >= n) return { kind: 'eof', start, end: start };
+    const c = t.charCodeAt(start);
+    if (c === SEMI || c === LBRACE || c === RBRACE) {
+      this.pos = start + 1;
+      return { kind: c === SEMI ? ';' : c === LBRACE ? '{' : '}', start, end: start + 1 };
     }
-    if (c === '"' || c === "'") return this.quoted(c);
-    let value = '';
-    while (this.pos < t.length) {
-      const ch = t[this.pos]!;
-      if (/\s/.test(ch) || ch === ';' || ch === '}') break;
-      if (ch === '{') {
+    if (c === DQUOTE || c === SQUOTE) return this.quoted(t[start]!);
+    // A bare word keeps its text as written: escapes and ${name} stay as they are.
+    while (pos < n) {
+      const ch = t.charCodeAt(pos);
+      if (isSpace(ch) || ch === SEMI || ch === RBRACE) break;
+      if (ch === LBRACE) {
         // `${name}` is a variable, not a block.
-        if (t[this.pos - 1] === '$') {
-          const close = t.indexOf('}', this.pos);
+        if (t.charCodeAt(pos - 1) === DOLLAR) {
+          const close = t.indexOf('}', pos);
           if (close < 0) break;
-          value += t.slice(this.pos, close + 1);
-          this.pos = close + 1;
+          pos = close + 1;
           continue;
         }
         break;
       }
-      if (ch === '\\' && this.pos + 1 < t.length) {
-        value += ch + t[this.pos + 1];
-        this.pos += 2;
-        continue;
-      }
-      value += ch;
-      this.pos++;
+      pos += ch === BACKSLASH && pos + 1 < n ? 2 : 1;
     }
-    return { kind: 'word', value, start, end: this.pos, quoted: false };
+    this.pos = pos;
+    return { kind: 'word', value: t.slice(start, pos), start, end: pos, quoted: false };
   }
 
   private quoted(q: string): Token {
     const t = this.text;
     const start = this.pos++;
-    let value = '';
-    while (this.pos < t.length && t[this.pos] !== q) {
-      const ch = t[this.pos]!;
-      if (ch === '\\' && this.pos + 1 < t.length) {
-        const n = t[this.pos + 1]!;
-        value += n === q || n === '\\' ? n : ESCAPES[n] ?? '\\' + n;
-        this.pos += 2;
-        continue;
+    const close = t.indexOf(q, this.pos);
+    let value: string;
+    if (close >= 0 && !t.slice(this.pos, close).includes('\\')) {
+      // No escapes: the common case.
+      value = t.slice(this.pos, close);
+      this.pos = close;
+    } else {
+      value = '';
+      while (this.pos < t.length && t[this.pos] !== q) {
+        const ch = t[this.pos]!;
+        if (ch === '\\' && this.pos + 1 < t.length) {
+          const n = t[this.pos + 1]!;
+          value += n === q || n === '\\' ? n : ESCAPES[n] ?? '\\' + n;
+          this.pos += 2;
+          continue;
+        }
+        value += ch;
+        this.pos++;
       }
-      value += ch;
-      this.pos++;
     }
     if (this.pos >= t.length) {
       // Located on the opening line: the rest of the file is the string's body.
@@ -88,7 +100,7 @@ class Lexer {
     // nginx wants a separator after a closing quote: "a"b is an error there ("unexpected b");
     // ")" may follow, closing an if condition.
     const next = t[this.pos];
-    if (next !== undefined && !/\s/.test(next) && next !== ';' && next !== '{' && next !== '}' && next !== ')') {
+    if (next !== undefined && !isSpace(next.charCodeAt(0)) && next !== ';' && next !== '{' && next !== '}' && next !== ')') {
       this.problems.push({ message: `unexpected "${next}" after a quoted string (a space or ";" must follow the closing quote)`, start: this.pos, end: this.pos + 1 });
     }
     return { kind: 'word', value, start, end: this.pos, quoted: true };
