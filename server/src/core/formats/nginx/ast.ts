@@ -20,6 +20,14 @@ export interface NginxDirective {
   /** From the name to the `;` or the block's `}`. */
   range: Range;
   block?: NginxBlock;
+  /**
+   * The file the directive was read from. Set by `loadNginxConfig` (includes.ts) on every
+   * directive of a tree assembled from several files, so each range is read in its own file;
+   * absent on directives from a plain `parseNginx`.
+   */
+  file?: string;
+  /** For a directive spliced in by an `include`: that `include` directive (itself carrying its `file`). */
+  includedBy?: NginxDirective;
 }
 
 export interface ParseProblem {
