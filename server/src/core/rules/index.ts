@@ -8,6 +8,7 @@ import { earlyData } from './nginx/early-data';
 import { obsoleteSslOn } from './nginx/obsolete-ssl-on';
 import { nginxSyntax } from './nginx/syntax';
 import { verifyClientNoCa } from './nginx/verify-client-no-ca';
+import { weakCiphers } from './nginx/weak-ciphers';
 import { weakProtocol } from './nginx/weak-protocol';
 import { pemMalformed } from './pem/malformed';
 import { policyInvalid } from './policy/invalid';
@@ -17,6 +18,7 @@ import type { Rule, RuleMeta } from './rule';
 export const RULES: readonly Rule[] = [
   nginxSyntax,
   weakProtocol,
+  weakCiphers,
   obsoleteSslOn,
   deprecatedListenHttp2,
   earlyData,

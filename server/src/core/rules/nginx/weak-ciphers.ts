@@ -1,0 +1,102 @@
+import { walkDirectives, type NginxArg } from '../../formats/nginx/ast';
+import { evaluateCipherString, type CipherSuite } from '../../policy/ciphers/evaluate';
+import type { Profile } from '../../policy/profiles';
+import type { Range } from '../../text';
+import type { Rule, RuleContext } from '../rule';
+
+const CIPHER_DIRECTIVES = new Set(['ssl_ciphers', 'proxy_ssl_ciphers', 'grpc_ssl_ciphers', 'uwsgi_ssl_ciphers']);
+
+/**
+ * Classes of weak suites, worst first. Sources: RFC 7465 (RC4 prohibited), RFC 9325 (no
+ * NULL, export or < 112-bit suites; forward secrecy and AEAD recommended), SWEET32
+ * (CVE-2016-2183) for 64-bit block ciphers, RFC 6151 for MD5.
+ */
+interface WeakClass {
+  id: string;
+  label: string;
+  severity: 'error' | 'warning';
+  test: (s: CipherSuite) => boolean;
+  /** Whether the profile's own list makes it acceptable (e.g. 3DES and static RSA in "old"). */
+  profileMayAllow: boolean;
+}
+
+const SIXTY_FOUR_BIT = /^(3DES|DES|IDEA|SEED|RC2)/i;
+
+const CLASSES: readonly WeakClass[] = [
+  { id: 'null', label: 'no encryption (NULL)', severity: 'error', test: (s) => /^none$/i.test(s.enc) || s.bits === 0, profileMayAllow: false },
+  { id: 'anon', label: 'no authentication (anonymous)', severity: 'error', test: (s) => /^none$/i.test(s.au) || /^(ADH|AECDH)-/.test(s.openssl ?? ''), profileMayAllow: false },
+  { id: 'export', label: 'export-grade keys', severity: 'error', test: (s) => s.export, profileMayAllow: false },
+  { id: 'rc4', label: 'RC4 (RFC 7465 prohibits it)', severity: 'error', test: (s) => /RC4/i.test(s.enc), profileMayAllow: false },
+  { id: '64bit', label: '64-bit block ciphers (3DES and the like, SWEET32)', severity: 'warning', test: (s) => SIXTY_FOUR_BIT.test(s.enc), profileMayAllow: true },
+  { id: 'md5', label: 'MD5 MACs', severity: 'warning', test: (s) => /^MD5$/i.test(s.mac), profileMayAllow: false },
+  { id: 'nofs', label: 'no forward secrecy (static key exchange)', severity: 'warning', test: (s) => !s.forwardSecrecy, profileMayAllow: true },
+  { id: 'cbc', label: 'no AEAD (CBC mode with HMAC)', severity: 'warning', test: (s) => !s.aead, profileMayAllow: true },
+];
+
+/** Words naming weak suites that OpenSSL 3.0 no longer offers but nginx built on older OpenSSL enables. */
+const LEGACY_WEAK_WORD = /^(RC4|3DES|DES|EXP|EXPORT|IDEA|SEED|RC2|[A-Z0-9-]*(RC4|DES-CBC3|DES-CBC|IDEA|SEED|EXP)[A-Z0-9-]*)$/;
+
+function examples(suites: readonly CipherSuite[]): string {
+  // The suites people know first (PSK and SRP ones are rarely what a server means to offer).
+  const rare = (s: CipherSuite): number => (/PSK|SRP/.test(s.kx) ? 1 : 0);
+  const names = [...suites].sort((a, b) => rare(a) - rare(b)).slice(0, 3).map((s) => s.openssl ?? s.iana);
+  return names.join(', ') + (suites.length > 3 ? `, … (${suites.length} in all)` : '');
+}
+
+/** Maps an offset in the argument's value to a range in the document, when the value is written plainly. */
+function rangeInArg(ctx: RuleContext, arg: NginxArg, offset: number, length: number): Range {
+  const start = ctx.doc.lines.offsetAt(arg.range.start);
+  const raw = ctx.doc.text.slice(start, ctx.doc.lines.offsetAt(arg.range.end));
+  const shift = raw === arg.value ? 0 : raw.length === arg.value.length + 2 && raw.slice(1, -1) === arg.value ? 1 : -1;
+  if (shift < 0) return arg.range;
+  return ctx.doc.lines.rangeOf(start + shift + offset, start + shift + offset + length);
+}
+
+function profileCiphers(p: Profile): string | undefined {
+  return p.ciphers.openssl.length ? p.ciphers.openssl.join(':') : undefined;
+}
+
+export const weakCiphers: Rule = {
+  id: 'nginx/weak-ciphers',
+  title: 'The cipher string enables weak or insecure suites',
+  defaultSeverity: 'warning',
+  formats: ['nginx'],
+  check(ctx) {
+    const profile = ctx.policy.profile;
+    const allowed = new Set(profile.ciphers.openssl);
+    const replacement = profileCiphers(profile);
+    walkDirectives(ctx.nginx().directives, (d) => {
+      if (!CIPHER_DIRECTIVES.has(d.name)) return;
+      const arg = d.args[0];
+      if (!arg || d.args.length !== 1) return;
+      const fix = replacement
+        ? [{ title: `Use the ${profile.name} profile's ciphers`, edits: [{ range: arg.range, newText: replacement }], preferred: true }]
+        : [];
+      const result = evaluateCipherString(arg.value);
+      for (const p of result.problems) {
+        const range = rangeInArg(ctx, arg, p.offset, p.length);
+        const word = arg.value.slice(p.offset, p.offset + p.length);
+        if (p.kind === 'syntax' || p.kind === 'empty') {
+          ctx.report({ range, severity: 'error', message: `${d.name}: ${p.message}; nginx will not start with it`, fixes: fix });
+        } else if (LEGACY_WEAK_WORD.test(word) && !/[!-]$/.test(arg.value.slice(0, p.offset))) {
+          ctx.report({ range, message: `${d.name} asks for ${word}: OpenSSL 3.0 offers no such suite, but nginx built with an older OpenSSL enables it; remove it`, fixes: fix });
+        } else {
+          ctx.report({ range, severity: 'info', message: `${d.name}: ${p.message}` });
+        }
+      }
+      if (!result.valid) return;
+      const flagged = new Set<number>();
+      for (const cls of CLASSES) {
+        const hits = result.suites.filter((s) => !flagged.has(s.code) && cls.test(s) && !(cls.profileMayAllow && s.openssl !== null && allowed.has(s.openssl)));
+        if (hits.length === 0) continue;
+        for (const s of hits) flagged.add(s.code);
+        ctx.report({
+          range: arg.range,
+          severity: cls.severity,
+          message: `${d.name} enables suites with ${cls.label}: ${examples(hits)}; the ${profile.name} profile ${replacement ? `allows ${profile.ciphers.openssl.length} suites` : 'allows TLS 1.3 only'}`,
+          fixes: fix,
+        });
+      }
+    });
+  },
+};
