@@ -25,8 +25,8 @@ function write(rel: string, text: string): void {
 
 before(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'tls-lens-cli-'));
-  write('nginx/sites-enabled/weak', 'server {\n    listen 443 ssl;\n    ssl_protocols TLSv1 TLSv1.2;\n}\n');
-  write('nginx/sites-enabled/good', 'server {\n    listen 443 ssl;\n    ssl_protocols TLSv1.2 TLSv1.3;\n}\n');
+  write('nginx/sites-enabled/weak', 'server {\n    listen 443;\n    ssl_protocols TLSv1 TLSv1.2;\n}\n');
+  write('nginx/sites-enabled/good', 'server {\n    listen 443;\n    ssl_protocols TLSv1.2 TLSv1.3;\n}\n');
   write('nginx/conf.d/ssl3.conf', 'ssl_protocols SSLv3;\n');
   write('ignored/.gitignore', 'skip.conf\n');
   write('ignored/conf.d/skip.conf', 'ssl_protocols SSLv2;\n');

@@ -124,7 +124,7 @@ function folder(name: string): string {
   return dir;
 }
 
-const NGINX_SITE = ['server {', '    listen 443 ssl;', '    server_name example.test;', '    ssl_protocols SSLv3 TLSv1 TLSv1.2;', '}', ''].join('\n');
+const NGINX_SITE = ['server {', '    listen 443;', '    server_name example.test;', '    ssl_protocols SSLv3 TLSv1 TLSv1.2;', '}', ''].join('\n');
 
 void describe('initialize, diagnostics, code actions and edits', () => {
   let s: LspSession;
@@ -411,7 +411,7 @@ void describe('hover on certificates made by openssl', { skip: openssl.skip }, (
 
   void test('hover on a certificate inside an nginx file', async () => {
     const nginxUri = fileUri(path.join(tmp, 'hover', 'inline.nginx'));
-    const text = `# pinned\n${certs!.ec.certPem}server { listen 443 ssl; }\n`;
+    const text = `# pinned\n${certs!.ec.certPem}server { listen 443; }\n`;
     await s.open(nginxUri, 'nginx', text);
     const h = await s.hover(nginxUri, { line: 2, character: 1 });
     assert.match((h?.contents as { value: string } | undefined)?.value ?? '', /\| Subject \| CN=ec\.example\.test \|/);
@@ -634,7 +634,7 @@ void describe('bad input', () => {
   });
 
   void test('an unterminated nginx block: nginx/syntax at its "{"', async () => {
-    const ds = await openAndWait('open.nginx', 'nginx', 'http {\n    server {\n        listen 443 ssl;\n');
+    const ds = await openAndWait('open.nginx', 'nginx', 'http {\n    server {\n        listen 443;\n');
     assert.deepEqual(
       ds.map((d) => [d.code, d.severity, d.range, d.message]),
       [

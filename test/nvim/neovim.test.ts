@@ -56,7 +56,7 @@ interface HoverResult {
 const VIM_ERROR = 1;
 const VIM_WARN = 2;
 
-const NGINX = ['server {', '    listen 443 ssl;', '    ssl_protocols SSLv3 TLSv1 TLSv1.2;', '}', ''].join('\n');
+const NGINX = ['server {', '    listen 443;', '    ssl_protocols SSLv3 TLSv1 TLSv1.2;', '}', ''].join('\n');
 
 interface Run {
   status: number | null;

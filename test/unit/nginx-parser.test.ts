@@ -67,7 +67,7 @@ http {
 #   ^ error nginx/syntax: unexpected ";"
     return 200 "open
 #              ^^^^^ error nginx/syntax: unterminated double-quoted string
-`);
+`, 'nginx.conf', undefined, ['nginx/syntax']);
   });
 
   test('a closing quote must be followed by a separator, as nginx requires', () => {
@@ -77,7 +77,7 @@ add_header X-A "a"b;
 add_header X-B "a";
 location ~ "^/x"{ }
 if ($http_x = "y") { return 403; }
-`);
+`, 'nginx.conf', undefined, ['nginx/syntax']);
   });
 
   test('unclosed blocks are reported at their opening brace', () => {
@@ -88,7 +88,7 @@ http {
 #          ^ error nginx/syntax: "server" block is not closed with "}"
         ssl_protocols TLSv1.2
 #       ^^^^^^^^^^^^^^^^^^^^^ error nginx/syntax: unexpected end of file: directive "ssl_protocols" is not terminated by ";"
-`);
+`, 'nginx.conf', undefined, ['nginx/syntax']);
   });
 
   test('never throws, whatever the input', () => {

@@ -17,7 +17,7 @@ http {
         ssl_protocols TLSv1.2 TLSv1.3;
     }
 }
-`);
+`, 'nginx.conf', undefined, ['nginx/weak-protocol']);
   });
 
   test('finds the directive in server, mail and stream contexts and in upstream-facing variants', () => {
@@ -36,7 +36,7 @@ http {
         }
     }
 }
-`);
+`, 'nginx.conf', undefined, ['nginx/weak-protocol']);
   });
 
   test('a good intermediate configuration has no findings', () => {
@@ -44,6 +44,9 @@ http {
 server {
     listen 443 ssl;
     http2 on;
+    ssl_certificate /etc/ssl/site.crt;
+    ssl_certificate_key /etc/ssl/site.key;
+    add_header Strict-Transport-Security "max-age=63072000" always;
     ssl_protocols TLSv1.2 TLSv1.3;
     ssl_ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256;
     # ssl_protocols TLSv1; (a comment is not configuration)
@@ -87,7 +90,7 @@ ssl_protocols SSLv3 TLSv1 TLSv1.1 TLSv1.2;
 ssl_protocols sslv3 tlsv1.1 TLSV1.2;
 #             ^^^^^ error nginx/weak-protocol: enables sslv3
 #                   ^^^^^^^ warning nginx/weak-protocol: enables tlsv1.1
-`);
+`, 'nginx.conf', undefined, ['nginx/weak-protocol']);
     const text = 'ssl_protocols sslv3 tlsv1.1 TLSV1.2;';
     assert.equal(applyFix(text, lint(text)[0]!), 'ssl_protocols TLSV1.2;');
   });

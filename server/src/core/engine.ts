@@ -1,7 +1,8 @@
 import { TextDoc } from './document';
 import { SEVERITY_ORDER, compareFindings, type Finding, type Severity } from './findings';
 import { detectFormat, formatFromName, looksBinary, textLooksBinary, type FormatKind } from './formats/detect';
-import type { NginxConfig } from './formats/nginx/ast';
+import type { NginxConfig, NginxDirective } from './formats/nginx/ast';
+import { effectiveConfig, type EffectiveConfig } from './formats/nginx/effective';
 import { parseNginx } from './formats/nginx/parser';
 import { scanPem, type PemBlock } from './formats/pem/scanner';
 import type { Host } from './host';
@@ -49,7 +50,9 @@ export function lintDocument(doc: TextDoc, opts: LintOptions): Finding[] {
   }
   const findings: Finding[] = [];
   let nginx: NginxConfig | undefined;
+  let effective: EffectiveConfig | undefined;
   let pem: PemBlock[] | undefined;
+  const parsed = (): NginxConfig => (nginx ??= parseNginx(doc.text, doc.lines));
   for (const rule of RULES) {
     if (!rule.formats.includes(format)) continue;
     if (policy.rules[rule.id] === 'off') continue;
@@ -58,7 +61,8 @@ export function lintDocument(doc: TextDoc, opts: LintOptions): Finding[] {
       format,
       policy,
       now: opts.now,
-      nginx: () => (nginx ??= parseNginx(doc.text, doc.lines)),
+      nginx: parsed,
+      nginxEffective: () => (effective ??= effectiveConfig(asIncludedInHttp(parsed().directives), { nginxVersion: policy.nginxVersion })),
       pemBlocks: () => (pem ??= scanPem(doc.text, doc.lines)),
       report: (r: Report) => {
         const severity = effectiveSeverity(rule, policy, r.severity);
@@ -85,6 +89,15 @@ export function lintDocument(doc: TextDoc, opts: LintOptions): Finding[] {
     }
   }
   return applyInlineSuppressions(doc, format, policy, findings).sort(compareFindings);
+}
+
+const MODULE_BLOCKS = new Set(['http', 'stream', 'mail']);
+
+/** A snippet holding server blocks without an http block (sites-enabled/…) is read as inside http, where nginx includes it. */
+function asIncludedInHttp(directives: readonly NginxDirective[]): readonly NginxDirective[] {
+  if (directives.some((d) => MODULE_BLOCKS.has(d.name) && d.block) || !directives.some((d) => d.name === 'server' && d.block)) return directives;
+  const zero = range(0, 0, 0, 0);
+  return [{ name: 'http', nameRange: zero, args: [], range: zero, block: { range: zero, directives: [...directives] } }];
 }
 
 /** Formats whose comments start with "#", where `# tls-lens-disable-…` comments work. */

@@ -3,10 +3,15 @@ import { fileTooLarge } from './core/file-too-large';
 import { internalError } from './core/internal-error';
 import { unknownSuppression } from './core/unknown-suppression';
 import { unusedSuppression } from './core/unused-suppression';
+import { defaultProtocols } from './nginx/default-protocols';
 import { deprecatedListenHttp2 } from './nginx/deprecated-listen-http2';
 import { earlyData } from './nginx/early-data';
+import { hstsDropped } from './nginx/hsts-dropped';
+import { missingCertificate } from './nginx/missing-certificate';
+import { missingHsts } from './nginx/missing-hsts';
 import { obsoleteSslOn } from './nginx/obsolete-ssl-on';
 import { nginxSyntax } from './nginx/syntax';
+import { upstreamUnverified } from './nginx/upstream-unverified';
 import { verifyClientNoCa } from './nginx/verify-client-no-ca';
 import { weakCiphers } from './nginx/weak-ciphers';
 import { weakProtocol } from './nginx/weak-protocol';
@@ -18,7 +23,12 @@ import type { Rule, RuleMeta } from './rule';
 export const RULES: readonly Rule[] = [
   nginxSyntax,
   weakProtocol,
+  defaultProtocols,
   weakCiphers,
+  missingCertificate,
+  missingHsts,
+  hstsDropped,
+  upstreamUnverified,
   obsoleteSslOn,
   deprecatedListenHttp2,
   earlyData,

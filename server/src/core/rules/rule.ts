@@ -2,6 +2,7 @@ import type { TextDoc } from '../document';
 import type { Fix, RelatedLocation, ResourceRef, Severity } from '../findings';
 import type { FormatKind } from '../formats/detect';
 import type { NginxConfig } from '../formats/nginx/ast';
+import type { EffectiveConfig } from '../formats/nginx/effective';
 import type { PemBlock } from '../formats/pem/scanner';
 import type { Policy } from '../policy/policy';
 import type { Range } from '../text';
@@ -34,6 +35,12 @@ export interface RuleContext {
   readonly policy: Policy;
   readonly now: Date;
   nginx(): NginxConfig;
+  /**
+   * The effective TLS configuration of the document's servers and locations (inheritance,
+   * nginx's defaults for the policy's nginxVersion). A file with top-level server blocks
+   * (sites-enabled/…, conf.d/…) is read as included in http.
+   */
+  nginxEffective(): EffectiveConfig;
   pemBlocks(): readonly PemBlock[];
   report(r: Report): void;
 }

@@ -1,0 +1,157 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { applyFix, expectAnnotated, lint } from '../support/lint';
+
+const CERT = '    ssl_certificate a.crt;\n    ssl_certificate_key a.key;\n';
+const ids = (text: string, rule: string, file = 'sites-enabled/x') => lint(text, file).filter((f) => f.ruleId === rule);
+
+describe('nginx/missing-hsts', () => {
+  test('missing header, short max-age, missing always; reject-handshake servers and plain HTTP are fine', () => {
+    expectAnnotated(
+      `
+server {
+^^^^^^ warning nginx/missing-hsts: sends no Strict-Transport-Security
+    listen 443 ssl;
+}
+server {
+    listen 8443 ssl;
+    add_header Strict-Transport-Security "max-age=3600";
+#   ^^^^^^^^^^ info nginx/missing-hsts: without "always"
+#                                        ^^^^^^^^^^^^^^ warning nginx/missing-hsts: max-age=3600 is below
+}
+server {
+    listen 443 ssl default_server;
+    ssl_reject_handshake on;
+}
+server {
+    listen 80;
+}
+`,
+      'sites-enabled/x',
+      undefined,
+      ['nginx/missing-hsts'],
+    );
+  });
+
+  test('inherited from http counts, and is judged once; an include makes the server unknowable', () => {
+    const http = `http {\n    add_header Strict-Transport-Security "max-age=63072000" always;\n    server { listen 443 ssl; }\n    server { listen 8443 ssl; }\n}\n`;
+    assert.deepEqual(ids(http, 'nginx/missing-hsts', 'nginx.conf'), []);
+    assert.deepEqual(ids('server {\n    listen 443 ssl;\n    include snippets/headers.conf;\n}\n', 'nginx/missing-hsts'), []);
+  });
+
+  test('the fixes add the header after the listen lines, raise max-age, add always', () => {
+    const text = `server {\n    listen 443 ssl;\n    listen [::]:443 ssl;\n${CERT}}\n`;
+    const fixed = applyFix(text, ids(text, 'nginx/missing-hsts')[0]!);
+    assert.equal(fixed, `server {\n    listen 443 ssl;\n    listen [::]:443 ssl;\n    add_header Strict-Transport-Security "max-age=63072000" always;\n${CERT}}\n`);
+    assert.deepEqual(ids(fixed, 'nginx/missing-hsts'), []);
+    const short = 'server {\n    listen 443 ssl;\n    add_header Strict-Transport-Security "max-age=60; includeSubDomains" always;\n}\n';
+    assert.equal(applyFix(short, ids(short, 'nginx/missing-hsts')[0]!), short.replace('max-age=60; includeSubDomains', 'max-age=63072000; includeSubDomains'));
+  });
+});
+
+describe('nginx/hsts-dropped', () => {
+  test('a location with its own add_header loses the server\'s HSTS; the fix repeats it', () => {
+    expectAnnotated(
+      `
+server {
+    listen 443 ssl;
+    add_header Strict-Transport-Security "max-age=63072000" always;
+    location /api/ {
+#   ^^^^^^^^ warning nginx/hsts-dropped: lack Strict-Transport-Security
+        add_header Access-Control-Allow-Origin *;
+    }
+    location / {
+        proxy_pass http://app;
+    }
+}
+`,
+      'sites-enabled/x',
+      undefined,
+      ['nginx/hsts-dropped'],
+    );
+    const text = 'server {\n    listen 443 ssl;\n    add_header Strict-Transport-Security "max-age=63072000" always;\n    location /api/ {\n        add_header X-A b;\n    }\n}\n';
+    const fixed = applyFix(text, ids(text, 'nginx/hsts-dropped')[0]!);
+    assert.equal(fixed, text.replace('location /api/ {\n', 'location /api/ {\n        add_header Strict-Transport-Security "max-age=63072000" always;\n'));
+    assert.deepEqual(ids(fixed, 'nginx/hsts-dropped'), []);
+  });
+});
+
+describe('nginx/missing-certificate', () => {
+  test('an ssl listener without certificate or key; inherited ones and reject-handshake are fine', () => {
+    expectAnnotated(
+      `
+server {
+    listen 443 ssl;
+#   ^^^^^^^^^^^^^^^ error nginx/missing-certificate: no ssl_certificate
+}
+server {
+    listen 8443 ssl;
+#   ^^^^^^^^^^^^^^^^ error nginx/missing-certificate: no ssl_certificate_key
+    ssl_certificate a.crt;
+}
+server {
+    listen 443 ssl default_server;
+    ssl_reject_handshake on;
+}
+server {
+    listen 80;
+}
+`,
+      'sites-enabled/x',
+      undefined,
+      ['nginx/missing-certificate'],
+    );
+    assert.deepEqual(ids(`http {\n${CERT}    server { listen 443 ssl; }\n}\n`, 'nginx/missing-certificate', 'nginx.conf'), []);
+    assert.deepEqual(ids(`stream {\n    server { listen 5000 ssl; proxy_pass db:5432; }\n}\n`, 'nginx/missing-certificate', 'nginx.conf').length, 1);
+  });
+});
+
+describe('nginx/upstream-unverified', () => {
+  test('TLS upstreams without verification, without trusted certificates, without SNI', () => {
+    expectAnnotated(
+      `
+server {
+    listen 443 ssl;
+    location /a { proxy_pass https://up; }
+#                 ^^^^^^^^^^^^^^^^^^^^^^ warning nginx/upstream-unverified: proxy_ssl_verify is off
+    location /b { grpc_pass grpcs://up; grpc_ssl_verify on; }
+#                 ^^^^^^^^^^^^^^^^^^^^^ error nginx/upstream-unverified: grpc_ssl_trusted_certificate is not set
+    location /c { proxy_pass https://up; proxy_ssl_verify on; proxy_ssl_trusted_certificate ca.pem; }
+#                 ^^^^^^^^^^^^^^^^^^^^^^ info nginx/upstream-unverified: sends no SNI
+    location /d { proxy_pass http://up; }
+}
+`,
+      'sites-enabled/x',
+      undefined,
+      ['nginx/upstream-unverified'],
+    );
+  });
+
+  test('settings inherited from the server count; the fix adds what is missing', () => {
+    const ok = 'server {\n    proxy_ssl_verify on;\n    proxy_ssl_trusted_certificate ca.pem;\n    proxy_ssl_server_name on;\n    location / { proxy_pass https://up; }\n}\n';
+    assert.deepEqual(ids(ok, 'nginx/upstream-unverified'), []);
+    const text = 'server {\n    location / {\n        proxy_pass https://up;\n    }\n}\n';
+    const fixed = applyFix(text, ids(text, 'nginx/upstream-unverified')[0]!);
+    assert.equal(fixed, 'server {\n    location / {\n        proxy_pass https://up;\n        proxy_ssl_verify on;\n        proxy_ssl_trusted_certificate /etc/ssl/certs/ca-certificates.crt;\n        proxy_ssl_server_name on;\n    }\n}\n');
+    assert.deepEqual(ids(fixed, 'nginx/upstream-unverified'), []);
+  });
+});
+
+describe('nginx/default-protocols', () => {
+  const text = `server {\n    listen 443 ssl;\n${CERT}}\n`;
+  const find = (v?: string) => lint(text, 'sites-enabled/x', v ? { nginxVersion: v } : undefined).filter((f) => f.ruleId === 'nginx/default-protocols');
+
+  test('depends on the target version: weak before 1.27.3, fine after, a note when unknown', () => {
+    assert.deepEqual(find('1.24.0').map((f) => [f.severity, f.message]), [
+      ['warning', 'no ssl_protocols here or above: nginx 1.24.0 then enables TLSv1 TLSv1.1 TLSv1.2 TLSv1.3, including TLSv1 and TLSv1.1'],
+    ]);
+    assert.deepEqual(find('1.27.3'), []);
+    assert.deepEqual(find().map((f) => f.severity), ['info']);
+    assert.deepEqual(lint(`http {\n    ssl_protocols TLSv1.2 TLSv1.3;\n    server {\n        listen 443 ssl;\n    }\n}\n`, 'nginx.conf', { nginxVersion: '1.22.0' }).filter((f) => f.ruleId === 'nginx/default-protocols'), []);
+  });
+
+  test('the fix sets the profile\'s versions after the listen line', () => {
+    const fixed = applyFix(text, find('1.24.0')[0]!);
+    assert.equal(fixed, text.replace('listen 443 ssl;\n', 'listen 443 ssl;\n    ssl_protocols TLSv1.2 TLSv1.3;\n'));
+  });
+});
