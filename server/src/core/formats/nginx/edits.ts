@@ -29,8 +29,18 @@ export function insertAtBlockStart(block: NginxDirective, text: readonly string[
   return { range: { start: at, end: at }, newText: text.map((t) => `\n${indent}${t}`).join('') };
 }
 
-/** Whether a block (or any block inside it) has an `include`: its effective settings cannot be known from this file alone. */
+const includeMemo = new WeakMap<NginxDirective, boolean>();
+
+/**
+ * Whether a block (or any block inside it) has an `include`: its effective settings cannot
+ * be known from this file alone. Memoised: rules ask it for every server of a big http block.
+ */
 export function hasInclude(d: NginxDirective | undefined): boolean {
   if (!d?.block) return false;
-  return d.block.directives.some((c) => c.name === 'include' || hasInclude(c));
+  let known = includeMemo.get(d);
+  if (known === undefined) {
+    known = d.block.directives.some((c) => c.name === 'include' || hasInclude(c));
+    includeMemo.set(d, known);
+  }
+  return known;
 }
