@@ -155,3 +155,25 @@ describe('nginx/default-protocols', () => {
     assert.equal(fixed, text.replace('listen 443 ssl;\n', 'listen 443 ssl;\n    ssl_protocols TLSv1.2 TLSv1.3;\n'));
   });
 });
+
+describe('nginx/session-tickets and nginx/stapling-without-resolver', () => {
+  const text = 'http {\n    ssl_stapling on;\n    server {\n        listen 443 ssl;\n    }\n    server {\n        listen 8443 ssl;\n        ssl_session_tickets on;\n    }\n    server {\n        listen 9443 ssl;\n        ssl_session_tickets off;\n    }\n}\n';
+  const find = (rule: string, v?: string) => lint(text, 'nginx.conf', v ? { nginxVersion: v } : undefined).filter((f) => f.ruleId === rule).map((f) => `${f.range.start.line}: ${f.message.split(':')[0]}`);
+
+  test('tickets: only for nginx 1.5.9 up to 1.23.1, by default or explicitly on', () => {
+    assert.deepEqual(find('nginx/session-tickets', '1.22.1'), [
+      '3: session tickets are on by default, and nginx 1.22.1 never rotates their key',
+      '7: nginx 1.22.1 never rotates the session ticket key',
+    ]);
+    assert.deepEqual(find('nginx/session-tickets', '1.23.2'), []);
+    assert.deepEqual(find('nginx/session-tickets'), [], 'unknown version: not judged');
+    const fixed = applyFix(text, lint(text, 'nginx.conf', { nginxVersion: '1.22.1' }).find((f) => f.ruleId === 'nginx/session-tickets')!);
+    assert.match(fixed, /listen 443 ssl;\n        ssl_session_tickets off;\n/);
+  });
+
+  test('stapling needs a resolver, reported once where stapling is set', () => {
+    assert.deepEqual(find('nginx/stapling-without-resolver'), ['1: ssl_stapling is on but no resolver is set (here or above)']);
+    const withResolver = text.replace('ssl_stapling on;', 'ssl_stapling on;\n    resolver 127.0.0.53;');
+    assert.deepEqual(lint(withResolver, 'nginx.conf').filter((f) => f.ruleId === 'nginx/stapling-without-resolver'), []);
+  });
+});

@@ -10,6 +10,8 @@ import { hstsDropped } from './nginx/hsts-dropped';
 import { missingCertificate } from './nginx/missing-certificate';
 import { missingHsts } from './nginx/missing-hsts';
 import { obsoleteSslOn } from './nginx/obsolete-ssl-on';
+import { sessionTickets } from './nginx/session-tickets';
+import { staplingWithoutResolver } from './nginx/stapling-without-resolver';
 import { nginxSyntax } from './nginx/syntax';
 import { upstreamUnverified } from './nginx/upstream-unverified';
 import { verifyClientNoCa } from './nginx/verify-client-no-ca';
@@ -29,6 +31,8 @@ export const RULES: readonly Rule[] = [
   missingHsts,
   hstsDropped,
   upstreamUnverified,
+  sessionTickets,
+  staplingWithoutResolver,
   obsoleteSslOn,
   deprecatedListenHttp2,
   earlyData,
