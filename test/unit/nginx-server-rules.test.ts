@@ -177,3 +177,47 @@ describe('nginx/session-tickets and nginx/stapling-without-resolver', () => {
     assert.deepEqual(lint(withResolver, 'nginx.conf').filter((f) => f.ruleId === 'nginx/stapling-without-resolver'), []);
   });
 });
+
+describe('nginx/http-without-redirect and nginx/prefer-server-ciphers', () => {
+  test('an HTTP server for a TLS name must redirect; the fix adds a 308', () => {
+    expectAnnotated(
+      `
+server {
+    listen 80;
+    server_name a.test b.test;
+#               ^^^^^^ warning nginx/http-without-redirect: a.test is also served over HTTPS
+    root /var/www;
+}
+server {
+    listen 80;
+    server_name c.test;
+    location / { return 301 https://c.test$request_uri; }
+}
+server {
+    listen 80;
+    server_name _;
+}
+server {
+    listen 443 ssl;
+    server_name a.test c.test _;
+}
+`,
+      'sites-enabled/x',
+      undefined,
+      ['nginx/http-without-redirect'],
+    );
+    const text = 'server {\n    listen 80;\n    server_name a.test;\n}\nserver {\n    listen 443 ssl;\n    server_name a.test;\n}\n';
+    const fixed = applyFix(text, ids(text, 'nginx/http-without-redirect')[0]!);
+    assert.equal(fixed, text.replace('server_name a.test;\n}\nserver', 'server_name a.test;\n    return 308 https://$host$request_uri;\n}\nserver'));
+    assert.deepEqual(ids(fixed, 'nginx/http-without-redirect'), []);
+  });
+
+  test('prefer_server_ciphers follows the profile', () => {
+    const text = 'ssl_prefer_server_ciphers on;';
+    const find = (profile?: string) => lint(text, 'nginx.conf', profile ? { profile } : undefined).filter((f) => f.ruleId === 'nginx/prefer-server-ciphers');
+    assert.equal(find().length, 1);
+    assert.equal(find('legacy').length, 0);
+    assert.equal(applyFix(text, find()[0]!), 'ssl_prefer_server_ciphers off;');
+    assert.equal(lint('ssl_prefer_server_ciphers off;', 'nginx.conf', { profile: 'legacy' }).filter((f) => f.ruleId === 'nginx/prefer-server-ciphers').length, 1);
+  });
+});

@@ -7,9 +7,11 @@ import { defaultProtocols } from './nginx/default-protocols';
 import { deprecatedListenHttp2 } from './nginx/deprecated-listen-http2';
 import { earlyData } from './nginx/early-data';
 import { hstsDropped } from './nginx/hsts-dropped';
+import { httpWithoutRedirect } from './nginx/http-without-redirect';
 import { missingCertificate } from './nginx/missing-certificate';
 import { missingHsts } from './nginx/missing-hsts';
 import { obsoleteSslOn } from './nginx/obsolete-ssl-on';
+import { preferServerCiphers } from './nginx/prefer-server-ciphers';
 import { sessionTickets } from './nginx/session-tickets';
 import { staplingWithoutResolver } from './nginx/stapling-without-resolver';
 import { nginxSyntax } from './nginx/syntax';
@@ -27,9 +29,11 @@ export const RULES: readonly Rule[] = [
   weakProtocol,
   defaultProtocols,
   weakCiphers,
+  preferServerCiphers,
   missingCertificate,
   missingHsts,
   hstsDropped,
+  httpWithoutRedirect,
   upstreamUnverified,
   sessionTickets,
   staplingWithoutResolver,

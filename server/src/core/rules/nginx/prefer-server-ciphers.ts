@@ -1,0 +1,32 @@
+import { walkDirectives } from '../../formats/nginx/ast';
+import type { Rule } from '../rule';
+
+/**
+ * `ssl_prefer_server_ciphers` against the profile's `server_preferred_order` (Mozilla
+ * Server Side TLS): the modern and intermediate profiles list only strong suites and let
+ * clients pick (a phone without AES hardware prefers ChaCha20); "old" prefers the server's
+ * order so weak suites it must still offer are chosen last.
+ */
+export const preferServerCiphers: Rule = {
+  id: 'nginx/prefer-server-ciphers',
+  title: 'ssl_prefer_server_ciphers differs from the profile',
+  defaultSeverity: 'info',
+  formats: ['nginx'],
+  check(ctx) {
+    const profile = ctx.policy.profile;
+    const want = profile.serverPreferredOrder ? 'on' : 'off';
+    walkDirectives(ctx.nginx().directives, (d) => {
+      if (d.name !== 'ssl_prefer_server_ciphers') return;
+      const arg = d.args[0];
+      if (!arg || d.args.length !== 1 || arg.value.toLowerCase() === want) return;
+      const why = profile.serverPreferredOrder
+        ? 'it offers weak suites for old clients, so the server\'s order must pick the strong ones first'
+        : 'all its suites are strong, so clients may pick the one that is fastest for them';
+      ctx.report({
+        range: arg.range,
+        message: `the ${profile.name} profile sets ssl_prefer_server_ciphers ${want}: ${why}`,
+        fixes: [{ title: `Set ssl_prefer_server_ciphers ${want}`, edits: [{ range: arg.range, newText: want }], preferred: true }],
+      });
+    });
+  },
+};
