@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import type { PolicyInput } from '../../server/src/core';
 import { applyFix, expectAnnotated, lint } from '../support/lint';
 
 const only = (text: string, id: string) => lint(text).filter((f) => f.ruleId === id);
@@ -29,21 +30,28 @@ server {
 });
 
 describe('nginx/deprecated-listen-http2', () => {
-  test('reports the parameter and fixes it to "http2 on"', () => {
+  const v = { nginxVersion: '1.25.1' };
+  const mine = (text: string, policy?: PolicyInput) => lint(text, 'nginx.conf', policy).filter((f) => f.ruleId === 'nginx/deprecated-listen-http2');
+
+  test('reports the parameter; fixes it to "http2 on" only when the target version is known', () => {
     expectAnnotated(`
 server {
     listen 443 ssl http2;
 #                  ^^^^^ info nginx/deprecated-listen-http2: use "http2 on;"
 }
-`, 'nginx.conf', undefined, ['nginx/obsolete-ssl-on', 'nginx/deprecated-listen-http2', 'nginx/early-data', 'nginx/verify-client-no-ca']);
+`, 'nginx.conf', v, ['nginx/deprecated-listen-http2']);
     const text = 'server {\n    listen 443 ssl http2;\n    listen [::]:443 ssl http2;\n}\n';
-    const [first, second] = only(text, 'nginx/deprecated-listen-http2');
+    assert.deepEqual(mine(text).map((f) => f.fixes.length), [0, 0], 'unknown version: no fix that older nginx would reject');
+    const [first, second] = mine(text, v);
     assert.ok(first && second);
+    // Applied together (fix all), the two fixes add one "http2 on;".
+    const both = applyFix(applyFix(text, second), first);
+    assert.equal(both, 'server {\n    listen 443 ssl;\n    http2 on;\n    listen [::]:443 ssl;\n}\n');
     const once = applyFix(text, first);
     assert.equal(once, 'server {\n    listen 443 ssl;\n    http2 on;\n    listen [::]:443 ssl http2;\n}\n');
-    const twice = applyFix(once, only(once, 'nginx/deprecated-listen-http2')[0]!);
+    const twice = applyFix(once, mine(once, v)[0]!);
     assert.equal(twice, 'server {\n    listen 443 ssl;\n    http2 on;\n    listen [::]:443 ssl;\n}\n', 'no second "http2 on"');
-    assert.deepEqual(only(twice, 'nginx/deprecated-listen-http2'), []);
+    assert.deepEqual(mine(twice, v), []);
   });
 });
 

@@ -9,6 +9,7 @@ describe('nginx/missing-hsts', () => {
   test('missing header, short max-age, missing always; reject-handshake servers and plain HTTP are fine', () => {
     expectAnnotated(
       `
+http {
 server {
 ^^^^^^ warning nginx/missing-hsts: sends no Strict-Transport-Security
     listen 443 ssl;
@@ -26,6 +27,7 @@ server {
 server {
     listen 80;
 }
+}
 `,
       'sites-enabled/x',
       undefined,
@@ -36,15 +38,16 @@ server {
   test('inherited from http counts, and is judged once; an include makes the server unknowable', () => {
     const http = `http {\n    add_header Strict-Transport-Security "max-age=63072000" always;\n    server { listen 443 ssl; }\n    server { listen 8443 ssl; }\n}\n`;
     assert.deepEqual(ids(http, 'nginx/missing-hsts', 'nginx.conf'), []);
-    assert.deepEqual(ids('server {\n    listen 443 ssl;\n    include snippets/headers.conf;\n}\n', 'nginx/missing-hsts'), []);
+    assert.deepEqual(ids('http {\nserver {\n    listen 443 ssl;\n    include snippets/headers.conf;\n}\n}\n', 'nginx/missing-hsts'), []);
+    assert.deepEqual(ids('server {\n    listen 443 ssl;\n}\n', 'nginx/missing-hsts'), [], 'a sites-enabled snippet: what http sets is unknown');
   });
 
   test('the fixes add the header after the listen lines, raise max-age, add always', () => {
-    const text = `server {\n    listen 443 ssl;\n    listen [::]:443 ssl;\n${CERT}}\n`;
+    const text = `http {\nserver {\n    listen 443 ssl;\n    listen [::]:443 ssl;\n${CERT}}\n}\n`;
     const fixed = applyFix(text, ids(text, 'nginx/missing-hsts')[0]!);
-    assert.equal(fixed, `server {\n    listen 443 ssl;\n    listen [::]:443 ssl;\n    add_header Strict-Transport-Security "max-age=63072000" always;\n${CERT}}\n`);
+    assert.equal(fixed, `http {\nserver {\n    listen 443 ssl;\n    listen [::]:443 ssl;\n    add_header Strict-Transport-Security "max-age=63072000" always;\n${CERT}}\n}\n`);
     assert.deepEqual(ids(fixed, 'nginx/missing-hsts'), []);
-    const short = 'server {\n    listen 443 ssl;\n    add_header Strict-Transport-Security "max-age=60; includeSubDomains" always;\n}\n';
+    const short = 'http {\nserver {\n    listen 443 ssl;\n    add_header Strict-Transport-Security "max-age=60; includeSubDomains" always;\n}\n}\n';
     assert.equal(applyFix(short, ids(short, 'nginx/missing-hsts')[0]!), short.replace('max-age=60; includeSubDomains', 'max-age=63072000; includeSubDomains'));
   });
 });
@@ -53,6 +56,7 @@ describe('nginx/hsts-dropped', () => {
   test('a location with its own add_header loses the server\'s HSTS; the fix repeats it', () => {
     expectAnnotated(
       `
+http {
 server {
     listen 443 ssl;
     add_header Strict-Transport-Security "max-age=63072000" always;
@@ -64,12 +68,13 @@ server {
         proxy_pass http://app;
     }
 }
+}
 `,
       'sites-enabled/x',
       undefined,
       ['nginx/hsts-dropped'],
     );
-    const text = 'server {\n    listen 443 ssl;\n    add_header Strict-Transport-Security "max-age=63072000" always;\n    location /api/ {\n        add_header X-A b;\n    }\n}\n';
+    const text = 'http {\nserver {\n    listen 443 ssl;\n    add_header Strict-Transport-Security "max-age=63072000" always;\n    location /api/ {\n        add_header X-A b;\n    }\n}\n}\n';
     const fixed = applyFix(text, ids(text, 'nginx/hsts-dropped')[0]!);
     assert.equal(fixed, text.replace('location /api/ {\n', 'location /api/ {\n        add_header Strict-Transport-Security "max-age=63072000" always;\n'));
     assert.deepEqual(ids(fixed, 'nginx/hsts-dropped'), []);
@@ -80,6 +85,7 @@ describe('nginx/missing-certificate', () => {
   test('an ssl listener without certificate or key; inherited ones and reject-handshake are fine', () => {
     expectAnnotated(
       `
+http {
 server {
     listen 443 ssl;
 #   ^^^^^^^^^^^^^^^ error nginx/missing-certificate: no ssl_certificate
@@ -96,6 +102,7 @@ server {
 server {
     listen 80;
 }
+}
 `,
       'sites-enabled/x',
       undefined,
@@ -110,6 +117,7 @@ describe('nginx/upstream-unverified', () => {
   test('TLS upstreams without verification, without trusted certificates, without SNI', () => {
     expectAnnotated(
       `
+http {
 server {
     listen 443 ssl;
     location /a { proxy_pass https://up; }
@@ -120,6 +128,7 @@ server {
 #                 ^^^^^^^^^^^^^^^^^^^^^^ info nginx/upstream-unverified: sends no SNI
     location /d { proxy_pass http://up; }
 }
+}
 `,
       'sites-enabled/x',
       undefined,
@@ -128,17 +137,17 @@ server {
   });
 
   test('settings inherited from the server count; the fix adds what is missing', () => {
-    const ok = 'server {\n    proxy_ssl_verify on;\n    proxy_ssl_trusted_certificate ca.pem;\n    proxy_ssl_server_name on;\n    location / { proxy_pass https://up; }\n}\n';
+    const ok = 'http {\nserver {\n    proxy_ssl_verify on;\n    proxy_ssl_trusted_certificate ca.pem;\n    proxy_ssl_server_name on;\n    location / { proxy_pass https://up; }\n}\n}\n';
     assert.deepEqual(ids(ok, 'nginx/upstream-unverified'), []);
-    const text = 'server {\n    location / {\n        proxy_pass https://up;\n    }\n}\n';
+    const text = 'http {\nserver {\n    location / {\n        proxy_pass https://up;\n    }\n}\n}\n';
     const fixed = applyFix(text, ids(text, 'nginx/upstream-unverified')[0]!);
-    assert.equal(fixed, 'server {\n    location / {\n        proxy_pass https://up;\n        proxy_ssl_verify on;\n        proxy_ssl_trusted_certificate /etc/ssl/certs/ca-certificates.crt;\n        proxy_ssl_server_name on;\n    }\n}\n');
+    assert.equal(fixed, 'http {\nserver {\n    location / {\n        proxy_pass https://up;\n        proxy_ssl_verify on;\n        proxy_ssl_trusted_certificate /etc/ssl/certs/ca-certificates.crt;\n        proxy_ssl_server_name on;\n    }\n}\n}\n');
     assert.deepEqual(ids(fixed, 'nginx/upstream-unverified'), []);
   });
 });
 
 describe('nginx/default-protocols', () => {
-  const text = `server {\n    listen 443 ssl;\n${CERT}}\n`;
+  const text = `http {\nserver {\n    listen 443 ssl;\n${CERT}}\n}\n`;
   const find = (v?: string) => lint(text, 'sites-enabled/x', v ? { nginxVersion: v } : undefined).filter((f) => f.ruleId === 'nginx/default-protocols');
 
   test('depends on the target version: weak before 1.27.3, fine after, a note when unknown', () => {
@@ -162,10 +171,17 @@ describe('nginx/session-tickets and nginx/stapling-without-resolver', () => {
 
   test('tickets: only for nginx 1.5.9 up to 1.23.1, by default or explicitly on', () => {
     assert.deepEqual(find('nginx/session-tickets', '1.22.1'), [
-      '3: session tickets are on by default, and nginx 1.22.1 never rotates their key',
-      '7: nginx 1.22.1 never rotates the session ticket key',
+      '3: session tickets are on by default, and nginx 1.22.1 never rotates the session ticket key (1.23.2 does, with a shared session cache)',
+      '7: nginx 1.22.1 never rotates the session ticket key (1.23.2 does, with a shared session cache)',
     ]);
-    assert.deepEqual(find('nginx/session-tickets', '1.23.2'), []);
+    assert.deepEqual(find('nginx/session-tickets', '1.23.2'), [
+      '3: session tickets are on by default, and nginx 1.23.2 rotates the session ticket key only with a shared session cache, and this server has none',
+      '7: nginx 1.23.2 rotates the session ticket key only with a shared session cache, and this server has none',
+    ]);
+    const shared = text.replace('ssl_stapling on;', 'ssl_stapling on;\n    ssl_session_cache shared:SSL:10m;');
+    assert.deepEqual(lint(shared, 'nginx.conf', { nginxVersion: '1.23.2' }).filter((f) => f.ruleId === 'nginx/session-tickets'), []);
+    const keyed = text.replace('ssl_stapling on;', 'ssl_stapling on;\n    ssl_session_ticket_key tickets.key;');
+    assert.deepEqual(lint(keyed, 'nginx.conf', { nginxVersion: '1.22.1' }).filter((f) => f.ruleId === 'nginx/session-tickets'), [], 'externally rotated keys');
     assert.deepEqual(find('nginx/session-tickets'), [], 'unknown version: not judged');
     const fixed = applyFix(text, lint(text, 'nginx.conf', { nginxVersion: '1.22.1' }).find((f) => f.ruleId === 'nginx/session-tickets')!);
     assert.match(fixed, /listen 443 ssl;\n        ssl_session_tickets off;\n/);
@@ -182,6 +198,7 @@ describe('nginx/http-without-redirect and nginx/prefer-server-ciphers', () => {
   test('an HTTP server for a TLS name must redirect; the fix adds a 308', () => {
     expectAnnotated(
       `
+http {
 server {
     listen 80;
     server_name a.test b.test;
@@ -201,12 +218,13 @@ server {
     listen 443 ssl;
     server_name a.test c.test _;
 }
+}
 `,
       'sites-enabled/x',
       undefined,
       ['nginx/http-without-redirect'],
     );
-    const text = 'server {\n    listen 80;\n    server_name a.test;\n}\nserver {\n    listen 443 ssl;\n    server_name a.test;\n}\n';
+    const text = 'http {\nserver {\n    listen 80;\n    server_name a.test;\n}\nserver {\n    listen 443 ssl;\n    server_name a.test;\n}\n}\n';
     const fixed = applyFix(text, ids(text, 'nginx/http-without-redirect')[0]!);
     assert.equal(fixed, text.replace('server_name a.test;\n}\nserver', 'server_name a.test;\n    return 308 https://$host$request_uri;\n}\nserver'));
     assert.deepEqual(ids(fixed, 'nginx/http-without-redirect'), []);
@@ -219,5 +237,47 @@ server {
     assert.equal(find('legacy').length, 0);
     assert.equal(applyFix(text, find()[0]!), 'ssl_prefer_server_ciphers off;');
     assert.equal(lint('ssl_prefer_server_ciphers off;', 'nginx.conf', { profile: 'legacy' }).filter((f) => f.ruleId === 'nginx/prefer-server-ciphers').length, 1);
+  });
+});
+
+describe('no false positives on common real-world patterns', () => {
+  const rule = (text: string, id: string, policy?: Record<string, string>) => lint(text, 'nginx.conf', policy).filter((f) => f.ruleId === id);
+
+  test('Certbot\'s port-80 server and error-only servers redirect or serve nothing', () => {
+    const certbot = 'http {\nserver {\n    if ($host = example.com) {\n        return 301 https://$host$request_uri;\n    }\n    listen 80;\n    server_name example.com;\n    return 404;\n}\nserver {\n    listen 443 ssl;\n    server_name example.com;\n}\n}\n';
+    assert.deepEqual(rule(certbot, 'nginx/http-without-redirect'), []);
+  });
+
+  test('HSTS from a map variable, from headers-more, in location /, or on a return-only server', () => {
+    const base = (inner: string) => `http {\nserver {\n    listen 443 ssl;\n${inner}\n}\n}\n`;
+    assert.deepEqual(rule(base('    add_header Strict-Transport-Security $hsts always;'), 'nginx/missing-hsts'), []);
+    assert.deepEqual(rule(base('    more_set_headers "Strict-Transport-Security: max-age=63072000";'), 'nginx/missing-hsts'), []);
+    assert.deepEqual(rule(base('    location / {\n        add_header Strict-Transport-Security "max-age=63072000" always;\n    }'), 'nginx/missing-hsts'), []);
+    assert.deepEqual(rule(base('    return 444;'), 'nginx/missing-hsts'), []);
+  });
+
+  test('adding HSTS to a server that inherits other headers goes to http, so nothing is dropped', () => {
+    const text = 'http {\n    add_header X-Frame-Options DENY always;\n    server {\n        listen 443 ssl;\n    }\n}\n';
+    const fixed = applyFix(text, rule(text, 'nginx/missing-hsts')[0]!);
+    assert.equal(fixed, 'http {\n    add_header Strict-Transport-Security "max-age=63072000" always;\n    add_header X-Frame-Options DENY always;\n    server {\n        listen 443 ssl;\n    }\n}\n');
+    assert.deepEqual(rule(fixed, 'nginx/missing-hsts'), []);
+    assert.deepEqual(rule(fixed, 'nginx/hsts-dropped'), []);
+  });
+
+  test('upstream verification: an explicit "off" is switched, not duplicated; if blocks get it in their location', () => {
+    const text = 'http {\nserver {\n    location /a {\n        proxy_pass https://up;\n        proxy_ssl_verify off;\n    }\n    location /b {\n        if ($x) { proxy_pass https://up; }\n    }\n}\n}\n';
+    const all = rule(text, 'nginx/upstream-unverified');
+    assert.equal(all.length, 2);
+    const a = applyFix(text, all[0]!);
+    assert.equal((a.match(/proxy_ssl_verify/g) ?? []).length, 1, a);
+    assert.match(a, /proxy_ssl_verify on;/);
+    const b = applyFix(text, all[1]!);
+    assert.match(b, /location \/b \{\n        proxy_ssl_verify on;\n        proxy_ssl_trusted_certificate [^\n]+\n        proxy_ssl_server_name on;\n        if/);
+  });
+
+  test('"ssl on" with nowhere to move gets no fix; PROFILE=SYSTEM is a note; PSK suites never count', () => {
+    assert.deepEqual(rule('http {\n    ssl on;\n    server { listen 443; }\n}\n', 'nginx/obsolete-ssl-on').map((f) => f.fixes.length), [0]);
+    assert.deepEqual(rule('ssl_ciphers PROFILE=SYSTEM;', 'nginx/weak-ciphers').map((f) => f.severity), ['info']);
+    assert.deepEqual(rule('ssl_ciphers ECDHE+CHACHA20:CHACHA20;', 'nginx/weak-ciphers'), [], 'PSK-CHACHA20 suites need callbacks nginx never sets');
   });
 });

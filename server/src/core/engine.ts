@@ -93,11 +93,17 @@ export function lintDocument(doc: TextDoc, opts: LintOptions): Finding[] {
 
 const MODULE_BLOCKS = new Set(['http', 'stream', 'mail']);
 
-/** A snippet holding server blocks without an http block (sites-enabled/…) is read as inside http, where nginx includes it. */
+/**
+ * A snippet holding server blocks without an http block (sites-enabled/…) is read as
+ * inside http, where nginx includes it. What that http block sets is unknown from here, so
+ * the virtual block carries an `include` (with no arguments): rules treat it like any block
+ * whose include might provide a setting, and stay silent about inherited values.
+ */
 function asIncludedInHttp(directives: readonly NginxDirective[]): readonly NginxDirective[] {
   if (directives.some((d) => MODULE_BLOCKS.has(d.name) && d.block) || !directives.some((d) => d.name === 'server' && d.block)) return directives;
   const zero = range(0, 0, 0, 0);
-  return [{ name: 'http', nameRange: zero, args: [], range: zero, block: { range: zero, directives: [...directives] } }];
+  const unknown: NginxDirective = { name: 'include', nameRange: zero, args: [], range: zero };
+  return [{ name: 'http', nameRange: zero, args: [], range: zero, block: { range: zero, directives: [unknown, ...directives] } }];
 }
 
 /** Formats whose comments start with "#", where `# tls-lens-disable-…` comments work. */

@@ -44,3 +44,8 @@ export function hasInclude(d: NginxDirective | undefined): boolean {
   }
   return known;
 }
+
+/** Adds lines to a server block: after its last explicit `listen` if any, else at the top of the block. */
+export function insertInServer(server: NginxDirective, lastListen: NginxDirective | undefined, text: readonly string[], lines: LineIndex): TextEdit {
+  return lastListen ? insertAfter(lastListen, text, lines) : insertAtBlockStart(server, text, lines);
+}

@@ -1,4 +1,4 @@
-import { hasInclude, insertAfter } from '../../formats/nginx/edits';
+import { hasInclude, insertInServer } from '../../formats/nginx/edits';
 import { sslProtocolsDefault } from '../../formats/nginx/directives';
 import type { Rule } from '../rule';
 
@@ -25,16 +25,17 @@ export const defaultProtocols: Rule = {
       const block = cfg.blocks.find((b) => b.module === server.module);
       if (hasInclude(server.directive) || hasInclude(block?.directive)) continue;
       const listen = server.listens.find((l) => l.ssl || l.quic);
-      const anchor = listen && !listen.implicit ? listen.directive : server.directive;
-      const fix = { title: `Set ssl_protocols ${wanted}`, edits: [insertAfter(anchor, [`ssl_protocols ${wanted};`], ctx.doc.lines)], preferred: true };
+      const explicitListen = listen && !listen.implicit ? listen.directive : undefined;
+      const anchor = explicitListen ?? server.directive;
+      const fix = { title: `Set ssl_protocols ${wanted}`, edits: [insertInServer(server.directive, explicitListen, [`ssl_protocols ${wanted};`], ctx.doc.lines)], preferred: true };
       if (version) {
         const dflt = sslProtocolsDefault(version);
         const weak = dflt.split(' ').filter((p) => WEAK.has(p) && !ctx.policy.profile.protocols.includes(p as never));
         if (weak.length === 0) continue;
-        ctx.report({ range: anchor.range, message: `no ssl_protocols here or above: nginx ${version} then enables ${dflt}, including ${weak.join(' and ')}`, fixes: [fix] });
+        ctx.report({ range: explicitListen ? anchor.range : anchor.nameRange, message: `no ssl_protocols here or above: nginx ${version} then enables ${dflt}, including ${weak.join(' and ')}`, fixes: [fix] });
       } else {
         ctx.report({
-          range: anchor.range,
+          range: explicitListen ? anchor.range : anchor.nameRange,
           severity: 'info',
           message: 'no ssl_protocols here or above: nginx before 1.27.3 then enables TLSv1 and TLSv1.1; set ssl_protocols, or nginxVersion in the policy',
           fixes: [fix],

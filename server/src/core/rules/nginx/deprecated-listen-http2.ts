@@ -20,7 +20,9 @@ export const deprecatedListenHttp2: Rule = {
       const arg = d.args.find((a) => a.value === 'http2');
       if (!arg) return;
       const server = ancestors[ancestors.length - 1];
-      const hasHttp2On = server?.block?.directives.some((x) => x.name === 'http2') ?? false;
+      // One "http2 on;" per server: only the first listen with the parameter adds it.
+      const firstHttp2Listen = server?.block?.directives.find((x) => x.name === 'listen' && x.args.some((a) => a.value === 'http2'));
+      const hasHttp2On = (server?.block?.directives.some((x) => x.name === 'http2') ?? false) || (firstHttp2Listen !== undefined && firstHttp2Listen !== d);
       const prev = d.args[d.args.indexOf(arg) - 1];
       const edits: TextEdit[] = [{ range: { start: prev ? prev.range.end : arg.range.start, end: arg.range.end }, newText: '' }];
       if (!hasHttp2On) {
@@ -28,10 +30,14 @@ export const deprecatedListenHttp2: Rule = {
         const indent = /^[ \t]*/.exec(ctx.doc.lines.lineText(d.range.start.line))?.[0] ?? '';
         edits.push({ range: { start: { line: d.range.end.line, character: line.length }, end: { line: d.range.end.line, character: line.length } }, newText: `\n${indent}http2 on;` });
       }
+      // Older nginx does not know "http2 on": without a target version, no fix that could break it.
+      const known = ctx.policy.nginxVersion !== undefined;
       ctx.report({
         range: arg.range,
-        message: 'the "http2" parameter of "listen" is deprecated since nginx 1.25.1: use "http2 on;" in the server block',
-        fixes: [{ title: hasHttp2On ? 'Remove "http2" from listen' : 'Replace with "http2 on;"', edits, preferred: true }],
+        message: known
+          ? 'the "http2" parameter of "listen" is deprecated since nginx 1.25.1: use "http2 on;" in the server block'
+          : 'the "http2" parameter of "listen" is deprecated since nginx 1.25.1 ("http2 on;" replaces it there); set nginxVersion in the policy to get a fix',
+        fixes: known ? [{ title: hasHttp2On ? 'Remove "http2" from listen' : 'Replace with "http2 on;"', edits, preferred: true }] : [],
       });
     });
   },

@@ -18,6 +18,10 @@ function redirectsToHttps(directives: readonly NginxDirective[]): boolean {
 function serves(server: EffectiveServer): boolean {
   const own = server.directive.block?.directives ?? [];
   if (redirectsToHttps(own)) return false;
+  // Certbot's pattern: if ($host = name) { return 301 https://…; } … return 404;
+  if (own.some((d) => d.name === 'if' && d.block && redirectsToHttps(d.block.directives))) return false;
+  // A server that answers every request with an error (return 404, 444) serves nothing.
+  if (own.some((d) => d.name === 'return' && /^[45]\d\d$/.test(d.args[0]?.value ?? ''))) return false;
   const root = own.find((d) => d.name === 'location' && d.args.length === 1 && d.args[0]!.value === '/');
   return !(root?.block && redirectsToHttps(root.block.directives));
 }

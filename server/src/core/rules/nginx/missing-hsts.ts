@@ -1,5 +1,6 @@
-import { findHeader } from '../../formats/nginx/effective';
-import { hasInclude, insertAfter, insertAtBlockStart } from '../../formats/nginx/edits';
+import type { NginxDirective } from '../../formats/nginx/ast';
+import { findHeader, walkLocations } from '../../formats/nginx/effective';
+import { hasInclude, insertAtBlockStart, insertInServer } from '../../formats/nginx/edits';
 import type { Rule } from '../rule';
 
 /**
@@ -27,8 +28,21 @@ export const missingHsts: Rule = {
       if (sts.length === 0) {
         // An include may add the header: this file alone cannot tell.
         if (hasInclude(server.directive) || hasInclude(http?.directive)) continue;
+        // A server that only rejects or redirects ("return 444"), headers set by the
+        // headers-more module, or HSTS set where the site is served (location /) are fine.
+        const own = server.directive.block?.directives ?? [];
+        if (own.some((d) => d.name === 'return')) continue;
+        if (mentionsSts(server.directive)) continue;
+        let inLocation = false;
+        walkLocations(server, (loc) => {
+          if (findHeader(loc.headers, 'strict-transport-security').length) inLocation = true;
+        });
+        if (inLocation) continue;
+        // Adding a header to a server that inherits others from http would drop those
+        // (nginx does not merge add_header levels): then the header goes to http.
+        const inheritsOthers = server.headers.own.length === 0 && server.headers.entries.length > 0 && http !== undefined;
         const lastListen = [...server.listens].reverse().find((l) => !l.implicit)?.directive;
-        const edit = lastListen ? insertAfter(lastListen, [header], ctx.doc.lines) : insertAtBlockStart(server.directive, [header], ctx.doc.lines);
+        const edit = inheritsOthers ? insertAtBlockStart(http.directive, [header], ctx.doc.lines) : insertInServer(server.directive, lastListen, [header], ctx.doc.lines);
         ctx.report({
           range: server.directive.nameRange,
           message: `this TLS server sends no Strict-Transport-Security header, so browsers may still try plain HTTP (RFC 6797); the ${ctx.policy.profile.name} profile asks for max-age ≥ ${min}`,
@@ -40,7 +54,8 @@ export const missingHsts: Rule = {
         if (judged.has(h.directive)) continue;
         judged.add(h.directive);
         const valueArg = h.directive.args[1];
-        if (!valueArg) continue;
+        // A value from a variable (a map) cannot be judged here.
+        if (!valueArg || valueArg.value.includes('$')) continue;
         const m = /(?:^|;)\s*max-age\s*=\s*"?(\d+)"?/i.exec(h.value);
         const age = m ? Number(m[1]) : undefined;
         const rewrite = (value: string) => ({ range: valueArg.range, newText: `"${value}"` });
@@ -67,3 +82,8 @@ export const missingHsts: Rule = {
     }
   },
 };
+
+/** more_set_headers (headers-more module) setting Strict-Transport-Security anywhere in a block. */
+function mentionsSts(d: NginxDirective): boolean {
+  return (d.block?.directives ?? []).some((c) => (c.name === 'more_set_headers' && c.args.some((a) => /^strict-transport-security\s*:/i.test(a.value))) || mentionsSts(c));
+}

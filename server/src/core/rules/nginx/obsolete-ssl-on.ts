@@ -29,13 +29,16 @@ export const obsoleteSslOn: Rule = {
         edits,
         preferred: true,
       };
+      // "ssl on" outside a server, or in one without listen lines, has nowhere to go: a
+      // removal would silently turn servers into plain HTTP.
+      const canMove = value !== 'on' || (parent?.name === 'server' && siblings.some((l) => l.name === 'listen' && l.args.length > 0));
       ctx.report({
         range: d.range,
         message:
           value === 'on'
             ? '"ssl on" is obsolete since nginx 1.15.0 and removed in 1.25.1: use the "ssl" parameter of "listen"'
             : '"ssl off" is obsolete since nginx 1.15.0 and removed in 1.25.1: remove it',
-        fixes: [fix],
+        fixes: canMove ? [fix] : [],
       });
     });
   },

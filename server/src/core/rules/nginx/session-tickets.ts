@@ -1,54 +1,59 @@
-import { hasInclude, insertAfter } from '../../formats/nginx/edits';
+import { hasInclude, insertInServer } from '../../formats/nginx/edits';
 import { compareVersions } from '../../policy/nginxVersion';
 import type { Rule } from '../rule';
 
 /**
- * Before nginx 1.23.2 the session ticket key was generated once at start and never
- * rotated, so one key protected every resumed session for the server's whole lifetime
- * and stealing it decrypted them all: Mozilla's configuration generator therefore emits
+ * Session tickets are encrypted with a ticket key; whoever gets the key decrypts every
+ * session resumed with it, which undoes forward secrecy. nginx before 1.23.2 generated the
+ * key once at start and never rotated it, so Mozilla's generator writes
  * `ssl_session_tickets off` for nginx 1.5.9 up to 1.23.1. From 1.23.2 nginx rotates the
- * keys itself (nginx CHANGES 1.23.2). Judged only when the policy names `nginxVersion`.
+ * keys, but only when the session cache is in shared memory (`ssl_session_cache shared:…`,
+ * nginx CHANGES 1.23.2). Keys given with `ssl_session_ticket_key` are rotated by whoever
+ * provides them, so such servers are not reported. Judged only when the policy names
+ * `nginxVersion`.
  */
 export const sessionTickets: Rule = {
   id: 'nginx/session-tickets',
-  title: 'Session tickets without key rotation (nginx before 1.23.2)',
+  title: 'Session tickets whose key nginx never rotates',
   defaultSeverity: 'info',
   formats: ['nginx'],
   check(ctx) {
     const v = ctx.policy.nginxVersion;
-    if (!v || compareVersions(v, '1.5.9') < 0 || compareVersions(v, '1.23.2') >= 0) return;
+    if (!v || compareVersions(v, '1.5.9') < 0) return;
+    const rotates = compareVersions(v, '1.23.2') >= 0;
     const cfg = ctx.nginxEffective();
+    const http = cfg.blocks.find((b) => b.module === 'http');
+    const reported = new Set<unknown>();
     for (const server of cfg.servers) {
       if (server.module !== 'http' || !server.tls || server.settings.flag('ssl_reject_handshake') === true) continue;
       const tickets = server.settings.get('ssl_session_tickets');
       if (!tickets || tickets.args[0]?.toLowerCase() !== 'on') continue;
-      if (tickets.origin === 'default' && (hasInclude(server.directive) || hasInclude(cfg.blocks.find((b) => b.module === 'http')?.directive))) continue;
+      if (server.settings.get('ssl_session_ticket_key')) continue;
+      const cache = server.settings.get('ssl_session_cache');
+      const shared = cache?.args.some((a) => a.startsWith('shared:')) ?? false;
+      if (rotates && shared) continue;
+      // Values that come from nginx's defaults may be set by an include: this file cannot tell.
+      const fromDefaults = tickets.origin === 'default' || (rotates && (!cache || cache.origin === 'default'));
+      if (fromDefaults && (hasInclude(server.directive) || hasInclude(http?.directive))) continue;
+      const why = rotates
+        ? `nginx ${v} rotates the session ticket key only with a shared session cache, and this server has none`
+        : `nginx ${v} never rotates the session ticket key (1.23.2 does, with a shared session cache)`;
       const own = tickets.directives[0];
       if (own) {
-        if (tickets.origin === 'inherited') continue; // reported once, where it is set (below via its own server if any)
+        if (reported.has(own)) continue;
+        reported.add(own);
         ctx.report({
           range: own.range,
-          message: `nginx ${v} never rotates the session ticket key: turn session tickets off (nginx 1.23.2 rotates it)`,
+          message: `${why}: turn session tickets off${rotates ? ' or use "ssl_session_cache shared:SSL:10m"' : ''}`,
           fixes: [{ title: 'Set ssl_session_tickets off', edits: [{ range: own.args[0]!.range, newText: 'off' }], preferred: true }],
         });
         continue;
       }
-      const listen = server.listens.find((l) => l.ssl && !l.implicit)?.directive ?? server.directive;
+      const listen = [...server.listens].reverse().find((l) => l.ssl && !l.implicit)?.directive;
       ctx.report({
-        range: listen.range,
-        message: `session tickets are on by default, and nginx ${v} never rotates their key: add "ssl_session_tickets off;" (nginx 1.23.2 rotates it)`,
-        fixes: [{ title: 'Add ssl_session_tickets off', edits: [insertAfter(listen, ['ssl_session_tickets off;'], ctx.doc.lines)], preferred: true }],
-      });
-    }
-    // Explicit "on" at http level, inherited by the servers above: report it there once.
-    for (const block of cfg.blocks) {
-      const t = block.settings.get('ssl_session_tickets');
-      const d = t?.origin === 'own' ? t.directives[0] : undefined;
-      if (!d || t?.args[0]?.toLowerCase() !== 'on') continue;
-      ctx.report({
-        range: d.range,
-        message: `nginx ${v} never rotates the session ticket key: turn session tickets off (nginx 1.23.2 rotates it)`,
-        fixes: [{ title: 'Set ssl_session_tickets off', edits: [{ range: d.args[0]!.range, newText: 'off' }], preferred: true }],
+        range: listen ? listen.range : server.directive.nameRange,
+        message: `session tickets are on by default, and ${why}: add "ssl_session_tickets off;"`,
+        fixes: [{ title: 'Add ssl_session_tickets off', edits: [insertInServer(server.directive, listen, ['ssl_session_tickets off;'], ctx.doc.lines)], preferred: true }],
       });
     }
   },

@@ -1,5 +1,7 @@
-import { walkLocations, type EffectiveLocation, type EffectiveServer, type UpstreamPass } from '../../formats/nginx/effective';
-import { hasInclude, insertAfter } from '../../formats/nginx/edits';
+import type { NginxDirective } from '../../formats/nginx/ast';
+import { walkLocations, type EffectiveLocation, type EffectiveServer, type EffectiveValue, type UpstreamPass } from '../../formats/nginx/effective';
+import type { TextEdit } from '../../findings';
+import { hasInclude, insertAfter, insertAtBlockStart } from '../../formats/nginx/edits';
 import type { Rule } from '../rule';
 
 /** Where the system's CA bundle lives on Debian/Ubuntu; the fix uses it as a starting point. */
@@ -17,39 +19,56 @@ export const upstreamUnverified: Rule = {
   defaultSeverity: 'warning',
   formats: ['nginx'],
   check(ctx) {
-    const judge = (pass: UpstreamPass, owner: EffectiveServer | EffectiveLocation, includes: boolean): void => {
+    const judge = (pass: UpstreamPass, owner: EffectiveServer | EffectiveLocation, holder: NginxDirective, direct: boolean, includes: boolean): void => {
       if (pass.tls !== true) return;
       const p = pass.sslPrefix;
-      const verify = owner.settings.flag(`${p}verify`) === true;
-      const sni = owner.settings.flag(`${p}server_name`) === true;
+      const verify = owner.settings.get(`${p}verify`);
+      const verifyOn = verify?.args[0]?.toLowerCase() === 'on';
+      const sni = owner.settings.get(`${p}server_name`);
+      const sniOn = sni?.args[0]?.toLowerCase() === 'on';
       const trusted = owner.settings.get(`${p}trusted_certificate`) !== undefined;
-      if (verify && trusted && sni) return;
-      if (includes) return; // an include may set them
-      const lines: string[] = [];
-      if (!verify) lines.push(`${p}verify on;`);
-      if (!trusted) lines.push(`${p}trusted_certificate ${CA_BUNDLE};`);
-      if (!sni && pass.kind !== 'uwsgi') lines.push(`${p}server_name on;`);
-      const fix = { title: `Verify the upstream: add ${lines.map((l) => l.split(' ')[0]).join(', ')}`, edits: [insertAfter(pass.directive, lines, ctx.doc.lines)], preferred: true };
-      if (!verify) {
+      if (verifyOn && trusted && sniOn) return;
+      // An include may set them (unless this block says otherwise itself).
+      const explicitOff = verify?.origin !== 'default' && !verifyOn;
+      if (includes && !explicitOff) return;
+      // Set what is missing: an explicit "off" in this very block is switched, the rest added
+      // to the block that may hold them (a location, not an if or limit_except inside it).
+      const edits: TextEdit[] = [];
+      const add: string[] = [];
+      const switchOrAdd = (value: EffectiveValue | undefined, line: string): void => {
+        const d = value?.origin === 'own' ? value.directives[0] : undefined;
+        if (d?.args[0] && holder.block?.directives.includes(d)) edits.push({ range: d.args[0].range, newText: 'on' });
+        else add.push(line);
+      };
+      if (!verifyOn) switchOrAdd(verify, `${p}verify on;`);
+      if (!trusted) add.push(`${p}trusted_certificate ${CA_BUNDLE};`);
+      if (!sniOn) switchOrAdd(sni, `${p}server_name on;`);
+      if (add.length) edits.push(direct ? insertAfter(pass.directive, add, ctx.doc.lines) : insertAtBlockStart(holder, add, ctx.doc.lines));
+      const fix = { title: `Verify the upstream: set ${[!verifyOn && `${p}verify`, !trusted && `${p}trusted_certificate`, !sniOn && `${p}server_name`].filter(Boolean).join(', ')}`, edits, preferred: true };
+      if (!verifyOn) {
         ctx.report({
           range: pass.directive.range,
-          message: `${pass.directive.name} uses TLS but ${p}verify is off (nginx's default): the connection is encrypted, but the upstream's certificate is not checked`,
+          message: `${pass.directive.name} uses TLS but ${p}verify is off${verify?.origin === 'default' ? " (nginx's default)" : ''}: the connection is encrypted, but the upstream's certificate is not checked`,
           fixes: [fix],
         });
       } else if (!trusted) {
         ctx.report({ range: pass.directive.range, severity: 'error', message: `${p}verify is on but ${p}trusted_certificate is not set: nginx refuses the configuration`, fixes: [fix] });
-      } else if (!sni && pass.kind !== 'uwsgi') {
+      } else {
         ctx.report({ range: pass.directive.range, severity: 'info', message: `${p}server_name is off: nginx sends no SNI, so an upstream hosting several names may present the wrong certificate`, fixes: [fix] });
       }
     };
     const cfg = ctx.nginxEffective();
     for (const server of cfg.servers) {
       const block = cfg.blocks.find((b) => b.module === server.module);
-      const inc = hasInclude(block?.directive);
-      for (const pass of server.passes) judge(pass, server, inc || hasInclude(server.directive));
+      const inc = hasInclude(block?.directive) || hasInclude(server.directive);
+      for (const pass of server.passes) judge(pass, server, server.directive, true, inc);
       walkLocations(server, (loc, parents) => {
-        const includes = inc || hasInclude(server.directive) || parents.some((x) => hasInclude(x.directive)) || hasInclude(loc.directive);
-        for (const pass of loc.passes) judge(pass, loc, includes);
+        const includes = inc || parents.some((x) => hasInclude(x.directive)) || hasInclude(loc.directive);
+        // ssl settings are not allowed in "if" and "limit_except": they go to the enclosing location.
+        const holder = loc.kind === 'location' ? loc.directive : [...parents].reverse().find((x) => x.kind === 'location')?.directive;
+        for (const pass of loc.passes) {
+          if (holder) judge(pass, loc, holder, loc.kind === 'location', includes);
+        }
       });
     }
   },

@@ -37,9 +37,7 @@ const CLASSES: readonly WeakClass[] = [
 const LEGACY_WEAK_WORD = /^(RC4|3DES|DES|EXP|EXPORT|IDEA|SEED|RC2|[A-Z0-9-]*(RC4|DES-CBC3|DES-CBC|IDEA|SEED|EXP)[A-Z0-9-]*)$/;
 
 function examples(suites: readonly CipherSuite[]): string {
-  // The suites people know first (PSK and SRP ones are rarely what a server means to offer).
-  const rare = (s: CipherSuite): number => (/PSK|SRP/.test(s.kx) ? 1 : 0);
-  const names = [...suites].sort((a, b) => rare(a) - rare(b)).slice(0, 3).map((s) => s.openssl ?? s.iana);
+  const names = suites.slice(0, 3).map((s) => s.openssl ?? s.iana);
   return names.join(', ') + (suites.length > 3 ? `, … (${suites.length} in all)` : '');
 }
 
@@ -72,6 +70,17 @@ export const weakCiphers: Rule = {
       const fix = replacement
         ? [{ title: `Use the ${profile.name} profile's ciphers`, edits: [{ range: arg.range, newText: replacement }], preferred: true }]
         : [];
+      const profileAlias = /(^|[:, ])PROFILE=\S*/i.exec(arg.value);
+      if (profileAlias) {
+        // A system-wide crypto policy alias (Fedora/RHEL OpenSSL): what it enables depends on the host.
+        const word = profileAlias[0].replace(/^[:, ]/, '');
+        ctx.report({
+          range: rangeInArg(ctx, arg, arg.value.indexOf(word), word.length),
+          severity: 'info',
+          message: `${d.name}: ${word} names the system's crypto policy (Fedora/RHEL OpenSSL); TLS Lens cannot judge what it enables`,
+        });
+        return;
+      }
       const result = evaluateCipherString(arg.value);
       for (const p of result.problems) {
         const range = rangeInArg(ctx, arg, p.offset, p.length);
@@ -85,9 +94,11 @@ export const weakCiphers: Rule = {
         }
       }
       if (!result.valid) return;
+      // PSK and SRP suites need callbacks nginx does not set: they are never negotiated.
+      const usable = result.suites.filter((x) => !/PSK|SRP/.test(x.kx));
       const flagged = new Set<number>();
       for (const cls of CLASSES) {
-        const hits = result.suites.filter((s) => !flagged.has(s.code) && cls.test(s) && !(cls.profileMayAllow && s.openssl !== null && allowed.has(s.openssl)));
+        const hits = usable.filter((s) => !flagged.has(s.code) && cls.test(s) && !(cls.profileMayAllow && s.openssl !== null && allowed.has(s.openssl)));
         if (hits.length === 0) continue;
         for (const s of hits) flagged.add(s.code);
         ctx.report({
