@@ -359,23 +359,15 @@ export function droppedHeader(headers: EffectiveHeaders, name: string): HeaderEn
 
 const LISTEN_FLAGS = new Set(['ssl', 'http2', 'quic', 'default_server', 'default', 'proxy_protocol', 'udp', 'reuseport', 'deferred', 'bind']);
 
+/** A listen with no parameters set. */
+function plainListen(directive: NginxDirective, address: string, implicit: boolean): ListenSpec {
+  return { directive, implicit, address, ipv6: false, ssl: false, http2: false, quic: false, defaultServer: false, proxyProtocol: false, udp: false, reuseport: false, params: {} };
+}
+
 /** Parses a `listen` directive's arguments. */
 export function parseListen(directive: NginxDirective, module: NginxModule = 'http'): ListenSpec {
   const address = directive.args[0]?.value ?? '';
-  const spec: ListenSpec = {
-    directive,
-    implicit: false,
-    address,
-    ipv6: false,
-    ssl: false,
-    http2: false,
-    quic: false,
-    defaultServer: false,
-    proxyProtocol: false,
-    udp: false,
-    reuseport: false,
-    params: {},
-  };
+  const spec = plainListen(directive, address, false);
   const defaultPort = module === 'http' ? 80 : undefined;
   if (address.startsWith('unix:')) spec.unix = address.slice(5);
   else if (address.startsWith('[')) {
@@ -524,22 +516,7 @@ function buildServer(
   const headers = effectiveHeaders(children, 'server', parentHeaders);
   const listens: ListenSpec[] = children.filter((c) => c.name === 'listen' && !c.block).map((c) => parseListen(c, module));
   if (listens.length === 0 && module === 'http') {
-    listens.push({
-      directive: d,
-      implicit: true,
-      address: '*:80',
-      host: '*',
-      port: 80,
-      ipv6: false,
-      ssl: false,
-      http2: false,
-      quic: false,
-      defaultServer: false,
-      proxyProtocol: false,
-      udp: false,
-      reuseport: false,
-      params: {},
-    });
+    listens.push({ ...plainListen(d, '*:80', true), host: '*', port: 80 });
   }
   const serverNames: EffectiveServer['serverNames'] = [];
   for (const c of children) if (c.name === 'server_name' && !c.block) for (const a of c.args) serverNames.push({ name: a.value, arg: a, directive: c });
