@@ -7,13 +7,17 @@ import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
 const require = createRequire(import.meta.url);
-const { ALL_RULES, POLICY_KEYS, THRESHOLD_KEYS } = require(join(root, 'out/server/src/core/index.js'));
+const { ALL_RULES, POLICY_KEYS, REQUIREMENT_KEYS, THRESHOLD_KEYS } = require(join(root, 'out/server/src/core/index.js'));
 const out = join(root, 'schemas', 'tls-lens-policy.schema.json');
 
 const thresholdDocs = {
   hstsMinAgeSeconds: "Minimum HSTS max-age in seconds (default: the profile's, 63072000).",
   certificateExpiryWarningDays: 'A certificate expiring within this many days is a warning (default 30).',
   certificateExpiryErrorDays: 'A certificate expiring within this many days is an error (default 7).',
+};
+const requirementDocs = {
+  endToEndEncryption: 'Every hop re-encrypted: a plaintext hop to an upstream or backend is reported (default false).',
+  httpsRedirect: 'Plain HTTP must redirect to HTTPS where a name is also served over TLS (default true).',
 };
 const properties = {
   extends: {
@@ -36,6 +40,12 @@ const properties = {
     type: 'object',
     additionalProperties: false,
     properties: Object.fromEntries(THRESHOLD_KEYS.map((k) => [k, { description: thresholdDocs[k], type: 'number', minimum: 0 }])),
+  },
+  require: {
+    description: 'What the policy requires beyond the profile.',
+    type: 'object',
+    additionalProperties: false,
+    properties: Object.fromEntries(REQUIREMENT_KEYS.map((k) => [k, { description: requirementDocs[k], type: 'boolean' }])),
   },
   rules: {
     description: 'Per-rule level. Rule ids are documented in docs/rules/.',

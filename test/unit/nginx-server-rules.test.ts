@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import type { PolicyInput } from '../../server/src/core';
 import { applyFix, expectAnnotated, lint } from '../support/lint';
 
 const CERT = '    ssl_certificate a.crt;\n    ssl_certificate_key a.key;\n';
@@ -279,5 +280,30 @@ describe('no false positives on common real-world patterns', () => {
     assert.deepEqual(rule('http {\n    ssl on;\n    server { listen 443; }\n}\n', 'nginx/obsolete-ssl-on').map((f) => f.fixes.length), [0]);
     assert.deepEqual(rule('ssl_ciphers PROFILE=SYSTEM;', 'nginx/weak-ciphers').map((f) => f.severity), ['info']);
     assert.deepEqual(rule('ssl_ciphers ECDHE+CHACHA20:CHACHA20;', 'nginx/weak-ciphers'), [], 'PSK-CHACHA20 suites need callbacks nginx never sets');
+  });
+});
+
+describe('policy requirements and nginx\'s default ciphers', () => {
+  const text = 'http {\nserver {\n    listen 80;\n    server_name a.test;\n}\nserver {\n    listen 443 ssl;\n    server_name a.test;\n    location / { proxy_pass http://app.internal:8080; }\n    location /local { proxy_pass http://127.0.0.1:9000; }\n}\n}\n';
+  const ids = (policy?: PolicyInput) => lint(text, 'nginx.conf', policy).map((f) => f.ruleId);
+
+  test('plaintext hops only when end-to-end encryption is required, never to loopback', () => {
+    assert.ok(!ids().includes('nginx/plaintext-upstream'));
+    const found = lint(text, 'nginx.conf', { require: { endToEndEncryption: true } }).filter((f) => f.ruleId === 'nginx/plaintext-upstream');
+    assert.deepEqual(found.map((f) => f.range.start.line), [8]);
+  });
+
+  test('httpsRedirect: false turns off the redirect rule', () => {
+    assert.ok(ids().includes('nginx/http-without-redirect'));
+    assert.ok(!ids({ require: { httpsRedirect: false } }).includes('nginx/http-without-redirect'));
+  });
+
+  test('a TLS server on nginx\'s default cipher string gets a note with a fix; an explicit string does not', () => {
+    const notes = lint(text, 'nginx.conf').filter((f) => f.ruleId === 'nginx/weak-ciphers');
+    assert.equal(notes.length, 1);
+    assert.equal(notes[0]!.severity, 'info');
+    assert.match(notes[0]!.message, /nginx's default HIGH:!aNULL:!MD5 enables \d+ suites without forward secrecy or AEAD/);
+    const fixed = applyFix(text, notes[0]!);
+    assert.deepEqual(lint(fixed, 'nginx.conf').filter((f) => f.ruleId === 'nginx/weak-ciphers'), []);
   });
 });

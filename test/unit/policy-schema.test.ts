@@ -60,3 +60,15 @@ test('thresholds follow the profile unless set', () => {
   assert.equal(resolvePolicy().thresholds.hstsMinAgeSeconds, 63072000);
   assert.equal(resolvePolicy({ thresholds: { hstsMinAgeSeconds: 100 } }, { profile: 'legacy' }).thresholds.hstsMinAgeSeconds, 100);
 });
+
+test('requirements: defaults, parsing, and the rules they switch', () => {
+  assert.deepEqual(resolvePolicy().require, { endToEndEncryption: false, httpsRedirect: true });
+  const r = parsePolicyFile('require:\n  endToEndEncryption: true\n  httpsRedirect: false\n', RULE_IDS);
+  assert.deepEqual(r.problems, []);
+  assert.deepEqual(resolvePolicy(r.input).require, { endToEndEncryption: true, httpsRedirect: false });
+  assert.ok(validate(parse('require:\n  endToEndEncryption: true\n')));
+  for (const bad of ['require:\n  endToEndEncryption: yes please\n', 'require:\n  colour: true\n', 'require: true\n']) {
+    assert.equal(validate(parse(bad)), false, bad);
+    assert.ok(parsePolicyFile(bad, RULE_IDS).problems.length > 0, bad);
+  }
+});

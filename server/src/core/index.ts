@@ -7,7 +7,7 @@ export { detectFormat, type FormatKind } from './formats/detect';
 export type { Host, FileStat, DirEntry } from './host';
 export { MemoryHost } from './host';
 export { hoverAt, type HoverResult } from './hover';
-export { DEFAULT_POLICY, THRESHOLD_KEYS, resolvePolicy, type Policy, type PolicyInput, type Thresholds } from './policy/policy';
+export { DEFAULT_POLICY, REQUIREMENT_KEYS, THRESHOLD_KEYS, resolvePolicy, type Policy, type PolicyInput, type Requirements, type Thresholds } from './policy/policy';
 export { parsePolicyFile, POLICY_FILE_NAME, POLICY_FILE_NAMES, POLICY_KEYS, type PolicyFile } from './policy/policyFile';
 export { PROFILES, type ProfileName } from './policy/profiles';
 export { ALL_RULES, RULE_IDS, ruleDocPath } from './rules';

@@ -11,7 +11,20 @@ export interface Policy {
   /** The nginx version the configuration targets ("1.24.0"); defaults depend on it. Unknown when unset. */
   nginxVersion?: string;
   thresholds: Thresholds;
+  /** What the policy requires beyond the profile. */
+  require: Requirements;
 }
+
+export interface Requirements {
+  /** Every hop re-encrypted: a plaintext hop to an upstream or backend is reported (default false). */
+  endToEndEncryption: boolean;
+  /** Plain HTTP must redirect to HTTPS where a name is also served over TLS (default true). */
+  httpsRedirect: boolean;
+}
+
+export const REQUIREMENT_KEYS = ['endToEndEncryption', 'httpsRedirect'] as const;
+
+const DEFAULT_REQUIREMENTS: Requirements = { endToEndEncryption: false, httpsRedirect: true };
 
 /** Numeric limits rules judge against; each defaults from the profile or a documented value. */
 export interface Thresholds {
@@ -40,6 +53,7 @@ export interface PolicyInput {
   maxFileSizeKb?: number;
   nginxVersion?: string;
   thresholds?: Partial<Record<keyof Thresholds, number>>;
+  require?: Partial<Requirements>;
 }
 
 export const DEFAULT_MAX_FILE_SIZE_KB = 2048;
@@ -53,6 +67,7 @@ export const DEFAULT_POLICY: Policy = {
   rules: {},
   maxFileSizeBytes: DEFAULT_MAX_FILE_SIZE_KB * 1024,
   thresholds: defaultThresholds(PROFILES[DEFAULT_PROFILE]),
+  require: DEFAULT_REQUIREMENTS,
 };
 
 const LEVELS: readonly string[] = ['off', 'hint', 'info', 'warning', 'error'];
@@ -68,6 +83,7 @@ export function resolvePolicy(...inputs: Array<PolicyInput | undefined>): Policy
   let maxFileSizeBytes = DEFAULT_POLICY.maxFileSizeBytes;
   let nginxVersion: string | undefined;
   const thresholds: Partial<Thresholds> = {};
+  const require: Requirements = { ...DEFAULT_REQUIREMENTS };
   for (const input of inputs) {
     if (!input) continue;
     if (isProfileName(input.profile)) profile = PROFILES[input.profile];
@@ -78,9 +94,13 @@ export function resolvePolicy(...inputs: Array<PolicyInput | undefined>): Policy
       const v = input.thresholds?.[k];
       if (typeof v === 'number' && Number.isFinite(v) && v >= 0) thresholds[k] = v;
     }
+    for (const k of REQUIREMENT_KEYS) {
+      const v = input.require?.[k];
+      if (typeof v === 'boolean') require[k] = v;
+    }
   }
   // Thresholds not set explicitly follow the final profile.
-  const policy: Policy = { profile, rules, maxFileSizeBytes, thresholds: { ...defaultThresholds(profile), ...thresholds } };
+  const policy: Policy = { profile, rules, maxFileSizeBytes, thresholds: { ...defaultThresholds(profile), ...thresholds }, require };
   if (nginxVersion) policy.nginxVersion = nginxVersion;
   return policy;
 }

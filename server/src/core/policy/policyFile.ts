@@ -1,7 +1,7 @@
 import type * as Yaml from 'yaml';
 import type { Node } from 'yaml';
 import type { Range } from '../text';
-import { NGINX_VERSION, THRESHOLD_KEYS, isRuleLevel, type PolicyInput } from './policy';
+import { NGINX_VERSION, REQUIREMENT_KEYS, THRESHOLD_KEYS, isRuleLevel, type PolicyInput } from './policy';
 import { PROFILES, isProfileName } from './profiles';
 
 export const POLICY_FILE_NAME = '.tls-lens.yaml';
@@ -9,7 +9,7 @@ export const POLICY_FILE_NAME = '.tls-lens.yaml';
 export const POLICY_FILE_NAMES = [POLICY_FILE_NAME, '.tls-lens.json'] as const;
 
 /** The keys a policy file may have (schemas/tls-lens-policy.schema.json describes them). */
-export const POLICY_KEYS = ['extends', 'nginxVersion', 'thresholds', 'rules', 'ignore'] as const;
+export const POLICY_KEYS = ['extends', 'nginxVersion', 'thresholds', 'require', 'rules', 'ignore'] as const;
 
 export interface PolicyFileProblem {
   message: string;
@@ -125,6 +125,28 @@ export function parsePolicyFile(text: string, knownRuleIds: ReadonlySet<string>)
           }
         }
         input.thresholds = t;
+        break;
+      }
+      case 'require': {
+        if (!isMap(value)) {
+          problems.push({ message: `"require" must map ${REQUIREMENT_KEYS.join(', ')} to true or false`, range: nodeRange(value ?? keyNode) });
+          break;
+        }
+        const r: NonNullable<PolicyInput['require']> = {};
+        for (const item of value.items) {
+          const kNode = item.key as Node;
+          const k = isScalar(kNode) ? String(kNode.value) : '';
+          const vNode = item.value as Node | null;
+          const v = isScalar(vNode) ? vNode.value : undefined;
+          if (!(REQUIREMENT_KEYS as readonly string[]).includes(k)) {
+            problems.push({ message: `unknown requirement "${k}" (expected ${REQUIREMENT_KEYS.join(', ')})`, range: nodeRange(kNode) });
+          } else if (typeof v !== 'boolean') {
+            problems.push({ message: `requirement "${k}" must be true or false`, range: nodeRange(vNode ?? kNode) });
+          } else {
+            r[k as (typeof REQUIREMENT_KEYS)[number]] = v;
+          }
+        }
+        input.require = r;
         break;
       }
       default:

@@ -11,6 +11,7 @@ import { httpWithoutRedirect } from './nginx/http-without-redirect';
 import { missingCertificate } from './nginx/missing-certificate';
 import { missingHsts } from './nginx/missing-hsts';
 import { obsoleteSslOn } from './nginx/obsolete-ssl-on';
+import { plaintextUpstream } from './nginx/plaintext-upstream';
 import { preferServerCiphers } from './nginx/prefer-server-ciphers';
 import { sessionTickets } from './nginx/session-tickets';
 import { staplingWithoutResolver } from './nginx/stapling-without-resolver';
@@ -35,6 +36,7 @@ export const RULES: readonly Rule[] = [
   hstsDropped,
   httpWithoutRedirect,
   upstreamUnverified,
+  plaintextUpstream,
   sessionTickets,
   staplingWithoutResolver,
   obsoleteSslOn,

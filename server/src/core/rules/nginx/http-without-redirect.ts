@@ -38,6 +38,7 @@ export const httpWithoutRedirect: Rule = {
   defaultSeverity: 'warning',
   formats: ['nginx'],
   check(ctx) {
+    if (!ctx.policy.require.httpsRedirect) return;
     const servers = ctx.nginxEffective().servers.filter((s) => s.module === 'http');
     const tlsNames = new Set(servers.filter((s) => s.tls).flatMap((s) => s.serverNames.map((n) => n.name.toLowerCase())));
     for (const server of servers) {

@@ -2,6 +2,7 @@ import { walkDirectives, type NginxArg } from '../../formats/nginx/ast';
 import { evaluateCipherString, type CipherSuite } from '../../policy/ciphers/evaluate';
 import type { Profile } from '../../policy/profiles';
 import type { Range } from '../../text';
+import { hasInclude, insertInServer } from '../../formats/nginx/edits';
 import type { Rule, RuleContext } from '../rule';
 
 const CIPHER_DIRECTIVES = new Set(['ssl_ciphers', 'proxy_ssl_ciphers', 'grpc_ssl_ciphers', 'uwsgi_ssl_ciphers']);
@@ -63,6 +64,7 @@ export const weakCiphers: Rule = {
     const profile = ctx.policy.profile;
     const allowed = new Set(profile.ciphers.openssl);
     const replacement = profileCiphers(profile);
+    judgeDefaults(ctx, allowed, replacement);
     walkDirectives(ctx.nginx().directives, (d) => {
       if (!CIPHER_DIRECTIVES.has(d.name)) return;
       const arg = d.args[0];
@@ -111,3 +113,31 @@ export const weakCiphers: Rule = {
     });
   },
 };
+
+/**
+ * A TLS server with no ssl_ciphers anywhere gets nginx's default, HIGH:!aNULL:!MD5, which
+ * enables static-RSA and CBC suites. Reported once per server (info) when the file shows
+ * the whole picture (no includes, not a snippet of an unseen http block) and the profile
+ * allows TLS 1.2.
+ */
+function judgeDefaults(ctx: RuleContext, allowed: ReadonlySet<string>, replacement: string | undefined): void {
+  if (!replacement) return;
+  const cfg = ctx.nginxEffective();
+  const http = cfg.blocks.find((b) => b.module === 'http');
+  for (const server of cfg.servers) {
+    if (server.module !== 'http' || !server.tls || server.settings.flag('ssl_reject_handshake') === true) continue;
+    const value = server.settings.get('ssl_ciphers');
+    if (!value || value.origin !== 'default') continue;
+    if (hasInclude(server.directive) || hasInclude(http?.directive)) continue;
+    const weak = (x: CipherSuite): boolean => CLASSES.some((c) => c.test(x) && !(c.profileMayAllow && x.openssl !== null && allowed.has(x.openssl)));
+    const suites = evaluateCipherString(value.args.join(' ')).suites.filter((x) => !/PSK|SRP/.test(x.kx) && weak(x));
+    if (suites.length === 0) continue;
+    const listen = [...server.listens].reverse().find((l) => l.ssl && !l.implicit)?.directive;
+    ctx.report({
+      range: listen ? listen.range : server.directive.nameRange,
+      severity: 'info',
+      message: `no ssl_ciphers here or above: nginx's default ${value.args.join(' ')} enables ${suites.length} suites without forward secrecy or AEAD, e.g. ${examples(suites)}`,
+      fixes: [{ title: `Set the ${ctx.policy.profile.name} profile's ciphers`, edits: [insertInServer(server.directive, listen, [`ssl_ciphers ${replacement};`], ctx.doc.lines)], preferred: true }],
+    });
+  }
+}
