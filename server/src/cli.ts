@@ -9,6 +9,7 @@ import {
   atLeast,
   compareFindings,
   ignoredByPolicyFile,
+  includerHttpContext,
   isCandidateName,
   lintFile,
   resolvePolicy,
@@ -158,7 +159,12 @@ async function check(args: CheckArgs, out: NodeJS.WritableStream, err: NodeJS.Wr
     const policyFile = await policyFileFor(abs);
     if (walked && ignoredByPolicyFile(abs, policyFile)) return;
     const display = path.relative(cwd, abs) || path.basename(abs);
-    const result = await lintFile(host, abs, display, { policy: resolvePolicy(policyFile?.input, flags), now });
+    const result = await lintFile(host, abs, display, {
+      policy: resolvePolicy(policyFile?.input, flags),
+      now,
+      // A sites-enabled/conf.d snippet is judged with what its nginx.conf sets in http.
+      resolveHttpContext: (p) => includerHttpContext(host, p),
+    });
     if ('error' in result) reportError(result.error);
     else {
       filesChecked++;

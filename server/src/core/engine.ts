@@ -2,6 +2,7 @@ import { TextDoc } from './document';
 import { SEVERITY_ORDER, compareFindings, type Finding, type Severity } from './findings';
 import { detectFormat, formatFromName, looksBinary, textLooksBinary, type FormatKind } from './formats/detect';
 import type { NginxConfig, NginxDirective } from './formats/nginx/ast';
+import { isHttpSnippet } from './formats/nginx/context';
 import { effectiveConfig, type EffectiveConfig } from './formats/nginx/effective';
 import { parseNginx } from './formats/nginx/parser';
 import { scanPem, type PemBlock } from './formats/pem/scanner';
@@ -15,6 +16,12 @@ import { range, type Range } from './text';
 export interface LintOptions {
   policy: Policy;
   now: Date;
+  /**
+   * For an nginx snippet with top-level servers: the http-level directives of the
+   * configuration that includes it (`includerHttpContext`). Without it, that http block is
+   * unknown and rules stay silent about inherited values.
+   */
+  nginxHttpContext?: readonly NginxDirective[];
 }
 
 /** The effective severity of a finding of `rule`, or undefined when the policy turns it off. */
@@ -62,7 +69,7 @@ export function lintDocument(doc: TextDoc, opts: LintOptions): Finding[] {
       policy,
       now: opts.now,
       nginx: parsed,
-      nginxEffective: () => (effective ??= effectiveConfig(asIncludedInHttp(parsed().directives), { nginxVersion: policy.nginxVersion })),
+      nginxEffective: () => (effective ??= effectiveConfig(asIncludedInHttp(parsed().directives, opts.nginxHttpContext), { nginxVersion: policy.nginxVersion })),
       pemBlocks: () => (pem ??= scanPem(doc.text, doc.lines)),
       report: (r: Report) => {
         const severity = effectiveSeverity(rule, policy, r.severity);
@@ -91,19 +98,17 @@ export function lintDocument(doc: TextDoc, opts: LintOptions): Finding[] {
   return applyInlineSuppressions(doc, format, policy, findings).sort(compareFindings);
 }
 
-const MODULE_BLOCKS = new Set(['http', 'stream', 'mail']);
-
 /**
  * A snippet holding server blocks without an http block (sites-enabled/…) is read as
- * inside http, where nginx includes it. What that http block sets is unknown from here, so
- * the virtual block carries an `include` (with no arguments): rules treat it like any block
- * whose include might provide a setting, and stay silent about inherited values.
+ * inside http, where nginx includes it: with the includer's http-level directives when
+ * they are known, else with an `include` (with no arguments) standing for the unknown, so
+ * rules treat it like any block whose include might provide a setting.
  */
-function asIncludedInHttp(directives: readonly NginxDirective[]): readonly NginxDirective[] {
-  if (directives.some((d) => MODULE_BLOCKS.has(d.name) && d.block) || !directives.some((d) => d.name === 'server' && d.block)) return directives;
+function asIncludedInHttp(directives: readonly NginxDirective[], context: readonly NginxDirective[] | undefined): readonly NginxDirective[] {
+  if (!isHttpSnippet(directives)) return directives;
   const zero = range(0, 0, 0, 0);
-  const unknown: NginxDirective = { name: 'include', nameRange: zero, args: [], range: zero };
-  return [{ name: 'http', nameRange: zero, args: [], range: zero, block: { range: zero, directives: [unknown, ...directives] } }];
+  const known = context ?? [{ name: 'include', nameRange: zero, args: [], range: zero }];
+  return [{ name: 'http', nameRange: zero, args: [], range: zero, block: { range: zero, directives: [...known, ...directives] } }];
 }
 
 /** Formats whose comments start with "#", where `# tls-lens-disable-…` comments work. */
@@ -156,7 +161,12 @@ export function isCandidateName(path: string): boolean {
  * Lints a file through the host: size cap first (without reading it), then binary
  * check, then the document pipeline. `display` is the name findings carry.
  */
-export async function lintFile(host: Host, path: string, display: string, opts: LintOptions): Promise<FileLintResult> {
+export async function lintFile(
+  host: Host,
+  path: string,
+  display: string,
+  opts: LintOptions & { resolveHttpContext?: (path: string) => Promise<readonly NginxDirective[] | undefined> },
+): Promise<FileLintResult> {
   let bytes: Uint8Array;
   try {
     const st = await host.stat(path);
@@ -175,5 +185,13 @@ export async function lintFile(host: Host, path: string, display: string, opts: 
   }
   let text = new TextDecoder('utf-8').decode(bytes);
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  return { findings: lintDocument(new TextDoc(display, text), opts) };
+  // The format comes from the real path: the display name may have lost the folders
+  // (sites-enabled/, conf.d/) that say what the file is.
+  const doc = new TextDoc(display, text, undefined, detectFormat(new TextDoc(path, text)));
+  let lintOpts: LintOptions = opts;
+  if (opts.resolveHttpContext && doc.format === 'nginx' && /^\s*server\s*\{/m.test(text) && isHttpSnippet(parseNginx(text, doc.lines).directives)) {
+    const context = await opts.resolveHttpContext(path).catch(() => undefined);
+    if (context) lintOpts = { ...opts, nginxHttpContext: context };
+  }
+  return { findings: lintDocument(doc, lintOpts) };
 }

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { CancellationToken, Connection, TextDocuments, WorkDoneProgressReporter } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { isCandidateName, lintFile, walkFiles, type Finding, type Host } from '../core';
+import { includerHttpContext, isCandidateName, lintFile, walkFiles, type Finding, type Host } from '../core';
 import type { CheckWorkspaceResult } from '../shared/protocol';
 import { pathToUri, toDiagnostic, uriToPath } from './convert';
 import type { DocumentLinter } from './diagnostics';
@@ -106,7 +106,11 @@ export class WorkspaceChecker {
     const folder = this.policies.folderOf(file);
     const { policy, enabled } = await this.policies.resolve(file, await this.settings.get(folder ? pathToUri(folder) : uri));
     if (!enabled) return undefined;
-    const r = await lintFile(this.host, file, file, { policy, now: this.host.now() });
+    const r = await lintFile(this.host, file, file, {
+      policy,
+      now: this.host.now(),
+      resolveHttpContext: (p) => includerHttpContext(this.host, p, { stopAt: this.policies.folderOf(p) }),
+    });
     if ('error' in r) {
       result.errors.push(r.error);
       return undefined;

@@ -1,6 +1,7 @@
 import type { Connection, TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { TextDoc, lintDocument, type Finding, type Policy } from '../core';
+import * as path from 'node:path';
+import { TextDoc, detectFormat, includerHttpContext, lintDocument, type Finding, type NginxDirective, type Policy } from '../core';
 import type { Host } from '../core';
 import { toDiagnostic, uriToPath } from './convert';
 import type { PolicyResolver } from './policy';
@@ -85,11 +86,22 @@ export class DocumentLinter {
     return { textDoc: new TextDoc(file, doc.getText(), doc.languageId, format), policy, enabled };
   }
 
+  /**
+   * For an nginx snippet (top-level servers, no http block): the http-level directives of
+   * the nginx.conf that includes it, read through the host with open editors' text first.
+   */
+  async httpContext(textDoc: TextDoc): Promise<readonly NginxDirective[] | undefined> {
+    if (detectFormat(textDoc) !== 'nginx' || !path.isAbsolute(textDoc.file) || !/^\s*server\s*\{/m.test(textDoc.text)) return undefined;
+    const open = new Map(this.documents.all().map((d) => [uriToPath(d.uri), d.getText()]));
+    return includerHttpContext(this.host, textDoc.file, { stopAt: this.policies.folderOf(textDoc.file), text: (p) => open.get(p) }).catch(() => undefined);
+  }
+
   /** Findings for a document as it is now; undefined when TLS Lens is off for it. */
   async findingsFor(doc: TextDocument): Promise<Finding[] | undefined> {
     const { textDoc, policy, enabled } = await this.prepare(doc);
     if (!enabled) return undefined;
-    return lintDocument(textDoc, { policy, now: this.host.now() });
+    const context = await this.httpContext(textDoc);
+    return lintDocument(textDoc, context ? { policy, now: this.host.now(), nginxHttpContext: context } : { policy, now: this.host.now() });
   }
 
   private async lint(uri: string): Promise<void> {

@@ -18,12 +18,14 @@ export const hstsDropped: Rule = {
       walkLocations(server, (loc) => {
         const [lost] = droppedHeader(loc.headers, 'strict-transport-security');
         if (!lost || findHeader(loc.headers, 'strict-transport-security').length > 0) return;
+        // Copy the line as written when it is in this file, else rebuild it.
+        const local = lost.directive.file === undefined && lost.directive.range.start.line === lost.directive.range.end.line;
         const line = ctx.doc.lines.lineText(lost.directive.range.start.line).slice(lost.directive.range.start.character, lost.directive.range.end.character);
-        const copy = lost.directive.range.start.line === lost.directive.range.end.line ? line : `add_header Strict-Transport-Security "${lost.value}"${lost.always ? ' always' : ''};`;
+        const copy = local ? line : `add_header Strict-Transport-Security "${lost.value}"${lost.always ? ' always' : ''};`;
         ctx.report({
           range: loc.directive.nameRange,
-          message: `this ${loc.kind}'s own add_header replaces the inherited ones, so its responses lack Strict-Transport-Security (set at ${lost.level}, line ${lost.directive.range.start.line + 1})`,
-          related: [{ file: ctx.doc.file, range: lost.directive.range, message: 'the header that is dropped' }],
+          message: `this ${loc.kind}'s own add_header replaces the inherited ones, so its responses lack Strict-Transport-Security (set at ${lost.level}${lost.directive.file ? ` in ${lost.directive.file}` : ''}, line ${lost.directive.range.start.line + 1})`,
+          related: [{ file: lost.directive.file ?? ctx.doc.file, range: lost.directive.range, message: 'the header that is dropped' }],
           fixes: [{ title: 'Repeat the Strict-Transport-Security header here', edits: [insertAtBlockStart(loc.directive, [copy], ctx.doc.lines)], preferred: true }],
         });
       });

@@ -51,7 +51,8 @@ export const missingHsts: Rule = {
         continue;
       }
       for (const h of sts) {
-        if (judged.has(h.directive)) continue;
+        // A header from the including configuration is judged in its own file.
+        if (judged.has(h.directive) || h.directive.file !== undefined) continue;
         judged.add(h.directive);
         const valueArg = h.directive.args[1];
         // A value from a variable (a map) cannot be judged here.

@@ -39,6 +39,8 @@ export const sessionTickets: Rule = {
         ? `nginx ${v} rotates the session ticket key only with a shared session cache, and this server has none`
         : `nginx ${v} never rotates the session ticket key (1.23.2 does, with a shared session cache)`;
       const own = tickets.directives[0];
+      // Set in the including configuration: reported there, when that file is linted.
+      if (own?.file !== undefined) continue;
       if (own) {
         if (reported.has(own)) continue;
         reported.add(own);

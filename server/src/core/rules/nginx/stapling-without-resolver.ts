@@ -19,7 +19,7 @@ export const staplingWithoutResolver: Rule = {
       if (server.module !== 'http' || !server.tls) continue;
       const stapling = server.settings.get('ssl_stapling');
       const d = stapling?.directives[0];
-      if (!d || stapling?.args[0]?.toLowerCase() !== 'on' || reported.has(d)) continue;
+      if (!d || stapling?.args[0]?.toLowerCase() !== 'on' || reported.has(d) || d.file !== undefined) continue;
       if (server.settings.get('resolver') || server.settings.get('ssl_stapling_responder')) continue;
       if (hasInclude(server.directive) || hasInclude(cfg.blocks.find((b) => b.module === 'http')?.directive)) continue;
       reported.add(d);

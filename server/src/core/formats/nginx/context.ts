@@ -1,0 +1,34 @@
+import type { Host } from '../../host';
+import type { NginxDirective } from './ast';
+import { findIncluders, type FindIncludersOptions } from './includes';
+
+/**
+ * The `http`-level directives a snippet (a `sites-enabled/…` or `conf.d/…` file with
+ * top-level `server` blocks) inherits from the one configuration that includes it directly
+ * in `http`: `ssl_protocols`, `add_header`, `resolver`, `proxy_ssl_verify` … — the
+ * directives from every file that configuration reads, as nginx assembles them.
+ *
+ * Undefined when that cannot be known for sure: no includer, several, an include site
+ * that is not directly in `http`, or an includer whose own includes could not all be read.
+ * The directives keep their `file`, so rules can tell them from the snippet's own.
+ */
+export async function includerHttpContext(host: Host, file: string, opts: Pick<FindIncludersOptions, 'stopAt' | 'text'> = {}): Promise<NginxDirective[] | undefined> {
+  let includers;
+  try {
+    includers = await findIncluders(host, file, opts);
+  } catch {
+    return undefined;
+  }
+  if (includers.length !== 1) return undefined;
+  const inc = includers[0]!;
+  if (inc.sites.length === 0 || !inc.sites.every((s) => s.context.length === 1 && s.context[0] === 'http')) return undefined;
+  if (inc.tree.problems.some((p) => p.kind !== 'syntax')) return undefined;
+  const http = inc.tree.directives.find((d) => d.name === 'http' && d.block);
+  if (!http?.block) return undefined;
+  return http.block.directives.filter((d) => !d.block && d.name !== 'include');
+}
+
+/** Whether a parsed file is a snippet meant for `http`: top-level `server` blocks, no `http`/`stream`/`mail` block. */
+export function isHttpSnippet(directives: readonly NginxDirective[]): boolean {
+  return directives.some((d) => d.name === 'server' && d.block) && !directives.some((d) => (d.name === 'http' || d.name === 'stream' || d.name === 'mail') && d.block);
+}
