@@ -21,6 +21,7 @@ import {
   type LoadedPolicyFile,
   type PolicyInput,
   type Severity,
+  type TreeCache,
 } from './core';
 import { NodeHost } from './host/nodeHost';
 import { productVersion, ruleDocFile } from './install';
@@ -150,6 +151,7 @@ async function check(args: CheckArgs, out: NodeJS.WritableStream, err: NodeJS.Wr
 
   const findings: Finding[] = [];
   const linted = new Set<string>();
+  const trees: TreeCache = new Map();
   let filesChecked = 0;
   const now = host.now();
   /** Lints one file once; files met in a directory walk honour the policy file's `ignore`. */
@@ -163,7 +165,7 @@ async function check(args: CheckArgs, out: NodeJS.WritableStream, err: NodeJS.Wr
       policy: resolvePolicy(policyFile?.input, flags),
       now,
       // A sites-enabled/conf.d snippet is judged with what its nginx.conf sets in http.
-      resolveHttpContext: (p) => includerHttpContext(host, p),
+      resolveHttpContext: (p) => includerHttpContext(host, p, { trees }),
     });
     if ('error' in result) reportError(result.error);
     else {

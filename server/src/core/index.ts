@@ -19,5 +19,5 @@ export { toJsonReport, type JsonReport } from './report/json';
 export { toSarif, type SarifOptions } from './report/sarif';
 export { toText } from './report/text';
 export { applyEdits, combineFixes } from './fixes';
-export { includerHttpContext, isHttpSnippet } from './formats/nginx/context';
+export { includerHttpContext, isHttpSnippet, type TreeCache } from './formats/nginx/context';
 export type { NginxDirective } from './formats/nginx/ast';

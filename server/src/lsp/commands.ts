@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { CancellationToken, Connection, TextDocuments, WorkDoneProgressReporter } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { includerHttpContext, isCandidateName, lintFile, walkFiles, type Finding, type Host } from '../core';
+import { includerHttpContext, isCandidateName, lintFile, walkFiles, type Finding, type Host, type TreeCache } from '../core';
 import type { CheckWorkspaceResult } from '../shared/protocol';
 import { pathToUri, toDiagnostic, uriToPath } from './convert';
 import type { DocumentLinter } from './diagnostics';
@@ -16,6 +16,8 @@ import type { SettingsCache } from './settings';
 export class WorkspaceChecker {
   /** Files that got diagnostics from the last run; cleared on the next. */
   private published = new Set<string>();
+  /** nginx configurations loaded during one run (files on disk do not change meanwhile). */
+  private trees: TreeCache = new Map();
 
   constructor(
     private readonly connection: Connection,
@@ -36,6 +38,7 @@ export class WorkspaceChecker {
       errors: [],
     };
     progress.begin('TLS Lens: checking workspace', 0, 'finding files…', true);
+    this.trees = new Map();
     const files: string[] = [];
     try {
       for (const folder of this.folders()) {
@@ -93,6 +96,7 @@ export class WorkspaceChecker {
       return;
     }
     const result: CheckWorkspaceResult = { filesChecked: 0, filesWithFindings: 0, findings: { error: 0, warning: 0, info: 0, hint: 0 }, cancelled: false, errors: [] };
+    this.trees = new Map(); // files may have changed since the last run
     const findings = (await this.lintOne(uriToPath(uri), uri, result)) ?? [];
     if (this.documents.get(uri)) return; // reopened meanwhile: the open document's lint wins
     if (findings.length === 0) this.published.delete(uri);
@@ -109,7 +113,7 @@ export class WorkspaceChecker {
     const r = await lintFile(this.host, file, file, {
       policy,
       now: this.host.now(),
-      resolveHttpContext: (p) => includerHttpContext(this.host, p, { stopAt: this.policies.folderOf(p) }),
+      resolveHttpContext: (p) => includerHttpContext(this.host, p, { stopAt: this.policies.folderOf(p), trees: this.trees }),
     });
     if ('error' in r) {
       result.errors.push(r.error);

@@ -1,6 +1,12 @@
 import type { Host } from '../../host';
 import type { NginxDirective } from './ast';
-import { findIncluders, type FindIncludersOptions } from './includes';
+import { findIncluders, loadNginxConfig, type FindIncludersOptions, type NginxLoadOptions, type NginxTree } from './includes';
+
+/**
+ * Loaded configurations by path, for a run over files that do not change meanwhile (the
+ * CLI, Check Workspace): siblings in sites-enabled/ share one includer.
+ */
+export type TreeCache = Map<string, Promise<NginxTree>>;
 
 /**
  * The `http`-level directives a snippet (a `sites-enabled/…` or `conf.d/…` file with
@@ -12,10 +18,22 @@ import { findIncluders, type FindIncludersOptions } from './includes';
  * that is not directly in `http`, or an includer whose own includes could not all be read.
  * The directives keep their `file`, so rules can tell them from the snippet's own.
  */
-export async function includerHttpContext(host: Host, file: string, opts: Pick<FindIncludersOptions, 'stopAt' | 'text'> = {}): Promise<NginxDirective[] | undefined> {
+export async function includerHttpContext(
+  host: Host,
+  file: string,
+  opts: Pick<FindIncludersOptions, 'stopAt' | 'text'> & { trees?: TreeCache } = {},
+): Promise<NginxDirective[] | undefined> {
   let includers;
   try {
-    includers = await findIncluders(host, file, opts);
+    const { trees, ...find } = opts;
+    const loadTree = trees
+      ? (config: string, o: NginxLoadOptions): Promise<NginxTree> => {
+          let t = trees.get(config);
+          if (!t) trees.set(config, (t = loadNginxConfig(host, config, o)));
+          return t;
+        }
+      : undefined;
+    includers = await findIncluders(host, file, loadTree ? { ...find, loadTree } : find);
   } catch {
     return undefined;
   }

@@ -542,6 +542,8 @@ export interface FindIncludersOptions extends NginxLoadOptions {
   candidates?: readonly string[];
   /** Look for `nginx.conf` no higher than this directory (e.g. the workspace root). */
   stopAt?: string;
+  /** Loads a candidate configuration (default: loadNginxConfig); callers may cache trees here. */
+  loadTree?: (config: string, opts: NginxLoadOptions) => Promise<NginxTree>;
 }
 
 /** Every `nginx.conf` in the directory of `file` and in each directory above it (nearest first). */
@@ -589,7 +591,7 @@ export async function findIncluders(host: Host, file: string, opts: FindIncluder
   for (const config of candidates) {
     const loadOpts: NginxLoadOptions = { ...opts };
     if (opts.prefix === undefined) loadOpts.prefix = dirnameOf(config);
-    const tree = await loadNginxConfig(host, config, loadOpts);
+    const tree = await (opts.loadTree ?? ((c, o) => loadNginxConfig(host, c, o)))(config, loadOpts);
     let sites = tree.includes.filter((s) => s.files.includes(target));
     if (sites.length) {
       out.push({ config, tree, sites, includedAs: target, matchedBy: 'path' });
