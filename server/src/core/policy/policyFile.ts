@@ -54,6 +54,32 @@ export function parsePolicyFile(text: string, knownRuleIds: ReadonlySet<string>)
     problems.push({ message: `a policy file must be a mapping (${POLICY_KEYS.join(', ')})`, range: nodeRange(root) });
     return { input, problems };
   }
+  /** A mapping of known keys to values of one kind (`thresholds`, `require`); problems located per entry. */
+  const keyedMap = <K extends string, V>(
+    node: Node,
+    section: string,
+    noun: string,
+    keys: readonly K[],
+    expected: string,
+    plural: string,
+    valid: (v: unknown) => v is V,
+  ): Partial<Record<K, V>> | undefined => {
+    if (!isMap(node)) {
+      problems.push({ message: `"${section}" must map ${keys.join(', ')} to ${plural}`, range: nodeRange(node) });
+      return undefined;
+    }
+    const out: Partial<Record<K, V>> = {};
+    for (const item of node.items) {
+      const kNode = item.key as Node;
+      const k = isScalar(kNode) ? String(kNode.value) : '';
+      const vNode = item.value as Node | null;
+      const v = isScalar(vNode) ? vNode.value : undefined;
+      if (!(keys as readonly string[]).includes(k)) problems.push({ message: `unknown ${noun} "${k}" (expected ${keys.join(', ')})`, range: nodeRange(kNode) });
+      else if (!valid(v)) problems.push({ message: `${noun} "${k}" must be ${expected}`, range: nodeRange(vNode ?? kNode) });
+      else out[k as K] = v;
+    }
+    return out;
+  };
   for (const pair of root.items) {
     const keyNode = pair.key as Node;
     const key = isScalar(keyNode) ? String(keyNode.value) : '';
@@ -106,47 +132,13 @@ export function parsePolicyFile(text: string, knownRuleIds: ReadonlySet<string>)
         break;
       }
       case 'thresholds': {
-        if (!isMap(value)) {
-          problems.push({ message: `"thresholds" must map ${THRESHOLD_KEYS.join(', ')} to numbers`, range: nodeRange(value ?? keyNode) });
-          break;
-        }
-        const t: NonNullable<PolicyInput['thresholds']> = {};
-        for (const item of value.items) {
-          const kNode = item.key as Node;
-          const k = isScalar(kNode) ? String(kNode.value) : '';
-          const vNode = item.value as Node | null;
-          const v = isScalar(vNode) ? vNode.value : undefined;
-          if (!(THRESHOLD_KEYS as readonly string[]).includes(k)) {
-            problems.push({ message: `unknown threshold "${k}" (expected ${THRESHOLD_KEYS.join(', ')})`, range: nodeRange(kNode) });
-          } else if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
-            problems.push({ message: `threshold "${k}" must be a number ≥ 0`, range: nodeRange(vNode ?? kNode) });
-          } else {
-            t[k as (typeof THRESHOLD_KEYS)[number]] = v;
-          }
-        }
-        input.thresholds = t;
+        const t = keyedMap(value ?? keyNode, 'thresholds', 'threshold', THRESHOLD_KEYS, 'a number ≥ 0', 'numbers', (v): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0);
+        if (t) input.thresholds = t;
         break;
       }
       case 'require': {
-        if (!isMap(value)) {
-          problems.push({ message: `"require" must map ${REQUIREMENT_KEYS.join(', ')} to true or false`, range: nodeRange(value ?? keyNode) });
-          break;
-        }
-        const r: NonNullable<PolicyInput['require']> = {};
-        for (const item of value.items) {
-          const kNode = item.key as Node;
-          const k = isScalar(kNode) ? String(kNode.value) : '';
-          const vNode = item.value as Node | null;
-          const v = isScalar(vNode) ? vNode.value : undefined;
-          if (!(REQUIREMENT_KEYS as readonly string[]).includes(k)) {
-            problems.push({ message: `unknown requirement "${k}" (expected ${REQUIREMENT_KEYS.join(', ')})`, range: nodeRange(kNode) });
-          } else if (typeof v !== 'boolean') {
-            problems.push({ message: `requirement "${k}" must be true or false`, range: nodeRange(vNode ?? kNode) });
-          } else {
-            r[k as (typeof REQUIREMENT_KEYS)[number]] = v;
-          }
-        }
-        input.require = r;
+        const r = keyedMap(value ?? keyNode, 'require', 'requirement', REQUIREMENT_KEYS, 'true or false', 'true or false', (v): v is boolean => typeof v === 'boolean');
+        if (r) input.require = r;
         break;
       }
       default:
