@@ -125,10 +125,10 @@ local function run()
   })
   emit('diagnostics', { file = nginx, items = plain(vim.diagnostic.get(nbuf)) })
 
-  -- 2. No hover outside a PEM block.
+  -- 2. No hover outside a PEM block or a directive name (the indentation before "listen").
   emit('hover-outside', { result = request(nbuf, client_id, 'textDocument/hover', {
     textDocument = { uri = vim.uri_from_bufnr(nbuf) },
-    position = { line = 0, character = 0 },
+    position = { line = 1, character = 0 },
   }) })
 
   -- 3. The quick fix, through Neovim's own diagnostic → LSP conversion (data survives the round trip).

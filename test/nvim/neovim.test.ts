@@ -204,7 +204,7 @@ void describe('Neovim built-in LSP client against dist/server.js', { skip }, () 
     assert.equal(items.length, weak.length, `unexpected other diagnostics: ${JSON.stringify(items)}`);
   });
 
-  void test('no hover outside a PEM block', () => {
+  void test('no hover outside a PEM block or a directive name', () => {
     const e = event('hover-outside');
     assert.equal(e['result'] ?? null, null);
   });

@@ -154,6 +154,27 @@ describe('nginx directive hover', () => {
   test('nothing for other directives, arguments or whitespace', () => {
     assert.equal(at(3, 5), undefined);
     assert.equal(at(1, 20), undefined);
-    assert.equal(at(0, 0), undefined);
+    assert.equal(at(1, 1), undefined);
+    assert.match(at(0, 0) ?? '', /^\*\*Effective TLS settings in this server\*\*/, 'a server name shows its effective settings');
+  });
+});
+
+describe('hover on a server or location: its effective TLS settings', () => {
+  const text = 'http {\n    ssl_protocols TLSv1.2 TLSv1.3;\n    add_header Strict-Transport-Security "max-age=63072000" always;\n    server {\n        listen 443 ssl;\n        ssl_certificate a.crt;\n        location /api/ { proxy_pass https://up; proxy_ssl_verify on; }\n    }\n}\n';
+  const at = (line: number, character: number, file = 'nginx.conf', t = text): string => hoverAt(new TextDoc(file, t), { line, character }, NOW, resolvePolicy({ nginxVersion: '1.24.0' }))?.markdown ?? '';
+
+  test('values with their origin: here, inherited, or nginx\'s default for the target version', () => {
+    const server = at(3, 5);
+    assert.match(server, /\| ssl_protocols \| `TLSv1\.2 TLSv1\.3` \| from http \|/);
+    assert.match(server, /\| ssl_certificate \| `a\.crt` \| here \|/);
+    assert.match(server, /\| ssl_ciphers \| `HIGH:!aNULL:!MD5` \| nginx's default \|/);
+    assert.match(server, /\| Strict-Transport-Security \| `max-age=63072000` always \| from http \|/);
+    const location = at(6, 10);
+    assert.match(location, /\| proxy_ssl_verify \| `on` \| here \|/);
+    assert.match(location, /\| proxy_ssl_trusted_certificate \| \(not set\) \|/);
+  });
+
+  test('a snippet without its includer says what it cannot show', () => {
+    assert.match(at(0, 2, 'sites-enabled/x', 'server {\n    listen 443 ssl;\n}\n'), /not found: values it sets in `http` are not shown/);
   });
 });

@@ -2,7 +2,7 @@ import { TextDoc } from './document';
 import { SEVERITY_ORDER, compareFindings, type Finding, type Severity } from './findings';
 import { detectFormat, formatFromName, looksBinary, textLooksBinary, type FormatKind } from './formats/detect';
 import type { NginxConfig, NginxDirective } from './formats/nginx/ast';
-import { isHttpSnippet } from './formats/nginx/context';
+import { asIncludedInHttp, isHttpSnippet } from './formats/nginx/context';
 import { effectiveConfig, type EffectiveConfig } from './formats/nginx/effective';
 import { parseNginx } from './formats/nginx/parser';
 import { scanPem, type PemBlock } from './formats/pem/scanner';
@@ -96,19 +96,6 @@ export function lintDocument(doc: TextDoc, opts: LintOptions): Finding[] {
     }
   }
   return applyInlineSuppressions(doc, format, policy, findings).sort(compareFindings);
-}
-
-/**
- * A snippet holding server blocks without an http block (sites-enabled/…) is read as
- * inside http, where nginx includes it: with the includer's http-level directives when
- * they are known, else with an `include` (with no arguments) standing for the unknown, so
- * rules treat it like any block whose include might provide a setting.
- */
-function asIncludedInHttp(directives: readonly NginxDirective[], context: readonly NginxDirective[] | undefined): readonly NginxDirective[] {
-  if (!isHttpSnippet(directives)) return directives;
-  const zero = range(0, 0, 0, 0);
-  const known = context ?? [{ name: 'include', nameRange: zero, args: [], range: zero }];
-  return [{ name: 'http', nameRange: zero, args: [], range: zero, block: { range: zero, directives: [...known, ...directives] } }];
 }
 
 /** Formats whose comments start with "#", where `# tls-lens-disable-…` comments work. */

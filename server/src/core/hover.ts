@@ -1,6 +1,8 @@
 import type { TextDoc } from './document';
 import { detectFormat } from './formats/detect';
 import { walkDirectives, type NginxDirective } from './formats/nginx/ast';
+import { asIncludedInHttp, isHttpSnippet } from './formats/nginx/context';
+import { effectiveConfig, findHeader, walkLocations, type EffectiveLocation, type EffectiveServer, type EffectiveValue } from './formats/nginx/effective';
 import { TLS_DIRECTIVES } from './formats/nginx/directives';
 import { parseNginx } from './formats/nginx/parser';
 import type { Policy } from './policy/policy';
@@ -79,17 +81,48 @@ function directiveMarkdown(d: NginxDirective, policy: Policy | undefined): strin
   return md.join('\n');
 }
 
+/** The TLS settings that apply in a `server` or `location` block, with where each comes from. */
+function effectiveMarkdown(block: NginxDirective, parsed: readonly NginxDirective[], policy: Policy | undefined, context: readonly NginxDirective[] | undefined): string | undefined {
+  if ((block.name !== 'server' && block.name !== 'location') || !block.block) return undefined;
+  const cfg = effectiveConfig(asIncludedInHttp(parsed, context), { nginxVersion: policy?.nginxVersion });
+  let owner: EffectiveServer | EffectiveLocation | undefined = cfg.servers.find((s) => s.directive === block);
+  if (!owner) {
+    for (const s of cfg.servers) walkLocations(s, (l) => {
+      if (l.directive === block) owner = l;
+    });
+  }
+  if (!owner) return undefined;
+  const names = block.name === 'server'
+    ? ['ssl_protocols', 'ssl_ciphers', 'ssl_prefer_server_ciphers', 'ssl_certificate', 'ssl_session_tickets', 'ssl_stapling', 'proxy_ssl_verify']
+    : ['proxy_ssl_verify', 'proxy_ssl_server_name', 'proxy_ssl_trusted_certificate', 'proxy_ssl_protocols'];
+  const origin = (v: EffectiveValue): string =>
+    v.origin === 'own' ? 'here'
+      : v.origin === 'inherited' ? `from ${v.level ?? 'above'}${v.directives[0]?.file ? ` (${escapeMarkdown(v.directives[0].file)})` : ''}`
+        : `nginx's default${v.versionDependent ? (v.nginxVersion ? ` for ${v.nginxVersion}` : ', depends on the version') : ''}`;
+  const md = [`**Effective TLS settings in this ${block.name}**`, '', '| | value | from |', '|---|---|---|'];
+  for (const n of names) {
+    const v = owner.settings.get(n);
+    md.push(`| ${n} | ${v ? codeSpan(v.args.join(' ')) : '(not set)'} | ${v ? origin(v) : ''} |`);
+  }
+  const sts = findHeader(owner.headers, 'strict-transport-security')[0];
+  md.push(`| Strict-Transport-Security | ${sts ? codeSpan(sts.value) + (sts.always ? ' always' : '') : '(none)'} | ${sts ? (sts.level === block.name ? 'here' : `from ${sts.level}`) : ''} |`);
+  const unknown = isHttpSnippet(parsed) && !context;
+  if (unknown) md.push('', '_The configuration that includes this file was not found: values it sets in `http` are not shown._');
+  return md.join('\n');
+}
+
 /**
  * The hover for a position: the decoded certificate inside a PEM block; in nginx files,
  * what a TLS directive does under its name.
  */
-export function hoverAt(doc: TextDoc, position: Position, now: Date, policy?: Policy): HoverResult | undefined {
+export function hoverAt(doc: TextDoc, position: Position, now: Date, policy?: Policy, nginxHttpContext?: readonly NginxDirective[]): HoverResult | undefined {
   if (detectFormat(doc) === 'nginx') {
     let found: NginxDirective | undefined;
-    walkDirectives(parseNginx(doc.text, doc.lines).directives, (d) => {
+    const parsed = parseNginx(doc.text, doc.lines).directives;
+    walkDirectives(parsed, (d) => {
       if (!found && rangeContains(d.nameRange, position)) found = d;
     });
-    const markdown = found && directiveMarkdown(found, policy);
+    const markdown = found && (directiveMarkdown(found, policy) ?? effectiveMarkdown(found, parsed, policy, nginxHttpContext));
     if (found && markdown) return { markdown, range: found.nameRange };
   }
   const blocks = scanPem(doc.text, doc.lines);

@@ -9,6 +9,7 @@ export async function hover(documents: TextDocuments<TextDocument>, linter: Docu
   if (!doc) return null;
   const { textDoc, policy, enabled } = await linter.prepare(doc);
   if (!enabled || Buffer.byteLength(textDoc.text, 'utf8') > policy.maxFileSizeBytes) return null;
-  const result = hoverAt(textDoc, params.position, host.now(), policy);
+  const context = await linter.httpContext(textDoc);
+  const result = hoverAt(textDoc, params.position, host.now(), policy, context);
   return result ? { contents: { kind: MarkupKind.Markdown, value: result.markdown }, range: result.range } : null;
 }

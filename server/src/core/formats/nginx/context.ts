@@ -1,4 +1,5 @@
 import type { Host } from '../../host';
+import { range } from '../../text';
 import type { NginxDirective } from './ast';
 import { findIncluders, loadNginxConfig, type FindIncludersOptions, type NginxLoadOptions, type NginxTree } from './includes';
 
@@ -50,3 +51,17 @@ export async function includerHttpContext(
 export function isHttpSnippet(directives: readonly NginxDirective[]): boolean {
   return directives.some((d) => d.name === 'server' && d.block) && !directives.some((d) => (d.name === 'http' || d.name === 'stream' || d.name === 'mail') && d.block);
 }
+
+/**
+ * A snippet holding server blocks without an http block (sites-enabled/…) is read as
+ * inside http, where nginx includes it: with the includer's http-level directives when
+ * they are known, else with an `include` (with no arguments) standing for the unknown, so
+ * rules treat it like any block whose include might provide a setting.
+ */
+export function asIncludedInHttp(directives: readonly NginxDirective[], context: readonly NginxDirective[] | undefined): readonly NginxDirective[] {
+  if (!isHttpSnippet(directives)) return directives;
+  const zero = range(0, 0, 0, 0);
+  const known = context ?? [{ name: 'include', nameRange: zero, args: [], range: zero }];
+  return [{ name: 'http', nameRange: zero, args: [], range: zero, block: { range: zero, directives: [...known, ...directives] } }];
+}
+
