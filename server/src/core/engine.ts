@@ -4,6 +4,7 @@ import { detectFormat, formatFromName, looksBinary, textLooksBinary, type Format
 import type { NginxConfig, NginxDirective } from './formats/nginx/ast';
 import { asIncludedInHttp, isHttpSnippet } from './formats/nginx/context';
 import { effectiveConfig, type EffectiveConfig } from './formats/nginx/effective';
+import { loadNginxConfig, normalizePath, type NginxTreeProblem } from './formats/nginx/includes';
 import { parseNginx } from './formats/nginx/parser';
 import { scanPem, type PemBlock } from './formats/pem/scanner';
 import type { Host } from './host';
@@ -22,6 +23,8 @@ export interface LintOptions {
    * unknown and rules stay silent about inherited values.
    */
   nginxHttpContext?: readonly NginxDirective[];
+  /** Problems with this file's includes, from `loadNginxConfig` (only those located in this file). */
+  nginxIncludeProblems?: readonly NginxTreeProblem[];
 }
 
 /** The effective severity of a finding of `rule`, or undefined when the policy turns it off. */
@@ -69,6 +72,7 @@ export function lintDocument(doc: TextDoc, opts: LintOptions): Finding[] {
       policy,
       now: opts.now,
       nginx: parsed,
+      nginxIncludeProblems: () => opts.nginxIncludeProblems ?? [],
       nginxEffective: () => (effective ??= effectiveConfig(asIncludedInHttp(parsed().directives, opts.nginxHttpContext), { nginxVersion: policy.nginxVersion })),
       pemBlocks: () => (pem ??= scanPem(doc.text, doc.lines)),
       report: (r: Report) => {
@@ -176,9 +180,34 @@ export async function lintFile(
   // (sites-enabled/, conf.d/) that say what the file is.
   const doc = new TextDoc(display, text, undefined, detectFormat(new TextDoc(path, text)));
   let lintOpts: LintOptions = opts;
+  if (doc.format === 'nginx' && /\binclude\b/.test(text)) lintOpts = { ...lintOpts, nginxIncludeProblems: await includeProblems(host, path, () => text) };
   if (opts.resolveHttpContext && doc.format === 'nginx' && /^\s*server\s*\{/m.test(text) && isHttpSnippet(parseNginx(text, doc.lines).directives)) {
     const context = await opts.resolveHttpContext(path).catch(() => undefined);
-    if (context) lintOpts = { ...opts, nginxHttpContext: context };
+    if (context) lintOpts = { ...lintOpts, nginxHttpContext: context };
   }
   return { findings: lintDocument(doc, lintOpts) };
+}
+
+const INCLUDE_PROBLEMS = new Set(['include-not-found', 'include-cycle', 'include-limit', 'include-arguments']);
+
+/**
+ * Loads a configuration with its includes through the host (`text` for this file's own
+ * text, e.g. an editor's) and returns the include problems located in this file.
+ */
+export async function includeProblems(host: Host, path: string, text: (p: string) => string | undefined): Promise<NginxTreeProblem[]> {
+  const self = normalizePath(path);
+  try {
+    const tree = await loadNginxConfig(host, path, { text: (p) => (p === self ? text(p) : undefined) });
+    const own = tree.problems.filter((p) => p.file === self && INCLUDE_PROBLEMS.has(p.kind));
+    // A cycle that comes back to this file is detected in the file that closes it: show it
+    // here too, on this file's include that starts it.
+    for (const p of tree.problems) {
+      if (p.kind !== 'include-cycle' || p.file === self) continue;
+      const site = tree.includes.find((s) => s.file === self && s.files.length > 0);
+      if (site && !own.some((o) => o.kind === 'include-cycle')) own.push({ ...p, file: self, range: site.directive.args[0]?.range ?? site.directive.range });
+    }
+    return own;
+  } catch {
+    return [];
+  }
 }

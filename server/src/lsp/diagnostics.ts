@@ -1,7 +1,7 @@
 import type { Connection, TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import * as path from 'node:path';
-import { TextDoc, detectFormat, includerHttpContext, lintDocument, type Finding, type NginxDirective, type Policy } from '../core';
+import { TextDoc, detectFormat, includeProblems, includerHttpContext, lintDocument, type Finding, type LintOptions, type NginxDirective, type Policy } from '../core';
 import type { Host } from '../core';
 import { toDiagnostic, uriToPath } from './convert';
 import type { PolicyResolver } from './policy';
@@ -101,7 +101,12 @@ export class DocumentLinter {
     const { textDoc, policy, enabled } = await this.prepare(doc);
     if (!enabled) return undefined;
     const context = await this.httpContext(textDoc);
-    return lintDocument(textDoc, context ? { policy, now: this.host.now(), nginxHttpContext: context } : { policy, now: this.host.now() });
+    const options: LintOptions = { policy, now: this.host.now() };
+    if (context) options.nginxHttpContext = context;
+    if (detectFormat(textDoc) === 'nginx' && path.isAbsolute(textDoc.file) && /\binclude\b/.test(textDoc.text)) {
+      options.nginxIncludeProblems = await includeProblems(this.host, textDoc.file, () => textDoc.text);
+    }
+    return lintDocument(textDoc, options);
   }
 
   private async lint(uri: string): Promise<void> {

@@ -7,6 +7,7 @@ import { defaultProtocols } from './nginx/default-protocols';
 import { deprecatedListenHttp2 } from './nginx/deprecated-listen-http2';
 import { earlyData } from './nginx/early-data';
 import { hstsDropped } from './nginx/hsts-dropped';
+import { includeNotFound } from './nginx/include-not-found';
 import { httpWithoutRedirect } from './nginx/http-without-redirect';
 import { missingCertificate } from './nginx/missing-certificate';
 import { missingHsts } from './nginx/missing-hsts';
@@ -27,6 +28,7 @@ import type { Rule, RuleMeta } from './rule';
 /** Every rule that checks documents, in the order they run. */
 export const RULES: readonly Rule[] = [
   nginxSyntax,
+  includeNotFound,
   weakProtocol,
   defaultProtocols,
   weakCiphers,

@@ -3,6 +3,7 @@ import type { Fix, RelatedLocation, ResourceRef, Severity } from '../findings';
 import type { FormatKind } from '../formats/detect';
 import type { NginxConfig } from '../formats/nginx/ast';
 import type { EffectiveConfig } from '../formats/nginx/effective';
+import type { NginxTreeProblem } from '../formats/nginx/includes';
 import type { PemBlock } from '../formats/pem/scanner';
 import type { Policy } from '../policy/policy';
 import type { Range } from '../text';
@@ -41,6 +42,11 @@ export interface RuleContext {
    * (sites-enabled/…, conf.d/…) is read as included in http.
    */
   nginxEffective(): EffectiveConfig;
+  /**
+   * Problems with this file's own `include` directives (not found, cycles, limits), when
+   * the caller resolved them through the host (`LintOptions.nginxIncludeProblems`).
+   */
+  nginxIncludeProblems(): readonly NginxTreeProblem[];
   pemBlocks(): readonly PemBlock[];
   report(r: Report): void;
 }
