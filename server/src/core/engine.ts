@@ -199,8 +199,9 @@ export async function includeProblems(host: Host, path: string, text: (p: string
   try {
     const tree = await loadNginxConfig(host, path, { text: (p) => (p === self ? text(p) : undefined) });
     const own = tree.problems.filter((p) => p.file === self && INCLUDE_PROBLEMS.has(p.kind));
-    // A cycle that comes back to this file is detected in the file that closes it: show it
-    // here too, on this file's include that starts it.
+    // A cycle is detected in the file that closes it, but it stops nginx from loading this
+    // file too: show it here as well, on the first of this file's includes that reads files
+    // (not necessarily the one that leads into the cycle).
     for (const p of tree.problems) {
       if (p.kind !== 'include-cycle' || p.file === self) continue;
       const site = tree.includes.find((s) => s.file === self && s.files.length > 0);
