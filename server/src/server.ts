@@ -93,8 +93,12 @@ documents.onDidClose((e) => {
 // A saved policy file applies to the other open documents at once.
 documents.onDidSave((e) => {
   const file = uriToPath(e.document.uri);
-  if (detectFormat(new TextDoc(file, '', e.document.languageId)) === 'policy' || linter.isNamedPolicyFile(file)) {
+  const format = detectFormat(new TextDoc(file, '', e.document.languageId));
+  if (format === 'policy' || linter.isNamedPolicyFile(file)) {
     policies.invalidate();
+    linter.relintAll();
+  } else if (format === 'nginx') {
+    // Snippets are judged with their nginx.conf, and nginx.conf with its includes.
     linter.relintAll();
   }
 });

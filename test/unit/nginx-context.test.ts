@@ -64,3 +64,24 @@ describe('snippets judged in the context of the nginx.conf that includes them', 
     assert.match(hsts[0]!.fixes[0]!.edits[0]!.newText, /add_header Strict-Transport-Security "max-age=60";/);
   });
 });
+
+describe('includer context: regressions', () => {
+  test('the snippet\'s own top-level lines stay its own (and are judged there)', async () => {
+    const host = new MemoryHost({
+      '/etc/nginx/nginx.conf': 'events {}\nhttp {\n    include sites-enabled/*;\n}\n',
+      '/etc/nginx/sites-enabled/a': 'ssl_session_tickets on;\nserver {\n    listen 443 ssl;\n    ssl_certificate /x.crt;\n    ssl_certificate_key /x.key;\n}\n',
+    });
+    const context = await includerHttpContext(host, '/etc/nginx/sites-enabled/a');
+    assert.deepEqual(context, []);
+    assert.ok((await ruleIds(host, '/etc/nginx/sites-enabled/a')).includes('nginx/session-tickets'));
+  });
+
+  test('a broken include inside another site\'s server does not make http unknown', async () => {
+    const host = new MemoryHost({
+      '/etc/nginx/nginx.conf': 'events {}\nhttp {\n    add_header Strict-Transport-Security "max-age=63072000" always;\n    include sites-enabled/*;\n}\n',
+      '/etc/nginx/sites-enabled/a': SITE,
+      '/etc/nginx/sites-enabled/b': 'server {\n    listen 80;\n    include snippets/gone.conf;\n}\n',
+    });
+    assert.deepEqual((await includerHttpContext(host, '/etc/nginx/sites-enabled/a'))?.map((d) => d.name), ['add_header']);
+  });
+});

@@ -24,3 +24,19 @@ test('missing includes and cycles are located on the include, globs matching not
   assert.ok('findings' in a);
   assert.deepEqual(a.findings.filter((f) => f.ruleId === 'nginx/include-not-found').map((f) => f.severity), ['error'], 'the cycle is reported in the file that closes it');
 });
+
+test('the cycle is shown on the include that leads into it; relative includes without nginx.conf are not guessed', async () => {
+  const host = new MemoryHost({
+    '/etc/nginx/nginx.conf': 'events {}\nhttp {\n    include mime.types;\n    include conf.d/*.conf;\n}\n',
+    '/etc/nginx/mime.types': 'types { text/html html; }\n',
+    '/etc/nginx/conf.d/a.conf': 'include /etc/nginx/conf.d/b.inc;\n',
+    '/etc/nginx/conf.d/b.inc': 'include /etc/nginx/conf.d/a.conf;\n',
+    '/repo/deploy/sites-enabled/app': 'server {\n    include snippets/ssl.conf;\n    include /etc/ssl/absent.conf;\n}\n',
+  });
+  const r = await lintFile(host, '/etc/nginx/nginx.conf', 'nginx.conf', { policy: resolvePolicy(), now: NOW });
+  assert.ok('findings' in r);
+  assert.deepEqual(r.findings.filter((f) => f.ruleId === 'nginx/include-not-found').map((f) => [f.severity, f.range.start.line]), [['error', 3]]);
+  const app = await lintFile(host, '/repo/deploy/sites-enabled/app', 'app', { policy: resolvePolicy(), now: NOW });
+  assert.ok('findings' in app);
+  assert.deepEqual(app.findings.filter((f) => f.ruleId === 'nginx/include-not-found').map((f) => f.range.start.line), [2], 'only the absolute one');
+});

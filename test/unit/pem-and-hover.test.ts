@@ -178,3 +178,10 @@ describe('hover on a server or location: its effective TLS settings', () => {
     assert.match(at(0, 2, 'sites-enabled/x', 'server {\n    listen 443 ssl;\n}\n'), /not found: values it sets in `http` are not shown/);
   });
 });
+
+test('hover: a header inherited from an outer location is not "here"; includes are mentioned', () => {
+  const text = 'http {\n    server {\n        listen 443 ssl;\n        location /a {\n            add_header Strict-Transport-Security "max-age=1";\n            location /a/b {\n                include snippets/x.conf;\n            }\n        }\n    }\n}\n';
+  const md = hoverAt(new TextDoc('nginx.conf', text), { line: 5, character: 14 }, NOW, resolvePolicy())?.markdown ?? '';
+  assert.match(md, /\| Strict-Transport-Security \| `max-age=1` \| from location \|/);
+  assert.match(md, /has an `include`: values the included file sets are not shown/);
+});

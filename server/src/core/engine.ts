@@ -4,7 +4,7 @@ import { detectFormat, formatFromName, looksBinary, textLooksBinary, type Format
 import type { NginxConfig, NginxDirective } from './formats/nginx/ast';
 import { asIncludedInHttp, isHttpSnippet } from './formats/nginx/context';
 import { effectiveConfig, type EffectiveConfig } from './formats/nginx/effective';
-import { loadNginxConfig, normalizePath, type NginxTreeProblem } from './formats/nginx/includes';
+import { loadNginxConfig, nginxConfsAbove, normalizePath, type NginxTree, type NginxTreeProblem } from './formats/nginx/includes';
 import { parseNginx } from './formats/nginx/parser';
 import { scanPem, type PemBlock } from './formats/pem/scanner';
 import type { Host } from './host';
@@ -198,17 +198,47 @@ export async function includeProblems(host: Host, path: string, text: (p: string
   const self = normalizePath(path);
   try {
     const tree = await loadNginxConfig(host, path, { text: (p) => (p === self ? text(p) : undefined) });
-    const own = tree.problems.filter((p) => p.file === self && INCLUDE_PROBLEMS.has(p.kind));
+    // Without an nginx.conf above, relative includes cannot be resolved as nginx would (against
+    // its configuration prefix): a "not found" for them would be a guess.
+    const haveConf = (await nginxConfsAbove(host, self)).length > 0;
+    const own = tree.problems.filter(
+      (p) => p.file === self && INCLUDE_PROBLEMS.has(p.kind) && (haveConf || p.kind !== 'include-not-found' || isAbsoluteInclude(tree, p)),
+    );
     // A cycle is detected in the file that closes it, but it stops nginx from loading this
     // file too: show it here as well, on the first of this file's includes that reads files
     // (not necessarily the one that leads into the cycle).
     for (const p of tree.problems) {
       if (p.kind !== 'include-cycle' || p.file === self) continue;
-      const site = tree.includes.find((s) => s.file === self && s.files.length > 0);
+      const site = tree.includes.find((s) => s.file === self && reaches(tree, s.files, p.file)) ?? tree.includes.find((s) => s.file === self && s.files.length > 0);
       if (site && !own.some((o) => o.kind === 'include-cycle')) own.push({ ...p, file: self, range: site.directive.args[0]?.range ?? site.directive.range });
     }
     return own;
   } catch {
     return [];
   }
+}
+
+/** Whether following includes from `files` reads `target`. */
+function reaches(tree: NginxTree, files: readonly string[], target: string): boolean {
+  const seen = new Set(files);
+  const queue = [...files];
+  while (queue.length) {
+    const f = queue.pop()!;
+    if (f === target) return true;
+    for (const s of tree.includes) {
+      if (s.file !== f) continue;
+      for (const g of s.files) {
+        if (seen.has(g)) continue;
+        seen.add(g);
+        queue.push(g);
+      }
+    }
+  }
+  return false;
+}
+
+/** Whether the include a problem is about was written as an absolute path. */
+function isAbsoluteInclude(tree: NginxTree, p: NginxTreeProblem): boolean {
+  const site = tree.includes.find((s) => s.file === p.file && s.directive.args[0] && s.directive.args[0].range.start.line === p.range.start.line && s.directive.args[0].range.start.character === p.range.start.character);
+  return site !== undefined && site.pattern.startsWith('/');
 }

@@ -2,6 +2,7 @@ import type { TextDoc } from './document';
 import { detectFormat } from './formats/detect';
 import { walkDirectives, type NginxDirective } from './formats/nginx/ast';
 import { asIncludedInHttp, isHttpSnippet } from './formats/nginx/context';
+import { hasInclude } from './formats/nginx/edits';
 import { effectiveConfig, findHeader, walkLocations, type EffectiveLocation, type EffectiveServer, type EffectiveValue } from './formats/nginx/effective';
 import { TLS_DIRECTIVES } from './formats/nginx/directives';
 import { parseNginx } from './formats/nginx/parser';
@@ -105,9 +106,15 @@ function effectiveMarkdown(block: NginxDirective, parsed: readonly NginxDirectiv
     md.push(`| ${n} | ${v ? codeSpan(v.args.join(' ')) : '(not set)'} | ${v ? origin(v) : ''} |`);
   }
   const sts = findHeader(owner.headers, 'strict-transport-security')[0];
-  md.push(`| Strict-Transport-Security | ${sts ? codeSpan(sts.value) + (sts.always ? ' always' : '') : '(none)'} | ${sts ? (sts.level === block.name ? 'here' : `from ${sts.level}`) : ''} |`);
+  const stsHere = sts !== undefined && (block.block.directives.includes(sts.directive));
+  md.push(`| Strict-Transport-Security | ${sts ? codeSpan(sts.value) + (sts.always ? ' always' : '') : '(none)'} | ${sts ? (stsHere ? 'here' : `from ${sts.level}`) : ''} |`);
   const unknown = isHttpSnippet(parsed) && !context;
   if (unknown) md.push('', '_The configuration that includes this file was not found: values it sets in `http` are not shown._');
+  let ancestorInclude = false;
+  walkDirectives(parsed, (d, ancestors) => {
+    if (d === block && (hasInclude(block) || ancestors.some((a) => a.block?.directives.some((c) => c.name === 'include')))) ancestorInclude = true;
+  });
+  if (ancestorInclude) md.push('', '_This block or one around it has an `include`: values the included file sets are not shown._');
   return md.join('\n');
 }
 

@@ -20,4 +20,5 @@ export { toSarif, type SarifOptions } from './report/sarif';
 export { toText } from './report/text';
 export { applyEdits, combineFixes } from './fixes';
 export { includerHttpContext, isHttpSnippet, type TreeCache } from './formats/nginx/context';
+export { normalizePath } from './formats/nginx/includes';
 export type { NginxDirective } from './formats/nginx/ast';

@@ -80,6 +80,7 @@ export class WorkspaceChecker {
         for (const uri of previous) await this.connection.sendDiagnostics({ uri, diagnostics: [] });
       }
     } finally {
+      this.trees = new Map();
       progress.done();
     }
     result.cancelled ||= token.isCancellationRequested;

@@ -1,7 +1,7 @@
 import type { Connection, TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import * as path from 'node:path';
-import { TextDoc, detectFormat, includeProblems, includerHttpContext, lintDocument, type Finding, type LintOptions, type NginxDirective, type Policy } from '../core';
+import { TextDoc, detectFormat, includeProblems, includerHttpContext, lintDocument, normalizePath, type Finding, type LintOptions, type NginxDirective, type Policy } from '../core';
 import type { Host } from '../core';
 import { toDiagnostic, uriToPath } from './convert';
 import type { PolicyResolver } from './policy';
@@ -92,7 +92,8 @@ export class DocumentLinter {
    */
   async httpContext(textDoc: TextDoc): Promise<readonly NginxDirective[] | undefined> {
     if (detectFormat(textDoc) !== 'nginx' || !path.isAbsolute(textDoc.file) || !/^\s*server\s*\{/m.test(textDoc.text)) return undefined;
-    const open = new Map(this.documents.all().map((d) => [uriToPath(d.uri), d.getText()]));
+    // Keyed as the loader normalises paths ("/" separators, also on Windows).
+    const open = new Map(this.documents.all().map((d) => [normalizePath(uriToPath(d.uri)), d.getText()]));
     return includerHttpContext(this.host, textDoc.file, { stopAt: this.policies.folderOf(textDoc.file), text: (p) => open.get(p) }).catch(() => undefined);
   }
 

@@ -41,10 +41,14 @@ export async function includerHttpContext(
   if (includers.length !== 1) return undefined;
   const inc = includers[0]!;
   if (inc.sites.length === 0 || !inc.sites.every((s) => s.context.length === 1 && s.context[0] === 'http')) return undefined;
-  if (inc.tree.problems.some((p) => p.kind !== 'syntax')) return undefined;
+  // Unknown when an include directly in http could not be read (deeper ones, inside other
+  // servers, do not change what http sets), or the tree hit a limit.
+  const httpIncludeMissing = inc.tree.includes.some((s) => s.context.length === 1 && s.context[0] === 'http' && s.files.length === 0 && !s.glob);
+  if (httpIncludeMissing || inc.tree.problems.some((p) => p.kind === 'include-limit' || p.kind === 'include-cycle')) return undefined;
   const http = inc.tree.directives.find((d) => d.name === 'http' && d.block);
   if (!http?.block) return undefined;
-  return http.block.directives.filter((d) => !d.block && d.name !== 'include');
+  // The snippet's own top-level lines are part of the tree too: they are not context.
+  return http.block.directives.filter((d) => !d.block && d.name !== 'include' && d.file !== inc.includedAs);
 }
 
 /** Whether a parsed file is a snippet meant for `http`: top-level `server` blocks, no `http`/`stream`/`mail` block. */
