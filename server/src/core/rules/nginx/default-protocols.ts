@@ -1,4 +1,4 @@
-import { hasInclude, insertInServer } from '../../formats/nginx/edits';
+import { insertInServer, mayBeSetByInclude } from '../../formats/nginx/edits';
 import { sslProtocolsDefault } from '../../formats/nginx/directives';
 import type { Rule } from '../rule';
 
@@ -22,8 +22,7 @@ export const defaultProtocols: Rule = {
       if (!server.tls || server.settings.flag('ssl_reject_handshake') === true) continue;
       const value = server.settings.get('ssl_protocols');
       if (value && value.origin !== 'default') continue;
-      const block = cfg.blocks.find((b) => b.module === server.module);
-      if (hasInclude(server.directive) || hasInclude(block?.directive)) continue;
+      if (mayBeSetByInclude(cfg, server)) continue;
       const listen = server.listens.find((l) => l.ssl || l.quic);
       const explicitListen = listen && !listen.implicit ? listen.directive : undefined;
       const anchor = explicitListen ?? server.directive;

@@ -1,4 +1,4 @@
-import { hasInclude } from '../../formats/nginx/edits';
+import { mayBeSetByInclude } from '../../formats/nginx/edits';
 import type { Rule } from '../rule';
 
 /**
@@ -19,8 +19,7 @@ export const missingCertificate: Rule = {
       if (server.settings.flag('ssl_reject_handshake') === true) continue;
       if (server.settings.get('ssl_certificate') && server.settings.get('ssl_certificate_key')) continue;
       // An include in the server or its module block may provide them.
-      const block = cfg.blocks.find((b) => b.module === server.module);
-      if (hasInclude(server.directive) || hasInclude(block?.directive)) continue;
+      if (mayBeSetByInclude(cfg, server)) continue;
       const missing = server.settings.get('ssl_certificate') ? 'ssl_certificate_key' : 'ssl_certificate';
       ctx.report({
         range: sslListen.directive.range,

@@ -1,6 +1,6 @@
 import type { NginxDirective } from '../../formats/nginx/ast';
 import { findHeader, walkLocations } from '../../formats/nginx/effective';
-import { hasInclude, insertAtBlockStart, insertInServer } from '../../formats/nginx/edits';
+import { insertAtBlockStart, insertInServer, mayBeSetByInclude } from '../../formats/nginx/edits';
 import type { Rule } from '../rule';
 
 /**
@@ -27,7 +27,7 @@ export const missingHsts: Rule = {
       const sts = findHeader(server.headers, 'strict-transport-security');
       if (sts.length === 0) {
         // An include may add the header: this file alone cannot tell.
-        if (hasInclude(server.directive) || hasInclude(http?.directive)) continue;
+        if (mayBeSetByInclude(cfg, server)) continue;
         // A server that only rejects or redirects ("return 444"), headers set by the
         // headers-more module, or HSTS set where the site is served (location /) are fine.
         const own = server.directive.block?.directives ?? [];

@@ -1,4 +1,4 @@
-import { hasInclude, insertInServer } from '../../formats/nginx/edits';
+import { insertInServer, mayBeSetByInclude } from '../../formats/nginx/edits';
 import { compareVersions } from '../../policy/nginxVersion';
 import type { Rule } from '../rule';
 
@@ -22,7 +22,6 @@ export const sessionTickets: Rule = {
     if (!v || compareVersions(v, '1.5.9') < 0) return;
     const rotates = compareVersions(v, '1.23.2') >= 0;
     const cfg = ctx.nginxEffective();
-    const http = cfg.blocks.find((b) => b.module === 'http');
     const reported = new Set<unknown>();
     for (const server of cfg.servers) {
       if (server.module !== 'http' || !server.tls || server.settings.flag('ssl_reject_handshake') === true) continue;
@@ -34,7 +33,7 @@ export const sessionTickets: Rule = {
       if (rotates && shared) continue;
       // Values that come from nginx's defaults may be set by an include: this file cannot tell.
       const fromDefaults = tickets.origin === 'default' || (rotates && (!cache || cache.origin === 'default'));
-      if (fromDefaults && (hasInclude(server.directive) || hasInclude(http?.directive))) continue;
+      if (fromDefaults && mayBeSetByInclude(cfg, server)) continue;
       const why = rotates
         ? `nginx ${v} rotates the session ticket key only with a shared session cache, and this server has none`
         : `nginx ${v} never rotates the session ticket key (1.23.2 does, with a shared session cache)`;

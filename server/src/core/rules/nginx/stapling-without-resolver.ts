@@ -1,4 +1,4 @@
-import { hasInclude } from '../../formats/nginx/edits';
+import { mayBeSetByInclude } from '../../formats/nginx/edits';
 import type { Rule } from '../rule';
 
 /**
@@ -21,7 +21,7 @@ export const staplingWithoutResolver: Rule = {
       const d = stapling?.directives[0];
       if (!d || stapling?.args[0]?.toLowerCase() !== 'on' || reported.has(d) || d.file !== undefined) continue;
       if (server.settings.get('resolver') || server.settings.get('ssl_stapling_responder')) continue;
-      if (hasInclude(server.directive) || hasInclude(cfg.blocks.find((b) => b.module === 'http')?.directive)) continue;
+      if (mayBeSetByInclude(cfg, server)) continue;
       reported.add(d);
       ctx.report({
         range: d.range,

@@ -1,7 +1,7 @@
 import type { NginxDirective } from '../../formats/nginx/ast';
 import { walkLocations, type EffectiveLocation, type EffectiveServer, type EffectiveValue, type UpstreamPass } from '../../formats/nginx/effective';
 import type { TextEdit } from '../../findings';
-import { hasInclude, insertAfter, insertAtBlockStart } from '../../formats/nginx/edits';
+import { hasInclude, insertAfter, insertAtBlockStart, mayBeSetByInclude } from '../../formats/nginx/edits';
 import type { Rule } from '../rule';
 
 /** Where the system's CA bundle lives on Debian/Ubuntu; the fix uses it as a starting point. */
@@ -59,8 +59,7 @@ export const upstreamUnverified: Rule = {
     };
     const cfg = ctx.nginxEffective();
     for (const server of cfg.servers) {
-      const block = cfg.blocks.find((b) => b.module === server.module);
-      const inc = hasInclude(block?.directive) || hasInclude(server.directive);
+      const inc = mayBeSetByInclude(cfg, server);
       for (const pass of server.passes) judge(pass, server, server.directive, true, inc);
       walkLocations(server, (loc, parents) => {
         const includes = inc || parents.some((x) => hasInclude(x.directive)) || hasInclude(loc.directive);

@@ -2,7 +2,7 @@ import { walkDirectives, type NginxArg } from '../../formats/nginx/ast';
 import { evaluateCipherString, type CipherSuite } from '../../policy/ciphers/evaluate';
 import type { Profile } from '../../policy/profiles';
 import type { Range } from '../../text';
-import { hasInclude, insertInServer } from '../../formats/nginx/edits';
+import { insertInServer, mayBeSetByInclude } from '../../formats/nginx/edits';
 import type { Rule, RuleContext } from '../rule';
 
 const CIPHER_DIRECTIVES = new Set(['ssl_ciphers', 'proxy_ssl_ciphers', 'grpc_ssl_ciphers', 'uwsgi_ssl_ciphers']);
@@ -123,12 +123,11 @@ export const weakCiphers: Rule = {
 function judgeDefaults(ctx: RuleContext, allowed: ReadonlySet<string>, replacement: string | undefined): void {
   if (!replacement) return;
   const cfg = ctx.nginxEffective();
-  const http = cfg.blocks.find((b) => b.module === 'http');
   for (const server of cfg.servers) {
     if (server.module !== 'http' || !server.tls || server.settings.flag('ssl_reject_handshake') === true) continue;
     const value = server.settings.get('ssl_ciphers');
     if (!value || value.origin !== 'default') continue;
-    if (hasInclude(server.directive) || hasInclude(http?.directive)) continue;
+    if (mayBeSetByInclude(cfg, server)) continue;
     const weak = (x: CipherSuite): boolean => CLASSES.some((c) => c.test(x) && !(c.profileMayAllow && x.openssl !== null && allowed.has(x.openssl)));
     const suites = evaluateCipherString(value.args.join(' ')).suites.filter((x) => !/PSK|SRP/.test(x.kx) && weak(x));
     if (suites.length === 0) continue;
