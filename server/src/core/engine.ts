@@ -128,6 +128,21 @@ function utf8Length(text: string, cap: number): number {
   return Buffer.byteLength(text, 'utf8');
 }
 
+/** Whether a text is over the policy's size cap (then it is neither linted nor hovered). */
+export function overSizeCap(text: string, policy: Policy): boolean {
+  return utf8Length(text, policy.maxFileSizeBytes) > policy.maxFileSizeBytes;
+}
+
+/** An nginx snippet meant for http (top-level servers, no http block): it is judged with its includer's http context. */
+export function needsHttpContext(doc: TextDoc): boolean {
+  return detectFormat(doc) === 'nginx' && /^\s*server\s*\{/m.test(doc.text) && isHttpSnippet(parseNginx(doc.text, doc.lines).directives);
+}
+
+/** An nginx file with include lines: their problems are resolved through the host. */
+export function hasNginxIncludes(doc: TextDoc): boolean {
+  return detectFormat(doc) === 'nginx' && /\binclude\b/.test(doc.text);
+}
+
 function kib(bytes: number): string {
   const k = bytes / 1024;
   return Number.isInteger(k) ? String(k) : k.toFixed(1);
@@ -180,8 +195,8 @@ export async function lintFile(
   // (sites-enabled/, conf.d/) that say what the file is.
   const doc = new TextDoc(display, text, undefined, detectFormat(new TextDoc(path, text)));
   let lintOpts: LintOptions = opts;
-  if (doc.format === 'nginx' && /\binclude\b/.test(text)) lintOpts = { ...lintOpts, nginxIncludeProblems: await includeProblems(host, path, () => text) };
-  if (opts.resolveHttpContext && doc.format === 'nginx' && /^\s*server\s*\{/m.test(text) && isHttpSnippet(parseNginx(text, doc.lines).directives)) {
+  if (hasNginxIncludes(doc)) lintOpts = { ...lintOpts, nginxIncludeProblems: await includeProblems(host, path, () => text) };
+  if (opts.resolveHttpContext && needsHttpContext(doc)) {
     const context = await opts.resolveHttpContext(path).catch(() => undefined);
     if (context) lintOpts = { ...lintOpts, nginxHttpContext: context };
   }

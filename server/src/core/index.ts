@@ -1,6 +1,17 @@
 /** The TLS Lens core: pure TLS knowledge shared by the language server, the CLI and tests. */
 export { TextDoc } from './document';
-export { lintDocument, lintFile, includeProblems, isCandidateName, atLeast, type LintOptions, type FileLintResult } from './engine';
+export {
+  lintDocument,
+  lintFile,
+  includeProblems,
+  isCandidateName,
+  atLeast,
+  overSizeCap,
+  needsHttpContext,
+  hasNginxIncludes,
+  type LintOptions,
+  type FileLintResult,
+} from './engine';
 export type { Finding, Fix, Severity, RuleLevel, TextEdit, RelatedLocation, ResourceRef } from './findings';
 export { SEVERITY_ORDER, compareFindings } from './findings';
 export { detectFormat, type FormatKind } from './formats/detect';

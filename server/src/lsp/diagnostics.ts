@@ -1,7 +1,19 @@
 import type { Connection, TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import * as path from 'node:path';
-import { TextDoc, detectFormat, includeProblems, includerHttpContext, lintDocument, normalizePath, type Finding, type LintOptions, type NginxDirective, type Policy } from '../core';
+import {
+  TextDoc,
+  hasNginxIncludes,
+  includeProblems,
+  includerHttpContext,
+  lintDocument,
+  needsHttpContext,
+  normalizePath,
+  type Finding,
+  type LintOptions,
+  type NginxDirective,
+  type Policy,
+} from '../core';
 import type { Host } from '../core';
 import { toDiagnostic, uriToPath } from './convert';
 import type { PolicyResolver } from './policy';
@@ -91,7 +103,7 @@ export class DocumentLinter {
    * the nginx.conf that includes it, read through the host with open editors' text first.
    */
   async httpContext(textDoc: TextDoc): Promise<readonly NginxDirective[] | undefined> {
-    if (detectFormat(textDoc) !== 'nginx' || !path.isAbsolute(textDoc.file) || !/^\s*server\s*\{/m.test(textDoc.text)) return undefined;
+    if (!path.isAbsolute(textDoc.file) || !needsHttpContext(textDoc)) return undefined;
     // Keyed as the loader normalises paths ("/" separators, also on Windows).
     const open = new Map(this.documents.all().map((d) => [normalizePath(uriToPath(d.uri)), d.getText()]));
     return includerHttpContext(this.host, textDoc.file, { stopAt: this.policies.folderOf(textDoc.file), text: (p) => open.get(p) }).catch(() => undefined);
@@ -104,7 +116,7 @@ export class DocumentLinter {
     const context = await this.httpContext(textDoc);
     const options: LintOptions = { policy, now: this.host.now() };
     if (context) options.nginxHttpContext = context;
-    if (detectFormat(textDoc) === 'nginx' && path.isAbsolute(textDoc.file) && /\binclude\b/.test(textDoc.text)) {
+    if (path.isAbsolute(textDoc.file) && hasNginxIncludes(textDoc)) {
       options.nginxIncludeProblems = await includeProblems(this.host, textDoc.file, () => textDoc.text);
     }
     return lintDocument(textDoc, options);

@@ -1,6 +1,6 @@
 import { MarkupKind, type Hover, type HoverParams, type TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { hoverAt, type Host } from '../core';
+import { hoverAt, overSizeCap, type Host } from '../core';
 import type { DocumentLinter } from './diagnostics';
 
 /** The hover for a position; nothing where TLS Lens is off, the file ignored or over the size cap. */
@@ -8,7 +8,7 @@ export async function hover(documents: TextDocuments<TextDocument>, linter: Docu
   const doc = documents.get(params.textDocument.uri);
   if (!doc) return null;
   const { textDoc, policy, enabled } = await linter.prepare(doc);
-  if (!enabled || Buffer.byteLength(textDoc.text, 'utf8') > policy.maxFileSizeBytes) return null;
+  if (!enabled || overSizeCap(textDoc.text, policy)) return null;
   const context = await linter.httpContext(textDoc);
   const result = hoverAt(textDoc, params.position, host.now(), policy, context);
   return result ? { contents: { kind: MarkupKind.Markdown, value: result.markdown }, range: result.range } : null;
