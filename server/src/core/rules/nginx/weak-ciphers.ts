@@ -34,6 +34,16 @@ const CLASSES: readonly WeakClass[] = [
   { id: 'cbc', label: 'no AEAD (CBC mode with HMAC)', severity: 'warning', test: (s) => !s.aead, profileMayAllow: true },
 ];
 
+/** PSK and SRP suites need callbacks nginx does not set: they are never negotiated. */
+function negotiable(s: CipherSuite): boolean {
+  return !/PSK|SRP/.test(s.kx);
+}
+
+/** Whether a class holds a suite against the profile (a class the profile may allow spares the suites it lists). */
+function counts(cls: WeakClass, s: CipherSuite, allowed: ReadonlySet<string>): boolean {
+  return cls.test(s) && !(cls.profileMayAllow && s.openssl !== null && allowed.has(s.openssl));
+}
+
 /** Words naming weak suites that OpenSSL 3.0 no longer offers but nginx built on older OpenSSL enables. */
 const LEGACY_WEAK_WORD = /^(RC4|3DES|DES|EXP|EXPORT|IDEA|SEED|RC2|[A-Z0-9-]*(RC4|DES-CBC3|DES-CBC|IDEA|SEED|EXP)[A-Z0-9-]*)$/;
 
@@ -96,11 +106,10 @@ export const weakCiphers: Rule = {
         }
       }
       if (!result.valid) return;
-      // PSK and SRP suites need callbacks nginx does not set: they are never negotiated.
-      const usable = result.suites.filter((x) => !/PSK|SRP/.test(x.kx));
+      const usable = result.suites.filter(negotiable);
       const flagged = new Set<number>();
       for (const cls of CLASSES) {
-        const hits = usable.filter((s) => !flagged.has(s.code) && cls.test(s) && !(cls.profileMayAllow && s.openssl !== null && allowed.has(s.openssl)));
+        const hits = usable.filter((s) => !flagged.has(s.code) && counts(cls, s, allowed));
         if (hits.length === 0) continue;
         for (const s of hits) flagged.add(s.code);
         ctx.report({
@@ -123,13 +132,19 @@ export const weakCiphers: Rule = {
 function judgeDefaults(ctx: RuleContext, allowed: ReadonlySet<string>, replacement: string | undefined): void {
   if (!replacement) return;
   const cfg = ctx.nginxEffective();
+  const weakByString = new Map<string, CipherSuite[]>();
   for (const server of cfg.servers) {
     if (server.module !== 'http' || !server.tls || server.settings.flag('ssl_reject_handshake') === true) continue;
     const value = server.settings.get('ssl_ciphers');
     if (!value || value.origin !== 'default') continue;
     if (mayBeSetByInclude(cfg, server)) continue;
-    const weak = (x: CipherSuite): boolean => CLASSES.some((c) => c.test(x) && !(c.profileMayAllow && x.openssl !== null && allowed.has(x.openssl)));
-    const suites = evaluateCipherString(value.args.join(' ')).suites.filter((x) => !/PSK|SRP/.test(x.kx) && weak(x));
+    // Every such server has the same default string: expand and judge it once.
+    const cipherString = value.args.join(' ');
+    let suites = weakByString.get(cipherString);
+    if (!suites) {
+      suites = evaluateCipherString(cipherString).suites.filter((x) => negotiable(x) && CLASSES.some((c) => counts(c, x, allowed)));
+      weakByString.set(cipherString, suites);
+    }
     if (suites.length === 0) continue;
     const listen = [...server.listens].reverse().find((l) => l.ssl && !l.implicit)?.directive;
     ctx.report({
