@@ -7,6 +7,8 @@ import { effectiveConfig, type EffectiveConfig } from './formats/nginx/effective
 import { loadNginxConfig, nginxConfsAbove, normalizePath, type NginxTree, type NginxTreeProblem } from './formats/nginx/includes';
 import { parseNginx } from './formats/nginx/parser';
 import { scanPem, type PemBlock } from './formats/pem/scanner';
+import { parseYamlFile, type YamlFile } from './formats/yaml/documents';
+import { materialSites, type MaterialSite } from './certs/sites';
 import type { Host } from './host';
 import type { Policy } from './policy/policy';
 import { ENGINE_NOTICES, RULES, RULE_IDS } from './rules';
@@ -62,6 +64,9 @@ export function lintDocument(doc: TextDoc, opts: LintOptions): Finding[] {
   let nginx: NginxConfig | undefined;
   let effective: EffectiveConfig | undefined;
   let pem: PemBlock[] | undefined;
+  let yamlFile: YamlFile | undefined;
+  let sites: MaterialSite[] | undefined;
+  const blocks = (): PemBlock[] => (pem ??= scanPem(doc.text, doc.lines));
   const parsed = (): NginxConfig => (nginx ??= parseNginx(doc.text, doc.lines));
   for (const rule of RULES) {
     if (!rule.formats.includes(format)) continue;
@@ -74,7 +79,9 @@ export function lintDocument(doc: TextDoc, opts: LintOptions): Finding[] {
       nginx: parsed,
       nginxIncludeProblems: () => opts.nginxIncludeProblems ?? [],
       nginxEffective: () => (effective ??= effectiveConfig(asIncludedInHttp(parsed().directives, opts.nginxHttpContext), { nginxVersion: policy.nginxVersion })),
-      pemBlocks: () => (pem ??= scanPem(doc.text, doc.lines)),
+      pemBlocks: blocks,
+      yaml: () => (yamlFile ??= parseYamlFile(doc.text, doc.lines)),
+      materialSites: () => (sites ??= materialSites(doc, blocks())),
       report: (r: Report) => {
         const severity = effectiveSeverity(rule, policy, r.severity);
         if (!severity) return;

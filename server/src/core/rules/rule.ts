@@ -5,6 +5,8 @@ import type { NginxConfig } from '../formats/nginx/ast';
 import type { EffectiveConfig } from '../formats/nginx/effective';
 import type { NginxTreeProblem } from '../formats/nginx/includes';
 import type { PemBlock } from '../formats/pem/scanner';
+import type { YamlFile } from '../formats/yaml/documents';
+import type { MaterialSite } from '../certs/sites';
 import type { Policy } from '../policy/policy';
 import type { Range } from '../text';
 
@@ -48,6 +50,10 @@ export interface RuleContext {
    */
   nginxIncludeProblems(): readonly NginxTreeProblem[];
   pemBlocks(): readonly PemBlock[];
+  /** Every YAML document of the file with exact ranges (yaml, kubernetes and policy formats). */
+  yaml(): YamlFile;
+  /** Certificate and key material found in the document (`core/certs/sites.ts`). */
+  materialSites(): readonly MaterialSite[];
   report(r: Report): void;
 }
 
