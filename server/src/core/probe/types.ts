@@ -1,0 +1,113 @@
+/**
+ * The results of probing a live endpoint. Two engines fill them: the raw scanner
+ * (`scan/`, ClientHellos on a plain socket, independent of the local TLS library) and the
+ * full handshake (`handshake.ts`, node:tls: the TLS 1.3 chain, trust, hostname, ALPN,
+ * OCSP staple, resumption, HSTS). `probe.ts` runs both; verdicts and the grade are derived
+ * from a `ProbeResult` alone, so they can be tested from recorded results.
+ */
+
+export interface ProbeTarget {
+  /** Host name or IP literal as the user typed it. */
+  host: string;
+  port: number;
+  /** Server name sent in SNI and checked against the certificate (default: `host` unless it is an IP). */
+  sni?: string;
+  /** Connect to this address instead of resolving `host` (connect-to-IP with another SNI). */
+  connectTo?: string;
+  family?: 4 | 6;
+}
+
+export interface ProbeOptions {
+  /** Per-connection timeout (connect + handshake), ms. Default 5000. */
+  timeoutMs: number;
+  /** Connections in flight at once. Default 8. */
+  concurrency: number;
+  /** Cancels the probe; every socket is destroyed and the promise rejects with a ProbeError('cancelled'). */
+  signal?: AbortSignal;
+  /** PEM text of extra trusted CAs (e.g. a workspace CA). */
+  extraCaPem?: string;
+  /** PEM text of a client certificate and key for mTLS endpoints (key never logged or reported). */
+  clientCertPem?: string;
+  clientKeyPem?: string;
+  /** Progress callback: a short phase name and a fraction done in [0, 1]. */
+  onProgress?: (phase: string, fraction: number) => void;
+}
+
+export type ProtocolVersion = 'SSLv3' | 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
+
+/** Wire codes of the versions (legacy_version / supported_versions). */
+export const PROTOCOL_CODES: Readonly<Record<ProtocolVersion, number>> = {
+  SSLv3: 0x0300,
+  TLSv1: 0x0301,
+  'TLSv1.1': 0x0302,
+  'TLSv1.2': 0x0303,
+  'TLSv1.3': 0x0304,
+};
+
+export interface VersionScan {
+  version: ProtocolVersion;
+  accepted: boolean;
+  /** Accepted suites by their 16-bit IANA code, in the order the server chose them during elimination. */
+  suites: number[];
+  /** True when the server picks by its own preference (swapping our offer order did not change its choice); undefined when < 2 suites. */
+  serverOrder?: boolean;
+  /** The alert or failure seen when the version is refused, for the report. */
+  refusal?: string;
+}
+
+export interface ScanResult {
+  versions: VersionScan[];
+  /** Named groups the server accepts for key exchange (IANA names: x25519, secp256r1, X25519MLKEM768, ffdhe2048 …). */
+  groups: string[];
+  /** Certificate chain as sent in clear in a TLS ≤ 1.2 handshake (DER, leaf first); empty if TLS ≤ 1.2 is refused. */
+  chainDer: Uint8Array[];
+  /** RFC 5746 renegotiation_info in the ServerHello (TLS ≤ 1.2). */
+  secureRenegotiation?: boolean;
+  /** RFC 7507: the server answers an inappropriate-fallback ClientHello with the alert. */
+  fallbackScsv?: boolean;
+  /** DH group size when a DHE suite was negotiated (bits). */
+  dhBits?: number;
+}
+
+export interface HandshakeResult {
+  protocol: string;
+  cipher: { name: string; standardName?: string };
+  alpn?: string;
+  /** Full chain as received (DER, leaf first), from `getPeerCertificate(true)` raw fields. */
+  chainDer: Uint8Array[];
+  /** Trust against Node's roots + extraCaPem; the error code when not trusted (e.g. UNABLE_TO_GET_ISSUER_CERT_LOCALLY). */
+  trusted: boolean;
+  trustError?: string;
+  /** The certificate covers the SNI/host name. */
+  hostnameMatches: boolean;
+  ocsp?: { stapled: boolean; status?: 'good' | 'revoked' | 'unknown'; thisUpdate?: string; nextUpdate?: string; problem?: string };
+  resumption?: { ticket: boolean; resumed: boolean };
+  timing: { connectMs: number; tlsMs: number };
+  /** From an HTTP HEAD / over the TLS connection; undefined when the server does not speak HTTP. */
+  hsts?: { present: boolean; maxAge?: number; includeSubDomains?: boolean; preload?: boolean; raw?: string };
+}
+
+export interface ProbeResult {
+  target: ProbeTarget;
+  /** IP address actually connected to. */
+  address?: string;
+  startedAt: string;
+  durationMs: number;
+  scan?: ScanResult;
+  handshake?: HandshakeResult;
+  /** Parts that could not be run, with why (e.g. "handshake: certificate required"). */
+  errors: { phase: string; message: string }[];
+}
+
+export type ProbeErrorCode = 'refused' | 'timeout' | 'dns' | 'reset' | 'not-tls' | 'protocol' | 'cancelled';
+
+/** The one error kind a probe raises: clear message, a code for tests and exit statuses. */
+export class ProbeError extends Error {
+  constructor(
+    readonly code: ProbeErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ProbeError';
+  }
+}
