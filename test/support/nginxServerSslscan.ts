@@ -17,6 +17,8 @@ export interface SslscanResult {
   pairs: string[];
   /** Suite names sslscan printed that the table does not know. */
   unknown: string[];
+  /** Named groups of its "Server Key Exchange Group(s)" section (any version), sorted. */
+  groups: string[];
   /** Versions sslscan reports enabled. */
   enabled: ProtocolVersion[];
   output: string;
@@ -30,6 +32,7 @@ export function parseSslscan(output: string): SslscanResult {
   const pairs = new Set<string>();
   const unknown: string[] = [];
   const enabled: ProtocolVersion[] = [];
+  const groups = new Set<string>();
   for (const line of output.split('\n')) {
     const m = /^(?:Preferred|Accepted)\s+(SSLv3|TLSv1\.[0-3])\s+\d+\s+bits\s+(\S+)/.exec(line);
     if (m) {
@@ -37,10 +40,12 @@ export function parseSslscan(output: string): SslscanResult {
       if (code === undefined) unknown.push(m[2]!);
       else pairs.add(pair(VERSION[m[1]!]!, code));
     }
+    const g = /^(?:SSLv3|TLSv1\.[0-3])\s+\d+\s+bits\s+(\S+)/.exec(line);
+    if (g) groups.add(g[1]!);
     const e = /^(SSLv3|TLSv1\.[0-3])\s+enabled/.exec(line);
     if (e) enabled.push(VERSION[e[1]!]!);
   }
-  return { pairs: [...pairs].sort(), unknown, enabled, output };
+  return { pairs: [...pairs].sort(), unknown, groups: [...groups].sort(), enabled, output };
 }
 
 /** Runs `sslscan --no-colour host:port` (with SNI) and parses it. */
