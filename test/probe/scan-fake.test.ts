@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { lookup } from 'node:dns/promises';
 import { after, afterEach, test } from 'node:test';
 import { scanEndpoint, SCAN_VERSIONS } from '../../server/src/core/probe/scan';
 import { ProbeError, type ProbeErrorCode, type ScanResult } from '../../server/src/core/probe/types';
@@ -158,6 +159,25 @@ test('cancel: aborting destroys every socket and rejects with "cancelled"', asyn
   await expectProbeError(p, 'cancelled');
   assert.equal(await allClosed(fake), 0);
   await expectProbeError(scanEndpoint(target(fake.port), { signal: AbortSignal.abort() }), 'cancelled');
+});
+
+test('IPv6: an IPv6 literal, and a name resolved with family 6', async (t) => {
+  try {
+    fake = await startFakeTls({ versions: [0x0303], suites: [0x002f, 0x009c] }, '::1');
+  } catch (e) {
+    t.skip(`no IPv6 loopback here (${(e as Error).message})`);
+    return;
+  }
+  const r = await scanEndpoint({ host: '::1', port: fake.port }, { timeoutMs: 3000 });
+  assert.deepEqual(suitesOf(r, 'TLSv1.2').sort((a, b) => a - b), [0x002f, 0x009c]);
+  assert.equal(fake.hellos[0]?.serverName, undefined, 'no SNI for an IP literal');
+  const v6name = await lookup('localhost', { family: 6 }).then(
+    () => 'localhost',
+    () => undefined,
+  );
+  if (!v6name) return t.diagnostic('localhost has no IPv6 address here: the by-name part is not run');
+  const byName = await scanEndpoint({ host: v6name, family: 6, port: fake.port }, { timeoutMs: 3000 });
+  assert.deepEqual(accepted(byName), ['TLSv1.2']);
 });
 
 test('SCAN_VERSIONS lists every version once, highest first', () => {

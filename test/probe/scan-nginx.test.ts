@@ -92,3 +92,21 @@ for (const name of NGINX_FIXTURES) {
     });
   });
 }
+
+test('SNI picks the server block: two certificates on one port', { skip }, async () => {
+  const rsa = await pki.leaf({ cn: 'rsa.sni.test', dns: ['rsa.sni.test'] });
+  const ec = await pki.leaf({ cn: 'ec.sni.test', dns: ['ec.sni.test'], key: 'p256' });
+  const server = await startNginx(nginx.path!, {
+    servers: [
+      { certChainPem: rsa.chainPem, keyPem: rsa.keyPem, serverName: 'rsa.sni.test', tls: 'ssl_protocols TLSv1.2 TLSv1.3;' },
+      { certChainPem: ec.chainPem, keyPem: ec.keyPem, serverName: 'ec.sni.test', tls: 'ssl_protocols TLSv1.2 TLSv1.3;' },
+    ],
+  });
+  try {
+    const leafOf = async (sni: string) => Buffer.from((await scanEndpoint({ host: '127.0.0.1', sni, port: server.port }, { timeoutMs: 5000 })).chainDer[0]!);
+    assert.deepEqual(await leafOf('ec.sni.test'), new X509Certificate(ec.certPem).raw);
+    assert.deepEqual(await leafOf('rsa.sni.test'), new X509Certificate(rsa.certPem).raw);
+  } finally {
+    await server.stop();
+  }
+});

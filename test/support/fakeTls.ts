@@ -179,8 +179,8 @@ export interface FakeTlsServer {
   close(): Promise<void>;
 }
 
-/** Starts a fake TLS server on 127.0.0.1 (a port picked by the system). */
-export async function startFakeTls(spec: FakeTlsSpec): Promise<FakeTlsServer> {
+/** Starts a fake TLS server on 127.0.0.1 (or `host`), on a port picked by the system. */
+export async function startFakeTls(spec: FakeTlsSpec, host = '127.0.0.1'): Promise<FakeTlsServer> {
   const sockets = new Set<net.Socket>();
   const timers = new Set<NodeJS.Timeout>();
   const hellos: ParsedClientHello[] = [];
@@ -247,7 +247,10 @@ export async function startFakeTls(spec: FakeTlsSpec): Promise<FakeTlsServer> {
       socket.write(flight);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, host, resolve);
+  });
   const addr = server.address() as net.AddressInfo;
   return {
     port: addr.port,

@@ -286,8 +286,13 @@ export async function scanEndpoint(target: ProbeTarget, options: Partial<ProbeOp
       dhBits: dhBits.length ? Math.min(...dhBits) : undefined,
     };
     phase = 'done';
+    finished = planned;
     lastFraction = 1;
-    options.onProgress?.('done', 1);
+    try {
+      options.onProgress?.('done', 1);
+    } catch {
+      // As above: progress never breaks the scan.
+    }
     return result;
   } catch (e) {
     ctl.abort();
