@@ -130,6 +130,7 @@ const faults: [FakeTlsSpec['fault'], ProbeErrorCode, RegExp][] = [
   ['http', 'not-tls', /HTTP/],
   ['garbage', 'not-tls', /not a TLS record/],
   ['reset', 'reset', /reset/],
+  ['reset-mid-flight', 'reset', /reset/],
   ['drip', 'timeout', /answered only/],
   ['close-after-server-hello', 'protocol', /after its ServerHello/],
 ];

@@ -17,6 +17,8 @@ export type Fault =
   | 'garbage'
   /** Reads the hello, then resets the connection (RST). */
   | 'reset'
+  /** Sends the first half of its flight, then resets the connection. */
+  | 'reset-mid-flight'
   /** Sends a valid flight one byte a second. */
   | 'drip'
   /** Sends the ServerHello, then closes. */
@@ -224,6 +226,10 @@ export async function startFakeTls(spec: FakeTlsSpec, host = '127.0.0.1'): Promi
         return;
       }
       const flight = answer(spec, hello);
+      if (spec.fault === 'reset-mid-flight') {
+        socket.write(flight.subarray(0, flight.length >> 1), () => setTimeout(() => socket.resetAndDestroy(), 50));
+        return;
+      }
       if (spec.fault === 'close-after-server-hello' && flight[0] === 22) {
         // The record header and the ServerHello message only.
         const shLen = 4 + flight.readUIntBE(6, 3);
