@@ -127,7 +127,7 @@ async function expectProbeError(p: Promise<unknown>, code: ProbeErrorCode, messa
 
 const faults: [FakeTlsSpec['fault'], ProbeErrorCode, RegExp][] = [
   ['silent', 'timeout', /did not answer/],
-  ['http', 'not-tls', /HTTP/],
+  ['http', 'not-tls', /HTTP\/1\.1 400 Bad Request/],
   ['garbage', 'not-tls', /not a TLS record/],
   ['reset', 'reset', /reset/],
   ['reset-mid-flight', 'reset', /reset/],

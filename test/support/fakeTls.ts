@@ -19,7 +19,7 @@ export type Fault =
   | 'reset'
   /** Sends the first half of its flight, then resets the connection. */
   | 'reset-mid-flight'
-  /** Sends a valid flight one byte a second. */
+  /** Sends a valid flight one byte a second (the first at once). */
   | 'drip'
   /** Sends the ServerHello, then closes. */
   | 'close-after-server-hello';
@@ -238,7 +238,8 @@ export async function startFakeTls(spec: FakeTlsSpec, host = '127.0.0.1'): Promi
         return;
       }
       if (spec.fault === 'drip') {
-        let i = 0;
+        socket.write(flight.subarray(0, 1));
+        let i = 1;
         const t = setInterval(() => {
           if (socket.destroyed || i >= flight.length) {
             clearInterval(t);
