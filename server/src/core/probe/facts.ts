@@ -36,7 +36,7 @@ export function enumerated(r: ProbeResult): boolean {
   return r.scan !== undefined;
 }
 
-/** Accepted versions, oldest first. */
+/** Accepted versions, in the order the scan lists them. */
 export function acceptedVersions(r: ProbeResult): string[] {
   if (r.scan) return r.scan.versions.filter((v) => v.accepted).map((v) => v.version);
   return r.handshake ? [r.handshake.protocol] : [];

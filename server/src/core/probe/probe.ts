@@ -2,9 +2,11 @@
  * One probe of one endpoint: the raw scan (versions, suites, groups — independent of the
  * local TLS library) and the full node:tls handshake run at the same time, within one
  * concurrency budget, one timeout per connection and one abort signal. The scan step is
- * passed in by the caller (`steps.scan`), so this module does not depend on how it is built.
+ * `scan/`'s scanEndpoint unless the caller passes another (`steps.scan`) or none (`false`:
+ * the handshake alone, e.g. for a quick look).
  */
 import { fullHandshake, probeSecureContext, type HandshakeOutcome } from './handshake';
+import { scanEndpoint } from './scan';
 import { targetLabel } from './errors';
 import { ProbeError, type ProbeOptions, type ProbeResult, type ProbeTarget, type ScanResult } from './types';
 
@@ -16,7 +18,7 @@ export const DEFAULT_PROBE_OPTIONS: Readonly<Pick<ProbeOptions, 'timeoutMs' | 'c
 const FATAL = new Set(['refused', 'dns', 'timeout', 'cancelled', 'not-tls', 'reset']);
 
 export interface ProbeSteps {
-  scan?: ScanStep;
+  scan?: ScanStep | false;
 }
 
 export async function probeEndpoint(target: ProbeTarget, options: ProbeOptions, steps: ProbeSteps = {}): Promise<ProbeResult> {
@@ -24,10 +26,11 @@ export async function probeEndpoint(target: ProbeTarget, options: ProbeOptions, 
   const t0 = performance.now();
   if (options.signal?.aborted) throw new ProbeError('cancelled', `${targetLabel(target.host, target.port)}: the probe was cancelled`);
   const errors: ProbeResult['errors'] = [];
+  const scan = steps.scan === false ? undefined : (steps.scan ?? scanEndpoint);
   // The handshake opens one connection at a time; the scan gets the rest of the budget.
   let scanFraction = 0;
   let handshakeDone = false;
-  const progress = (): void => options.onProgress?.(handshakeDone ? (steps.scan ? 'scanning' : 'done') : 'handshake', steps.scan ? 0.8 * scanFraction + (handshakeDone ? 0.2 : 0) : handshakeDone ? 1 : 0);
+  const progress = (): void => options.onProgress?.(handshakeDone ? (scan ? 'scanning' : 'done') : 'handshake', scan ? 0.8 * scanFraction + (handshakeDone ? 0.2 : 0) : handshakeDone ? 1 : 0);
   const scanOptions: ProbeOptions = {
     ...options,
     concurrency: Math.max(1, options.concurrency - 1),
@@ -42,7 +45,7 @@ export async function probeEndpoint(target: ProbeTarget, options: ProbeOptions, 
     handshakeDone = true;
     progress();
   });
-  const scanP: Promise<ScanResult> | undefined = steps.scan?.(target, scanOptions);
+  const scanP: Promise<ScanResult> | undefined = scan?.(target, scanOptions);
   const [hs, sc] = await Promise.allSettled([handshakeP, scanP ?? Promise.resolve(undefined)]);
   if (options.signal?.aborted) throw new ProbeError('cancelled', `${targetLabel(target.host, target.port)}: the probe was cancelled`);
 
@@ -53,7 +56,7 @@ export async function probeEndpoint(target: ProbeTarget, options: ProbeOptions, 
     errors.push(...hs.value.errors);
   }
   if (sc.status === 'fulfilled' && sc.value) result.scan = sc.value;
-  if (!steps.scan) errors.push({ phase: 'scan', message: 'the raw scanner did not run: versions and suites were not enumerated' });
+  if (!scan) errors.push({ phase: 'scan', message: 'the raw scan was not asked for: versions and suites were not enumerated' });
   if (sc.status === 'rejected') errors.push({ phase: 'scan', message: messageOf(sc.reason) });
   if (hs.status === 'rejected') {
     const e = hs.reason instanceof ProbeError ? hs.reason : new ProbeError('protocol', messageOf(hs.reason));

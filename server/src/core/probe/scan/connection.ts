@@ -1,0 +1,119 @@
+/**
+ * One ClientHello over one plain TCP socket: connect, write the hello, read the server's
+ * first flight, destroy the socket. Whatever happens (timeout, reset, garbage, cancel) the
+ * socket is destroyed and the promise settles exactly once.
+ */
+import * as net from 'node:net';
+import { ProbeError } from '../types';
+import { FlightError, FlightReader, type Flight } from './serverFlight';
+
+export interface Endpoint {
+  /** Address to connect to (IP literal or host name). */
+  address: string;
+  port: number;
+  family?: 4 | 6;
+}
+
+export type Exchange =
+  /** The server answered with a ServerHello (and, for TLS ≤ 1.2, the rest of its flight) or an alert. */
+  | { kind: 'flight'; flight: Flight }
+  /** The server closed (FIN) or reset the connection without sending a byte. */
+  | { kind: 'closed'; reset: boolean };
+
+export interface ExchangeOptions {
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /** Stop reading after the ServerHello (TLS 1.3 and suite elimination need nothing more). */
+  stopAtHello?: boolean;
+}
+
+function describeEndpoint(e: Endpoint): string {
+  return net.isIPv6(e.address) ? `[${e.address}]:${e.port}` : `${e.address}:${e.port}`;
+}
+
+function errorFor(e: Endpoint, err: NodeJS.ErrnoException, received: number): ProbeError {
+  const where = describeEndpoint(e);
+  switch (err.code) {
+    case 'ECONNREFUSED':
+      return new ProbeError('refused', `connection refused by ${where}`);
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+    case 'EAI_NODATA':
+    case 'EAI_FAIL':
+      return new ProbeError('dns', `cannot resolve ${e.address} (${err.code})`);
+    case 'ETIMEDOUT':
+      return new ProbeError('timeout', `connecting to ${where} timed out`);
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+    case 'EADDRNOTAVAIL':
+      return new ProbeError('refused', `${where} is unreachable (${err.code})`);
+    case 'ECONNRESET':
+    case 'EPIPE':
+      return new ProbeError('reset', `${where} reset the connection${received ? ` after ${received} byte(s) of its answer` : ''}`);
+    default:
+      return new ProbeError('reset', `connection to ${where} failed: ${err.message}`);
+  }
+}
+
+/**
+ * Sends `hello` and reads the answer. Resolves with the flight or a close without answer;
+ * rejects only with a ProbeError: refused, dns, timeout (connect + answer within
+ * `timeoutMs`), reset (after part of an answer), not-tls, protocol, cancelled.
+ */
+export function exchange(endpoint: Endpoint, hello: Uint8Array, options: ExchangeOptions): Promise<Exchange> {
+  return new Promise<Exchange>((resolve, reject) => {
+    if (options.signal?.aborted) {
+      reject(new ProbeError('cancelled', 'the probe was cancelled'));
+      return;
+    }
+    const reader = new FlightReader(options.stopAtHello ?? false);
+    let settled = false;
+    const socket = net.connect({ host: endpoint.address, port: endpoint.port, family: endpoint.family });
+    const finish = (outcome: { ok: Exchange } | { err: ProbeError }): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+      socket.destroy();
+      if ('ok' in outcome) resolve(outcome.ok);
+      else reject(outcome.err);
+    };
+    const onAbort = (): void => finish({ err: new ProbeError('cancelled', 'the probe was cancelled') });
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    const timer = setTimeout(() => {
+      const what = reader.received ? `answered only ${reader.received} byte(s)` : socket.connecting ? 'did not accept the connection' : 'did not answer the ClientHello';
+      finish({ err: new ProbeError('timeout', `${describeEndpoint(endpoint)} ${what} within ${options.timeoutMs} ms`) });
+    }, options.timeoutMs);
+    socket.setNoDelay(true);
+    socket.once('connect', () => {
+      socket.write(hello);
+    });
+    socket.on('data', (chunk: Buffer) => {
+      if (settled) return;
+      try {
+        if (reader.push(chunk)) finish({ ok: { kind: 'flight', flight: reader.flight } });
+      } catch (e) {
+        const kind = e instanceof FlightError ? e.kind : 'protocol';
+        finish({ err: new ProbeError(kind, `${describeEndpoint(endpoint)}: ${(e as Error).message}`) });
+      }
+    });
+    socket.on('error', (err: NodeJS.ErrnoException) => {
+      if (settled) return;
+      if (reader.received === 0 && (err.code === 'ECONNRESET' || err.code === 'EPIPE')) {
+        finish({ ok: { kind: 'closed', reset: true } });
+        return;
+      }
+      finish({ err: errorFor(endpoint, err, reader.received) });
+    });
+    socket.on('close', () => {
+      if (settled) return;
+      if (reader.received === 0) {
+        finish({ ok: { kind: 'closed', reset: false } });
+        return;
+      }
+      const f = reader.flight;
+      const what = f.hello ? 'after its ServerHello, before ServerHelloDone' : `after ${reader.received} byte(s), in the middle of a record`;
+      finish({ err: new ProbeError('protocol', `${describeEndpoint(endpoint)} closed the connection ${what}`) });
+    });
+  });
+}

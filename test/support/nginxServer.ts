@@ -1,0 +1,298 @@
+/**
+ * Real nginx TLS servers for probe tests: a private prefix, 127.0.0.1 on a port picked
+ * here, `daemon off; master_process off;`, started and stopped by the test itself, and a
+ * test PKI (root CA → intermediate → leaves) made in memory with @peculiar/x509.
+ *
+ *   const pki = await makeTestPki();
+ *   const leaf = await pki.leaf({ cn: 'a.test', dns: ['a.test'] });
+ *   const srv = await startNginx({ certChainPem: leaf.chainPem, keyPem: leaf.keyPem,
+ *                                  tls: 'ssl_protocols TLSv1.2 TLSv1.3;' });
+ *   … srv.port …
+ *   await srv.stop();
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { webcrypto } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { DAY, makeCert, type KeyKind } from './certs';
+
+export interface NginxServerBlock {
+  /** Leaf first, then intermediates (what nginx sends). */
+  certChainPem: string;
+  keyPem: string;
+  /** `server_name` (default `_`). */
+  serverName?: string;
+  /** TLS directives for the server block, e.g. `ssl_protocols TLSv1.2; ssl_ciphers HIGH;`. */
+  tls?: string;
+  /** Other directives inside `server` (add_header …). Default: `location / { return 200 "ok\n"; }`. */
+  body?: string;
+  /** `listen … default_server`. The first block is the default unless another says so. */
+  defaultServer?: boolean;
+}
+
+export interface NginxSpec extends Partial<NginxServerBlock> {
+  /** Several server blocks on the same port (SNI); otherwise the top-level fields make one. */
+  servers?: NginxServerBlock[];
+  /** Directives at http level (e.g. `ssl_session_tickets off;`). */
+  http?: string;
+  /** Extra files written into the prefix's conf/ directory (dhparam, stapling file …), name → content. */
+  files?: Record<string, string | Uint8Array>;
+  /** Host to listen on (default 127.0.0.1). */
+  host?: string;
+}
+
+export interface NginxServer {
+  host: string;
+  port: number;
+  /** The private prefix (conf/, logs/). */
+  prefix: string;
+  /** The nginx.conf as written. */
+  config: string;
+  /** Contents of the error log so far. */
+  errorLog(): string;
+  /** Stops nginx (SIGTERM, then SIGKILL) and removes the prefix. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/** A free TCP port on the host right now (nginx may still lose a race: startNginx retries). */
+export async function freePort(host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, host, () => {
+      const addr = srv.address();
+      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+function serverBlock(b: NginxServerBlock, i: number, host: string, port: number, isDefault: boolean): string {
+  return `    server {
+        listen ${host}:${port} ssl${isDefault ? ' default_server' : ''};
+        server_name ${b.serverName ?? '_'};
+        ssl_certificate site${i}.crt;
+        ssl_certificate_key site${i}.key;
+        ${b.tls ?? ''}
+        ${b.body ?? 'location / { return 200 "ok\\n"; }'}
+    }
+`;
+}
+
+function nginxConfig(spec: NginxSpec, blocks: NginxServerBlock[], host: string, port: number): string {
+  const defaultIndex = Math.max(0, blocks.findIndex((b) => b.defaultServer));
+  return `daemon off;
+master_process off;
+worker_processes 1;
+pid logs/nginx.pid;
+error_log logs/error.log info;
+events { worker_connections 256; }
+http {
+    access_log off;
+    client_body_temp_path logs/client;
+    proxy_temp_path logs/proxy;
+    fastcgi_temp_path logs/fastcgi;
+    uwsgi_temp_path logs/uwsgi;
+    scgi_temp_path logs/scgi;
+    ${spec.http ?? ''}
+${blocks.map((b, i) => serverBlock(b, i, host, port, i === defaultIndex)).join('')}}
+`;
+}
+
+async function waitListening(host: string, port: number, child: ChildProcess, deadline: number): Promise<void> {
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`nginx exited (${child.exitCode ?? child.signalCode})`);
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = net.connect({ host, port });
+      s.once('connect', () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.once('error', () => {
+        s.destroy();
+        resolve(false);
+      });
+    });
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`nginx did not listen on ${host}:${port} within 10 s`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/**
+ * Starts nginx (the binary at `nginxPath`, usually from `findTool('nginx')`) with one or more
+ * TLS server blocks. Throws with nginx's error log when it does not start.
+ */
+export async function startNginx(nginxPath: string, spec: NginxSpec): Promise<NginxServer> {
+  const host = spec.host ?? '127.0.0.1';
+  const blocks: NginxServerBlock[] = spec.servers ?? [
+    {
+      certChainPem: spec.certChainPem ?? '',
+      keyPem: spec.keyPem ?? '',
+      serverName: spec.serverName,
+      tls: spec.tls,
+      body: spec.body,
+    },
+  ];
+  if (blocks.some((b) => !b.certChainPem || !b.keyPem)) throw new Error('startNginx: every server needs certChainPem and keyPem');
+  const prefix = mkdtempSync(path.join(os.tmpdir(), 'tls-lens-nginx-'));
+  mkdirSync(path.join(prefix, 'conf'));
+  mkdirSync(path.join(prefix, 'logs'));
+  blocks.forEach((b, i) => {
+    writeFileSync(path.join(prefix, 'conf', `site${i}.crt`), b.certChainPem);
+    writeFileSync(path.join(prefix, 'conf', `site${i}.key`), b.keyPem, { mode: 0o600 });
+  });
+  for (const [name, content] of Object.entries(spec.files ?? {})) writeFileSync(path.join(prefix, 'conf', name), content);
+  const errorLogPath = path.join(prefix, 'logs', 'error.log');
+  const errorLog = (): string => {
+    try {
+      return readFileSync(errorLogPath, 'utf8');
+    } catch {
+      return '';
+    }
+  };
+
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const port = await freePort(host);
+    const config = nginxConfig(spec, blocks, host, port);
+    writeFileSync(path.join(prefix, 'conf', 'nginx.conf'), config);
+    const child = spawn(nginxPath, ['-p', prefix + '/', '-c', 'conf/nginx.conf', '-e', errorLogPath], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', () => undefined);
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    try {
+      await waitListening(host, port, child, Date.now() + 10_000);
+    } catch (e) {
+      child.kill('SIGKILL');
+      await exited;
+      lastError = new Error(`${(e as Error).message}\n${stderr}\n${errorLog()}\n--- nginx.conf ---\n${config}`);
+      if (/Address already in use/.test(stderr + errorLog())) continue;
+      break;
+    }
+    let stopped = false;
+    return {
+      host,
+      port,
+      prefix,
+      config,
+      errorLog,
+      async stop() {
+        if (stopped) return;
+        stopped = true;
+        if (child.exitCode === null && child.signalCode === null) {
+          child.kill('SIGTERM');
+          const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+          await exited;
+          clearTimeout(timer);
+        }
+        rmSync(prefix, { recursive: true, force: true });
+      },
+    };
+  }
+  rmSync(prefix, { recursive: true, force: true });
+  throw lastError instanceof Error ? lastError : new Error('nginx did not start');
+}
+
+// ---------------------------------------------------------------------------------------
+// A test PKI: root CA → intermediate CA → leaves, all in memory.
+
+export interface PemCert {
+  /** The certificate alone. */
+  certPem: string;
+  /** PKCS#8 private key. */
+  keyPem: string;
+  /** Leaf + intermediate (what a server should send). For CAs, the certificate alone. */
+  chainPem: string;
+}
+
+export interface LeafSpec {
+  cn: string;
+  dns?: string[];
+  ips?: string[];
+  key?: KeyKind;
+  /** Validity relative to now, in days (default -1 … +30). */
+  notBeforeDays?: number;
+  notAfterDays?: number;
+  /** Sign with the root directly (chain = leaf only) instead of the intermediate. */
+  byRoot?: boolean;
+  /** Self-signed (no CA at all). */
+  selfSigned?: boolean;
+}
+
+export interface TestPki {
+  root: PemCert;
+  intermediate: PemCert;
+  leaf(spec: LeafSpec): Promise<PemCert>;
+}
+
+/** PKCS#8 PEM of a WebCrypto private key. */
+export async function privateKeyPem(key: CryptoKey): Promise<string> {
+  const der = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', key));
+  const b64 = der.toString('base64').replace(/.{64}/g, '$&\n');
+  return `-----BEGIN PRIVATE KEY-----\n${b64}${b64.endsWith('\n') ? '' : '\n'}-----END PRIVATE KEY-----\n`;
+}
+
+/** Makes a root CA and an intermediate (RSA 2048 unless told), and a leaf factory. */
+export async function makeTestPki(caKey: KeyKind = 'rsa2048'): Promise<TestPki> {
+  const now = Date.now();
+  const root = await makeCert({ cn: 'TLS Lens Test Root', ca: true, key: caKey, notBefore: new Date(now - 2 * DAY), notAfter: new Date(now + 365 * DAY) });
+  const inter = await makeCert({
+    cn: 'TLS Lens Test Intermediate',
+    ca: true,
+    key: caKey,
+    issuer: { cert: root.cert, keys: root.keys },
+    notBefore: new Date(now - 2 * DAY),
+    notAfter: new Date(now + 365 * DAY),
+  });
+  const rootPem: PemCert = { certPem: root.pem, keyPem: await privateKeyPem(root.keys.privateKey), chainPem: root.pem };
+  const interPem: PemCert = { certPem: inter.pem, keyPem: await privateKeyPem(inter.keys.privateKey), chainPem: inter.pem };
+  return {
+    root: rootPem,
+    intermediate: interPem,
+    async leaf(spec: LeafSpec): Promise<PemCert> {
+      const issuer = spec.selfSigned ? undefined : spec.byRoot ? root : inter;
+      const made = await makeCert({
+        cn: spec.cn,
+        dns: spec.dns,
+        ips: spec.ips,
+        key: spec.key ?? 'rsa2048',
+        issuer: issuer ? { cert: issuer.cert, keys: issuer.keys } : undefined,
+        notBefore: new Date(now + (spec.notBeforeDays ?? -1) * DAY),
+        notAfter: new Date(now + (spec.notAfterDays ?? 30) * DAY),
+      });
+      const certPem = made.pem.endsWith('\n') ? made.pem : made.pem + '\n';
+      const chainPem = issuer === inter ? certPem + (inter.pem.endsWith('\n') ? inter.pem : inter.pem + '\n') : certPem;
+      return { certPem, keyPem: await privateKeyPem(made.keys.privateKey), chainPem };
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// Diffie-Hellman parameters for `ssl_dhparam` without running openssl.
+
+/** RFC 2409 §6.2, Second Oakley Group (1024-bit MODP), generator 2. */
+const OAKLEY_GROUP_2 =
+  'FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A08798E3404DDEF9519B3CD3A431B302B0A6DF25F14374FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7EDEE386BFB5A899FA5AE9F24117C4B1FE649286651ECE65381FFFFFFFFFFFFFFFF';
+
+function derLength(n: number): Buffer {
+  if (n < 0x80) return Buffer.from([n]);
+  const bytes: number[] = [];
+  for (let v = n; v > 0; v >>= 8) bytes.unshift(v & 0xff);
+  return Buffer.from([0x80 | bytes.length, ...bytes]);
+}
+function derInteger(hex: string): Buffer {
+  let body = Buffer.from(hex.length % 2 ? '0' + hex : hex, 'hex');
+  if ((body[0] ?? 0) & 0x80) body = Buffer.concat([Buffer.from([0]), body]);
+  return Buffer.concat([Buffer.from([0x02]), derLength(body.length), body]);
+}
+
+/** PEM `DH PARAMETERS` (PKCS#3) of the 1024-bit Oakley group 2: weak on purpose, for DHE-1024 fixtures. */
+export function dhParams1024Pem(): string {
+  const body = Buffer.concat([derInteger(OAKLEY_GROUP_2), derInteger('02')]);
+  const der = Buffer.concat([Buffer.from([0x30]), derLength(body.length), body]);
+  const b64 = der.toString('base64').replace(/.{64}/g, '$&\n');
+  return `-----BEGIN DH PARAMETERS-----\n${b64}${b64.endsWith('\n') ? '' : '\n'}-----END DH PARAMETERS-----\n`;
+}
