@@ -5,6 +5,7 @@
  * first received, to see whether the server resumes it. Every socket is destroyed on every
  * path; every failure is a ProbeError.
  */
+import { X509Certificate, createHash } from 'node:crypto';
 import * as http2 from 'node:http2';
 import * as net from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -13,7 +14,6 @@ import { parseHsts } from './hsts';
 import { parseOcspStaple } from './ocsp';
 import { targetLabel, toProbeError } from './errors';
 import { ProbeError, type HandshakeResult, type ProbeOptions, type ProbeResult, type ProbeTarget } from './types';
-import { decodeCertificate } from '../x509/certificate';
 
 /** What the client offers in ALPN (RFC 7301), most preferred first. */
 export const ALPN_OFFER = ['h2', 'http/1.1'];
@@ -73,29 +73,50 @@ interface Opened {
   address?: string;
 }
 
+/** The last context made, by what made it: a language server probing again reuses it. */
+let cachedContext: { key: string; context: tls.SecureContext } | undefined;
+
 /**
  * One secure context per probe. OpenSSL reaches TLS 1.0/1.1 and small keys only at security
  * level 0; BoringSSL (Electron) rejects `@SECLEVEL`, so the plain defaults are its fallback.
+ * An extra CA is added to a copy of Node's root store (`addCACert`, what `createSecureContext`
+ * itself calls): passing `ca: [...tls.rootCertificates, extra]` would parse ~140 roots again.
  */
 export function probeSecureContext(options: Pick<ProbeOptions, 'extraCaPem' | 'clientCertPem' | 'clientKeyPem'>): tls.SecureContext {
+  const key = createHash('sha256').update(JSON.stringify([options.extraCaPem ?? '', options.clientCertPem ?? '', options.clientKeyPem ?? ''])).digest('hex');
+  if (cachedContext?.key === key) return cachedContext.context;
   const base: tls.SecureContextOptions = { minVersion: 'TLSv1' };
-  if (options.extraCaPem) base.ca = [...tls.rootCertificates, options.extraCaPem];
   if (options.clientCertPem || options.clientKeyPem) {
     if (!options.clientCertPem || !options.clientKeyPem) throw new ProbeError('protocol', 'a client certificate needs both the certificate and its key');
     base.cert = options.clientCertPem;
     base.key = options.clientKeyPem;
   }
+  let context: tls.SecureContext;
   try {
-    return tls.createSecureContext({ ...base, ciphers: `${tls.DEFAULT_CIPHERS}:@SECLEVEL=0` });
+    context = createContext(base, options.extraCaPem, `${tls.DEFAULT_CIPHERS}:@SECLEVEL=0`);
   } catch {
     try {
-      return tls.createSecureContext(base);
+      context = createContext(base, options.extraCaPem, undefined);
     } catch (e) {
       // The message is OpenSSL's reason (e.g. "key values mismatch"), never the key itself.
       const reason = (e as { reason?: string }).reason ?? (e instanceof Error ? e.message : String(e));
       throw new ProbeError('protocol', `the client certificate, key or CA cannot be used: ${reason}`);
     }
   }
+  cachedContext = { key, context };
+  return context;
+}
+
+function createContext(base: tls.SecureContextOptions, extraCaPem: string | undefined, ciphers: string | undefined): tls.SecureContext {
+  const opts = ciphers ? { ...base, ciphers } : base;
+  if (!extraCaPem) return tls.createSecureContext(opts);
+  const ctx = tls.createSecureContext(opts);
+  const native = (ctx as unknown as { context?: { addCACert?: (pem: string) => void } }).context;
+  if (typeof native?.addCACert === 'function') {
+    native.addCACert(extraCaPem);
+    return ctx;
+  }
+  return tls.createSecureContext({ ...opts, ca: [...tls.rootCertificates, extraCaPem] });
 }
 
 /** Connects and completes a TLS handshake, within the timeout and the abort signal. */
@@ -186,6 +207,16 @@ function peerChain(socket: tls.TLSSocket): Uint8Array[] {
     c = c.issuerCertificate;
   }
   return out;
+}
+
+/** The leaf's serial number in hex, by node:crypto (fast; the full decode happens later, for the report). */
+function leafSerial(der: Uint8Array | undefined): string | undefined {
+  if (!der) return undefined;
+  try {
+    return new X509Certificate(der).serialNumber;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The Host header / :authority for the target. */
@@ -297,8 +328,7 @@ export async function fullHandshake(target: ProbeTarget, options: ProbeOptions, 
     if (!s.authorized && s.authorizationError) handshake.trustError = String(s.authorizationError);
     if (identityError) handshake.hostnameError = identityError.message;
     if (s.alpnProtocol) handshake.alpn = s.alpnProtocol;
-    const leaf = chainDer[0] ? decodeCertificate(chainDer[0]) : undefined;
-    handshake.ocsp = opened.ocsp ? parseOcspStaple(opened.ocsp, leaf?.ok ? leaf.cert.serialNumber : undefined) : { stapled: false };
+    handshake.ocsp = opened.ocsp ? parseOcspStaple(opened.ocsp, leafSerial(chainDer[0])) : { stapled: false };
     const ticketBefore = !!opened.state.session;
     try {
       const headers = await httpHead(opened, target, options);

@@ -18,6 +18,12 @@ export interface OcspStaple {
 const RESPONSE_STATUS = ['successful', 'malformedRequest', 'internalError', 'tryLater', '(unused)', 'sigRequired', 'unauthorized'];
 const ID_PKIX_OCSP_BASIC = '1.3.6.1.5.5.7.48.1.1';
 
+/** Serial numbers in hex, however zero-padded (an INTEGER's octets vs. a printed number). */
+function sameSerial(a: string, b: string): boolean {
+  const n = (s: string): string => s.replace(/[^0-9a-f]/gi, '').replace(/^0+(?=.)/, '').toUpperCase();
+  return n(a) === n(b);
+}
+
 /** Parses the staple; `leafSerialHex` (upper-case hex, as decodeCertificate shows it) picks the matching SingleResponse. */
 export function parseOcspStaple(der: Uint8Array, leafSerialHex?: string): OcspStaple {
   try {
@@ -41,7 +47,7 @@ export function parseOcspStaple(der: Uint8Array, leafSerialHex?: string): OcspSt
       const single = children(expect(r, 0x30, 'SingleResponse').value);
       const certId = children(expect(single[0], 0x30, 'CertID').value);
       const serial = integerHex(expect(certId[3], 0x02, 'serialNumber').value);
-      if (leafSerialHex === undefined || serial === leafSerialHex.replace(/^0+(?=.)/, '').toUpperCase()) {
+      if (leafSerialHex === undefined || sameSerial(serial, leafSerialHex)) {
         chosen = single;
         break;
       }
