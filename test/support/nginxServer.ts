@@ -296,3 +296,50 @@ export function dhParams1024Pem(): string {
   const b64 = der.toString('base64').replace(/.{64}/g, '$&\n');
   return `-----BEGIN DH PARAMETERS-----\n${b64}${b64.endsWith('\n') ? '' : '\n'}-----END DH PARAMETERS-----\n`;
 }
+
+// ---------------------------------------------------------------------------------------
+// Named fixtures shared by the probe tests and bench/probe.mjs.
+
+export type NginxFixtureName = 'modern' | 'legacy' | 'dhe1024' | 'static-rsa' | 'ecdsa';
+
+export interface NginxFixture {
+  name: NginxFixtureName;
+  /** What it serves, for test names and reports. */
+  description: string;
+  serverName: string;
+  spec: NginxSpec;
+  leaf: PemCert;
+}
+
+/**
+ * The probe fixtures: each a server block on its own port with a leaf from `pki`
+ * (RSA 2048 unless ECDSA) issued by the intermediate, sent with it.
+ */
+export async function nginxFixture(pki: TestPki, name: NginxFixtureName): Promise<NginxFixture> {
+  const serverName = `${name}.probe.test`;
+  const leaf = await pki.leaf({ cn: serverName, dns: [serverName], ips: ['127.0.0.1'], key: name === 'ecdsa' ? 'p256' : 'rsa2048' });
+  const base = { certChainPem: leaf.chainPem, keyPem: leaf.keyPem, serverName };
+  const table: Record<NginxFixtureName, { description: string; spec: NginxSpec }> = {
+    modern: { description: 'TLS 1.2 + 1.3, nginx default ciphers', spec: { ...base, tls: 'ssl_protocols TLSv1.2 TLSv1.3;' } },
+    legacy: {
+      description: 'TLS 1.0 to 1.2 with @SECLEVEL=0, server order',
+      spec: { ...base, tls: 'ssl_protocols TLSv1 TLSv1.1 TLSv1.2; ssl_ciphers "DEFAULT:@SECLEVEL=0"; ssl_prefer_server_ciphers on;' },
+    },
+    dhe1024: {
+      description: 'DHE with a 1024-bit group (ssl_dhparam), TLS 1.2',
+      spec: {
+        ...base,
+        files: { 'dh1024.pem': dhParams1024Pem() },
+        tls: 'ssl_protocols TLSv1.2; ssl_ciphers "DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-SHA:ECDHE-RSA-AES128-GCM-SHA256:@SECLEVEL=0"; ssl_dhparam dh1024.pem;',
+      },
+    },
+    'static-rsa': {
+      description: 'static RSA key exchange only, TLS 1.2, server order',
+      spec: { ...base, tls: 'ssl_protocols TLSv1.2; ssl_ciphers "AES128-SHA:AES256-GCM-SHA384:AES128-GCM-SHA256"; ssl_prefer_server_ciphers on;' },
+    },
+    ecdsa: { description: 'ECDSA P-256 certificate, TLS 1.2 + 1.3', spec: { ...base, tls: 'ssl_protocols TLSv1.2 TLSv1.3; ssl_ecdh_curve X25519:prime256v1:secp384r1;' } },
+  };
+  return { name, serverName, leaf, ...table[name] };
+}
+
+export const NGINX_FIXTURES: readonly NginxFixtureName[] = ['modern', 'legacy', 'dhe1024', 'static-rsa', 'ecdsa'];

@@ -157,24 +157,58 @@ export async function scanEndpoint(target: ProbeTarget, options: Partial<ProbeOp
       if (f.keyExchange?.dhBits) dhBits.push(f.keyExchange.dhBits);
     };
 
-    const eliminate = async (p: VersionProbe): Promise<VersionScan> => {
-      const first = p.flight!;
-      noteKx(first);
-      const suites = [first.hello!.suite];
-      let offered = suitesFor(p.version).filter((s) => s !== first.hello!.suite);
+    /** Sequential elimination over `offered`: offer, note the choice, remove it, repeat. */
+    const eliminateFrom = async (version: ProtocolVersion, initial: readonly number[]): Promise<number[]> => {
+      const chosen: number[] = [];
+      let offered = [...initial];
       while (offered.length > 0) {
-        const ex = await send({ version: p.version, suites: offered, keyShares: x25519Share });
+        const ex = await send({ version, suites: offered, keyShares: x25519Share });
         if (ex.kind === 'closed' || ex.flight.alert) break;
         const f = ex.flight;
-        if (f.hello!.version !== PROTOCOL_CODES[p.version]) break;
+        if (f.hello!.version !== PROTOCOL_CODES[version]) break;
         checkOffered(f, offered);
         noteKx(f);
         const s = f.hello!.suite;
-        suites.push(s);
+        chosen.push(s);
         offered = offered.filter((x) => x !== s);
         planned++;
       }
-      return { version: p.version, accepted: true, suites };
+      return chosen;
+    };
+
+    const eliminate = async (p: VersionProbe): Promise<VersionScan> => {
+      const first = p.flight!;
+      noteKx(first);
+      const s0 = first.hello!.suite;
+      const all = suitesFor(p.version);
+      const rest = all.filter((s) => s !== s0);
+      if (p.version === 'TLSv1.3' || rest.length < 32) {
+        return { version: p.version, accepted: true, suites: [s0, ...(await eliminateFrom(p.version, rest))] };
+      }
+      // Whose order? Offer everything reversed: a server that picks by its own preference
+      // chooses s0 again; one that follows the client picks another suite.
+      const reversed = [...all].reverse();
+      const ex = await send({ version: p.version, suites: reversed, keyShares: x25519Share });
+      const f = ex.kind === 'flight' && ex.flight.hello && ex.flight.hello.version === PROTOCOL_CODES[p.version] ? ex.flight : undefined;
+      if (f) {
+        checkOffered(f, reversed);
+        noteKx(f);
+      }
+      const c = f?.hello?.suite;
+      if (c === undefined || c === s0) {
+        // Server order (or a single suite): the order of choices is the server's, so one chain.
+        const suites = [s0, ...(await eliminateFrom(p.version, rest))];
+        return { version: p.version, accepted: true, suites, serverOrder: suites.length >= 2 ? true : undefined };
+      }
+      // Client order: the server takes the first acceptable suite of each offer, so the
+      // elimination order is our offer order; the offer can be split and eliminated in parallel.
+      const remaining = rest.filter((s) => s !== c);
+      const chunks = Math.max(1, Math.min(Math.floor(options.concurrency ?? DEFAULT_CONCURRENCY), Math.ceil(remaining.length / 24)));
+      const size = Math.ceil(remaining.length / chunks);
+      const parts = await Promise.all(Array.from({ length: chunks }, (_, i) => eliminateFrom(p.version, remaining.slice(i * size, (i + 1) * size))));
+      const found = new Set([s0, c, ...parts.flat()]);
+      const suites = all.filter((s) => found.has(s));
+      return { version: p.version, accepted: true, suites, serverOrder: false };
     };
 
     const highestLegacy = accepted.find((p) => p.version !== 'TLSv1.3');
@@ -220,10 +254,10 @@ export async function scanEndpoint(target: ProbeTarget, options: Partial<ProbeOp
     // 3. Server order: offer the accepted suites reversed; a server that picks by its own
     //    preference still chooses its first choice.
     phase = 'order';
-    planned += scans.filter((s) => s.suites.length >= 2).length;
+    const unknownOrder = scans.filter((s) => s.suites.length >= 2 && s.serverOrder === undefined);
+    planned += unknownOrder.length;
     await Promise.all(
-      scans
-        .filter((s) => s.suites.length >= 2)
+      unknownOrder
         .map(async (s) => {
           const reversed = [...s.suites].reverse();
           const ex = await send({ version: s.version, suites: reversed, keyShares: x25519Share });
@@ -252,8 +286,13 @@ export async function scanEndpoint(target: ProbeTarget, options: Partial<ProbeOp
       dhBits: dhBits.length ? Math.min(...dhBits) : undefined,
     };
     phase = 'done';
+    finished = planned;
     lastFraction = 1;
-    options.onProgress?.('done', 1);
+    try {
+      options.onProgress?.('done', 1);
+    } catch {
+      // As above: progress never breaks the scan.
+    }
     return result;
   } catch (e) {
     ctl.abort();

@@ -261,10 +261,10 @@ function concatTwo(a: Uint8Array, b: Uint8Array): Uint8Array {
 }
 
 function describeNonTls(buf: Uint8Array): string {
-  const head = buf.subarray(0, 16);
+  const head = buf.subarray(0, 64);
   const printable = Array.from(head).every((c) => c === 9 || c === 10 || c === 13 || (c >= 32 && c < 127));
   if (printable) {
-    const text = new TextDecoder().decode(head).split(/\r?\n/)[0] ?? '';
+    const text = (new TextDecoder().decode(head).split(/\r?\n/)[0] ?? '').trim();
     if (/^HTTP\/\d/.test(text)) return `the server answered in HTTP ("${text}"), not TLS`;
     return `the server answered with text ("${text}"), not TLS`;
   }

@@ -1,0 +1,278 @@
+/**
+ * Small fake TLS servers in Node for what OpenSSL 3 cannot serve (SSLv3, 3DES, RC4, export
+ * suites, X25519MLKEM768) and for faults. They answer a ClientHello with a canned first
+ * flight (ServerHello, Certificate, ServerKeyExchange, ServerHelloDone, or a TLS 1.3
+ * ServerHello / HelloRetryRequest) and never finish a handshake. The ClientHello parser here is
+ * written separately from the scanner's builder, so a test compares two readings of RFC 5246 / 8446.
+ */
+import { randomBytes } from 'node:crypto';
+import * as net from 'node:net';
+
+export type Fault =
+  /** Accepts and never answers. */
+  | 'silent'
+  /** Answers an HTTP 400 page. */
+  | 'http'
+  /** Answers random bytes. */
+  | 'garbage'
+  /** Reads the hello, then resets the connection (RST). */
+  | 'reset'
+  /** Sends the first half of its flight, then resets the connection. */
+  | 'reset-mid-flight'
+  /** Sends a valid flight one byte a second (the first at once). */
+  | 'drip'
+  /** Sends the ServerHello, then closes. */
+  | 'close-after-server-hello';
+
+export interface FakeTlsSpec {
+  /** Versions served (wire codes: 0x0300 SSLv3 … 0x0304 TLS 1.3). */
+  versions: number[];
+  /** TLS ≤ 1.2 suites the server accepts, in its preference order. */
+  suites: number[];
+  /** TLS 1.3 suites (default 0x1301, 0x1302). */
+  suites13?: number[];
+  /** Choose by the server's order (default: the client's). */
+  serverOrder?: boolean;
+  /** TLS 1.3 groups, in preference order (default x25519). */
+  groups13?: number[];
+  /** Certificates sent in TLS ≤ 1.2 (DER). */
+  chainDer?: Uint8Array[];
+  /** Answer renegotiation_info (RFC 5746). Default true. */
+  renegotiationInfo?: boolean;
+  /** Answer TLS_FALLBACK_SCSV with inappropriate_fallback (RFC 7507). Default true. */
+  fallbackScsv?: boolean;
+  /** DH prime size in the ServerKeyExchange of DHE suites (default 2048). */
+  dhBits?: number;
+  fault?: Fault;
+}
+
+export interface ParsedClientHello {
+  recordVersion: number;
+  clientVersion: number;
+  suites: number[];
+  serverName?: string;
+  groups: number[];
+  keyShareGroups: number[];
+  supportedVersions: number[];
+  renegotiationInfo: boolean;
+}
+
+/** Parses a ClientHello record (throws on anything malformed). */
+export function parseClientHello(buf: Buffer): ParsedClientHello | undefined {
+  if (buf.length < 5) return undefined;
+  if (buf[0] !== 22) throw new Error(`not a handshake record (${buf[0]})`);
+  const recLen = buf.readUInt16BE(3);
+  if (buf.length < 5 + recLen) return undefined;
+  const hs = buf.subarray(5, 5 + recLen);
+  if (hs[0] !== 1) throw new Error('not a ClientHello');
+  const len = hs.readUIntBE(1, 3);
+  const b = hs.subarray(4, 4 + len);
+  let p = 0;
+  const clientVersion = b.readUInt16BE(p);
+  p += 2 + 32;
+  p += 1 + b[p]!;
+  const suitesLen = b.readUInt16BE(p);
+  p += 2;
+  const suites: number[] = [];
+  for (let i = 0; i < suitesLen; i += 2) suites.push(b.readUInt16BE(p + i));
+  p += suitesLen;
+  p += 1 + b[p]!;
+  const out: ParsedClientHello = { recordVersion: buf.readUInt16BE(1), clientVersion, suites, groups: [], keyShareGroups: [], supportedVersions: [], renegotiationInfo: false };
+  if (p >= b.length) return out;
+  const extEnd = p + 2 + b.readUInt16BE(p);
+  p += 2;
+  while (p < extEnd) {
+    const type = b.readUInt16BE(p);
+    const elen = b.readUInt16BE(p + 2);
+    const e = b.subarray(p + 4, p + 4 + elen);
+    p += 4 + elen;
+    if (type === 0) out.serverName = e.subarray(5).toString('latin1');
+    if (type === 10) for (let i = 2; i < e.length; i += 2) out.groups.push(e.readUInt16BE(i));
+    if (type === 43) for (let i = 1; i < e.length; i += 2) out.supportedVersions.push(e.readUInt16BE(i));
+    if (type === 51) {
+      let q = 2;
+      while (q < e.length) {
+        out.keyShareGroups.push(e.readUInt16BE(q));
+        q += 4 + e.readUInt16BE(q + 2);
+      }
+    }
+    if (type === 0xff01) out.renegotiationInfo = true;
+  }
+  return out;
+}
+
+const u16 = (v: number): Buffer => Buffer.from([(v >> 8) & 0xff, v & 0xff]);
+const u24 = (v: number): Buffer => Buffer.from([(v >> 16) & 0xff, (v >> 8) & 0xff, v & 0xff]);
+const record = (type: number, version: number, body: Buffer): Buffer => Buffer.concat([Buffer.from([type]), u16(version), u16(body.length), body]);
+const handshake = (type: number, body: Buffer): Buffer => Buffer.concat([Buffer.from([type]), u24(body.length), body]);
+const alert = (version: number, description: number): Buffer => record(21, version, Buffer.from([2, description]));
+const HRR_RANDOM = Buffer.from('cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c', 'hex');
+
+function serverHello(version: number, suite: number, exts: Buffer[], sessionId: Buffer, random = randomBytes(32)): Buffer {
+  const extBlock = Buffer.concat(exts);
+  return handshake(2, Buffer.concat([u16(version), random, Buffer.from([sessionId.length]), sessionId, u16(suite), Buffer.from([0]), ...(exts.length ? [u16(extBlock.length), extBlock] : [])]));
+}
+
+/** The flight the fake answers a ClientHello with. */
+export function answer(spec: FakeTlsSpec, hello: ParsedClientHello): Buffer {
+  const tls13 = hello.supportedVersions.includes(0x0304) && spec.versions.includes(0x0304);
+  const sid = randomBytes(32);
+  if (tls13) {
+    const suites13 = spec.suites13 ?? [0x1301, 0x1302];
+    const suite = pick(spec, suites13, hello.suites);
+    if (suite === undefined) return alert(0x0303, 40);
+    const groups13 = spec.groups13 ?? [0x001d];
+    const group = groups13.find((g) => hello.groups.includes(g));
+    if (group === undefined) return alert(0x0303, 40);
+    const sv = Buffer.concat([u16(43), u16(2), u16(0x0304)]);
+    if (!hello.keyShareGroups.includes(group)) {
+      const ks = Buffer.concat([u16(51), u16(2), u16(group)]);
+      return record(22, 0x0303, serverHello(0x0303, suite, [sv, ks], sid, HRR_RANDOM));
+    }
+    const key = randomBytes(32);
+    const ks = Buffer.concat([u16(51), u16(4 + key.length), u16(group), u16(key.length), key]);
+    return Buffer.concat([record(22, 0x0303, serverHello(0x0303, suite, [sv, ks], sid)), record(20, 0x0303, Buffer.from([1])), record(23, 0x0303, randomBytes(40))]);
+  }
+  const legacy = spec.versions.filter((v) => v <= 0x0303);
+  const max = Math.max(...legacy);
+  const version = Math.min(hello.clientVersion, max);
+  const recVersion = Math.min(version, 0x0303);
+  if (!legacy.includes(version)) return alert(Math.max(0x0300, Math.min(hello.clientVersion, 0x0303)), 70);
+  if (hello.suites.includes(0x5600) && hello.clientVersion < Math.max(...spec.versions) && (spec.fallbackScsv ?? true)) return alert(recVersion, 86);
+  const suite = pick(spec, spec.suites, hello.suites);
+  if (suite === undefined) return alert(recVersion, 40);
+  const exts: Buffer[] = [];
+  if ((spec.renegotiationInfo ?? true) && (hello.renegotiationInfo || hello.suites.includes(0x00ff))) exts.push(Buffer.concat([u16(0xff01), u16(1), Buffer.from([0])]));
+  const msgs = [serverHello(version, suite, exts, sid)];
+  const chain = spec.chainDer ?? [randomBytes(300)];
+  const list = Buffer.concat(chain.map((c) => Buffer.concat([u24(c.length), Buffer.from(c)])));
+  msgs.push(handshake(11, Buffer.concat([u24(list.length), list])));
+  if (DHE.has(suite)) {
+    const bytes = Math.ceil((spec.dhBits ?? 2048) / 8);
+    const prime = randomBytes(bytes);
+    prime[0] = prime[0]! | 0x80;
+    msgs.push(handshake(12, Buffer.concat([u16(bytes), prime, u16(1), Buffer.from([2]), u16(bytes), randomBytes(bytes), u16(0x0401), u16(256), randomBytes(256)])));
+  } else if (ECDHE.has(suite)) {
+    const group = [0x001d, 0x0017].find((g) => hello.groups.includes(g)) ?? 0x0017;
+    msgs.push(handshake(12, Buffer.concat([Buffer.from([3]), u16(group), Buffer.from([32]), randomBytes(32), u16(0x0401), u16(256), randomBytes(256)])));
+  }
+  msgs.push(handshake(14, Buffer.alloc(0)));
+  return record(22, recVersion, Buffer.concat(msgs));
+}
+
+/** DHE and ECDHE suites the fakes know (enough for the fixtures that use them). */
+const DHE = new Set([0x0016, 0x0033, 0x0039, 0x009e, 0x009f, 0x0014, 0x0011]);
+const ECDHE = new Set([0xc012, 0xc013, 0xc014, 0xc02f, 0xc030, 0xc011]);
+
+function pick(spec: FakeTlsSpec, serverSuites: number[], clientSuites: number[]): number | undefined {
+  return spec.serverOrder ? serverSuites.find((s) => clientSuites.includes(s)) : clientSuites.find((s) => serverSuites.includes(s));
+}
+
+export interface FakeTlsServer {
+  port: number;
+  /** ClientHellos received so far (parsed). */
+  hellos: ParsedClientHello[];
+  /** Connections accepted so far. */
+  connections: number;
+  /** Sockets still open (a well-behaved scanner leaves none). */
+  openSockets(): number;
+  /** The most connections open at the same time. */
+  maxOpen: number;
+  close(): Promise<void>;
+}
+
+/** Starts a fake TLS server on 127.0.0.1 (or `host`), on a port picked by the system. */
+export async function startFakeTls(spec: FakeTlsSpec, host = '127.0.0.1'): Promise<FakeTlsServer> {
+  const sockets = new Set<net.Socket>();
+  const timers = new Set<NodeJS.Timeout>();
+  const hellos: ParsedClientHello[] = [];
+  let connections = 0;
+  let maxOpen = 0;
+  const server = net.createServer((socket) => {
+    connections++;
+    sockets.add(socket);
+    maxOpen = Math.max(maxOpen, sockets.size);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => undefined);
+    let buf = Buffer.alloc(0);
+    let answered = false;
+    socket.on('data', (chunk) => {
+      if (answered) return;
+      buf = Buffer.concat([buf, chunk]);
+      if (spec.fault === 'silent') return;
+      if (spec.fault === 'http') {
+        answered = true;
+        socket.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+        return;
+      }
+      if (spec.fault === 'garbage') {
+        answered = true;
+        socket.end(Buffer.concat([Buffer.from([0x99, 0x42]), randomBytes(64)]));
+        return;
+      }
+      let hello: ParsedClientHello | undefined;
+      try {
+        hello = parseClientHello(buf);
+      } catch {
+        answered = true;
+        socket.destroy();
+        return;
+      }
+      if (!hello) return;
+      answered = true;
+      hellos.push(hello);
+      if (spec.fault === 'reset') {
+        socket.resetAndDestroy();
+        return;
+      }
+      const flight = answer(spec, hello);
+      if (spec.fault === 'reset-mid-flight') {
+        socket.write(flight.subarray(0, flight.length >> 1), () => setTimeout(() => socket.resetAndDestroy(), 50));
+        return;
+      }
+      if (spec.fault === 'close-after-server-hello' && flight[0] === 22) {
+        // The record header and the ServerHello message only.
+        const shLen = 4 + flight.readUIntBE(6, 3);
+        const sh = Buffer.concat([Buffer.from([22]), flight.subarray(1, 3), u16(shLen), flight.subarray(5, 5 + shLen)]);
+        socket.end(sh);
+        return;
+      }
+      if (spec.fault === 'drip') {
+        socket.write(flight.subarray(0, 1));
+        let i = 1;
+        const t = setInterval(() => {
+          if (socket.destroyed || i >= flight.length) {
+            clearInterval(t);
+            timers.delete(t);
+            return;
+          }
+          socket.write(flight.subarray(i, ++i));
+        }, 1000);
+        timers.add(t);
+        return;
+      }
+      socket.write(flight);
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, host, resolve);
+  });
+  const addr = server.address() as net.AddressInfo;
+  return {
+    port: addr.port,
+    hellos,
+    get connections() {
+      return connections;
+    },
+    get maxOpen() {
+      return maxOpen;
+    },
+    openSockets: () => sockets.size,
+    async close() {
+      for (const t of timers) clearInterval(t);
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,68 @@
+/**
+ * sslscan (2.x, `--no-colour`) as a reference for the probe: its accepted version/suite pairs
+ * as IANA codes (OpenSSL names mapped through the cipher table).
+ */
+import { spawn } from 'node:child_process';
+import { CIPHER_SUITES } from '../../server/src/core/policy/ciphers/table';
+import type { ProtocolVersion } from '../../server/src/core/probe/types';
+
+const VERSION: Record<string, ProtocolVersion> = { SSLv3: 'SSLv3', 'TLSv1.0': 'TLSv1', 'TLSv1.1': 'TLSv1.1', 'TLSv1.2': 'TLSv1.2', 'TLSv1.3': 'TLSv1.3' };
+
+function codeOf(name: string): number | undefined {
+  return CIPHER_SUITES.find((s) => s.protocol !== 'SSLv2' && (s.openssl === name || s.iana === name))?.code;
+}
+
+export interface SslscanResult {
+  /** "TLSv1.2 0xC02F" pairs, sorted. */
+  pairs: string[];
+  /** Suite names sslscan printed that the table does not know. */
+  unknown: string[];
+  /** Named groups of its "Server Key Exchange Group(s)" section (any version), sorted. */
+  groups: string[];
+  /** Versions sslscan reports enabled. */
+  enabled: ProtocolVersion[];
+  output: string;
+}
+
+export function pair(version: string, code: number): string {
+  return `${version} 0x${code.toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+export function parseSslscan(output: string): SslscanResult {
+  const pairs = new Set<string>();
+  const unknown: string[] = [];
+  const enabled: ProtocolVersion[] = [];
+  const groups = new Set<string>();
+  for (const line of output.split('\n')) {
+    const m = /^(?:Preferred|Accepted)\s+(SSLv3|TLSv1\.[0-3])\s+\d+\s+bits\s+(\S+)/.exec(line);
+    if (m) {
+      const code = codeOf(m[2]!);
+      if (code === undefined) unknown.push(m[2]!);
+      else pairs.add(pair(VERSION[m[1]!]!, code));
+    }
+    const g = /^(?:SSLv3|TLSv1\.[0-3])\s+\d+\s+bits\s+(\S+)/.exec(line);
+    if (g) groups.add(g[1]!);
+    const e = /^(SSLv3|TLSv1\.[0-3])\s+enabled/.exec(line);
+    if (e) enabled.push(VERSION[e[1]!]!);
+  }
+  return { pairs: [...pairs].sort(), unknown, groups: [...groups].sort(), enabled, output };
+}
+
+/** Runs `sslscan --no-colour host:port` (with SNI) and parses it. */
+export function runSslscan(sslscan: string, host: string, port: number, sni?: string): Promise<SslscanResult> {
+  const args = ['--no-colour', ...(sni ? [`--sni-name=${sni}`] : []), `${host}:${port}`];
+  return new Promise((resolve, reject) => {
+    const child = spawn(sslscan, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.once('error', reject);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      if (code !== 0) reject(new Error(`sslscan ${args.join(' ')} exited ${code}: ${err}`));
+      else resolve(parseSslscan(out));
+    });
+  });
+}
