@@ -4,9 +4,13 @@
  * resumption, HSTS, and clear errors for refused, non-TLS and timed-out endpoints.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import * as net from 'node:net';
+import * as path from 'node:path';
+import * as tls from 'node:tls';
 import { after, before, describe, test } from 'node:test';
 import { fullHandshake } from '../../server/src/core/probe/handshake';
+import { parseTarget } from '../../server/src/core/probe/probe';
 import { ProbeError, type ProbeOptions, type ProbeTarget } from '../../server/src/core/probe/types';
 import { decodeCertificate } from '../../server/src/core/x509/certificate';
 import { freePort, startProbeServers, type ProbeFixtures } from '../support/probeFixtures';
@@ -93,6 +97,28 @@ describe('full handshake against nginx', { skip }, () => {
     assert.equal(h.trustError, 'DEPTH_ZERO_SELF_SIGNED_CERT');
   });
 
+  test('IPv6: [::1]:port as typed, to a node:tls server on ::1 with the fixture certificate', async (t) => {
+    const server = tls.createServer({ cert: readFileSync(path.join(fx.dir, 'valid.crt')), key: readFileSync(path.join(fx.dir, 'valid.key')) }, (c) => {
+      c.on('error', () => undefined);
+      c.end('HTTP/1.1 200 OK\r\nStrict-Transport-Security: max-age=600\r\nContent-Length: 0\r\n\r\n');
+    });
+    const listening = await new Promise<boolean>((resolve) => {
+      server.once('error', () => resolve(false));
+      server.listen(0, '::1', () => resolve(true));
+    });
+    if (!listening) return t.skip('no IPv6 loopback here');
+    try {
+      const target = { ...parseTarget(`[::1]:${(server.address() as net.AddressInfo).port}`), sni: fx.host, family: 6 as const };
+      const { handshake: h, address } = await fullHandshake(target, opts());
+      assert.equal(address, '::1');
+      assert.equal(h.trusted, true, h.trustError);
+      assert.equal(h.hostnameMatches, true);
+      assert.equal(h.hsts?.maxAge, 600);
+    } finally {
+      server.close();
+    }
+  });
+
   test('HSTS off: present false', async () => {
     const { handshake: h } = await fullHandshake(target(fx.ports.noHsts), opts());
     assert.deepEqual(h.hsts, { present: false });
@@ -145,5 +171,16 @@ describe('failures end in a clear ProbeError', { skip }, () => {
       sockets.forEach((s) => s.destroy());
       server.close();
     }
+  });
+});
+
+describe('parseTarget', () => {
+  test('host, host:port, [v6]:port, bare v6, URLs; nonsense is refused', () => {
+    assert.deepEqual(parseTarget('example.com'), { host: 'example.com', port: 443 });
+    assert.deepEqual(parseTarget('example.com:8443'), { host: 'example.com', port: 8443 });
+    assert.deepEqual(parseTarget('[2001:db8::1]:444'), { host: '2001:db8::1', port: 444 });
+    assert.deepEqual(parseTarget('2001:db8::1'), { host: '2001:db8::1', port: 443 });
+    assert.deepEqual(parseTarget('https://example.com:9443/path?q'), { host: 'example.com', port: 9443 });
+    for (const bad of ['', 'a b', 'x:0', 'x:70000', 'x:abc']) assert.throws(() => parseTarget(bad), ProbeError, bad);
   });
 });
