@@ -9,6 +9,7 @@ import {
   type ServerOptions,
 } from 'vscode-languageclient/node';
 import { ClientCommands, ServerCommands, type CheckWorkspaceResult } from '../../server/src/shared/protocol';
+import { ProbeCommand, type ProbeCommandArgs } from './probe/command';
 
 let client: LanguageClient | undefined;
 
@@ -77,6 +78,7 @@ async function checkWorkspace(): Promise<CheckWorkspaceResult | undefined> {
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   client = createClient(context);
+  const probe = new ProbeCommand(context, () => client);
   context.subscriptions.push(
     { dispose: () => void client?.stop() },
     vscode.commands.registerCommand(ClientCommands.checkWorkspace, checkWorkspace),
@@ -84,6 +86,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       await client?.restart();
     }),
     vscode.commands.registerCommand(ClientCommands.showOutput, () => client?.outputChannel.show(true)),
+    vscode.commands.registerCommand(ClientCommands.probeEndpoint, (args?: ProbeCommandArgs) => probe.run(args)),
   );
   await client.start();
 }

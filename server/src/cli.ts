@@ -25,8 +25,10 @@ import {
 } from './core';
 import { NodeHost } from './host/nodeHost';
 import { productVersion, ruleDocFile } from './install';
+import { PROBE_USAGE, ProbeUsageError, probeCommand } from './cli/probe';
 
 const USAGE = `Usage: tls-lens check [paths...] [options]
+       tls-lens probe host[:port] [options]   (see tls-lens probe --help)
 
 Lints nginx, Kubernetes and PEM files for TLS problems. Directories are walked,
 honouring .gitignore files; paths default to the current directory.
@@ -217,6 +219,20 @@ async function check(args: CheckArgs, out: NodeJS.WritableStream, err: NodeJS.Wr
   return 0;
 }
 
+async function probeMain(rest: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
+  if (rest.includes('-h') || rest.includes('--help')) {
+    out.write(PROBE_USAGE);
+    return 0;
+  }
+  try {
+    return await probeCommand(rest, out, err);
+  } catch (e) {
+    if (!(e instanceof ProbeUsageError)) throw e;
+    err.write(`tls-lens: ${e.message}\n\n${PROBE_USAGE}`);
+    return 2;
+  }
+}
+
 export async function main(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -232,7 +248,8 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
       out.write(`tls-lens ${productVersion()}\n`);
       return 0;
     }
-    if (command !== 'check') throw new UsageError(`unknown command "${command}" (expected: check)`);
+    if (command === 'probe') return await probeMain(rest, out, err);
+    if (command !== 'check') throw new UsageError(`unknown command "${command}" (expected: check or probe)`);
     if (rest.includes('-h') || rest.includes('--help')) {
       out.write(USAGE);
       return 0;

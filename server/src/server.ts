@@ -16,6 +16,7 @@ import { uriToPath } from './lsp/convert';
 import { DocumentLinter } from './lsp/diagnostics';
 import { hover } from './lsp/hover';
 import { PolicyResolver } from './lsp/policy';
+import { EndpointProber } from './lsp/probe';
 import { SettingsCache } from './lsp/settings';
 import { ServerCommands } from './shared/protocol';
 
@@ -37,6 +38,7 @@ const settings = new SettingsCache(connection, () => canPullSettings);
 const policies = new PolicyResolver(host, () => folders);
 const linter = new DocumentLinter(connection, documents, settings, policies, host);
 const checker = new WorkspaceChecker(connection, documents, settings, policies, linter, host, () => folders);
+const prober = new EndpointProber(settings, policies, host, () => folders);
 
 connection.onInitialize((params): InitializeResult => {
   canPullSettings = params.capabilities.workspace?.configuration === true;
@@ -48,7 +50,7 @@ connection.onInitialize((params): InitializeResult => {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
       hoverProvider: true,
       codeActionProvider: { codeActionKinds: ['quickfix', FIX_ALL_KIND] },
-      executeCommandProvider: { commands: [ServerCommands.checkWorkspace] },
+      executeCommandProvider: { commands: [ServerCommands.checkWorkspace, ServerCommands.probe] },
       workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     },
     serverInfo: { name: 'TLS Lens', version: productVersion() },
@@ -110,6 +112,10 @@ connection.onExecuteCommand(async (params, token, workDone) => {
   if (params.command === ServerCommands.checkWorkspace) {
     const progress = workDone ?? (await connection.window.createWorkDoneProgress());
     return checker.run(progress, token);
+  }
+  if (params.command === ServerCommands.probe) {
+    const progress = workDone ?? (await connection.window.createWorkDoneProgress());
+    return prober.run(params.arguments?.[0], progress, token);
   }
   throw new Error(`unknown command ${params.command}`);
 });

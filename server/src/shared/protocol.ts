@@ -2,6 +2,8 @@
 export const ServerCommands = {
   /** Lints every candidate file in the workspace folders, with progress; returns CheckWorkspaceResult. */
   checkWorkspace: 'tlsLens.server.checkWorkspace',
+  /** Probes one live endpoint (ProbeParams), with progress and cancel; returns ProbeCommandResult (shared/probe.ts). */
+  probe: 'tlsLens.server.probe',
 } as const;
 
 export interface CheckWorkspaceResult {
@@ -18,4 +20,5 @@ export const ClientCommands = {
   checkWorkspace: 'tlsLens.checkWorkspace',
   restartServer: 'tlsLens.restartServer',
   showOutput: 'tlsLens.showOutput',
+  probeEndpoint: 'tlsLens.probeEndpoint',
 } as const;

@@ -80,11 +80,13 @@ export interface HandshakeResult {
   trustError?: string;
   /** The certificate covers the SNI/host name. */
   hostnameMatches: boolean;
+  /** Why the name does not match (tls.checkServerIdentity's message). */
+  hostnameError?: string;
   ocsp?: { stapled: boolean; status?: 'good' | 'revoked' | 'unknown'; thisUpdate?: string; nextUpdate?: string; problem?: string };
   resumption?: { ticket: boolean; resumed: boolean };
   timing: { connectMs: number; tlsMs: number };
   /** From an HTTP HEAD / over the TLS connection; undefined when the server does not speak HTTP. */
-  hsts?: { present: boolean; maxAge?: number; includeSubDomains?: boolean; preload?: boolean; raw?: string };
+  hsts?: { present: boolean; maxAge?: number; includeSubDomains?: boolean; preload?: boolean; raw?: string; invalid?: string };
 }
 
 export interface ProbeResult {

@@ -23,6 +23,7 @@ import { weakCiphers } from './nginx/weak-ciphers';
 import { weakProtocol } from './nginx/weak-protocol';
 import { pemMalformed } from './pem/malformed';
 import { policyInvalid } from './policy/invalid';
+import { PROBE_RULE_LIST } from './probe';
 import type { Rule, RuleMeta } from './rule';
 
 /** Every rule that checks documents, in the order they run. */
@@ -53,7 +54,7 @@ export const RULES: readonly Rule[] = [
 export const ENGINE_NOTICES = { fileTooLarge, binaryFile, internalError, unusedSuppression, unknownSuppression } as const;
 
 /** Every rule id a user can name in a policy, with its metadata. */
-export const ALL_RULES: readonly RuleMeta[] = [...RULES, ...Object.values(ENGINE_NOTICES)];
+export const ALL_RULES: readonly RuleMeta[] = [...RULES, ...Object.values(ENGINE_NOTICES), ...PROBE_RULE_LIST];
 
 export const RULE_IDS: ReadonlySet<string> = new Set(ALL_RULES.map((r) => r.id));
 

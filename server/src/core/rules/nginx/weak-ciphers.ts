@@ -155,3 +155,6 @@ function judgeDefaults(ctx: RuleContext, allowed: ReadonlySet<string>, replaceme
     });
   }
 }
+
+/** The same classes judge the suites a live server accepted (core/probe/verdicts.ts, grade.ts). */
+export { CLASSES as WEAK_SUITE_CLASSES, counts as weakClassCounts, type WeakClass };

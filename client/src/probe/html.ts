@@ -1,0 +1,114 @@
+/**
+ * The probe report as webview HTML: a strict CSP (nothing but this page's own nonce'd style
+ * and script), the editor's theme colours, every value escaped. No vscode import: unit-tested
+ * in plain Node.
+ */
+import type { ProbeReport } from '../../../server/src/shared/probe';
+
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+const e = escapeHtml;
+
+function row(label: string, value: string): string {
+  return `<tr><th scope="row">${e(label)}</th><td>${e(value)}</td></tr>`;
+}
+
+function yesNo(b: boolean | undefined): string {
+  return b === undefined ? 'unknown' : b ? 'yes' : 'no';
+}
+
+function gradeClass(letter: string): string {
+  if (letter.startsWith('A')) return 'good';
+  if (letter === 'B' || letter === 'C') return 'fair';
+  return 'bad';
+}
+
+export function renderProbeReport(rep: ProbeReport, nonce: string, cspSource: string): string {
+  const g = rep.grade;
+  const details: string[] = [];
+  if (rep.negotiated) details.push(row('Negotiated', `${rep.negotiated.protocol} ${rep.negotiated.cipher}${rep.negotiated.alpn ? `, ALPN ${rep.negotiated.alpn}` : ''}`));
+  if (rep.trust) details.push(row('Trusted', rep.trust.trusted ? 'yes' : `no — ${rep.trust.error ?? ''}`));
+  details.push(row(`Name ${rep.hostname.name}`, rep.hostname.matches === undefined ? 'not checked' : rep.hostname.matches ? 'covered by the certificate' : 'NOT covered by the certificate'));
+  if (rep.ocsp) details.push(row('OCSP staple', rep.ocsp.stapled ? `${rep.ocsp.status ?? 'present'}${rep.ocsp.nextUpdate ? `, next update ${rep.ocsp.nextUpdate}` : ''}${rep.ocsp.problem ? ` (${rep.ocsp.problem})` : ''}` : 'none'));
+  if (rep.hsts) details.push(row('HSTS', rep.hsts.present ? (rep.hsts.raw ?? '') : 'none'));
+  if (rep.resumption) details.push(row('Resumption', `ticket ${yesNo(rep.resumption.ticket)}, resumed ${yesNo(rep.resumption.resumed)}`));
+  if (rep.groups?.length) details.push(row('Groups', rep.groups.join(', ')));
+  if (rep.secureRenegotiation !== undefined) details.push(row('Secure renegotiation', yesNo(rep.secureRenegotiation)));
+  if (rep.fallbackScsv !== undefined) details.push(row('Fallback SCSV', yesNo(rep.fallbackScsv)));
+  if (rep.timing) details.push(row('Timing', `TCP ${rep.timing.connectMs} ms, TLS ${rep.timing.tlsMs} ms, whole probe ${rep.durationMs} ms`));
+  if (rep.address) details.push(row('Address', rep.address));
+
+  const findings = rep.findings.length
+    ? `<table class="findings"><thead><tr><th>Severity</th><th>Finding</th><th>Rule</th></tr></thead><tbody>${rep.findings
+        .map((f) => `<tr class="${e(f.severity)}"><td>${e(f.severity)}</td><td>${e(f.message)}</td><td><code>${e(f.ruleId)}</code></td></tr>`)
+        .join('')}</tbody></table>`
+    : '<p>No findings.</p>';
+
+  const protocols = rep.protocols
+    .map(
+      (p) =>
+        `<tr><th scope="row">${e(p.version)}</th><td>${p.accepted ? 'accepted' : 'refused'}${p.serverOrder === undefined ? '' : p.serverOrder ? ', server order' : ', client order'}</td><td>${p.suites.map((s) => `<code>${e(s)}</code>`).join('<br>')}</td></tr>`,
+    )
+    .join('');
+
+  const certs = rep.certificates
+    .map(
+      (c, i) =>
+        `<section class="cert"><h3>Certificate ${i + 1}</h3>${c.error ? `<p>${e(c.error)}</p>` : ''}<table>${c.facts.map((f) => row(f.label, f.value)).join('')}</table><details><summary>PEM</summary><pre>${e(c.pem)}</pre></details></section>`,
+    )
+    .join('');
+
+  const caps = g.caps.map((c) => `<li>capped at <strong>${e(c.letter)}</strong>: ${e(c.reason)}</li>`).join('');
+  const notes = g.notes.map((n) => `<li>${e(n)}</li>`).join('');
+  const errors = rep.errors.length ? `<h2>Not checked</h2><ul>${rep.errors.map((x) => `<li>${e(x.phase)}: ${e(x.message)}</li>`).join('')}</ul>` : '';
+
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src ${e(cspSource)}; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}';">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>TLS Lens: ${e(rep.endpoint)}</title>
+<style nonce="${nonce}">
+  body { font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); color: var(--vscode-foreground); background: var(--vscode-editor-background); padding: 0 1.5em 2em; }
+  h1 { font-weight: 600; }
+  .grade { display: inline-block; min-width: 2.2em; text-align: center; font-size: 2.4em; font-weight: 700; padding: .1em .3em; border: 2px solid currentColor; border-radius: 6px; margin-right: .4em; vertical-align: middle; }
+  .grade.good { color: var(--vscode-testing-iconPassed, var(--vscode-foreground)); }
+  .grade.fair { color: var(--vscode-editorWarning-foreground); }
+  .grade.bad { color: var(--vscode-errorForeground); }
+  table { border-collapse: collapse; margin: .5em 0 1em; }
+  th, td { text-align: left; vertical-align: top; padding: .2em .8em .2em 0; border-bottom: 1px solid var(--vscode-panel-border, transparent); }
+  tr.error td:first-child { color: var(--vscode-errorForeground); }
+  tr.warning td:first-child { color: var(--vscode-editorWarning-foreground); }
+  tr.info td:first-child, tr.hint td:first-child { color: var(--vscode-editorInfo-foreground); }
+  code, pre { font-family: var(--vscode-editor-font-family); }
+  pre { background: var(--vscode-textCodeBlock-background); padding: .5em; overflow-x: auto; }
+  button { color: var(--vscode-button-foreground); background: var(--vscode-button-background); border: none; padding: .35em .9em; cursor: pointer; margin-right: .5em; }
+  button:hover { background: var(--vscode-button-hoverBackground); }
+</style>
+</head>
+<body>
+<h1><span class="grade ${gradeClass(g.letter)}" id="grade">${e(g.letter)}</span>${e(rep.endpoint)}${rep.sni ? ` (SNI ${e(rep.sni)})` : ''}</h1>
+<p>Score ${g.score} — protocol ${g.scores.protocol}, key exchange ${g.scores.keyExchange}, cipher ${g.scores.cipher}${g.ignoringTrust ? ` — ${e(g.ignoringTrust)} if trust issues are ignored` : ''}. Profile <strong>${e(rep.profile)}</strong>, probed ${e(rep.startedAt)}.</p>
+${caps || notes ? `<ul class="caps">${caps}${notes}</ul>` : ''}
+<p><button id="copy">Copy JSON</button><button id="again">Probe again</button></p>
+<h2>Findings</h2>
+${findings}
+<h2>${rep.enumerated ? 'Protocols and suites' : 'Negotiated (versions and suites not enumerated)'}</h2>
+<table>${protocols}</table>
+<h2>Connection</h2>
+<table>${details.join('')}</table>
+<h2>Certificate chain</h2>
+${certs || '<p>No certificate received.</p>'}
+${errors}
+<script nonce="${nonce}">
+  const vscode = acquireVsCodeApi();
+  document.getElementById('copy').addEventListener('click', () => vscode.postMessage({ type: 'copyJson' }));
+  document.getElementById('again').addEventListener('click', () => vscode.postMessage({ type: 'probeAgain' }));
+</script>
+</body>
+</html>
+`;
+}

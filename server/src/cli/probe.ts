@@ -1,0 +1,192 @@
+/**
+ * `tls-lens probe host[:port]`: probes one live endpoint (raw scan + full handshake),
+ * judges it with the same policy `check` uses, prints text or JSON. Exit codes as `check`:
+ * 0 nothing at or above --fail-on, 1 findings, 2 usage error or the endpoint could not be probed.
+ */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { PROFILES, PolicyFileFinder, RULE_IDS, atLeast, resolvePolicy, type PolicyInput, type Severity } from '../core';
+import { DEFAULT_PROBE_OPTIONS, ProbeError, buildProbeReport, parseTarget, probeEndpoint, probeReportText, type ProbeOptions, type ProbeTarget } from '../core/probe';
+import { NodeHost } from '../host/nodeHost';
+
+export const PROBE_USAGE = `Usage: tls-lens probe host[:port] [options]
+
+Probes a live TLS endpoint: accepted versions and suites (raw ClientHellos), groups,
+certificate chain, trust, host name, ALPN, OCSP staple, resumption and HSTS; judges
+them with the policy and grades them like SSL Labs. Only the endpoint named is contacted.
+
+Options:
+  --sni NAME                    server name to send and to check the certificate against
+  --connect-to IP               connect to this address instead of resolving the host
+  -4, -6                        use IPv4 or IPv6 only
+  --format text|json            output format (default: text)
+  --timeout MS                  per-connection timeout (default: ${DEFAULT_PROBE_OPTIONS.timeoutMs})
+  --concurrency N               connections in flight at once (default: ${DEFAULT_PROBE_OPTIONS.concurrency})
+  --fail-on error|warning|info|never
+                                exit 1 when a finding is at or above this level (default: warning)
+  --policy FILE                 policy file (default: the nearest .tls-lens.yaml from the current folder)
+  --profile modern|intermediate|legacy
+  --ca FILE                     also trust the CA certificates in this PEM file
+  --client-cert FILE --client-key FILE
+                                present this client certificate (mTLS endpoints)
+  --no-scan                     the full handshake only (versions and suites not enumerated)
+  -h, --help                    show this help
+
+Exit codes: 0 no findings at or above --fail-on, 1 findings, 2 usage error or the probe failed.
+`;
+
+export class ProbeUsageError extends Error {}
+
+interface ProbeArgs {
+  target?: string;
+  sni?: string;
+  connectTo?: string;
+  family?: 4 | 6;
+  format: 'text' | 'json';
+  timeoutMs: number;
+  concurrency: number;
+  failOn: Severity | 'never';
+  policy?: string;
+  profile?: string;
+  ca?: string;
+  clientCert?: string;
+  clientKey?: string;
+  scan: boolean;
+}
+
+function positiveInt(flag: string, v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0) throw new ProbeUsageError(`${flag} must be a positive whole number (got "${v}")`);
+  return n;
+}
+
+export function parseProbeArgs(argv: string[]): ProbeArgs {
+  const args: ProbeArgs = { format: 'text', failOn: 'warning', scan: true, ...DEFAULT_PROBE_OPTIONS };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    const value = (): string => {
+      const v = inline ?? argv[++i];
+      if (v === undefined || v === '') throw new ProbeUsageError(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case '--sni':
+        args.sni = value();
+        break;
+      case '--connect-to':
+        args.connectTo = value();
+        break;
+      case '-4':
+        args.family = 4;
+        break;
+      case '-6':
+        args.family = 6;
+        break;
+      case '--format': {
+        const v = value();
+        if (v !== 'text' && v !== 'json') throw new ProbeUsageError(`--format must be text or json (got "${v}")`);
+        args.format = v;
+        break;
+      }
+      case '--timeout':
+        args.timeoutMs = positiveInt(flag, value());
+        break;
+      case '--concurrency':
+        args.concurrency = positiveInt(flag, value());
+        break;
+      case '--fail-on': {
+        const v = value();
+        if (!['error', 'warning', 'info', 'never'].includes(v)) throw new ProbeUsageError(`--fail-on must be error, warning, info or never (got "${v}")`);
+        args.failOn = v as Severity | 'never';
+        break;
+      }
+      case '--policy':
+        args.policy = value();
+        break;
+      case '--profile': {
+        const v = value();
+        if (!(v in PROFILES)) throw new ProbeUsageError(`--profile must be one of ${Object.keys(PROFILES).join(', ')} (got "${v}")`);
+        args.profile = v;
+        break;
+      }
+      case '--ca':
+        args.ca = value();
+        break;
+      case '--client-cert':
+        args.clientCert = value();
+        break;
+      case '--client-key':
+        args.clientKey = value();
+        break;
+      case '--no-scan':
+        args.scan = false;
+        break;
+      default:
+        if (a.startsWith('-')) throw new ProbeUsageError(`unknown option ${a}`);
+        if (args.target !== undefined) throw new ProbeUsageError(`one endpoint at a time (got "${args.target}" and "${a}")`);
+        args.target = a;
+    }
+  }
+  if (args.target === undefined) throw new ProbeUsageError('name the endpoint to probe: tls-lens probe host[:port]');
+  if ((args.clientCert === undefined) !== (args.clientKey === undefined)) throw new ProbeUsageError('--client-cert and --client-key go together');
+  return args;
+}
+
+function readPem(flag: string, file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ProbeUsageError(`${flag} ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+}
+
+export async function probeCommand(argv: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
+  const args = parseProbeArgs(argv);
+  let target: ProbeTarget;
+  try {
+    target = parseTarget(args.target!);
+  } catch (e) {
+    throw new ProbeUsageError(e instanceof Error ? e.message : String(e));
+  }
+  if (args.sni) target.sni = args.sni;
+  if (args.connectTo) target.connectTo = args.connectTo;
+  if (args.family) target.family = args.family;
+
+  const host = new NodeHost();
+  const finder = new PolicyFileFinder(host, RULE_IDS);
+  const policyFile = args.policy ? await finder.load(path.resolve(args.policy)) : await finder.forFile(path.join(process.cwd(), '.tls-lens-probe'));
+  if (policyFile?.problems.length) {
+    for (const p of policyFile.problems) err.write(`tls-lens: ${policyFile.path}:${p.range.start.line + 1}:${p.range.start.character + 1}: ${p.message}\n`);
+    if (args.policy) return 2;
+  }
+  const flags: PolicyInput = {};
+  if (args.profile) flags.profile = args.profile;
+  const policy = resolvePolicy(policyFile && !policyFile.problems.length ? policyFile.input : undefined, flags);
+
+  const options: ProbeOptions = { timeoutMs: args.timeoutMs, concurrency: args.concurrency };
+  if (args.ca) options.extraCaPem = readPem('--ca', args.ca);
+  if (args.clientCert && args.clientKey) {
+    options.clientCertPem = readPem('--client-cert', args.clientCert);
+    options.clientKeyPem = readPem('--client-key', args.clientKey);
+  }
+  const ac = new AbortController();
+  const onSigint = (): void => ac.abort();
+  process.once('SIGINT', onSigint);
+  options.signal = ac.signal;
+  try {
+    const result = await probeEndpoint(target, options, args.scan ? {} : { scan: false });
+    const report = buildProbeReport(result, policy, host.now());
+    out.write(args.format === 'json' ? JSON.stringify(report, null, 2) + '\n' : probeReportText(report));
+    const failOn = args.failOn;
+    return failOn !== 'never' && report.findings.some((f) => atLeast(f.severity, failOn)) ? 1 : 0;
+  } catch (e) {
+    if (e instanceof ProbeError) {
+      err.write(`tls-lens: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}

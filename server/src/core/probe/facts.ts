@@ -1,0 +1,91 @@
+/**
+ * What a ProbeResult says was accepted, in one shape for verdicts, the grade and reports:
+ * from the raw scan when there is one, else from the one handshake node:tls negotiated.
+ */
+import { CIPHER_SUITES } from '../policy/ciphers/table';
+import type { CipherSuite } from '../policy/ciphers/types';
+import { decodeCertificate, type CertificateSummary } from '../x509/certificate';
+import type { ProbeResult } from './types';
+
+export interface AcceptedSuite {
+  version: string;
+  code: number;
+  /** IANA name, or the hex code when the table does not know it. */
+  name: string;
+  suite?: CipherSuite;
+}
+
+const BY_CODE = new Map<number, CipherSuite>();
+const BY_IANA = new Map<string, CipherSuite>();
+for (const s of CIPHER_SUITES) {
+  if (s.code > 0xffff) continue; // SSLv2 kinds
+  if (!BY_CODE.has(s.code)) BY_CODE.set(s.code, s);
+  if (!BY_IANA.has(s.iana)) BY_IANA.set(s.iana, s);
+}
+
+export function suiteByCode(code: number): CipherSuite | undefined {
+  return BY_CODE.get(code);
+}
+
+export function hexCode(code: number): string {
+  return `0x${code.toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+/** Whether versions and suites were enumerated (the raw scan ran), or only the negotiated pair is known. */
+export function enumerated(r: ProbeResult): boolean {
+  return r.scan !== undefined;
+}
+
+/** Accepted versions, in the order the scan lists them. */
+export function acceptedVersions(r: ProbeResult): string[] {
+  if (r.scan) return r.scan.versions.filter((v) => v.accepted).map((v) => v.version);
+  return r.handshake ? [r.handshake.protocol] : [];
+}
+
+export function acceptedSuites(r: ProbeResult): AcceptedSuite[] {
+  if (r.scan) {
+    const out: AcceptedSuite[] = [];
+    for (const v of r.scan.versions) {
+      if (!v.accepted) continue;
+      for (const code of v.suites) {
+        const suite = BY_CODE.get(code);
+        out.push(suite ? { version: v.version, code, name: suite.iana, suite } : { version: v.version, code, name: hexCode(code) });
+      }
+    }
+    return out;
+  }
+  const h = r.handshake;
+  if (!h) return [];
+  const suite = h.cipher.standardName ? BY_IANA.get(h.cipher.standardName) : undefined;
+  return suite ? [{ version: h.protocol, code: suite.code, name: suite.iana, suite }] : [{ version: h.protocol, code: -1, name: h.cipher.standardName ?? h.cipher.name }];
+}
+
+export interface ChainEntry {
+  der: Uint8Array;
+  cert?: CertificateSummary;
+  error?: string;
+}
+
+/** The live chain, leaf first: the full handshake's, else the one the scan read in clear. */
+export function liveChain(r: ProbeResult): ChainEntry[] {
+  const ders = r.handshake?.chainDer.length ? r.handshake.chainDer : (r.scan?.chainDer ?? []);
+  return ders.map((der) => {
+    const d = decodeCertificate(der);
+    return d.ok ? { der, cert: d.cert } : { der, error: d.error };
+  });
+}
+
+/** The name the certificate must cover. */
+export function nameToVerify(r: ProbeResult): string {
+  return (r.target.sni ?? r.target.host).replace(/^\[(.*)\]$/, '$1');
+}
+
+/** RSA-equivalent strength of a certificate key (NIST SP 800-57 Part 1, Table 2) for the grade's key-exchange score. */
+export function keyStrengthBits(k: CertificateSummary['publicKey']): number | undefined {
+  if (k.algorithm === 'RSA' || k.algorithm === 'DSA') return k.bits;
+  const curve = (k.curve ?? k.algorithm).toUpperCase();
+  if (/P-256|ED25519|X25519/.test(curve)) return 3072;
+  if (/P-384|ED448|X448/.test(curve)) return 7680;
+  if (/P-521/.test(curve)) return 15360;
+  return undefined;
+}

@@ -1,0 +1,94 @@
+/**
+ * One probe of one endpoint: the raw scan (versions, suites, groups — independent of the
+ * local TLS library) and the full node:tls handshake run at the same time, within one
+ * concurrency budget, one timeout per connection and one abort signal. The scan step is
+ * `scan/`'s scanEndpoint unless the caller passes another (`steps.scan`) or none (`false`:
+ * the handshake alone, e.g. for a quick look).
+ */
+import { fullHandshake, probeSecureContext, type HandshakeOutcome } from './handshake';
+import { scanEndpoint } from './scan';
+import { targetLabel } from './errors';
+import { ProbeError, type ProbeOptions, type ProbeResult, type ProbeTarget, type ScanResult } from './types';
+
+export type ScanStep = (target: ProbeTarget, options: ProbeOptions) => Promise<ScanResult>;
+
+export const DEFAULT_PROBE_OPTIONS: Readonly<Pick<ProbeOptions, 'timeoutMs' | 'concurrency'>> = { timeoutMs: 5000, concurrency: 8 };
+
+/** Errors after which nothing can be learnt from this endpoint: the probe itself fails. */
+const FATAL = new Set(['refused', 'dns', 'timeout', 'cancelled', 'not-tls', 'reset']);
+
+export interface ProbeSteps {
+  scan?: ScanStep | false;
+}
+
+export async function probeEndpoint(target: ProbeTarget, options: ProbeOptions, steps: ProbeSteps = {}): Promise<ProbeResult> {
+  const started = Date.now();
+  const t0 = performance.now();
+  if (options.signal?.aborted) throw new ProbeError('cancelled', `${targetLabel(target.host, target.port)}: the probe was cancelled`);
+  const errors: ProbeResult['errors'] = [];
+  const scan = steps.scan === false ? undefined : (steps.scan ?? scanEndpoint);
+  // The handshake opens one connection at a time; the scan gets the rest of the budget.
+  let scanFraction = 0;
+  let handshakeDone = false;
+  const progress = (): void => options.onProgress?.(handshakeDone ? (scan ? 'scanning' : 'done') : 'handshake', scan ? 0.8 * scanFraction + (handshakeDone ? 0.2 : 0) : handshakeDone ? 1 : 0);
+  const scanOptions: ProbeOptions = {
+    ...options,
+    concurrency: Math.max(1, options.concurrency - 1),
+    onProgress: (_phase, fraction) => {
+      scanFraction = fraction;
+      progress();
+    },
+  };
+  progress();
+  const context = probeSecureContext(options);
+  const handshakeP: Promise<HandshakeOutcome> = fullHandshake(target, options, context).finally(() => {
+    handshakeDone = true;
+    progress();
+  });
+  const scanP: Promise<ScanResult> | undefined = scan?.(target, scanOptions);
+  const [hs, sc] = await Promise.allSettled([handshakeP, scanP ?? Promise.resolve(undefined)]);
+  if (options.signal?.aborted) throw new ProbeError('cancelled', `${targetLabel(target.host, target.port)}: the probe was cancelled`);
+
+  const result: ProbeResult = { target, startedAt: new Date(started).toISOString(), durationMs: 0, errors };
+  if (hs.status === 'fulfilled') {
+    result.handshake = hs.value.handshake;
+    if (hs.value.address) result.address = hs.value.address;
+    errors.push(...hs.value.errors);
+  }
+  if (sc.status === 'fulfilled' && sc.value) result.scan = sc.value;
+  if (!scan) errors.push({ phase: 'scan', message: 'the raw scan was not asked for: versions and suites were not enumerated' });
+  if (sc.status === 'rejected') errors.push({ phase: 'scan', message: messageOf(sc.reason) });
+  if (hs.status === 'rejected') {
+    const e = hs.reason instanceof ProbeError ? hs.reason : new ProbeError('protocol', messageOf(hs.reason));
+    // Nothing to show, or nothing answered at all: the probe fails with the handshake's reason.
+    if (!result.scan || e.code === 'cancelled' || (FATAL.has(e.code) && !result.scan.versions.some((v) => v.accepted))) throw e;
+    errors.push({ phase: 'handshake', message: e.message });
+  }
+  result.durationMs = Math.round(performance.now() - t0);
+  return result;
+}
+
+function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** Parses `host`, `host:port`, `[v6]:port`, `v6` (no port), `https://host[:port]/…`. Throws ProbeError('dns') on nonsense. */
+export function parseTarget(input: string, defaultPort = 443): ProbeTarget {
+  let s = input.trim();
+  s = s.replace(/^https?:\/\//i, '').replace(/[/?#].*$/, '');
+  let host = s;
+  let port = defaultPort;
+  const v6 = /^\[([^\]]+)\](?::(\d+))?$/.exec(s);
+  if (v6) {
+    host = v6[1]!;
+    if (v6[2]) port = Number(v6[2]);
+  } else if ((s.match(/:/g) ?? []).length === 1) {
+    const i = s.lastIndexOf(':');
+    host = s.slice(0, i);
+    port = Number(s.slice(i + 1));
+  }
+  if (!host || /\s/.test(host) || !Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new ProbeError('dns', `"${input}" is not host[:port] (e.g. example.com, example.com:8443, [2001:db8::1]:443)`);
+  }
+  return { host, port };
+}

@@ -1,0 +1,150 @@
+/**
+ * The probe report every front shows: JSON-safe (no Buffers), the same for the CLI's
+ * `--format json`, the language server's command result and the webview. Certificates are
+ * public; nothing here can hold key material (the client key is never part of a result).
+ */
+import { compareFindings, type Finding, type Severity } from '../findings';
+import type { Policy } from '../policy/policy';
+import { toJsonReport, type JsonReport } from '../report/json';
+import { certificateFacts, type CertificateFact } from '../x509/facts';
+import { targetLabel } from './errors';
+import { acceptedSuites, liveChain, nameToVerify, suiteByCode, hexCode } from './facts';
+import { explainGrade, gradeProbe, type ProbeGrade } from './grade';
+import { describeTrustError } from './handshake';
+import type { HandshakeResult, ProbeResult } from './types';
+import { probeFindings } from './verdicts';
+
+export interface ProbeReportCertificate {
+  facts: CertificateFact[];
+  pem: string;
+  /** Decoding failed: why. */
+  error?: string;
+}
+
+export interface ProbeReport {
+  version: 1;
+  /** "host:port". */
+  endpoint: string;
+  sni?: string;
+  connectTo?: string;
+  address?: string;
+  startedAt: string;
+  durationMs: number;
+  profile: string;
+  grade: ProbeGrade;
+  findings: JsonReport['findings'];
+  /** Per version: accepted or not, the accepted suites (IANA names) in the server's order. */
+  protocols: { version: string; accepted: boolean; suites: string[]; serverOrder?: boolean; refusal?: string }[];
+  enumerated: boolean;
+  groups?: string[];
+  secureRenegotiation?: boolean;
+  fallbackScsv?: boolean;
+  dhBits?: number;
+  negotiated?: { protocol: string; cipher: string; alpn?: string };
+  trust?: { trusted: boolean; error?: string };
+  hostname: { name: string; matches?: boolean; error?: string };
+  certificates: ProbeReportCertificate[];
+  ocsp?: HandshakeResult['ocsp'];
+  hsts?: HandshakeResult['hsts'];
+  resumption?: HandshakeResult['resumption'];
+  timing?: HandshakeResult['timing'];
+  errors: ProbeResult['errors'];
+}
+
+function pem(der: Uint8Array): string {
+  const b64 = Buffer.from(der).toString('base64').replace(/.{64}/g, '$&\n');
+  return `-----BEGIN CERTIFICATE-----\n${b64}${b64.endsWith('\n') ? '' : '\n'}-----END CERTIFICATE-----\n`;
+}
+
+export function buildProbeReport(r: ProbeResult, policy: Policy, now: Date): ProbeReport {
+  const findings = probeFindings(r, policy, now).sort(compareFindings);
+  const h = r.handshake;
+  const report: ProbeReport = {
+    version: 1,
+    endpoint: targetLabel(r.target.host, r.target.port),
+    startedAt: r.startedAt,
+    durationMs: r.durationMs,
+    profile: policy.profile.name,
+    grade: gradeProbe(r, now),
+    findings: toJsonReport(findings).findings,
+    protocols: r.scan
+      ? r.scan.versions.map((v) => {
+          const p: ProbeReport['protocols'][number] = { version: v.version, accepted: v.accepted, suites: v.suites.map((c) => suiteByCode(c)?.iana ?? hexCode(c)) };
+          if (v.serverOrder !== undefined) p.serverOrder = v.serverOrder;
+          if (v.refusal) p.refusal = v.refusal;
+          return p;
+        })
+      : h
+        ? [{ version: h.protocol, accepted: true, suites: acceptedSuites(r).map((s) => s.name) }]
+        : [],
+    enumerated: r.scan !== undefined,
+    hostname: { name: nameToVerify(r) },
+    certificates: liveChain(r).map((c) => (c.cert ? { facts: certificateFacts(c.cert, now), pem: pem(c.der) } : { facts: [], pem: pem(c.der), error: c.error ?? 'cannot be decoded' })),
+    errors: r.errors,
+  };
+  if (r.target.sni) report.sni = r.target.sni;
+  if (r.target.connectTo) report.connectTo = r.target.connectTo;
+  if (r.address) report.address = r.address;
+  if (r.scan) {
+    report.groups = r.scan.groups;
+    if (r.scan.secureRenegotiation !== undefined) report.secureRenegotiation = r.scan.secureRenegotiation;
+    if (r.scan.fallbackScsv !== undefined) report.fallbackScsv = r.scan.fallbackScsv;
+    if (r.scan.dhBits !== undefined) report.dhBits = r.scan.dhBits;
+  }
+  if (h) {
+    report.negotiated = { protocol: h.protocol, cipher: h.cipher.standardName ?? h.cipher.name };
+    if (h.alpn) report.negotiated.alpn = h.alpn;
+    report.trust = h.trustError ? { trusted: h.trusted, error: describeTrustError(h.trustError) } : { trusted: h.trusted };
+    report.hostname.matches = !findings.some((f) => f.ruleId === 'probe/hostname-mismatch');
+    if (h.hostnameError) report.hostname.error = h.hostnameError;
+    if (h.ocsp) report.ocsp = h.ocsp;
+    if (h.hsts) report.hsts = h.hsts;
+    if (h.resumption) report.resumption = h.resumption;
+    report.timing = h.timing;
+  }
+  return report;
+}
+
+const LABEL: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'info', hint: 'hint' };
+
+function yesNo(b: boolean | undefined): string {
+  return b === undefined ? 'unknown' : b ? 'yes' : 'no';
+}
+
+/** Plain text for a terminal. */
+export function probeReportText(rep: ProbeReport): string {
+  const out: string[] = [];
+  out.push(`${rep.endpoint}${rep.sni ? ` (SNI ${rep.sni})` : ''}${rep.address ? ` → ${rep.address}` : ''}, ${rep.durationMs} ms, profile ${rep.profile}`);
+  out.push(`Grade ${explainGrade(rep.grade).join('\n  ')}`);
+  out.push('');
+  out.push(rep.enumerated ? 'Protocols and suites:' : 'Negotiated (versions and suites not enumerated):');
+  for (const p of rep.protocols) {
+    out.push(`  ${p.version.padEnd(8)} ${p.accepted ? 'accepted' : 'refused'}${p.serverOrder === undefined ? '' : p.serverOrder ? ', server order' : ', client order'}`);
+    for (const s of p.suites) out.push(`    ${s}`);
+  }
+  if (rep.groups?.length) out.push(`Groups: ${rep.groups.join(', ')}`);
+  if (rep.negotiated) out.push(`Negotiated: ${rep.negotiated.protocol} ${rep.negotiated.cipher}${rep.negotiated.alpn ? `, ALPN ${rep.negotiated.alpn}` : ''}`);
+  if (rep.trust) out.push(`Trusted: ${rep.trust.trusted ? 'yes' : `no — ${rep.trust.error ?? ''}`}`);
+  out.push(`Name ${rep.hostname.name}: ${rep.hostname.matches === undefined ? 'not checked' : rep.hostname.matches ? 'covered' : 'NOT covered'}`);
+  if (rep.ocsp) out.push(`OCSP staple: ${rep.ocsp.stapled ? `${rep.ocsp.status ?? 'present'}${rep.ocsp.nextUpdate ? `, next update ${rep.ocsp.nextUpdate}` : ''}${rep.ocsp.problem ? ` (${rep.ocsp.problem})` : ''}` : 'none'}`);
+  if (rep.hsts) out.push(`HSTS: ${rep.hsts.present ? rep.hsts.raw ?? '' : 'none'}`);
+  if (rep.resumption) out.push(`Resumption: ticket ${yesNo(rep.resumption.ticket)}, resumed ${yesNo(rep.resumption.resumed)}`);
+  if (rep.secureRenegotiation !== undefined) out.push(`Secure renegotiation: ${yesNo(rep.secureRenegotiation)}`);
+  if (rep.fallbackScsv !== undefined) out.push(`Fallback SCSV: ${yesNo(rep.fallbackScsv)}`);
+  if (rep.timing) out.push(`Timing: TCP ${rep.timing.connectMs} ms, TLS ${rep.timing.tlsMs} ms`);
+  rep.certificates.forEach((c, i) => {
+    out.push(`Certificate ${i + 1}:`);
+    if (c.error) out.push(`  ${c.error}`);
+    for (const f of c.facts) out.push(`  ${f.label}: ${f.value}`);
+  });
+  out.push('');
+  for (const f of rep.findings) out.push(`${rep.endpoint}: ${LABEL[f.severity]} ${f.message} [${f.ruleId}]`);
+  const count = (s: Severity): number => rep.findings.filter((f) => f.severity === s).length;
+  out.push(rep.findings.length ? `${count('error')} error(s), ${count('warning')} warning(s), ${count('info') + count('hint')} note(s).` : 'No findings.');
+  return out.join('\n') + '\n';
+}
+
+/** The findings of a report as core Findings (for --fail-on). */
+export function reportFindings(rep: ProbeReport): Pick<Finding, 'severity' | 'ruleId'>[] {
+  return rep.findings;
+}

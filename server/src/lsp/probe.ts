@@ -1,0 +1,78 @@
+import { readFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import type { CancellationToken, WorkDoneProgressReporter } from 'vscode-languageserver/node';
+import { buildProbeReport, parseTarget, probeEndpoint, ProbeError, DEFAULT_PROBE_OPTIONS, type ProbeOptions, type ProbeTarget } from '../core/probe';
+import type { Host } from '../core';
+import type { ProbeCommandResult, ProbeParams } from '../shared/probe';
+import { pathToUri, uriToPath } from './convert';
+import type { PolicyResolver } from './policy';
+import type { SettingsCache } from './settings';
+
+/**
+ * `tlsLens.server.probe`: probes the endpoint a person asked for (the client only sends
+ * this on a command), judged with the policy of the workspace (or of the file named in
+ * `policyFor`). Reports work-done progress; the client's cancel aborts every socket.
+ */
+export class EndpointProber {
+  constructor(
+    private readonly settings: SettingsCache,
+    private readonly policies: PolicyResolver,
+    private readonly host: Host,
+    private readonly folders: () => readonly string[],
+  ) {}
+
+  async run(raw: unknown, progress: WorkDoneProgressReporter, token: CancellationToken): Promise<ProbeCommandResult> {
+    const params = (raw && typeof raw === 'object' ? raw : {}) as Partial<ProbeParams>;
+    if (typeof params.target !== 'string') return { ok: false, cancelled: false, error: 'no endpoint given (host[:port])' };
+    let target: ProbeTarget;
+    try {
+      target = parseTarget(params.target);
+    } catch (e) {
+      return { ok: false, cancelled: false, error: e instanceof Error ? e.message : String(e), code: 'usage' };
+    }
+    if (typeof params.sni === 'string' && params.sni) target.sni = params.sni;
+    if (typeof params.connectTo === 'string' && params.connectTo) target.connectTo = params.connectTo;
+
+    const ac = new AbortController();
+    const sub = token.onCancellationRequested(() => ac.abort());
+    progress.begin(`TLS Lens: probing ${params.target}`, 0, 'connecting…', true);
+    try {
+      const options: ProbeOptions = {
+        timeoutMs: positive(params.timeoutMs) ?? DEFAULT_PROBE_OPTIONS.timeoutMs,
+        concurrency: positive(params.concurrency) ?? DEFAULT_PROBE_OPTIONS.concurrency,
+        signal: ac.signal,
+        onProgress: (phase, fraction) => progress.report(Math.round(fraction * 100), phase),
+      };
+      if (params.caFile) options.extraCaPem = await readPem(params.caFile, 'CA file');
+      if (params.clientCertFile || params.clientKeyFile) {
+        if (!params.clientCertFile || !params.clientKeyFile) return { ok: false, cancelled: false, error: 'a client certificate needs both the certificate and the key file', code: 'usage' };
+        options.clientCertPem = await readPem(params.clientCertFile, 'client certificate');
+        options.clientKeyPem = await readPem(params.clientKeyFile, 'client key');
+      }
+      const policyFile = params.policyFor ? uriToPath(params.policyFor) : path.join(this.folders()[0] ?? process.cwd(), '.tls-lens-probe');
+      const folder = this.policies.folderOf(policyFile);
+      const { policy } = await this.policies.resolve(policyFile, await this.settings.get(pathToUri(folder ?? path.dirname(policyFile))));
+      const result = await probeEndpoint(target, options, params.scan === false ? { scan: false } : {});
+      return { ok: true, report: buildProbeReport(result, policy, this.host.now()) };
+    } catch (e) {
+      if (e instanceof ProbeError) return { ok: false, cancelled: e.code === 'cancelled', error: e.message, code: e.code };
+      throw e;
+    } finally {
+      sub.dispose();
+      progress.done();
+    }
+  }
+}
+
+function positive(n: unknown): number | undefined {
+  return typeof n === 'number' && Number.isFinite(n) && n > 0 ? Math.floor(n) : undefined;
+}
+
+/** Reads a PEM file the client named; the content is never logged (a key file among them). */
+async function readPem(file: string, what: string): Promise<string> {
+  try {
+    return await readFile(file.startsWith('file:') ? uriToPath(file) : file, 'utf8');
+  } catch (e) {
+    throw new ProbeError('protocol', `cannot read the ${what} ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+}

@@ -1,0 +1,28 @@
+/**
+ * The probe's wire contract (`tlsLens.server.probe`): what the client asks and what the
+ * server answers. The report type is the core's own JSON-safe report (type-only import).
+ */
+import type { ProbeReport } from '../core/probe/report';
+
+export type { ProbeReport, ProbeReportCertificate } from '../core/probe/report';
+
+export interface ProbeParams {
+  /** host[:port] as typed. */
+  target: string;
+  sni?: string;
+  connectTo?: string;
+  timeoutMs?: number;
+  concurrency?: number;
+  /** false: the full handshake only. */
+  scan?: boolean;
+  /** A file (URI) whose policy judges the endpoint; default: the first workspace folder's. */
+  policyFor?: string;
+  /** PEM files (absolute paths) of extra trusted CAs, a client certificate and its key. */
+  caFile?: string;
+  clientCertFile?: string;
+  clientKeyFile?: string;
+}
+
+export type ProbeCommandResult =
+  | { ok: true; report: ProbeReport }
+  | { ok: false; cancelled: boolean; error: string; code?: string };

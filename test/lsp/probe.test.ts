@@ -1,0 +1,86 @@
+/**
+ * `tlsLens.server.probe` through the bundled server over stdio: a real nginx endpoint,
+ * work-done progress, the workspace policy, cancel, and errors as results.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { CancellationTokenSource } from 'vscode-languageserver-protocol/node';
+import type { ProbeCommandResult } from '../../server/src/shared/probe';
+import { LspSession } from '../support/lspClient';
+import { freePort, startProbeServers, type ProbeFixtures } from '../support/probeFixtures';
+import { findTool } from '../support/tools';
+
+const PROBE = 'tlsLens.server.probe';
+const nginx = findTool('nginx');
+const openssl = findTool('openssl');
+const skip = nginx.skip ?? openssl.skip ?? false;
+let fx: ProbeFixtures;
+let s: LspSession;
+let ws = '';
+let caFile = '';
+
+before(async () => {
+  if (skip) return;
+  fx = await startProbeServers(nginx.path!, openssl.path!);
+  ws = mkdtempSync(path.join(os.tmpdir(), 'tls-lens-lsp-probe-'));
+  mkdirSync(ws, { recursive: true });
+  // The workspace policy asks only one year of HSTS, and turns the OCSP note off.
+  writeFileSync(path.join(ws, '.tls-lens.yaml'), 'thresholds:\n  hstsMinAgeSeconds: 31536000\nrules:\n  probe/ocsp-staple: off\n');
+  caFile = path.join(ws, 'root.pem');
+  writeFileSync(caFile, fx.rootPem);
+  s = await LspSession.start({ workspaceFolders: [ws] });
+});
+after(async () => {
+  if (s) await s.shutdownAndExit();
+  fx?.stop();
+  if (ws) rmSync(ws, { recursive: true, force: true });
+});
+
+describe('workspace/executeCommand tlsLens.server.probe', { skip }, () => {
+  test('probes, reports progress begin → report → end, judges with the workspace policy', async () => {
+    const r = (await s.executeCommand(PROBE, [{ target: `${fx.host}:${fx.ports.valid}`, connectTo: '127.0.0.1', caFile }], 'probe-1')) as ProbeCommandResult;
+    assert.ok(r.ok, JSON.stringify(r));
+    assert.equal(r.report.grade.letter, 'A+');
+    assert.equal(r.report.trust?.trusted, true);
+    const ids = new Set(r.report.findings.map((f) => f.ruleId));
+    assert.ok(!ids.has('probe/missing-hsts'), 'one year is enough under this policy');
+    assert.ok(ids.has('probe/no-forward-secrecy'));
+    const kinds = s.progress.filter((p) => p.token === 'probe-1').map((p) => p.value.kind);
+    assert.equal(kinds[0], 'begin');
+    assert.equal(kinds.at(-1), 'end');
+    assert.ok(kinds.includes('report'));
+  });
+
+  test('a refused endpoint is a result with the reason, not a protocol error', async () => {
+    const r = (await s.executeCommand(PROBE, [{ target: `127.0.0.1:${await freePort()}` }])) as ProbeCommandResult;
+    assert.deepEqual(r.ok ? 'ok' : [r.code, r.cancelled, /refused/.test(r.error)], ['refused', false, true]);
+  });
+
+  test('cancel aborts the probe and says so', async () => {
+    // A listener that never answers: only the cancel ends the probe before the 30 s timeout.
+    const sockets: net.Socket[] = [];
+    const server = net.createServer((c) => sockets.push(c));
+    await new Promise<void>((res) => server.listen(0, '127.0.0.1', res));
+    const port = (server.address() as net.AddressInfo).port;
+    const cts = new CancellationTokenSource();
+    try {
+      const pending = s.executeCommand(PROBE, [{ target: `127.0.0.1:${port}`, timeoutMs: 30_000 }], 'probe-cancel', cts.token);
+      setTimeout(() => cts.cancel(), 300);
+      const r = (await pending) as ProbeCommandResult | null;
+      // vscode-jsonrpc may surface the cancel as the request's own cancellation or as the server's answer.
+      if (r) assert.deepEqual(r.ok ? 'ok' : [r.code, r.cancelled], ['cancelled', true]);
+    } catch (e) {
+      assert.match(String(e), /cancel/i);
+    } finally {
+      sockets.forEach((c) => c.destroy());
+      server.close();
+    }
+    // The server is still alive and answers.
+    const again = (await s.executeCommand(PROBE, [{ target: 'not a host' }])) as ProbeCommandResult;
+    assert.equal(again.ok, false);
+  });
+});

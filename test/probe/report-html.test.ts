@@ -1,0 +1,35 @@
+/** The webview report: strict CSP with the page's nonce, everything escaped, grade and caps shown. */
+import assert from 'node:assert/strict';
+import { before, test } from 'node:test';
+import { renderProbeReport } from '../../client/src/probe/html';
+import { resolvePolicy } from '../../server/src/core';
+import { buildProbeReport } from '../../server/src/core/probe';
+import { NOW, TLS13, handshake, leafDer, result, scan } from './results';
+
+let html = '';
+before(async () => {
+  const r = result({ scan: scan({ TLSv1: [0xc013], 'TLSv1.2': [0xc02f], 'TLSv1.3': TLS13 }), handshake: handshake(await leafDer(), { hsts: { present: true, maxAge: 5, raw: 'max-age=5; <script>alert(1)</script>' } }) });
+  html = renderProbeReport(buildProbeReport(r, resolvePolicy(), NOW), 'N0NCE', 'vscode-webview://x');
+});
+
+test('CSP allows only the nonce\'d style and script', () => {
+  assert.match(html, /<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src vscode-webview:\/\/x; style-src 'nonce-N0NCE'; script-src 'nonce-N0NCE';">/);
+  const scripts = html.match(/<script[^>]*>/g) ?? [];
+  assert.deepEqual(scripts, ['<script nonce="N0NCE">']);
+  assert.doesNotMatch(html, /\son[a-z]+=/i, 'no inline event handlers');
+});
+
+test('values from the server are escaped', () => {
+  assert.doesNotMatch(html, /<script>alert/);
+  assert.match(html, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/);
+});
+
+test('grade with its cap, findings, suites and the chain', () => {
+  assert.match(html, /<span class="grade fair" id="grade">B<\/span>example\.test:443/);
+  assert.match(html, /capped at <strong>B<\/strong>: TLS 1\.0 or 1\.1 is accepted/);
+  assert.match(html, /<code>probe\/weak-protocol<\/code>/);
+  assert.match(html, /<code>TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256<\/code>/);
+  assert.match(html, /Certificate 2/);
+  assert.match(html, /-----BEGIN CERTIFICATE-----/);
+  assert.match(html, /var\(--vscode-foreground\)/);
+});

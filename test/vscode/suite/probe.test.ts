@@ -1,0 +1,65 @@
+import * as assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ProbeCommandOutcome } from '../../../client/src/probe/command';
+import { startProbeServers, type ProbeFixtures } from '../../support/probeFixtures';
+import { findTool } from '../../support/tools';
+
+/** Resolves when a webview tab with this label is open (the workbench adds tabs asynchronously). */
+function reportTab(label: string): Promise<void> {
+  const open = (): boolean => vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((t) => t.input instanceof vscode.TabInputWebview && t.label === label);
+  if (open()) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      sub.dispose();
+      reject(new Error(`no tab "${label}"; tabs: ${vscode.window.tabGroups.all.flatMap((g) => g.tabs.map((t) => t.label)).join(', ')}`));
+    }, 20_000);
+    const sub = vscode.window.tabGroups.onDidChangeTabs(() => {
+      if (!open()) return;
+      clearTimeout(timer);
+      sub.dispose();
+      resolve();
+    });
+  });
+}
+
+// Runs inside the VS Code extension host: a real nginx started here, probed through the
+// command (language server, progress notification, webview report).
+describe('TLS Lens: Probe Endpoint', () => {
+  let fx: ProbeFixtures | undefined;
+  let caFile = '';
+
+  before(async function () {
+    const nginx = findTool('nginx');
+    const openssl = findTool('openssl');
+    if (nginx.skip || openssl.skip) this.skip();
+    fx = await startProbeServers(nginx.path!, openssl.path!);
+    caFile = path.join(fx.dir, 'test-root.pem');
+    writeFileSync(caFile, fx.rootPem);
+  });
+  after(() => fx?.stop());
+
+  it('probes a local nginx and shows the graded report in a webview', async () => {
+    const f = fx!;
+    const out = await vscode.commands.executeCommand<ProbeCommandOutcome>('tlsLens.probeEndpoint', { target: `${f.host}:${f.ports.valid}`, connectTo: '127.0.0.1', caFile });
+    assert.ok(out.result?.ok, JSON.stringify(out.result));
+    assert.equal(out.result.report.grade.letter, 'A+');
+    assert.equal(out.result.report.trust?.trusted, true);
+    assert.ok(out.html?.includes('<span class="grade good" id="grade">A+</span>'), 'the report shows the grade');
+    assert.match(out.html ?? '', /probe\/no-forward-secrecy/);
+    assert.match(out.html ?? '', /Content-Security-Policy" content="default-src 'none';/);
+    await reportTab(`TLS Lens: probe.test:${f.ports.valid}`);
+  });
+
+  it('an endpoint that refuses is a message, not a report', async () => {
+    const f = fx!;
+    // The self-signed server without the test CA: still a report (graded T).
+    const t = await vscode.commands.executeCommand<ProbeCommandOutcome>('tlsLens.probeEndpoint', { target: `127.0.0.1:${f.ports.selfSigned}`, sni: f.host });
+    assert.ok(t.result?.ok);
+    assert.equal(t.result.report.grade.letter, 'T');
+    const r = await vscode.commands.executeCommand<ProbeCommandOutcome>('tlsLens.probeEndpoint', { target: '127.0.0.1:1' });
+    assert.equal(r.result?.ok, false);
+    assert.equal(r.html, undefined);
+  });
+});
