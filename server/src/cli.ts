@@ -23,10 +23,12 @@ import {
   type Severity,
   type TreeCache,
 } from './core';
+import { INSPECT_USAGE, InspectUsageError, inspect } from './cli/inspect';
 import { NodeHost } from './host/nodeHost';
 import { productVersion, ruleDocFile } from './install';
 
 const USAGE = `Usage: tls-lens check [paths...] [options]
+       tls-lens inspect [paths...] [--format text|json]   (see tls-lens inspect --help)
 
 Lints nginx, Kubernetes and PEM files for TLS problems. Directories are walked,
 honouring .gitignore files; paths default to the current directory.
@@ -232,13 +234,18 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
       out.write(`tls-lens ${productVersion()}\n`);
       return 0;
     }
-    if (command !== 'check') throw new UsageError(`unknown command "${command}" (expected: check)`);
+    if (command === 'inspect') return await inspect(rest, out, err);
+    if (command !== 'check') throw new UsageError(`unknown command "${command}" (expected: check or inspect)`);
     if (rest.includes('-h') || rest.includes('--help')) {
       out.write(USAGE);
       return 0;
     }
     return await check(parseCheckArgs(rest), out, err);
   } catch (e) {
+    if (e instanceof InspectUsageError) {
+      err.write(`tls-lens: ${e.message}\n\n${INSPECT_USAGE}`);
+      return 2;
+    }
     if (e instanceof UsageError) {
       err.write(`tls-lens: ${e.message}\n\n${USAGE}`);
       return 2;

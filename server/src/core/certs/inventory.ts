@@ -57,6 +57,8 @@ export interface InventoryCertificate extends EntryBase {
   sha256?: string;
   /** Why the certificate could not be read (status `invalid`). */
   error?: string;
+  /** Every labelled fact (`certificateFacts`), when asked for (`withFacts`). */
+  facts?: CertificateFact[];
 }
 
 export interface InventoryKey extends EntryBase {
@@ -147,7 +149,7 @@ function keyTitle(algorithm: string): string {
 }
 
 /** One inventory entry for a site, or undefined for material that is neither a certificate nor a private key (CSR, CRL, public key). */
-export function inventoryEntry(file: string, site: MaterialSite, now: Date, thresholds: Thresholds): InventoryEntry | undefined {
+export function inventoryEntry(file: string, site: MaterialSite, now: Date, thresholds: Thresholds, withFacts = false): InventoryEntry | undefined {
   const base = { file, range: site.range, anchor: site.anchor, encoding: site.encoding, label: site.label, ...(site.container !== undefined ? { container: site.container } : {}) };
   if (isPrivateKeySite(site)) {
     const algorithm = site.problem ? 'unreadable' : describePrivateKey(site);
@@ -179,14 +181,15 @@ export function inventoryEntry(file: string, site: MaterialSite, now: Date, thre
     notAfter: c.notAfter.toISOString(),
     daysLeft: Math.floor((c.notAfter.getTime() - now.getTime()) / DAY),
     sha256: c.sha256Fingerprint,
+    ...(withFacts ? { facts: certificateFacts(c, now) } : {}),
   };
 }
 
 /** Every certificate and private key in one document, in document order. */
-export function inventoryDocument(doc: TextDoc, now: Date, thresholds: Thresholds = DEFAULT_POLICY.thresholds, sites: readonly MaterialSite[] = materialSites(doc)): InventoryEntry[] {
+export function inventoryDocument(doc: TextDoc, now: Date, thresholds: Thresholds = DEFAULT_POLICY.thresholds, opts: { sites?: readonly MaterialSite[]; withFacts?: boolean } = {}): InventoryEntry[] {
   const entries: InventoryEntry[] = [];
-  for (const s of sites) {
-    const e = inventoryEntry(doc.file, s, now, thresholds);
+  for (const s of opts.sites ?? materialSites(doc)) {
+    const e = inventoryEntry(doc.file, s, now, thresholds, opts.withFacts);
     if (e) entries.push(e);
   }
   return entries;
@@ -226,10 +229,13 @@ export interface InventoryOptions {
   onFile?: (file: string, index: number, total: number) => void;
   /** Directories are walked with the same rules as `check` (`.gitignore`, `.git`, `node_modules`). */
   onError?: (path: string, message: string) => void;
+  /** Attach every labelled fact to each readable certificate. */
+  withFacts?: boolean;
 }
 
 /** Reads one file through the host and returns its entries, or an error message. */
-export async function inventoryFile(host: Host, file: string, display: string, policy: Policy, now: Date, text?: string): Promise<{ entries: InventoryEntry[] } | { error: string }> {
+export async function inventoryFile(host: Host, file: string, display: string, policy: Policy, now: Date, opts: { text?: string; withFacts?: boolean } = {}): Promise<{ entries: InventoryEntry[] } | { error: string }> {
+  const text = opts.text;
   let body = text;
   if (body === undefined) {
     let bytes: Uint8Array;
@@ -249,7 +255,7 @@ export async function inventoryFile(host: Host, file: string, display: string, p
   } else if (body.length > policy.maxFileSizeBytes) {
     return { entries: [] };
   }
-  return { entries: inventoryDocument(new TextDoc(display, body), now, policy.thresholds) };
+  return { entries: inventoryDocument(new TextDoc(display, body), now, policy.thresholds, { withFacts: opts.withFacts ?? false }) };
 }
 
 /**
@@ -301,7 +307,8 @@ export async function inventoryPaths(host: Host, paths: readonly string[], opts:
     opts.onFile?.(file, i, files.length);
     const policy = opts.policyFor ? await opts.policyFor(file) : DEFAULT_POLICY;
     if (!policy) continue;
-    const r = await inventoryFile(host, file, opts.display?.(file) ?? file, policy, opts.now, opts.text?.(file));
+    const text = opts.text?.(file);
+    const r = await inventoryFile(host, file, opts.display?.(file) ?? file, policy, opts.now, { ...(text !== undefined ? { text } : {}), withFacts: opts.withFacts ?? false });
     if ('error' in r) {
       result.errors.push(r.error);
       continue;
@@ -342,14 +349,11 @@ export function certificateDetails(doc: TextDoc, position: Position, now: Date, 
   const items: CertificateDetailsItem[] = [];
   let focus = 0;
   for (const s of group) {
-    const entry = inventoryEntry(doc.file, s, now, thresholds);
+    const entry = inventoryEntry(doc.file, s, now, thresholds, true);
     if (!entry) continue;
     if (s === at) focus = items.length;
-    let facts: CertificateFact[] = [];
-    if (entry.kind === 'certificate' && entry.status !== 'invalid' && s.der) {
-      const decoded = decodeCertificate(s.der);
-      if (decoded.ok) facts = certificateFacts(decoded.cert, now);
-    }
+    const facts = entry.kind === 'certificate' ? (entry.facts ?? []) : [];
+    if (entry.kind === 'certificate') delete entry.facts;
     items.push({ entry, facts });
   }
   if (items.length === 0) return undefined;
