@@ -1,0 +1,37 @@
+import type { CodeLens, CodeLensParams, TextDocuments } from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { overSizeCap, type Host } from '../core';
+import { inventoryDocument } from '../core/certs/inventory';
+import { ClientCommands } from '../shared/protocol';
+import type { DocumentLinter } from './diagnostics';
+import type { SettingsCache } from './settings';
+
+/**
+ * A CodeLens above each certificate (`CN=api.example.com · 3 SANs · expires 2027-01-10 (49 d)`,
+ * then "Show details") and each private key (`RSA 2048 private key`). Both run the client
+ * command that opens the details view for the bundle.
+ */
+export async function codeLenses(
+  documents: TextDocuments<TextDocument>,
+  linter: DocumentLinter,
+  settings: SettingsCache,
+  host: Host,
+  params: CodeLensParams,
+): Promise<CodeLens[]> {
+  const doc = documents.get(params.textDocument.uri);
+  if (!doc) return [];
+  if (!(await settings.get(doc.uri)).codeLens) return [];
+  const { textDoc, policy, enabled } = await linter.prepare(doc);
+  if (!enabled || overSizeCap(textDoc.text, policy)) return [];
+  const lenses: CodeLens[] = [];
+  for (const e of inventoryDocument(textDoc, host.now(), policy.thresholds)) {
+    const args = [doc.uri, e.anchor.start];
+    const range = e.anchor;
+    lenses.push({ range, command: { title: e.title, command: ClientCommands.showCertificateDetails, arguments: args } });
+    if (e.kind === 'certificate') {
+      const chain = e.chain && e.chain.size > 1 ? ` (${e.chain.index + 1} of ${e.chain.size})` : '';
+      lenses.push({ range, command: { title: `Show details${chain}`, command: ClientCommands.showCertificateDetails, arguments: args } });
+    }
+  }
+  return lenses;
+}
