@@ -9,6 +9,7 @@ import {
   type ServerOptions,
 } from 'vscode-languageclient/node';
 import { ClientCommands, ServerCommands, type CheckWorkspaceResult } from '../../server/src/shared/protocol';
+import { registerCertificates } from './certificates';
 
 let client: LanguageClient | undefined;
 
@@ -85,6 +86,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
     vscode.commands.registerCommand(ClientCommands.showOutput, () => client?.outputChannel.show(true)),
   );
+  registerCertificates(context, () => client);
   await client.start();
 }
 

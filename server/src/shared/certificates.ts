@@ -49,5 +49,4 @@ export const CertificateClientCommands = {
   showCertificateDetails: 'tlsLens.showCertificateDetails',
   refreshCertificates: 'tlsLens.refreshCertificates',
   exportCertificateInventory: 'tlsLens.exportCertificateInventory',
-  revealCertificate: 'tlsLens.revealCertificate',
 } as const;
