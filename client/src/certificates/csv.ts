@@ -25,7 +25,7 @@ export function inventoryCsv(entries: ReadonlyArray<InventoryEntry>, fileLabel: 
       kind: e.kind,
       label: e.label,
       container: e.container,
-      chain: c?.chain ? `${c.chain.index + 1}/${c.chain.size}` : undefined,
+      chain: c?.chain && c.chain.size > 1 ? `${c.chain.index + 1}/${c.chain.size}` : undefined,
       status: c ? c.status : undefined,
       commonName: c?.commonName,
       subject: c?.subject,

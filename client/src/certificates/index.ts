@@ -61,17 +61,27 @@ export function registerCertificates(context: vscode.ExtensionContext, getClient
     }
   };
 
-  const refresh = async (): Promise<ReturnType<CertificateTree['snapshot']>> => {
+  const load = async (): Promise<void> => {
     dirty = false;
     try {
       const result = await vscode.window.withProgress({ location: { viewId: VIEW_ID } }, () => fetchInventory());
-      if (result) {
-        tree.update(result);
-        view.message = result.entries.length === 0 ? 'No certificates or private keys found in this workspace.' : undefined;
-        for (const e of result.errors) getClient()?.outputChannel.appendLine(`cannot read ${e}`);
-      }
+      if (!result) return; // superseded by a newer refresh
+      tree.update(result);
+      view.message = result.entries.length === 0 ? 'No certificates or private keys found in this workspace.' : undefined;
+      for (const e of result.errors) getClient()?.outputChannel.appendLine(`cannot read ${e}`);
     } catch (e) {
       tree.showMessage(`Could not list certificates: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  };
+  let latest: Promise<void> = Promise.resolve();
+  /** Reloads the view; resolves with what it shows once the newest refresh has finished. */
+  const refresh = async (): Promise<ReturnType<CertificateTree['snapshot']>> => {
+    let mine = load();
+    latest = mine;
+    for (;;) {
+      await mine;
+      if (latest === mine) break;
+      mine = latest;
     }
     return tree.snapshot();
   };
