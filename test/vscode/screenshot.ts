@@ -166,6 +166,18 @@ async function scenario(page: Page, cs: CodeServer, folder: string, outDir: stri
   const header = page.locator('.pane-header', { hasText: 'Certificates' }).first();
   await header.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
   if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+  // Room for the view: fold the folder tree above it.
+  const folders = page.locator('.pane-header', { hasText: /^\s*examples\s*$/i }).first();
+  if ((await folders.count()) && (await folders.getAttribute('aria-expanded')) === 'true') await folders.click();
+  // Widen the side bar so the entries' expiry descriptions fit (drag its edge).
+  const sidebar = await page.locator('.part.sidebar').first().boundingBox();
+  if (sidebar) {
+    const edge = { x: sidebar.x + sidebar.width, y: sidebar.y + sidebar.height / 2 };
+    await page.mouse.move(edge.x, edge.y);
+    await page.mouse.down();
+    await page.mouse.move(edge.x + 240, edge.y, { steps: 8 });
+    await page.mouse.up();
+  }
   const row = page.locator('.monaco-list-row', { hasText: 'CN=old.example.com' }).first();
   await row.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
   await parkMouse(page);

@@ -13,7 +13,7 @@ export function escapeHtml(s: string): string {
 const STYLE = `
   body { font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); color: var(--vscode-foreground); background: var(--vscode-editor-background); padding: 0 16px 16px; }
   h1 { font-size: 1.3em; font-weight: 600; margin: 16px 0 4px; }
-  .where { color: var(--vscode-descriptionForeground); margin-bottom: 12px; word-break: break-all; }
+  .where { color: var(--vscode-descriptionForeground); margin-bottom: 12px; overflow-wrap: anywhere; }
   section { border: 1px solid var(--vscode-panel-border, var(--vscode-widget-border, transparent)); border-radius: 4px; padding: 8px 12px; margin: 12px 0; }
   section.focus { border-color: var(--vscode-focusBorder); }
   h2 { font-size: 1.1em; font-weight: 600; margin: 4px 0 8px; }
@@ -23,7 +23,7 @@ const STYLE = `
   .level-error { color: var(--vscode-errorForeground); }
   table { border-collapse: collapse; width: 100%; }
   th { text-align: left; vertical-align: top; font-weight: normal; color: var(--vscode-descriptionForeground); padding: 2px 12px 2px 0; white-space: nowrap; width: 1%; }
-  td { padding: 2px 0; word-break: break-all; }
+  td { padding: 2px 0; overflow-wrap: anywhere; }
   td code, td li { font-family: var(--vscode-editor-font-family); font-size: var(--vscode-editor-font-size); }
   ul { margin: 0; padding-left: 16px; }
   .note { color: var(--vscode-descriptionForeground); font-style: italic; }
@@ -73,7 +73,7 @@ export function detailsHtml(details: CertificateDetails, fileLabel: string, nonc
     `<style nonce="${escapeHtml(nonce)}">${STYLE}</style>`,
     '</head><body>',
     `<h1>${escapeHtml(heading)}</h1>`,
-    `<div class="where">${escapeHtml(fileLabel)} · ${count} item${count === 1 ? '' : 's'}</div>`,
+    `<div class="where">${details.container ? `${escapeHtml(fileLabel)} · ` : ''}${count} item${count === 1 ? '' : 's'}: certificates in file order${details.items.some((i) => i.entry.kind === 'key') ? ', private keys by algorithm only' : ''}</div>`,
     ...details.items.map((item, i) => section(item, i === details.focus)),
     '</body></html>',
   ].join('\n');

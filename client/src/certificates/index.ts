@@ -16,8 +16,9 @@ import { CertificateTree, type CertificateNode } from './tree';
 
 export const VIEW_ID = 'tlsLens.certificates';
 
-/** Files whose change may change the inventory (certificates can sit in any text file TLS Lens reads). */
+/** Every file is watched; only changes to files the inventory reads (as `isInventoryCandidate` on the server) refresh it. */
 const WATCH_GLOB = '**/*';
+const CANDIDATE = /\.(pem|crt|cer|key|csr|ya?ml|json|conf|md|txt|nginx)$|\/sites-(available|enabled)\/[^/]+$/i;
 
 /**
  * The certificate fronts in VS Code: the details webview (CodeLens "Show details"), the
@@ -87,7 +88,8 @@ export function registerCertificates(context: vscode.ExtensionContext, getClient
   };
 
   /** A file changed: refresh soon if the view is showing, else when it is next shown. */
-  const changed = (): void => {
+  const changed = (uri?: vscode.Uri): void => {
+    if (uri && !CANDIDATE.test(uri.path)) return;
     dirty = true;
     if (!view.visible) return;
     if (timer) clearTimeout(timer);
@@ -107,8 +109,9 @@ export function registerCertificates(context: vscode.ExtensionContext, getClient
     { dispose: () => timer && clearTimeout(timer) },
     watcher.onDidChange(changed),
     watcher.onDidCreate(changed),
-    watcher.onDidDelete(changed),
-    vscode.workspace.onDidChangeWorkspaceFolders(changed),
+    // A deleted folder is reported once, by its own name: always look again.
+    watcher.onDidDelete(() => changed()),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => changed()),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('tlsLens')) changed();
     }),
@@ -116,6 +119,8 @@ export function registerCertificates(context: vscode.ExtensionContext, getClient
       if (e.visible && (dirty || !tree.loaded)) void refresh();
     }),
     vscode.commands.registerCommand(ClientCommands.refreshCertificates, refresh),
+    // Not contributed: what the view shows now, without refreshing (the VS Code suite reads it).
+    vscode.commands.registerCommand('tlsLens.certificatesShown', () => tree.snapshot()),
     vscode.commands.registerCommand(ClientCommands.showCertificateDetails, async (target?: string | vscode.Uri | CertificateNode, position?: vscode.Position | { line: number; character: number }) => {
       const client = getClient();
       if (!client) return undefined;

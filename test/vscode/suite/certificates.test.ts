@@ -111,6 +111,26 @@ describe('Certificates in VS Code', () => {
     assert.match(chain.children[0]!.description, / · 1 of 2$/);
   });
 
+  it('refreshes the view when a certificate file appears or goes away', async () => {
+    const shown = async (): Promise<string[]> => (await vscode.commands.executeCommand<Snapshot>('tlsLens.certificatesShown')).map((n) => n.label);
+    const until = async (what: string, ok: (files: string[]) => boolean): Promise<void> => {
+      const giveUp = Date.now() + 30_000;
+      while (!ok(await shown())) {
+        if (Date.now() > giveUp) throw new Error(`the view never showed ${what}: ${JSON.stringify(await shown())}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    };
+    await vscode.commands.executeCommand('tlsLens.certificates.focus');
+    const copy = file('certs', 'zz-watched.pem');
+    await vscode.workspace.fs.copy(file('certs', 'expired.crt'), copy, { overwrite: true });
+    try {
+      await until('certs/zz-watched.pem', (f) => f.includes('certs/zz-watched.pem'));
+    } finally {
+      await vscode.workspace.fs.delete(copy);
+    }
+    await until('certs/zz-watched.pem gone', (f) => !f.includes('certs/zz-watched.pem') && f.includes('certs/expired.crt'));
+  });
+
   it('exports the inventory as CSV and JSON', async () => {
     const dir = path.join(os.tmpdir(), `tls-lens-export-${process.pid}`);
     const csvUri = vscode.Uri.file(path.join(dir, 'inventory.csv'));
