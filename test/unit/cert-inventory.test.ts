@@ -124,5 +124,13 @@ describe('certificate inventory', () => {
     assert.equal(d.focus, 1);
     assert.deepEqual(d.items[0]!.facts.map((f) => f.label), ['Subject', 'Issuer', 'SANs', 'Valid', 'Key', 'Signature', 'Serial', 'SHA-256']);
     assert.equal(certificateDetails(new TextDoc('x.txt', 'nothing'), { line: 0, character: 0 }, NOW), undefined);
+    // Sites sharing a line (one base64 value holding a chain): bundleIndex picks the certificate.
+    const line = { start: { line: 3, character: 2 }, end: { line: 3, character: 40 } };
+    const der = (pem: string): Uint8Array => Uint8Array.from(Buffer.from(pem.replace(/-----[A-Z ]+-----|\s/g, ''), 'base64'));
+    const shared = [leaf, ca].map((pem, i) => ({ encoding: 'base64-pem' as const, label: 'CERTIFICATE', range: line, anchor: line, der: der(pem), container: 'Secret default/web · tls.crt', bundleIndex: i, bundleSize: 2 }));
+    const picked = certificateDetails(doc, { line: 3, character: 2 }, NOW, undefined, { sites: shared, bundleIndex: 1 });
+    assert.equal(picked?.focus, 1);
+    assert.equal(picked?.container, 'Secret default/web · tls.crt');
+    assert.equal(certificateDetails(doc, { line: 3, character: 2 }, NOW, undefined, { sites: shared })?.focus, 0);
   });
 });

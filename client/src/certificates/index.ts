@@ -121,15 +121,17 @@ export function registerCertificates(context: vscode.ExtensionContext, getClient
     vscode.commands.registerCommand(ClientCommands.refreshCertificates, refresh),
     // Not contributed: what the view shows now, without refreshing (the VS Code suite reads it).
     vscode.commands.registerCommand('tlsLens.certificatesShown', () => tree.snapshot()),
-    vscode.commands.registerCommand(ClientCommands.showCertificateDetails, async (target?: string | vscode.Uri | CertificateNode, position?: vscode.Position | { line: number; character: number }) => {
+    vscode.commands.registerCommand(ClientCommands.showCertificateDetails, async (target?: string | vscode.Uri | CertificateNode, position?: vscode.Position | { line: number; character: number }, bundleIndex?: number) => {
       const client = getClient();
       if (!client) return undefined;
       let uri: string | undefined;
       let pos: { line: number; character: number } | undefined;
+      let index = typeof bundleIndex === 'number' ? bundleIndex : undefined;
       if (target && typeof target === 'object' && 'kind' in target) {
         if (target.kind !== 'entry') return undefined;
         uri = target.entry.uri;
         pos = target.entry.anchor.start;
+        if (target.entry.kind === 'certificate' && target.entry.chain) index = target.entry.chain.index;
       } else if (target) {
         uri = target.toString();
         pos = position ? { line: position.line, character: position.character } : undefined;
@@ -139,7 +141,7 @@ export function registerCertificates(context: vscode.ExtensionContext, getClient
         pos = editor ? { line: editor.selection.active.line, character: editor.selection.active.character } : undefined;
       }
       if (!uri || !pos) return undefined;
-      const params: CertificateDetailsParams = { textDocument: { uri }, position: pos };
+      const params: CertificateDetailsParams = { textDocument: { uri }, position: pos, ...(index !== undefined ? { bundleIndex: index } : {}) };
       const details = await client.sendRequest<CertificateDetails | null>(CertificateRequests.details, params);
       if (!details) {
         void vscode.window.showInformationMessage('TLS Lens: no certificate or private key here.');

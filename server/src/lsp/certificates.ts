@@ -72,7 +72,7 @@ export class CertificateFeatures {
     if (open) {
       const { textDoc, policy, enabled } = await linter.prepare(open);
       if (!enabled || overSizeCap(textDoc.text, policy)) return null;
-      return certificateDetails(textDoc, params.position, host.now(), policy.thresholds) ?? null;
+      return certificateDetails(textDoc, params.position, host.now(), policy.thresholds, pick(params)) ?? null;
     }
     const file = uriToPath(uri);
     const { policy, enabled } = await policies.resolve(file, await settings.get(uri));
@@ -86,7 +86,7 @@ export class CertificateFeatures {
       return null;
     }
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    return certificateDetails(new TextDoc(file, text), params.position, host.now(), policy.thresholds) ?? null;
+    return certificateDetails(new TextDoc(file, text), params.position, host.now(), policy.thresholds, pick(params)) ?? null;
   }
 
   private async inventory(given: WorkDoneProgressReporter | undefined, token: CancellationToken): Promise<CertificateInventoryResult> {
@@ -118,4 +118,8 @@ export class CertificateFeatures {
       progress?.done();
     }
   }
+}
+
+function pick(params: CertificateDetailsParams): { bundleIndex?: number } {
+  return typeof params.bundleIndex === 'number' ? { bundleIndex: params.bundleIndex } : {};
 }

@@ -25,7 +25,8 @@ export async function codeLenses(
   if (!enabled || overSizeCap(textDoc.text, policy)) return [];
   const lenses: CodeLens[] = [];
   for (const e of inventoryDocument(textDoc, host.now(), policy.thresholds)) {
-    const args = [doc.uri, e.anchor.start];
+    const args: unknown[] = [doc.uri, e.anchor.start];
+    if (e.kind === 'certificate' && e.chain) args.push(e.chain.index);
     const range = e.anchor;
     lenses.push({ range, command: { title: e.title, command: ClientCommands.showCertificateDetails, arguments: args } });
     if (e.kind === 'certificate') {

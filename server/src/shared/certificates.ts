@@ -28,6 +28,8 @@ export interface CertificateDetailsParams {
   textDocument: { uri: string };
   /** Inside a certificate or key, or on its anchor line (where the CodeLens is). */
   position: Position;
+  /** Which certificate when several share that line (`chain.index` of the entry). */
+  bundleIndex?: number;
 }
 
 export interface CertificateInventoryParams {
@@ -45,7 +47,7 @@ export interface CertificateInventoryResult {
 
 /** Client commands for certificates (contributed in package.json). */
 export const CertificateClientCommands = {
-  /** Arguments: a document URI and a position (as the CodeLens passes them). */
+  /** Arguments: a document URI, a position and optionally the certificate's `chain.index` (as the CodeLens passes them). */
   showCertificateDetails: 'tlsLens.showCertificateDetails',
   refreshCertificates: 'tlsLens.refreshCertificates',
   exportCertificateInventory: 'tlsLens.exportCertificateInventory',

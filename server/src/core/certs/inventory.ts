@@ -342,8 +342,17 @@ export interface CertificateDetails {
  * Details for the site at `position` (in its range or on its anchor line): every fact of
  * every certificate of the same bundle or container, and the keys beside them.
  */
-export function certificateDetails(doc: TextDoc, position: Position, now: Date, thresholds: Thresholds = DEFAULT_POLICY.thresholds, sites: readonly MaterialSite[] = materialSites(doc)): CertificateDetails | undefined {
-  const at = sites.find((s) => rangeContains(s.range, position) || s.anchor.start.line === position.line);
+export function certificateDetails(
+  doc: TextDoc,
+  position: Position,
+  now: Date,
+  thresholds: Thresholds = DEFAULT_POLICY.thresholds,
+  opts: { sites?: readonly MaterialSite[]; bundleIndex?: number } = {},
+): CertificateDetails | undefined {
+  const sites = opts.sites ?? materialSites(doc);
+  // Several sites can share a line (the certificates of one base64 value): `bundleIndex` picks one.
+  const here = sites.filter((s) => rangeContains(s.range, position) || s.anchor.start.line === position.line);
+  const at = here.find((s) => opts.bundleIndex !== undefined && s.bundleIndex === opts.bundleIndex) ?? here[0];
   if (!at) return undefined;
   const group = sites.filter((s) => s.container === at.container && (isCertificateSite(s) || isPrivateKeySite(s)));
   const items: CertificateDetailsItem[] = [];
