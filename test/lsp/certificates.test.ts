@@ -93,6 +93,17 @@ describe('certificates over LSP', () => {
     assert.ok(!JSON.stringify(got).includes(keyPem.split('\n')[1]!.slice(0, 24)), 'no key material in lenses');
   });
 
+  test('a huge bundle: lenses for the first 1000 blocks, then one saying how many more', async () => {
+    const uri = fileUri(path.join(ws, 'huge.pem'));
+    const one = soonPem.trim() + '\n';
+    await s.open(uri, 'pem', one.repeat(1003));
+    const got = (await lenses(uri)) ?? [];
+    assert.equal(got.length, 2 * 1000 + 1);
+    const last = got[got.length - 1]!;
+    assert.equal(last.command?.title, '3 more certificate/key blocks without a CodeLens: see the Certificates view or tls-lens inspect');
+    assert.equal(last.range.start.line, 1000 * one.trim().split('\n').length);
+  });
+
   test('tlsLens.codeLens = false turns the lenses off', async () => {
     const uri = fileUri(path.join(ws, 'nolens.pem'));
     await s.open(uri, 'pem', chain);
