@@ -97,6 +97,16 @@ describe('tls-lens inspect', () => {
     assert.deepEqual([e!.status, e!.level], ['expiring', 'warning']);
   });
 
+  test('a broken policy file is reported and ignored', () => {
+    write('broken/.tls-lens.yaml', 'thresholds:\n  certificateExpiryWarningDays: soon\n');
+    write('broken/leaf.pem', readLeaf());
+    const r = run(['inspect', 'broken', '--format', 'json']);
+    assert.equal(r.code, 0);
+    assert.match(r.stderr, /^tls-lens: broken\/\.tls-lens\.yaml:2:\d+: .*\(this policy file is ignored; built-in defaults and flags apply\)\n$/);
+    const [e] = (JSON.parse(r.stdout) as { entries: Array<{ status: string }> }).entries;
+    assert.equal(e!.status, 'ok');
+  });
+
   test('usage and I/O errors exit 2; readable paths are still listed', () => {
     const missing = run(['inspect', 'tls/soon.crt', 'nope.pem']);
     assert.equal(missing.code, 2);

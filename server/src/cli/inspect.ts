@@ -139,8 +139,15 @@ export async function inspect(argv: string[], out: NodeJS.WritableStream, err: N
   if (args.profile) flags.profile = args.profile;
   if (args.maxFileSizeKb !== undefined) flags.maxFileSizeKb = args.maxFileSizeKb;
   const named = new Set(args.paths.map((p) => path.resolve(p)));
+  const reported = new Set<string>();
   const policyFor = async (file: string): Promise<Policy | undefined> => {
     const found = explicit ?? (await finder.forFile(file));
+    if (found && found.problems.length && !reported.has(found.path)) {
+      reported.add(found.path);
+      for (const p of found.problems) {
+        err.write(`tls-lens: ${display(found.path)}:${p.range.start.line + 1}:${p.range.start.character + 1}: ${p.message} (this policy file is ignored; built-in defaults and flags apply)\n`);
+      }
+    }
     const usable = found && !found.problems.length ? found : undefined;
     // A policy file's `ignore` applies to files met in a walk, not to files named outright.
     if (!named.has(file) && ignoredByPolicyFile(file, usable)) return undefined;
