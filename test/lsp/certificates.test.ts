@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { CancellationTokenSource, CodeLensRequest, WorkDoneProgress, type CodeLens } from 'vscode-languageserver-protocol/node';
+import { CancellationTokenSource, CodeLensRefreshRequest, CodeLensRequest, WorkDoneProgress, type CodeLens } from 'vscode-languageserver-protocol/node';
 import type { CertificateDetails, CertificateInventoryResult } from '../../server/src/shared/protocol';
 import { DAY, makeCert } from '../support/certs';
 import { LspSession, fileUri } from '../support/lspClient';
@@ -156,5 +156,20 @@ describe('certificates over LSP', () => {
     assert.equal(r.cancelled, true);
     assert.ok(r.entries.length < 400, `stopped early (${r.entries.length} entries)`);
     rmSync(path.join(ws, 'many'), { recursive: true, force: true });
+  });
+});
+
+describe('CodeLens refresh', () => {
+  test('a settings change asks clients that support it to refresh CodeLenses', async () => {
+    const s = await LspSession.start({ workspaceFolders: [ws], capabilities: { workspace: { codeLens: { refreshSupport: true } } } });
+    try {
+      const refreshed = new Promise<void>((resolve) => {
+        s.connection.onRequest(CodeLensRefreshRequest.type, () => resolve());
+      });
+      await s.configurationChanged({ tlsLens: { codeLens: false } });
+      await s.within('workspace/codeLens/refresh', refreshed);
+    } finally {
+      s.dispose();
+    }
   });
 });
