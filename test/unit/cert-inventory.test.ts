@@ -10,6 +10,8 @@ import {
   inventoryPaths,
   type InventoryCertificate,
 } from '../../server/src/core/certs/inventory';
+import { decodeCertificate } from '../../server/src/core/x509/certificate';
+import { certificateFacts } from '../../server/src/core/x509/facts';
 import { DAY, makeCert } from '../support/certs';
 import { NOW } from '../support/lint';
 
@@ -22,6 +24,7 @@ let rsaKey: string;
 let ecKey: string;
 
 const daysFromNow = (d: number): Date => new Date(NOW.getTime() + d * DAY);
+const derOf = (pem: string): Uint8Array => Uint8Array.from(Buffer.from(pem.replace(/-----[A-Z ]+-----|\s/g, ''), 'base64'));
 
 before(async () => {
   const root = await makeCert({ cn: 'Example CA', ca: true, key: 'p256', notBefore: daysFromNow(-10), notAfter: daysFromNow(3000) });
@@ -122,12 +125,15 @@ describe('certificate inventory', () => {
     assert.ok(d);
     assert.equal(d.items.length, 2);
     assert.equal(d.focus, 1);
-    assert.deepEqual(d.items[0]!.facts.map((f) => f.label), ['Subject', 'Issuer', 'SANs', 'Valid', 'Key', 'Signature', 'Serial', 'SHA-256']);
+    // Exactly the rows every front shows, nothing added or dropped.
+    const decoded = decodeCertificate(derOf(leaf));
+    assert.ok(decoded.ok);
+    assert.deepEqual(d.items[0]!.facts, certificateFacts(decoded.cert, NOW));
+    assert.deepEqual(d.items[0]!.facts.slice(0, 4).map((f) => f.label), ['Subject', 'Issuer', 'SANs', 'Valid']);
     assert.equal(certificateDetails(new TextDoc('x.txt', 'nothing'), { line: 0, character: 0 }, NOW), undefined);
     // Sites sharing a line (one base64 value holding a chain): bundleIndex picks the certificate.
     const line = { start: { line: 3, character: 2 }, end: { line: 3, character: 40 } };
-    const der = (pem: string): Uint8Array => Uint8Array.from(Buffer.from(pem.replace(/-----[A-Z ]+-----|\s/g, ''), 'base64'));
-    const shared = [leaf, ca].map((pem, i) => ({ encoding: 'base64-pem' as const, label: 'CERTIFICATE', range: line, anchor: line, der: der(pem), container: 'Secret default/web · tls.crt', bundleIndex: i, bundleSize: 2 }));
+    const shared = [leaf, ca].map((pem, i) => ({ encoding: 'base64-pem' as const, label: 'CERTIFICATE', range: line, anchor: line, der: derOf(pem), container: 'Secret default/web · tls.crt', bundleIndex: i, bundleSize: 2 }));
     const picked = certificateDetails(doc, { line: 3, character: 2 }, NOW, undefined, { sites: shared, bundleIndex: 1 });
     assert.equal(picked?.focus, 1);
     assert.equal(picked?.container, 'Secret default/web · tls.crt');
