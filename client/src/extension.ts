@@ -10,6 +10,7 @@ import {
 } from 'vscode-languageclient/node';
 import { ClientCommands, ServerCommands, type CheckWorkspaceResult } from '../../server/src/shared/protocol';
 import { ProbeCommand, type ProbeCommandArgs } from './probe/command';
+import { registerCertificates } from './certificates';
 
 let client: LanguageClient | undefined;
 
@@ -88,6 +89,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand(ClientCommands.showOutput, () => client?.outputChannel.show(true)),
     vscode.commands.registerCommand(ClientCommands.probeEndpoint, (args?: ProbeCommandArgs) => probe.run(args)),
   );
+  registerCertificates(context, () => client);
   await client.start();
 }
 

@@ -23,12 +23,14 @@ import {
   type Severity,
   type TreeCache,
 } from './core';
+import { INSPECT_USAGE, InspectUsageError, inspect } from './cli/inspect';
 import { NodeHost } from './host/nodeHost';
 import { productVersion, ruleDocFile } from './install';
 import { PROBE_USAGE, ProbeUsageError, probeCommand } from './cli/probe';
 
 const USAGE = `Usage: tls-lens check [paths...] [options]
        tls-lens probe host[:port] [options]   (see tls-lens probe --help)
+       tls-lens inspect [paths...] [--format text|json]   (see tls-lens inspect --help)
 
 Lints nginx, Kubernetes and PEM files for TLS problems. Directories are walked,
 honouring .gitignore files; paths default to the current directory.
@@ -249,13 +251,18 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
       return 0;
     }
     if (command === 'probe') return await probeMain(rest, out, err);
-    if (command !== 'check') throw new UsageError(`unknown command "${command}" (expected: check or probe)`);
+    if (command === 'inspect') return await inspect(rest, out, err);
+    if (command !== 'check') throw new UsageError(`unknown command "${command}" (expected: check, inspect or probe)`);
     if (rest.includes('-h') || rest.includes('--help')) {
       out.write(USAGE);
       return 0;
     }
     return await check(parseCheckArgs(rest), out, err);
   } catch (e) {
+    if (e instanceof InspectUsageError) {
+      err.write(`tls-lens: ${e.message}\n\n${INSPECT_USAGE}`);
+      return 2;
+    }
     if (e instanceof UsageError) {
       err.write(`tls-lens: ${e.message}\n\n${USAGE}`);
       return 2;

@@ -10,6 +10,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { POLICY_FILE_NAMES, TextDoc, detectFormat } from './core';
 import { NodeHost } from './host/nodeHost';
 import { productVersion } from './install';
+import { CertificateFeatures } from './lsp/certificates';
 import { WorkspaceChecker } from './lsp/commands';
 import { FIX_ALL_KIND, codeActions } from './lsp/codeActions';
 import { uriToPath } from './lsp/convert';
@@ -39,10 +40,12 @@ const policies = new PolicyResolver(host, () => folders);
 const linter = new DocumentLinter(connection, documents, settings, policies, host);
 const checker = new WorkspaceChecker(connection, documents, settings, policies, linter, host, () => folders);
 const prober = new EndpointProber(settings, policies, host, () => folders);
+const certificates = new CertificateFeatures({ connection, documents, linter, settings, policies, host, folders: () => folders });
 
 connection.onInitialize((params): InitializeResult => {
   canPullSettings = params.capabilities.workspace?.configuration === true;
   canRegisterConfigurationChange = params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
+  certificates.initialize(params.capabilities);
   folders = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri));
   if (folders.length === 0 && params.rootUri) folders = [uriToPath(params.rootUri)];
   return {
@@ -51,6 +54,7 @@ connection.onInitialize((params): InitializeResult => {
       hoverProvider: true,
       codeActionProvider: { codeActionKinds: ['quickfix', FIX_ALL_KIND] },
       executeCommandProvider: { commands: [ServerCommands.checkWorkspace, ServerCommands.probe] },
+      ...CertificateFeatures.capabilities,
       workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     },
     serverInfo: { name: 'TLS Lens', version: productVersion() },
@@ -75,6 +79,7 @@ connection.onDidChangeConfiguration((change) => {
   settings.changed(change.settings);
   policies.invalidate();
   linter.relintAll();
+  certificates.refresh();
 });
 
 connection.onDidChangeWatchedFiles((change) => {

@@ -1,12 +1,14 @@
 // UI end to end in a real workbench: installs the packaged extension (tls-lens.vsix) into a fresh
 // code-server, opens examples/ in headless chromium, and screenshots the diagnostic hover of a weak
-// nginx config and the hover of a certificate — using only the keyboard, as a user would.
+// nginx config, the hover of a certificate, the CodeLens on a bundle with the Explorer's Certificates
+// view, and the certificate details view — with the keyboard and clicks, as a user would.
 //
 //   node out/test/vscode/screenshot.js [--vsix FILE] [--folder DIR] [--out DIR] [--timeout SECONDS]
 //
 // Without --vsix it uses <repo>/tls-lens.vsix, running `npm run package` first when the file is
-// missing or older than dist/extension.js. Writes test-results/workbench-diagnostic-hover.png and
-// test-results/workbench-certificate-hover.png; exits 1 when a squiggle or hover never appears.
+// missing or older than dist/extension.js. Writes test-results/workbench-diagnostic-hover.png,
+// workbench-certificate-hover.png, workbench-certificates.png and workbench-certificate-details.png;
+// exits 1 when a squiggle, hover, CodeLens or view never appears.
 // Env: as run-offline (CODE_SERVER_BIN, CHROMIUM_BIN, TLS_LENS_REQUIRE_TOOLS, TLS_LENS_KEEP_SANDBOX).
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -154,6 +156,43 @@ async function scenario(page: Page, cs: CodeServer, folder: string, outDir: stri
   const certText = await showHover(page, /Subject|Certificate/i, 'certificate');
   await page.screenshot({ path: path.join(outDir, 'workbench-certificate-hover.png'), animations: 'disabled' });
   log(`certificate hover: ${JSON.stringify(certText.slice(0, 160))}`);
+  await page.keyboard.press('Escape');
+
+  // 3. A bundle: the CodeLens above each certificate, and the Explorer's Certificates view.
+  await quickOpen(page, 'certs/chain.pem');
+  const lens = page.locator('.monaco-editor .codelens-decoration', { hasText: 'SANs' }).first();
+  await lens.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+  log(`codelens: ${JSON.stringify((await lens.innerText()).trim())}`);
+  const header = page.locator('.pane-header', { hasText: 'Certificates' }).first();
+  await header.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+  if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+  // Room for the view: fold the folder tree above it.
+  const folders = page.locator('.pane-header', { hasText: /^\s*examples\s*$/i }).first();
+  if ((await folders.count()) && (await folders.getAttribute('aria-expanded')) === 'true') await folders.click();
+  // Widen the side bar so the entries' expiry descriptions fit (drag its edge).
+  const sidebar = await page.locator('.part.sidebar').first().boundingBox();
+  if (sidebar) {
+    const edge = { x: sidebar.x + sidebar.width, y: sidebar.y + sidebar.height / 2 };
+    await page.mouse.move(edge.x, edge.y);
+    await page.mouse.down();
+    await page.mouse.move(edge.x + 240, edge.y, { steps: 8 });
+    await page.mouse.up();
+  }
+  const row = page.locator('.monaco-list-row', { hasText: 'CN=old.example.com' }).first();
+  await row.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+  await parkMouse(page);
+  await page.screenshot({ path: path.join(outDir, 'workbench-certificates.png'), animations: 'disabled' });
+  log('codelens and Certificates view shown');
+
+  // 4. "Show details": the webview with every fact of the chain.
+  await lens.locator('a', { hasText: 'Show details' }).first().click();
+  const webview = page.locator('iframe.webview.ready').first();
+  await webview.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+  const inner = page.frameLocator('iframe.webview.ready').first().frameLocator('iframe').first();
+  await inner.locator('h1').first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+  await parkMouse(page);
+  await page.screenshot({ path: path.join(outDir, 'workbench-certificate-details.png'), animations: 'disabled' });
+  log('certificate details shown');
 }
 
 async function main(): Promise<number> {
@@ -183,7 +222,7 @@ async function main(): Promise<number> {
       await scenario(page, cs, folder, outDir);
     };
     await Promise.race([run(), limit.promise]);
-    log(`screenshots in ${path.relative(repoRoot, outDir) || '.'}/: workbench-diagnostic-hover.png, workbench-certificate-hover.png`);
+    log(`screenshots in ${path.relative(repoRoot, outDir) || '.'}/: workbench-diagnostic-hover.png, workbench-certificate-hover.png, workbench-certificates.png, workbench-certificate-details.png`);
     return 0;
   } catch (err) {
     process.stderr.write(`screenshot: FAILED: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -1,3 +1,7 @@
+import { CertificateClientCommands } from './certificates';
+
+export * from './certificates';
+
 /** Commands the server executes (`workspace/executeCommand`) and what they return. */
 export const ServerCommands = {
   /** Lints every candidate file in the workspace folders, with progress; returns CheckWorkspaceResult. */
@@ -21,4 +25,5 @@ export const ClientCommands = {
   restartServer: 'tlsLens.restartServer',
   showOutput: 'tlsLens.showOutput',
   probeEndpoint: 'tlsLens.probeEndpoint',
+  ...CertificateClientCommands,
 } as const;

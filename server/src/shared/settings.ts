@@ -9,6 +9,8 @@ export interface TlsLensSettings {
   policyFile: string;
   maxFileSizeKb: number;
   lintDelayMs: number;
+  /** CodeLens above each certificate and private key (`tlsLens.codeLens`). */
+  codeLens: boolean;
 }
 
 export const DEFAULT_SETTINGS: TlsLensSettings = {
@@ -18,6 +20,7 @@ export const DEFAULT_SETTINGS: TlsLensSettings = {
   policyFile: '',
   maxFileSizeKb: 2048,
   lintDelayMs: 200,
+  codeLens: true,
 };
 
 /** Fills in defaults for anything missing or of the wrong type in what the client sent. */
@@ -31,6 +34,7 @@ export function normalizeSettings(raw: unknown): TlsLensSettings {
   }
   if (typeof r.policyFile === 'string') s.policyFile = r.policyFile;
   if (typeof r.maxFileSizeKb === 'number' && r.maxFileSizeKb > 0) s.maxFileSizeKb = r.maxFileSizeKb;
+  if (typeof r.codeLens === 'boolean') s.codeLens = r.codeLens;
   if (typeof r.lintDelayMs === 'number' && r.lintDelayMs >= 0) s.lintDelayMs = Math.min(r.lintDelayMs, 5000);
   return s;
 }

@@ -1,0 +1,125 @@
+import * as path from 'node:path';
+import {
+  CodeLensRefreshRequest,
+  type CancellationToken,
+  type ClientCapabilities,
+  type Connection,
+  type TextDocuments,
+  type WorkDoneProgressReporter,
+} from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { TextDoc, overSizeCap, type Host } from '../core';
+import { certificateDetails, inventoryPaths } from '../core/certs/inventory';
+import {
+  CertificateRequests,
+  type CertificateDetails,
+  type CertificateDetailsParams,
+  type CertificateInventoryParams,
+  type CertificateInventoryResult,
+} from '../shared/protocol';
+import { codeLenses } from './codeLens';
+import { pathToUri, uriToPath } from './convert';
+import type { DocumentLinter } from './diagnostics';
+import type { PolicyResolver } from './policy';
+import type { SettingsCache } from './settings';
+
+export interface CertificateDeps {
+  connection: Connection;
+  documents: TextDocuments<TextDocument>;
+  linter: DocumentLinter;
+  settings: SettingsCache;
+  policies: PolicyResolver;
+  host: Host;
+  folders: () => readonly string[];
+}
+
+/**
+ * CodeLens on certificates and keys, the details of the bundle at a position
+ * (`tlsLens/certificateDetails`) and the workspace inventory (`tlsLens/certificateInventory`).
+ */
+export class CertificateFeatures {
+  private canRefreshCodeLens = false;
+  private canCreateProgress = false;
+
+  constructor(private readonly deps: CertificateDeps) {
+    const { connection } = deps;
+    connection.onCodeLens((params) => codeLenses(deps.documents, deps.linter, deps.settings, deps.host, params));
+    connection.onRequest(CertificateRequests.details, (params: CertificateDetailsParams) => this.details(params));
+    connection.onRequest(CertificateRequests.inventory, (params: CertificateInventoryParams | undefined, token: CancellationToken) => {
+      const reporter = params?.workDoneToken !== undefined ? connection.window.attachWorkDoneProgress(params.workDoneToken) : undefined;
+      return this.inventory(reporter, token);
+    });
+  }
+
+  /** Server capabilities to merge into `initialize`'s result. */
+  static readonly capabilities = { codeLensProvider: { resolveProvider: false } };
+
+  initialize(capabilities: ClientCapabilities): void {
+    this.canRefreshCodeLens = capabilities.workspace?.codeLens?.refreshSupport === true;
+    this.canCreateProgress = capabilities.window?.workDoneProgress === true;
+  }
+
+  /** Settings or policies changed: lens titles (thresholds, on/off) may differ. */
+  refresh(): void {
+    if (!this.canRefreshCodeLens) return;
+    this.deps.connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+  }
+
+  private async details(params: CertificateDetailsParams): Promise<CertificateDetails | null> {
+    const { documents, linter, host, policies, settings } = this.deps;
+    const uri = params.textDocument.uri;
+    const open = documents.get(uri);
+    if (open) {
+      const { textDoc, policy, enabled } = await linter.prepare(open);
+      if (!enabled || overSizeCap(textDoc.text, policy)) return null;
+      return certificateDetails(textDoc, params.position, host.now(), policy.thresholds, pick(params)) ?? null;
+    }
+    const file = uriToPath(uri);
+    const { policy, enabled } = await policies.resolve(file, await settings.get(uri));
+    if (!enabled) return null;
+    let text: string;
+    try {
+      const st = await host.stat(file);
+      if (!st?.isFile || st.size > policy.maxFileSizeBytes) return null;
+      text = new TextDecoder('utf-8').decode(await host.readFile(file));
+    } catch {
+      return null;
+    }
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    return certificateDetails(new TextDoc(file, text), params.position, host.now(), policy.thresholds, pick(params)) ?? null;
+  }
+
+  private async inventory(given: WorkDoneProgressReporter | undefined, token: CancellationToken): Promise<CertificateInventoryResult> {
+    const { connection, documents, host, policies, settings, folders } = this.deps;
+    // Without a client token, a server-initiated progress (cancellable from the client's UI).
+    const created = given || !this.canCreateProgress ? undefined : await connection.window.createWorkDoneProgress().catch(() => undefined);
+    const progress: WorkDoneProgressReporter | undefined = given ?? created;
+    progress?.begin('TLS Lens: certificate inventory', 0, 'finding files…', true);
+    try {
+      const open = new Map(documents.all().map((d) => [uriToPath(d.uri), d.getText()]));
+      const inv = await inventoryPaths(host, folders(), {
+        now: host.now(),
+        isCancelled: () => token.isCancellationRequested || (created?.token.isCancellationRequested ?? false),
+        text: (file) => open.get(file),
+        onFile: (file, i, n) => progress?.report(Math.round((100 * i) / Math.max(1, n)), `${i + 1}/${n} ${path.basename(file)}`),
+        policyFor: async (file) => {
+          const folder = policies.folderOf(file);
+          const { policy, enabled } = await policies.resolve(file, await settings.get(pathToUri(folder ?? file)));
+          return enabled ? policy : undefined;
+        },
+      });
+      return {
+        entries: inv.entries.map((e) => ({ ...e, uri: pathToUri(e.file) })),
+        filesScanned: inv.filesScanned,
+        cancelled: inv.cancelled,
+        errors: inv.errors,
+      };
+    } finally {
+      progress?.done();
+    }
+  }
+}
+
+function pick(params: CertificateDetailsParams): { bundleIndex?: number } {
+  return typeof params.bundleIndex === 'number' ? { bundleIndex: params.bundleIndex } : {};
+}
