@@ -5,7 +5,7 @@ import type { NginxConfig, NginxDirective } from './formats/nginx/ast';
 import { asIncludedInHttp, isHttpSnippet } from './formats/nginx/context';
 import { effectiveConfig, type EffectiveConfig } from './formats/nginx/effective';
 import { loadNginxConfig, nginxConfsAbove, normalizePath, type NginxTree, type NginxTreeProblem } from './formats/nginx/includes';
-import { parseNginx } from './formats/nginx/parser';
+import { parseNginxDoc } from './formats/nginx/parseCache';
 import { scanPem, type PemBlock } from './formats/pem/scanner';
 import { parseYamlFile, type YamlFile } from './formats/yaml/documents';
 import { materialSites, type MaterialSite } from './certs/sites';
@@ -67,7 +67,7 @@ export function lintDocument(doc: TextDoc, opts: LintOptions): Finding[] {
   let yamlFile: YamlFile | undefined;
   let sites: MaterialSite[] | undefined;
   const blocks = (): PemBlock[] => (pem ??= scanPem(doc.text, doc.lines));
-  const parsed = (): NginxConfig => (nginx ??= parseNginx(doc.text, doc.lines));
+  const parsed = (): NginxConfig => (nginx ??= parseNginxDoc(doc));
   for (const rule of RULES) {
     if (!rule.formats.includes(format)) continue;
     if (policy.rules[rule.id] === 'off') continue;
@@ -142,7 +142,7 @@ export function overSizeCap(text: string, policy: Policy): boolean {
 
 /** An nginx snippet meant for http (top-level servers, no http block): it is judged with its includer's http context. */
 export function needsHttpContext(doc: TextDoc): boolean {
-  return detectFormat(doc) === 'nginx' && /^\s*server\s*\{/m.test(doc.text) && isHttpSnippet(parseNginx(doc.text, doc.lines).directives);
+  return detectFormat(doc) === 'nginx' && /^\s*server\s*\{/m.test(doc.text) && isHttpSnippet(parseNginxDoc(doc).directives);
 }
 
 /** An nginx file with include lines: their problems are resolved through the host. */

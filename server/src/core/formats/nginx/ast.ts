@@ -55,3 +55,45 @@ export function walkDirectives(
     }
   }
 }
+
+/**
+ * Every directive of a tree by name, each followed by its enclosing directive (`undefined`
+ * at the top level), depth first in document order: one walk answers every rule.
+ */
+type DirectiveIndex = Map<string, Array<NginxDirective | undefined>>;
+
+const indexMemo = new WeakMap<readonly NginxDirective[], DirectiveIndex>();
+
+function indexDirectives(directives: readonly NginxDirective[]): DirectiveIndex {
+  let idx = indexMemo.get(directives);
+  if (idx) return idx;
+  const byName: DirectiveIndex = new Map();
+  const visit = (list: readonly NginxDirective[], parent: NginxDirective | undefined): void => {
+    for (const d of list) {
+      const same = byName.get(d.name);
+      if (same) same.push(d, parent);
+      else byName.set(d.name, [d, parent]);
+      if (d.block) visit(d.block.directives, d);
+    }
+  };
+  visit(directives, undefined);
+  indexMemo.set(directives, (idx = byName));
+  return idx;
+}
+
+/**
+ * Calls `visit` for every directive with one of `names` (by name, then in document order),
+ * with its enclosing directive. The index behind it is built once per tree and shared.
+ */
+export function forEachNamed(
+  directives: readonly NginxDirective[],
+  names: Iterable<string>,
+  visit: (d: NginxDirective, parent: NginxDirective | undefined) => void,
+): void {
+  const idx = indexDirectives(directives);
+  for (const name of names) {
+    const list = idx.get(name);
+    if (!list) continue;
+    for (let i = 0; i < list.length; i += 2) visit(list[i]!, list[i + 1]);
+  }
+}

@@ -1,5 +1,5 @@
 import type { NginxArg, NginxDirective } from '../../formats/nginx/ast';
-import { walkDirectives } from '../../formats/nginx/ast';
+import { forEachNamed } from '../../formats/nginx/ast';
 import type { Fix } from '../../findings';
 import type { Rule, RuleContext } from '../rule';
 
@@ -67,6 +67,8 @@ function valueStart(ctx: RuleContext, arg: NginxArg): number | undefined {
   return ctx.doc.text.slice(start, start + arg.value.length) === arg.value ? start : undefined;
 }
 
+const GROUP_DIRECTIVES = ['ssl_ecdh_curve', 'ssl_conf_command', 'proxy_ssl_conf_command', 'grpc_ssl_conf_command', 'uwsgi_ssl_conf_command'];
+
 function listArg(d: NginxDirective): { arg: NginxArg; server: boolean } | undefined {
   if (d.block) return undefined;
   if (d.name === 'ssl_ecdh_curve') return d.args[0] ? { arg: d.args[0], server: true } : undefined;
@@ -85,7 +87,7 @@ export const ecdhCurve: Rule = {
   check(ctx) {
     const profile = ctx.policy.profile;
     const allowed = new Set(profile.groups.map(canonical));
-    walkDirectives(ctx.nginx().directives, (d) => {
+    forEachNamed(ctx.nginx().directives, GROUP_DIRECTIVES, (d) => {
       const found = listArg(d);
       if (!found) return;
       const { arg, server } = found;
