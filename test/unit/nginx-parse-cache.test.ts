@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { clearParseCache, parseNginxCached, reparseEdit } from '../../server/src/core/formats/nginx/parseCache';
 import { parseNginx } from '../../server/src/core/formats/nginx/parser';
+import { TextDoc, lintDocument, resolvePolicy } from '../../server/src/core';
 import { LineIndex } from '../../server/src/core/text';
 import { repoPath } from '../support/tools';
 
@@ -63,15 +64,44 @@ describe('incremental re-parse of an edited document', () => {
     assert.ok(incremental > total / 3, `${incremental} of ${total} edits re-parsed incrementally`);
   });
 
-  test('the cache answers a repeated text with the same parse, and a named document through its previous version', () => {
+  test('the cache answers a repeated text of a name with the same parse, and a named document through its previous version', () => {
     clearParseCache();
     const a = 'http {\n  server { listen 80; }\n}\n';
     const first = parseNginxCached(a, '/x/nginx.conf');
-    assert.equal(parseNginxCached(a), first, 'same text, same parse');
+    assert.equal(parseNginxCached(a, '/x/nginx.conf'), first, 'same text, same parse');
+    assert.notEqual(parseNginxCached(a), first, 'no name: parsed afresh');
     const b = a.replace('80', '8080');
     const second = parseNginxCached(b, '/x/nginx.conf');
     assert.deepEqual(second.config, parseNginx(b, new LineIndex(b)));
     // The http directive was rebuilt, nothing before it was re-parsed.
     assert.notEqual(second.config.directives[0], first.config.directives[0]);
+  });
+});
+
+describe('re-lint after edits', () => {
+  test('findings after a series of edits of one document equal those of a first lint of the same text', () => {
+    const policy = resolvePolicy();
+    const now = new Date('2026-06-01T00:00:00Z');
+    let text =
+      'http {\n  add_header Strict-Transport-Security "max-age=63072000" always;\n  ssl_protocols TLSv1.2 TLSv1.3;\n' +
+      '  server {\n    listen 443 ssl;\n    ssl_certificate a.crt;\n    ssl_certificate_key a.key;\n    location / { proxy_pass https://up; }\n  }\n' +
+      '  server {\n    listen 8443 ssl;\n    ssl_certificate b.crt;\n    ssl_certificate_key b.key;\n  }\n}\n';
+    // Each edit stays on one line, so the incremental path is taken; some change inherited values.
+    const edits: Array<[string, string]> = [
+      ['TLSv1.2 TLSv1.3', 'TLSv1.1 TLSv1.2'], // http level: every server inherits it
+      ['listen 8443 ssl;', 'listen 8443;'],
+      ['proxy_pass https://up;', 'proxy_pass https://up; proxy_ssl_verify on;'],
+      ['"max-age=63072000" always', '"max-age=600" always'],
+      ['b.key;', 'b.key; ssl_ciphers ALL;'],
+      ['TLSv1.1 TLSv1.2', 'TLSv1.2 TLSv1.3'],
+    ];
+    const name = '/edits/nginx.conf';
+    lintDocument(new TextDoc(name, text), { policy, now });
+    for (const [from, to] of edits) {
+      text = text.replace(from, to);
+      const incremental = lintDocument(new TextDoc(name, text), { policy, now });
+      const fresh = lintDocument(new TextDoc(`/fresh/${Math.random()}/nginx.conf`, text), { policy, now }).map((f) => ({ ...f, file: name }));
+      assert.deepEqual(incremental, fresh, `after "${to}"`);
+    }
   });
 });

@@ -57,28 +57,50 @@ export function walkDirectives(
 }
 
 /**
- * Every directive of a tree by name, each followed by its enclosing directive (`undefined`
- * at the top level), depth first in document order: one walk answers every rule.
+ * The directives of a tree with the names rules ask for, each followed by its enclosing
+ * directive (`undefined` at the top level), depth first in document order: one walk
+ * answers every rule. Only names asked for so far are indexed (rules ask for the same few
+ * names on every lint); a new name rebuilds the index once. Each block's share is kept
+ * with the block, so after an edit only the blocks on the edited path are walked again.
  */
 type DirectiveIndex = Map<string, Array<NginxDirective | undefined>>;
 
-const indexMemo = new WeakMap<readonly NginxDirective[], DirectiveIndex>();
+const wanted = new Set<string>();
+let generation = 0;
+const indexMemo = new WeakMap<readonly NginxDirective[], { generation: number; index: DirectiveIndex }>();
+const blockMemo = new WeakMap<NginxDirective, { generation: number; entries: NginxDirective[] }>();
 
-function indexDirectives(directives: readonly NginxDirective[]): DirectiveIndex {
-  let idx = indexMemo.get(directives);
-  if (idx) return idx;
-  const byName: DirectiveIndex = new Map();
-  const visit = (list: readonly NginxDirective[], parent: NginxDirective | undefined): void => {
-    for (const d of list) {
-      const same = byName.get(d.name);
-      if (same) same.push(d, parent);
-      else byName.set(d.name, [d, parent]);
-      if (d.block) visit(d.block.directives, d);
-    }
-  };
-  visit(directives, undefined);
-  indexMemo.set(directives, (idx = byName));
-  return idx;
+/** The wanted directives inside a block (not the block's own directive), each followed by its parent. */
+function blockEntries(d: NginxDirective): NginxDirective[] {
+  const known = blockMemo.get(d);
+  if (known && known.generation === generation) return known.entries;
+  const entries: NginxDirective[] = [];
+  for (const c of d.block!.directives) {
+    if (wanted.has(c.name)) entries.push(c, d);
+    if (c.block) for (const e of blockEntries(c)) entries.push(e);
+  }
+  blockMemo.set(d, { generation, entries });
+  return entries;
+}
+
+function indexDirectives(directives: readonly NginxDirective[], names: Iterable<string>): DirectiveIndex {
+  for (const n of names) {
+    if (wanted.has(n)) continue;
+    wanted.add(n);
+    generation++;
+  }
+  const known = indexMemo.get(directives);
+  if (known && known.generation === generation) return known.index;
+  const index: DirectiveIndex = new Map();
+  for (const n of wanted) index.set(n, []);
+  for (const d of directives) {
+    index.get(d.name)?.push(d, undefined);
+    if (!d.block) continue;
+    const entries = blockEntries(d);
+    for (let i = 0; i < entries.length; i += 2) index.get(entries[i]!.name)!.push(entries[i], entries[i + 1]);
+  }
+  indexMemo.set(directives, { generation, index });
+  return index;
 }
 
 /**
@@ -90,7 +112,7 @@ export function forEachNamed(
   names: Iterable<string>,
   visit: (d: NginxDirective, parent: NginxDirective | undefined) => void,
 ): void {
-  const idx = indexDirectives(directives);
+  const idx = indexDirectives(directives, names);
   for (const name of names) {
     const list = idx.get(name);
     if (!list) continue;

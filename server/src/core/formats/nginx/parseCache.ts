@@ -17,46 +17,47 @@ export interface ParsedNginx {
   config: NginxConfig;
 }
 
-const MAX_ENTRIES = 48;
-const MAX_CHARS = 48 * 1024 * 1024;
+const MAX_ENTRIES = 64;
+const MAX_CHARS = 64 * 1024 * 1024;
 
-/** Recent parses by text, least recently used first. */
-const byText = new Map<string, ParsedNginx>();
-let cachedChars = 0;
-/** The latest parse of each document name: the base an edit is applied to. */
+/**
+ * The latest parse of each file or document name, least recently used first: a repeat of
+ * the same text is answered from it, an edit of it is re-parsed from it. (Keyed by name,
+ * not by text: V8 hashes long strings by their length only, so texts as keys would make
+ * every lookup compare whole texts of equal length.)
+ */
 const byName = new Map<string, ParsedNginx>();
+let cachedChars = 0;
 
-function remember(p: ParsedNginx, name: string | undefined): void {
-  byText.set(p.text, p);
-  cachedChars += p.text.length;
-  while (byText.size > MAX_ENTRIES || (cachedChars > MAX_CHARS && byText.size > 1)) {
-    const [oldest, q] = byText.entries().next().value!;
-    byText.delete(oldest);
-    cachedChars -= q.text.length;
-  }
-  if (name !== undefined) {
+function remember(name: string, p: ParsedNginx): void {
+  const old = byName.get(name);
+  if (old) {
     byName.delete(name);
-    byName.set(name, p);
-    if (byName.size > MAX_ENTRIES) byName.delete(byName.keys().next().value!);
+    cachedChars -= old.text.length;
+  }
+  byName.set(name, p);
+  cachedChars += p.text.length;
+  while (byName.size > MAX_ENTRIES || (cachedChars > MAX_CHARS && byName.size > 1)) {
+    const [oldest, q] = byName.entries().next().value!;
+    byName.delete(oldest);
+    cachedChars -= q.text.length;
   }
 }
 
 /**
- * The parse of `text`. `name` (a file path or document name) lets an edit of a document
- * parsed before re-parse only the innermost block that holds the edit; `lines` is used on
- * a full parse (the caller's index, if it has one).
+ * The parse of `text`. With `name` (a file path or document name) a text parsed before
+ * under that name is not parsed again, and an edit of it re-parses only the innermost
+ * block that holds the edit; `lines` is used on a full parse (the caller's index, if any).
  */
 export function parseNginxCached(text: string, name?: string, lines?: LineIndex): ParsedNginx {
-  const hit = byText.get(text);
-  if (hit) {
-    byText.delete(text);
-    byText.set(text, hit);
-    if (name !== undefined && byName.get(name) !== hit) remember(hit, name);
-    return hit;
+  if (name === undefined) return fullParse(text, lines);
+  const prev = byName.get(name);
+  if (prev && prev.text === text) {
+    remember(name, prev);
+    return prev;
   }
-  const prev = name !== undefined ? byName.get(name) : undefined;
   const p = (prev && reparseEdit(prev, text)) ?? fullParse(text, lines);
-  remember(p, name);
+  remember(name, p);
   return p;
 }
 
@@ -74,7 +75,6 @@ export function parseNginxDoc(doc: TextDoc): NginxConfig {
 
 /** Forgets every cached parse (tests, or memory pressure). */
 export function clearParseCache(): void {
-  byText.clear();
   byName.clear();
   cachedChars = 0;
 }
@@ -92,9 +92,13 @@ export function reparseEdit(prev: ParsedNginx, text: string): ParsedNginx | unde
   const a = prev.text;
   if (prev.config.problems.length > 0) return undefined;
   const max = Math.min(a.length, text.length);
+  // Whole chunks compared natively first, then characters.
+  const CHUNK = 2048;
   let p = 0;
+  while (p + CHUNK <= max && a.slice(p, p + CHUNK) === text.slice(p, p + CHUNK)) p += CHUNK;
   while (p < max && a.charCodeAt(p) === text.charCodeAt(p)) p++;
   let s = 0;
+  while (s + CHUNK <= max - p && a.slice(a.length - s - CHUNK, a.length - s) === text.slice(text.length - s - CHUNK, text.length - s)) s += CHUNK;
   while (s < max - p && a.charCodeAt(a.length - 1 - s) === text.charCodeAt(text.length - 1 - s)) s++;
   const oldEnd = a.length - s;
   const newEnd = text.length - s;
