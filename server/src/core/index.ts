@@ -4,6 +4,7 @@ export {
   lintDocument,
   lintFile,
   includeProblems,
+  includeContext,
   isCandidateName,
   atLeast,
   overSizeCap,

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import {
   TextDoc,
   hasNginxIncludes,
-  includeProblems,
+  includeContext,
   includerHttpContext,
   lintDocument,
   needsHttpContext,
@@ -117,7 +117,9 @@ export class DocumentLinter {
     const options: LintOptions = { policy, now: this.host.now() };
     if (context) options.nginxHttpContext = context;
     if (path.isAbsolute(textDoc.file) && hasNginxIncludes(textDoc)) {
-      options.nginxIncludeProblems = await includeProblems(this.host, textDoc.file, () => textDoc.text);
+      const { problems, included } = await includeContext(this.host, textDoc.file, () => textDoc.text);
+      options.nginxIncludeProblems = problems;
+      options.nginxIncluded = included;
     }
     return lintDocument(textDoc, options);
   }

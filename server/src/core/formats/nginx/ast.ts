@@ -28,6 +28,11 @@ export interface NginxDirective {
   file?: string;
   /** For a directive spliced in by an `include`: that `include` directive (itself carrying its `file`). */
   includedBy?: NginxDirective;
+  /**
+   * In an includer's context built for a snippet (context.ts): the place where the snippet's
+   * own directives go, i.e. where its includer's `include` read it.
+   */
+  slot?: true;
 }
 
 export interface ParseProblem {
