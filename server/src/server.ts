@@ -4,6 +4,7 @@ import {
   TextDocumentSyncKind,
   TextDocuments,
   createConnection,
+  type ClientCapabilities,
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -15,6 +16,7 @@ import { FIX_ALL_KIND, codeActions } from './lsp/codeActions';
 import { uriToPath } from './lsp/convert';
 import { DocumentLinter } from './lsp/diagnostics';
 import { hover } from './lsp/hover';
+import { isNginxFileEvent, watchNginxFiles } from './lsp/nginxWatch';
 import { PolicyResolver } from './lsp/policy';
 import { SettingsCache } from './lsp/settings';
 import { ServerCommands } from './shared/protocol';
@@ -32,6 +34,7 @@ const host = new NodeHost();
 let folders: string[] = [];
 let canPullSettings = false;
 let canRegisterConfigurationChange = false;
+let clientCapabilities: ClientCapabilities = {};
 
 const settings = new SettingsCache(connection, () => canPullSettings);
 const policies = new PolicyResolver(host, () => folders);
@@ -39,6 +42,7 @@ const linter = new DocumentLinter(connection, documents, settings, policies, hos
 const checker = new WorkspaceChecker(connection, documents, settings, policies, linter, host, () => folders);
 
 connection.onInitialize((params): InitializeResult => {
+  clientCapabilities = params.capabilities;
   canPullSettings = params.capabilities.workspace?.configuration === true;
   canRegisterConfigurationChange = params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
   folders = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri));
@@ -56,6 +60,7 @@ connection.onInitialize((params): InitializeResult => {
 });
 
 connection.onInitialized(() => {
+  watchNginxFiles(connection, clientCapabilities);
   if (canPullSettings && canRegisterConfigurationChange) {
     connection.client.register(DidChangeConfigurationNotification.type, undefined).catch((e: unknown) => {
       connection.console.warn(`TLS Lens: the client refused to send configuration changes: ${String(e)}`);
@@ -79,6 +84,8 @@ connection.onDidChangeWatchedFiles((change) => {
   if (change.changes.some((c) => POLICY_FILE_NAMES.some((n) => c.uri.endsWith('/' + n)))) {
     policies.invalidate();
     linter.relintAll();
+  } else if (change.changes.some(isNginxFileEvent)) {
+    linter.nginxFilesChanged();
   }
 });
 

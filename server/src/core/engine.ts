@@ -4,7 +4,7 @@ import { detectFormat, formatFromName, looksBinary, textLooksBinary, type Format
 import type { NginxConfig, NginxDirective } from './formats/nginx/ast';
 import { asIncludedInHttp, isBlockSnippet, isHttpSnippet } from './formats/nginx/context';
 import { effectiveConfig, type EffectiveConfig } from './formats/nginx/effective';
-import { loadNginxConfig, nginxConfsAbove, normalizePath, type NginxTree, type NginxTreeProblem } from './formats/nginx/includes';
+import { loadNginxConfig, nginxConfsAbove, normalizePath, type NginxLoadOptions, type NginxTree, type NginxTreeProblem } from './formats/nginx/includes';
 import { parseNginxDoc } from './formats/nginx/parseCache';
 import { scanPem, type PemBlock } from './formats/pem/scanner';
 import { parseYamlFile, type YamlFile } from './formats/yaml/documents';
@@ -291,12 +291,22 @@ export async function includeContext(
   host: Host,
   path: string,
   text: (p: string) => string | undefined,
+  opts: {
+    /** Other files' texts that win over the disk (open editors). */
+    others?: (p: string) => string | undefined;
+    /** Loads (and may cache) the tree; default loadNginxConfig. */
+    loadTree?: (entry: string, o: NginxLoadOptions) => Promise<NginxTree>;
+  } = {},
 ): Promise<{ problems: NginxTreeProblem[]; included: Map<string, NginxDirective[]> }> {
   const self = normalizePath(path);
   const included = new Map<string, NginxDirective[]>();
   let tree: NginxTree;
   try {
-    tree = await loadNginxConfig(host, path, { text: (p) => (p === self ? text(p) : undefined) });
+    const others = opts.others;
+    const load = opts.loadTree ?? ((entry: string, o: NginxLoadOptions) => loadNginxConfig(host, entry, o));
+    tree = await load(self, { text: (p) => (p === self ? text(p) : others?.(p)) });
+    // A cached tree may predate this text: then read afresh.
+    if (opts.loadTree && tree.files.get(self)?.text !== text(self)) tree = await loadNginxConfig(host, self, { text: (p) => (p === self ? text(p) : others?.(p)) });
   } catch {
     return { problems: [], included };
   }

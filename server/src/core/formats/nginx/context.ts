@@ -22,7 +22,7 @@ export type TreeCache = Map<string, Promise<NginxTree>>;
 export async function includerHttpContext(
   host: Host,
   file: string,
-  opts: Pick<FindIncludersOptions, 'stopAt' | 'text'> & { trees?: TreeCache } = {},
+  opts: Pick<FindIncludersOptions, 'stopAt' | 'text' | 'loadTree'> & { trees?: TreeCache } = {},
 ): Promise<NginxDirective[] | undefined> {
   let includers;
   try {
