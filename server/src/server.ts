@@ -4,6 +4,7 @@ import {
   TextDocumentSyncKind,
   TextDocuments,
   createConnection,
+  type ClientCapabilities,
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -16,6 +17,7 @@ import { FIX_ALL_KIND, codeActions } from './lsp/codeActions';
 import { uriToPath } from './lsp/convert';
 import { DocumentLinter } from './lsp/diagnostics';
 import { hover } from './lsp/hover';
+import { isNginxFileEvent, watchNginxFiles } from './lsp/nginxWatch';
 import { PolicyResolver } from './lsp/policy';
 import { EndpointProber } from './lsp/probe';
 import { SettingsCache } from './lsp/settings';
@@ -34,6 +36,7 @@ const host = new NodeHost();
 let folders: string[] = [];
 let canPullSettings = false;
 let canRegisterConfigurationChange = false;
+let clientCapabilities: ClientCapabilities = {};
 
 const settings = new SettingsCache(connection, () => canPullSettings);
 const policies = new PolicyResolver(host, () => folders);
@@ -43,6 +46,7 @@ const prober = new EndpointProber(settings, policies, host, () => folders);
 const certificates = new CertificateFeatures({ connection, documents, linter, settings, policies, host, folders: () => folders });
 
 connection.onInitialize((params): InitializeResult => {
+  clientCapabilities = params.capabilities;
   canPullSettings = params.capabilities.workspace?.configuration === true;
   canRegisterConfigurationChange = params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
   certificates.initialize(params.capabilities);
@@ -62,6 +66,7 @@ connection.onInitialize((params): InitializeResult => {
 });
 
 connection.onInitialized(() => {
+  watchNginxFiles(connection, clientCapabilities);
   if (canPullSettings && canRegisterConfigurationChange) {
     connection.client.register(DidChangeConfigurationNotification.type, undefined).catch((e: unknown) => {
       connection.console.warn(`TLS Lens: the client refused to send configuration changes: ${String(e)}`);
@@ -86,6 +91,8 @@ connection.onDidChangeWatchedFiles((change) => {
   if (change.changes.some((c) => POLICY_FILE_NAMES.some((n) => c.uri.endsWith('/' + n)))) {
     policies.invalidate();
     linter.relintAll();
+  } else if (change.changes.some(isNginxFileEvent)) {
+    linter.nginxFilesChanged();
   }
 });
 

@@ -14,6 +14,11 @@ export class TextDoc {
     readonly format?: FormatKind,
   ) {}
 
+  /** Uses an index already built for this very text (by a cached parse) instead of building one. */
+  adoptLines(lines: LineIndex): void {
+    this.index ??= lines;
+  }
+
   get lines(): LineIndex {
     return (this.index ??= new LineIndex(this.text));
   }

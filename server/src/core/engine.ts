@@ -2,10 +2,10 @@ import { TextDoc } from './document';
 import { SEVERITY_ORDER, compareFindings, type Finding, type Severity } from './findings';
 import { detectFormat, formatFromName, looksBinary, textLooksBinary, type FormatKind } from './formats/detect';
 import type { NginxConfig, NginxDirective } from './formats/nginx/ast';
-import { asIncludedInHttp, isHttpSnippet } from './formats/nginx/context';
+import { asIncludedInHttp, isBlockSnippet, isHttpSnippet } from './formats/nginx/context';
 import { effectiveConfig, type EffectiveConfig } from './formats/nginx/effective';
-import { loadNginxConfig, nginxConfsAbove, normalizePath, type NginxTree, type NginxTreeProblem } from './formats/nginx/includes';
-import { parseNginx } from './formats/nginx/parser';
+import { loadNginxConfig, nginxConfsAbove, normalizePath, type NginxLoadOptions, type NginxTree, type NginxTreeProblem } from './formats/nginx/includes';
+import { parseNginxDoc } from './formats/nginx/parseCache';
 import { scanPem, type PemBlock } from './formats/pem/scanner';
 import { parseYamlFile, type YamlFile } from './formats/yaml/documents';
 import { materialSites, type MaterialSite } from './certs/sites';
@@ -27,6 +27,51 @@ export interface LintOptions {
   nginxHttpContext?: readonly NginxDirective[];
   /** Problems with this file's includes, from `loadNginxConfig` (only those located in this file). */
   nginxIncludeProblems?: readonly NginxTreeProblem[];
+  /**
+   * What this file's `include` directives read, from `includeContext` (keyed by `includeKey`
+   * of the include): the effective configuration sees those directives in place (each with
+   * its `file`); findings never point at them.
+   */
+  nginxIncluded?: ReadonlyMap<string, readonly NginxDirective[]>;
+}
+
+/** The key of an `include` directive in `LintOptions.nginxIncluded`: where it starts in its file. */
+export function includeKey(d: NginxDirective): string {
+  return `${d.range.start.line}:${d.range.start.character}`;
+}
+
+/** This file's directives with every resolved `include` replaced by what it read. */
+function spliceIncludes(list: readonly NginxDirective[], included: ReadonlyMap<string, readonly NginxDirective[]>): readonly NginxDirective[] {
+  let changed = false;
+  const out: NginxDirective[] = [];
+  for (const d of list) {
+    const read = d.name === 'include' && !d.block ? included.get(includeKey(d)) : undefined;
+    if (read) {
+      out.push(...read);
+      changed = true;
+    } else if (d.block) {
+      const inner = spliceIncludes(d.block.directives, included);
+      if (inner !== d.block.directives) {
+        out.push({ ...d, block: { range: d.block.range, directives: [...inner] } });
+        changed = true;
+      } else out.push(d);
+    } else out.push(d);
+  }
+  return changed ? out : list;
+}
+
+/** Every range object of directives read from other files (includer context, included files). */
+function foreignRanges(list: readonly NginxDirective[], into: WeakSet<Range>): WeakSet<Range> {
+  for (const d of list) {
+    if (d.file !== undefined) {
+      into.add(d.range);
+      into.add(d.nameRange);
+      for (const a of d.args) into.add(a.range);
+      if (d.block) into.add(d.block.range);
+    }
+    if (d.block) foreignRanges(d.block.directives, into);
+  }
+  return into;
 }
 
 /** The effective severity of a finding of `rule`, or undefined when the policy turns it off. */
@@ -63,11 +108,21 @@ export function lintDocument(doc: TextDoc, opts: LintOptions): Finding[] {
   const findings: Finding[] = [];
   let nginx: NginxConfig | undefined;
   let effective: EffectiveConfig | undefined;
+  let foreign: WeakSet<Range> | undefined;
+  const nginxEffective = (): EffectiveConfig => {
+    if (effective) return effective;
+    const own = parsed().directives;
+    const spliced = opts.nginxIncluded?.size ? spliceIncludes(own, opts.nginxIncluded) : own;
+    const tree = asIncludedInHttp(spliced, opts.nginxHttpContext);
+    // Findings belong to the file a directive is in: none at another file's directives.
+    if (tree !== own) foreign = foreignRanges(tree, new WeakSet());
+    return (effective = effectiveConfig(tree, { nginxVersion: policy.nginxVersion }));
+  };
   let pem: PemBlock[] | undefined;
   let yamlFile: YamlFile | undefined;
   let sites: MaterialSite[] | undefined;
   const blocks = (): PemBlock[] => (pem ??= scanPem(doc.text, doc.lines));
-  const parsed = (): NginxConfig => (nginx ??= parseNginx(doc.text, doc.lines));
+  const parsed = (): NginxConfig => (nginx ??= parseNginxDoc(doc));
   for (const rule of RULES) {
     if (!rule.formats.includes(format)) continue;
     if (policy.rules[rule.id] === 'off') continue;
@@ -78,13 +133,13 @@ export function lintDocument(doc: TextDoc, opts: LintOptions): Finding[] {
       now: opts.now,
       nginx: parsed,
       nginxIncludeProblems: () => opts.nginxIncludeProblems ?? [],
-      nginxEffective: () => (effective ??= effectiveConfig(asIncludedInHttp(parsed().directives, opts.nginxHttpContext), { nginxVersion: policy.nginxVersion })),
+      nginxEffective,
       pemBlocks: blocks,
       yaml: () => (yamlFile ??= parseYamlFile(doc.text, doc.lines)),
       materialSites: () => (sites ??= materialSites(doc, blocks())),
       report: (r: Report) => {
         const severity = effectiveSeverity(rule, policy, r.severity);
-        if (!severity) return;
+        if (!severity || foreign?.has(r.range)) return;
         const f: Finding = {
           ruleId: rule.id,
           severity,
@@ -142,7 +197,9 @@ export function overSizeCap(text: string, policy: Policy): boolean {
 
 /** An nginx snippet meant for http (top-level servers, no http block): it is judged with its includer's http context. */
 export function needsHttpContext(doc: TextDoc): boolean {
-  return detectFormat(doc) === 'nginx' && /^\s*server\s*\{/m.test(doc.text) && isHttpSnippet(parseNginx(doc.text, doc.lines).directives);
+  if (detectFormat(doc) !== 'nginx') return false;
+  const own = parseNginxDoc(doc).directives;
+  return isHttpSnippet(own) || isBlockSnippet(own);
 }
 
 /** An nginx file with include lines: their problems are resolved through the host. */
@@ -202,7 +259,10 @@ export async function lintFile(
   // (sites-enabled/, conf.d/) that say what the file is.
   const doc = new TextDoc(display, text, undefined, detectFormat(new TextDoc(path, text)));
   let lintOpts: LintOptions = opts;
-  if (hasNginxIncludes(doc)) lintOpts = { ...lintOpts, nginxIncludeProblems: await includeProblems(host, path, () => text) };
+  if (hasNginxIncludes(doc)) {
+    const { problems, included } = await includeContext(host, path, () => text);
+    lintOpts = { ...lintOpts, nginxIncludeProblems: problems, nginxIncluded: included };
+  }
   if (opts.resolveHttpContext && needsHttpContext(doc)) {
     const context = await opts.resolveHttpContext(path).catch(() => undefined);
     if (context) lintOpts = { ...lintOpts, nginxHttpContext: context };
@@ -217,9 +277,88 @@ const INCLUDE_PROBLEMS = new Set(['include-not-found', 'include-cycle', 'include
  * text, e.g. an editor's) and returns the include problems located in this file.
  */
 export async function includeProblems(host: Host, path: string, text: (p: string) => string | undefined): Promise<NginxTreeProblem[]> {
+  return (await includeContext(host, path, text)).problems;
+}
+
+/**
+ * Loads a configuration with its includes through the host (`text` for this file's own
+ * text, e.g. an editor's): the include problems located in this file, and what each of its
+ * includes read when that is known for sure (every file found, no cycle or limit below it;
+ * a relative include only when an nginx.conf above says what it is relative to), for
+ * `LintOptions.nginxIncluded`.
+ */
+export async function includeContext(
+  host: Host,
+  path: string,
+  text: (p: string) => string | undefined,
+  opts: {
+    /** Other files' texts that win over the disk (open editors). */
+    others?: (p: string) => string | undefined;
+    /** Loads (and may cache) the tree; default loadNginxConfig. */
+    loadTree?: (entry: string, o: NginxLoadOptions) => Promise<NginxTree>;
+  } = {},
+): Promise<{ problems: NginxTreeProblem[]; included: Map<string, NginxDirective[]> }> {
   const self = normalizePath(path);
+  const included = new Map<string, NginxDirective[]>();
+  let tree: NginxTree;
   try {
-    const tree = await loadNginxConfig(host, path, { text: (p) => (p === self ? text(p) : undefined) });
+    const others = opts.others;
+    const load = opts.loadTree ?? ((entry: string, o: NginxLoadOptions) => loadNginxConfig(host, entry, o));
+    tree = await load(self, { text: (p) => (p === self ? text(p) : others?.(p)) });
+    // A cached tree may predate this text: then read afresh.
+    if (opts.loadTree && tree.files.get(self)?.text !== text(self)) tree = await loadNginxConfig(host, self, { text: (p) => (p === self ? text(p) : others?.(p)) });
+  } catch {
+    return { problems: [], included };
+  }
+  const problems = await ownIncludeProblems(host, self, tree);
+  const haveConf = (await nginxConfsAbove(host, self).catch(() => [])).length > 0;
+  const broken = tree.problems.filter((p) => INCLUDE_PROBLEMS.has(p.kind) || p.kind === 'read-error');
+  // What each include read: the directives after it (in its list) that came in through it.
+  const content = new Map<NginxDirective, NginxDirective[]>();
+  const collect = (list: readonly NginxDirective[]): void => {
+    for (const d of list) {
+      if (d.includedBy) {
+        // Its block (and any include in it) came in with it.
+        let root: NginxDirective = d.includedBy;
+        while (root.includedBy) root = root.includedBy;
+        if (root.file === self) {
+          const list = content.get(root);
+          if (list) list.push(d);
+          else content.set(root, [d]);
+        }
+        continue;
+      }
+      if (d.block) collect(d.block.directives);
+    }
+  };
+  collect(tree.directives);
+  for (const site of tree.includes) {
+    if (site.file !== self) continue;
+    if (site.files.length === 0 && !site.glob) continue;
+    if (!haveConf && !site.pattern.startsWith('/')) continue;
+    const under = new Set<string>();
+    const queue = [...site.files];
+    while (queue.length) {
+      const f = queue.pop()!;
+      if (under.has(f)) continue;
+      under.add(f);
+      for (const s of tree.includes) if (s.file === f) queue.push(...s.files);
+    }
+    const at = site.directive.range.start.line;
+    if (broken.some((p) => under.has(p.file) || (p.file === self && p.range.start.line >= at && p.range.start.line <= site.directive.range.end.line))) continue;
+    // Nested includes below it were all read: what they read stands in their place.
+    included.set(includeKey(site.directive), withoutIncludes(content.get(site.directive) ?? []));
+  }
+  return { problems, included };
+}
+
+/** Directives with `include` lines removed at every depth (their content is already spliced in). */
+function withoutIncludes(list: readonly NginxDirective[]): NginxDirective[] {
+  return list.filter((d) => d.name !== 'include' || d.block).map((d) => (d.block ? { ...d, block: { range: d.block.range, directives: withoutIncludes(d.block.directives) } } : d));
+}
+
+async function ownIncludeProblems(host: Host, self: string, tree: NginxTree): Promise<NginxTreeProblem[]> {
+  try {
     // Without an nginx.conf above, relative includes cannot be resolved as nginx would (against
     // its configuration prefix): a "not found" for them would be a guess.
     const haveConf = (await nginxConfsAbove(host, self)).length > 0;

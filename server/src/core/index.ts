@@ -4,6 +4,7 @@ export {
   lintDocument,
   lintFile,
   includeProblems,
+  includeContext,
   isCandidateName,
   atLeast,
   overSizeCap,
@@ -31,5 +32,6 @@ export { toSarif, type SarifOptions } from './report/sarif';
 export { toText } from './report/text';
 export { applyEdits, combineFixes } from './fixes';
 export { includerHttpContext, isHttpSnippet, type TreeCache } from './formats/nginx/context';
-export { normalizePath } from './formats/nginx/includes';
+export { loadNginxConfig, normalizePath, type NginxLoadOptions, type NginxTree } from './formats/nginx/includes';
+export { clearParseCache } from './formats/nginx/parseCache';
 export type { NginxDirective } from './formats/nginx/ast';

@@ -25,7 +25,15 @@ export function rangeContains(r: Range, p: Position): boolean {
 export class LineIndex {
   private readonly starts: number[];
 
-  constructor(private readonly text: string) {
+  constructor(
+    private readonly text: string,
+    /** Line starts already known (see `edited`). */
+    known?: number[],
+  ) {
+    if (known) {
+      this.starts = known;
+      return;
+    }
     const starts = [0];
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
@@ -36,6 +44,16 @@ export class LineIndex {
       }
     }
     this.starts = starts;
+  }
+
+  /**
+   * The index of `text`, which is this index's text with an edit inside line `line` that
+   * moved the rest of that line by `delta` characters and added or removed no line break.
+   */
+  edited(text: string, line: number, delta: number): LineIndex {
+    const starts = this.starts.slice();
+    for (let l = line + 1; l < starts.length; l++) starts[l]! += delta;
+    return new LineIndex(text, starts);
   }
 
   get lineCount(): number {

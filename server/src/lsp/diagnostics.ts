@@ -4,14 +4,17 @@ import * as path from 'node:path';
 import {
   TextDoc,
   hasNginxIncludes,
-  includeProblems,
+  includeContext,
   includerHttpContext,
   lintDocument,
+  loadNginxConfig,
   needsHttpContext,
   normalizePath,
+  type NginxTree,
   type Finding,
   type LintOptions,
   type NginxDirective,
+  type NginxLoadOptions,
   type Policy,
 } from '../core';
 import type { Host } from '../core';
@@ -31,6 +34,13 @@ export class DocumentLinter {
   private readonly runs = new Map<string, number>();
   /** Policy files named by `tlsLens.policyFile` (for any open document so far). */
   private readonly namedPolicyFiles = new Set<string>();
+  /**
+   * nginx configurations loaded with their includes, by entry file (a snippet's includer,
+   * or a file whose own includes are followed), shared by lint, hover and code actions.
+   * Dropped when a file they read is edited, opened, closed or changes on disk.
+   */
+  private readonly trees = new Map<string, Promise<NginxTree>>();
+  private readonly loadedTrees = new Map<string, NginxTree>();
 
   constructor(
     private readonly connection: Connection,
@@ -44,7 +54,90 @@ export class DocumentLinter {
   changed(uri: string): void {
     const first = !this.seen.has(uri);
     this.seen.add(uri);
+    // Other open files whose includer tree read this one (its snippets, when it is an
+    // nginx.conf being edited) are judged again with its unsaved text.
+    this.relintDependents(uri);
     this.schedule(uri, first);
+  }
+
+  /**
+   * Per open document, the files its latest lint read through includer or include trees;
+   * `pending` while that lint is still loading them.
+   */
+  private readonly dependencies = new Map<string, Set<string> | 'pending'>();
+
+  /** `uri` changed (or opened, or closed): drop the trees that read it and re-lint the open documents that depend on it. */
+  private relintDependents(uri: string): void {
+    const file = normalizePath(uriToPath(uri));
+    const affected = this.forgetTreesWith(file);
+    for (const [other, deps] of this.dependencies) if (deps === 'pending' || deps.has(file)) affected.add(other);
+    for (const other of affected) if (other !== uri && this.seen.has(other)) this.schedule(other);
+  }
+
+  /** A tree loader that records the files each loaded tree read into `deps`. */
+  private recording(deps: Set<string>): (entry: string, opts: NginxLoadOptions) => Promise<NginxTree> {
+    return async (entry, opts) => {
+      const tree = await this.loadTree(entry, opts);
+      for (const p of tree.files.keys()) deps.add(p);
+      return tree;
+    };
+  }
+
+  /**
+   * Drops the loaded trees that read `file` (or all, without one); returns the URIs of the
+   * open documents those trees read, which may now be judged differently.
+   */
+  forgetTreesWith(file?: string): Set<string> {
+    const affected = new Set<string>();
+    const openByPath = new Map(this.documents.all().map((d) => [normalizePath(uriToPath(d.uri)), d.uri]));
+    for (const [entry, tree] of this.loadedTrees) {
+      if (file !== undefined && entry !== file && !tree.files.has(file)) continue;
+      for (const p of tree.files.keys()) {
+        const uri = openByPath.get(p);
+        if (uri) affected.add(uri);
+      }
+      this.loadedTrees.delete(entry);
+      this.trees.delete(entry);
+    }
+    // Loads still in flight may have read the old text.
+    for (const entry of this.trees.keys()) if (!this.loadedTrees.has(entry)) this.trees.delete(entry);
+    return affected;
+  }
+
+  /** nginx files changed on disk (created, changed, deleted): trees are reloaded, open nginx documents re-linted. */
+  nginxFilesChanged(): void {
+    this.forgetTreesWith();
+    for (const d of this.documents.all()) if (this.seen.has(d.uri)) this.schedule(d.uri);
+  }
+
+  private loadTree = (entry: string, opts: NginxLoadOptions): Promise<NginxTree> => {
+    let t = this.trees.get(entry);
+    if (!t) {
+      t = loadNginxConfig(this.host, entry, opts);
+      this.trees.set(entry, t);
+      void t.then((tree) => {
+        if (this.trees.get(entry) !== t) return;
+        // A lint that began before an edit may load with the old text: such a tree is not kept.
+        if (this.current(tree)) this.loadedTrees.set(entry, tree);
+        else this.trees.delete(entry);
+      });
+    }
+    return t;
+  };
+
+  /** Whether a tree read every open document's current text (and no buffer that is closed now). */
+  private current(tree: NginxTree): boolean {
+    const open = this.openText();
+    for (const [p, src] of tree.files) {
+      const now = open(p);
+      if (now === undefined ? src.fromBuffer : now !== src.text) return false;
+    }
+    return true;
+  }
+
+  private openText(): (p: string) => string | undefined {
+    const open = new Map(this.documents.all().map((d) => [normalizePath(uriToPath(d.uri)), d.getText()]));
+    return (p) => open.get(p);
   }
 
   /** Lints `uri` after the configured delay (or at once), replacing any pending run. */
@@ -82,6 +175,9 @@ export class DocumentLinter {
 
   /** The document was closed: nothing pending for it may publish any more. */
   close(uri: string): void {
+    // Trees that read its unsaved text read the disk again from now on.
+    this.relintDependents(uri);
+    this.dependencies.delete(uri);
     this.cancel(uri);
     this.seen.delete(uri);
     this.runs.set(uri, (this.runs.get(uri) ?? 0) + 1);
@@ -102,23 +198,29 @@ export class DocumentLinter {
    * For an nginx snippet (top-level servers, no http block): the http-level directives of
    * the nginx.conf that includes it, read through the host with open editors' text first.
    */
-  async httpContext(textDoc: TextDoc): Promise<readonly NginxDirective[] | undefined> {
+  async httpContext(textDoc: TextDoc, deps = new Set<string>()): Promise<readonly NginxDirective[] | undefined> {
     if (!path.isAbsolute(textDoc.file) || !needsHttpContext(textDoc)) return undefined;
-    // Keyed as the loader normalises paths ("/" separators, also on Windows).
-    const open = new Map(this.documents.all().map((d) => [normalizePath(uriToPath(d.uri)), d.getText()]));
-    return includerHttpContext(this.host, textDoc.file, { stopAt: this.policies.folderOf(textDoc.file), text: (p) => open.get(p) }).catch(() => undefined);
+    return includerHttpContext(this.host, textDoc.file, { stopAt: this.policies.folderOf(textDoc.file), text: this.openText(), loadTree: this.recording(deps) }).catch(() => undefined);
   }
 
   /** Findings for a document as it is now; undefined when TLS Lens is off for it. */
   async findingsFor(doc: TextDocument): Promise<Finding[] | undefined> {
+    const deps = new Set<string>();
+    this.dependencies.set(doc.uri, 'pending');
     const { textDoc, policy, enabled } = await this.prepare(doc);
-    if (!enabled) return undefined;
-    const context = await this.httpContext(textDoc);
+    if (!enabled) {
+      this.dependencies.set(doc.uri, deps);
+      return undefined;
+    }
+    const context = await this.httpContext(textDoc, deps);
     const options: LintOptions = { policy, now: this.host.now() };
     if (context) options.nginxHttpContext = context;
     if (path.isAbsolute(textDoc.file) && hasNginxIncludes(textDoc)) {
-      options.nginxIncludeProblems = await includeProblems(this.host, textDoc.file, () => textDoc.text);
+      const { problems, included } = await includeContext(this.host, textDoc.file, () => textDoc.text, { others: this.openText(), loadTree: this.recording(deps) });
+      options.nginxIncludeProblems = problems;
+      options.nginxIncluded = included;
     }
+    if (this.documents.get(doc.uri)) this.dependencies.set(doc.uri, deps);
     return lintDocument(textDoc, options);
   }
 

@@ -6,6 +6,7 @@ import { unusedSuppression } from './core/unused-suppression';
 import { defaultProtocols } from './nginx/default-protocols';
 import { deprecatedListenHttp2 } from './nginx/deprecated-listen-http2';
 import { earlyData } from './nginx/early-data';
+import { ecdhCurve } from './nginx/ecdh-curve';
 import { hstsDropped } from './nginx/hsts-dropped';
 import { includeNotFound } from './nginx/include-not-found';
 import { httpWithoutRedirect } from './nginx/http-without-redirect';
@@ -45,6 +46,7 @@ export const RULES: readonly Rule[] = [
   obsoleteSslOn,
   deprecatedListenHttp2,
   earlyData,
+  ecdhCurve,
   verifyClientNoCa,
   pemMalformed,
   policyInvalid,

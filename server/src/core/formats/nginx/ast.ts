@@ -28,6 +28,11 @@ export interface NginxDirective {
   file?: string;
   /** For a directive spliced in by an `include`: that `include` directive (itself carrying its `file`). */
   includedBy?: NginxDirective;
+  /**
+   * In an includer's context built for a snippet (context.ts): the place where the snippet's
+   * own directives go, i.e. where its includer's `include` read it.
+   */
+  slot?: true;
 }
 
 export interface ParseProblem {
@@ -53,5 +58,69 @@ export function walkDirectives(
       walkDirectives(d.block.directives, visit, ancestors);
       ancestors.pop();
     }
+  }
+}
+
+/**
+ * The directives of a tree with the names rules ask for, each followed by its enclosing
+ * directive (`undefined` at the top level), depth first in document order: one walk
+ * answers every rule. Only names asked for so far are indexed (rules ask for the same few
+ * names on every lint); a new name rebuilds the index once. Each block's share is kept
+ * with the block, so after an edit only the blocks on the edited path are walked again.
+ */
+type DirectiveIndex = Map<string, Array<NginxDirective | undefined>>;
+
+const wanted = new Set<string>();
+let generation = 0;
+const indexMemo = new WeakMap<readonly NginxDirective[], { generation: number; index: DirectiveIndex }>();
+const blockMemo = new WeakMap<NginxDirective, { generation: number; entries: NginxDirective[] }>();
+
+/** The wanted directives inside a block (not the block's own directive), each followed by its parent. */
+function blockEntries(d: NginxDirective): NginxDirective[] {
+  const known = blockMemo.get(d);
+  if (known && known.generation === generation) return known.entries;
+  const entries: NginxDirective[] = [];
+  for (const c of d.block!.directives) {
+    if (wanted.has(c.name)) entries.push(c, d);
+    if (c.block) for (const e of blockEntries(c)) entries.push(e);
+  }
+  blockMemo.set(d, { generation, entries });
+  return entries;
+}
+
+function indexDirectives(directives: readonly NginxDirective[], names: Iterable<string>): DirectiveIndex {
+  for (const n of names) {
+    if (wanted.has(n)) continue;
+    wanted.add(n);
+    generation++;
+  }
+  const known = indexMemo.get(directives);
+  if (known && known.generation === generation) return known.index;
+  const index: DirectiveIndex = new Map();
+  for (const n of wanted) index.set(n, []);
+  for (const d of directives) {
+    index.get(d.name)?.push(d, undefined);
+    if (!d.block) continue;
+    const entries = blockEntries(d);
+    for (let i = 0; i < entries.length; i += 2) index.get(entries[i]!.name)!.push(entries[i], entries[i + 1]);
+  }
+  indexMemo.set(directives, { generation, index });
+  return index;
+}
+
+/**
+ * Calls `visit` for every directive with one of `names` (by name, then in document order),
+ * with its enclosing directive. The index behind it is built once per tree and shared.
+ */
+export function forEachNamed(
+  directives: readonly NginxDirective[],
+  names: Iterable<string>,
+  visit: (d: NginxDirective, parent: NginxDirective | undefined) => void,
+): void {
+  const idx = indexDirectives(directives, names);
+  for (const name of names) {
+    const list = idx.get(name);
+    if (!list) continue;
+    for (let i = 0; i < list.length; i += 2) visit(list[i]!, list[i + 1]);
   }
 }

@@ -22,7 +22,7 @@ export type TreeCache = Map<string, Promise<NginxTree>>;
 export async function includerHttpContext(
   host: Host,
   file: string,
-  opts: Pick<FindIncludersOptions, 'stopAt' | 'text'> & { trees?: TreeCache } = {},
+  opts: Pick<FindIncludersOptions, 'stopAt' | 'text' | 'loadTree'> & { trees?: TreeCache } = {},
 ): Promise<NginxDirective[] | undefined> {
   let includers;
   try {
@@ -40,15 +40,88 @@ export async function includerHttpContext(
   }
   if (includers.length !== 1) return undefined;
   const inc = includers[0]!;
-  if (inc.sites.length === 0 || !inc.sites.every((s) => s.context.length === 1 && s.context[0] === 'http')) return undefined;
   // Unknown when an include directly in http could not be read (deeper ones, inside other
   // servers, do not change what http sets), or the tree hit a limit.
   const httpIncludeMissing = inc.tree.includes.some((s) => s.context.length === 1 && s.context[0] === 'http' && s.files.length === 0 && !s.glob);
   if (httpIncludeMissing || inc.tree.problems.some((p) => p.kind === 'include-limit' || p.kind === 'include-cycle')) return undefined;
   const http = inc.tree.directives.find((d) => d.name === 'http' && d.block);
   if (!http?.block) return undefined;
+  const site = inc.sites[0];
+  if (inc.sites.length === 1 && site && site.context.length >= 2 && site.context[0] === 'http') {
+    // A snippet of a server's (or location's) lines; a file with server blocks of its own cannot be there.
+    const parent = site.ancestors[site.ancestors.length - 1]!;
+    const read = parent.block?.directives.filter((d) => d.includedBy === site.directive) ?? [];
+    return isBlockSnippet(read) ? enclosingContext(site.directive, site.ancestors, resolvedIncludes(inc.tree)) : undefined;
+  }
+  if (inc.sites.length === 0 || !inc.sites.every((s) => s.context.length === 1 && s.context[0] === 'http')) return undefined;
   // The snippet's own top-level lines are part of the tree too: they are not context.
   return http.block.directives.filter((d) => !d.block && d.name !== 'include' && d.file !== inc.includedAs);
+}
+
+/**
+ * For a snippet read by an `include` inside a server (or a location in it): its includer's
+ * http block with only that server, down to the include, where a `slot` stands for the
+ * snippet's own directives. Everything in it keeps its `file`.
+ */
+function enclosingContext(include: NginxDirective, ancestors: readonly NginxDirective[], resolved: ReadonlySet<NginxDirective>): NginxDirective[] {
+  const zero = range(0, 0, 0, 0);
+  const slot: NginxDirective = { name: '', nameRange: zero, args: [], range: zero, slot: true };
+  let inner: NginxDirective = slot;
+  let replaced: NginxDirective | undefined = include;
+  for (let i = ancestors.length - 1; i >= 0; i--) {
+    const a = ancestors[i]!;
+    const list = a.block?.directives ?? [];
+    let directives: NginxDirective[];
+    if (replaced === include) {
+      // The include and what it read (the snippet itself) give way to the slot.
+      directives = list.filter((d) => d.includedBy !== include).map((d) => (d === include ? inner : d));
+    } else if (i === 0) {
+      // http: its own settings and the one server on the way, not the other servers.
+      directives = list.filter((d) => !(d.block && d.name === 'server') || d === replaced).map((d) => (d === replaced ? inner : d));
+    } else {
+      directives = list.map((d) => (d === replaced ? inner : d));
+    }
+    replaced = a;
+    // An include whose files were all read is spelled out after it in the tree: only unread ones stay, as unknowns.
+    inner = { ...a, block: { range: a.block!.range, directives: directives.filter((d) => !resolved.has(d)) } };
+  }
+  return [inner];
+}
+
+/** The `include` directives of a tree that read every file they name (found, no problem at them). */
+function resolvedIncludes(tree: NginxTree): Set<NginxDirective> {
+  const out = new Set<NginxDirective>();
+  for (const site of tree.includes) {
+    if (site.files.length === 0 && !site.glob) continue;
+    const d = site.directive;
+    if (tree.problems.some((p) => p.kind !== 'syntax' && p.file === site.file && p.range.start.line >= d.range.start.line && p.range.start.line <= d.range.end.line)) continue;
+    out.add(d);
+  }
+  return out;
+}
+
+/** Whether a context from `includerHttpContext` is a whole enclosing tree with a slot (not http-level lines). */
+function slotted(context: readonly NginxDirective[]): boolean {
+  const has = (list: readonly NginxDirective[]): boolean => list.some((d) => d.slot === true || (d.block !== undefined && has(d.block.directives)));
+  return context.length === 1 && context[0]!.name === 'http' && has(context);
+}
+
+function fillSlot(list: readonly NginxDirective[], own: readonly NginxDirective[]): NginxDirective[] {
+  const out: NginxDirective[] = [];
+  for (const d of list) {
+    if (d.slot) out.push(...own);
+    else if (d.block) out.push({ ...d, block: { range: d.block.range, directives: fillSlot(d.block.directives, own) } });
+    else out.push(d);
+  }
+  return out;
+}
+
+/**
+ * A snippet that nginx reads inside a block (`include snippets/ssl-params.conf;` in a
+ * server): no top-level `http`, `events`, `stream`, `mail` or `server` block of its own.
+ */
+export function isBlockSnippet(directives: readonly NginxDirective[]): boolean {
+  return directives.length > 0 && !directives.some((d) => d.block && ['http', 'events', 'stream', 'mail', 'server'].includes(d.name));
 }
 
 /** Whether a parsed file is a snippet meant for `http`: top-level `server` blocks, no `http`/`stream`/`mail` block. */
@@ -63,6 +136,7 @@ export function isHttpSnippet(directives: readonly NginxDirective[]): boolean {
  * rules treat it like any block whose include might provide a setting.
  */
 export function asIncludedInHttp(directives: readonly NginxDirective[], context: readonly NginxDirective[] | undefined): readonly NginxDirective[] {
+  if (context && slotted(context)) return fillSlot(context, directives);
   if (!isHttpSnippet(directives)) return directives;
   const zero = range(0, 0, 0, 0);
   const known = context ?? [{ name: 'include', nameRange: zero, args: [], range: zero }];

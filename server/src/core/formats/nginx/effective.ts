@@ -531,28 +531,75 @@ function buildServer(
   return { module, directive: d, listens, serverNames, tls, http2, http3, settings, headers, passes: passesOf(children, module, settings, upstreams), locations };
 }
 
+/**
+ * What a server's effective values depend on besides its own block: the module, the target
+ * version and its http/stream/mail block's own directives and upstreams. Kept across calls,
+ * so a re-lint after an edit rebuilds only the servers whose blocks changed (an unchanged
+ * block is the very same directive object, see parseCache.ts).
+ */
+interface BlockContext {
+  module: NginxModule;
+  version: string | undefined;
+  own: NginxDirective[];
+  upstreamList: NginxDirective[];
+  settings: EffectiveSettings;
+  headers: EffectiveHeaders;
+  upstreams: Map<string, NginxDirective>;
+}
+
+const recentContexts: BlockContext[] = [];
+const serverMemo = new WeakMap<NginxDirective, { context: BlockContext; server: EffectiveServer }>();
+
+function sameList(a: readonly NginxDirective[], b: readonly NginxDirective[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function blockContext(top: NginxDirective, module: NginxModule, version: string | undefined): BlockContext {
+  const children = childrenOf(top);
+  const own = children.filter((c) => !c.block);
+  const upstreamList = children.filter((c) => c.name === 'upstream' && c.block && c.args[0]);
+  const known = recentContexts.find((c) => c.module === module && c.version === version && sameList(c.own, own) && sameList(c.upstreamList, upstreamList));
+  if (known) return known;
+  const noHeaders: EffectiveHeaders = { entries: [], own: [], dropped: [], inherit: { mode: 'on', origin: 'default' } };
+  const upstreams = new Map<string, NginxDirective>();
+  for (const u of upstreamList) upstreams.set(u.args[0]!.value, u);
+  const context: BlockContext = {
+    module,
+    version,
+    own,
+    upstreamList,
+    settings: new EffectiveSettings(module, module, children, undefined, version),
+    headers: module === 'http' ? effectiveHeaders(children, 'http', undefined) : noHeaders,
+    upstreams,
+  };
+  recentContexts.unshift(context);
+  if (recentContexts.length > 16) recentContexts.pop();
+  return context;
+}
+
 /** Builds the effective configuration of a directive tree (from `loadNginxConfig` or a plain `parseNginx`). */
 export function effectiveConfig(directives: readonly NginxDirective[], opts: EffectiveOptions = {}): EffectiveConfig {
   const version = opts.nginxVersion;
   const cfg: EffectiveConfig = { blocks: [], servers: [], upstreams: [] };
   if (version !== undefined) cfg.nginxVersion = version;
-  const noHeaders: EffectiveHeaders = { entries: [], own: [], dropped: [], inherit: { mode: 'on', origin: 'default' } };
   for (const top of directives) {
     if (!top.block || (top.name !== 'http' && top.name !== 'stream' && top.name !== 'mail')) continue;
     const module: NginxModule = top.name;
-    const children = childrenOf(top);
-    const settings = new EffectiveSettings(module, module, children, undefined, version);
-    const headers = module === 'http' ? effectiveHeaders(children, 'http', undefined) : noHeaders;
-    cfg.blocks.push({ module, directive: top, settings, headers });
-    const upstreams = new Map<string, NginxDirective>();
-    for (const c of children) {
-      if (c.name === 'upstream' && c.block && c.args[0]) {
-        upstreams.set(c.args[0].value, c);
-        cfg.upstreams.push({ module, name: c.args[0].value, directive: c });
+    const context = blockContext(top, module, version);
+    cfg.blocks.push({ module, directive: top, settings: context.settings, headers: context.headers });
+    for (const c of context.upstreamList) cfg.upstreams.push({ module, name: c.args[0]!.value, directive: c });
+    for (const c of childrenOf(top)) {
+      if (c.name !== 'server' || !c.block) continue;
+      const memo = serverMemo.get(c);
+      if (memo && memo.context === context) {
+        cfg.servers.push(memo.server);
+        continue;
       }
-    }
-    for (const c of children) {
-      if (c.name === 'server' && c.block) cfg.servers.push(buildServer(c, module, settings, headers, upstreams, version));
+      const server = buildServer(c, module, context.settings, context.headers, context.upstreams, version);
+      serverMemo.set(c, { context, server });
+      cfg.servers.push(server);
     }
   }
   return cfg;

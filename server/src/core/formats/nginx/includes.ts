@@ -1,7 +1,7 @@
 import type { Host } from '../../host';
-import { LineIndex, type Range } from '../../text';
+import type { LineIndex, Range } from '../../text';
 import type { NginxDirective, ParseProblem } from './ast';
-import { parseNginx } from './parser';
+import { parseNginxCached } from './parseCache';
 
 /**
  * Include resolution: assembles the configuration nginx would read from an entry file,
@@ -388,8 +388,8 @@ class Loader {
         return { error: `cannot read ${path}: ${errorMessage(e)}`, notFound: false };
       }
     }
-    const lines = new LineIndex(text);
-    const cfg = parseNginx(text, lines);
+    // Shared with every other reader of this text (an open editor, the next lint).
+    const { lines, config: cfg } = parseNginxCached(text, path);
     const file: NginxSourceFile = { path, text, lines, fromBuffer, syntax: cfg.problems };
     this.files.set(path, file);
     this.parsed.set(path, cfg.directives);

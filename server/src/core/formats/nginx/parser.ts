@@ -21,19 +21,29 @@ function isSpace(c: number): boolean {
  * group words, a backslash escapes the next character, and `${name}` stays in a word.
  */
 class Lexer {
-  pos = 0;
+  pos: number;
   readonly problems: Array<{ message: string; start: number; end: number }> = [];
+  /** A comment or a word ran up to `end`: what follows `end` in the whole text might have changed its reading. */
+  touchedEnd = false;
 
-  constructor(private readonly text: string) {}
+  constructor(
+    private readonly text: string,
+    start: number,
+    /** Where reading stops (exclusive): the text's length, or a block's closing brace for a partial parse. */
+    private readonly end: number,
+  ) {
+    this.pos = start;
+  }
 
   next(): Token {
     const t = this.text;
-    const n = t.length;
+    const n = this.end;
     let pos = this.pos;
     for (;;) {
       while (pos < n && isSpace(t.charCodeAt(pos))) pos++;
-      if (t.charCodeAt(pos) === HASH) {
+      if (pos < n && t.charCodeAt(pos) === HASH) {
         while (pos < n && t.charCodeAt(pos) !== LF && t.charCodeAt(pos) !== CR) pos++;
+        if (pos >= n) this.touchedEnd = true;
         continue;
       }
       break;
@@ -55,7 +65,10 @@ class Lexer {
         // `${name}` is a variable, not a block.
         if (t.charCodeAt(pos - 1) === DOLLAR) {
           const close = t.indexOf('}', pos);
-          if (close < 0) break;
+          if (close < 0 || close >= n) {
+            if (close >= n) this.touchedEnd = true;
+            break;
+          }
           pos = close + 1;
           continue;
         }
@@ -63,6 +76,7 @@ class Lexer {
       }
       pos += ch === BACKSLASH && pos + 1 < n ? 2 : 1;
     }
+    if (pos >= n) this.touchedEnd = true;
     this.pos = pos;
     return { kind: 'word', value: t.slice(start, pos), start, end: pos, quoted: false };
   }
@@ -70,17 +84,18 @@ class Lexer {
   private quoted(q: string): Token {
     const t = this.text;
     const start = this.pos++;
+    const n = this.end;
     const close = t.indexOf(q, this.pos);
     let value: string;
-    if (close >= 0 && !t.slice(this.pos, close).includes('\\')) {
+    if (close >= 0 && close < n && !t.slice(this.pos, close).includes('\\')) {
       // No escapes: the common case.
       value = t.slice(this.pos, close);
       this.pos = close;
     } else {
       value = '';
-      while (this.pos < t.length && t[this.pos] !== q) {
+      while (this.pos < n && t[this.pos] !== q) {
         const ch = t[this.pos]!;
-        if (ch === '\\' && this.pos + 1 < t.length) {
+        if (ch === '\\' && this.pos + 1 < n) {
           const n = t[this.pos + 1]!;
           value += n === q || n === '\\' ? n : ESCAPES[n] ?? '\\' + n;
           this.pos += 2;
@@ -90,16 +105,16 @@ class Lexer {
         this.pos++;
       }
     }
-    if (this.pos >= t.length) {
+    if (this.pos >= n) {
       // Located on the opening line: the rest of the file is the string's body.
-      const eol = t.slice(start).search(/[\r\n]/);
-      this.problems.push({ message: `unterminated ${q === '"' ? 'double' : 'single'}-quoted string`, start, end: eol < 0 ? t.length : start + eol });
+      const eol = t.slice(start, n).search(/[\r\n]/);
+      this.problems.push({ message: `unterminated ${q === '"' ? 'double' : 'single'}-quoted string`, start, end: eol < 0 ? n : start + eol });
       return { kind: 'word', value, start, end: this.pos, quoted: true, unterminated: true };
     }
     this.pos++;
     // nginx wants a separator after a closing quote: "a"b is an error there ("unexpected b");
     // ")" may follow, closing an if condition.
-    const next = t[this.pos];
+    const next = this.pos < n ? t[this.pos] : undefined;
     if (next !== undefined && !isSpace(next.charCodeAt(0)) && next !== ';' && next !== '{' && next !== '}' && next !== ')') {
       this.problems.push({ message: `unexpected "${next}" after a quoted string (a space or ";" must follow the closing quote)`, start: this.pos, end: this.pos + 1 });
     }
@@ -111,14 +126,15 @@ class Lexer {
     const t = this.text;
     let depth = 1;
     let quote: string | undefined;
-    while (this.pos < t.length) {
+    const n = this.end;
+    while (this.pos < n) {
       const ch = t[this.pos]!;
       if (quote) {
         if (ch === '\\') this.pos++;
         else if (ch === quote) quote = undefined;
       } else if (ch === '"' || ch === "'") quote = ch;
       else if (ch === '-' && t[this.pos + 1] === '-') {
-        while (this.pos < t.length && t[this.pos] !== '\n') this.pos++;
+        while (this.pos < n && t[this.pos] !== '\n') this.pos++;
         continue;
       } else if (ch === '{') depth++;
       else if (ch === '}' && --depth === 0) return this.pos++;
@@ -139,7 +155,16 @@ function hasRawBody(name: string): boolean {
  * in `problems`, and parsing goes on as nginx's own reader would have to stop.
  */
 export function parseNginx(text: string, lines: LineIndex): NginxConfig {
-  const lexer = new Lexer(text);
+  return parseNginxRange(text, lines, 0, text.length).config;
+}
+
+/**
+ * Parses `text[start, end)` as a directive list (positions stay those of the whole text).
+ * `clean` is false when a comment or word runs into `end`, so reading on past `end` could
+ * have read it differently (used to re-parse only an edited block's body).
+ */
+export function parseNginxRange(text: string, lines: LineIndex, start: number, end: number): { config: NginxConfig; clean: boolean } {
+  const lexer = new Lexer(text, start, end);
   const problems: ParseProblem[] = [];
   const problem = (message: string, start: number, end: number): void => {
     problems.push({ message, range: lines.rangeOf(start, Math.max(end, start)) });
@@ -191,10 +216,10 @@ export function parseNginx(text: string, lines: LineIndex): NginxConfig {
       frame.list.push(d);
       if (hasRawBody(d.name)) {
         const close = lexer.skipRawBlock();
-        const end = close < 0 ? text.length : close + 1;
+        const stop = close < 0 ? end : close + 1;
         if (close < 0) problem(`unexpected end of file: "${d.name}" block is not closed with "}"`, tok.start, tok.end);
-        block.range = lines.rangeOf(tok.start, end);
-        d.range = lines.rangeOf(lines.offsetAt(d.nameRange.start), end);
+        block.range = lines.rangeOf(tok.start, stop);
+        d.range = lines.rangeOf(lines.offsetAt(d.nameRange.start), stop);
         continue;
       }
       stack.push({ list: block.directives, owner: d, open: tok.start });
@@ -228,12 +253,12 @@ export function parseNginx(text: string, lines: LineIndex): NginxConfig {
       const f = stack[i]!;
       const owner = f.owner!;
       problem(`unexpected end of file: "${owner.name}" block is not closed with "}"`, f.open, f.open + 1);
-      owner.block!.range = lines.rangeOf(f.open, text.length);
-      owner.range = lines.rangeOf(lines.offsetAt(owner.nameRange.start), text.length);
+      owner.block!.range = lines.rangeOf(f.open, end);
+      owner.range = lines.rangeOf(lines.offsetAt(owner.nameRange.start), end);
     }
     break;
   }
   for (const p of lexer.problems) problem(p.message, p.start, p.end);
   problems.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
-  return { directives: top, problems };
+  return { config: { directives: top, problems }, clean: !lexer.touchedEnd };
 }

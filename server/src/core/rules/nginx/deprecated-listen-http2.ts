@@ -1,4 +1,4 @@
-import { walkDirectives } from '../../formats/nginx/ast';
+import { forEachNamed } from '../../formats/nginx/ast';
 import type { TextEdit } from '../../findings';
 import { targetsAtLeast } from '../../policy/nginxVersion';
 import type { Rule } from '../rule';
@@ -15,11 +15,11 @@ export const deprecatedListenHttp2: Rule = {
   check(ctx) {
     // Older nginx does not know "http2 on": the parameter is the only way there.
     if (!targetsAtLeast(ctx.policy.nginxVersion, '1.25.1')) return;
-    walkDirectives(ctx.nginx().directives, (d, ancestors) => {
+    forEachNamed(ctx.nginx().directives, ['listen'], (d, parent) => {
       if (d.name !== 'listen') return;
       const arg = d.args.find((a) => a.value === 'http2');
       if (!arg) return;
-      const server = ancestors[ancestors.length - 1];
+      const server = parent;
       // One "http2 on;" per server: only the first listen with the parameter adds it.
       const firstHttp2Listen = server?.block?.directives.find((x) => x.name === 'listen' && x.args.some((a) => a.value === 'http2'));
       const hasHttp2On = (server?.block?.directives.some((x) => x.name === 'http2') ?? false) || (firstHttp2Listen !== undefined && firstHttp2Listen !== d);

@@ -1,4 +1,4 @@
-import { walkDirectives } from '../../formats/nginx/ast';
+import { forEachNamed } from '../../formats/nginx/ast';
 import type { Rule } from '../rule';
 
 /**
@@ -12,7 +12,7 @@ export const earlyData: Rule = {
   defaultSeverity: 'warning',
   formats: ['nginx'],
   check(ctx) {
-    walkDirectives(ctx.nginx().directives, (d) => {
+    forEachNamed(ctx.nginx().directives, ['ssl_early_data'], (d) => {
       if (d.name !== 'ssl_early_data' || d.args[0]?.value.toLowerCase() !== 'on') return;
       const arg = d.args[0];
       ctx.report({

@@ -1,4 +1,4 @@
-import { walkDirectives, type NginxDirective } from '../../formats/nginx/ast';
+import { forEachNamed, type NginxDirective } from '../../formats/nginx/ast';
 import type { Fix, TextEdit } from '../../findings';
 import { targetsAtLeast } from '../../policy/nginxVersion';
 import type { Rule } from '../rule';
@@ -15,10 +15,9 @@ export const obsoleteSslOn: Rule = {
   check(ctx) {
     // Before 1.15.0 "ssl on" was the documented way; the listen parameter exists since 0.7.14.
     if (!targetsAtLeast(ctx.policy.nginxVersion, '1.15.0')) return;
-    walkDirectives(ctx.nginx().directives, (d, ancestors) => {
+    forEachNamed(ctx.nginx().directives, ['ssl'], (d, parent) => {
       if (d.name !== 'ssl' || d.args.length !== 1) return;
       const value = d.args[0]!.value.toLowerCase();
-      const parent = ancestors[ancestors.length - 1];
       const siblings = parent?.block?.directives ?? [];
       const edits: TextEdit[] = [{ range: lineRangeOf(d, ctx.doc.lines.lineText(d.range.start.line)), newText: '' }];
       if (value === 'on') {

@@ -1,4 +1,4 @@
-import { walkDirectives } from '../../formats/nginx/ast';
+import { forEachNamed } from '../../formats/nginx/ast';
 import type { Rule } from '../rule';
 
 /**
@@ -15,7 +15,7 @@ export const preferServerCiphers: Rule = {
   check(ctx) {
     const profile = ctx.policy.profile;
     const want = profile.serverPreferredOrder ? 'on' : 'off';
-    walkDirectives(ctx.nginx().directives, (d) => {
+    forEachNamed(ctx.nginx().directives, ['ssl_prefer_server_ciphers'], (d) => {
       if (d.name !== 'ssl_prefer_server_ciphers') return;
       const arg = d.args[0];
       if (!arg || d.args.length !== 1 || arg.value.toLowerCase() === want) return;

@@ -1,4 +1,4 @@
-import { walkDirectives } from '../../formats/nginx/ast';
+import { forEachNamed } from '../../formats/nginx/ast';
 import type { Rule } from '../rule';
 
 /**
@@ -13,7 +13,7 @@ export const verifyClientNoCa: Rule = {
   defaultSeverity: 'warning',
   formats: ['nginx'],
   check(ctx) {
-    walkDirectives(ctx.nginx().directives, (d) => {
+    forEachNamed(ctx.nginx().directives, ['ssl_verify_client'], (d) => {
       if (d.name !== 'ssl_verify_client') return;
       const arg = d.args[0];
       if (!arg || arg.value.toLowerCase() !== 'optional_no_ca') return;

@@ -1,9 +1,23 @@
-import { walkDirectives, type NginxArg } from '../../formats/nginx/ast';
+import { forEachNamed, type NginxArg } from '../../formats/nginx/ast';
 import { evaluateCipherString, type CipherSuite } from '../../policy/ciphers/evaluate';
 import type { Profile } from '../../policy/profiles';
 import type { Range } from '../../text';
 import { insertInServer, mayBeSetByInclude } from '../../formats/nginx/edits';
 import type { Rule, RuleContext } from '../rule';
+
+/**
+ * Evaluations by cipher string: a big configuration repeats the same few strings in every
+ * server, and an editor re-lints on every pause. Results are never mutated; bounded.
+ */
+const evaluations = new Map<string, ReturnType<typeof evaluateCipherString>>();
+function evaluated(s: string): ReturnType<typeof evaluateCipherString> {
+  let r = evaluations.get(s);
+  if (!r) {
+    if (evaluations.size >= 256) evaluations.delete(evaluations.keys().next().value!);
+    evaluations.set(s, (r = evaluateCipherString(s)));
+  }
+  return r;
+}
 
 const CIPHER_DIRECTIVES = new Set(['ssl_ciphers', 'proxy_ssl_ciphers', 'grpc_ssl_ciphers', 'uwsgi_ssl_ciphers']);
 
@@ -75,7 +89,7 @@ export const weakCiphers: Rule = {
     const allowed = new Set(profile.ciphers.openssl);
     const replacement = profileCiphers(profile);
     judgeDefaults(ctx, allowed, replacement);
-    walkDirectives(ctx.nginx().directives, (d) => {
+    forEachNamed(ctx.nginx().directives, CIPHER_DIRECTIVES, (d) => {
       if (!CIPHER_DIRECTIVES.has(d.name)) return;
       const arg = d.args[0];
       if (!arg || d.args.length !== 1) return;
@@ -93,7 +107,7 @@ export const weakCiphers: Rule = {
         });
         return;
       }
-      const result = evaluateCipherString(arg.value);
+      const result = evaluated(arg.value);
       for (const p of result.problems) {
         const range = rangeInArg(ctx, arg, p.offset, p.length);
         const word = arg.value.slice(p.offset, p.offset + p.length);
@@ -142,7 +156,7 @@ function judgeDefaults(ctx: RuleContext, allowed: ReadonlySet<string>, replaceme
     const cipherString = value.args.join(' ');
     let suites = weakByString.get(cipherString);
     if (!suites) {
-      suites = evaluateCipherString(cipherString).suites.filter((x) => negotiable(x) && CLASSES.some((c) => counts(c, x, allowed)));
+      suites = evaluated(cipherString).suites.filter((x) => negotiable(x) && CLASSES.some((c) => counts(c, x, allowed)));
       weakByString.set(cipherString, suites);
     }
     if (suites.length === 0) continue;

@@ -1,5 +1,5 @@
 import type { NginxDirective } from '../../formats/nginx/ast';
-import { walkDirectives } from '../../formats/nginx/ast';
+import { forEachNamed } from '../../formats/nginx/ast';
 import type { Fix, TextEdit } from '../../findings';
 import type { TlsProtocol } from '../../policy/profiles';
 import type { Rule } from '../rule';
@@ -74,7 +74,7 @@ export const weakProtocol: Rule = {
   check(ctx) {
     const allowed = new Set<string>(ctx.policy.profile.protocols);
     const weakHere = new Set(Object.keys(WEAK).filter((p) => !allowed.has(p)));
-    walkDirectives(ctx.nginx().directives, (d) => {
+    forEachNamed(ctx.nginx().directives, PROTOCOL_DIRECTIVES, (d) => {
       if (!PROTOCOL_DIRECTIVES.has(d.name)) return;
       const offending = d.args.filter((a) => weakHere.has(canonical(a.value)));
       if (offending.length === 0) return;
