@@ -81,7 +81,7 @@ export function lintDocument(doc: TextDoc, opts: LintOptions): Finding[] {
       nginxEffective: () => (effective ??= effectiveConfig(asIncludedInHttp(parsed().directives, opts.nginxHttpContext), { nginxVersion: policy.nginxVersion })),
       pemBlocks: blocks,
       yaml: () => (yamlFile ??= parseYamlFile(doc.text, doc.lines)),
-      materialSites: () => (sites ??= materialSites(doc, blocks())),
+      materialSites: () => (sites ??= materialSites(doc, blocks(), () => ctx.yaml())),
       report: (r: Report) => {
         const severity = effectiveSeverity(rule, policy, r.severity);
         if (!severity) return;
