@@ -25,17 +25,17 @@ export async function makeChain(now: Date, leafSpec: Partial<CertSpec> = {}): Pr
 }
 
 /** A certificate with whatever extensions and serial a test needs (self-signed, P-256). */
-export async function makeRaw(spec: { serial?: string; notBefore: Date; notAfter: Date; extensions?: x509.Extension[]; subject?: string; signingHash?: string }): Promise<string> {
+export async function makeRaw(spec: { serial?: string; notBefore: Date; notAfter: Date; extensions?: x509.Extension[]; subject?: string; signingHash?: string; issuer?: Made }): Promise<string> {
   const keys = await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify']);
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: spec.serial ?? '01',
     subject: spec.subject ?? 'CN=raw.example.test',
-    issuer: spec.subject ?? 'CN=raw.example.test',
+    issuer: spec.issuer ? spec.issuer.cert.subject : (spec.subject ?? 'CN=raw.example.test'),
     notBefore: spec.notBefore,
     notAfter: spec.notAfter,
     signingAlgorithm: { name: 'ECDSA', hash: spec.signingHash ?? 'SHA-256' },
     publicKey: keys.publicKey,
-    signingKey: keys.privateKey,
+    signingKey: spec.issuer ? spec.issuer.keys.privateKey : keys.privateKey,
     extensions: spec.extensions ?? [],
   });
   return cert.toString('pem');

@@ -1,3 +1,13 @@
+import { certChain } from './cert/chain';
+import { certExpired } from './cert/expired';
+import { certExpiring } from './cert/expiring';
+import { certKeyMismatch } from './cert/key-mismatch';
+import { certLifetime } from './cert/lifetime';
+import { certNoSan } from './cert/no-san';
+import { certNotYetValid } from './cert/not-yet-valid';
+import { certPrivateKeyCommitted } from './cert/private-key-committed';
+import { certWeakKey } from './cert/weak-key';
+import { certWeakSignature } from './cert/weak-signature';
 import { binaryFile } from './core/binary-file';
 import { fileTooLarge } from './core/file-too-large';
 import { internalError } from './core/internal-error';
@@ -46,6 +56,16 @@ export const RULES: readonly Rule[] = [
   earlyData,
   verifyClientNoCa,
   pemMalformed,
+  certExpired,
+  certNotYetValid,
+  certExpiring,
+  certLifetime,
+  certWeakKey,
+  certWeakSignature,
+  certNoSan,
+  certChain,
+  certKeyMismatch,
+  certPrivateKeyCommitted,
   policyInvalid,
 ];
 

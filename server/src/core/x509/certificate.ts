@@ -86,6 +86,17 @@ export function contentHash(bytes: Uint8Array): string {
  * Results are cached by SHA-256 of the bytes, so a re-lint decodes nothing again.
  */
 export function decodeCertificate(der: Uint8Array): DecodeResult {
+  // The same bytes asked again within a lint (every rule looks at every site) cost nothing.
+  const same = byIdentity.get(der);
+  if (same) return same;
+  const result = decodeByContent(der);
+  byIdentity.set(der, result);
+  return result;
+}
+
+const byIdentity = new WeakMap<Uint8Array, DecodeResult>();
+
+function decodeByContent(der: Uint8Array): DecodeResult {
   const key = contentHash(der);
   const hit = cache.get(key);
   if (hit) {
