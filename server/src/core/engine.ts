@@ -9,6 +9,7 @@ import { parseNginx } from './formats/nginx/parser';
 import { scanPem, type PemBlock } from './formats/pem/scanner';
 import { parseYamlFile, type YamlFile } from './formats/yaml/documents';
 import { materialSites, type MaterialSite } from './certs/sites';
+import { loadReferencedFiles, namesReferencedFiles, type ReferencedFiles } from './certs/referenced';
 import type { Host } from './host';
 import type { Policy } from './policy/policy';
 import { ENGINE_NOTICES, RULES, RULE_IDS } from './rules';
@@ -27,7 +28,11 @@ export interface LintOptions {
   nginxHttpContext?: readonly NginxDirective[];
   /** Problems with this file's includes, from `loadNginxConfig` (only those located in this file). */
   nginxIncludeProblems?: readonly NginxTreeProblem[];
+  /** Files this nginx file's directives name (certificates, keys, DH parameters), read by `loadReferencedFiles`. */
+  nginxReferencedFiles?: ReferencedFiles;
 }
+
+const NO_FILES: ReferencedFiles = new Map();
 
 /** The effective severity of a finding of `rule`, or undefined when the policy turns it off. */
 function effectiveSeverity(rule: RuleMeta, policy: Policy, proposed: Severity | undefined): Severity | undefined {
@@ -78,6 +83,7 @@ export function lintDocument(doc: TextDoc, opts: LintOptions): Finding[] {
       now: opts.now,
       nginx: parsed,
       nginxIncludeProblems: () => opts.nginxIncludeProblems ?? [],
+      nginxReferencedFiles: () => opts.nginxReferencedFiles ?? NO_FILES,
       nginxEffective: () => (effective ??= effectiveConfig(asIncludedInHttp(parsed().directives, opts.nginxHttpContext), { nginxVersion: policy.nginxVersion })),
       pemBlocks: blocks,
       yaml: () => (yamlFile ??= parseYamlFile(doc.text, doc.lines)),
@@ -203,6 +209,7 @@ export async function lintFile(
   const doc = new TextDoc(display, text, undefined, detectFormat(new TextDoc(path, text)));
   let lintOpts: LintOptions = opts;
   if (hasNginxIncludes(doc)) lintOpts = { ...lintOpts, nginxIncludeProblems: await includeProblems(host, path, () => text) };
+  if (doc.format === 'nginx' && namesReferencedFiles(text)) lintOpts = { ...lintOpts, nginxReferencedFiles: await loadReferencedFiles(host, path, text, opts.policy) };
   if (opts.resolveHttpContext && needsHttpContext(doc)) {
     const context = await opts.resolveHttpContext(path).catch(() => undefined);
     if (context) lintOpts = { ...lintOpts, nginxHttpContext: context };

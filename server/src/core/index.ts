@@ -32,4 +32,5 @@ export { toText } from './report/text';
 export { applyEdits, combineFixes } from './fixes';
 export { includerHttpContext, isHttpSnippet, type TreeCache } from './formats/nginx/context';
 export { normalizePath } from './formats/nginx/includes';
+export { loadReferencedFiles, namesReferencedFiles, type ReferencedFile, type ReferencedFiles } from './certs/referenced';
 export type { NginxDirective } from './formats/nginx/ast';

@@ -4,7 +4,10 @@ import * as path from 'node:path';
 import {
   TextDoc,
   hasNginxIncludes,
+  detectFormat,
   includeProblems,
+  loadReferencedFiles,
+  namesReferencedFiles,
   includerHttpContext,
   lintDocument,
   needsHttpContext,
@@ -118,6 +121,9 @@ export class DocumentLinter {
     if (context) options.nginxHttpContext = context;
     if (path.isAbsolute(textDoc.file) && hasNginxIncludes(textDoc)) {
       options.nginxIncludeProblems = await includeProblems(this.host, textDoc.file, () => textDoc.text);
+    }
+    if (path.isAbsolute(textDoc.file) && detectFormat(textDoc) === 'nginx' && namesReferencedFiles(textDoc.text)) {
+      options.nginxReferencedFiles = await loadReferencedFiles(this.host, textDoc.file, textDoc.text, policy);
     }
     return lintDocument(textDoc, options);
   }

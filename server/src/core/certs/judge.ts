@@ -1,4 +1,6 @@
+import type { NginxDirective } from '../formats/nginx/ast';
 import type { RuleContext } from '../rules/rule';
+import { fileDirectives, referencedSites, type ReferencedFile } from './referenced';
 import type { Range } from '../text';
 import { isCa, type CertificateSummary } from '../x509/certificate';
 import { certificateName, certificateOfSite } from './keys';
@@ -26,9 +28,9 @@ export function judgesDocument(ctx: RuleContext): boolean {
 export function describeSite(site: MaterialSite, cert: CertificateSummary): string {
   const where: string[] = [];
   if (site.bundleSize !== undefined && site.bundleSize > 1 && site.bundleIndex !== undefined) where.push(`${ordinal(site.bundleIndex + 1)} of ${site.bundleSize}`);
-  if (site.container) where.push(site.container);
+  if (site.container) where.push(`in ${site.container}`);
   const kind = isCa(cert) ? 'CA certificate' : 'certificate';
-  return `${kind} ${certificateName(cert)}${where.length ? ` (${where.join(' in ')})` : ''}`;
+  return `${kind} ${certificateName(cert)}${where.length ? ` (${where.join(' ')})` : ''}`;
 }
 
 export function ordinal(n: number): string {
@@ -37,7 +39,36 @@ export function ordinal(n: number): string {
   return n + (s[(v - 20) % 10] ?? s[v] ?? s[0]!);
 }
 
-/** The readable certificates of a document (decoded lazily through the shared cache). */
+/** A file named by one of this nginx file's own directives, as read by the caller. */
+export interface ReferencedUse {
+  directive: NginxDirective;
+  ref: ReferencedFile;
+  sites: MaterialSite[];
+  /** The directive's path argument: where findings about the file go. */
+  range: Range;
+}
+
+/** Directives whose file holds certificates. */
+const CERTIFICATE_DIRECTIVES = new Set(['ssl_certificate', 'ssl_trusted_certificate', 'ssl_client_certificate', 'proxy_ssl_certificate', 'proxy_ssl_trusted_certificate', 'grpc_ssl_trusted_certificate', 'uwsgi_ssl_trusted_certificate']);
+
+/** The files this nginx document's own directives name that the caller could read. */
+export function referencedUses(ctx: RuleContext, names?: ReadonlySet<string>): ReferencedUse[] {
+  if (ctx.format !== 'nginx') return [];
+  const files = ctx.nginxReferencedFiles();
+  if (files.size === 0) return [];
+  const out: ReferencedUse[] = [];
+  for (const d of fileDirectives(ctx.nginx().directives)) {
+    if (names && !names.has(d.name)) continue;
+    const ref = files.get(d.args[0]!.value);
+    if (ref) out.push({ directive: d, ref, sites: referencedSites(ref), range: d.args[0]!.range });
+  }
+  return out;
+}
+
+/**
+ * The readable certificates of a document (decoded lazily through the shared cache); in an
+ * nginx file also those of the certificate files its directives name, located at the directive.
+ */
 export function judgedCertificates(ctx: RuleContext): JudgedCertificate[] {
   if (!judgesDocument(ctx)) return [];
   const out: JudgedCertificate[] = [];
@@ -46,6 +77,13 @@ export function judgedCertificates(ctx: RuleContext): JudgedCertificate[] {
     const cert = certificateOfSite(site);
     if (!cert) continue;
     out.push({ site, cert, range: site.anchor, name: describeSite(site, cert) });
+  }
+  for (const use of referencedUses(ctx, CERTIFICATE_DIRECTIVES)) {
+    for (const site of use.sites) {
+      const cert = certificateOfSite(site);
+      if (!cert) continue;
+      out.push({ site, cert, range: use.range, name: `${describeSite(site, cert)}, named by ${use.directive.name},` });
+    }
   }
   return out;
 }
@@ -107,4 +145,24 @@ export function globMatches(pattern: string, path: string): boolean {
   }
   const anchored = p.startsWith('/') ? `^${re.slice(1)}` : `(?:^|/)${re}`;
   return new RegExp(`${anchored}(?:/|$)`).test(path.replace(/\\/g, '/').replace(/^\/+/, ''));
+}
+
+/** The sites of the file an effective nginx value names (its first argument), when the caller read it. */
+export function sitesNamedBy(ctx: RuleContext, d: NginxDirective | undefined): MaterialSite[] | undefined {
+  const written = d?.args[0]?.value;
+  if (written === undefined) return undefined;
+  const ref = ctx.nginxReferencedFiles().get(written);
+  return ref ? referencedSites(ref) : undefined;
+}
+
+/** The leaf of a certificate file: its first certificate that is not a CA (a misordered chain), else its first that reads. */
+export function leafOf(sites: readonly MaterialSite[] | undefined): { site: MaterialSite; cert: CertificateSummary } | undefined {
+  let first: { site: MaterialSite; cert: CertificateSummary } | undefined;
+  for (const site of sites ?? []) {
+    const cert = certificateOfSite(site);
+    if (!cert) continue;
+    if (!isCa(cert)) return { site, cert };
+    first ??= { site, cert };
+  }
+  return first;
 }

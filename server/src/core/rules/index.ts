@@ -8,6 +8,9 @@ import { certNotYetValid } from './cert/not-yet-valid';
 import { certPrivateKeyCommitted } from './cert/private-key-committed';
 import { certWeakKey } from './cert/weak-key';
 import { certWeakSignature } from './cert/weak-signature';
+import { certificateNameMismatch } from './nginx/certificate-name-mismatch';
+import { staplingLetsencrypt } from './nginx/stapling-letsencrypt';
+import { weakDhparam } from './nginx/weak-dhparam';
 import { binaryFile } from './core/binary-file';
 import { fileTooLarge } from './core/file-too-large';
 import { internalError } from './core/internal-error';
@@ -55,6 +58,9 @@ export const RULES: readonly Rule[] = [
   deprecatedListenHttp2,
   earlyData,
   verifyClientNoCa,
+  weakDhparam,
+  staplingLetsencrypt,
+  certificateNameMismatch,
   pemMalformed,
   certExpired,
   certNotYetValid,
