@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { MemoryHost, lintFile, resolvePolicy, type Finding, type PolicyInput } from '../../server/src/core';
+import { MemoryHost, PolicyFileFinder, RULE_IDS, lintFile, resolvePolicy, type Finding, type PolicyInput } from '../../server/src/core';
 import { resolveReferencedPath } from '../../server/src/core/certs/referenced';
 import { dhPrimeBits } from '../../server/src/core/rules/nginx/weak-dhparam';
 import { DAY, makeCert } from '../support/certs';
@@ -57,6 +57,13 @@ describe('files nginx names', () => {
     assert.equal(resolveReferencedPath('/etc/ssl/a.crt', '/ws/nginx', m), undefined, 'outside the workspace and unmapped');
     assert.equal(resolveReferencedPath('/etc/ssl/$ssl_server_name.crt', '/ws/nginx', m), undefined);
     assert.equal(resolveReferencedPath('data:$cert', '/ws/nginx', m), undefined);
+  });
+
+  test("pathMappings targets are relative to the policy file's folder", async () => {
+    const host = new MemoryHost({ '/ws/.tls-lens.yaml': 'pathMappings:\n  "/etc/nginx/": deploy/nginx\n  "/srv/": /abs/srv\n' });
+    const loaded = await new PolicyFileFinder(host, RULE_IDS).load('/ws/.tls-lens.yaml');
+    assert.deepEqual(loaded.problems, []);
+    assert.deepEqual(loaded.input.pathMappings, { '/etc/nginx/': '/ws/deploy/nginx', '/srv/': '/abs/srv' });
   });
 
   test('an expired certificate nginx names is reported at the directive; the certificate file itself too', async () => {
