@@ -14,6 +14,9 @@ const thresholdDocs = {
   hstsMinAgeSeconds: "Minimum HSTS max-age in seconds (default: the profile's, 63072000).",
   certificateExpiryWarningDays: 'A certificate expiring within this many days is a warning (default 30).',
   certificateExpiryErrorDays: 'A certificate expiring within this many days is an error (default 7).',
+  certificateExpiryWarningLifetimePercent: 'A short-lived certificate warns only once less than this share of its lifetime remains (default 33).',
+  certificateExpiryErrorLifetimePercent: 'A short-lived certificate is an error only once less than this share of its lifetime remains (default 10).',
+  certificateMaxLifetimeDays: "Longest lifetime accepted for certificates that do not look publicly trusted (default: the profile's, 366 days for intermediate).",
 };
 const requirementDocs = {
   endToEndEncryption: 'Every hop re-encrypted: a plaintext hop to an upstream or backend is reported (default false).',
@@ -52,6 +55,17 @@ const properties = {
     type: 'object',
     propertyNames: { enum: ALL_RULES.map((r) => r.id).sort() },
     additionalProperties: { enum: ['off', 'hint', 'info', 'warning', 'error'] },
+  },
+  privateKeyAllowedPaths: {
+    description: 'Glob patterns (** and *) of paths where committed private keys are expected (cert/private-key-committed). Default: test, tests, testdata, fixtures and examples folders.',
+    type: 'array',
+    items: { type: 'string' },
+  },
+  pathMappings: {
+    description: 'Server path prefixes mapped to workspace folders (relative to this file), for files nginx names: { "/etc/nginx/": "deploy/nginx/" }.',
+    type: 'object',
+    propertyNames: { pattern: '^/' },
+    additionalProperties: { type: 'string' },
   },
   ignore: {
     description: "gitignore-style patterns of files not to lint, relative to this file's folder.",

@@ -36,7 +36,14 @@ test('schema and parser agree on a valid policy', () => {
   const p = resolvePolicy(r.input);
   assert.equal(p.profile.name, 'modern');
   assert.equal(p.nginxVersion, '1.24.0');
-  assert.deepEqual(p.thresholds, { hstsMinAgeSeconds: 31536000, certificateExpiryWarningDays: 21, certificateExpiryErrorDays: 7 });
+  assert.deepEqual(p.thresholds, {
+    hstsMinAgeSeconds: 31536000,
+    certificateExpiryWarningDays: 21,
+    certificateExpiryErrorDays: 7,
+    certificateExpiryWarningLifetimePercent: 33,
+    certificateExpiryErrorLifetimePercent: 10,
+    certificateMaxLifetimeDays: 90,
+  });
 });
 
 test('schema and parser agree on what is invalid', () => {
@@ -48,6 +55,8 @@ test('schema and parser agree on what is invalid', () => {
     'rules:\n  nginx/weak-protocol: loud\n',
     'rules:\n  nginx/nope: off\n',
     'ignore: vendor\n',
+    'privateKeyAllowedPaths: keys\n',
+    'pathMappings:\n  etc/nginx/: deploy\n',
     'colour: blue\n',
   ];
   for (const text of bad) {

@@ -9,6 +9,7 @@ import { parseNginxDoc } from './formats/nginx/parseCache';
 import { scanPem, type PemBlock } from './formats/pem/scanner';
 import { parseYamlFile, type YamlFile } from './formats/yaml/documents';
 import { materialSites, type MaterialSite } from './certs/sites';
+import { loadReferencedFiles, namesReferencedFiles, type ReferencedFiles } from './certs/referenced';
 import type { Host } from './host';
 import type { Policy } from './policy/policy';
 import { ENGINE_NOTICES, RULES, RULE_IDS } from './rules';
@@ -33,6 +34,8 @@ export interface LintOptions {
    * its `file`); findings never point at them.
    */
   nginxIncluded?: ReadonlyMap<string, readonly NginxDirective[]>;
+  /** Files this nginx file's directives name (certificates, keys, DH parameters), read by `loadReferencedFiles`. */
+  nginxReferencedFiles?: ReferencedFiles;
 }
 
 /** The key of an `include` directive in `LintOptions.nginxIncluded`: where it starts in its file. */
@@ -73,6 +76,8 @@ function foreignRanges(list: readonly NginxDirective[], into: WeakSet<Range>): W
   }
   return into;
 }
+
+const NO_FILES: ReferencedFiles = new Map();
 
 /** The effective severity of a finding of `rule`, or undefined when the policy turns it off. */
 function effectiveSeverity(rule: RuleMeta, policy: Policy, proposed: Severity | undefined): Severity | undefined {
@@ -134,9 +139,10 @@ export function lintDocument(doc: TextDoc, opts: LintOptions): Finding[] {
       nginx: parsed,
       nginxIncludeProblems: () => opts.nginxIncludeProblems ?? [],
       nginxEffective,
+      nginxReferencedFiles: () => opts.nginxReferencedFiles ?? NO_FILES,
       pemBlocks: blocks,
       yaml: () => (yamlFile ??= parseYamlFile(doc.text, doc.lines)),
-      materialSites: () => (sites ??= materialSites(doc, blocks())),
+      materialSites: () => (sites ??= materialSites(doc, blocks(), () => ctx.yaml())),
       report: (r: Report) => {
         const severity = effectiveSeverity(rule, policy, r.severity);
         if (!severity || foreign?.has(r.range)) return;
@@ -263,6 +269,7 @@ export async function lintFile(
     const { problems, included } = await includeContext(host, path, () => text);
     lintOpts = { ...lintOpts, nginxIncludeProblems: problems, nginxIncluded: included };
   }
+  if (doc.format === 'nginx' && namesReferencedFiles(text)) lintOpts = { ...lintOpts, nginxReferencedFiles: await loadReferencedFiles(host, path, text, opts.policy) };
   if (opts.resolveHttpContext && needsHttpContext(doc)) {
     const context = await opts.resolveHttpContext(path).catch(() => undefined);
     if (context) lintOpts = { ...lintOpts, nginxHttpContext: context };

@@ -7,9 +7,12 @@ import { effectiveConfig, findHeader, walkLocations, type EffectiveLocation, typ
 import { TLS_DIRECTIVES } from './formats/nginx/directives';
 import { parseNginx } from './formats/nginx/parser';
 import type { Policy } from './policy/policy';
-import { CERTIFICATE_LABELS, scanPem, isPrivateKeyLabel, type PemBlock } from './formats/pem/scanner';
+import { isPrivateKeyLabel } from './formats/pem/scanner';
+import { certificateName, certificatesNear, matchingCertificate, privateKeyOfSite } from './certs/keys';
+import { isCertificateSite, materialSites, type MaterialSite } from './certs/sites';
+import { certificateFacts, privateKeyFacts } from './x509/facts';
 import { rangeContains, type Position, type Range } from './text';
-import { decodeCertificate, describePublicKey, describeValidity, isoDate, type CertificateSummary } from './x509/certificate';
+import { decodeCertificate, describeValidity, type CertificateSummary } from './x509/certificate';
 
 export interface HoverResult {
   /** Markdown. */
@@ -32,23 +35,25 @@ export function codeSpan(s: string): string {
   return `${fence}${pad}${body}${pad}${fence}`;
 }
 
-export function certificateMarkdown(cert: CertificateSummary, now: Date, position?: { index: number; count: number }): string {
+export function certificateMarkdown(cert: CertificateSummary, now: Date, position?: { index: number; count: number }, container?: string): string {
   const md: string[] = [];
-  const where = position && position.count > 1 ? ` (${ordinal(position.index + 1)} of ${position.count} in this file)` : '';
+  const where = position && position.count > 1 ? ` (${ordinal(position.index + 1)} of ${position.count} in ${container ? 'this value' : 'this file'})` : '';
   md.push(`**Certificate**${where}`);
+  if (container) md.push('', `_${escapeMarkdown(container)}_`);
   md.push('');
   md.push(`| | |`);
   md.push(`|---|---|`);
-  md.push(`| Subject | ${escapeMarkdown(cert.subject || '(empty)')} |`);
-  md.push(`| Issuer | ${escapeMarkdown(cert.issuer || '(empty)')}${cert.selfIssued ? ' (self-signed)' : ''} |`);
-  // Code spans: names are shown as written, never turned into links.
-  const sans = cert.sans.length ? cert.sans.map((s) => `${s.type}:${codeSpan(s.value)}`).join(', ') : '(none)';
-  md.push(`| SANs | ${sans} |`);
-  md.push(`| Valid | ${isoDate(cert.notBefore)} → ${isoDate(cert.notAfter)}, **${describeValidity(cert, now)}** |`);
-  md.push(`| Key | ${escapeMarkdown(describePublicKey(cert.publicKey))} |`);
-  md.push(`| Signature | ${escapeMarkdown(cert.signatureAlgorithm)} |`);
-  md.push(`| Serial | \`${cert.serialNumber}\` |`);
-  md.push(`| SHA-256 | \`${cert.sha256Fingerprint}\` |`);
+  const validity = describeValidity(cert, now);
+  for (const f of certificateFacts(cert, now)) {
+    let value: string;
+    // Code spans: names are shown as written, never turned into links.
+    if (f.label === 'SANs') value = cert.sans.length ? cert.sans.map((s) => `${s.type}:${codeSpan(s.value)}`).join(', ') : '(none)';
+    else if (f.items && f.items.length && f.label !== 'Key usage' && f.label !== 'Extended key usage') value = f.items.map(codeSpan).join(', ');
+    else if (f.monospace) value = codeSpan(f.value);
+    else if (f.label === 'Valid') value = escapeMarkdown(f.value.slice(0, f.value.length - validity.length)) + `**${escapeMarkdown(validity)}**`;
+    else value = escapeMarkdown(f.value);
+    md.push(`| ${f.label} | ${value} |`);
+  }
   return md.join('\n');
 }
 
@@ -58,16 +63,31 @@ function ordinal(n: number): string {
   return n + (s[(v - 20) % 10] ?? s[v] ?? s[0]!);
 }
 
-function blockMarkdown(block: PemBlock, blocks: readonly PemBlock[], now: Date): string | undefined {
-  if (block.problem) return `**${escapeMarkdown(block.label)}**: ${escapeMarkdown(block.problem.message)}`;
-  if (isPrivateKeyLabel(block.label)) {
-    return `**${escapeMarkdown(block.label)}**: private key material. TLS Lens never shows its contents.`;
+/** A private key: its shape and the certificate it matches, never its material. */
+function privateKeyMarkdown(site: MaterialSite, sites: readonly MaterialSite[]): string {
+  const key = privateKeyOfSite(site);
+  const md = [`**${escapeMarkdown(site.label)}**: private key material. TLS Lens never shows its contents.`];
+  if (site.container) md.push('', `_${escapeMarkdown(site.container)}_`);
+  if (key) {
+    const match = matchingCertificate(sites, site);
+    const near = certificatesNear(sites, site);
+    const matches = match
+      ? `certificate ${certificateName(match.cert)}${match.site.container ? ` (${match.site.container})` : ''}`
+      : key.spkiSha256 && near.length ? `none of the ${near.length === 1 ? 'certificate' : `${near.length} certificates`} beside it` : undefined;
+    md.push('', '| | |', '|---|---|');
+    for (const f of privateKeyFacts(key, matches)) md.push(`| ${f.label} | ${escapeMarkdown(f.value)} |`);
   }
-  if (!CERTIFICATE_LABELS.has(block.label) || !block.der) return undefined;
-  const decoded = decodeCertificate(block.der);
-  if (!decoded.ok) return `**${escapeMarkdown(block.label)}**: ${escapeMarkdown(decoded.error)}`;
-  const certs = blocks.filter((b) => CERTIFICATE_LABELS.has(b.label));
-  return certificateMarkdown(decoded.cert, now, { index: certs.indexOf(block), count: certs.length });
+  return md.join('\n');
+}
+
+function siteMarkdown(site: MaterialSite, sites: readonly MaterialSite[], now: Date): string | undefined {
+  if (site.problem) return `**${escapeMarkdown(site.label)}**: ${escapeMarkdown(site.problem.message)}`;
+  if (isPrivateKeyLabel(site.label)) return privateKeyMarkdown(site, sites);
+  if (!isCertificateSite(site) || !site.der) return undefined;
+  const decoded = decodeCertificate(site.der);
+  if (!decoded.ok) return `**${escapeMarkdown(site.label)}**: ${escapeMarkdown(decoded.error)}`;
+  const position = site.bundleIndex !== undefined && site.bundleSize !== undefined ? { index: site.bundleIndex, count: site.bundleSize } : undefined;
+  return certificateMarkdown(decoded.cert, now, position, site.container);
 }
 
 /** What a TLS directive does, nginx's default, and what the policy's profile recommends. */
@@ -132,9 +152,12 @@ export function hoverAt(doc: TextDoc, position: Position, now: Date, policy?: Po
     const markdown = found && (directiveMarkdown(found, policy) ?? effectiveMarkdown(found, parsed, policy, nginxHttpContext));
     if (found && markdown) return { markdown, range: found.nameRange };
   }
-  const blocks = scanPem(doc.text, doc.lines);
-  const block = blocks.find((b) => rangeContains(b.range, position));
-  if (!block) return undefined;
-  const markdown = blockMarkdown(block, blocks, now);
-  return markdown ? { markdown, range: block.range } : undefined;
+  const sites = materialSites(doc);
+  const here = sites.filter((s) => rangeContains(s.range, position));
+  const first = here[0];
+  if (!first) return undefined;
+  // The blocks of one base64 value share its range: show each (a chain in tls.crt).
+  const shown = first.encoding === 'base64-pem' ? here : [first];
+  const parts = shown.map((s) => siteMarkdown(s, sites, now)).filter((m): m is string => m !== undefined);
+  return parts.length ? { markdown: parts.join('\n\n---\n\n'), range: first.range } : undefined;
 }

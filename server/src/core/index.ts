@@ -34,4 +34,5 @@ export { applyEdits, combineFixes } from './fixes';
 export { includerHttpContext, isHttpSnippet, type TreeCache } from './formats/nginx/context';
 export { loadNginxConfig, normalizePath, type NginxLoadOptions, type NginxTree } from './formats/nginx/includes';
 export { clearParseCache } from './formats/nginx/parseCache';
+export { loadReferencedFiles, namesReferencedFiles, type ReferencedFile, type ReferencedFiles } from './certs/referenced';
 export type { NginxDirective } from './formats/nginx/ast';

@@ -5,6 +5,9 @@ import {
   TextDoc,
   hasNginxIncludes,
   includeContext,
+  detectFormat,
+  loadReferencedFiles,
+  namesReferencedFiles,
   includerHttpContext,
   lintDocument,
   loadNginxConfig,
@@ -221,6 +224,9 @@ export class DocumentLinter {
       options.nginxIncluded = included;
     }
     if (this.documents.get(doc.uri)) this.dependencies.set(doc.uri, deps);
+    if (path.isAbsolute(textDoc.file) && detectFormat(textDoc) === 'nginx' && namesReferencedFiles(textDoc.text)) {
+      options.nginxReferencedFiles = await loadReferencedFiles(this.host, textDoc.file, textDoc.text, policy);
+    }
     return lintDocument(textDoc, options);
   }
 

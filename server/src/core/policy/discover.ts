@@ -41,7 +41,14 @@ export class PolicyFileFinder {
   async load(path: string): Promise<LoadedPolicyFile> {
     try {
       const text = new TextDecoder().decode(await this.host.readFile(path));
-      return { path, ...parsePolicyFile(text, this.knownRuleIds) };
+      const parsed = parsePolicyFile(text, this.knownRuleIds);
+      // pathMappings name workspace folders relative to the policy file.
+      const mappings = parsed.input.pathMappings;
+      if (mappings) {
+        const dir = dirname(path).replace(/[\\/]+$/, '');
+        for (const [k, t] of Object.entries(mappings)) if (!/^([\\/]|[A-Za-z]:)/.test(t)) mappings[k] = `${dir}/${t}`;
+      }
+      return { path, ...parsed };
     } catch (e) {
       return {
         path,

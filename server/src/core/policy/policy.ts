@@ -13,6 +13,10 @@ export interface Policy {
   thresholds: Thresholds;
   /** What the policy requires beyond the profile. */
   require: Requirements;
+  /** Glob patterns of paths where a private key may be committed (`cert/private-key-committed`). */
+  privateKeyAllowedPaths: readonly string[];
+  /** Server path prefix → workspace folder (e.g. `/etc/nginx/` → `deploy/nginx/`), for files nginx names. */
+  pathMappings: Readonly<Record<string, string>>;
 }
 
 export interface Requirements {
@@ -34,9 +38,22 @@ export interface Thresholds {
   certificateExpiryWarningDays: number;
   /** … and within this many days an error (default 7). */
   certificateExpiryErrorDays: number;
+  /** A short-lived certificate warns only once less than this share of its lifetime remains (default 33 %). */
+  certificateExpiryWarningLifetimePercent: number;
+  /** … and is an error once less than this share remains (default 10 %). */
+  certificateExpiryErrorLifetimePercent: number;
+  /** Longest lifetime accepted for certificates that are not publicly trusted (default: the profile's, 366 days for intermediate). */
+  certificateMaxLifetimeDays: number;
 }
 
-export const THRESHOLD_KEYS = ['hstsMinAgeSeconds', 'certificateExpiryWarningDays', 'certificateExpiryErrorDays'] as const;
+export const THRESHOLD_KEYS = [
+  'hstsMinAgeSeconds',
+  'certificateExpiryWarningDays',
+  'certificateExpiryErrorDays',
+  'certificateExpiryWarningLifetimePercent',
+  'certificateExpiryErrorLifetimePercent',
+  'certificateMaxLifetimeDays',
+] as const;
 
 /** "1.24.0", "1.25": an nginx version as the policy names it. */
 export const NGINX_VERSION = /^\d+\.\d+(\.\d+)?$/;
@@ -54,12 +71,24 @@ export interface PolicyInput {
   nginxVersion?: string;
   thresholds?: Partial<Record<keyof Thresholds, number>>;
   require?: Partial<Requirements>;
+  privateKeyAllowedPaths?: string[];
+  pathMappings?: Record<string, string>;
 }
+
+/** Where private keys are expected in a repository: test data and examples. */
+export const DEFAULT_PRIVATE_KEY_ALLOWED_PATHS: readonly string[] = ['**/test/**', '**/tests/**', '**/testdata/**', '**/fixtures/**', '**/examples/**'];
 
 export const DEFAULT_MAX_FILE_SIZE_KB = 2048;
 
 function defaultThresholds(profile: Profile): Thresholds {
-  return { hstsMinAgeSeconds: profile.hstsMinAge, certificateExpiryWarningDays: 30, certificateExpiryErrorDays: 7 };
+  return {
+    hstsMinAgeSeconds: profile.hstsMinAge,
+    certificateExpiryWarningDays: 30,
+    certificateExpiryErrorDays: 7,
+    certificateExpiryWarningLifetimePercent: 33,
+    certificateExpiryErrorLifetimePercent: 10,
+    certificateMaxLifetimeDays: profile.maximumCertificateLifespanDays,
+  };
 }
 
 export const DEFAULT_POLICY: Policy = {
@@ -68,6 +97,8 @@ export const DEFAULT_POLICY: Policy = {
   maxFileSizeBytes: DEFAULT_MAX_FILE_SIZE_KB * 1024,
   thresholds: defaultThresholds(PROFILES[DEFAULT_PROFILE]),
   require: DEFAULT_REQUIREMENTS,
+  privateKeyAllowedPaths: DEFAULT_PRIVATE_KEY_ALLOWED_PATHS,
+  pathMappings: {},
 };
 
 const LEVELS: readonly string[] = ['off', 'hint', 'info', 'warning', 'error'];
@@ -84,8 +115,12 @@ export function resolvePolicy(...inputs: Array<PolicyInput | undefined>): Policy
   let nginxVersion: string | undefined;
   const thresholds: Partial<Thresholds> = {};
   const require: Requirements = { ...DEFAULT_REQUIREMENTS };
+  let privateKeyAllowedPaths = DEFAULT_PRIVATE_KEY_ALLOWED_PATHS;
+  const pathMappings: Record<string, string> = {};
   for (const input of inputs) {
     if (!input) continue;
+    if (Array.isArray(input.privateKeyAllowedPaths)) privateKeyAllowedPaths = input.privateKeyAllowedPaths.filter((p) => typeof p === 'string');
+    for (const [from, to] of Object.entries(input.pathMappings ?? {})) if (typeof to === 'string' && from) pathMappings[from] = to;
     if (isProfileName(input.profile)) profile = PROFILES[input.profile];
     for (const [id, level] of Object.entries(input.rules ?? {})) if (isRuleLevel(level)) rules[id] = level;
     if (typeof input.maxFileSizeKb === 'number' && input.maxFileSizeKb > 0) maxFileSizeBytes = Math.round(input.maxFileSizeKb * 1024);
@@ -100,7 +135,7 @@ export function resolvePolicy(...inputs: Array<PolicyInput | undefined>): Policy
     }
   }
   // Thresholds not set explicitly follow the final profile.
-  const policy: Policy = { profile, rules, maxFileSizeBytes, thresholds: { ...defaultThresholds(profile), ...thresholds }, require };
+  const policy: Policy = { profile, rules, maxFileSizeBytes, thresholds: { ...defaultThresholds(profile), ...thresholds }, require, privateKeyAllowedPaths, pathMappings };
   if (nginxVersion) policy.nginxVersion = nginxVersion;
   return policy;
 }

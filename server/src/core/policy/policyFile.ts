@@ -9,7 +9,7 @@ export const POLICY_FILE_NAME = '.tls-lens.yaml';
 export const POLICY_FILE_NAMES = [POLICY_FILE_NAME, '.tls-lens.json'] as const;
 
 /** The keys a policy file may have (schemas/tls-lens-policy.schema.json describes them). */
-export const POLICY_KEYS = ['extends', 'nginxVersion', 'thresholds', 'require', 'rules', 'ignore'] as const;
+export const POLICY_KEYS = ['extends', 'nginxVersion', 'thresholds', 'require', 'rules', 'ignore', 'privateKeyAllowedPaths', 'pathMappings'] as const;
 
 export interface PolicyFileProblem {
   message: string;
@@ -139,6 +139,35 @@ export function parsePolicyFile(text: string, knownRuleIds: ReadonlySet<string>)
       case 'require': {
         const r = keyedMap(value ?? keyNode, 'require', 'requirement', REQUIREMENT_KEYS, 'true or false', 'true or false', (v): v is boolean => typeof v === 'boolean');
         if (r) input.require = r;
+        break;
+      }
+      case 'privateKeyAllowedPaths': {
+        if (!isSeq(value)) {
+          problems.push({ message: '"privateKeyAllowedPaths" must be a list of glob patterns', range: nodeRange(value ?? keyNode) });
+          break;
+        }
+        input.privateKeyAllowedPaths = [];
+        for (const item of value.items) {
+          if (isScalar(item) && typeof item.value === 'string') input.privateKeyAllowedPaths.push(item.value);
+          else problems.push({ message: 'a path pattern must be a string', range: nodeRange(item as Node) });
+        }
+        break;
+      }
+      case 'pathMappings': {
+        if (!isMap(value)) {
+          problems.push({ message: '"pathMappings" must map server paths (/etc/nginx/) to workspace folders', range: nodeRange(value ?? keyNode) });
+          break;
+        }
+        const mappings: Record<string, string> = {};
+        for (const item of value.items) {
+          const kNode = item.key as Node;
+          const vNode = item.value as Node | null;
+          const from = isScalar(kNode) ? String(kNode.value) : '';
+          if (!from.startsWith('/')) problems.push({ message: `a mapped server path must be absolute ("${from}")`, range: nodeRange(kNode) });
+          else if (!isScalar(vNode) || typeof vNode.value !== 'string') problems.push({ message: `"${from}" must map to a workspace folder (a string)`, range: nodeRange(vNode ?? kNode) });
+          else mappings[from] = vNode.value;
+        }
+        input.pathMappings = mappings;
         break;
       }
       default:

@@ -1,3 +1,16 @@
+import { certChain } from './cert/chain';
+import { certExpired } from './cert/expired';
+import { certExpiring } from './cert/expiring';
+import { certKeyMismatch } from './cert/key-mismatch';
+import { certLifetime } from './cert/lifetime';
+import { certNoSan } from './cert/no-san';
+import { certNotYetValid } from './cert/not-yet-valid';
+import { certPrivateKeyCommitted } from './cert/private-key-committed';
+import { certWeakKey } from './cert/weak-key';
+import { certWeakSignature } from './cert/weak-signature';
+import { certificateNameMismatch } from './nginx/certificate-name-mismatch';
+import { staplingLetsencrypt } from './nginx/stapling-letsencrypt';
+import { weakDhparam } from './nginx/weak-dhparam';
 import { binaryFile } from './core/binary-file';
 import { fileTooLarge } from './core/file-too-large';
 import { internalError } from './core/internal-error';
@@ -48,7 +61,20 @@ export const RULES: readonly Rule[] = [
   earlyData,
   ecdhCurve,
   verifyClientNoCa,
+  weakDhparam,
+  staplingLetsencrypt,
+  certificateNameMismatch,
   pemMalformed,
+  certExpired,
+  certNotYetValid,
+  certExpiring,
+  certLifetime,
+  certWeakKey,
+  certWeakSignature,
+  certNoSan,
+  certChain,
+  certKeyMismatch,
+  certPrivateKeyCommitted,
   policyInvalid,
 ];
 

@@ -7,6 +7,7 @@ import type { NginxTreeProblem } from '../formats/nginx/includes';
 import type { PemBlock } from '../formats/pem/scanner';
 import type { YamlFile } from '../formats/yaml/documents';
 import type { MaterialSite } from '../certs/sites';
+import type { ReferencedFiles } from '../certs/referenced';
 import type { Policy } from '../policy/policy';
 import type { Range } from '../text';
 
@@ -49,6 +50,8 @@ export interface RuleContext {
    * the caller resolved them through the host (`LintOptions.nginxIncludeProblems`).
    */
   nginxIncludeProblems(): readonly NginxTreeProblem[];
+  /** Files the nginx file's own directives name, when the caller read them (`LintOptions.nginxReferencedFiles`). */
+  nginxReferencedFiles(): ReferencedFiles;
   pemBlocks(): readonly PemBlock[];
   /** Every YAML document of the file with exact ranges (yaml, kubernetes and policy formats). */
   yaml(): YamlFile;

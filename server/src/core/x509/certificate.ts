@@ -1,33 +1,13 @@
-import { X509Certificate as NodeX509Certificate, createHash } from 'node:crypto';
-import type * as X509 from '@peculiar/x509';
-
-let x509lib: typeof X509 | undefined;
-
-/**
- * @peculiar/x509 (and the reflect-metadata it needs) is loaded on first use: it costs more
- * start-up time than the rest of the core together, and most runs decode no certificate.
- */
-function x509(): typeof X509 {
-  if (!x509lib) {
-    /* eslint-disable @typescript-eslint/no-require-imports -- deliberate lazy load */
-    require('reflect-metadata');
-    x509lib = require('@peculiar/x509') as typeof X509;
-    /* eslint-enable @typescript-eslint/no-require-imports */
-  }
-  return x509lib;
-}
+import { createHash } from 'node:crypto';
+import { DerError, TAG, children, contents, directoryString, expect, hex, integerBits, oid, readTlv, smallInt, time, type Tlv } from './der';
+import { CURVES, EXT, EXTENDED_KEY_USAGES, HASHES, KEY_ALGORITHMS, KEY_USAGE_BITS, NAME_ATTRIBUTES, SIGNATURES, UNDERSTOOD_EXTENSIONS } from './oids';
 
 /**
- * Whether DER bytes are a certificate, by Node's own X.509 parser: fast, and needs no
- * extra module (the hover's full decode uses @peculiar/x509).
+ * Whether DER bytes are a certificate TLS Lens can read (the same decoder as every other
+ * front, cached, so the malformed-PEM rule and the hover agree).
  */
 export function isCertificateDer(der: Uint8Array): boolean {
-  try {
-    new NodeX509Certificate(der);
-    return true;
-  } catch {
-    return false;
-  }
+  return decodeCertificate(der).ok;
 }
 
 export interface SubjectAltName {
@@ -39,94 +19,380 @@ export interface SubjectAltName {
 export interface CertificateSummary {
   subject: string;
   issuer: string;
+  /** The subject's (last) common name, when it has one. */
+  subjectCommonName?: string;
+  /** Subject and issuer are the same name (a root, or a self-signed leaf). */
   selfIssued: boolean;
+  /** X.509 version: 1, 2 or 3. */
+  version: number;
+  /** Hex of the serial's DER octets (two's complement; see `negativeSerial`). */
   serialNumber: string;
+  /** The serial is negative (RFC 5280 §4.1.2.2 wants it positive; some old CAs issued such). */
+  negativeSerial?: boolean;
   notBefore: Date;
   notAfter: Date;
   sans: SubjectAltName[];
   /** e.g. "RSA 2048 bits", "EC P-256", "Ed25519". */
   publicKey: { algorithm: string; bits?: number; curve?: string };
-  /** e.g. "sha256WithRSAEncryption"-like names: "RSA with SHA-256", "ECDSA with SHA-384". */
+  /** "RSA with SHA-256", "ECDSA with SHA-384", "RSA-PSS with SHA-256", "Ed25519". */
   signatureAlgorithm: string;
+  /** The hash the signature uses (SHA-256, SHA-1, MD5), when it names one. */
+  signatureHash?: string;
   sha256Fingerprint: string;
+  sha1Fingerprint: string;
+  /** KeyUsage bit names; undefined when the extension is absent. */
+  keyUsage?: string[];
+  /** ExtendedKeyUsage names (serverAuth, clientAuth, …; unknown ones as OIDs); undefined when absent. */
+  extendedKeyUsage?: string[];
+  /** undefined when the extension is absent. */
+  basicConstraints?: { ca: boolean; pathLength?: number; critical: boolean };
+  subjectKeyIdentifier?: string;
+  authorityKeyIdentifier?: string;
+  ocspUrls: string[];
+  caIssuerUrls: string[];
+  crlUrls: string[];
+  /** Critical extensions TLS clients do not understand (OIDs): path validation fails on them. */
+  criticalUnknownExtensions: string[];
+  /** SHA-256 of the SubjectPublicKeyInfo, hex: what a private key is matched by. */
+  spkiSha256: string;
+  /** Hex of the subject and issuer Name DER, for exact issuer/subject matching in chains. */
+  subjectDer: string;
+  issuerDer: string;
 }
 
 export type DecodeResult = { ok: true; cert: CertificateSummary } | { ok: false; error: string };
 
 const cache = new Map<string, DecodeResult>();
-const CACHE_LIMIT = 2000;
+const CACHE_LIMIT = 5000;
+let decodes = 0;
 
-function colonHex(buf: Buffer): string {
-  return buf.toString('hex').toUpperCase().replace(/(..)(?!$)/g, '$1:');
+/** Forgets every decoded certificate (benchmarks measure cold decodes with it). */
+export function clearDecodeCache(): void {
+  cache.clear();
 }
 
-const SAN_TYPES: Record<string, SubjectAltName['type']> = { dns: 'DNS', ip: 'IP', url: 'URI', email: 'email' };
-
-function describeKey(alg: { name: string; modulusLength?: number; namedCurve?: string }): CertificateSummary['publicKey'] {
-  if (alg.name === 'RSASSA-PKCS1-v1_5' || alg.name === 'RSA-PSS' || alg.name === 'RSA-OAEP') {
-    return alg.modulusLength === undefined ? { algorithm: 'RSA' } : { algorithm: 'RSA', bits: alg.modulusLength };
-  }
-  if (alg.name === 'ECDSA' || alg.name === 'ECDH') {
-    return alg.namedCurve === undefined ? { algorithm: 'EC' } : { algorithm: 'EC', curve: alg.namedCurve };
-  }
-  return { algorithm: alg.name };
+/** How many certificates were actually decoded (cache misses) since start: for tests of the cache. */
+export function decodeCount(): number {
+  return decodes;
 }
 
-function describeSignature(alg: { name: string; hash?: { name: string } }): string {
-  const base =
-    alg.name === 'RSASSA-PKCS1-v1_5' ? 'RSA' : alg.name === 'RSA-PSS' ? 'RSA-PSS' : alg.name === 'ECDSA' ? 'ECDSA' : alg.name;
-  return alg.hash?.name ? `${base} with ${alg.hash.name}` : base;
+export function colonHex(bytes: Uint8Array): string {
+  return hex(bytes).replace(/(..)(?!$)/g, '$1:');
 }
 
-/** Decodes one DER certificate. Never throws; results are cached by content hash. */
+/** SHA-256 of bytes, hex: the cache key of every decode. */
+export function contentHash(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/**
+ * Decodes one DER certificate with TLS Lens's own DER reader (fast, and it never loads a
+ * big module). Never throws: a malformed certificate comes back as `{ ok: false, error }`.
+ * Results are cached by SHA-256 of the bytes, so a re-lint decodes nothing again.
+ */
 export function decodeCertificate(der: Uint8Array): DecodeResult {
-  const bytes = Buffer.from(der.buffer, der.byteOffset, der.byteLength);
-  const sha256 = createHash('sha256').update(bytes).digest();
-  const key = sha256.toString('hex');
+  // The same bytes asked again within a lint (every rule looks at every site) cost nothing.
+  const same = byIdentity.get(der);
+  if (same) return same;
+  const result = decodeByContent(der);
+  byIdentity.set(der, result);
+  return result;
+}
+
+const byIdentity = new WeakMap<Uint8Array, DecodeResult>();
+
+function decodeByContent(der: Uint8Array): DecodeResult {
+  const key = contentHash(der);
   const hit = cache.get(key);
-  if (hit) return hit;
+  if (hit) {
+    // Refresh its place in the LRU order.
+    cache.delete(key);
+    cache.set(key, hit);
+    return hit;
+  }
+  decodes++;
   let result: DecodeResult;
   try {
-    const lib = x509();
-    const c = new lib.X509Certificate(bytes);
-    const sanExt = c.getExtension(lib.SubjectAlternativeNameExtension);
-    const sans: SubjectAltName[] = sanExt
-      ? sanExt.names.toJSON().map((n) => ({ type: SAN_TYPES[n.type] ?? 'other', value: String(n.value) }))
-      : [];
-    let publicKey: CertificateSummary['publicKey'];
-    try {
-      const alg: unknown = c.publicKey.algorithm;
-      publicKey = describeKey(alg as { name: string; modulusLength?: number; namedCurve?: string });
-    } catch {
-      publicKey = { algorithm: 'unknown' };
-    }
-    let signatureAlgorithm: string;
-    try {
-      signatureAlgorithm = describeSignature(c.signatureAlgorithm as { name: string; hash?: { name: string } });
-    } catch {
-      signatureAlgorithm = 'unknown';
-    }
-    result = {
-      ok: true,
-      cert: {
-        subject: c.subject,
-        issuer: c.issuer,
-        selfIssued: c.subject === c.issuer,
-        serialNumber: c.serialNumber.toUpperCase(),
-        notBefore: c.notBefore,
-        notAfter: c.notAfter,
-        sans,
-        publicKey,
-        signatureAlgorithm,
-        sha256Fingerprint: colonHex(sha256),
-      },
-    };
+    result = { ok: true, cert: parseCertificate(der, key) };
   } catch (e) {
-    result = { ok: false, error: `not a valid X.509 certificate (${e instanceof Error ? e.message : String(e)})` };
+    const why = e instanceof DerError ? e.message : `unexpected structure (${e instanceof Error ? e.message : String(e)})`;
+    result = { ok: false, error: `not a valid X.509 certificate: ${why}` };
   }
   if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
   cache.set(key, result);
   return result;
+}
+
+function parseCertificate(der: Uint8Array, sha256: string): CertificateSummary {
+  const outer = expect(readTlv(der, 0), TAG.SEQUENCE, 'Certificate');
+  if (outer.end !== der.length) throw new DerError(`${der.length - outer.end} bytes after the certificate`);
+  const [tbs, sigAlg, sigValue] = children(der, outer);
+  expect(tbs, TAG.SEQUENCE, 'tbsCertificate');
+  expect(sigAlg, TAG.SEQUENCE, 'signatureAlgorithm');
+  expect(sigValue, TAG.BIT_STRING, 'signatureValue');
+  const f = children(der, tbs!);
+  let i = 0;
+  let version = 1;
+  if (f[0]?.tag === 0xa0) {
+    const v = children(der, f[0])[0];
+    version = smallInt(der, expect(v, TAG.INTEGER, 'version')) + 1;
+    if (version < 1 || version > 3) throw new DerError(`unknown version ${version}`);
+    i = 1;
+  }
+  const serial = expect(f[i++], TAG.INTEGER, 'serialNumber');
+  expect(f[i++], TAG.SEQUENCE, 'signature');
+  const issuer = expect(f[i++], TAG.SEQUENCE, 'issuer');
+  const validity = expect(f[i++], TAG.SEQUENCE, 'validity');
+  const subject = expect(f[i++], TAG.SEQUENCE, 'subject');
+  const spki = expect(f[i++], TAG.SEQUENCE, 'subjectPublicKeyInfo');
+  let extensions: Tlv | undefined;
+  for (; i < f.length; i++) if (f[i]!.tag === 0xa3) extensions = f[i];
+
+  const [t1, t2] = children(der, validity);
+  if (!t1 || !t2) throw new DerError('validity needs notBefore and notAfter');
+  const notBefore = time(der, t1);
+  const notAfter = time(der, t2);
+  if (!notBefore) throw new DerError(`notBefore is not a valid UTCTime/GeneralizedTime`);
+  if (!notAfter) throw new DerError(`notAfter is not a valid UTCTime/GeneralizedTime`);
+
+  const serialBytes = contents(der, serial);
+  if (serialBytes.length === 0) throw new DerError('empty serial number');
+  const negativeSerial = (serialBytes[0]! & 0x80) !== 0;
+  const serialShown = serialBytes.length > 1 && serialBytes[0] === 0 ? serialBytes.subarray(1) : serialBytes;
+
+  const subjectName = parseName(der, subject);
+  const issuerName = parseName(der, issuer);
+  const [sigFamily, sigHash] = signatureOf(der, sigAlg!);
+  const cert: CertificateSummary = {
+    subject: subjectName.text,
+    issuer: issuerName.text,
+    selfIssued: sameBytes(contents(der, subject), contents(der, issuer)),
+    version,
+    serialNumber: hex(serialShown),
+    notBefore,
+    notAfter,
+    sans: [],
+    publicKey: publicKeyOf(der, spki),
+    signatureAlgorithm: sigHash ? `${sigFamily} with ${sigHash}` : sigFamily,
+    sha256Fingerprint: sha256.toUpperCase().replace(/(..)(?!$)/g, '$1:'),
+    sha1Fingerprint: colonHex(createHash('sha1').update(der).digest()),
+    ocspUrls: [],
+    caIssuerUrls: [],
+    crlUrls: [],
+    criticalUnknownExtensions: [],
+    spkiSha256: contentHash(der.subarray(spki.start, spki.end)),
+    subjectDer: hex(contents(der, subject)),
+    issuerDer: hex(contents(der, issuer)),
+  };
+  if (subjectName.cn !== undefined) cert.subjectCommonName = subjectName.cn;
+  if (negativeSerial) cert.negativeSerial = true;
+  if (sigHash) cert.signatureHash = sigHash;
+  if (extensions) readExtensions(der, expect(children(der, extensions)[0], TAG.SEQUENCE, 'extensions'), cert);
+  return cert;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && Buffer.compare(a, b) === 0;
+}
+
+/** RFC 4514 string of a Name, in the order the certificate encodes it (as @peculiar/x509 and OpenSSL's oneline show it). */
+function parseName(der: Uint8Array, name: Tlv): { text: string; cn?: string } {
+  const rdns: string[] = [];
+  let cn: string | undefined;
+  for (const rdn of children(der, name)) {
+    const parts: string[] = [];
+    for (const atv of children(der, rdn)) {
+      const [type, value] = children(der, atv);
+      const id = oid(der, expect(type, TAG.OID, 'attribute type'));
+      if (!value) throw new DerError('attribute without a value');
+      const text = directoryString(der, value);
+      if (id === '2.5.4.3') cn = text;
+      parts.push(`${NAME_ATTRIBUTES[id] ?? id}=${escapeDn(text)}`);
+    }
+    rdns.push(parts.join('+'));
+  }
+  return cn === undefined ? { text: rdns.join(', ') } : { text: rdns.join(', '), cn };
+}
+
+function escapeDn(s: string): string {
+  if (s.startsWith('#') && /^#[0-9a-f]*$/.test(s)) return s;
+  return s.replace(/[,+"\\<>;]/g, (c) => '\\' + c).replace(/^[ #]|[ ]$/g, (c) => '\\' + c);
+}
+
+function signatureOf(der: Uint8Array, alg: Tlv): [string, string | undefined] {
+  const [idTlv, params] = children(der, alg);
+  const id = oid(der, expect(idTlv, TAG.OID, 'signature algorithm'));
+  const known = SIGNATURES[id];
+  if (!known) return [id, undefined];
+  if (known[0] === 'RSA-PSS') {
+    // RSASSA-PSS-params: [0] hashAlgorithm, default SHA-1 (RFC 4055 §3.1).
+    let hash = 'SHA-1';
+    if (params?.tag === TAG.SEQUENCE) {
+      const h = children(der, params).find((c) => c.tag === 0xa0);
+      const hAlg = h && children(der, h)[0];
+      const hId = hAlg && children(der, hAlg)[0];
+      if (hId) hash = HASHES[oid(der, hId)] ?? oid(der, hId);
+    }
+    return ['RSA-PSS', hash];
+  }
+  return [known[0], known[1]];
+}
+
+function publicKeyOf(der: Uint8Array, spki: Tlv): CertificateSummary['publicKey'] {
+  const [alg, bits] = children(der, spki);
+  const [idTlv, params] = children(der, expect(alg, TAG.SEQUENCE, 'public key algorithm'));
+  const id = oid(der, expect(idTlv, TAG.OID, 'public key algorithm'));
+  const name = KEY_ALGORITHMS[id] ?? id;
+  expect(bits, TAG.BIT_STRING, 'subjectPublicKey');
+  try {
+    if (name === 'RSA') {
+      const key = readTlv(der, bits!.body + 1, bits!.end);
+      const modulus = children(der, key)[0];
+      return modulus ? { algorithm: 'RSA', bits: integerBits(der, modulus) } : { algorithm: 'RSA' };
+    }
+    if (name === 'EC') {
+      if (params?.tag === TAG.OID) {
+        const c = oid(der, params);
+        return { algorithm: 'EC', curve: CURVES[c] ?? c };
+      }
+      return { algorithm: 'EC', curve: 'explicit parameters' };
+    }
+    if (name === 'DSA' && params?.tag === TAG.SEQUENCE) {
+      const p = children(der, params)[0];
+      return p ? { algorithm: 'DSA', bits: integerBits(der, p) } : { algorithm: 'DSA' };
+    }
+  } catch {
+    return { algorithm: name };
+  }
+  return { algorithm: name };
+}
+
+function generalName(der: Uint8Array, t: Tlv): SubjectAltName {
+  const c = Buffer.from(contents(der, t));
+  switch (t.tag) {
+    case 0x81:
+      return { type: 'email', value: c.toString('latin1') };
+    case 0x82:
+      return { type: 'DNS', value: c.toString('latin1') };
+    case 0x86:
+      return { type: 'URI', value: c.toString('latin1') };
+    case 0x87:
+      return { type: 'IP', value: ipText(c) };
+    default:
+      return { type: 'other', value: `[${t.tag & 0x1f}] ${c.toString('hex')}` };
+  }
+}
+
+function ipText(b: Buffer): string {
+  if (b.length === 4) return [...b].join('.');
+  if (b.length === 16) {
+    const groups: string[] = [];
+    for (let i = 0; i < 16; i += 2) groups.push(b.readUInt16BE(i).toString(16));
+    // Longest run of zero groups becomes "::" (RFC 5952).
+    let best = -1;
+    let bestLen = 1;
+    for (let i = 0; i < 8; ) {
+      if (groups[i] !== '0') {
+        i++;
+        continue;
+      }
+      let j = i;
+      while (j < 8 && groups[j] === '0') j++;
+      if (j - i > bestLen) {
+        best = i;
+        bestLen = j - i;
+      }
+      i = j;
+    }
+    if (best < 0) return groups.join(':');
+    return `${groups.slice(0, best).join(':')}::${groups.slice(best + bestLen).join(':')}`;
+  }
+  return b.toString('hex');
+}
+
+function readExtensions(der: Uint8Array, list: Tlv, cert: CertificateSummary): void {
+  for (const ext of children(der, list)) {
+    const parts = children(der, expect(ext, TAG.SEQUENCE, 'extension'));
+    const id = oid(der, expect(parts[0], TAG.OID, 'extension id'));
+    let critical = false;
+    let k = 1;
+    if (parts[k]?.tag === TAG.BOOLEAN) {
+      critical = der[parts[k]!.body] !== 0;
+      k++;
+    }
+    const value = expect(parts[k], TAG.OCTET_STRING, `extension ${id} value`);
+    if (critical && !UNDERSTOOD_EXTENSIONS.has(id)) cert.criticalUnknownExtensions.push(id);
+    let inner: Tlv;
+    try {
+      inner = readTlv(der, value.body, value.end);
+    } catch (e) {
+      throw new DerError(`extension ${id}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    switch (id) {
+      case EXT.subjectAltName:
+        for (const n of children(der, inner)) cert.sans.push(generalName(der, n));
+        break;
+      case EXT.keyUsage: {
+        const c = contents(der, expect(inner, TAG.BIT_STRING, 'keyUsage'));
+        const out: string[] = [];
+        KEY_USAGE_BITS.forEach((name, bit) => {
+          const byte = c[1 + (bit >> 3)];
+          if (byte !== undefined && byte & (0x80 >> (bit & 7))) out.push(name);
+        });
+        cert.keyUsage = out;
+        break;
+      }
+      case EXT.extKeyUsage:
+        cert.extendedKeyUsage = children(der, inner).map((o) => {
+          const s = oid(der, o);
+          return EXTENDED_KEY_USAGES[s] ?? s;
+        });
+        break;
+      case EXT.basicConstraints: {
+        const c = children(der, expect(inner, TAG.SEQUENCE, 'basicConstraints'));
+        let ca = false;
+        let pathLength: number | undefined;
+        for (const item of c) {
+          if (item.tag === TAG.BOOLEAN) ca = der[item.body] !== 0;
+          else if (item.tag === TAG.INTEGER) pathLength = smallInt(der, item);
+        }
+        cert.basicConstraints = pathLength === undefined ? { ca, critical } : { ca, pathLength, critical };
+        break;
+      }
+      case EXT.subjectKeyIdentifier:
+        cert.subjectKeyIdentifier = colonHex(contents(der, expect(inner, TAG.OCTET_STRING, 'subjectKeyIdentifier')));
+        break;
+      case EXT.authorityKeyIdentifier: {
+        const kid = children(der, inner).find((c) => c.tag === 0x80);
+        if (kid) cert.authorityKeyIdentifier = colonHex(contents(der, kid));
+        break;
+      }
+      case EXT.authorityInfoAccess:
+        for (const ad of children(der, inner)) {
+          const [method, location] = children(der, ad);
+          if (!method || !location || location.tag !== 0x86) continue;
+          const m = oid(der, method);
+          const url = Buffer.from(contents(der, location)).toString('latin1');
+          if (m === '1.3.6.1.5.5.7.48.1') cert.ocspUrls.push(url);
+          else if (m === '1.3.6.1.5.5.7.48.2') cert.caIssuerUrls.push(url);
+        }
+        break;
+      case EXT.crlDistributionPoints:
+        collectUris(der, inner, cert.crlUrls, 0);
+        break;
+    }
+  }
+}
+
+/** URIs ([6] IA5String) anywhere inside a value, a few levels deep (CRL distribution points). */
+function collectUris(der: Uint8Array, t: Tlv, out: string[], depth: number): void {
+  if (depth > 6) return;
+  if (t.tag === 0x86) {
+    out.push(Buffer.from(contents(der, t)).toString('latin1'));
+    return;
+  }
+  if (!(t.tag & 0x20)) return;
+  for (const c of children(der, t)) collectUris(der, c, out, depth + 1);
 }
 
 /** "expires in 23 days", "expired 4 days ago", "not valid until 2027-01-10 (in 3 days)". */
@@ -149,16 +415,27 @@ function relative(ms: number): string {
   return days >= 1 ? `in ${plural(days, 'day')}` : `in ${plural(Math.max(1, Math.floor(ms / 3_600_000)), 'hour')}`;
 }
 
-function plural(n: number, unit: string): string {
+export function plural(n: number, unit: string): string {
   return `${n} ${unit}${n === 1 ? '' : 's'}`;
 }
 
+/** YYYY-MM-DD; years outside 0000–9999 as ISO's extended form. */
 export function isoDate(d: Date): string {
-  return d.toISOString().slice(0, 10);
+  return d.toISOString().slice(0, d.toISOString().indexOf('T'));
 }
 
 export function describePublicKey(k: CertificateSummary['publicKey']): string {
   if (k.bits !== undefined) return `${k.algorithm} ${k.bits} bits`;
   if (k.curve !== undefined) return `${k.algorithm} ${k.curve}`;
   return k.algorithm;
+}
+
+/** Lifetime in whole days (notAfter − notBefore), as the CA/B Forum counts validity. */
+export function lifetimeDays(cert: Pick<CertificateSummary, 'notBefore' | 'notAfter'>): number {
+  return (cert.notAfter.getTime() - cert.notBefore.getTime()) / 86_400_000;
+}
+
+/** A CA certificate (basicConstraints cA), as opposed to a leaf. */
+export function isCa(cert: CertificateSummary): boolean {
+  return cert.basicConstraints?.ca === true;
 }

@@ -23,6 +23,20 @@ export const pemMalformed: Rule = {
         if (!isCertificateDer(b.der)) ctx.report({ range: b.beginRange, message: `PEM block "${b.label}" is not a valid X.509 certificate (its DER does not parse)` });
       }
     }
+    // Base64 values in YAML (Secrets, kubeconfig, webhooks): bad base64, a decoded value that is
+    // not PEM/DER, a block inside it that does not read.
+    const reported = new Set<string>();
+    for (const s of ctx.materialSites()) {
+      if (s.encoding !== 'base64-pem' && s.encoding !== 'base64-der') continue;
+      const problem = s.problem ?? (s.der && CERTIFICATE_LABELS.has(s.label) && !isCertificateDer(s.der)
+        ? { message: `a certificate in ${s.container ?? 'this value'} is not a valid X.509 certificate (its DER does not parse)`, range: s.range }
+        : undefined);
+      if (!problem) continue;
+      const key = `${problem.range.start.line}:${problem.range.start.character}:${problem.message}`;
+      if (reported.has(key)) continue;
+      reported.add(key);
+      ctx.report({ range: problem.range, message: problem.message });
+    }
     if (ctx.format === 'pem' && blocks.length === 0 && ctx.doc.text.trim().length > 0) {
       ctx.report({
         range: { start: { line: 0, character: 0 }, end: { line: 0, character: ctx.doc.lines.lineText(0).length } },

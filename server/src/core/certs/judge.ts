@@ -1,0 +1,168 @@
+import type { NginxDirective } from '../formats/nginx/ast';
+import type { RuleContext } from '../rules/rule';
+import { fileDirectives, referencedSites, type ReferencedFile } from './referenced';
+import type { Range } from '../text';
+import { isCa, type CertificateSummary } from '../x509/certificate';
+import { certificateName, certificateOfSite } from './keys';
+import { bundleOf, isCertificateSite, type MaterialSite } from './sites';
+
+/** One readable certificate of a document, with where it is and what a message calls it. */
+export interface JudgedCertificate {
+  site: MaterialSite;
+  cert: CertificateSummary;
+  /** Where its findings go. */
+  range: Range;
+  /** "certificate CN=api.example.com (2nd of 3 in Secret default/web · tls.crt)". */
+  name: string;
+}
+
+/**
+ * Whether certificate rules judge this document. Plain text and Markdown hold example
+ * certificates far more often than live ones; JSON files are judged.
+ */
+export function judgesDocument(ctx: RuleContext): boolean {
+  if (ctx.format !== 'text') return true;
+  return /\.json$/i.test(ctx.doc.file);
+}
+
+export function describeSite(site: MaterialSite, cert: CertificateSummary): string {
+  const where: string[] = [];
+  if (site.bundleSize !== undefined && site.bundleSize > 1 && site.bundleIndex !== undefined) where.push(`${ordinal(site.bundleIndex + 1)} of ${site.bundleSize}`);
+  if (site.container) where.push(`in ${site.container}`);
+  const kind = isCa(cert) ? 'CA certificate' : 'certificate';
+  return `${kind} ${certificateName(cert)}${where.length ? ` (${where.join(' ')})` : ''}`;
+}
+
+export function ordinal(n: number): string {
+  const s = ['th', 'st', 'nd', 'rd'];
+  const v = n % 100;
+  return n + (s[(v - 20) % 10] ?? s[v] ?? s[0]!);
+}
+
+/** A file named by one of this nginx file's own directives, as read by the caller. */
+export interface ReferencedUse {
+  directive: NginxDirective;
+  ref: ReferencedFile;
+  sites: MaterialSite[];
+  /** The directive's path argument: where findings about the file go. */
+  range: Range;
+}
+
+/** Directives whose file holds certificates. */
+const CERTIFICATE_DIRECTIVES = new Set(['ssl_certificate', 'ssl_trusted_certificate', 'ssl_client_certificate', 'proxy_ssl_certificate', 'proxy_ssl_trusted_certificate', 'grpc_ssl_trusted_certificate', 'uwsgi_ssl_trusted_certificate']);
+
+/** The files this nginx document's own directives name that the caller could read. */
+export function referencedUses(ctx: RuleContext, names?: ReadonlySet<string>): ReferencedUse[] {
+  if (ctx.format !== 'nginx') return [];
+  const files = ctx.nginxReferencedFiles();
+  if (files.size === 0) return [];
+  const out: ReferencedUse[] = [];
+  for (const d of fileDirectives(ctx.nginx().directives)) {
+    if (names && !names.has(d.name)) continue;
+    const ref = files.get(d.args[0]!.value);
+    if (ref) out.push({ directive: d, ref, sites: referencedSites(ref), range: d.args[0]!.range });
+  }
+  return out;
+}
+
+/**
+ * The readable certificates of a document (decoded lazily through the shared cache); in an
+ * nginx file also those of the certificate files its directives name, located at the directive.
+ */
+export function judgedCertificates(ctx: RuleContext): JudgedCertificate[] {
+  if (!judgesDocument(ctx)) return [];
+  const out: JudgedCertificate[] = [];
+  for (const site of ctx.materialSites()) {
+    if (!isCertificateSite(site)) continue;
+    const cert = certificateOfSite(site);
+    if (!cert) continue;
+    out.push({ site, cert, range: site.anchor, name: describeSite(site, cert) });
+  }
+  for (const use of referencedUses(ctx, CERTIFICATE_DIRECTIVES)) {
+    for (const site of use.sites) {
+      const cert = certificateOfSite(site);
+      if (!cert) continue;
+      out.push({ site, cert, range: use.range, name: `${describeSite(site, cert)}, named by ${use.directive.name},` });
+    }
+  }
+  return out;
+}
+
+/** The bundles (certificate lists in order) of a document's sites. */
+export function bundles(sites: readonly MaterialSite[]): MaterialSite[][] {
+  const seen = new Set<MaterialSite>();
+  const out: MaterialSite[][] = [];
+  for (const s of sites) {
+    if (!isCertificateSite(s) || seen.has(s)) continue;
+    const b = bundleOf(sites, s);
+    for (const x of b) seen.add(x);
+    out.push(b);
+  }
+  return out;
+}
+
+/** A leaf that looks publicly trusted: issued by another CA that publishes where its certificate and status live, for names under public suffixes. */
+export function looksPubliclyTrusted(cert: CertificateSummary): boolean {
+  if (isCa(cert) || cert.selfIssued) return false;
+  if (cert.caIssuerUrls.length === 0 && cert.ocspUrls.length === 0 && cert.crlUrls.length === 0) return false;
+  if (cert.extendedKeyUsage && !cert.extendedKeyUsage.includes('serverAuth')) return false;
+  const dns = cert.sans.filter((s) => s.type === 'DNS').map((s) => s.value.toLowerCase());
+  if (dns.length === 0) return false;
+  return dns.every((d) => d.includes('.') && !/\.(local|internal|lan|home|corp|localhost|test|example|invalid|svc|cluster\.local|consul)$/.test(d));
+}
+
+/**
+ * The longest validity a publicly trusted TLS leaf may have when issued at `notBefore`:
+ * CA/Browser Forum Baseline Requirements §6.3.2 as amended by ballot SC081.
+ */
+export function cabForumMaxDays(notBefore: Date): number {
+  const t = notBefore.getTime();
+  if (t >= Date.UTC(2029, 2, 15)) return 47;
+  if (t >= Date.UTC(2027, 2, 15)) return 100;
+  if (t >= Date.UTC(2026, 2, 15)) return 200;
+  if (t >= Date.UTC(2020, 8, 1)) return 398;
+  if (t >= Date.UTC(2018, 2, 1)) return 825;
+  return 39 * 30;
+}
+
+/** A glob (`**`, `*`, `?`) matched against any tail of a path on segment boundaries. */
+export function globMatches(pattern: string, path: string): boolean {
+  const p = pattern.replace(/\\/g, '/').replace(/^\.\//, '');
+  let re = '';
+  for (let i = 0; i < p.length; i++) {
+    const c = p[i]!;
+    if (c === '*' && p[i + 1] === '*') {
+      if (p[i + 2] === '/') {
+        re += '(?:.*/)?';
+        i += 2;
+      } else {
+        re += '.*';
+        i++;
+      }
+    } else if (c === '*') re += '[^/]*';
+    else if (c === '?') re += '[^/]';
+    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  const anchored = p.startsWith('/') ? `^${re.slice(1)}` : `(?:^|/)${re}`;
+  return new RegExp(`${anchored}(?:/|$)`).test(path.replace(/\\/g, '/').replace(/^\/+/, ''));
+}
+
+/** The sites of the file an effective nginx value names (its first argument), when the caller read it. */
+export function sitesNamedBy(ctx: RuleContext, d: NginxDirective | undefined): MaterialSite[] | undefined {
+  const written = d?.args[0]?.value;
+  if (written === undefined) return undefined;
+  const ref = ctx.nginxReferencedFiles().get(written);
+  return ref ? referencedSites(ref) : undefined;
+}
+
+/** The leaf of a certificate file: its first certificate that is not a CA (a misordered chain), else its first that reads. */
+export function leafOf(sites: readonly MaterialSite[] | undefined): { site: MaterialSite; cert: CertificateSummary } | undefined {
+  let first: { site: MaterialSite; cert: CertificateSummary } | undefined;
+  for (const site of sites ?? []) {
+    const cert = certificateOfSite(site);
+    if (!cert) continue;
+    if (!isCa(cert)) return { site, cert };
+    first ??= { site, cert };
+  }
+  return first;
+}

@@ -1,0 +1,135 @@
+import { TextDoc } from '../document';
+import { looksBinary } from '../formats/detect';
+import { walkDirectives, type NginxDirective } from '../formats/nginx/ast';
+import { defaultPrefix, isAbsolutePath, joinPath, normalizePath } from '../formats/nginx/includes';
+import { parseNginx } from '../formats/nginx/parser';
+import type { Host } from '../host';
+import type { Policy } from '../policy/policy';
+import { materialSites, type MaterialSite } from './sites';
+
+/** nginx directives whose first argument names a certificate, key, CA bundle or DH parameter file. */
+export const FILE_DIRECTIVES: ReadonlySet<string> = new Set([
+  'ssl_certificate',
+  'ssl_certificate_key',
+  'ssl_trusted_certificate',
+  'ssl_client_certificate',
+  'ssl_dhparam',
+  'proxy_ssl_certificate',
+  'proxy_ssl_certificate_key',
+  'proxy_ssl_trusted_certificate',
+  'grpc_ssl_trusted_certificate',
+  'uwsgi_ssl_trusted_certificate',
+]);
+
+const HINT = /\b(?:ssl_certificate|ssl_certificate_key|ssl_trusted_certificate|ssl_client_certificate|ssl_dhparam)\b/;
+
+/** A file an nginx directive names, read from the workspace by the caller (rules stay synchronous). */
+export interface ReferencedFile {
+  /** The path as written in the directive. */
+  written: string;
+  /** Where it was read, in the workspace. */
+  path: string;
+  /** Its text (UTF-8, BOM removed); undefined for a binary file. */
+  text?: string;
+  /** Its bytes when binary (DER). */
+  bytes?: Uint8Array;
+}
+
+/** Referenced files by the path written in the directive. */
+export type ReferencedFiles = ReadonlyMap<string, ReferencedFile>;
+
+/** Whether an nginx document names files worth reading (a plain text check). */
+export function namesReferencedFiles(text: string): boolean {
+  return HINT.test(text);
+}
+
+/** Directives of a configuration that name files, with their first argument. */
+export function fileDirectives(directives: readonly NginxDirective[]): NginxDirective[] {
+  const out: NginxDirective[] = [];
+  walkDirectives(directives, (d) => {
+    if (FILE_DIRECTIVES.has(d.name) && d.args[0] && !d.file) out.push(d);
+  });
+  return out;
+}
+
+/**
+ * Where a written path is in the workspace: relative paths against nginx's configuration
+ * prefix (the folder of the nearest nginx.conf, as nginx resolves ssl_certificate against
+ * its conf prefix); absolute ones through `pathMappings` (longest prefix wins), or as
+ * written when they already lie under the prefix. Variables (`$ssl_server_name`), `data:`
+ * values and engine keys are not files; undefined for them and for paths outside.
+ */
+export function resolveReferencedPath(written: string, prefix: string, mappings: Readonly<Record<string, string>>): string | undefined {
+  if (written.includes('$') || /^(data|engine|store):/.test(written)) return undefined;
+  if (!isAbsolutePath(written)) return normalizePath(joinPath(prefix, written));
+  const norm = normalizePath(written);
+  let best: string | undefined;
+  for (const from of Object.keys(mappings)) {
+    const f = normalizePath(from);
+    if ((norm === f || norm.startsWith(f.endsWith('/') ? f : f + '/')) && (!best || f.length > normalizePath(best).length)) best = from;
+  }
+  if (best !== undefined) {
+    const to = mappings[best]!;
+    const rest = norm.slice(normalizePath(best).length).replace(/^\/+/, '');
+    const base = isAbsolutePath(to) ? to : joinPath(prefix, to);
+    return normalizePath(rest ? joinPath(base, rest) : base);
+  }
+  const p = normalizePath(prefix);
+  return norm.startsWith(p.endsWith('/') ? p : p + '/') ? norm : undefined;
+}
+
+/** Files are read up to this size: certificate bundles are small; a big file is not one. */
+const MAX_REFERENCED_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Reads the files an nginx file's own directives name (certificates, keys, CA bundles, DH
+ * parameters) through the host, for `LintOptions.nginxReferencedFiles`. Missing or
+ * unreadable files are left out: they may be deployed separately (keys rarely are committed).
+ * Never throws.
+ */
+export async function loadReferencedFiles(host: Host, file: string, text: string, policy: Pick<Policy, 'pathMappings' | 'maxFileSizeBytes'>): Promise<Map<string, ReferencedFile>> {
+  const out = new Map<string, ReferencedFile>();
+  if (!namesReferencedFiles(text)) return out;
+  try {
+    const doc = new TextDoc(file, text);
+    const directives = fileDirectives(parseNginx(doc.text, doc.lines).directives);
+    if (directives.length === 0) return out;
+    const prefix = await defaultPrefix(host, normalizePath(file));
+    const limit = Math.min(MAX_REFERENCED_BYTES, policy.maxFileSizeBytes);
+    for (const d of directives) {
+      const written = d.args[0]!.value;
+      if (out.has(written)) continue;
+      const path = resolveReferencedPath(written, prefix, policy.pathMappings);
+      if (!path) continue;
+      try {
+        const st = await host.stat(path);
+        if (!st?.isFile || st.size > limit) continue;
+        const bytes = await host.readFile(path);
+        if (looksBinary(bytes)) out.set(written, { written, path, bytes });
+        else {
+          let t = new TextDecoder('utf-8').decode(bytes);
+          if (t.charCodeAt(0) === 0xfeff) t = t.slice(1);
+          out.set(written, { written, path, text: t });
+        }
+      } catch {
+        // unreadable: as if absent
+      }
+    }
+  } catch {
+    // a broken configuration names nothing readable
+  }
+  return out;
+}
+
+const siteCache = new WeakMap<ReferencedFile, MaterialSite[]>();
+
+/** The material in a referenced file, each site named by the path the directive wrote. */
+export function referencedSites(ref: ReferencedFile): MaterialSite[] {
+  let sites = siteCache.get(ref);
+  if (!sites) {
+    sites = ref.text !== undefined ? materialSites(new TextDoc(ref.path, ref.text)) : [];
+    for (const s of sites) s.container = ref.written;
+    siteCache.set(ref, sites);
+  }
+  return sites;
+}

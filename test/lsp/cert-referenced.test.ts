@@ -1,0 +1,47 @@
+/**
+ * Layer: the language server over stdio. An nginx file open in the editor names a
+ * certificate file in the workspace (through the policy's pathMappings): the server reads
+ * it and reports at the directive.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { DAY, makeCert } from '../support/certs';
+import { LspSession, fileUri } from '../support/lspClient';
+
+void describe('the server reads the certificate files nginx names', () => {
+  let ws = '';
+  let s: LspSession;
+  let notAfter = '';
+  before(async () => {
+    ws = mkdtempSync(path.join(os.tmpdir(), 'tls-lens-lsp-certs-'));
+    mkdirSync(path.join(ws, 'nginx'), { recursive: true });
+    mkdirSync(path.join(ws, 'deploy', 'tls'), { recursive: true });
+    const now = Date.now();
+    const expired = await makeCert({ cn: 'old.example.test', dns: ['old.example.test'], notBefore: new Date(now - 100 * DAY), notAfter: new Date(now - 10 * DAY) });
+    writeFileSync(path.join(ws, 'deploy', 'tls', 'old.crt'), expired.pem);
+    notAfter = new Date(now - 10 * DAY).toISOString().slice(0, 10);
+    writeFileSync(path.join(ws, '.tls-lens.yaml'), 'pathMappings:\n  "/etc/nginx/": deploy\n');
+    s = await LspSession.start({ workspaceFolders: [ws] });
+  });
+  after(() => {
+    s?.dispose();
+    rmSync(ws, { recursive: true, force: true });
+  });
+
+  void test('an expired certificate is reported at ssl_certificate', async () => {
+    const file = path.join(ws, 'nginx', 'nginx.conf');
+    const text = 'http {\n    server {\n        listen 443 ssl;\n        server_name old.example.test;\n        ssl_certificate /etc/nginx/tls/old.crt;\n    }\n}\n';
+    writeFileSync(file, text);
+    const uri = fileUri(file);
+    await s.open(uri, 'nginx', text);
+    const p = await s.diagnostics(uri);
+    const expired = p.diagnostics.filter((d) => d.code === 'cert/expired');
+    assert.deepEqual(
+      expired.map((d) => [d.range.start.line, d.range.start.character, d.message]),
+      [[4, 24, `certificate CN=old.example.test (in /etc/nginx/tls/old.crt), named by ssl_certificate, expired 10 days ago (notAfter ${notAfter})`]],
+    );
+  });
+});
