@@ -9,6 +9,7 @@ import { parseNginx } from './formats/nginx/parser';
 import { scanPem, type PemBlock } from './formats/pem/scanner';
 import { parseYamlFile, type YamlFile } from './formats/yaml/documents';
 import { materialSites, type MaterialSite } from './certs/sites';
+import { kubeViewFor, type KubeIndex, type KubeView } from './workspace/index';
 import type { Host } from './host';
 import type { Policy } from './policy/policy';
 import { ENGINE_NOTICES, RULES, RULE_IDS } from './rules';
@@ -27,6 +28,8 @@ export interface LintOptions {
   nginxHttpContext?: readonly NginxDirective[];
   /** Problems with this file's includes, from `loadNginxConfig` (only those located in this file). */
   nginxIncludeProblems?: readonly NginxTreeProblem[];
+  /** Every workspace manifest by kind/namespace/name, so Kubernetes rules follow references across files. */
+  kubeIndex?: KubeIndex;
 }
 
 /** The effective severity of a finding of `rule`, or undefined when the policy turns it off. */
@@ -66,6 +69,7 @@ export function lintDocument(doc: TextDoc, opts: LintOptions): Finding[] {
   let pem: PemBlock[] | undefined;
   let yamlFile: YamlFile | undefined;
   let sites: MaterialSite[] | undefined;
+  let kube: KubeView | undefined;
   const blocks = (): PemBlock[] => (pem ??= scanPem(doc.text, doc.lines));
   const parsed = (): NginxConfig => (nginx ??= parseNginx(doc.text, doc.lines));
   for (const rule of RULES) {
@@ -82,6 +86,7 @@ export function lintDocument(doc: TextDoc, opts: LintOptions): Finding[] {
       pemBlocks: blocks,
       yaml: () => (yamlFile ??= parseYamlFile(doc.text, doc.lines)),
       materialSites: () => (sites ??= materialSites(doc, blocks())),
+      kube: () => (kube ??= kubeViewFor(doc, opts.kubeIndex, () => (yamlFile ??= parseYamlFile(doc.text, doc.lines)))),
       report: (r: Report) => {
         const severity = effectiveSeverity(rule, policy, r.severity);
         if (!severity) return;

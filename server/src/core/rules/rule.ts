@@ -7,6 +7,7 @@ import type { NginxTreeProblem } from '../formats/nginx/includes';
 import type { PemBlock } from '../formats/pem/scanner';
 import type { YamlFile } from '../formats/yaml/documents';
 import type { MaterialSite } from '../certs/sites';
+import type { KubeView } from '../workspace/index';
 import type { Policy } from '../policy/policy';
 import type { Range } from '../text';
 
@@ -54,6 +55,8 @@ export interface RuleContext {
   yaml(): YamlFile;
   /** Certificate and key material found in the document (`core/certs/sites.ts`). */
   materialSites(): readonly MaterialSite[];
+  /** The file's Kubernetes resources and, with a workspace index, every other file's (`workspace/index.ts`). */
+  kube(): KubeView;
   report(r: Report): void;
 }
 
