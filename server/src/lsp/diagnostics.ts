@@ -3,6 +3,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import * as path from 'node:path';
 import {
   TextDoc,
+  detectFormat,
   hasNginxIncludes,
   includeProblems,
   includerHttpContext,
@@ -16,6 +17,7 @@ import {
 } from '../core';
 import type { Host } from '../core';
 import { toDiagnostic, uriToPath } from './convert';
+import type { KubeWorkspace } from './kubeWorkspace';
 import type { PolicyResolver } from './policy';
 import type { SettingsCache } from './settings';
 
@@ -31,6 +33,8 @@ export class DocumentLinter {
   private readonly runs = new Map<string, number>();
   /** Policy files named by `tlsLens.policyFile` (for any open document so far). */
   private readonly namedPolicyFiles = new Set<string>();
+  /** The workspace's manifests, for Kubernetes rules that follow references across files. */
+  kube: KubeWorkspace | undefined;
 
   constructor(
     private readonly connection: Connection,
@@ -119,7 +123,19 @@ export class DocumentLinter {
     if (path.isAbsolute(textDoc.file) && hasNginxIncludes(textDoc)) {
       options.nginxIncludeProblems = await includeProblems(this.host, textDoc.file, () => textDoc.text);
     }
+    if (this.kube && detectFormat(textDoc) === 'kubernetes') {
+      const changed = await this.kube.setOpen(textDoc.file, textDoc.text);
+      options.kubeIndex = await this.kube.get();
+      // Other open manifests may refer to this one (an Ingress to this Secret).
+      if (changed) this.relintOtherManifests(doc.uri);
+    }
     return lintDocument(textDoc, options);
+  }
+
+  private relintOtherManifests(uri: string): void {
+    for (const d of this.documents.all()) {
+      if (d.uri !== uri && detectFormat(new TextDoc(uriToPath(d.uri), d.getText(), d.languageId)) === 'kubernetes') this.schedule(d.uri);
+    }
   }
 
   private async lint(uri: string): Promise<void> {

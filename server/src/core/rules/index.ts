@@ -3,6 +3,33 @@ import { fileTooLarge } from './core/file-too-large';
 import { internalError } from './core/internal-error';
 import { unknownSuppression } from './core/unknown-suppression';
 import { unusedSuppression } from './core/unused-suppression';
+import { backendUnverified } from './ingress/backend-unverified';
+import { certificateExpired } from './ingress/certificate-expired';
+import { certificateMismatch } from './ingress/certificate-mismatch';
+import { clientVerifyNoCa } from './ingress/client-verify-no-ca';
+import { controllerConfig } from './ingress/controller-config';
+import { hostWithoutTls } from './ingress/host-without-tls';
+import { missingSecretName } from './ingress/missing-secret-name';
+import { plaintextBackend } from './ingress/plaintext-backend';
+import { secretInvalid } from './ingress/secret-invalid';
+import { secretNotFound } from './ingress/secret-not-found';
+import { sslPassthrough } from './ingress/ssl-passthrough';
+import { sslRedirectDisabled } from './ingress/ssl-redirect-disabled';
+import { tlsHostUnused } from './ingress/tls-host-unused';
+import { weakCiphers as ingressWeakCiphers } from './ingress/weak-ciphers';
+import { weakProtocols as ingressWeakProtocols } from './ingress/weak-protocols';
+import { destinationRuleNoCa } from './istio/destination-rule-no-ca';
+import { gatewayCertificateMismatch } from './istio/gateway-certificate-mismatch';
+import { gatewayCredentialInvalid } from './istio/gateway-credential-invalid';
+import { gatewayCredentialNotFound } from './istio/gateway-credential-not-found';
+import { gatewayDuplicateCertificate } from './istio/gateway-duplicate-certificate';
+import { gatewayHttpNoRedirect } from './istio/gateway-http-no-redirect';
+import { gatewayMinProtocol } from './istio/gateway-min-protocol';
+import { gatewayWeakCiphers } from './istio/gateway-weak-ciphers';
+import { insecureSkipVerify } from './istio/insecure-skip-verify';
+import { peerAuthenticationMode } from './istio/peer-authentication-mode';
+import { manifestLimits } from './kube/manifest-limits';
+import { templateSkipped } from './kube/template-skipped';
 import { defaultProtocols } from './nginx/default-protocols';
 import { deprecatedListenHttp2 } from './nginx/deprecated-listen-http2';
 import { earlyData } from './nginx/early-data';
@@ -47,6 +74,35 @@ export const RULES: readonly Rule[] = [
   verifyClientNoCa,
   pemMalformed,
   policyInvalid,
+  templateSkipped,
+  hostWithoutTls,
+  tlsHostUnused,
+  missingSecretName,
+  certificateMismatch,
+  certificateExpired,
+  secretInvalid,
+  secretNotFound,
+  sslRedirectDisabled,
+  plaintextBackend,
+  backendUnverified,
+  sslPassthrough,
+  clientVerifyNoCa,
+  ingressWeakCiphers,
+  ingressWeakProtocols,
+  controllerConfig,
+  peerAuthenticationMode,
+  destinationRuleNoCa,
+  insecureSkipVerify,
+  gatewayCredentialNotFound,
+  gatewayCredentialInvalid,
+  gatewayCertificateMismatch,
+  gatewayDuplicateCertificate,
+  gatewayMinProtocol,
+  gatewayWeakCiphers,
+  gatewayHttpNoRedirect,
+  // KUBE-RULES
+  // Last: it reports the aliases the other Kubernetes rules could not follow.
+  manifestLimits,
 ];
 
 /** Notices the engine itself reports; documented like rules and configurable like them. */
