@@ -3,6 +3,28 @@ import { fileTooLarge } from './core/file-too-large';
 import { internalError } from './core/internal-error';
 import { unknownSuppression } from './core/unknown-suppression';
 import { unusedSuppression } from './core/unused-suppression';
+import { acmeSkipTlsVerify } from './certmanager/acme-skip-tls-verify';
+import { dnsNamesMismatch } from './certmanager/dns-names-mismatch';
+import { lifetime } from './certmanager/lifetime';
+import { rotationNever } from './certmanager/rotation-never';
+import { selfSignedPublic } from './certmanager/self-signed-public';
+import { stagingIssuer } from './certmanager/staging-issuer';
+import { weakKey } from './certmanager/weak-key';
+import { backendTlsPolicy } from './gateway/backend-tls-policy';
+import { certificateExpired as gatewayCertificateExpired } from './gateway/certificate-expired';
+import { certificateMismatch as gatewayApiCertificateMismatch } from './gateway/certificate-mismatch';
+import { insecureFallback } from './gateway/insecure-fallback';
+import { listenerNoCertificate } from './gateway/listener-no-certificate';
+import { referenceNotPermitted } from './gateway/reference-not-permitted';
+import { secretProblem } from './gateway/secret-problem';
+import { defaultInboundPolicy } from './linkerd/default-inbound-policy';
+import { disableIdentity } from './linkerd/disable-identity';
+import { injectDisabled } from './linkerd/inject-disabled';
+import { skipPorts } from './linkerd/skip-ports';
+import { unauthenticatedAuthorization } from './linkerd/unauthenticated-authorization';
+import { ingressRouteWithoutTls } from './traefik/ingressroute-without-tls';
+import { sniStrict } from './traefik/sni-strict';
+import { tlsOption } from './traefik/tls-option';
 import { backendUnverified } from './ingress/backend-unverified';
 import { certificateExpired } from './ingress/certificate-expired';
 import { certificateMismatch } from './ingress/certificate-mismatch';
@@ -100,7 +122,28 @@ export const RULES: readonly Rule[] = [
   gatewayMinProtocol,
   gatewayWeakCiphers,
   gatewayHttpNoRedirect,
-  // KUBE-RULES
+  listenerNoCertificate,
+  referenceNotPermitted,
+  secretProblem,
+  gatewayApiCertificateMismatch,
+  gatewayCertificateExpired,
+  insecureFallback,
+  backendTlsPolicy,
+  weakKey,
+  lifetime,
+  rotationNever,
+  dnsNamesMismatch,
+  stagingIssuer,
+  acmeSkipTlsVerify,
+  selfSignedPublic,
+  injectDisabled,
+  skipPorts,
+  disableIdentity,
+  defaultInboundPolicy,
+  unauthenticatedAuthorization,
+  tlsOption,
+  sniStrict,
+  ingressRouteWithoutTls,
   // Last: it reports the aliases the other Kubernetes rules could not follow.
   manifestLimits,
 ];
