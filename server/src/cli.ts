@@ -10,6 +10,7 @@ import {
   compareFindings,
   ignoredByPolicyFile,
   includerHttpContext,
+  IndexedFilesHost,
   indexFiles,
   isCandidateName,
   lintFile,
@@ -158,12 +159,12 @@ async function check(args: CheckArgs, out: NodeJS.WritableStream, err: NodeJS.Wr
   const now = host.now();
   /** Lints one file once; files met in a directory walk honour the policy file's `ignore`. */
   const display = (abs: string): string => path.relative(cwd, abs) || path.basename(abs);
-  const lintOne = async (abs: string, walked: boolean, kubeIndex: KubeIndex): Promise<void> => {
+  const lintOne = async (abs: string, walked: boolean, kubeIndex: KubeIndex, files: IndexedFilesHost): Promise<void> => {
     if (linted.has(abs)) return;
     linted.add(abs);
     const policyFile = await policyFileFor(abs);
     if (walked && ignoredByPolicyFile(abs, policyFile)) return;
-    const result = await lintFile(host, abs, display(abs), {
+    const result = await lintFile(files, abs, display(abs), {
       policy: resolvePolicy(policyFile?.input, flags),
       now,
       kubeIndex,
@@ -203,8 +204,10 @@ async function check(args: CheckArgs, out: NodeJS.WritableStream, err: NodeJS.Wr
     }
   }
   // Manifests refer to each other across files (an Ingress to its Secret): index them all first.
-  const kubeIndex = await indexFiles(host, targets.map((t) => ({ path: t.abs, name: display(t.abs) })), resolvePolicy(explicit?.input, flags).maxFileSizeBytes);
-  for (const t of targets) await lintOne(t.abs, t.walked, kubeIndex);
+  // The lint then takes the bytes the index read rather than reading each manifest again.
+  const cached = new IndexedFilesHost(host);
+  const kubeIndex = await indexFiles(host, targets.map((t) => ({ path: t.abs, name: display(t.abs) })), resolvePolicy(explicit?.input, flags).maxFileSizeBytes, undefined, undefined, cached);
+  for (const t of targets) await lintOne(t.abs, t.walked, kubeIndex, cached);
 
   findings.sort(compareFindings);
   if (args.format === 'json') out.write(JSON.stringify(toJsonReport(findings), null, 2) + '\n');
