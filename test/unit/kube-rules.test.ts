@@ -85,6 +85,13 @@ spec:
     );
     assert.deepEqual(f.map((x) => [x.ruleId, x.message.includes('api.example.com')]), [['istio/gateway-certificate-mismatch', true]]);
   });
+
+  test("a Gateway's certificate expiring within the thresholds", () => {
+    const gw = 'apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {name: gw, namespace: istio-system}\nspec:\n  selector: {istio: ingressgateway}\n  servers:\n    - port: {number: 443, name: https, protocol: HTTPS}\n      hosts: [shop.example.com]\n      tls: {mode: SIMPLE, credentialName: shop-tls}\n';
+    const f = lintKube(gw, { 's.yaml': tlsSecret('shop-tls', 'istio-system', soon) });
+    assert.deepEqual(f.map((x) => [x.ruleId, x.severity]), [['istio/gateway-certificate-expiring', 'warning']]);
+    assert.match(f[0]!.message, /expires in 12 days/);
+  });
 });
 
 describe('Gateway API', () => {
@@ -264,5 +271,18 @@ spec:
       {},
       { index: false },
     );
+  });
+});
+
+describe('Istio across files', () => {
+  test('DISABLE towards a namespace under STRICT mTLS (namespace-wide, else mesh-wide)', () => {
+    const strict = 'apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata: {name: default, namespace: istio-system}\nspec:\n  mtls: {mode: STRICT}\n';
+    const permissive = 'apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata: {name: default, namespace: legacy}\nspec:\n  mtls: {mode: PERMISSIVE}\n';
+    const drs = ['reviews.shop.svc.cluster.local', 'old.legacy', 'api.example.com']
+      .map((h, i) => `apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: d${i}, namespace: shop}\nspec:\n  host: ${h}\n  trafficPolicy:\n    tls: {mode: DISABLE}\n`)
+      .join('---\n');
+    const f = lintKube(drs, { 'mesh.yaml': strict, 'legacy.yaml': permissive }).filter((x) => x.ruleId === 'istio/disable-under-strict');
+    assert.deepEqual(f.map((x) => x.resource?.name), ['d0']);
+    assert.equal(f[0]!.related[0]?.file, 'mesh.yaml');
   });
 });

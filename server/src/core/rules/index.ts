@@ -41,6 +41,8 @@ import { tlsHostUnused } from './ingress/tls-host-unused';
 import { weakCiphers as ingressWeakCiphers } from './ingress/weak-ciphers';
 import { weakProtocols as ingressWeakProtocols } from './ingress/weak-protocols';
 import { destinationRuleNoCa } from './istio/destination-rule-no-ca';
+import { disableUnderStrict } from './istio/disable-under-strict';
+import { gatewayCertificateExpiring } from './istio/gateway-certificate-expiring';
 import { gatewayCertificateMismatch } from './istio/gateway-certificate-mismatch';
 import { gatewayCredentialInvalid } from './istio/gateway-credential-invalid';
 import { gatewayCredentialNotFound } from './istio/gateway-credential-not-found';
@@ -115,9 +117,11 @@ export const RULES: readonly Rule[] = [
   peerAuthenticationMode,
   destinationRuleNoCa,
   insecureSkipVerify,
+  disableUnderStrict,
   gatewayCredentialNotFound,
   gatewayCredentialInvalid,
   gatewayCertificateMismatch,
+  gatewayCertificateExpiring,
   gatewayDuplicateCertificate,
   gatewayMinProtocol,
   gatewayWeakCiphers,
