@@ -21,6 +21,8 @@ const thresholdDocs = {
 const requirementDocs = {
   endToEndEncryption: 'Every hop re-encrypted: a plaintext hop to an upstream or backend is reported (default false).',
   httpsRedirect: 'Plain HTTP must redirect to HTTPS where a name is also served over TLS (default true).',
+  meshStrict: 'Service-mesh traffic must be mutual TLS only: permissive or unauthenticated modes are warnings (default false).',
+  defaultCertificate: 'The ingress controller has a default certificate (ingress-nginx --default-ssl-certificate): a TLS entry without secretName uses it (default false).',
 };
 const properties = {
   extends: {

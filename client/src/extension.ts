@@ -31,7 +31,8 @@ function createClient(context: vscode.ExtensionContext): LanguageClient {
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: DOCUMENT_SELECTOR,
-    synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/.tls-lens.{yaml,json}') },
+    // Policy files, and manifests (Kubernetes rules follow references across files).
+    synchronize: { fileEvents: [vscode.workspace.createFileSystemWatcher('**/.tls-lens.{yaml,json}'), vscode.workspace.createFileSystemWatcher('**/*.{yaml,yml,json}')] },
     outputChannelName: 'TLS Lens',
   };
   return new LanguageClient('tlsLens', 'TLS Lens', serverOptions, clientOptions);

@@ -10,6 +10,8 @@ import {
   compareFindings,
   ignoredByPolicyFile,
   includerHttpContext,
+  IndexedFilesHost,
+  indexFiles,
   isCandidateName,
   lintFile,
   resolvePolicy,
@@ -21,6 +23,7 @@ import {
   type LoadedPolicyFile,
   type PolicyInput,
   type Severity,
+  type KubeIndex,
   type TreeCache,
 } from './core';
 import { INSPECT_USAGE, InspectUsageError, inspect } from './cli/inspect';
@@ -159,15 +162,16 @@ async function check(args: CheckArgs, out: NodeJS.WritableStream, err: NodeJS.Wr
   let filesChecked = 0;
   const now = host.now();
   /** Lints one file once; files met in a directory walk honour the policy file's `ignore`. */
-  const lintOne = async (abs: string, walked: boolean): Promise<void> => {
+  const display = (abs: string): string => path.relative(cwd, abs) || path.basename(abs);
+  const lintOne = async (abs: string, walked: boolean, kubeIndex: KubeIndex, files: IndexedFilesHost): Promise<void> => {
     if (linted.has(abs)) return;
     linted.add(abs);
     const policyFile = await policyFileFor(abs);
     if (walked && ignoredByPolicyFile(abs, policyFile)) return;
-    const display = path.relative(cwd, abs) || path.basename(abs);
-    const result = await lintFile(host, abs, display, {
+    const result = await lintFile(files, abs, display(abs), {
       policy: resolvePolicy(policyFile?.input, flags),
       now,
+      kubeIndex,
       // A sites-enabled/conf.d snippet is judged with what its nginx.conf sets in http.
       resolveHttpContext: (p) => includerHttpContext(host, p, { trees }),
     });
@@ -178,6 +182,7 @@ async function check(args: CheckArgs, out: NodeJS.WritableStream, err: NodeJS.Wr
     }
   };
 
+  const targets: Array<{ abs: string; walked: boolean }> = [];
   for (const p of args.paths) {
     const abs = path.resolve(p);
     let st;
@@ -196,12 +201,17 @@ async function check(args: CheckArgs, out: NodeJS.WritableStream, err: NodeJS.Wr
         accept: isCandidateName,
         onError: (dir, message) => reportError(`${path.relative(cwd, dir) || dir}: ${message}`),
       })) {
-        await lintOne(file, true);
+        targets.push({ abs: file, walked: true });
       }
     } else {
-      await lintOne(abs, false);
+      targets.push({ abs, walked: false });
     }
   }
+  // Manifests refer to each other across files (an Ingress to its Secret): index them all first.
+  // The lint then takes the bytes the index read rather than reading each manifest again.
+  const cached = new IndexedFilesHost(host);
+  const kubeIndex = await indexFiles(host, targets.map((t) => ({ path: t.abs, name: display(t.abs) })), resolvePolicy(explicit?.input, flags).maxFileSizeBytes, undefined, undefined, cached);
+  for (const t of targets) await lintOne(t.abs, t.walked, kubeIndex, cached);
 
   findings.sort(compareFindings);
   if (args.format === 'json') out.write(JSON.stringify(toJsonReport(findings), null, 2) + '\n');

@@ -8,7 +8,7 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { POLICY_FILE_NAMES, TextDoc, detectFormat } from './core';
+import { POLICY_FILE_NAMES, TextDoc, detectFormat, mayHoldManifests } from './core';
 import { NodeHost } from './host/nodeHost';
 import { productVersion } from './install';
 import { CertificateFeatures } from './lsp/certificates';
@@ -18,6 +18,7 @@ import { uriToPath } from './lsp/convert';
 import { DocumentLinter } from './lsp/diagnostics';
 import { hover } from './lsp/hover';
 import { isNginxFileEvent, watchNginxFiles } from './lsp/nginxWatch';
+import { KubeWorkspace } from './lsp/kubeWorkspace';
 import { PolicyResolver } from './lsp/policy';
 import { EndpointProber } from './lsp/probe';
 import { SettingsCache } from './lsp/settings';
@@ -44,6 +45,9 @@ const linter = new DocumentLinter(connection, documents, settings, policies, hos
 const checker = new WorkspaceChecker(connection, documents, settings, policies, linter, host, () => folders);
 const prober = new EndpointProber(settings, policies, host, () => folders);
 const certificates = new CertificateFeatures({ connection, documents, linter, settings, policies, host, folders: () => folders });
+const kube = new KubeWorkspace(host, () => folders, documents);
+linter.kube = kube;
+checker.kube = kube;
 
 connection.onInitialize((params): InitializeResult => {
   clientCapabilities = params.capabilities;
@@ -76,6 +80,7 @@ connection.onInitialized(() => {
     const removed = new Set(e.removed.map((f) => uriToPath(f.uri)));
     folders = folders.filter((f) => !removed.has(f)).concat(e.added.map((f) => uriToPath(f.uri)));
     policies.invalidate();
+    kube.reset();
     linter.relintAll();
   });
 });
@@ -88,6 +93,13 @@ connection.onDidChangeConfiguration((change) => {
 });
 
 connection.onDidChangeWatchedFiles((change) => {
+  // Manifests changed on disk: the index follows, and open manifests are judged again.
+  const manifests = change.changes.map((c) => uriToPath(c.uri)).filter(mayHoldManifests);
+  if (manifests.length) {
+    Promise.all(manifests.map((f) => kube.refresh(f)))
+      .then(() => linter.relintAll())
+      .catch(logError('updating the manifest index'));
+  }
   if (change.changes.some((c) => POLICY_FILE_NAMES.some((n) => c.uri.endsWith('/' + n)))) {
     policies.invalidate();
     linter.relintAll();
@@ -102,6 +114,7 @@ documents.onDidChangeContent((e) => linter.changed(e.document.uri));
 documents.onDidClose((e) => {
   settings.forget(e.document.uri);
   linter.close(e.document.uri);
+  kube.refresh(uriToPath(e.document.uri)).catch(logError('re-reading a closed manifest'));
   checker.documentClosed(e.document.uri).catch(logError('refreshing a closed document'));
 });
 // A saved policy file applies to the other open documents at once.

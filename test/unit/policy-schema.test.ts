@@ -71,10 +71,10 @@ test('thresholds follow the profile unless set', () => {
 });
 
 test('requirements: defaults, parsing, and the rules they switch', () => {
-  assert.deepEqual(resolvePolicy().require, { endToEndEncryption: false, httpsRedirect: true });
+  assert.deepEqual(resolvePolicy().require, { endToEndEncryption: false, httpsRedirect: true, meshStrict: false, defaultCertificate: false });
   const r = parsePolicyFile('require:\n  endToEndEncryption: true\n  httpsRedirect: false\n', RULE_IDS);
   assert.deepEqual(r.problems, []);
-  assert.deepEqual(resolvePolicy(r.input).require, { endToEndEncryption: true, httpsRedirect: false });
+  assert.deepEqual(resolvePolicy(r.input).require, { endToEndEncryption: true, httpsRedirect: false, meshStrict: false, defaultCertificate: false });
   assert.ok(validate(parse('require:\n  endToEndEncryption: true\n')));
   for (const bad of ['require:\n  endToEndEncryption: yes please\n', 'require:\n  colour: true\n', 'require: true\n']) {
     assert.equal(validate(parse(bad)), false, bad);

@@ -10,6 +10,7 @@ import { scanPem, type PemBlock } from './formats/pem/scanner';
 import { parseYamlFile, type YamlFile } from './formats/yaml/documents';
 import { materialSites, type MaterialSite } from './certs/sites';
 import { loadReferencedFiles, namesReferencedFiles, type ReferencedFiles } from './certs/referenced';
+import { kubeViewFor, type KubeIndex, type KubeView } from './workspace/index';
 import type { Host } from './host';
 import type { Policy } from './policy/policy';
 import { ENGINE_NOTICES, RULES, RULE_IDS } from './rules';
@@ -36,6 +37,8 @@ export interface LintOptions {
   nginxIncluded?: ReadonlyMap<string, readonly NginxDirective[]>;
   /** Files this nginx file's directives name (certificates, keys, DH parameters), read by `loadReferencedFiles`. */
   nginxReferencedFiles?: ReferencedFiles;
+  /** Every workspace manifest by kind/namespace/name, so Kubernetes rules follow references across files. */
+  kubeIndex?: KubeIndex;
 }
 
 /** The key of an `include` directive in `LintOptions.nginxIncluded`: where it starts in its file. */
@@ -126,6 +129,7 @@ export function lintDocument(doc: TextDoc, opts: LintOptions): Finding[] {
   let pem: PemBlock[] | undefined;
   let yamlFile: YamlFile | undefined;
   let sites: MaterialSite[] | undefined;
+  let kube: KubeView | undefined;
   const blocks = (): PemBlock[] => (pem ??= scanPem(doc.text, doc.lines));
   const parsed = (): NginxConfig => (nginx ??= parseNginxDoc(doc));
   for (const rule of RULES) {
@@ -143,6 +147,7 @@ export function lintDocument(doc: TextDoc, opts: LintOptions): Finding[] {
       pemBlocks: blocks,
       yaml: () => (yamlFile ??= parseYamlFile(doc.text, doc.lines)),
       materialSites: () => (sites ??= materialSites(doc, blocks(), () => ctx.yaml())),
+      kube: () => (kube ??= kubeViewFor(doc, opts.kubeIndex, () => (yamlFile ??= parseYamlFile(doc.text, doc.lines)))),
       report: (r: Report) => {
         const severity = effectiveSeverity(rule, policy, r.severity);
         if (!severity || foreign?.has(r.range)) return;

@@ -26,6 +26,8 @@ export { ALL_RULES, RULE_IDS, ruleDocPath } from './rules';
 export type { RuleMeta } from './rules/rule';
 export type { Position, Range } from './text';
 export { walkFiles, type WalkOptions } from './workspace/walk';
+export { KubeIndex, KubeView } from './workspace/index';
+export { IndexedFilesHost, indexFile, indexFiles, mayHoldManifests } from './workspace/indexFiles';
 export { PolicyFileFinder, ignoredByPolicyFile, type LoadedPolicyFile } from './policy/discover';
 export { toJsonReport, type JsonReport } from './report/json';
 export { toSarif, type SarifOptions } from './report/sarif';

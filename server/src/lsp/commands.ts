@@ -5,6 +5,7 @@ import { includerHttpContext, isCandidateName, lintFile, walkFiles, type Finding
 import type { CheckWorkspaceResult } from '../shared/protocol';
 import { pathToUri, toDiagnostic, uriToPath } from './convert';
 import type { DocumentLinter } from './diagnostics';
+import type { KubeWorkspace } from './kubeWorkspace';
 import type { PolicyResolver } from './policy';
 import type { SettingsCache } from './settings';
 
@@ -18,6 +19,8 @@ export class WorkspaceChecker {
   private published = new Set<string>();
   /** nginx configurations loaded during one run (files on disk do not change meanwhile). */
   private trees: TreeCache = new Map();
+  /** The workspace's manifests; rebuilt from disk at the start of every run. */
+  kube: KubeWorkspace | undefined;
 
   constructor(
     private readonly connection: Connection,
@@ -39,6 +42,7 @@ export class WorkspaceChecker {
     };
     progress.begin('TLS Lens: checking workspace', 0, 'finding files…', true);
     this.trees = new Map();
+    this.kube?.reset();
     const files: string[] = [];
     try {
       for (const folder of this.folders()) {
@@ -114,6 +118,7 @@ export class WorkspaceChecker {
     const r = await lintFile(this.host, file, file, {
       policy,
       now: this.host.now(),
+      kubeIndex: await this.kube?.get(),
       resolveHttpContext: (p) => includerHttpContext(this.host, p, { stopAt: this.policies.folderOf(p), trees: this.trees }),
     });
     if ('error' in r) {

@@ -3,9 +3,9 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import * as path from 'node:path';
 import {
   TextDoc,
+  detectFormat,
   hasNginxIncludes,
   includeContext,
-  detectFormat,
   loadReferencedFiles,
   namesReferencedFiles,
   includerHttpContext,
@@ -22,6 +22,7 @@ import {
 } from '../core';
 import type { Host } from '../core';
 import { toDiagnostic, uriToPath } from './convert';
+import type { KubeWorkspace } from './kubeWorkspace';
 import type { PolicyResolver } from './policy';
 import type { SettingsCache } from './settings';
 
@@ -44,6 +45,8 @@ export class DocumentLinter {
    */
   private readonly trees = new Map<string, Promise<NginxTree>>();
   private readonly loadedTrees = new Map<string, NginxTree>();
+  /** The workspace's manifests, for Kubernetes rules that follow references across files. */
+  kube: KubeWorkspace | undefined;
 
   constructor(
     private readonly connection: Connection,
@@ -227,7 +230,19 @@ export class DocumentLinter {
     if (path.isAbsolute(textDoc.file) && detectFormat(textDoc) === 'nginx' && namesReferencedFiles(textDoc.text)) {
       options.nginxReferencedFiles = await loadReferencedFiles(this.host, textDoc.file, textDoc.text, policy);
     }
+    if (this.kube && detectFormat(textDoc) === 'kubernetes') {
+      const changed = await this.kube.setOpen(textDoc.file, textDoc.text);
+      options.kubeIndex = await this.kube.get();
+      // Other open manifests may refer to this one (an Ingress to this Secret).
+      if (changed) this.relintOtherManifests(doc.uri);
+    }
     return lintDocument(textDoc, options);
+  }
+
+  private relintOtherManifests(uri: string): void {
+    for (const d of this.documents.all()) {
+      if (d.uri !== uri && detectFormat(new TextDoc(uriToPath(d.uri), d.getText(), d.languageId)) === 'kubernetes') this.schedule(d.uri);
+    }
   }
 
   private async lint(uri: string): Promise<void> {

@@ -37,6 +37,9 @@ export function formatFromName(file: string): FormatKind | undefined {
 const NGINX_SNIFF = /^[ \t]*(?:(?:http|server|events|stream|upstream|location)\b[^{;\n]*\{|(?:ssl_[a-z_]+|listen|server_name)[ \t]+[^;\n]*;)/m;
 const KUBE_API_VERSION = /^[ \t]*apiVersion:[ \t]*\S/m;
 const KUBE_KIND = /^[ \t]*kind:[ \t]*\S/m;
+/** A JSON manifest (kubectl get -o json, a List): YAML is a superset of JSON, so it is read alike. */
+const KUBE_JSON_API_VERSION = /"apiVersion"\s*:\s*"/;
+const KUBE_JSON_KIND = /"kind"\s*:\s*"/;
 
 /** Decides what a document is from the editor's language id, its name and its first bytes. */
 export function detectFormat(doc: TextDoc): FormatKind {
@@ -49,6 +52,7 @@ export function detectFormat(doc: TextDoc): FormatKind {
     const ext = extension(baseName(doc.file));
     const head = doc.text.slice(0, 64 * 1024);
     if (ext === '.conf' && NGINX_SNIFF.test(head)) kind = 'nginx';
+    else if (ext === '.json' && KUBE_JSON_API_VERSION.test(head) && KUBE_JSON_KIND.test(head)) return 'kubernetes';
     else kind = 'text';
   }
   if (kind === 'yaml') {

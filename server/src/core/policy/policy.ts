@@ -24,11 +24,15 @@ export interface Requirements {
   endToEndEncryption: boolean;
   /** Plain HTTP must redirect to HTTPS where a name is also served over TLS (default true). */
   httpsRedirect: boolean;
+  /** Service-mesh traffic must be mutual TLS only: permissive or unauthenticated modes are warnings (default false). */
+  meshStrict: boolean;
+  /** The ingress controller has a default certificate (ingress-nginx --default-ssl-certificate): a TLS entry without secretName uses it (default false). */
+  defaultCertificate: boolean;
 }
 
-export const REQUIREMENT_KEYS = ['endToEndEncryption', 'httpsRedirect'] as const;
+export const REQUIREMENT_KEYS = ['endToEndEncryption', 'httpsRedirect', 'meshStrict', 'defaultCertificate'] as const;
 
-const DEFAULT_REQUIREMENTS: Requirements = { endToEndEncryption: false, httpsRedirect: true };
+const DEFAULT_REQUIREMENTS: Requirements = { endToEndEncryption: false, httpsRedirect: true, meshStrict: false, defaultCertificate: false };
 
 /** Numeric limits rules judge against; each defaults from the profile or a documented value. */
 export interface Thresholds {

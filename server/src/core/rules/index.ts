@@ -16,6 +16,57 @@ import { fileTooLarge } from './core/file-too-large';
 import { internalError } from './core/internal-error';
 import { unknownSuppression } from './core/unknown-suppression';
 import { unusedSuppression } from './core/unused-suppression';
+import { acmeSkipTlsVerify } from './certmanager/acme-skip-tls-verify';
+import { dnsNamesMismatch } from './certmanager/dns-names-mismatch';
+import { lifetime } from './certmanager/lifetime';
+import { rotationNever } from './certmanager/rotation-never';
+import { selfSignedPublic } from './certmanager/self-signed-public';
+import { stagingIssuer } from './certmanager/staging-issuer';
+import { weakKey } from './certmanager/weak-key';
+import { backendTlsPolicy } from './gateway/backend-tls-policy';
+import { certificateExpired as gatewayCertificateExpired } from './gateway/certificate-expired';
+import { certificateMismatch as gatewayApiCertificateMismatch } from './gateway/certificate-mismatch';
+import { insecureFallback } from './gateway/insecure-fallback';
+import { listenerNoCertificate } from './gateway/listener-no-certificate';
+import { referenceNotPermitted } from './gateway/reference-not-permitted';
+import { secretProblem } from './gateway/secret-problem';
+import { defaultInboundPolicy } from './linkerd/default-inbound-policy';
+import { disableIdentity } from './linkerd/disable-identity';
+import { injectDisabled } from './linkerd/inject-disabled';
+import { skipPorts } from './linkerd/skip-ports';
+import { unauthenticatedAuthorization } from './linkerd/unauthenticated-authorization';
+import { ingressRouteWithoutTls } from './traefik/ingressroute-without-tls';
+import { sniStrict } from './traefik/sni-strict';
+import { tlsOption } from './traefik/tls-option';
+import { backendUnverified } from './ingress/backend-unverified';
+import { certificateExpired } from './ingress/certificate-expired';
+import { certificateMismatch } from './ingress/certificate-mismatch';
+import { clientVerifyNoCa } from './ingress/client-verify-no-ca';
+import { controllerConfig } from './ingress/controller-config';
+import { hostWithoutTls } from './ingress/host-without-tls';
+import { missingSecretName } from './ingress/missing-secret-name';
+import { plaintextBackend } from './ingress/plaintext-backend';
+import { secretInvalid } from './ingress/secret-invalid';
+import { secretNotFound } from './ingress/secret-not-found';
+import { sslPassthrough } from './ingress/ssl-passthrough';
+import { sslRedirectDisabled } from './ingress/ssl-redirect-disabled';
+import { tlsHostUnused } from './ingress/tls-host-unused';
+import { weakCiphers as ingressWeakCiphers } from './ingress/weak-ciphers';
+import { weakProtocols as ingressWeakProtocols } from './ingress/weak-protocols';
+import { destinationRuleNoCa } from './istio/destination-rule-no-ca';
+import { disableUnderStrict } from './istio/disable-under-strict';
+import { gatewayCertificateExpiring } from './istio/gateway-certificate-expiring';
+import { gatewayCertificateMismatch } from './istio/gateway-certificate-mismatch';
+import { gatewayCredentialInvalid } from './istio/gateway-credential-invalid';
+import { gatewayCredentialNotFound } from './istio/gateway-credential-not-found';
+import { gatewayDuplicateCertificate } from './istio/gateway-duplicate-certificate';
+import { gatewayHttpNoRedirect } from './istio/gateway-http-no-redirect';
+import { gatewayMinProtocol } from './istio/gateway-min-protocol';
+import { gatewayWeakCiphers } from './istio/gateway-weak-ciphers';
+import { insecureSkipVerify } from './istio/insecure-skip-verify';
+import { peerAuthenticationMode } from './istio/peer-authentication-mode';
+import { manifestLimits } from './kube/manifest-limits';
+import { templateSkipped } from './kube/template-skipped';
 import { defaultProtocols } from './nginx/default-protocols';
 import { deprecatedListenHttp2 } from './nginx/deprecated-listen-http2';
 import { earlyData } from './nginx/early-data';
@@ -76,6 +127,58 @@ export const RULES: readonly Rule[] = [
   certKeyMismatch,
   certPrivateKeyCommitted,
   policyInvalid,
+  templateSkipped,
+  hostWithoutTls,
+  tlsHostUnused,
+  missingSecretName,
+  certificateMismatch,
+  certificateExpired,
+  secretInvalid,
+  secretNotFound,
+  sslRedirectDisabled,
+  plaintextBackend,
+  backendUnverified,
+  sslPassthrough,
+  clientVerifyNoCa,
+  ingressWeakCiphers,
+  ingressWeakProtocols,
+  controllerConfig,
+  peerAuthenticationMode,
+  destinationRuleNoCa,
+  insecureSkipVerify,
+  disableUnderStrict,
+  gatewayCredentialNotFound,
+  gatewayCredentialInvalid,
+  gatewayCertificateMismatch,
+  gatewayCertificateExpiring,
+  gatewayDuplicateCertificate,
+  gatewayMinProtocol,
+  gatewayWeakCiphers,
+  gatewayHttpNoRedirect,
+  listenerNoCertificate,
+  referenceNotPermitted,
+  secretProblem,
+  gatewayApiCertificateMismatch,
+  gatewayCertificateExpired,
+  insecureFallback,
+  backendTlsPolicy,
+  weakKey,
+  lifetime,
+  rotationNever,
+  dnsNamesMismatch,
+  stagingIssuer,
+  acmeSkipTlsVerify,
+  selfSignedPublic,
+  injectDisabled,
+  skipPorts,
+  disableIdentity,
+  defaultInboundPolicy,
+  unauthenticatedAuthorization,
+  tlsOption,
+  sniStrict,
+  ingressRouteWithoutTls,
+  // Last: it reports the aliases the other Kubernetes rules could not follow.
+  manifestLimits,
 ];
 
 /** Notices the engine itself reports; documented like rules and configurable like them. */

@@ -8,6 +8,7 @@ import type { PemBlock } from '../formats/pem/scanner';
 import type { YamlFile } from '../formats/yaml/documents';
 import type { MaterialSite } from '../certs/sites';
 import type { ReferencedFiles } from '../certs/referenced';
+import type { KubeView } from '../workspace/index';
 import type { Policy } from '../policy/policy';
 import type { Range } from '../text';
 
@@ -57,6 +58,8 @@ export interface RuleContext {
   yaml(): YamlFile;
   /** Certificate and key material found in the document (`core/certs/sites.ts`). */
   materialSites(): readonly MaterialSite[];
+  /** The file's Kubernetes resources and, with a workspace index, every other file's (`workspace/index.ts`). */
+  kube(): KubeView;
   report(r: Report): void;
 }
 

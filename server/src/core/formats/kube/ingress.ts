@@ -1,0 +1,58 @@
+import type { KNode } from './node';
+import { isTemplated } from './node';
+import { resourceKindKey, type KubeResource } from './resources';
+
+/** Ingress kinds: networking.k8s.io/v1 and the old extensions/v1beta1. */
+export const INGRESS_KINDS = ['Ingress.networking.k8s.io', 'Ingress.extensions'];
+
+export function isIngress(r: KubeResource): boolean {
+  return INGRESS_KINDS.includes(resourceKindKey(r));
+}
+
+/** ingress-nginx annotations (kubernetes/ingress-nginx docs, user-guide/nginx-configuration/annotations). */
+export const NGINX_ANNOTATION = 'nginx.ingress.kubernetes.io/';
+
+export interface Named {
+  value: string;
+  node: KNode;
+}
+
+export interface IngressTlsEntry {
+  index: number;
+  entry: KNode;
+  hosts: Named[];
+  secretName?: string;
+  secretNode: KNode;
+}
+
+export function ingressTls(r: KubeResource): IngressTlsEntry[] {
+  return r.spec.get('tls').items().map((entry, index) => {
+    const secretNode = entry.get('secretName');
+    const e: IngressTlsEntry = { index, entry, hosts: entry.get('hosts').strings(), secretNode };
+    const s = secretNode.str();
+    if (s) e.secretName = s;
+    return e;
+  });
+}
+
+/** The hosts of `spec.rules` (rules without a host are catch-alls and not listed). */
+export function ingressRuleHosts(r: KubeResource): Named[] {
+  const out: Named[] = [];
+  for (const rule of r.spec.get('rules').items()) {
+    const h = rule.get('host');
+    const v = h.str();
+    if (v) out.push({ value: v, node: h });
+  }
+  return out;
+}
+
+/** An ingress-nginx annotation's value and node. */
+export function nginxAnnotation(r: KubeResource, name: string): Named | undefined {
+  const node = r.metadata.get('annotations', NGINX_ANNOTATION + name);
+  const value = node.str();
+  return value === undefined || isTemplated(value) ? undefined : { value: value.trim(), node };
+}
+
+export function sameHost(a: string, b: string): boolean {
+  return a.trim().toLowerCase().replace(/\.$/, '') === b.trim().toLowerCase().replace(/\.$/, '');
+}

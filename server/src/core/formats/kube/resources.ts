@@ -1,0 +1,157 @@
+import type * as Yaml from 'yaml';
+import type { ResourceRef } from '../../findings';
+import type { LineIndex, Range } from '../../text';
+import { nodeRange, parseYamlFile, yaml, type YamlFile } from '../yaml/documents';
+import { KNode, type AliasBudget } from './node';
+
+/** Resources read from one file before TLS Lens stops (the rest is reported, not read). */
+export const MAX_RESOURCES_PER_FILE = 5000;
+
+/** One Kubernetes object of a manifest, with exact ranges for its fields. */
+export interface KubeResource {
+  apiVersion: string;
+  /** The API group ("" for the core group: Secret, ConfigMap, Pod). */
+  group: string;
+  kind: string;
+  name: string;
+  /** `metadata.namespace` as written (see `KubeIndex.namespaceOf` for the effective one). */
+  namespace?: string;
+  /** The file as findings name it. */
+  file: string;
+  root: KNode;
+  metadata: KNode;
+  spec: KNode;
+  /** Where a finding about the whole object goes: `metadata.name`'s value, else `kind`'s. */
+  nameRange: Range;
+  /** The object's whole range, for related locations. */
+  range: Range;
+  labels: Readonly<Record<string, string>>;
+  annotations: Readonly<Record<string, string>>;
+  /** The document holds template expressions (`{{ … }}`): some values are unknown. */
+  templated: boolean;
+}
+
+export interface KubeFileNote {
+  kind: 'template' | 'limit';
+  message: string;
+  range: Range;
+}
+
+/** A parsed manifest file: its resources and what kept parts of it from being read. */
+export interface KubeFile {
+  resources: KubeResource[];
+  notes: KubeFileNote[];
+  /** Aliases followed so far (rules follow more while they read). */
+  aliasBudget: AliasBudget;
+}
+
+/** `group/version` → group; `v1` → "". */
+export function apiGroup(apiVersion: string): string {
+  const i = apiVersion.indexOf('/');
+  return i < 0 ? '' : apiVersion.slice(0, i);
+}
+
+/** The key a kind is indexed under: `Kind` for the core group, `Kind.group` otherwise. */
+export function kindKey(kind: string, group: string): string {
+  return group ? `${kind}.${group}` : kind;
+}
+
+export function resourceKindKey(r: Pick<KubeResource, 'kind' | 'group'>): string {
+  return kindKey(r.kind, r.group);
+}
+
+/** The `resource` of a finding about `r`, with its effective namespace. */
+export function resourceRef(r: KubeResource, namespace: string | undefined): ResourceRef {
+  const ref: ResourceRef = { kind: r.kind, name: r.name };
+  if (namespace) ref.namespace = namespace;
+  return ref;
+}
+
+/** "Ingress shop/web" (cluster-scoped: "ClusterIssuer letsencrypt"). */
+export function describeResource(r: Pick<KubeResource, 'kind' | 'name'>, namespace: string | undefined): string {
+  return `${r.kind} ${namespace ? `${namespace}/` : ''}${r.name || '(unnamed)'}`;
+}
+
+const TEMPLATE = /\{\{/;
+
+/**
+ * Reads every Kubernetes object of a (multi-document, YAML or JSON) manifest: objects with
+ * `apiVersion` and `kind`, and the items of `List` kinds. Documents that do not parse are
+ * skipped; when the file holds template expressions, one note says so. Never throws.
+ */
+export function parseKubeFile(file: string, text: string, lines: LineIndex, parsed?: YamlFile): KubeFile {
+  const y = yaml();
+  const yf = parsed ?? parseYamlFile(text, lines);
+  const resources: KubeResource[] = [];
+  const notes: KubeFileNote[] = [];
+  const budget: AliasBudget = { used: 0, exceeded: false };
+  const hasTemplate = TEMPLATE.test(text);
+  const brokenDocs = new Set<number>();
+  for (const d of yf.documents) if (d.doc.errors.length) brokenDocs.add(d.index);
+  if (brokenDocs.size && hasTemplate) {
+    const at = text.search(TEMPLATE);
+    notes.push({
+      kind: 'template',
+      message: `${brokenDocs.size === 1 && yf.documents.length <= 1 ? 'this file is' : `${brokenDocs.size} of ${Math.max(yf.documents.length, 1)} documents are`} a template (Helm or Go {{ … }}) that is not YAML until rendered; not checked — lint the rendered output (helm template …) instead`,
+      range: lines.rangeOf(at, at + 2),
+    });
+  }
+  let truncated = false;
+  const add = (n: Yaml.Node | null | undefined, doc: Yaml.Document.Parsed, templated: boolean): void => {
+    if (resources.length >= MAX_RESOURCES_PER_FILE) {
+      truncated = true;
+      return;
+    }
+    const root = new KNode(n, lines, doc, budget, undefined, n ? nodeRange(lines, n) : undefined);
+    if (!root.isMap()) return;
+    const apiVersion = root.get('apiVersion').str();
+    const kind = root.get('kind').str();
+    if (!apiVersion || !kind) return;
+    if (/List$/.test(kind) && root.get('items').isSeq()) {
+      for (const item of root.get('items').items()) add(item.node, doc, templated);
+      return;
+    }
+    const metadata = root.get('metadata');
+    const nameNode = metadata.get('name');
+    const namespace = metadata.get('namespace').str();
+    const r: KubeResource = {
+      apiVersion,
+      group: apiGroup(apiVersion),
+      kind,
+      name: nameNode.str() ?? '',
+      file,
+      root,
+      metadata,
+      spec: root.get('spec'),
+      nameRange: nameNode.exists ? nameNode.at : root.get('kind').at,
+      range: root.range,
+      labels: metadata.get('labels').stringMap(),
+      annotations: metadata.get('annotations').stringMap(),
+      templated,
+    };
+    if (namespace) r.namespace = namespace;
+    resources.push(r);
+  };
+  for (const d of yf.documents) {
+    if (brokenDocs.has(d.index)) continue;
+    const contents = d.doc.contents as Yaml.Node | null;
+    if (!contents || !y.isMap(contents)) continue;
+    const templated = hasTemplate && TEMPLATE.test(text.slice(contents.range?.[0] ?? 0, contents.range?.[2] ?? 0));
+    add(contents, d.doc, templated);
+    if (truncated) break;
+  }
+  if (truncated) {
+    notes.push({ kind: 'limit', message: `more than ${MAX_RESOURCES_PER_FILE} resources in one file: only the first ${MAX_RESOURCES_PER_FILE} were checked`, range: lines.rangeOf(0, 0) });
+  }
+  if (budget.exceeded) notes.push(aliasNote(lines));
+  return { resources, notes, aliasBudget: budget };
+}
+
+function aliasNote(lines: LineIndex): KubeFileNote {
+  return { kind: 'limit', message: 'YAML aliases are nested too deeply or too often (an alias bomb?); values behind them were not followed', range: lines.rangeOf(0, 0) };
+}
+
+/** Notes raised while rules read the file (alias budget), added after the rules ran. */
+export function lateNotes(f: KubeFile, lines: LineIndex): KubeFileNote[] {
+  return f.aliasBudget.exceeded && !f.notes.some((n) => n.kind === 'limit' && n.message.includes('alias')) ? [aliasNote(lines)] : [];
+}

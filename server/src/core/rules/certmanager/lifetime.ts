@@ -1,0 +1,38 @@
+import { goDurationHours } from '../../formats/kube/certManager';
+import { K } from '../../formats/kube/refs';
+import { resourceKindKey } from '../../formats/kube/resources';
+import { reportResource } from '../../formats/kube/report';
+import type { Rule } from '../rule';
+
+/**
+ * A cert-manager Certificate's `duration` (default 2160h, 90 days) and `renewBefore`
+ * (default a third of the lifetime): a duration longer than the profile's maximum
+ * certificate lifespan; `renewBefore` not shorter than the duration (the certificate would
+ * renew for ever); `renewBefore` shorter than the policy's expiry-warning threshold (every
+ * certificate is reported as expiring before it renews).
+ */
+export const lifetime: Rule = {
+  id: 'certmanager/lifetime',
+  title: 'Certificate duration or renewBefore out of line with the policy',
+  defaultSeverity: 'warning',
+  formats: ['kubernetes'],
+  check(ctx) {
+    const maxDays = ctx.policy.profile.maximumCertificateLifespanDays;
+    for (const r of ctx.kube().resources) {
+      if (resourceKindKey(r) !== K.certificate) continue;
+      const dNode = r.spec.get('duration');
+      const rbNode = r.spec.get('renewBefore');
+      const d = dNode.str() !== undefined ? goDurationHours(dNode.str()!) : 2160;
+      const rb = rbNode.str() !== undefined ? goDurationHours(rbNode.str()!) : undefined;
+      if (d !== undefined && dNode.exists && d / 24 > maxDays) {
+        reportResource(ctx, r, { range: dNode.at, message: `duration ${dNode.str()} is ${Math.round(d / 24)} days, longer than the ${ctx.policy.profile.name} profile's ${maxDays}-day maximum` });
+      }
+      if (rb === undefined) continue;
+      if (d !== undefined && rb >= d) {
+        reportResource(ctx, r, { range: rbNode.at, severity: 'error', message: `renewBefore ${rbNode.str()} is not shorter than the duration (${dNode.str() ?? '2160h, the default'}): cert-manager would renew continuously` });
+      } else if (rb / 24 < ctx.policy.thresholds.certificateExpiryWarningDays) {
+        reportResource(ctx, r, { range: rbNode.at, severity: 'info', message: `renewBefore ${rbNode.str()} renews later than the policy's ${ctx.policy.thresholds.certificateExpiryWarningDays}-day expiry warning: the certificate will be reported as expiring before each renewal` });
+      }
+    }
+  },
+};

@@ -1,0 +1,30 @@
+import { K } from '../../formats/kube/refs';
+import { resourceKindKey } from '../../formats/kube/resources';
+import { reportResource } from '../../formats/kube/report';
+import type { Rule } from '../rule';
+
+/**
+ * A cert-manager Certificate's `privateKey`: RSA (the default algorithm) needs at least 2048
+ * bits (cert-manager rejects less; CA/B Forum BR 6.1.5), ECDSA only P-256, P-384 or P-521.
+ */
+export const weakKey: Rule = {
+  id: 'certmanager/weak-key',
+  title: 'Certificate asks for a weak or invalid private key',
+  defaultSeverity: 'error',
+  formats: ['kubernetes'],
+  check(ctx) {
+    for (const r of ctx.kube().resources) {
+      if (resourceKindKey(r) !== K.certificate) continue;
+      const pk = r.spec.get('privateKey');
+      const algorithm = (pk.get('algorithm').str() ?? 'RSA').toUpperCase();
+      const sizeNode = pk.get('size');
+      const size = sizeNode.num();
+      if (size === undefined) continue;
+      if (algorithm === 'RSA' && size < 2048) {
+        reportResource(ctx, r, { range: sizeNode.at, message: `RSA ${size}-bit key: cert-manager rejects keys under 2048 bits and CAs must not issue for them (CA/B Forum BR 6.1.5)` });
+      } else if (algorithm === 'ECDSA' && ![256, 384, 521].includes(size)) {
+        reportResource(ctx, r, { range: sizeNode.at, message: `ECDSA size ${size}: only 256, 384 and 521 (P-256, P-384, P-521) are valid` });
+      }
+    }
+  },
+};

@@ -1,0 +1,28 @@
+import { K } from '../../formats/kube/refs';
+import { resourceKindKey } from '../../formats/kube/resources';
+import { reportResource } from '../../formats/kube/report';
+import type { Rule } from '../rule';
+
+/**
+ * Client-certificate validation (`spec.tls.frontend.default` / `perPort[].tls`, Gateway API
+ * v1.4+, GEP-91) with `mode: AllowInsecureFallback` lets clients without a valid
+ * certificate through: the backend must check what it gets.
+ */
+export const insecureFallback: Rule = {
+  id: 'gateway/insecure-fallback',
+  title: 'Client-certificate validation with AllowInsecureFallback',
+  defaultSeverity: 'warning',
+  formats: ['kubernetes'],
+  check(ctx) {
+    for (const gw of ctx.kube().resources) {
+      if (resourceKindKey(gw) !== K.gateway) continue;
+      const frontend = gw.spec.get('tls', 'frontend');
+      const modes = [{ node: frontend.get('default', 'validation', 'mode'), where: 'default' }];
+      for (const p of frontend.get('perPort').items()) modes.push({ node: p.get('tls', 'validation', 'mode'), where: `port ${p.get('port').str() ?? '?'}` });
+      for (const m of modes) {
+        if (m.node.str() !== 'AllowInsecureFallback') continue;
+        reportResource(ctx, gw, { range: m.node.at, message: `frontend validation (${m.where}) AllowInsecureFallback admits clients with no or an invalid certificate; use AllowValidOnly unless the backend checks the result` });
+      }
+    }
+  },
+};

@@ -1,0 +1,31 @@
+import { listenerCertRefs } from '../../formats/kube/gatewayApi';
+import { K } from '../../formats/kube/refs';
+import { resourceKindKey } from '../../formats/kube/resources';
+import { reportResource } from '../../formats/kube/report';
+import type { Rule } from '../rule';
+
+/**
+ * A certificateRef to a Secret in another namespace is invalid unless a ReferenceGrant in
+ * that namespace allows Gateways from this one (Gateway API, ReferenceGrant; the listener
+ * gets ResolvedRefs=False, RefNotPermitted). Needs the workspace index.
+ */
+export const referenceNotPermitted: Rule = {
+  id: 'gateway/reference-not-permitted',
+  title: 'A cross-namespace certificateRef has no ReferenceGrant',
+  defaultSeverity: 'error',
+  formats: ['kubernetes'],
+  check(ctx) {
+    const view = ctx.kube();
+    if (!view.hasWorkspace) return;
+    for (const gw of view.resources) {
+      if (resourceKindKey(gw) !== K.gateway) continue;
+      for (const r of listenerCertRefs(view, gw)) {
+        if (r.permitted) continue;
+        reportResource(ctx, gw, {
+          range: r.ref.get('namespace').at,
+          message: `listener ${r.listenerName}: Secret ${r.namespace}/${r.name} is in another namespace and no ReferenceGrant there allows Gateways from ${view.namespaceOf(gw)} (RefNotPermitted)`,
+        });
+      }
+    }
+  },
+};

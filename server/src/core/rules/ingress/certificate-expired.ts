@@ -1,0 +1,38 @@
+import { ingressTls, isIngress } from '../../formats/kube/ingress';
+import { isTemplated } from '../../formats/kube/node';
+import { resolveSecret } from '../../formats/kube/refs';
+import { named, relatedAt, reportResource, validityProblem } from '../../formats/kube/report';
+import type { Rule } from '../rule';
+
+/**
+ * The certificate in an Ingress's Secret is expired, not yet valid, or expires within the
+ * policy's thresholds (`certificateExpiryWarningDays`, `certificateExpiryErrorDays`).
+ */
+export const certificateExpired: Rule = {
+  id: 'ingress/certificate-expired',
+  title: "The Secret's certificate is expired or expires soon",
+  defaultSeverity: 'warning',
+  formats: ['kubernetes'],
+  check(ctx) {
+    const view = ctx.kube();
+    for (const r of view.resources) {
+      if (!isIngress(r)) continue;
+      const ns = view.namespaceOf(r);
+      const seen = new Set<string>();
+      for (const t of ingressTls(r)) {
+        if (!t.secretName || isTemplated(t.secretName) || seen.has(t.secretName)) continue;
+        seen.add(t.secretName);
+        const res = resolveSecret(view, ns, t.secretName);
+        if (res.kind !== 'secret' || !res.tls.certs[0]) continue;
+        const p = validityProblem(res.tls.certs[0], ctx.now, ctx.policy);
+        if (!p) continue;
+        reportResource(ctx, r, {
+          range: t.secretNode.at,
+          severity: p.severity,
+          message: `the certificate in ${named(view, res.secret)} ${p.text}`,
+          related: [relatedAt(res.secret, res.tls.certNode, `${named(view, res.secret)}: the certificate`)],
+        });
+      }
+    }
+  },
+};

@@ -1,0 +1,42 @@
+import { ingressTls, isIngress } from '../../formats/kube/ingress';
+import { isTemplated } from '../../formats/kube/node';
+import { resolveSecret } from '../../formats/kube/refs';
+import { named, relatedAt, reportResource } from '../../formats/kube/report';
+import type { Rule } from '../rule';
+
+/**
+ * The Secret an Ingress names must be a TLS Secret with `tls.crt` and `tls.key`
+ * (Kubernetes Secret type kubernetes.io/tls); otherwise ingress-nginx falls back to its
+ * default certificate for the host.
+ */
+export const secretInvalid: Rule = {
+  id: 'ingress/secret-invalid',
+  title: 'The Secret an Ingress names lacks a readable certificate or tls.key',
+  defaultSeverity: 'error',
+  formats: ['kubernetes'],
+  check(ctx) {
+    const view = ctx.kube();
+    for (const r of view.resources) {
+      if (!isIngress(r)) continue;
+      const seen = new Set<string>();
+      for (const t of ingressTls(r)) {
+        if (!t.secretName || isTemplated(t.secretName) || seen.has(t.secretName)) continue;
+        seen.add(t.secretName);
+        const res = resolveSecret(view, view.namespaceOf(r), t.secretName);
+        if (res.kind !== 'secret' || res.secret.templated) continue;
+        const problems: string[] = [];
+        if (res.tls.problem) problems.push(res.tls.problem);
+        else if (res.tls.certKey !== 'tls.crt') problems.push(`keeps its certificate under "${res.tls.certKey}", not tls.crt`);
+        if (!res.tls.hasKey) problems.push('has no tls.key');
+        if (!problems.length) continue;
+        reportResource(ctx, r, {
+          range: t.secretNode.at,
+          // Only the key missing: often deliberate in a repository (the cluster's copy has it).
+          severity: res.tls.problem || res.tls.certKey !== 'tls.crt' ? 'error' : 'warning',
+          message: `${named(view, res.secret)} ${problems.join(' and ')}: the controller serves its default certificate instead`,
+          related: [relatedAt(res.secret, res.tls.certNode ?? res.secret.root.get('data'), `${named(view, res.secret)}`)],
+        });
+      }
+    }
+  },
+};

@@ -1,0 +1,52 @@
+import { credentialNamespaces, gatewayServers, hostPart, splitCredential } from '../../formats/kube/istio';
+import { isTemplated } from '../../formats/kube/node';
+import { K, resolveSecret } from '../../formats/kube/refs';
+import { resourceKindKey } from '../../formats/kube/resources';
+import { named, relatedAt, reportResource } from '../../formats/kube/report';
+import { covers, listNames } from '../../formats/kube/secrets';
+import type { Rule } from '../rule';
+
+/**
+ * The certificate of a Gateway server's credentialName must cover the server's hosts
+ * (RFC 6125 §6.4, as `ingress/certificate-mismatch`); `*` and `ns/*` hosts are not judged.
+ */
+export const gatewayCertificateMismatch: Rule = {
+  id: 'istio/gateway-certificate-mismatch',
+  title: "A Gateway server's certificate does not cover its hosts",
+  defaultSeverity: 'error',
+  formats: ['kubernetes'],
+  check(ctx) {
+    const view = ctx.kube();
+    for (const gw of view.resources) {
+      if (resourceKindKey(gw) !== K.istioGateway) continue;
+      const { namespaces } = credentialNamespaces(view, gw);
+      for (const s of gatewayServers(gw)) {
+        const cn = s.tls.get('credentialName').str();
+        const mode = s.tls.get('mode').str();
+        if (!cn || isTemplated(cn) || mode === 'PASSTHROUGH' || mode === 'AUTO_PASSTHROUGH') continue;
+        for (const ns of namespaces) {
+          const ref = splitCredential(cn, ns);
+          const res = resolveSecret(view, ref.namespace, ref.name);
+          let sans;
+          let what: string;
+          let related;
+          if (res.kind === 'secret' && res.tls.certs[0]) {
+            sans = res.tls.certs[0].sans;
+            what = `the certificate in ${named(view, res.secret)}`;
+            related = relatedAt(res.secret, res.tls.certNode, `${named(view, res.secret)}: certificate for ${listNames(sans)}`);
+          } else if (res.kind === 'certificate') {
+            sans = res.sans;
+            what = `${named(view, res.certificate)}'s dnsNames`;
+            related = relatedAt(res.certificate, res.certificate.spec.get('dnsNames'), named(view, res.certificate));
+          } else continue;
+          for (const h of s.hosts) {
+            const host = hostPart(h.value);
+            if (host === '*' || isTemplated(host) || covers(sans, host)) continue;
+            reportResource(ctx, gw, { range: h.node.at, message: `host ${host} is not covered by ${what}: it names ${listNames(sans)}`, related: [related] });
+          }
+          break;
+        }
+      }
+    }
+  },
+};

@@ -1,0 +1,26 @@
+import { annotation } from '../../formats/kube/linkerd';
+import { reportResource } from '../../formats/kube/report';
+import type { Rule } from '../rule';
+
+/**
+ * `config.linkerd.io/default-inbound-policy` `all-unauthenticated` (Linkerd's default) or
+ * `cluster-unauthenticated` admits plaintext, unauthenticated clients. A note, or a
+ * warning when the policy asks for strict mesh authentication (`require.meshStrict`).
+ */
+export const defaultInboundPolicy: Rule = {
+  id: 'linkerd/default-inbound-policy',
+  title: 'Linkerd default inbound policy admits unauthenticated clients',
+  defaultSeverity: 'info',
+  formats: ['kubernetes'],
+  check(ctx) {
+    for (const r of ctx.kube().resources) {
+      const a = annotation(r, 'config.linkerd.io/default-inbound-policy');
+      if (a?.value !== 'all-unauthenticated' && a?.value !== 'cluster-unauthenticated') continue;
+      reportResource(ctx, r, {
+        range: a.node.at,
+        severity: ctx.policy.require.meshStrict ? 'warning' : 'info',
+        message: `default-inbound-policy ${a.value} admits clients without mTLS identity; all-authenticated or cluster-authenticated requires it`,
+      });
+    }
+  },
+};

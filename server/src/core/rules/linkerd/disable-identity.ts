@@ -1,0 +1,18 @@
+import { annotation } from '../../formats/kube/linkerd';
+import { reportResource } from '../../formats/kube/report';
+import type { Rule } from '../rule';
+
+/** `config.linkerd.io/disable-identity: "true"` runs the proxy without an identity: no mTLS for these pods (Linkerd docs, "Proxy Configuration"). */
+export const disableIdentity: Rule = {
+  id: 'linkerd/disable-identity',
+  title: 'disable-identity turns off mTLS for the pods',
+  defaultSeverity: 'error',
+  formats: ['kubernetes'],
+  check(ctx) {
+    for (const r of ctx.kube().resources) {
+      const a = annotation(r, 'config.linkerd.io/disable-identity');
+      if (a?.value !== 'true') continue;
+      reportResource(ctx, r, { range: a.node.at, message: 'disable-identity "true": the proxy has no identity, so the pods neither serve nor make mTLS connections' });
+    }
+  },
+};

@@ -1,0 +1,27 @@
+import { resourceKindKey } from '../../formats/kube/resources';
+import { reportResource } from '../../formats/kube/report';
+import type { Rule } from '../rule';
+import { TLS_OPTION_KINDS } from './tls-option';
+
+/**
+ * A TLSOption requiring client certificates without `sniStrict: true`: a client that sends
+ * no (or an unknown) SNI is served with the `default` TLSOption, which may not ask for a
+ * client certificate at all (Traefik docs, TLS options, sniStrict).
+ */
+export const sniStrict: Rule = {
+  id: 'traefik/sni-strict',
+  title: 'Client authentication without sniStrict can be bypassed',
+  defaultSeverity: 'warning',
+  formats: ['kubernetes'],
+  check(ctx) {
+    for (const r of ctx.kube().resources) {
+      if (!TLS_OPTION_KINDS.includes(resourceKindKey(r))) continue;
+      const auth = r.spec.get('clientAuth', 'clientAuthType').str();
+      if (!auth || auth === 'NoClientCert' || r.spec.get('sniStrict').bool() === true) continue;
+      reportResource(ctx, r, {
+        range: r.spec.get('clientAuth', 'clientAuthType').at,
+        message: `clientAuthType ${auth} without sniStrict: true: a client sending no or another SNI gets the default TLSOption, possibly without client authentication`,
+      });
+    }
+  },
+};

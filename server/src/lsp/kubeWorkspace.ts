@@ -1,0 +1,61 @@
+import type { TextDocuments } from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { DEFAULT_POLICY, KubeIndex, indexFile, mayHoldManifests, walkFiles, type Host } from '../core';
+import { uriToPath } from './convert';
+
+/**
+ * The server's index of every manifest in the workspace folders: built once on first need
+ * by walking the folders, then kept current file by file — open documents with their editor
+ * text, files on disk from the client's file events, closed documents from disk again.
+ */
+export class KubeWorkspace {
+  private index = new KubeIndex();
+  private building: Promise<void> | undefined;
+
+  constructor(
+    private readonly host: Host,
+    private readonly folders: () => readonly string[],
+    private readonly documents: TextDocuments<TextDocument>,
+  ) {}
+
+  /** The index, built on first call. */
+  async get(): Promise<KubeIndex> {
+    await (this.building ??= this.build(this.index));
+    return this.index;
+  }
+
+  /** Forgets everything (folders changed, or a full check wants the disk as it is now). */
+  reset(): void {
+    this.index = new KubeIndex();
+    this.building = undefined;
+  }
+
+  /** An open document's text replaces the file's; returns whether the index changed. */
+  async setOpen(file: string, text: string): Promise<boolean> {
+    const index = await this.get();
+    const before = index.version;
+    index.setFile(file, text);
+    return index.version !== before;
+  }
+
+  /** A file changed on disk or was closed: read it again unless an editor has it open. */
+  async refresh(file: string): Promise<void> {
+    if (!mayHoldManifests(file)) return;
+    const index = await this.get();
+    const open = this.documents.all().find((d) => uriToPath(d.uri) === file);
+    if (open) index.setFile(file, open.getText());
+    else await indexFile(this.host, file, file, DEFAULT_POLICY.maxFileSizeBytes, index);
+  }
+
+  private async build(index: KubeIndex): Promise<void> {
+    for (const folder of this.folders()) {
+      for await (const f of walkFiles(this.host, folder, { accept: mayHoldManifests })) {
+        await indexFile(this.host, f, f, DEFAULT_POLICY.maxFileSizeBytes, index);
+      }
+    }
+    for (const d of this.documents.all()) {
+      const file = uriToPath(d.uri);
+      if (mayHoldManifests(file) || KubeIndex.wants(file, d.getText())) index.setFile(file, d.getText());
+    }
+  }
+}
