@@ -91,7 +91,8 @@ function statusWord(e: InventoryEntry): string {
 
 function textReport(entries: readonly InventoryEntry[], filesScanned: number): string {
   const out: string[] = [];
-  const width = 10;
+  // One column for every label of the report.
+  const width = Math.max(0, ...entries.flatMap((e) => (e.kind === 'certificate' ? (e.facts ?? []) : []).map((f) => f.label.length)));
   for (const e of entries) {
     const chain = e.kind === 'certificate' && e.chain && e.chain.size > 1 ? `, ${e.chain.index + 1} of ${e.chain.size} in the bundle` : '';
     const container = e.container ? `, ${e.container}` : '';
