@@ -286,3 +286,14 @@ describe('Istio across files', () => {
     assert.equal(f[0]!.related[0]?.file, 'mesh.yaml');
   });
 });
+
+describe('strict mesh policy', () => {
+  test('no mesh-wide STRICT PeerAuthentication is reported on the file’s PeerAuthentications, only under require.meshStrict', () => {
+    const ns = 'apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata: {name: default, namespace: shop}\nspec:\n  mtls: {mode: STRICT}\n';
+    const mesh = 'apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata: {name: default, namespace: istio-system}\nspec:\n  mtls: {mode: STRICT}\n';
+    const ids = (others: Record<string, string>, strict: boolean): string[] => lintKube(ns, others, { policy: { require: { meshStrict: strict } } }).map((f) => f.ruleId);
+    assert.deepEqual(ids({}, true), ['istio/no-mesh-strict']);
+    assert.deepEqual(ids({ 'mesh.yaml': mesh }, true), []);
+    assert.deepEqual(ids({}, false), []);
+  });
+});

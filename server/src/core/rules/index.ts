@@ -64,6 +64,7 @@ import { gatewayHttpNoRedirect } from './istio/gateway-http-no-redirect';
 import { gatewayMinProtocol } from './istio/gateway-min-protocol';
 import { gatewayWeakCiphers } from './istio/gateway-weak-ciphers';
 import { insecureSkipVerify } from './istio/insecure-skip-verify';
+import { noMeshStrict } from './istio/no-mesh-strict';
 import { peerAuthenticationMode } from './istio/peer-authentication-mode';
 import { manifestLimits } from './kube/manifest-limits';
 import { templateSkipped } from './kube/template-skipped';
@@ -144,6 +145,7 @@ export const RULES: readonly Rule[] = [
   ingressWeakProtocols,
   controllerConfig,
   peerAuthenticationMode,
+  noMeshStrict,
   destinationRuleNoCa,
   insecureSkipVerify,
   disableUnderStrict,
