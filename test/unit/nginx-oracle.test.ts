@@ -44,6 +44,8 @@ interface Case {
   /** Files relative to the prefix; `conf/nginx.conf` is the entry. `@P@` = the prefix, `@CERT@`/`@KEY@` = the test certificate. */
   files: Record<string, string>;
   needs?: 'stream' | 'mail';
+  /** The oldest nginx that accepts it (e.g. `http2 on` needs 1.25.1): an older local nginx checks only the parser. */
+  nginxAtLeast?: string;
 }
 
 /** Global lines every valid case starts with: nothing may touch paths outside the prefix. */
@@ -282,6 +284,82 @@ const VALID: Case[] = [
   },
 ];
 
+// ---------------------------------------------------------------------------------------
+// Configurations in the shape Mozilla's SSL Configuration Generator (ssl-config.mozilla.org)
+// writes for nginx: per profile and nginx version, with its comments, `listen … http2` before
+// 1.25.1 and `http2 on` after, `ssl_session_tickets off` for 1.5.9 ≤ nginx < 1.23.2, the
+// ffdhe2048 `ssl_dhparam` for DHE suites, OCSP stapling with a resolver and the 308/301
+// redirect server. The generator's placeholder paths are replaced by real files.
+
+const MOZ_CIPHERS: Record<'intermediate' | 'old', string> = {
+  intermediate: 'ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384:DHE-RSA-CHACHA20-POLY1305',
+  old:
+    'ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384:DHE-RSA-CHACHA20-POLY1305:ECDHE-ECDSA-AES128-SHA256:ECDHE-RSA-AES128-SHA256:ECDHE-ECDSA-AES128-SHA:ECDHE-RSA-AES128-SHA:ECDHE-ECDSA-AES256-SHA384:ECDHE-RSA-AES256-SHA384:ECDHE-ECDSA-AES256-SHA:ECDHE-RSA-AES256-SHA:DHE-RSA-AES128-SHA256:DHE-RSA-AES256-SHA256:AES128-GCM-SHA256:AES256-GCM-SHA384:AES128-SHA256:AES256-SHA256:AES128-SHA:AES256-SHA:DES-CBC3-SHA',
+};
+
+function mozillaCase(profile: 'modern' | 'intermediate' | 'old', version: string): Case {
+  const [maj, min, patch] = version.split('.').map(Number) as [number, number, number];
+  const atLeast = (a: number, b: number, c: number): boolean => maj !== a ? maj > a : min !== b ? min > b : patch >= c;
+  const http2Directive = atLeast(1, 25, 1);
+  const tickets = atLeast(1, 5, 9) && !atLeast(1, 23, 2);
+  const protocols = profile === 'modern' ? 'TLSv1.3' : profile === 'intermediate' ? 'TLSv1.2 TLSv1.3' : 'TLSv1 TLSv1.1 TLSv1.2 TLSv1.3';
+  const header = `# generated 2026-11-30, Mozilla Guideline v5.7, nginx ${version}, OpenSSL 3.0.13, ${profile} config\n# https://ssl-config.mozilla.org/#server=nginx&version=${version}&config=${profile}&openssl=3.0.13&guideline=5.7\n`;
+  const tls = [
+    `    listen 443 ssl${http2Directive ? '' : ' http2'};`,
+    `    listen [::]:443 ssl${http2Directive ? '' : ' http2'};`,
+    ...(http2Directive ? ['    http2 on;'] : []),
+    '',
+    '    # certs sent to the client in SERVER HELLO are concatenated in ssl_certificate',
+    '    ssl_certificate @CERT@;',
+    '    ssl_certificate_key @KEY@;',
+    '    ssl_session_timeout 1d;',
+    '    ssl_session_cache shared:MozSSL:10m;  # about 40000 sessions',
+    ...(tickets ? ['    ssl_session_tickets off;'] : []),
+    '',
+    ...(profile === 'modern'
+      ? []
+      : ['    # curl https://ssl-config.mozilla.org/ffdhe2048.txt > /path/to/dhparam', '    ssl_dhparam "@DH@";', '']),
+    `    # ${profile} configuration`,
+    `    ssl_protocols ${protocols};`,
+    ...(profile === 'modern' ? [] : [`    ssl_ciphers ${MOZ_CIPHERS[profile]};`]),
+    `    ssl_prefer_server_ciphers ${profile === 'old' ? 'on' : 'off'};`,
+    '',
+    '    # HSTS (ngx_http_headers_module is required) (63072000 seconds)',
+    '    add_header Strict-Transport-Security "max-age=63072000" always;',
+    '',
+    '    # OCSP stapling',
+    '    ssl_stapling on;',
+    '    ssl_stapling_verify on;',
+    '',
+    '    # verify chain of trust of OCSP response using Root CA and Intermediate certs',
+    '    ssl_trusted_certificate @CERT@;',
+    '',
+    '    # replace with the IP address of your resolver',
+    '    resolver 127.0.0.1;',
+  ];
+  const redirect = [
+    '    listen 80 default_server;',
+    '    listen [::]:80 default_server;',
+    '',
+    '    # redirect all HTTP requests to HTTPS with a 301 Moved Permanently response.',
+    '    return 301 https://$host$request_uri;',
+  ];
+  // The generated text is a snippet of server blocks, included from http as sites are.
+  const site = `${header}\nserver {\n${redirect.join('\n')}\n}\n\nserver {\n${tls.join('\n')}\n}\n`;
+  return {
+    name: `Mozilla's generator: ${profile}, nginx ${version}`,
+    ...(http2Directive ? { nginxAtLeast: '1.25.1' } : {}),
+    files: {
+      'conf/nginx.conf': HEAD + 'events {}\nhttp {\n' + HTTP_TEMP + '  include sites-enabled/*.conf;\n}\n',
+      'conf/sites-enabled/mozilla.conf': site,
+    },
+  };
+}
+
+for (const version of ['1.17.7', '1.22.1', '1.25.3', '1.27.3']) {
+  for (const profile of ['modern', 'intermediate', 'old'] as const) VALID.push(mozillaCase(profile, version));
+}
+
 interface BrokenCase {
   name: string;
   text: string;
@@ -307,6 +385,18 @@ describe('nginx -t as an oracle for the parser and includes', { skip }, () => {
   let root = '';
   let cert = '';
   let key = '';
+  let dh = '';
+  /** The local nginx's version, e.g. [1, 22, 1]. */
+  const local = ((): number[] => {
+    if (!nginx.path) return [];
+    const v = spawnSync(nginx.path, ['-v'], { encoding: 'utf8' });
+    return (/nginx\/(\d+)\.(\d+)\.(\d+)/.exec(`${v.stdout}${v.stderr}`)?.slice(1) ?? []).map(Number);
+  })();
+  const localAtLeast = (want: string): boolean => {
+    const w = want.split('.').map(Number);
+    for (let i = 0; i < 3; i++) if ((local[i] ?? 0) !== (w[i] ?? 0)) return (local[i] ?? 0) > (w[i] ?? 0);
+    return true;
+  };
   const modules = { stream: moduleLine('stream'), mail: moduleLine('mail') };
 
   before(() => {
@@ -319,6 +409,9 @@ describe('nginx -t as an oracle for the parser and includes', { skip }, () => {
       { encoding: 'utf8' },
     );
     assert.equal(r.status, 0, r.stderr);
+    dh = path.join(root, 'dhparam.pem');
+    const d = spawnSync(openssl.path!, ['genpkey', '-genparam', '-algorithm', 'DH', '-pkeyopt', 'group:ffdhe2048', '-out', dh], { encoding: 'utf8' });
+    assert.equal(d.status, 0, d.stderr);
   });
 
   after(() => {
@@ -335,7 +428,8 @@ describe('nginx -t as an oracle for the parser and includes', { skip }, () => {
         .replaceAll('@MAIL@', modules.mail ?? '')
         .replaceAll('@P@', prefix)
         .replaceAll('@CERT@', cert)
-        .replaceAll('@KEY@', key);
+        .replaceAll('@KEY@', key)
+        .replaceAll('@DH@', dh);
       writeFileSync(p, text);
     }
   }
@@ -347,9 +441,21 @@ describe('nginx -t as an oracle for the parser and includes', { skip }, () => {
 
   VALID.forEach((c, i) => {
     const missing = c.needs && modules[c.needs] === undefined ? `ngx_${c.needs}_module is not available (apt-get install libnginx-mod-${c.needs}); skipped` : undefined;
-    test(`accepted: ${c.name}`, { skip: missing }, async () => {
+    test(`accepted: ${c.name}`, { skip: missing }, async (ctx) => {
       const prefix = path.join(root, `valid-${i}`);
       write(prefix, c.files);
+      if (c.nginxAtLeast && !localAtLeast(c.nginxAtLeast)) {
+        // This nginx is too old to accept it: the parser and loader alone must find nothing.
+        const tree = await loadNginxConfig(new NodeHost(), path.join(prefix, 'conf', 'nginx.conf'));
+        assert.deepEqual(tree.problems, []);
+        assert.ok(tree.files.size > 1, 'the include was read');
+        // Without the one directive this nginx lacks, it must accept the rest.
+        write(prefix, Object.fromEntries(Object.entries(c.files).map(([k, v]) => [k, v.replace(/^[ \t]*http2 on;\n/gm, '')])));
+        const older = runNginx(prefix, '-t');
+        assert.equal(older.status, 0, `nginx -t rejected the case without "http2 on":\n${older.stderr}`);
+        ctx.diagnostic(`nginx ${local.join('.')} predates ${c.nginxAtLeast}: nginx -t ran without "http2 on"`);
+        return;
+      }
       const t = runNginx(prefix, '-t');
       assert.equal(t.status, 0, `nginx -t rejected the case:\n${t.stderr}`);
 

@@ -10,17 +10,6 @@ export interface LoadedPolicyFile {
   problems: PolicyFileProblem[];
 }
 
-function parent(dir: string): string | undefined {
-  const trimmed = dir.replace(/[\\/]+$/, '');
-  const i = Math.max(trimmed.lastIndexOf('/'), trimmed.lastIndexOf('\\'));
-  if (i < 0) return undefined;
-  return i === 0 ? '/' : trimmed.slice(0, i);
-}
-
-function dirname(file: string): string {
-  return parent(file) ?? '.';
-}
-
 /**
  * Finds the policy file that governs a file: the nearest `.tls-lens.yaml` (or `.tls-lens.json`) in its
  * directory or above, no higher than `stopAt` when given. Results are cached per
@@ -59,7 +48,7 @@ export class PolicyFileFinder {
   }
 
   forFile(file: string, stopAt?: string): Promise<LoadedPolicyFile | undefined> {
-    return this.forDir(dirname(file), stopAt);
+    return this.forDir(path.dirname(file), stopAt);
   }
 
   private forDir(dir: string, stopAt: string | undefined): Promise<LoadedPolicyFile | undefined> {
@@ -72,8 +61,8 @@ export class PolicyFileFinder {
           const st = await this.host.stat(candidate).catch(() => undefined);
           if (st?.isFile) return this.load(candidate);
         }
-        const up = parent(dir);
-        if (!up || up === dir || (stopAt !== undefined && dir === stopAt)) return undefined;
+        const up = path.dirname(dir);
+        if (up === dir || (stopAt !== undefined && dir === stopAt)) return undefined;
         return this.forDir(up, stopAt);
       })();
       this.byDir.set(key, p);
