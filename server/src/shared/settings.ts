@@ -9,6 +9,8 @@ export interface TlsLensSettings {
   policyFile: string;
   maxFileSizeKb: number;
   lintDelayMs: number;
+  /** Server path prefix → workspace folder (relative to the workspace folder), for files nginx names. */
+  pathMappings: Record<string, string>;
 }
 
 export const DEFAULT_SETTINGS: TlsLensSettings = {
@@ -18,12 +20,13 @@ export const DEFAULT_SETTINGS: TlsLensSettings = {
   policyFile: '',
   maxFileSizeKb: 2048,
   lintDelayMs: 200,
+  pathMappings: {},
 };
 
 /** Fills in defaults for anything missing or of the wrong type in what the client sent. */
 export function normalizeSettings(raw: unknown): TlsLensSettings {
   const r = (raw && typeof raw === 'object' ? raw : {}) as Partial<Record<keyof TlsLensSettings, unknown>>;
-  const s: TlsLensSettings = { ...DEFAULT_SETTINGS, rules: {} };
+  const s: TlsLensSettings = { ...DEFAULT_SETTINGS, rules: {}, pathMappings: {} };
   if (typeof r.enable === 'boolean') s.enable = r.enable;
   if (r.profile === 'modern' || r.profile === 'intermediate' || r.profile === 'legacy') s.profile = r.profile;
   if (r.rules && typeof r.rules === 'object') {
@@ -31,6 +34,9 @@ export function normalizeSettings(raw: unknown): TlsLensSettings {
   }
   if (typeof r.policyFile === 'string') s.policyFile = r.policyFile;
   if (typeof r.maxFileSizeKb === 'number' && r.maxFileSizeKb > 0) s.maxFileSizeKb = r.maxFileSizeKb;
+  if (r.pathMappings && typeof r.pathMappings === 'object') {
+    for (const [k, v] of Object.entries(r.pathMappings as Record<string, unknown>)) if (typeof v === 'string' && k.startsWith('/')) s.pathMappings[k] = v;
+  }
   if (typeof r.lintDelayMs === 'number' && r.lintDelayMs >= 0) s.lintDelayMs = Math.min(r.lintDelayMs, 5000);
   return s;
 }
