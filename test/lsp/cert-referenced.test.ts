@@ -24,7 +24,8 @@ void describe('the server reads the certificate files nginx names', () => {
     writeFileSync(path.join(ws, 'deploy', 'tls', 'old.crt'), expired.pem);
     notAfter = new Date(now - 10 * DAY).toISOString().slice(0, 10);
     writeFileSync(path.join(ws, '.tls-lens.yaml'), 'pathMappings:\n  "/etc/nginx/": deploy\n');
-    s = await LspSession.start({ workspaceFolders: [ws] });
+    // The tlsLens.pathMappings setting adds to the policy file's (relative to the workspace folder).
+    s = await LspSession.start({ workspaceFolders: [ws], settings: () => ({ pathMappings: { '/srv/tls/': 'deploy/tls' } }) });
   });
   after(() => {
     s?.dispose();
@@ -43,5 +44,15 @@ void describe('the server reads the certificate files nginx names', () => {
       expired.map((d) => [d.range.start.line, d.range.start.character, d.message]),
       [[4, 24, `certificate CN=old.example.test (in /etc/nginx/tls/old.crt), named by ssl_certificate, expired 10 days ago (notAfter ${notAfter})`]],
     );
+  });
+
+  void test('through the tlsLens.pathMappings setting', async () => {
+    const file = path.join(ws, 'nginx', 'srv.conf');
+    const text = 'server {\n    listen 443 ssl;\n    ssl_certificate /srv/tls/old.crt;\n}\n';
+    writeFileSync(file, text);
+    const uri = fileUri(file);
+    await s.open(uri, 'nginx', text);
+    const p = await s.diagnostics(uri);
+    assert.deepEqual(p.diagnostics.filter((d) => d.code === 'cert/expired').map((d) => [d.range.start.line, d.range.start.character]), [[2, 20]]);
   });
 });

@@ -78,6 +78,11 @@ describe('base64 material in YAML', () => {
     assert.match(cut[0]?.problem?.message ?? '', /in the decoded value of "tls.crt": PEM block "CERTIFICATE" has no "-----END CERTIFICATE-----" line/);
   });
 
+  test('unnamed Secrets of one file stay apart', () => {
+    const one = `apiVersion: v1\nkind: Secret\ndata:\n  tls.crt: ${b64(chain.leaf.pem)}\n`;
+    assert.deepEqual(sites(`${one}---\n${one}`).map((x) => x.group), ['Secret (document 1)', 'Secret (document 2)']);
+  });
+
   test('DER (not PEM) in a Secret value is a certificate site', () => {
     const der = Buffer.from(chain.leaf.cert.rawData).toString('base64');
     const s = sites(secret({ 'client.der': der }));

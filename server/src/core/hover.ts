@@ -139,8 +139,9 @@ function effectiveMarkdown(block: NginxDirective, parsed: readonly NginxDirectiv
 }
 
 /**
- * The hover for a position: the decoded certificate inside a PEM block; in nginx files,
- * what a TLS directive does under its name.
+ * The hover for a position: on certificate material (a PEM block, a base64 value in YAML,
+ * PEM in a JSON string) the decoded certificate(s) or the private key's shape and match;
+ * in nginx files, what a TLS directive does under its name.
  */
 export function hoverAt(doc: TextDoc, position: Position, now: Date, policy?: Policy, nginxHttpContext?: readonly NginxDirective[]): HoverResult | undefined {
   if (detectFormat(doc) === 'nginx') {

@@ -48,7 +48,9 @@ export class PolicyResolver {
     if (explicit) loaded = await this.finder.load(explicit);
     else if (path.isAbsolute(file)) loaded = await this.finder.forFile(file, this.folderOf(file));
     const usable = loaded && loaded.problems.length === 0 ? loaded : undefined;
-    const policy = resolvePolicy({ profile: settings.profile, rules: settings.rules, maxFileSizeKb: settings.maxFileSizeKb }, usable?.input);
+    const base = this.folderOf(file) ?? path.dirname(file);
+    const pathMappings = Object.fromEntries(Object.entries(settings.pathMappings).map(([from, to]) => [from, path.resolve(base, to)]));
+    const policy = resolvePolicy({ profile: settings.profile, rules: settings.rules, maxFileSizeKb: settings.maxFileSizeKb, pathMappings }, usable?.input);
     return { policy, enabled: settings.enable && !ignoredByPolicyFile(file, usable) };
   }
 }

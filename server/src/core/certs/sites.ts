@@ -265,7 +265,8 @@ export function yamlBase64Sites(doc: TextDoc, file?: () => YamlFile): MaterialSi
     const meta = mapGet(root, 'metadata');
     const name = scalarString(mapGet(meta, 'name'));
     const ns = scalarString(mapGet(meta, 'namespace'));
-    const resource = name !== undefined ? `${ns ? ns + '/' : ''}${name}` : undefined;
+    // An unnamed resource is told apart by its document's position in the file.
+    const resource = name !== undefined ? `${ns ? ns + '/' : ''}${name}` : kind !== undefined ? `(document ${ydoc.index + 1})` : undefined;
     y.visit(ydoc.doc, {
       Pair(_, pair, path) {
         if (!y.isScalar(pair.key) || !y.isScalar(pair.value)) return;
