@@ -27,20 +27,20 @@ export class PolicyFileFinder {
     this.byDir.clear();
   }
 
-  async load(path: string): Promise<LoadedPolicyFile> {
+  async load(file: string): Promise<LoadedPolicyFile> {
     try {
-      const text = new TextDecoder().decode(await this.host.readFile(path));
+      const text = new TextDecoder().decode(await this.host.readFile(file));
       const parsed = parsePolicyFile(text, this.knownRuleIds);
       // pathMappings name workspace folders relative to the policy file.
       const mappings = parsed.input.pathMappings;
       if (mappings) {
-        const dir = dirname(path).replace(/[\\/]+$/, '');
+        const dir = path.dirname(file);
         for (const [k, t] of Object.entries(mappings)) if (!/^([\\/]|[A-Za-z]:)/.test(t)) mappings[k] = `${dir}/${t}`;
       }
-      return { path, ...parsed };
+      return { path: file, ...parsed };
     } catch (e) {
       return {
-        path,
+        path: file,
         input: {},
         problems: [{ message: `cannot read policy file: ${e instanceof Error ? e.message : String(e)}`, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }],
       };
