@@ -59,6 +59,14 @@ describe('files nginx names', () => {
     assert.equal(resolveReferencedPath('data:$cert', '/ws/nginx', m), undefined);
   });
 
+  test('with a root (the workspace folder) nothing outside it is read', async () => {
+    const conf = 'server {\n    ssl_certificate ../../etc/a.crt;\n    ssl_trusted_certificate ../shared/ca.crt;\n}\n';
+    const host = new MemoryHost({ '/ws/nginx/nginx.conf': conf, '/etc/a.crt': chain.leaf.pem, '/ws/shared/ca.crt': chain.root.pem });
+    const policy = resolvePolicy();
+    assert.deepEqual([...(await loadReferencedFiles(host, '/ws/nginx/nginx.conf', conf, policy)).keys()], ['../../etc/a.crt', '../shared/ca.crt']);
+    assert.deepEqual([...(await loadReferencedFiles(host, '/ws/nginx/nginx.conf', conf, policy, '/ws')).keys()], ['../shared/ca.crt']);
+  });
+
   test("pathMappings targets are relative to the policy file's folder", async () => {
     const host = new MemoryHost({ '/ws/.tls-lens.yaml': 'pathMappings:\n  "/etc/nginx/": deploy/nginx\n  "/srv/": /abs/srv\n' });
     const loaded = await new PolicyFileFinder(host, RULE_IDS).load('/ws/.tls-lens.yaml');

@@ -8,6 +8,7 @@ import {
   includeProblems,
   loadReferencedFiles,
   namesReferencedFiles,
+  type ReferencedFiles,
   includerHttpContext,
   lintDocument,
   needsHttpContext,
@@ -112,7 +113,13 @@ export class DocumentLinter {
     return includerHttpContext(this.host, textDoc.file, { stopAt: this.policies.folderOf(textDoc.file), text: (p) => open.get(p) }).catch(() => undefined);
   }
 
-  /** Findings for a document as it is now; undefined when TLS Lens is off for it. */
+  /** For an nginx file: the certificate, key and DH parameter files it names, read inside its workspace folder. */
+  async referencedFiles(textDoc: TextDoc, policy: Policy): Promise<ReferencedFiles | undefined> {
+    if (!path.isAbsolute(textDoc.file) || detectFormat(textDoc) !== 'nginx' || !namesReferencedFiles(textDoc.text)) return undefined;
+    return loadReferencedFiles(this.host, textDoc.file, textDoc.text, policy, this.policies.folderOf(textDoc.file));
+  }
+
+    /** Findings for a document as it is now; undefined when TLS Lens is off for it. */
   async findingsFor(doc: TextDocument): Promise<Finding[] | undefined> {
     const { textDoc, policy, enabled } = await this.prepare(doc);
     if (!enabled) return undefined;
@@ -122,9 +129,8 @@ export class DocumentLinter {
     if (path.isAbsolute(textDoc.file) && hasNginxIncludes(textDoc)) {
       options.nginxIncludeProblems = await includeProblems(this.host, textDoc.file, () => textDoc.text);
     }
-    if (path.isAbsolute(textDoc.file) && detectFormat(textDoc) === 'nginx' && namesReferencedFiles(textDoc.text)) {
-      options.nginxReferencedFiles = await loadReferencedFiles(this.host, textDoc.file, textDoc.text, policy);
-    }
+    const referenced = await this.referencedFiles(textDoc, policy);
+    if (referenced) options.nginxReferencedFiles = referenced;
     return lintDocument(textDoc, options);
   }
 

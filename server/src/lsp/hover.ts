@@ -1,7 +1,6 @@
 import { MarkupKind, type Hover, type HoverParams, type TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import * as path from 'node:path';
-import { detectFormat, hoverAt, loadReferencedFiles, namesReferencedFiles, overSizeCap, type Host } from '../core';
+import { hoverAt, overSizeCap, type Host } from '../core';
 import type { DocumentLinter } from './diagnostics';
 
 /** The hover for a position; nothing where TLS Lens is off, the file ignored or over the size cap. */
@@ -12,9 +11,7 @@ export async function hover(documents: TextDocuments<TextDocument>, linter: Docu
   if (!enabled || overSizeCap(textDoc.text, policy)) return null;
   const context = await linter.httpContext(textDoc);
   // The files the nginx file names (certificates, keys, DH parameters): hovering a path shows what it holds.
-  const referenced = path.isAbsolute(textDoc.file) && detectFormat(textDoc) === 'nginx' && namesReferencedFiles(textDoc.text)
-    ? await loadReferencedFiles(host, textDoc.file, textDoc.text, policy)
-    : undefined;
+  const referenced = await linter.referencedFiles(textDoc, policy);
   const result = hoverAt(textDoc, params.position, host.now(), policy, context, referenced);
   return result ? { contents: { kind: MarkupKind.Markdown, value: result.markdown }, range: result.range } : null;
 }
