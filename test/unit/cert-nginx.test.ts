@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { MemoryHost, PolicyFileFinder, RULE_IDS, lintFile, resolvePolicy, type Finding, type PolicyInput } from '../../server/src/core';
+import { MemoryHost, PolicyFileFinder, RULE_IDS, TextDoc, hoverAt, lintFile, loadReferencedFiles, resolvePolicy, type Finding, type PolicyInput } from '../../server/src/core';
 import { resolveReferencedPath } from '../../server/src/core/certs/referenced';
-import { dhPrimeBits } from '../../server/src/core/rules/nginx/weak-dhparam';
+import { dhPrimeBits } from '../../server/src/core/x509/dh';
 import { DAY, makeCert } from '../support/certs';
 import { keyPem, makeChain, makeRaw, x509, type Made } from '../support/certs-extra';
 import { NOW } from '../support/lint';
@@ -59,6 +59,14 @@ describe('files nginx names', () => {
     assert.equal(resolveReferencedPath('data:$cert', '/ws/nginx', m), undefined);
   });
 
+  test('with a root (the workspace folder) nothing outside it is read', async () => {
+    const conf = 'server {\n    ssl_certificate ../../etc/a.crt;\n    ssl_trusted_certificate ../shared/ca.crt;\n}\n';
+    const host = new MemoryHost({ '/ws/nginx/nginx.conf': conf, '/etc/a.crt': chain.leaf.pem, '/ws/shared/ca.crt': chain.root.pem });
+    const policy = resolvePolicy();
+    assert.deepEqual([...(await loadReferencedFiles(host, '/ws/nginx/nginx.conf', conf, policy)).keys()], ['../../etc/a.crt', '../shared/ca.crt']);
+    assert.deepEqual([...(await loadReferencedFiles(host, '/ws/nginx/nginx.conf', conf, policy, '/ws')).keys()], ['../shared/ca.crt']);
+  });
+
   test("pathMappings targets are relative to the policy file's folder", async () => {
     const host = new MemoryHost({ '/ws/.tls-lens.yaml': 'pathMappings:\n  "/etc/nginx/": deploy/nginx\n  "/srv/": /abs/srv\n' });
     const loaded = await new PolicyFileFinder(host, RULE_IDS).load('/ws/.tls-lens.yaml');
@@ -102,6 +110,24 @@ describe('files nginx names', () => {
     ]);
     assert.deepEqual(await lintNginx(conf, { '/ws/nginx/dh.pem': dhParams(2048) }), []);
     assert.deepEqual((await lintNginx(conf, { '/ws/nginx/dh.pem': chain.root.pem })).map((f) => [f.ruleId, f.severity]), [['nginx/weak-dhparam', 'warning']]);
+  });
+
+  test('hovering the path of a file directive shows what the file holds', async () => {
+    const conf = 'server {\n    ssl_certificate certs/full.pem;\n    ssl_certificate_key certs/key.pem;\n    ssl_dhparam dh.pem;\n}\n';
+    const host = new MemoryHost({ '/ws/nginx/nginx.conf': conf, '/ws/nginx/certs/full.pem': chain.leaf.pem + chain.intermediate.pem, '/ws/nginx/certs/key.pem': leafKey, '/ws/nginx/dh.pem': dhParams(2048) });
+    const policy = resolvePolicy();
+    const refs = await loadReferencedFiles(host, '/ws/nginx/nginx.conf', conf, policy);
+    const doc = new TextDoc('/ws/nginx/nginx.conf', conf);
+    const hover = (line: number, character: number): string => hoverAt(doc, { line, character }, NOW, policy, undefined, refs)?.markdown ?? '';
+    const crt = hover(1, 25);
+    assert.match(crt, /^\*\*certs\/full\.pem\*\* \(`\/ws\/nginx\/certs\/full\.pem`\)/);
+    assert.match(crt, /\*\*Certificate\*\* \(1st of 2 in this file\)\n\n_certs\/full\.pem_/);
+    assert.match(crt, /\| Subject \| CN=Test Intermediate CA \|/);
+    const key = hover(2, 30);
+    assert.match(key, /\| Key \| EC P-256 \|/);
+    assert.ok(!key.includes(leafKey.split('\n')[1]!.slice(0, 16)), 'no key material');
+    assert.match(hover(3, 18), /\*\*DH PARAMETERS\*\*: 2048-bit prime/);
+    assert.match(hover(1, 6), /^\*\*ssl_certificate\*\*/, 'the directive name keeps its own hover');
   });
 
   test("ssl_stapling on with a Let's Encrypt certificate", async () => {

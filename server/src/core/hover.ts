@@ -7,11 +7,13 @@ import { effectiveConfig, findHeader, walkLocations, type EffectiveLocation, typ
 import { TLS_DIRECTIVES } from './formats/nginx/directives';
 import { parseNginx } from './formats/nginx/parser';
 import type { Policy } from './policy/policy';
-import { isPrivateKeyLabel } from './formats/pem/scanner';
+import { isPrivateKeyLabel, scanPem } from './formats/pem/scanner';
+import { FILE_DIRECTIVES, referencedSites, type ReferencedFile, type ReferencedFiles } from './certs/referenced';
+import { dhPrimeBits } from './x509/dh';
 import { certificateName, certificatesNear, matchingCertificate, privateKeyOfSite } from './certs/keys';
 import { isCertificateSite, materialSites, type MaterialSite } from './certs/sites';
 import { certificateFacts, privateKeyFacts } from './x509/facts';
-import { rangeContains, type Position, type Range } from './text';
+import { LineIndex, rangeContains, type Position, type Range } from './text';
 import { decodeCertificate, describeValidity, type CertificateSummary } from './x509/certificate';
 
 export interface HoverResult {
@@ -35,9 +37,9 @@ export function codeSpan(s: string): string {
   return `${fence}${pad}${body}${pad}${fence}`;
 }
 
-export function certificateMarkdown(cert: CertificateSummary, now: Date, position?: { index: number; count: number }, container?: string): string {
+export function certificateMarkdown(cert: CertificateSummary, now: Date, position?: { index: number; count: number }, container?: string, scope = container ? 'this value' : 'this file'): string {
   const md: string[] = [];
-  const where = position && position.count > 1 ? ` (${ordinal(position.index + 1)} of ${position.count} in ${container ? 'this value' : 'this file'})` : '';
+  const where = position && position.count > 1 ? ` (${ordinal(position.index + 1)} of ${position.count} in ${scope})` : '';
   md.push(`**Certificate**${where}`);
   if (container) md.push('', `_${escapeMarkdown(container)}_`);
   md.push('');
@@ -87,7 +89,28 @@ function siteMarkdown(site: MaterialSite, sites: readonly MaterialSite[], now: D
   const decoded = decodeCertificate(site.der);
   if (!decoded.ok) return `**${escapeMarkdown(site.label)}**: ${escapeMarkdown(decoded.error)}`;
   const position = site.bundleIndex !== undefined && site.bundleSize !== undefined ? { index: site.bundleIndex, count: site.bundleSize } : undefined;
-  return certificateMarkdown(decoded.cert, now, position, site.container);
+  const scope = site.encoding === 'pem' ? 'this file' : site.encoding === 'pem-in-json' ? 'this string' : 'this value';
+  return certificateMarkdown(decoded.cert, now, position, site.container, scope);
+}
+
+/** What the file an nginx directive names holds: its certificates, keys (shape only), DH parameters. */
+function referencedFileMarkdown(ref: ReferencedFile, now: Date): string | undefined {
+  const head = `**${escapeMarkdown(ref.written)}**${ref.path !== ref.written ? ` (${codeSpan(ref.path)})` : ''}`;
+  const sites = referencedSites(ref);
+  const parts = sites.map((s) => siteMarkdown(s, sites, now)).filter((m): m is string => m !== undefined);
+  if (ref.text !== undefined) {
+    const text = ref.text;
+    for (const b of scanPem(text, new LineIndex(text))) {
+      if ((b.label !== 'DH PARAMETERS' && b.label !== 'X9.42 DH PARAMETERS') || !b.der) continue;
+      try {
+        parts.push(`**${b.label}**: ${dhPrimeBits(b.der)}-bit prime`);
+      } catch {
+        parts.push(`**${b.label}**: does not parse`);
+      }
+    }
+  }
+  if (parts.length === 0) return `${head}\n\nNo certificate, key or DH parameters found in this file.`;
+  return [head, ...parts].join('\n\n---\n\n');
 }
 
 /** What a TLS directive does, nginx's default, and what the policy's profile recommends. */
@@ -143,13 +166,28 @@ function effectiveMarkdown(block: NginxDirective, parsed: readonly NginxDirectiv
  * PEM in a JSON string) the decoded certificate(s) or the private key's shape and match;
  * in nginx files, what a TLS directive does under its name.
  */
-export function hoverAt(doc: TextDoc, position: Position, now: Date, policy?: Policy, nginxHttpContext?: readonly NginxDirective[]): HoverResult | undefined {
+export function hoverAt(
+  doc: TextDoc,
+  position: Position,
+  now: Date,
+  policy?: Policy,
+  nginxHttpContext?: readonly NginxDirective[],
+  referenced?: ReferencedFiles,
+): HoverResult | undefined {
   if (detectFormat(doc) === 'nginx') {
     let found: NginxDirective | undefined;
+    let fileArg: { d: NginxDirective; ref: ReferencedFile } | undefined;
     const parsed = parseNginx(doc.text, doc.lines).directives;
     walkDirectives(parsed, (d) => {
       if (!found && rangeContains(d.nameRange, position)) found = d;
+      const arg = d.args[0];
+      const ref = arg && FILE_DIRECTIVES.has(d.name) && rangeContains(arg.range, position) ? referenced?.get(arg.value) : undefined;
+      if (ref && !fileArg) fileArg = { d, ref };
     });
+    if (fileArg) {
+      const markdown = referencedFileMarkdown(fileArg.ref, now);
+      if (markdown) return { markdown, range: fileArg.d.args[0]!.range };
+    }
     const markdown = found && (directiveMarkdown(found, policy) ?? effectiveMarkdown(found, parsed, policy, nginxHttpContext));
     if (found && markdown) return { markdown, range: found.nameRange };
   }

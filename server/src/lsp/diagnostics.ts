@@ -8,6 +8,7 @@ import {
   includeContext,
   loadReferencedFiles,
   namesReferencedFiles,
+  type ReferencedFiles,
   includerHttpContext,
   lintDocument,
   loadNginxConfig,
@@ -209,6 +210,12 @@ export class DocumentLinter {
     return includerHttpContext(this.host, textDoc.file, { stopAt: this.policies.folderOf(textDoc.file), text: this.openText(), loadTree: this.recording(deps) }).catch(() => undefined);
   }
 
+  /** For an nginx file: the certificate, key and DH parameter files it names, read inside its workspace folder. */
+  async referencedFiles(textDoc: TextDoc, policy: Policy): Promise<ReferencedFiles | undefined> {
+    if (!path.isAbsolute(textDoc.file) || detectFormat(textDoc) !== 'nginx' || !namesReferencedFiles(textDoc.text)) return undefined;
+    return loadReferencedFiles(this.host, textDoc.file, textDoc.text, policy, this.policies.folderOf(textDoc.file));
+  }
+
   /** Findings for a document as it is now; undefined when TLS Lens is off for it. */
   async findingsFor(doc: TextDocument): Promise<Finding[] | undefined> {
     const deps = new Set<string>();
@@ -227,9 +234,8 @@ export class DocumentLinter {
       options.nginxIncluded = included;
     }
     if (this.documents.get(doc.uri)) this.dependencies.set(doc.uri, deps);
-    if (path.isAbsolute(textDoc.file) && detectFormat(textDoc) === 'nginx' && namesReferencedFiles(textDoc.text)) {
-      options.nginxReferencedFiles = await loadReferencedFiles(this.host, textDoc.file, textDoc.text, policy);
-    }
+    const referenced = await this.referencedFiles(textDoc, policy);
+    if (referenced) options.nginxReferencedFiles = referenced;
     if (this.kube && detectFormat(textDoc) === 'kubernetes') {
       const changed = await this.kube.setOpen(textDoc.file, textDoc.text);
       options.kubeIndex = await this.kube.get();

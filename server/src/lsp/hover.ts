@@ -10,6 +10,8 @@ export async function hover(documents: TextDocuments<TextDocument>, linter: Docu
   const { textDoc, policy, enabled } = await linter.prepare(doc);
   if (!enabled || overSizeCap(textDoc.text, policy)) return null;
   const context = await linter.httpContext(textDoc);
-  const result = hoverAt(textDoc, params.position, host.now(), policy, context);
+  // The files the nginx file names (certificates, keys, DH parameters): hovering a path shows what it holds.
+  const referenced = await linter.referencedFiles(textDoc, policy);
+  const result = hoverAt(textDoc, params.position, host.now(), policy, context, referenced);
   return result ? { contents: { kind: MarkupKind.Markdown, value: result.markdown }, range: result.range } : null;
 }

@@ -85,9 +85,16 @@ const MAX_REFERENCED_BYTES = 4 * 1024 * 1024;
  * Reads the files an nginx file's own directives name (certificates, keys, CA bundles, DH
  * parameters) through the host, for `LintOptions.nginxReferencedFiles`. Missing or
  * unreadable files are left out: they may be deployed separately (keys rarely are committed).
- * Never throws.
+ * With `root` (the workspace folder), nothing outside it is read, whatever `..` the
+ * configuration writes. Never throws.
  */
-export async function loadReferencedFiles(host: Host, file: string, text: string, policy: Pick<Policy, 'pathMappings' | 'maxFileSizeBytes'>): Promise<Map<string, ReferencedFile>> {
+export async function loadReferencedFiles(
+  host: Host,
+  file: string,
+  text: string,
+  policy: Pick<Policy, 'pathMappings' | 'maxFileSizeBytes'>,
+  root?: string,
+): Promise<Map<string, ReferencedFile>> {
   const out = new Map<string, ReferencedFile>();
   if (!namesReferencedFiles(text)) return out;
   try {
@@ -96,11 +103,12 @@ export async function loadReferencedFiles(host: Host, file: string, text: string
     if (directives.length === 0) return out;
     const prefix = await defaultPrefix(host, normalizePath(file));
     const limit = Math.min(MAX_REFERENCED_BYTES, policy.maxFileSizeBytes);
+    const within = root === undefined ? undefined : normalizePath(root).replace(/\/?$/, '/');
     for (const d of directives) {
       const written = d.args[0]!.value;
       if (out.has(written)) continue;
       const path = resolveReferencedPath(written, prefix, policy.pathMappings);
-      if (!path) continue;
+      if (!path || (within !== undefined && !path.startsWith(within))) continue;
       try {
         const st = await host.stat(path);
         if (!st?.isFile || st.size > limit) continue;

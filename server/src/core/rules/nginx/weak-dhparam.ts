@@ -1,17 +1,11 @@
 import { referencedUses } from '../../certs/judge';
 import { scanPem } from '../../formats/pem/scanner';
 import { LineIndex } from '../../text';
-import { DerError, TAG, children, expect, integerBits, readTlv } from '../../x509/der';
+import { DerError } from '../../x509/der';
+import { dhPrimeBits } from '../../x509/dh';
 import type { Rule } from '../rule';
 
 const DH_FILES: ReadonlySet<string> = new Set(['ssl_dhparam']);
-
-/** The prime size of PKCS#3 DHParameter (`DH PARAMETERS`) or X9.42 DomainParameters DER: both start with the prime p. */
-export function dhPrimeBits(der: Uint8Array): number {
-  const seq = expect(readTlv(der, 0), TAG.SEQUENCE, 'DH parameters');
-  const p = expect(children(der, seq)[0], TAG.INTEGER, 'prime');
-  return integerBits(der, p);
-}
 
 /**
  * The DH parameters file `ssl_dhparam` names has a prime below 2048 bits (or the profile's
