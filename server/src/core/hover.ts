@@ -5,7 +5,7 @@ import { asIncludedInHttp, isHttpSnippet } from './formats/nginx/context';
 import { hasInclude } from './formats/nginx/edits';
 import { effectiveConfig, findHeader, walkLocations, type EffectiveLocation, type EffectiveServer, type EffectiveValue } from './formats/nginx/effective';
 import { TLS_DIRECTIVES } from './formats/nginx/directives';
-import { parseNginx } from './formats/nginx/parser';
+import { parseNginxDoc } from './formats/nginx/parseCache';
 import type { Policy } from './policy/policy';
 import { CERTIFICATE_LABELS, scanPem, isPrivateKeyLabel, type PemBlock } from './formats/pem/scanner';
 import { rangeContains, type Position, type Range } from './text';
@@ -125,7 +125,7 @@ function effectiveMarkdown(block: NginxDirective, parsed: readonly NginxDirectiv
 export function hoverAt(doc: TextDoc, position: Position, now: Date, policy?: Policy, nginxHttpContext?: readonly NginxDirective[]): HoverResult | undefined {
   if (detectFormat(doc) === 'nginx') {
     let found: NginxDirective | undefined;
-    const parsed = parseNginx(doc.text, doc.lines).directives;
+    const parsed = parseNginxDoc(doc).directives;
     walkDirectives(parsed, (d) => {
       if (!found && rangeContains(d.nameRange, position)) found = d;
     });
