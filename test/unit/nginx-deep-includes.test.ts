@@ -72,6 +72,17 @@ describe('includes inside server and location blocks', () => {
     assert.deepEqual(ids(await lintAt(host, '/etc/nginx/snippets/stapling.conf')), ['nginx/stapling-without-resolver']);
   });
 
+  test('servers read from an include in http are judged in their own file, never at nginx.conf', async () => {
+    const host = new MemoryHost({
+      '/etc/nginx/nginx.conf': 'events {}\nhttp {\n    include sites-enabled/*;\n}\n',
+      // Everything wrong that can be: each finding belongs to this file.
+      '/etc/nginx/sites-enabled/a': 'server {\n    listen 443 ssl;\n    server_name a.test;\n    location / { proxy_pass https://app; }\n}\n',
+    });
+    assert.deepEqual(await lintAt(host, '/etc/nginx/nginx.conf'), []);
+    const site = await lintAt(host, '/etc/nginx/sites-enabled/a');
+    assert.ok(site.some((f) => f.ruleId === 'nginx/missing-certificate') && site.some((f) => f.ruleId === 'nginx/upstream-unverified'), JSON.stringify(ids(site)));
+  });
+
   test('included in two servers, or not at all: the context is unknown and nothing is guessed', async () => {
     const two = new MemoryHost({
       '/etc/nginx/nginx.conf': 'events {}\nhttp {\n    server { listen 443 ssl; include snippets/p.conf; }\n    server { listen 8443 ssl; include snippets/p.conf; }\n}\n',
