@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import { MemoryHost, includerHttpContext, lintFile, resolvePolicy, type Finding, type Host } from '../../server/src/core';
+import { MemoryHost, TextDoc, hoverAt, includeContext, includerHttpContext, lintFile, resolvePolicy, type Finding, type Host } from '../../server/src/core';
 import { NodeHost } from '../../server/src/host/nodeHost';
 import { NOW } from '../support/lint';
 import { findTool } from '../support/tools';
@@ -81,6 +81,18 @@ describe('includes inside server and location blocks', () => {
     assert.deepEqual(await lintAt(host, '/etc/nginx/nginx.conf'), []);
     const site = await lintAt(host, '/etc/nginx/sites-enabled/a');
     assert.ok(site.some((f) => f.ruleId === 'nginx/missing-certificate') && site.some((f) => f.ruleId === 'nginx/upstream-unverified'), JSON.stringify(ids(site)));
+  });
+
+  test('hover on the server shows the values its snippets set, with their file', async () => {
+    const host = new MemoryHost({ '/etc/nginx/nginx.conf': CONF, '/etc/nginx/snippets/ssl-params.conf': SSL_PARAMS, '/etc/nginx/snippets/proxy.conf': 'proxy_pass https://app;\n' });
+    const { included } = await includeContext(host, '/etc/nginx/nginx.conf', () => CONF);
+    const doc = new TextDoc('/etc/nginx/nginx.conf', CONF);
+    const md = hoverAt(doc, { line: 2, character: 5 }, NOW, policy, undefined, included)?.markdown ?? '';
+    assert.match(md, /\| ssl_protocols \| `TLSv1\.2 TLSv1\.3` \| here, from \/etc\/nginx\/snippets\/ssl-params\.conf \|/);
+    assert.match(md, /Strict-Transport-Security \| `max-age=63072000` always \| here, from /);
+    assert.doesNotMatch(md, /has an `include`/);
+    const unknown = hoverAt(doc, { line: 2, character: 5 }, NOW, policy)?.markdown ?? '';
+    assert.match(unknown, /has an `include`/, 'without what the includes read, the hover says values are unknown');
   });
 
   test('included in two servers, or not at all: the context is unknown and nothing is guessed', async () => {

@@ -203,6 +203,13 @@ export class DocumentLinter {
     return includerHttpContext(this.host, textDoc.file, { stopAt: this.policies.folderOf(textDoc.file), text: this.openText(), loadTree: this.recording(deps) }).catch(() => undefined);
   }
 
+  /** What an nginx file's own includes read (for hover), through the shared trees. */
+  async included(textDoc: TextDoc): Promise<Map<string, NginxDirective[]> | undefined> {
+    if (!path.isAbsolute(textDoc.file) || !hasNginxIncludes(textDoc)) return undefined;
+    const r = await includeContext(this.host, textDoc.file, () => textDoc.text, { others: this.openText(), loadTree: this.loadTree }).catch(() => undefined);
+    return r?.included;
+  }
+
   /** Findings for a document as it is now; undefined when TLS Lens is off for it. */
   async findingsFor(doc: TextDocument): Promise<Finding[] | undefined> {
     const deps = new Set<string>();

@@ -10,6 +10,6 @@ export async function hover(documents: TextDocuments<TextDocument>, linter: Docu
   const { textDoc, policy, enabled } = await linter.prepare(doc);
   if (!enabled || overSizeCap(textDoc.text, policy)) return null;
   const context = await linter.httpContext(textDoc);
-  const result = hoverAt(textDoc, params.position, host.now(), policy, context);
+  const result = hoverAt(textDoc, params.position, host.now(), policy, context, await linter.included(textDoc));
   return result ? { contents: { kind: MarkupKind.Markdown, value: result.markdown }, range: result.range } : null;
 }
