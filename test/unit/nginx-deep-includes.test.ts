@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import { MemoryHost, includerHttpContext, lintFile, resolvePolicy, type Finding, type Host } from '../../server/src/core';
+import { MemoryHost, TextDoc, hoverAt, includeContext, includerHttpContext, lintFile, resolvePolicy, type Finding, type Host } from '../../server/src/core';
 import { NodeHost } from '../../server/src/host/nodeHost';
 import { NOW } from '../support/lint';
 import { findTool } from '../support/tools';
@@ -70,6 +70,29 @@ describe('includes inside server and location blocks', () => {
     assert.deepEqual(ids(await lintAt(host, '/etc/nginx/snippets/stapling.conf')), []);
     host.set('/etc/nginx/nginx.conf', 'events {}\nhttp {\n    server {\n        listen 443 ssl;\n        include snippets/stapling.conf;\n    }\n}\n');
     assert.deepEqual(ids(await lintAt(host, '/etc/nginx/snippets/stapling.conf')), ['nginx/stapling-without-resolver']);
+  });
+
+  test('servers read from an include in http are judged in their own file, never at nginx.conf', async () => {
+    const host = new MemoryHost({
+      '/etc/nginx/nginx.conf': 'events {}\nhttp {\n    include sites-enabled/*;\n}\n',
+      // Everything wrong that can be: each finding belongs to this file.
+      '/etc/nginx/sites-enabled/a': 'server {\n    listen 443 ssl;\n    server_name a.test;\n    location / { proxy_pass https://app; }\n}\n',
+    });
+    assert.deepEqual(await lintAt(host, '/etc/nginx/nginx.conf'), []);
+    const site = await lintAt(host, '/etc/nginx/sites-enabled/a');
+    assert.ok(site.some((f) => f.ruleId === 'nginx/missing-certificate') && site.some((f) => f.ruleId === 'nginx/upstream-unverified'), JSON.stringify(ids(site)));
+  });
+
+  test('hover on the server shows the values its snippets set, with their file', async () => {
+    const host = new MemoryHost({ '/etc/nginx/nginx.conf': CONF, '/etc/nginx/snippets/ssl-params.conf': SSL_PARAMS, '/etc/nginx/snippets/proxy.conf': 'proxy_pass https://app;\n' });
+    const { included } = await includeContext(host, '/etc/nginx/nginx.conf', () => CONF);
+    const doc = new TextDoc('/etc/nginx/nginx.conf', CONF);
+    const md = hoverAt(doc, { line: 2, character: 5 }, NOW, policy, undefined, undefined, included)?.markdown ?? '';
+    assert.match(md, /\| ssl_protocols \| `TLSv1\.2 TLSv1\.3` \| here, from \/etc\/nginx\/snippets\/ssl-params\.conf \|/);
+    assert.match(md, /Strict-Transport-Security \| `max-age=63072000` always \| here, from /);
+    assert.doesNotMatch(md, /has an `include`/);
+    const unknown = hoverAt(doc, { line: 2, character: 5 }, NOW, policy)?.markdown ?? '';
+    assert.match(unknown, /has an `include`/, 'without what the includes read, the hover says values are unknown');
   });
 
   test('included in two servers, or not at all: the context is unknown and nothing is guessed', async () => {

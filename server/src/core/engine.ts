@@ -2,7 +2,9 @@ import { TextDoc } from './document';
 import { SEVERITY_ORDER, compareFindings, type Finding, type Severity } from './findings';
 import { detectFormat, formatFromName, looksBinary, textLooksBinary, type FormatKind } from './formats/detect';
 import type { NginxConfig, NginxDirective } from './formats/nginx/ast';
-import { asIncludedInHttp, isBlockSnippet, isHttpSnippet } from './formats/nginx/context';
+import { asIncludedInHttp, includeKey, isBlockSnippet, isHttpSnippet, spliceIncludes } from './formats/nginx/context';
+
+export { includeKey } from './formats/nginx/context';
 import { effectiveConfig, type EffectiveConfig } from './formats/nginx/effective';
 import { loadNginxConfig, nginxConfsAbove, normalizePath, type NginxLoadOptions, type NginxTree, type NginxTreeProblem } from './formats/nginx/includes';
 import { parseNginxDoc } from './formats/nginx/parseCache';
@@ -39,31 +41,6 @@ export interface LintOptions {
   nginxReferencedFiles?: ReferencedFiles;
   /** Every workspace manifest by kind/namespace/name, so Kubernetes rules follow references across files. */
   kubeIndex?: KubeIndex;
-}
-
-/** The key of an `include` directive in `LintOptions.nginxIncluded`: where it starts in its file. */
-export function includeKey(d: NginxDirective): string {
-  return `${d.range.start.line}:${d.range.start.character}`;
-}
-
-/** This file's directives with every resolved `include` replaced by what it read. */
-function spliceIncludes(list: readonly NginxDirective[], included: ReadonlyMap<string, readonly NginxDirective[]>): readonly NginxDirective[] {
-  let changed = false;
-  const out: NginxDirective[] = [];
-  for (const d of list) {
-    const read = d.name === 'include' && !d.block ? included.get(includeKey(d)) : undefined;
-    if (read) {
-      out.push(...read);
-      changed = true;
-    } else if (d.block) {
-      const inner = spliceIncludes(d.block.directives, included);
-      if (inner !== d.block.directives) {
-        out.push({ ...d, block: { range: d.block.range, directives: [...inner] } });
-        changed = true;
-      } else out.push(d);
-    } else out.push(d);
-  }
-  return changed ? out : list;
 }
 
 /** Every range object of directives read from other files (includer context, included files). */

@@ -1,11 +1,10 @@
 import type { TextDoc } from './document';
 import { detectFormat } from './formats/detect';
 import { walkDirectives, type NginxDirective } from './formats/nginx/ast';
-import { asIncludedInHttp, isHttpSnippet } from './formats/nginx/context';
-import { hasInclude } from './formats/nginx/edits';
+import { asIncludedInHttp, includeKey, isHttpSnippet, spliceIncludes } from './formats/nginx/context';
 import { effectiveConfig, findHeader, walkLocations, type EffectiveLocation, type EffectiveServer, type EffectiveValue } from './formats/nginx/effective';
 import { TLS_DIRECTIVES } from './formats/nginx/directives';
-import { parseNginx } from './formats/nginx/parser';
+import { parseNginxDoc } from './formats/nginx/parseCache';
 import type { Policy } from './policy/policy';
 import { isPrivateKeyLabel, scanPem } from './formats/pem/scanner';
 import { FILE_DIRECTIVES, referencedSites, type ReferencedFile, type ReferencedFiles } from './certs/referenced';
@@ -126,13 +125,21 @@ function directiveMarkdown(d: NginxDirective, policy: Policy | undefined): strin
 }
 
 /** The TLS settings that apply in a `server` or `location` block, with where each comes from. */
-function effectiveMarkdown(block: NginxDirective, parsed: readonly NginxDirective[], policy: Policy | undefined, context: readonly NginxDirective[] | undefined): string | undefined {
+function effectiveMarkdown(
+  block: NginxDirective,
+  parsed: readonly NginxDirective[],
+  policy: Policy | undefined,
+  context: readonly NginxDirective[] | undefined,
+  included: ReadonlyMap<string, readonly NginxDirective[]> | undefined,
+): string | undefined {
   if ((block.name !== 'server' && block.name !== 'location') || !block.block) return undefined;
-  const cfg = effectiveConfig(asIncludedInHttp(parsed, context), { nginxVersion: policy?.nginxVersion });
-  let owner: EffectiveServer | EffectiveLocation | undefined = cfg.servers.find((s) => s.directive === block);
+  const tree = included?.size ? spliceIncludes(parsed, included) : parsed;
+  const cfg = effectiveConfig(asIncludedInHttp(tree, context), { nginxVersion: policy?.nginxVersion });
+  // A block with includes spelled out is a copy: it keeps the original's ranges.
+  let owner: EffectiveServer | EffectiveLocation | undefined = cfg.servers.find((s) => s.directive.range === block.range);
   if (!owner) {
     for (const s of cfg.servers) walkLocations(s, (l) => {
-      if (l.directive === block) owner = l;
+      if (l.directive.range === block.range) owner = l;
     });
   }
   if (!owner) return undefined;
@@ -140,7 +147,7 @@ function effectiveMarkdown(block: NginxDirective, parsed: readonly NginxDirectiv
     ? ['ssl_protocols', 'ssl_ciphers', 'ssl_prefer_server_ciphers', 'ssl_certificate', 'ssl_session_tickets', 'ssl_stapling', 'proxy_ssl_verify']
     : ['proxy_ssl_verify', 'proxy_ssl_server_name', 'proxy_ssl_trusted_certificate', 'proxy_ssl_protocols'];
   const origin = (v: EffectiveValue): string =>
-    v.origin === 'own' ? 'here'
+    v.origin === 'own' ? (v.directives[0]?.file ? `here, from ${escapeMarkdown(v.directives[0].file)}` : 'here')
       : v.origin === 'inherited' ? `from ${v.level ?? 'above'}${v.directives[0]?.file ? ` (${escapeMarkdown(v.directives[0].file)})` : ''}`
         : `nginx's default${v.versionDependent ? (v.nginxVersion ? ` for ${v.nginxVersion}` : ', depends on the version') : ''}`;
   const md = [`**Effective TLS settings in this ${block.name}**`, '', '| | value | from |', '|---|---|---|'];
@@ -149,13 +156,17 @@ function effectiveMarkdown(block: NginxDirective, parsed: readonly NginxDirectiv
     md.push(`| ${n} | ${v ? codeSpan(v.args.join(' ')) : '(not set)'} | ${v ? origin(v) : ''} |`);
   }
   const sts = findHeader(owner.headers, 'strict-transport-security')[0];
-  const stsHere = sts !== undefined && (block.block.directives.includes(sts.directive));
-  md.push(`| Strict-Transport-Security | ${sts ? codeSpan(sts.value) + (sts.always ? ' always' : '') : '(none)'} | ${sts ? (stsHere ? 'here' : `from ${sts.level}`) : ''} |`);
+  const stsHere = sts !== undefined && owner.headers.own.includes(sts);
+  const stsFile = sts?.directive.file ? `, from ${escapeMarkdown(sts.directive.file)}` : '';
+  md.push(`| Strict-Transport-Security | ${sts ? codeSpan(sts.value) + (sts.always ? ' always' : '') : '(none)'} | ${sts ? (stsHere ? 'here' : `from ${sts.level}`) + stsFile : ''} |`);
   const unknown = isHttpSnippet(parsed) && !context;
   if (unknown) md.push('', '_The configuration that includes this file was not found: values it sets in `http` are not shown._');
   let ancestorInclude = false;
+  // Includes whose files were read are spelled out above; only unread ones leave values unknown.
+  const unread = (c: NginxDirective): boolean => c.name === 'include' && !included?.has(includeKey(c));
+  const unreadInside = (d: NginxDirective): boolean => d.block?.directives.some((c) => unread(c) || unreadInside(c)) ?? false;
   walkDirectives(parsed, (d, ancestors) => {
-    if (d === block && (hasInclude(block) || ancestors.some((a) => a.block?.directives.some((c) => c.name === 'include')))) ancestorInclude = true;
+    if (d === block && (unreadInside(block) || ancestors.some((a) => a.block?.directives.some(unread)))) ancestorInclude = true;
   });
   if (ancestorInclude) md.push('', '_This block or one around it has an `include`: values the included file sets are not shown._');
   return md.join('\n');
@@ -173,11 +184,13 @@ export function hoverAt(
   policy?: Policy,
   nginxHttpContext?: readonly NginxDirective[],
   referenced?: ReferencedFiles,
+  /** What the file's includes read (`includeContext`), so a block's values from them are shown. */
+  nginxIncluded?: ReadonlyMap<string, readonly NginxDirective[]>,
 ): HoverResult | undefined {
   if (detectFormat(doc) === 'nginx') {
     let found: NginxDirective | undefined;
     let fileArg: { d: NginxDirective; ref: ReferencedFile } | undefined;
-    const parsed = parseNginx(doc.text, doc.lines).directives;
+    const parsed = parseNginxDoc(doc).directives;
     walkDirectives(parsed, (d) => {
       if (!found && rangeContains(d.nameRange, position)) found = d;
       const arg = d.args[0];
@@ -188,7 +201,7 @@ export function hoverAt(
       const markdown = referencedFileMarkdown(fileArg.ref, now);
       if (markdown) return { markdown, range: fileArg.d.args[0]!.range };
     }
-    const markdown = found && (directiveMarkdown(found, policy) ?? effectiveMarkdown(found, parsed, policy, nginxHttpContext));
+    const markdown = found && (directiveMarkdown(found, policy) ?? effectiveMarkdown(found, parsed, policy, nginxHttpContext, nginxIncluded));
     if (found && markdown) return { markdown, range: found.nameRange };
   }
   const sites = materialSites(doc);

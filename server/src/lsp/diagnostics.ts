@@ -216,6 +216,13 @@ export class DocumentLinter {
     return loadReferencedFiles(this.host, textDoc.file, textDoc.text, policy, this.policies.folderOf(textDoc.file));
   }
 
+  /** What an nginx file's own includes read (for hover), through the shared trees. */
+  async included(textDoc: TextDoc): Promise<Map<string, NginxDirective[]> | undefined> {
+    if (!path.isAbsolute(textDoc.file) || !hasNginxIncludes(textDoc)) return undefined;
+    const r = await includeContext(this.host, textDoc.file, () => textDoc.text, { others: this.openText(), loadTree: this.loadTree }).catch(() => undefined);
+    return r?.included;
+  }
+
   /** Findings for a document as it is now; undefined when TLS Lens is off for it. */
   async findingsFor(doc: TextDocument): Promise<Finding[] | undefined> {
     const deps = new Set<string>();

@@ -12,6 +12,6 @@ export async function hover(documents: TextDocuments<TextDocument>, linter: Docu
   const context = await linter.httpContext(textDoc);
   // The files the nginx file names (certificates, keys, DH parameters): hovering a path shows what it holds.
   const referenced = await linter.referencedFiles(textDoc, policy);
-  const result = hoverAt(textDoc, params.position, host.now(), policy, context, referenced);
+  const result = hoverAt(textDoc, params.position, host.now(), policy, context, referenced, await linter.included(textDoc));
   return result ? { contents: { kind: MarkupKind.Markdown, value: result.markdown }, range: result.range } : null;
 }

@@ -143,3 +143,27 @@ export function asIncludedInHttp(directives: readonly NginxDirective[], context:
   return [{ name: 'http', nameRange: zero, args: [], range: zero, block: { range: zero, directives: [...known, ...directives] } }];
 }
 
+/** The key of an `include` directive in `LintOptions.nginxIncluded`: where it starts in its file. */
+export function includeKey(d: NginxDirective): string {
+  return `${d.range.start.line}:${d.range.start.character}`;
+}
+
+/** This file's directives with every resolved `include` replaced by what it read. */
+export function spliceIncludes(list: readonly NginxDirective[], included: ReadonlyMap<string, readonly NginxDirective[]>): readonly NginxDirective[] {
+  let changed = false;
+  const out: NginxDirective[] = [];
+  for (const d of list) {
+    const read = d.name === 'include' && !d.block ? included.get(includeKey(d)) : undefined;
+    if (read) {
+      out.push(...read);
+      changed = true;
+    } else if (d.block) {
+      const inner = spliceIncludes(d.block.directives, included);
+      if (inner !== d.block.directives) {
+        out.push({ ...d, block: { range: d.block.range, directives: [...inner] } });
+        changed = true;
+      } else out.push(d);
+    } else out.push(d);
+  }
+  return changed ? out : list;
+}
