@@ -17,6 +17,7 @@ import { DocumentLinter } from './lsp/diagnostics';
 import { hover } from './lsp/hover';
 import { PolicyResolver } from './lsp/policy';
 import { EndpointProber } from './lsp/probe';
+import { probeLenses } from './lsp/probeLens';
 import { SettingsCache } from './lsp/settings';
 import { ServerCommands } from './shared/protocol';
 
@@ -50,6 +51,7 @@ connection.onInitialize((params): InitializeResult => {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
       hoverProvider: true,
       codeActionProvider: { codeActionKinds: ['quickfix', FIX_ALL_KIND] },
+      codeLensProvider: { resolveProvider: false },
       executeCommandProvider: { commands: [ServerCommands.checkWorkspace, ServerCommands.probe] },
       workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     },
@@ -107,6 +109,7 @@ documents.onDidSave((e) => {
 
 connection.onHover((params) => hover(documents, linter, host, params));
 connection.onCodeAction((params) => codeActions(documents, linter, params));
+connection.onCodeLens((params) => probeLenses(documents, params));
 
 connection.onExecuteCommand(async (params, token, workDone) => {
   if (params.command === ServerCommands.checkWorkspace) {
