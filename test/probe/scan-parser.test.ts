@@ -104,7 +104,7 @@ test('mutated and random input: a FlightError or a reading, never another except
     const buf = i % 4 === 0 ? Buffer.from(Array.from({ length: 1 + Math.floor(rnd() * 300) }, () => Math.floor(rnd() * 256))) : Buffer.from(flight);
     if (i % 4 !== 0) {
       const flips = 1 + Math.floor(rnd() * 4);
-      for (let k = 0; k < flips; k++) buf[Math.floor(rnd() * Math.min(buf.length, 80))] = Math.floor(rnd() * 256);
+      for (let k = 0; k < flips; k++) buf[Math.floor(rnd() * (k % 2 ? buf.length : Math.min(buf.length, 80)))] = Math.floor(rnd() * 256);
     }
     const r = new FlightReader();
     try {
@@ -123,6 +123,7 @@ test('alerts, HTTP, oversized records and messages get their own reading', () =>
   assert.equal(alert.push(Buffer.from([21, 3, 3, 0, 2, 2, 40])), true);
   assert.equal(alert.flight.alert?.name, 'handshake_failure');
 
+  assert.throws(() => new FlightReader().push(Buffer.from([21, 3, 3, 0, 1, 2])), (e: FlightError) => e.kind === 'protocol' && /Alert/.test(e.message));
   assert.throws(() => new FlightReader().push(Buffer.from('HTTP/1.1 400 Bad Request\r\n\r\n')), (e: FlightError) => e.kind === 'not-tls' && /HTTP\/1\.1 400/.test(e.message));
   assert.throws(() => new FlightReader().push(Buffer.from([22, 3, 3, 0xff, 0xff])), (e: FlightError) => e.kind === 'protocol' && /record of 65535 bytes/.test(e.message));
   assert.throws(() => new FlightReader().push(Buffer.from([22, 3, 3, 0, 4, 2, 0x7f, 0xff, 0xff])), (e: FlightError) => e.kind === 'protocol' && /handshake message/.test(e.message));

@@ -12,7 +12,7 @@ import { isIP } from 'node:net';
 import { PROTOCOL_CODES, ProbeError, type ProbeOptions, type ProbeTarget, type ProtocolVersion, type ScanResult, type VersionScan } from '../types';
 import { buildClientHello, makeKeyShareKeys, type ClientHelloSpec, type KeyShareKeys } from './clientHello';
 import { exchange, type Endpoint, type Exchange } from './connection';
-import { ALERT_INAPPROPRIATE_FALLBACK, GROUPS, TLS13_SUITES, groupName, suiteByCode, suitesFor, versionName } from './constants';
+import { ALERT_INAPPROPRIATE_FALLBACK, GROUPS, TLS13_SUITES, suiteByCode, suitesFor, versionName } from './constants';
 import type { Flight } from './serverFlight';
 
 export const DEFAULT_TIMEOUT_MS = 5000;
@@ -100,13 +100,15 @@ export async function scanEndpoint(target: ProbeTarget, options: Partial<ProbeOp
     const tls13Groups = GROUPS.filter((g) => g.tls13).map((g) => g.code);
     const ecGroups = GROUPS.filter((g) => g.ec).map((g) => g.code);
 
-    const send = (spec: Omit<ClientHelloSpec, 'serverName' | 'groups'> & { groups?: readonly number[] }, stopAtHello = false): Promise<Exchange> =>
+    // TLS 1.3 answers end at the ServerHello / HelloRetryRequest; TLS ≤ 1.2 ones are read to
+    // ServerHelloDone (certificate chain, ServerKeyExchange).
+    const send = (spec: Omit<ClientHelloSpec, 'serverName' | 'groups'> & { groups?: readonly number[] }): Promise<Exchange> =>
       limiter.run(async () => {
         if (signal.aborted) throw new ProbeError('cancelled', 'the probe was cancelled');
         const groups = spec.groups ?? (spec.version === 'TLSv1.3' ? tls13Groups : ecGroups);
         const hello = buildClientHello({ ...spec, groups, serverName });
         try {
-          return await exchange(endpoint, hello, { timeoutMs, signal, stopAtHello: stopAtHello || spec.version === 'TLSv1.3' });
+          return await exchange(endpoint, hello, { timeoutMs, signal, stopAtHello: spec.version === 'TLSv1.3' });
         } finally {
           finished++;
           progress();
@@ -303,5 +305,3 @@ export async function scanEndpoint(target: ProbeTarget, options: Partial<ProbeOp
     options.signal?.removeEventListener('abort', onOuterAbort);
   }
 }
-
-export { groupName };

@@ -177,7 +177,12 @@ export class FlightReader {
       const fragment = this.buf.subarray(5, 5 + length);
       this.buf = this.buf.subarray(5 + length);
       this.sawAny = true;
-      this.record(type, fragment);
+      try {
+        this.record(type, fragment);
+      } catch (e) {
+        if (e instanceof FlightError) throw e;
+        throw new FlightError('protocol', (e as Error).message);
+      }
     }
     return this.flight.done;
   }
