@@ -21,6 +21,7 @@ import { isNginxFileEvent, watchNginxFiles } from './lsp/nginxWatch';
 import { KubeWorkspace } from './lsp/kubeWorkspace';
 import { PolicyResolver } from './lsp/policy';
 import { EndpointProber } from './lsp/probe';
+import { probeLenses } from './lsp/probeLens';
 import { SettingsCache } from './lsp/settings';
 import { ServerCommands } from './shared/protocol';
 
@@ -61,6 +62,7 @@ connection.onInitialize((params): InitializeResult => {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
       hoverProvider: true,
       codeActionProvider: { codeActionKinds: ['quickfix', FIX_ALL_KIND] },
+      codeLensProvider: { resolveProvider: false },
       executeCommandProvider: { commands: [ServerCommands.checkWorkspace, ServerCommands.probe] },
       ...CertificateFeatures.capabilities,
       workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
@@ -132,6 +134,7 @@ documents.onDidSave((e) => {
 
 connection.onHover((params) => hover(documents, linter, host, params));
 connection.onCodeAction((params) => codeActions(documents, linter, params));
+connection.onCodeLens((params) => probeLenses(documents, params));
 
 connection.onExecuteCommand(async (params, token, workDone) => {
   if (params.command === ServerCommands.checkWorkspace) {

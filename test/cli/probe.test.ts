@@ -64,6 +64,22 @@ describe('tls-lens probe', { skip }, () => {
     assert.equal(rep.grade.letter, 'M');
   });
 
+  test('--client-cert/--client-key for an mTLS endpoint; the key never appears in the output', async () => {
+    const cert = path.join(fx.dir, 'client.crt');
+    const key = path.join(fx.dir, 'client.key');
+    writeFileSync(cert, fx.clientCertPem);
+    writeFileSync(key, fx.clientKeyPem);
+    const base = ['probe', `${fx.host}:${fx.ports.mtls}`, '--connect-to', '127.0.0.1', '--ca', ca, '--format', 'json', '--no-scan', '--fail-on', 'never'];
+    const without = JSON.parse((await run(base)).stdout) as { errors: { message: string }[] };
+    assert.match(without.errors.map((e) => e.message).join(), /client certificate/);
+    const r = await run([...base, '--client-cert', cert, '--client-key', key]);
+    assert.equal(r.code, 0, r.stderr);
+    const rep = JSON.parse(r.stdout) as { errors: unknown[]; hsts?: { present: boolean } };
+    assert.deepEqual(rep.errors.filter((e) => !/not asked for/.test(JSON.stringify(e))), []);
+    assert.equal(rep.hsts?.present, true);
+    assert.doesNotMatch(r.stdout + r.stderr, /PRIVATE KEY/);
+  });
+
   test('refused: exit 2 with a clear message', async () => {
     const r = await run(['probe', `127.0.0.1:${await freePort()}`, '--timeout', '2000']);
     assert.equal(r.code, 2);

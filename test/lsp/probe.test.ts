@@ -55,6 +55,16 @@ describe('workspace/executeCommand tlsLens.server.probe', { skip }, () => {
     assert.ok(kinds.includes('report'));
   });
 
+  test('textDocument/codeLens offers "Probe" above the server_name of a TLS server, and contacts nothing', async () => {
+    const uri = `file://${path.join(ws, 'sites-enabled', 'site')}`;
+    await s.open(uri, 'nginx', 'server {\n    listen 443 ssl;\n    server_name lens.example.test;\n}\n');
+    type Lens = { range: { start: { line: number } }; command: { title: string; command: string; arguments: unknown[] } };
+    const lenses = await s.connection.sendRequest<Lens[]>('textDocument/codeLens', { textDocument: { uri } });
+    assert.equal(lenses.length, 1);
+    assert.equal(lenses[0]!.range.start.line, 2);
+    assert.deepEqual(lenses[0]!.command, { title: 'Probe lens.example.test', command: 'tlsLens.probeEndpoint', arguments: [{ target: 'lens.example.test', fromFile: uri }] });
+  });
+
   test('a refused endpoint is a result with the reason, not a protocol error', async () => {
     const r = (await s.executeCommand(PROBE, [{ target: `127.0.0.1:${await freePort()}` }])) as ProbeCommandResult;
     assert.deepEqual(r.ok ? 'ok' : [r.code, r.cancelled, /refused/.test(r.error)], ['refused', false, true]);

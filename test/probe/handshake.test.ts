@@ -119,6 +119,24 @@ describe('full handshake against nginx', { skip }, () => {
     }
   });
 
+  test('mTLS: without a client certificate the failure says one is required; with it, HTTP answers', async () => {
+    const without = await fullHandshake(target(fx.ports.mtls), opts());
+    assert.match(without.errors.map((e) => e.message).join(), /400 Bad Request: if the server requires a client certificate/);
+    const { handshake: h, errors } = await fullHandshake(target(fx.ports.mtls), opts({ clientCertPem: fx.clientCertPem, clientKeyPem: fx.clientKeyPem }));
+    assert.deepEqual(errors, []);
+    assert.equal(h.httpStatus, 200);
+    assert.equal(h.hsts?.present, true);
+  });
+
+  test('a client key that does not match the certificate: a clear error, without the key', async () => {
+    await assert.rejects(fullHandshake(target(fx.ports.mtls), opts({ clientCertPem: fx.rootPem, clientKeyPem: fx.clientKeyPem })), (e: unknown) => {
+      assert.ok(e instanceof ProbeError);
+      assert.match(e.message, /client certificate, key or CA cannot be used/);
+      assert.doesNotMatch(e.message, /PRIVATE KEY|MII/);
+      return true;
+    });
+  });
+
   test('HSTS off: present false', async () => {
     const { handshake: h } = await fullHandshake(target(fx.ports.noHsts), opts());
     assert.deepEqual(h.hsts, { present: false });
@@ -153,6 +171,34 @@ describe('failures end in a clear ProbeError', { skip }, () => {
     const port = (server.address() as net.AddressInfo).port;
     try {
       await assert.rejects(fullHandshake({ host: '127.0.0.1', port }, opts()), (e: unknown) => e instanceof ProbeError && e.code === 'not-tls');
+    } finally {
+      server.close();
+    }
+  });
+
+  test('a server that answers garbage: not-tls or protocol, never a hang', async () => {
+    const server = net.createServer((s) => {
+      s.on('error', () => undefined);
+      s.end(Buffer.from('\x00\xff garbage that is not a TLS record \x01\x02'));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as net.AddressInfo).port;
+    try {
+      await assert.rejects(fullHandshake({ host: '127.0.0.1', port }, opts()), (e: unknown) => e instanceof ProbeError && ['not-tls', 'protocol', 'reset'].includes(e.code));
+    } finally {
+      server.close();
+    }
+  });
+
+  test('a server that resets after the ClientHello: reset', async () => {
+    const server = net.createServer((s) => {
+      s.on('error', () => undefined);
+      s.once('data', () => s.resetAndDestroy());
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as net.AddressInfo).port;
+    try {
+      await assert.rejects(fullHandshake({ host: '127.0.0.1', port }, opts()), (e: unknown) => e instanceof ProbeError && e.code === 'reset');
     } finally {
       server.close();
     }

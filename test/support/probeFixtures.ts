@@ -13,7 +13,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { DAY, makeCert } from './certs';
 
-export type ProbeCase = 'valid' | 'expired' | 'wrongHost' | 'missingIntermediate' | 'selfSigned' | 'noHsts';
+export type ProbeCase = 'valid' | 'expired' | 'wrongHost' | 'missingIntermediate' | 'selfSigned' | 'noHsts' | 'mtls';
 
 export interface ProbeFixtures {
   dir: string;
@@ -22,7 +22,9 @@ export interface ProbeFixtures {
   /** The names the valid leaf covers. */
   host: string;
   ports: Record<ProbeCase, number>;
-  /** Leaf serial (hex) of the valid certificate, as the OCSP response names it. */
+  /** A client certificate (issued by the root) and its key, accepted by the `mtls` server. */
+  clientCertPem: string;
+  clientKeyPem: string;
   stop(): void;
 }
 
@@ -85,6 +87,8 @@ export async function startProbeServers(nginxPath: string, opensslPath: string):
   const expired = await makeCert({ ...leafSpec, notBefore: new Date(now - 100 * DAY), notAfter: new Date(now - 2 * DAY) });
   const wrong = await makeCert({ cn: 'other.test', dns: ['other.test'], key: 'p256', issuer: inter, notBefore: new Date(now - DAY), notAfter: new Date(now + 200 * DAY) });
   const self = await makeCert({ cn: host, dns: [host], key: 'p256', notBefore: new Date(now - DAY), notAfter: new Date(now + 200 * DAY) });
+  const client = await makeCert({ cn: 'probe client', key: 'p256', issuer: root, notBefore: new Date(now - DAY), notAfter: new Date(now + 200 * DAY) });
+  const clientKeyPem = await keyPem(client.keys);
   const w = (name: string, text: string): string => {
     writeFileSync(path.join(dir, name), text.replace(/-----END CERTIFICATE-----(?!\n)/g, '-----END CERTIFICATE-----\n'));
     return name;
@@ -108,7 +112,7 @@ export async function startProbeServers(nginxPath: string, opensslPath: string):
   run(opensslPath, ['ocsp', '-issuer', 'inter.crt', '-cert', 'valid-leaf.crt', '-reqout', 'req.der', '-no_nonce'], dir);
   run(opensslPath, ['ocsp', '-index', 'index.txt', '-rsigner', 'inter.crt', '-rkey', 'inter.key', '-CA', 'inter.crt', '-reqin', 'req.der', '-respout', 'ocsp.der', '-ndays', '2'], dir);
 
-  const cases: ProbeCase[] = ['valid', 'expired', 'wrongHost', 'missingIntermediate', 'selfSigned', 'noHsts'];
+  const cases: ProbeCase[] = ['valid', 'expired', 'wrongHost', 'missingIntermediate', 'selfSigned', 'noHsts', 'mtls'];
   const ports = {} as Record<ProbeCase, number>;
   for (const c of cases) ports[c] = await freePort();
   const hsts = 'add_header Strict-Transport-Security "max-age=31536000; includeSubDomains; preload" always;';
@@ -131,6 +135,7 @@ export async function startProbeServers(nginxPath: string, opensslPath: string):
     server(ports.missingIntermediate, 'valid-leaf.crt', 'valid.key', hsts),
     server(ports.selfSigned, 'self.crt', 'self.key', hsts),
     server(ports.noHsts, 'valid.crt', 'valid.key', ''),
+    server(ports.mtls, 'valid.crt', 'valid.key', `${hsts}\n        ssl_client_certificate ${path.join(dir, 'root.crt')};\n        ssl_verify_client on;`),
     '}',
     '',
   ].join('\n');
@@ -147,6 +152,8 @@ export async function startProbeServers(nginxPath: string, opensslPath: string):
   return {
     dir,
     rootPem: root.pem,
+    clientCertPem: client.pem,
+    clientKeyPem,
     host,
     ports,
     stop: () => {

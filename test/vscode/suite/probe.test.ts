@@ -52,6 +52,30 @@ describe('TLS Lens: Probe Endpoint', () => {
     await reportTab(`TLS Lens: probe.test:${f.ports.valid}`);
   });
 
+  it('offers a "Probe" CodeLens above server_name of TLS servers', async () => {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder);
+    const uri = vscode.Uri.joinPath(folder.uri, 'nginx', 'sites-enabled', 'weak.example.com');
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+    // Diagnostics for the file mean the language server has it: then one request suffices.
+    await new Promise<void>((resolve, reject) => {
+      const ready = (): boolean => vscode.languages.getDiagnostics(uri).some((d) => d.source === 'tls-lens');
+      if (ready()) return resolve();
+      const timer = setTimeout(() => reject(new Error('no diagnostics for the nginx file')), 45_000);
+      const sub = vscode.languages.onDidChangeDiagnostics(() => {
+        if (!ready()) return;
+        clearTimeout(timer);
+        sub.dispose();
+        resolve();
+      });
+    });
+    const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri)) ?? [];
+    const probe = lenses.find((l) => l.command?.title === 'Probe weak.example.com');
+    assert.ok(probe, JSON.stringify(lenses.map((l) => l.command?.title)));
+    assert.equal(probe.command?.command, 'tlsLens.probeEndpoint');
+    assert.ok(lenses.some((l) => l.command?.title === 'Probe legacy.weak.example.com:8443'));
+  });
+
   it('an endpoint that refuses is a message, not a report', async () => {
     const f = fx!;
     // The self-signed server without the test CA: still a report (graded T).

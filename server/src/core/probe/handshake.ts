@@ -251,7 +251,7 @@ function httpHead(opened: Opened, target: ProbeTarget, options: ProbeOptions): P
       const req = h2.request({ ':method': 'HEAD', ':path': '/', 'user-agent': 'tls-lens' }, { endStream: true });
       req.on('error', (e) => finish(e));
       req.on('response', (headers) => {
-        const map = new Map<string, string>();
+        const map = new Map<string, string>([[':status', String(headers[':status'] ?? '')]]);
         for (const [k, v] of Object.entries(headers)) {
           if (v === undefined || k.startsWith(':')) continue;
           // RFC 6797 §8.1: only the first STS header counts.
@@ -269,8 +269,9 @@ function httpHead(opened: Opened, target: ProbeTarget, options: ProbeOptions): P
     };
     const parse = (head: string): void => {
       const lines = head.split('\r\n');
-      if (!/^HTTP\/\d(\.\d)? \d{3}/.test(lines[0] ?? '')) return finish(undefined, undefined);
-      const map = new Map<string, string>();
+      const status = /^HTTP\/\d(?:\.\d)? (\d{3})/.exec(lines[0] ?? '');
+      if (!status) return finish(undefined, undefined);
+      const map = new Map<string, string>([[':status', status[1]!]]);
       for (const line of lines.slice(1)) {
         const i = line.indexOf(':');
         if (i <= 0) continue;
@@ -332,8 +333,15 @@ export async function fullHandshake(target: ProbeTarget, options: ProbeOptions, 
     const ticketBefore = !!opened.state.session;
     try {
       const headers = await httpHead(opened, target, options);
-      if (headers) handshake.hsts = parseHsts(headers.get('strict-transport-security'));
-      else errors.push({ phase: 'http', message: 'the server did not answer HEAD / with HTTP; HSTS not checked' });
+      if (headers) {
+        handshake.hsts = parseHsts(headers.get('strict-transport-security'));
+        const status = Number(headers.get(':status'));
+        if (status) handshake.httpStatus = status;
+        // nginx answers 400 when a required client certificate is missing (ssl_verify_client on).
+        if (status === 400 && !options.clientCertPem) {
+          errors.push({ phase: 'http', message: 'HEAD / was answered 400 Bad Request: if the server requires a client certificate, give one (--client-cert and --client-key)' });
+        }
+      } else errors.push({ phase: 'http', message: 'the server did not answer HEAD / with HTTP; HSTS not checked' });
     } catch (e) {
       if (e instanceof ProbeError && e.code === 'cancelled') throw e;
       errors.push({ phase: 'http', message: e instanceof Error ? e.message : String(e) });

@@ -85,6 +85,8 @@ export interface HandshakeResult {
   ocsp?: { stapled: boolean; status?: 'good' | 'revoked' | 'unknown'; thisUpdate?: string; nextUpdate?: string; problem?: string };
   resumption?: { ticket: boolean; resumed: boolean };
   timing: { connectMs: number; tlsMs: number };
+  /** The HTTP status of a HEAD / over the TLS connection. */
+  httpStatus?: number;
   /** From an HTTP HEAD / over the TLS connection; undefined when the server does not speak HTTP. */
   hsts?: { present: boolean; maxAge?: number; includeSubDomains?: boolean; preload?: boolean; raw?: string; invalid?: string };
 }

@@ -1,0 +1,38 @@
+/**
+ * Endpoints a configuration names, for a "Probe" lens: each plain `server_name` of an nginx
+ * http server that listens with TLS, with the port when it is not 443. Wildcards, regular
+ * expressions, `_` and names with variables are not endpoints and are skipped.
+ */
+import type { TextDoc } from '../document';
+import { detectFormat } from '../formats/detect';
+import { asIncludedInHttp } from '../formats/nginx/context';
+import { effectiveConfig } from '../formats/nginx/effective';
+import { parseNginx } from '../formats/nginx/parser';
+import type { Range } from '../text';
+
+export interface NamedEndpoint {
+  /** host[:port] as the probe command takes it. */
+  target: string;
+  /** The server_name argument. */
+  range: Range;
+}
+
+const PLAIN_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.?$/i;
+
+export function endpointsInDocument(doc: TextDoc): NamedEndpoint[] {
+  if (detectFormat(doc) !== 'nginx') return [];
+  const cfg = effectiveConfig(asIncludedInHttp(parseNginx(doc.text, doc.lines).directives, undefined));
+  const out: NamedEndpoint[] = [];
+  for (const server of cfg.servers) {
+    if (server.module !== 'http' || !server.tls || server.settings.flag('ssl_reject_handshake') === true) continue;
+    const ports = [...new Set(server.listens.filter((l) => l.ssl && l.port !== undefined && !l.implicit).map((l) => l.port!))];
+    if (ports.length === 0) continue;
+    const port = ports.includes(443) ? 443 : ports[0]!;
+    for (const n of server.serverNames) {
+      if (n.arg.range.start.line < 0 || !PLAIN_NAME.test(n.name) || n.name.includes('$')) continue;
+      if (n.directive.file !== undefined && n.directive.file !== doc.file) continue;
+      out.push({ target: port === 443 ? n.name.replace(/\.$/, '') : `${n.name.replace(/\.$/, '')}:${port}`, range: n.arg.range });
+    }
+  }
+  return out;
+}
