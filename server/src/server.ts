@@ -64,7 +64,6 @@ connection.onInitialize((params): InitializeResult => {
       codeActionProvider: { codeActionKinds: ['quickfix', FIX_ALL_KIND] },
       codeLensProvider: { resolveProvider: false },
       executeCommandProvider: { commands: [ServerCommands.checkWorkspace, ServerCommands.probe] },
-      ...CertificateFeatures.capabilities,
       workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     },
     serverInfo: { name: 'TLS Lens', version: productVersion() },
@@ -134,7 +133,8 @@ documents.onDidSave((e) => {
 
 connection.onHover((params) => hover(documents, linter, host, params));
 connection.onCodeAction((params) => codeActions(documents, linter, params));
-connection.onCodeLens((params) => probeLenses(documents, params));
+// One handler for every lens: certificates and keys, and "Probe" above nginx TLS server names.
+connection.onCodeLens(async (params) => [...(await certificates.codeLenses(params)), ...probeLenses(documents, params)]);
 
 connection.onExecuteCommand(async (params, token, workDone) => {
   if (params.command === ServerCommands.checkWorkspace) {

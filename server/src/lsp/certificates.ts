@@ -2,6 +2,8 @@ import * as path from 'node:path';
 import {
   CodeLensRefreshRequest,
   type CancellationToken,
+  type CodeLens,
+  type CodeLensParams,
   type ClientCapabilities,
   type Connection,
   type TextDocuments,
@@ -43,7 +45,6 @@ export class CertificateFeatures {
 
   constructor(private readonly deps: CertificateDeps) {
     const { connection } = deps;
-    connection.onCodeLens((params) => codeLenses(deps.documents, deps.linter, deps.settings, deps.host, params));
     connection.onRequest(CertificateRequests.details, (params: CertificateDetailsParams) => this.details(params));
     connection.onRequest(CertificateRequests.inventory, (params: CertificateInventoryParams | undefined, token: CancellationToken) => {
       const reporter = params?.workDoneToken !== undefined ? connection.window.attachWorkDoneProgress(params.workDoneToken) : undefined;
@@ -51,8 +52,11 @@ export class CertificateFeatures {
     });
   }
 
-  /** Server capabilities to merge into `initialize`'s result. */
-  static readonly capabilities = { codeLensProvider: { resolveProvider: false } };
+  /** The lenses above each certificate and key of a document (the server adds other lenses beside them). */
+  codeLenses(params: CodeLensParams): Promise<CodeLens[]> {
+    const { documents, linter, settings, host } = this.deps;
+    return codeLenses(documents, linter, settings, host, params);
+  }
 
   initialize(capabilities: ClientCapabilities): void {
     this.canRefreshCodeLens = capabilities.workspace?.codeLens?.refreshSupport === true;
