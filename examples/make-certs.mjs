@@ -3,7 +3,7 @@
 //
 //   certs/ca.crt           the example CA (RSA 2048, self-signed, CA:TRUE)
 //   certs/valid.crt        leaf for example.com, www.example.com, api.example.com (RSA 2048),
-//                          issued by the example CA, valid for 397 days from yesterday
+//                          issued by the example CA, valid for 365 days from yesterday
 //   certs/expired.crt      leaf for old.example.com (ECDSA P-256), issued by the example CA,
 //                          expired 30 days ago
 //   certs/self-signed.crt  self-signed leaf for localhost and 127.0.0.1 (ECDSA P-256)
@@ -198,7 +198,7 @@ const valid = await makeLeaf(ca, {
   ],
   keyAlg: RSA,
   notBefore: at(-1),
-  notAfter: at(-1 + 397),
+  notAfter: at(-1 + 365),
 });
 const expired = await makeLeaf(ca, {
   cn: 'old.example.com',

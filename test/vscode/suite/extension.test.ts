@@ -113,8 +113,8 @@ describe('TLS Lens in VS Code', () => {
     assert.ok(result, 'the command returns its result');
     assert.equal(result.cancelled, false);
     assert.ok(result.filesChecked >= 9, JSON.stringify(result));
-    assert.deepEqual(result.findings, { error: 4, warning: 12, info: 2, hint: 0 });
-    assert.equal(result.filesWithFindings, 6);
+    assert.deepEqual(result.findings, { error: 8, warning: 12, info: 4, hint: 0 });
+    assert.equal(result.filesWithFindings, 9);
     // A file nobody opened now has its diagnostic in Problems too.
     const unopened = file('nginx', 'conf.d', 'legacy-backend.conf');
     assert.ok(!vscode.workspace.textDocuments.some((d) => d.uri.toString() === unopened.toString()), 'not opened by the suite');
