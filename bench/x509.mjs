@@ -36,7 +36,7 @@ const time = (fn) => {
   return Number(process.hrtime.bigint() - t0) / 1e6;
 };
 
-/** node:crypto: parse every certificate (the reference figure). */
+/** node:crypto: parse every certificate (the reference figure). */
 function nodeParse() {
   let n = 0;
   for (const pem of pems) n += new X509Certificate(pem).raw.length;
