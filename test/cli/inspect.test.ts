@@ -89,7 +89,8 @@ describe('tls-lens inspect', () => {
   });
 
   test('policy thresholds decide "expiring"', () => {
-    write('strict/.tls-lens.yaml', 'thresholds:\n  certificateExpiryWarningDays: 60\n');
+    // The leaf lives 50 days: by default a third of that is its warning share; the whole lifetime here.
+    write('strict/.tls-lens.yaml', 'thresholds:\n  certificateExpiryWarningDays: 60\n  certificateExpiryWarningLifetimePercent: 100\n');
     write('strict/leaf.pem', readLeaf());
     const r = run(['inspect', 'strict', '--format', 'json']);
     assert.equal(r.code, 0, r.stderr);

@@ -120,7 +120,8 @@ describe('certificates over LSP', () => {
     assert.deepEqual(d.items[0]!.facts.slice(0, 8).map((f) => f.label), ['Subject', 'Issuer', 'SANs', 'Valid', 'Key', 'Signature', 'Serial', 'SHA-256']);
     assert.equal(d.items[0]!.facts[2]!.value, 'DNS:api.example.com, DNS:www.example.com, DNS:example.com');
     assert.equal(d.items[2]!.entry.title, 'RSA 2048 private key');
-    assert.deepEqual(d.items[2]!.facts, []);
+    // A key: its shape and whether a certificate beside it is its own, as the hover says it.
+    assert.deepEqual(d.items[2]!.facts, [{ label: 'Key', value: 'RSA 2048 bits' }, { label: 'Matches', value: 'none of the 2 certificates beside it' }]);
     // A file nobody opened is read from disk.
     const soon = fileUri(path.join(ws, 'tls', 'soon.crt'));
     const e = await s.within('details', s.connection.sendRequest<CertificateDetails>(DETAILS, { textDocument: { uri: soon }, position: { line: 0, character: 0 } }));

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, webcrypto } from 'node:crypto';
 import { before, describe, test } from 'node:test';
-import { MemoryHost, TextDoc, resolvePolicy } from '../../server/src/core';
+import { MemoryHost, TextDoc, lintDocument, resolvePolicy } from '../../server/src/core';
 import {
   certificateDetails,
   commonName,
-  describePrivateKey,
   inventoryDocument,
   inventoryPaths,
   type InventoryCertificate,
@@ -16,6 +15,8 @@ import { DAY, makeCert } from '../support/certs';
 import { NOW } from '../support/lint';
 
 let leaf: string;
+/** The leaf's own private key (PKCS#8 PEM), made in memory for the test only. */
+let leafKey: string;
 let ca: string;
 let expiring: string;
 let expired: string;
@@ -29,7 +30,10 @@ const derOf = (pem: string): Uint8Array => Uint8Array.from(Buffer.from(pem.repla
 before(async () => {
   const root = await makeCert({ cn: 'Example CA', ca: true, key: 'p256', notBefore: daysFromNow(-10), notAfter: daysFromNow(3000) });
   ca = root.pem;
-  leaf = (await makeCert({ cn: 'api.example.com', dns: ['api.example.com', 'www.example.com'], ips: ['192.0.2.7'], notBefore: daysFromNow(-1), notAfter: new Date(NOW.getTime() + 49 * DAY + 3600_000), issuer: { cert: root.cert, keys: root.keys } })).pem;
+  const made = await makeCert({ cn: 'api.example.com', dns: ['api.example.com', 'www.example.com'], ips: ['192.0.2.7'], notBefore: daysFromNow(-1), notAfter: new Date(NOW.getTime() + 49 * DAY + 3600_000), issuer: { cert: root.cert, keys: root.keys } });
+  leaf = made.pem;
+  const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', made.keys.privateKey)).toString('base64');
+  leafKey = `-----BEGIN PRIVATE KEY-----\n${pkcs8.replace(/.{64}/g, '$&\n')}\n-----END PRIVATE KEY-----\n`;
   expiring = (await makeCert({ cn: 'soon.example.com', dns: ['soon.example.com'], notBefore: daysFromNow(-80), notAfter: new Date(NOW.getTime() + 5 * DAY + 3600_000) })).pem;
   expired = (await makeCert({ cn: 'old.example.com', notBefore: daysFromNow(-100), notAfter: new Date(NOW.getTime() - 30 * DAY - 3600_000) })).pem;
   rsaKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs1', format: 'pem' }) as string;
@@ -80,7 +84,43 @@ describe('certificate inventory', () => {
       const body = pem.split('\n')[1]!;
       assert.ok(!json.includes(body.slice(0, 20)), 'no key material in the entries');
     }
-    assert.equal(describePrivateKey({ label: 'PRIVATE KEY', der: new Uint8Array([1, 2, 3]) }), 'unreadable');
+    const junk = inventoryDocument(new TextDoc('junk.key', '-----BEGIN PRIVATE KEY-----\nAQID\n-----END PRIVATE KEY-----\n'), NOW);
+    assert.deepEqual(junk.map((k) => k.title), ['private key (unreadable)']);
+    // A legacy encrypted key (RFC 1421 headers) is described without opening it, as the hover does.
+    const legacy = '-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00112233445566778899AABBCCDDEEFF\n\nAAAA\n-----END RSA PRIVATE KEY-----\n';
+    assert.deepEqual(inventoryDocument(new TextDoc('old.key', legacy), NOW).map((k) => k.title), ['RSA, encrypted private key']);
+  });
+
+  test('a short-lived certificate: the inventory and cert/expiring make the same judgement', async () => {
+    // A 24-hour mesh leaf 20 hours before expiry (83 % of its lifetime left): far from the 33 % share, though within 30 days.
+    const mesh = (await makeCert({ cn: 'mesh.local', dns: ['mesh.local'], notBefore: new Date(NOW.getTime() - 4 * 3600_000), notAfter: new Date(NOW.getTime() + 20 * 3600_000) })).pem;
+    const [e] = certs(inventoryDocument(new TextDoc('mesh.pem', mesh), NOW));
+    assert.equal(e!.status, 'ok');
+    assert.equal(e!.level, 'ok');
+    const findings = lintDocument(new TextDoc('mesh.pem', mesh), { policy: resolvePolicy(), now: NOW }).filter((f) => f.ruleId.startsWith('cert/expir'));
+    assert.deepEqual(findings, []);
+    // Near its end both say "expiring", with the same urgency.
+    const late = (await makeCert({ cn: 'mesh.local', dns: ['mesh.local'], notBefore: new Date(NOW.getTime() - 22 * 3600_000), notAfter: new Date(NOW.getTime() + 2 * 3600_000) })).pem;
+    const [l] = certs(inventoryDocument(new TextDoc('late.pem', late), NOW));
+    const lateFindings = lintDocument(new TextDoc('late.pem', late), { policy: resolvePolicy(), now: NOW }).filter((f) => f.ruleId === 'cert/expiring');
+    assert.deepEqual([l!.status, l!.level], ['expiring', 'error']);
+    assert.deepEqual(lateFindings.map((f) => f.severity), ['error']);
+  });
+
+  test('details of a Secret: tls.crt, ca.crt and tls.key together, the key with its Matches row', () => {
+    const b64 = (pem: string): string => Buffer.from(pem).toString('base64');
+    const yaml = `apiVersion: v1\nkind: Secret\nmetadata:\n  name: web\n  namespace: shop\ntype: kubernetes.io/tls\ndata:\n  tls.crt: ${b64(leaf)}\n  ca.crt: ${b64(ca)}\n  tls.key: ${b64(leafKey)}\n`;
+    const doc = new TextDoc('secret.yaml', yaml);
+    const d = certificateDetails(doc, { line: 9, character: 4 }, NOW);
+    assert.ok(d);
+    assert.equal(d.container, 'Secret shop/web');
+    assert.deepEqual(d.items.map((i) => `${i.entry.kind} ${i.entry.container}`), ['certificate Secret shop/web · tls.crt', 'certificate Secret shop/web · ca.crt', 'key Secret shop/web · tls.key']);
+    assert.equal(d.focus, 2);
+    assert.deepEqual(d.items[2]!.facts, [
+      { label: 'Key', value: 'EC P-256' },
+      { label: 'Matches', value: 'certificate CN=api.example.com (Secret shop/web · tls.crt)' },
+    ]);
+    assert.ok(!JSON.stringify(d).includes(b64(leafKey).slice(40, 80)), 'no key material in the details');
   });
 
   test('unreadable certificates are entries with an error, never a throw', () => {

@@ -5,8 +5,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { TextDoc, lintDocument, resolvePolicy, type Finding, type PolicyInput } from '../../server/src/core';
-import { cabForumMaxDays, globMatches } from '../../server/src/core/certs/judge';
-import { expiryThresholds } from '../../server/src/core/rules/cert/expiring';
+import { cabForumMaxDays, expiryThresholds, globMatches } from '../../server/src/core/certs/judge';
 import { DAY, makeCert } from '../support/certs';
 import { keyPem, makeChain, makeRaw, x509, type Made } from '../support/certs-extra';
 import { NOW } from '../support/lint';
@@ -52,7 +51,7 @@ describe('validity', () => {
     assert.deepEqual(await mesh(12), []);
     assert.deepEqual((await mesh(6)).map((f) => [f.ruleId, f.severity, f.message]), [['cert/expiring', 'warning', 'certificate CN=mesh expires in 6 hours']]);
     assert.deepEqual((await mesh(2)).map((f) => f.severity), ['error']);
-    const t = expiryThresholds({ notBefore: ago(90), notAfter: NOW }, resolvePolicy());
+    const t = expiryThresholds({ notBefore: ago(90), notAfter: NOW }, resolvePolicy().thresholds);
     assert.deepEqual([t.warning / DAY, t.error / DAY], [29.7, 7]);
   });
 });

@@ -45,13 +45,13 @@ function section(item: CertificateDetailsItem, focused: boolean): string {
     return `<tr><th>${escapeHtml(f.label)}</th><td>${value}</td></tr>`;
   });
   let body: string;
-  if (e.kind === 'key') body = `<p class="note">${escapeHtml(e.label)}: algorithm and size only. TLS Lens never shows key material.</p>`;
+  if (e.kind === 'key') body = `<p class="note">${escapeHtml(e.label)}: algorithm and size only. TLS Lens never shows key material.</p>${rows.length ? `<table>${rows.join('')}</table>` : ''}`;
   else if (e.status === 'invalid') body = `<p class="level-error">${escapeHtml(e.error ?? 'unreadable certificate')}</p>`;
   else body = `<table>${rows.join('')}</table>`;
   return (
     `<section class="${focused ? 'focus' : ''}">` +
     `<h2>${escapeHtml(position)}${escapeHtml(e.title)}<span class="status level-${escapeHtml(level)}">${escapeHtml(text)}</span></h2>` +
-    `<div class="where">${escapeHtml(e.label)} · line ${e.range.start.line + 1}</div>` +
+    `<div class="where">${escapeHtml(e.label)}${e.container ? ` · ${escapeHtml(e.container)}` : ''} · line ${e.range.start.line + 1}</div>` +
     body +
     `</section>`
   );

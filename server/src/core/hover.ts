@@ -9,9 +9,10 @@ import type { Policy } from './policy/policy';
 import { isPrivateKeyLabel, scanPem } from './formats/pem/scanner';
 import { FILE_DIRECTIVES, referencedSites, type ReferencedFile, type ReferencedFiles } from './certs/referenced';
 import { dhPrimeBits } from './x509/dh';
-import { certificateName, certificatesNear, matchingCertificate, privateKeyOfSite } from './certs/keys';
+import { keyMatchDescription, privateKeyOfSite } from './certs/keys';
 import { isCertificateSite, materialSites, type MaterialSite } from './certs/sites';
 import { certificateFacts, privateKeyFacts } from './x509/facts';
+import { OTHER_MATERIAL_LABELS, describeOtherMaterial } from './x509/otherMaterial';
 import { LineIndex, rangeContains, type Position, type Range } from './text';
 import { decodeCertificate, describeValidity, type CertificateSummary } from './x509/certificate';
 
@@ -70,20 +71,29 @@ function privateKeyMarkdown(site: MaterialSite, sites: readonly MaterialSite[]):
   const md = [`**${escapeMarkdown(site.label)}**: private key material. TLS Lens never shows its contents.`];
   if (site.container) md.push('', `_${escapeMarkdown(site.container)}_`);
   if (key) {
-    const match = matchingCertificate(sites, site);
-    const near = certificatesNear(sites, site);
-    const matches = match
-      ? `certificate ${certificateName(match.cert)}${match.site.container ? ` (${match.site.container})` : ''}`
-      : key.spkiSha256 && near.length ? `none of the ${near.length === 1 ? 'certificate' : `${near.length} certificates`} beside it` : undefined;
+    const matches = keyMatchDescription(sites, site);
     md.push('', '| | |', '|---|---|');
     for (const f of privateKeyFacts(key, matches)) md.push(`| ${f.label} | ${escapeMarkdown(f.value)} |`);
   }
   return md.join('\n');
 }
 
+/** A certificate request, CRL or public key (`x509/otherMaterial.ts`); a located reason when it does not parse. */
+function otherMaterialMarkdown(site: MaterialSite, der: Uint8Array, now: Date): string | undefined {
+  const d = describeOtherMaterial(site.label, der, now);
+  if (!d) return undefined;
+  if (!d.ok) return `**${escapeMarkdown(site.label)}**: ${escapeMarkdown(d.error)}`;
+  const md = [`**${d.title}**`];
+  if (site.container) md.push('', `_${escapeMarkdown(site.container)}_`);
+  md.push('', '| | |', '|---|---|');
+  for (const f of d.facts) md.push(`| ${f.label} | ${f.monospace ? codeSpan(f.value) : f.items ? (f.items.length ? f.items.map(codeSpan).join(', ') : '(none)') : escapeMarkdown(f.value)} |`);
+  return md.join('\n');
+}
+
 function siteMarkdown(site: MaterialSite, sites: readonly MaterialSite[], now: Date): string | undefined {
   if (site.problem) return `**${escapeMarkdown(site.label)}**: ${escapeMarkdown(site.problem.message)}`;
   if (isPrivateKeyLabel(site.label)) return privateKeyMarkdown(site, sites);
+  if (site.der && OTHER_MATERIAL_LABELS.has(site.label)) return otherMaterialMarkdown(site, site.der, now);
   if (!isCertificateSite(site) || !site.der) return undefined;
   const decoded = decodeCertificate(site.der);
   if (!decoded.ok) return `**${escapeMarkdown(site.label)}**: ${escapeMarkdown(decoded.error)}`;

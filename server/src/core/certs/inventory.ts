@@ -1,4 +1,3 @@
-import { createPrivateKey } from 'node:crypto';
 import { TextDoc } from '../document';
 import { formatFromName, looksBinary } from '../formats/detect';
 import type { Host } from '../host';
@@ -6,8 +5,11 @@ import { DEFAULT_POLICY, type Policy, type Thresholds } from '../policy/policy';
 import { comparePositions, rangeContains, type Position, type Range } from '../text';
 import { walkFiles } from '../workspace/walk';
 import { decodeCertificate, isoDate, type CertificateSummary } from '../x509/certificate';
-import { certificateFacts, type CertificateFact } from '../x509/facts';
-import { isCertificateSite, isPrivateKeySite, materialSites, type MaterialSite, type SiteEncoding } from './sites';
+import { certificateFacts, privateKeyFacts, type CertificateFact } from '../x509/facts';
+import type { PrivateKeySummary } from '../x509/keys';
+import { judgeExpiry } from './judge';
+import { keyMatchDescription, privateKeyOfSite } from './keys';
+import { isCertificateSite, isPrivateKeySite, materialSites, siteGroup, type MaterialSite, type SiteEncoding } from './sites';
 
 /**
  * The certificate inventory: every certificate and private key found in a set of files,
@@ -63,8 +65,10 @@ export interface InventoryCertificate extends EntryBase {
 
 export interface InventoryKey extends EntryBase {
   kind: 'key';
-  /** "RSA 2048", "EC P-256", "Ed25519", "encrypted", "unreadable". */
+  /** "RSA 2048", "EC P-256", "Ed25519", "encrypted", "RSA, encrypted", "unreadable". */
   algorithm: string;
+  /** `privateKeyFacts` (shape, and the certificate it matches), when asked for (`withFacts`). */
+  facts?: CertificateFact[];
 }
 
 export type InventoryEntry = InventoryCertificate | InventoryKey;
@@ -90,14 +94,10 @@ function plural(n: number, unit: string): string {
   return `${n} ${unit}${n === 1 ? '' : 's'}`;
 }
 
-/** Status of a decoded certificate at `now` against the policy's thresholds. */
-export function certificateStatus(cert: Pick<CertificateSummary, 'notBefore' | 'notAfter'>, now: Date, thresholds: Pick<Thresholds, 'certificateExpiryWarningDays' | 'certificateExpiryErrorDays'>): { status: CertificateStatus; level: InventoryLevel } {
-  const left = cert.notAfter.getTime() - now.getTime();
-  if (left < 0) return { status: 'expired', level: 'error' };
-  if (now.getTime() < cert.notBefore.getTime()) return { status: 'not-yet-valid', level: 'error' };
-  if (left < thresholds.certificateExpiryErrorDays * DAY) return { status: 'expiring', level: 'error' };
-  if (left < thresholds.certificateExpiryWarningDays * DAY) return { status: 'expiring', level: 'warning' };
-  return { status: 'ok', level: 'ok' };
+/** Status of a decoded certificate at `now`: the judgement the `cert/*` expiry rules make (`judgeExpiry`). */
+export function certificateStatus(cert: Pick<CertificateSummary, 'notBefore' | 'notAfter'>, now: Date, thresholds: Thresholds): { status: CertificateStatus; level: InventoryLevel } {
+  const j = judgeExpiry(cert, now, thresholds);
+  return { status: j.standing, level: j.severity ?? 'ok' };
 }
 
 /** `expires 2027-01-10 (49 d)`, `expired 2025-11-01 (30 d ago)`, `not valid until 2027-01-10`. */
@@ -116,31 +116,13 @@ export function certificateTitle(cert: CertificateSummary, now: Date): string {
   return [name, plural(cert.sans.length, 'SAN'), expiryPhrase(cert, now)].join(' · ');
 }
 
-/**
- * Algorithm and size of a private key, never its material. PKCS#8 (`PRIVATE KEY`),
- * PKCS#1 (`RSA PRIVATE KEY`) and SEC 1 (`EC PRIVATE KEY`) are read with node:crypto;
- * an `ENCRYPTED PRIVATE KEY` is described without a passphrase.
- */
-export function describePrivateKey(site: Pick<MaterialSite, 'label' | 'der'>): string {
-  if (site.label === 'ENCRYPTED PRIVATE KEY') return 'encrypted';
-  if (!site.der) return 'unreadable';
-  const type = site.label === 'RSA PRIVATE KEY' ? 'pkcs1' : site.label === 'EC PRIVATE KEY' ? 'sec1' : site.label === 'PRIVATE KEY' ? 'pkcs8' : undefined;
-  if (!type) return 'unreadable';
-  try {
-    const key = createPrivateKey({ key: Buffer.from(site.der), format: 'der', type });
-    const kind = key.asymmetricKeyType ?? 'unknown';
-    const d = key.asymmetricKeyDetails ?? {};
-    if (kind === 'rsa' || kind === 'rsa-pss') return `${kind === 'rsa' ? 'RSA' : 'RSA-PSS'}${d.modulusLength ? ` ${d.modulusLength}` : ''}`;
-    if (kind === 'ec') return `EC${d.namedCurve ? ` ${CURVE_NAMES[d.namedCurve] ?? d.namedCurve}` : ''}`;
-    if (kind === 'dsa') return `DSA${d.modulusLength ? ` ${d.modulusLength}` : ''}`;
-    return KEY_NAMES[kind] ?? kind;
-  } catch {
-    return 'unreadable';
-  }
+/** The inventory's short form of a key's shape (`x509/keys.ts`): "RSA 2048", "EC P-256", "encrypted", "unreadable". */
+function keyAlgorithm(key: PrivateKeySummary | undefined): string {
+  if (!key) return 'unreadable';
+  if (key.encrypted) return key.algorithm === 'unknown' ? 'encrypted' : `${key.algorithm}, encrypted`;
+  if (key.error) return 'unreadable';
+  return [key.algorithm, key.bits ?? key.curve].filter((x) => x !== undefined).join(' ');
 }
-
-const CURVE_NAMES: Record<string, string> = { prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' };
-const KEY_NAMES: Record<string, string> = { ed25519: 'Ed25519', ed448: 'Ed448', x25519: 'X25519', x448: 'X448', dh: 'DH' };
 
 function keyTitle(algorithm: string): string {
   if (algorithm === 'encrypted') return 'encrypted private key';
@@ -149,11 +131,13 @@ function keyTitle(algorithm: string): string {
 }
 
 /** One inventory entry for a site, or undefined for material that is neither a certificate nor a private key (CSR, CRL, public key). */
-export function inventoryEntry(file: string, site: MaterialSite, now: Date, thresholds: Thresholds, withFacts = false): InventoryEntry | undefined {
+export function inventoryEntry(file: string, site: MaterialSite, now: Date, thresholds: Thresholds, withFacts = false, sites: readonly MaterialSite[] = [site]): InventoryEntry | undefined {
   const base = { file, range: site.range, anchor: site.anchor, encoding: site.encoding, label: site.label, ...(site.container !== undefined ? { container: site.container } : {}) };
   if (isPrivateKeySite(site)) {
-    const algorithm = site.problem ? 'unreadable' : describePrivateKey(site);
-    return { ...base, kind: 'key', algorithm, title: keyTitle(algorithm), level: 'ok' };
+    const key = site.problem ? undefined : privateKeyOfSite(site);
+    const algorithm = keyAlgorithm(key);
+    const facts = withFacts && key ? { facts: privateKeyFacts(key, keyMatchDescription(sites, site)) } : {};
+    return { ...base, kind: 'key', algorithm, title: keyTitle(algorithm), level: 'ok', ...facts };
   }
   if (!isCertificateSite(site)) return undefined;
   const chain = site.bundleIndex !== undefined && site.bundleSize !== undefined ? { chain: { index: site.bundleIndex, size: site.bundleSize } } : {};
@@ -188,8 +172,9 @@ export function inventoryEntry(file: string, site: MaterialSite, now: Date, thre
 /** Every certificate and private key in one document, in document order. */
 export function inventoryDocument(doc: TextDoc, now: Date, thresholds: Thresholds = DEFAULT_POLICY.thresholds, opts: { sites?: readonly MaterialSite[]; withFacts?: boolean } = {}): InventoryEntry[] {
   const entries: InventoryEntry[] = [];
-  for (const s of opts.sites ?? materialSites(doc)) {
-    const e = inventoryEntry(doc.file, s, now, thresholds, opts.withFacts);
+  const sites = opts.sites ?? materialSites(doc);
+  for (const s of sites) {
+    const e = inventoryEntry(doc.file, s, now, thresholds, opts.withFacts, sites);
     if (e) entries.push(e);
   }
   return entries;
@@ -324,13 +309,13 @@ export async function inventoryPaths(host: Host, paths: readonly string[], opts:
 /** Everything known about one entry of a details view. */
 export interface CertificateDetailsItem {
   entry: InventoryEntry;
-  /** Every labelled fact (`certificateFacts`) for a readable certificate; none for keys. */
+  /** Every labelled fact: `certificateFacts` for a readable certificate, `privateKeyFacts` for a key. */
   facts: CertificateFact[];
 }
 
 export interface CertificateDetails {
   file: string;
-  /** The container or bundle shown: `Secret default/web · tls.crt`, or the file's PEM bundle. */
+  /** The group shown (`Secret default/web`: its tls.crt, ca.crt and tls.key), else the container; absent for a file's own PEM blocks. */
   container?: string;
   /** The certificates (and keys) of that container, in document order. */
   items: CertificateDetailsItem[];
@@ -354,19 +339,21 @@ export function certificateDetails(
   const here = sites.filter((s) => rangeContains(s.range, position) || s.anchor.start.line === position.line);
   const at = here.find((s) => opts.bundleIndex !== undefined && s.bundleIndex === opts.bundleIndex) ?? here[0];
   if (!at) return undefined;
-  const group = sites.filter((s) => s.container === at.container && (isCertificateSite(s) || isPrivateKeySite(s)));
+  // What belongs together (a Secret's tls.crt, ca.crt and tls.key; a file's PEM blocks): the group keys are matched within.
+  const group = siteGroup(sites, at).filter((s) => isCertificateSite(s) || isPrivateKeySite(s));
   const items: CertificateDetailsItem[] = [];
   let focus = 0;
   for (const s of group) {
-    const entry = inventoryEntry(doc.file, s, now, thresholds, true);
+    const entry = inventoryEntry(doc.file, s, now, thresholds, true, sites);
     if (!entry) continue;
     if (s === at) focus = items.length;
-    const facts = entry.kind === 'certificate' ? (entry.facts ?? []) : [];
-    if (entry.kind === 'certificate') delete entry.facts;
+    const facts = entry.facts ?? [];
+    delete entry.facts;
     items.push({ entry, facts });
   }
   if (items.length === 0) return undefined;
   const details: CertificateDetails = { file: doc.file, items, focus };
-  if (at.container !== undefined) details.container = at.container;
+  const heading = at.group ?? at.container;
+  if (heading !== undefined) details.container = heading;
   return details;
 }

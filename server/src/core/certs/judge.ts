@@ -2,6 +2,7 @@ import type { NginxDirective } from '../formats/nginx/ast';
 import type { RuleContext } from '../rules/rule';
 import { fileDirectives, referencedSites, type ReferencedFile } from './referenced';
 import type { Range } from '../text';
+import type { Thresholds } from '../policy/policy';
 import { isCa, type CertificateSummary } from '../x509/certificate';
 import { certificateName, certificateOfSite } from './keys';
 import { bundleOf, isCertificateSite, type MaterialSite } from './sites';
@@ -165,4 +166,35 @@ export function leafOf(sites: readonly MaterialSite[] | undefined): { site: Mate
     first ??= { site, cert };
   }
   return first;
+}
+
+const DAY = 86_400_000;
+
+type ExpiryThresholds = Pick<Thresholds, 'certificateExpiryWarningDays' | 'certificateExpiryErrorDays' | 'certificateExpiryWarningLifetimePercent' | 'certificateExpiryErrorLifetimePercent'>;
+
+/**
+ * The warning and error thresholds (ms before notAfter) for one certificate: the policy's
+ * days, but for short-lived certificates a share of their lifetime, so a 24-hour mesh leaf
+ * that rotates at half-life is not always "expiring".
+ */
+export function expiryThresholds(cert: Pick<CertificateSummary, 'notBefore' | 'notAfter'>, t: ExpiryThresholds): { warning: number; error: number } {
+  const lifetime = Math.max(0, cert.notAfter.getTime() - cert.notBefore.getTime());
+  return {
+    warning: Math.min(t.certificateExpiryWarningDays * DAY, (lifetime * t.certificateExpiryWarningLifetimePercent) / 100),
+    error: Math.min(t.certificateExpiryErrorDays * DAY, (lifetime * t.certificateExpiryErrorLifetimePercent) / 100),
+  };
+}
+
+/** Where a certificate stands in time: what `cert/expired`, `cert/not-yet-valid`, `cert/expiring` and the inventory all say. */
+export type ExpiryStanding = 'ok' | 'expiring' | 'expired' | 'not-yet-valid';
+
+/** The one expiry judgement: the standing at `now`, and for `expiring` how urgent (by `expiryThresholds`). */
+export function judgeExpiry(cert: Pick<CertificateSummary, 'notBefore' | 'notAfter'>, now: Date, t: ExpiryThresholds): { standing: ExpiryStanding; severity?: 'warning' | 'error' } {
+  const left = cert.notAfter.getTime() - now.getTime();
+  if (left < 0) return { standing: 'expired', severity: 'error' };
+  if (cert.notBefore.getTime() > now.getTime()) return { standing: 'not-yet-valid', severity: 'error' };
+  const { warning, error } = expiryThresholds(cert, t);
+  if (left < error) return { standing: 'expiring', severity: 'error' };
+  if (left < warning) return { standing: 'expiring', severity: 'warning' };
+  return { standing: 'ok' };
 }

@@ -39,3 +39,16 @@ export function matchingCertificate(sites: readonly MaterialSite[], keySite: Mat
 export function certificateName(cert: CertificateSummary): string {
   return cert.subjectCommonName !== undefined ? `CN=${cert.subjectCommonName}` : cert.subject || '(empty subject)';
 }
+
+/**
+ * What the "Matches" row of a private key says: the certificate beside it whose public key
+ * is the key's, or that none of those beside it is; undefined when nothing can be compared.
+ */
+export function keyMatchDescription(sites: readonly MaterialSite[], keySite: MaterialSite): string | undefined {
+  const key = privateKeyOfSite(keySite);
+  if (!key?.spkiSha256) return undefined;
+  const match = matchingCertificate(sites, keySite);
+  if (match) return `certificate ${certificateName(match.cert)}${match.site.container ? ` (${match.site.container})` : ''}`;
+  const near = certificatesNear(sites, keySite);
+  return near.length ? `none of the ${near.length === 1 ? 'certificate' : `${near.length} certificates`} beside it` : undefined;
+}
