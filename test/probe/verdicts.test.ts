@@ -50,13 +50,17 @@ describe('probe verdicts', () => {
 
   test('certificate validity against the thresholds', async () => {
     const expired = await leafDer({ notAfter: new Date(NOW.getTime() - 3 * DAY), notBefore: new Date(NOW.getTime() - 90 * DAY) });
-    const soon = await leafDer({ notAfter: new Date(NOW.getTime() + 10 * DAY) });
-    const verySoon = await leafDer({ notAfter: new Date(NOW.getTime() + 2 * DAY) });
+    // Long-lived (a year), so the day thresholds apply rather than a share of a short lifetime.
+    const soon = await leafDer({ notBefore: new Date(NOW.getTime() - 355 * DAY), notAfter: new Date(NOW.getTime() + 10 * DAY) });
+    const verySoon = await leafDer({ notBefore: new Date(NOW.getTime() - 363 * DAY), notAfter: new Date(NOW.getTime() + 2 * DAY) });
     const f = (c: Uint8Array[]): Finding[] => probeFindings(result({ handshake: handshake(c) }), resolvePolicy({ rules: { 'probe/incomplete': 'off' } }), NOW);
     assert.deepEqual(ids(f(expired)), ['probe/certificate-expiry error']);
     assert.match(f(expired)[0]!.message, /the leaf certificate \(CN=example.test\) expired 3 days ago/);
     assert.deepEqual(ids(f(soon)), ['probe/certificate-expiry warning']);
     assert.deepEqual(ids(f(verySoon)), ['probe/certificate-expiry error']);
+    // A 24-hour certificate with 20 hours left is not expiring: it is judged by its lifetime, as cert/expiring does.
+    const shortLived = await leafDer({ notBefore: new Date(NOW.getTime() - 4 * 3_600_000), notAfter: new Date(NOW.getTime() + 20 * 3_600_000) });
+    assert.deepEqual(ids(f(shortLived)), []);
   });
 
   test('small RSA key', async () => {

@@ -4,6 +4,7 @@
  * docs/rules/probe/; the policy's per-rule levels apply as they do to files. A finding's
  * `file` is the endpoint ("host:port") and its range is empty.
  */
+import { judgeExpiry } from '../certs/judge';
 import { WEAK_SUITE_CLASSES, weakClassCounts } from '../rules/nginx/weak-ciphers';
 import { PROBE_RULES } from '../rules/probe';
 import type { RuleMeta } from '../rules/rule';
@@ -24,7 +25,6 @@ const OLD_VERSIONS: Record<string, { why: string; severity: Severity }> = {
   'TLSv1.1': { why: 'deprecated by RFC 8996', severity: 'warning' },
 };
 
-const DAY = 86_400_000;
 
 function names(suites: readonly AcceptedSuite[]): string {
   const uniq = [...new Set(suites.map((s) => s.name))];
@@ -84,7 +84,6 @@ export function probeFindings(r: ProbeResult, policy: Policy, now: Date): Findin
   if (h && !h.trusted) {
     report(PROBE_RULES.untrustedChain, `the chain does not verify: ${h.trustError ? describeTrustError(h.trustError) : 'no reason given'}; ${chain.length} certificate(s) received`);
   }
-  const { certificateExpiryWarningDays: warnDays, certificateExpiryErrorDays: errDays } = policy.thresholds;
   chain.forEach((c, i) => {
     const what = i === 0 ? 'the leaf certificate' : `chain certificate ${i + 1}`;
     if (!c.cert) {
@@ -93,11 +92,10 @@ export function probeFindings(r: ProbeResult, policy: Policy, now: Date): Findin
     }
     const cert = c.cert;
     const subject = cert.subject || '(empty subject)';
-    const left = cert.notAfter.getTime() - now.getTime();
-    if (now < cert.notBefore) report(PROBE_RULES.certificateExpiry, `${what} (${subject}) is ${describeValidity(cert, now)}`, 'error');
-    else if (left < 0) report(PROBE_RULES.certificateExpiry, `${what} (${subject}) ${describeValidity(cert, now)} (${isoDate(cert.notAfter)})`, 'error');
-    else if (left < errDays * DAY) report(PROBE_RULES.certificateExpiry, `${what} (${subject}) ${describeValidity(cert, now)} (${isoDate(cert.notAfter)})`, 'error');
-    else if (left < warnDays * DAY) report(PROBE_RULES.certificateExpiry, `${what} (${subject}) ${describeValidity(cert, now)} (${isoDate(cert.notAfter)})`, 'warning');
+    // The same judgement as cert/expiring: days, or a share of the lifetime for short-lived certificates.
+    const expiry = judgeExpiry(cert, now, policy.thresholds);
+    if (expiry.standing === 'not-yet-valid') report(PROBE_RULES.certificateExpiry, `${what} (${subject}) is ${describeValidity(cert, now)}`, 'error');
+    else if (expiry.severity) report(PROBE_RULES.certificateExpiry, `${what} (${subject}) ${describeValidity(cert, now)} (${isoDate(cert.notAfter)})`, expiry.severity);
     const minRsa = Math.max(2048, profile.rsaKeySize ?? 2048);
     if (cert.publicKey.algorithm === 'RSA' && cert.publicKey.bits !== undefined && cert.publicKey.bits < minRsa) {
       report(PROBE_RULES.weakCertificate, `${what} (${subject}) has a ${describePublicKey(cert.publicKey)} key; the ${profile.name} profile asks for at least ${minRsa} bits`, cert.publicKey.bits < 1024 ? 'error' : 'warning');

@@ -1,3 +1,4 @@
+import { judgeExpiry } from '../../certs/judge';
 import type { RelatedLocation, Severity } from '../../findings';
 import type { Policy } from '../../policy/policy';
 import type { Report, RuleContext } from '../../rules/rule';
@@ -31,13 +32,11 @@ export function named(view: KubeView, r: KubeResource): string {
 
 /** The validity problem of a certificate now, judged with the policy's thresholds. */
 export function validityProblem(cert: CertificateSummary, now: Date, policy: Policy): { severity: Severity; text: string } | undefined {
-  const day = 86_400_000;
-  if (now < cert.notBefore) return { severity: 'error', text: `is not valid yet (${describeValidity(cert, now)})` };
-  const left = (cert.notAfter.getTime() - now.getTime()) / day;
-  if (left < 0) return { severity: 'error', text: `${describeValidity(cert, now)} (${isoDate(cert.notAfter)})` };
-  if (left < policy.thresholds.certificateExpiryErrorDays) return { severity: 'error', text: `${describeValidity(cert, now)} (${isoDate(cert.notAfter)})` };
-  if (left < policy.thresholds.certificateExpiryWarningDays) return { severity: 'warning', text: `${describeValidity(cert, now)} (${isoDate(cert.notAfter)})` };
-  return undefined;
+  // The same judgement as cert/expiring: days, or a share of the lifetime for short-lived certificates.
+  const { standing, severity } = judgeExpiry(cert, now, policy.thresholds);
+  if (standing === 'ok' || !severity) return undefined;
+  if (standing === 'not-yet-valid') return { severity, text: `is not valid yet (${describeValidity(cert, now)})` };
+  return { severity, text: `${describeValidity(cert, now)} (${isoDate(cert.notAfter)})` };
 }
 
 /** A one-line range for a field, or the resource name when the field is missing. */
