@@ -50,6 +50,13 @@ export class KubeIndex {
   /** Bumped on every change; caches derived from the index compare it. */
   version = 0;
 
+  /**
+   * @param complete whether the index holds every manifest of the workspace; a partial one
+   * (open documents only, while the workspace is read) lets rules follow references to what
+   * it holds, but not conclude that something is missing.
+   */
+  constructor(readonly complete = true) {}
+
   get fileCount(): number {
     return this.files.size;
   }
@@ -184,7 +191,7 @@ export class KubeView {
 
   /** Whether the whole workspace is known (cross-file "not found" findings need it). */
   get hasWorkspace(): boolean {
-    return this.index !== undefined;
+    return this.index?.complete ?? false;
   }
 
   namespaceOf(r: KubeResource): string | undefined {
