@@ -12,7 +12,7 @@ import { scanPem, type PemBlock } from './formats/pem/scanner';
 import { parseYamlFile, type YamlFile } from './formats/yaml/documents';
 import { materialSites, type MaterialSite } from './certs/sites';
 import { loadReferencedFiles, namesReferencedFiles, type ReferencedFiles } from './certs/referenced';
-import { kubeViewFor, type KubeIndex, type KubeView } from './workspace/index';
+import { indexedYaml, kubeViewFor, type KubeIndex, type KubeView } from './workspace/index';
 import type { Host } from './host';
 import type { Policy } from './policy/policy';
 import { ENGINE_NOTICES, RULES, RULE_IDS } from './rules';
@@ -122,9 +122,9 @@ export function lintDocument(doc: TextDoc, opts: LintOptions): Finding[] {
       nginxEffective,
       nginxReferencedFiles: () => opts.nginxReferencedFiles ?? NO_FILES,
       pemBlocks: blocks,
-      yaml: () => (yamlFile ??= parseYamlFile(doc.text, doc.lines)),
+      yaml: () => (yamlFile ??= indexedYaml(opts.kubeIndex, doc.file, doc.text) ?? parseYamlFile(doc.text, doc.lines)),
       materialSites: () => (sites ??= materialSites(doc, blocks(), () => ctx.yaml())),
-      kube: () => (kube ??= kubeViewFor(doc, opts.kubeIndex, () => (yamlFile ??= parseYamlFile(doc.text, doc.lines)))),
+      kube: () => (kube ??= kubeViewFor(doc, opts.kubeIndex, () => ctx.yaml())),
       report: (r: Report) => {
         const severity = effectiveSeverity(rule, policy, r.severity);
         if (!severity || foreign?.has(r.range)) return;

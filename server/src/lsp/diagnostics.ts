@@ -244,17 +244,43 @@ export class DocumentLinter {
     const referenced = await this.referencedFiles(textDoc, policy);
     if (referenced) options.nginxReferencedFiles = referenced;
     if (this.kube && detectFormat(textDoc) === 'kubernetes') {
-      const changed = await this.kube.setOpen(textDoc.file, textDoc.text);
-      options.kubeIndex = await this.kube.get();
-      // Other open manifests may refer to this one (an Ingress to this Secret).
-      if (changed) this.relintOtherManifests(doc.uri);
+      if (this.kube.ready()) {
+        const changed = await this.kube.setOpen(textDoc.file, textDoc.text);
+        options.kubeIndex = await this.kube.get();
+        // Other open manifests may refer to this one (an Ingress to this Secret).
+        if (changed) this.relintOtherManifests(doc.uri);
+      } else {
+        // The workspace is still being read: publish the file's own findings now, and
+        // judge the open manifests again across files once the index is built.
+        options.kubeIndex = this.kube.openOnly(textDoc.file, textDoc.text);
+        this.relintManifestsWhenBuilt(this.kube);
+      }
     }
     return lintDocument(textDoc, options);
   }
 
-  private relintOtherManifests(uri: string): void {
+  /** The index build the open manifests wait for (one re-lint per build). */
+  private awaitedBuild: Promise<void> | undefined;
+
+  private relintManifestsWhenBuilt(kube: KubeWorkspace): void {
+    const build = kube.whenBuilt();
+    if (this.awaitedBuild === build) return;
+    this.awaitedBuild = build;
+    build.then(
+      () => {
+        if (this.awaitedBuild === build) this.awaitedBuild = undefined;
+        this.relintOtherManifests(undefined, true);
+      },
+      (e: unknown) => {
+        if (this.awaitedBuild === build) this.awaitedBuild = undefined;
+        this.connection.console.error(`TLS Lens: reading the workspace's manifests failed: ${e instanceof Error ? e.message : String(e)}`);
+      },
+    );
+  }
+
+  private relintOtherManifests(uri: string | undefined, immediate = false): void {
     for (const d of this.documents.all()) {
-      if (d.uri !== uri && detectFormat(new TextDoc(uriToPath(d.uri), d.getText(), d.languageId)) === 'kubernetes') this.schedule(d.uri);
+      if (d.uri !== uri && detectFormat(new TextDoc(uriToPath(d.uri), d.getText(), d.languageId)) === 'kubernetes') this.schedule(d.uri, immediate);
     }
   }
 

@@ -11,6 +11,8 @@ import { uriToPath } from './convert';
 export class KubeWorkspace {
   private index = new KubeIndex();
   private building: Promise<void> | undefined;
+  /** The index whose build has finished (it is `index` unless a reset began another). */
+  private built: KubeIndex | undefined;
 
   constructor(
     private readonly host: Host,
@@ -20,14 +22,47 @@ export class KubeWorkspace {
 
   /** The index, built on first call. */
   async get(): Promise<KubeIndex> {
-    await (this.building ??= this.build(this.index));
+    await this.whenBuilt();
     return this.index;
+  }
+
+  /** The build of the current index, started on first call; the same promise until a reset. */
+  whenBuilt(): Promise<void> {
+    if (!this.building) {
+      const index = this.index;
+      this.building = this.build(index).then(() => {
+        if (this.index === index) this.built = index;
+      });
+    }
+    return this.building;
+  }
+
+  /** The whole workspace's index when it is built; else undefined (and the build is under way). */
+  ready(): KubeIndex | undefined {
+    if (this.built === this.index) return this.index;
+    this.whenBuilt().catch(() => undefined);
+    return undefined;
+  }
+
+  /**
+   * While the workspace is being read: a partial index of the open manifests (`text` for
+   * `file`), so a first lint can publish at once. It never concludes that something is missing.
+   */
+  openOnly(file: string, text: string): KubeIndex {
+    const index = new KubeIndex(false);
+    for (const d of this.documents.all()) {
+      const f = uriToPath(d.uri);
+      if (f !== file && KubeIndex.wants(f, d.getText())) index.setFile(f, d.getText());
+    }
+    index.setFile(file, text);
+    return index;
   }
 
   /** Forgets everything (folders changed, or a full check wants the disk as it is now). */
   reset(): void {
     this.index = new KubeIndex();
     this.building = undefined;
+    this.built = undefined;
   }
 
   /** An open document's text replaces the file's; returns whether the index changed. */

@@ -29,6 +29,7 @@ import { certificateMismatch as gatewayApiCertificateMismatch } from './gateway/
 import { insecureFallback } from './gateway/insecure-fallback';
 import { listenerNoCertificate } from './gateway/listener-no-certificate';
 import { referenceNotPermitted } from './gateway/reference-not-permitted';
+import { routeOnPassthrough } from './gateway/route-on-passthrough';
 import { secretProblem } from './gateway/secret-problem';
 import { defaultInboundPolicy } from './linkerd/default-inbound-policy';
 import { disableIdentity } from './linkerd/disable-identity';
@@ -164,6 +165,7 @@ export const RULES: readonly Rule[] = [
   gatewayCertificateExpired,
   insecureFallback,
   backendTlsPolicy,
+  routeOnPassthrough,
   weakKey,
   lifetime,
   rotationNever,

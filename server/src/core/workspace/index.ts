@@ -1,7 +1,7 @@
 import { TextDoc } from '../document';
 import { detectFormat } from '../formats/detect';
 import { parseKubeFile, resourceKindKey, type KubeFile, type KubeResource } from '../formats/kube/resources';
-import type { YamlFile } from '../formats/yaml/documents';
+import { parseYamlFile, type YamlFile } from '../formats/yaml/documents';
 import { LineIndex } from '../text';
 
 /** One indexed file: its text (so a lint of the same text reuses the parse) and its resources. */
@@ -10,6 +10,8 @@ export interface IndexEntry {
   text: string;
   lines: LineIndex;
   kube: KubeFile;
+  /** The YAML parse the resources were read from (a lint of the same text reuses it). */
+  yaml: YamlFile;
   /** `namespace:` of a kustomization.yaml, applied to the resources of its folder. */
   kustomizeNamespace?: string;
 }
@@ -50,6 +52,13 @@ export class KubeIndex {
   /** Bumped on every change; caches derived from the index compare it. */
   version = 0;
 
+  /**
+   * @param complete whether the index holds every manifest of the workspace; a partial one
+   * (open documents only, while the workspace is read) lets rules follow references to what
+   * it holds, but not conclude that something is missing.
+   */
+  constructor(readonly complete = true) {}
+
   get fileCount(): number {
     return this.files.size;
   }
@@ -79,8 +88,9 @@ export class KubeIndex {
       return undefined;
     }
     const lines = new LineIndex(text);
-    const kube = parseKubeFile(file, text, lines);
-    const entry: IndexEntry = { file, text, lines, kube };
+    const yaml = parseYamlFile(text, lines);
+    const kube = parseKubeFile(file, text, lines, yaml);
+    const entry: IndexEntry = { file, text, lines, kube, yaml };
     if (KUSTOMIZATION.test(file)) {
       const k = kube.resources.find((r) => r.kind === 'Kustomization');
       const ns = k?.root.get('namespace').str();
@@ -184,7 +194,7 @@ export class KubeView {
 
   /** Whether the whole workspace is known (cross-file "not found" findings need it). */
   get hasWorkspace(): boolean {
-    return this.index !== undefined;
+    return this.index?.complete ?? false;
   }
 
   namespaceOf(r: KubeResource): string | undefined {
@@ -209,6 +219,12 @@ export class KubeView {
 }
 
 /** The view for a document: the index's parse when its text is the same, else a fresh one. */
+/** The index's YAML parse of `file` when it holds the same text. */
+export function indexedYaml(index: KubeIndex | undefined, file: string, text: string): YamlFile | undefined {
+  const entry = index?.entry(file);
+  return entry && entry.text === text ? entry.yaml : undefined;
+}
+
 export function kubeViewFor(doc: { file: string; text: string; lines: LineIndex }, index: KubeIndex | undefined, yamlFile: () => YamlFile): KubeView {
   const entry = index?.entry(doc.file);
   const kube = entry && entry.text === doc.text ? entry.kube : parseKubeFile(doc.file, doc.text, doc.lines, yamlFile());

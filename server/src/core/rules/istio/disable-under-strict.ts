@@ -3,7 +3,7 @@ import type { KNode } from '../../formats/kube/node';
 import { K } from '../../formats/kube/refs';
 import { resourceKindKey, type KubeResource } from '../../formats/kube/resources';
 import { named, relatedAt, reportResource } from '../../formats/kube/report';
-import type { KubeView } from '../../workspace/index';
+import type { KubeIndex, KubeView } from '../../workspace/index';
 import type { Rule } from '../rule';
 
 /** The namespace of a mesh-internal host: `svc`, `svc.ns`, `svc.ns.svc[.cluster.local]`; undefined for other hosts. */
@@ -16,11 +16,36 @@ function hostNamespace(host: string, own: string | undefined): string | undefine
   return undefined;
 }
 
+const isWide = (p: KubeResource): boolean => p.spec.get('selector', 'matchLabels').entries().length === 0;
+
+/** Per index (and its version): the selector-less PeerAuthentications of each namespace, so each lint does not scan them all. */
+const wideByNamespace = new WeakMap<KubeIndex, { version: number; byNs: Map<string, KubeResource[]> }>();
+
+/** The selector-less PeerAuthentications of `ns`: this file's, then the other files'. */
+function widePeerAuthentications(view: KubeView, ns: string): KubeResource[] {
+  const own = view.resources.filter((p) => resourceKindKey(p) === K.peerAuthentication && isWide(p) && view.namespaceOf(p) === ns);
+  const index = view.index;
+  if (!index) return own;
+  let cached = wideByNamespace.get(index);
+  if (!cached || cached.version !== index.version) {
+    const byNs = new Map<string, KubeResource[]>();
+    for (const p of index.ofKind(K.peerAuthentication)) {
+      const pns = index.namespaceOf(p);
+      if (pns === undefined || !isWide(p)) continue;
+      const list = byNs.get(pns);
+      if (list) list.push(p);
+      else byNs.set(pns, [p]);
+    }
+    cached = { version: index.version, byNs };
+    wideByNamespace.set(index, cached);
+  }
+  return own.concat((cached.byNs.get(ns) ?? []).filter((p) => p.file !== view.file));
+}
+
 /** The namespace-wide PeerAuthentication of `ns`, else the mesh-wide one (no selector), with its mode. */
 function effectivePeerAuthentication(view: KubeView, ns: string): { pa: KubeResource; mode: string } | undefined {
-  const wide = view.ofKind(K.peerAuthentication).filter((p) => p.spec.get('selector', 'matchLabels').entries().length === 0);
   for (const target of [ns, ISTIO_ROOT_NAMESPACE]) {
-    const pa = wide.find((p) => view.namespaceOf(p) === target);
+    const pa = widePeerAuthentications(view, target)[0];
     const mode = pa?.spec.get('mtls', 'mode').str();
     if (pa && mode && mode !== 'UNSET') return { pa, mode };
   }

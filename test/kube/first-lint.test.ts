@@ -1,0 +1,74 @@
+/**
+ * The language server's first lint of a manifest does not wait for the workspace index: it
+ * publishes the file's own findings at once, then the cross-file ones when the index is built.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { LspSession, fileUri } from '../support/lspClient';
+import { DAY, makeCert } from '../support/certs';
+import { tlsSecret } from '../unit/kube-support';
+
+const INGRESS = `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: web
+  namespace: shop
+spec:
+  tls:
+    - hosts: [shop.example.com, api.example.com]
+      secretName: shop-tls
+    - hosts: [admin.example.com]
+  rules:
+    - host: shop.example.com
+    - host: api.example.com
+    - host: admin.example.com
+`;
+
+const configMaps = (i: number): string =>
+  Array.from({ length: 5 }, (_, j) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c${i}-${j}\n  namespace: team${i}\ndata:\n  key: value\n`).join('---\n');
+
+let dir: string;
+
+before(async () => {
+  const now = Date.now();
+  const narrow = (await makeCert({ cn: 'shop.example.com', dns: ['shop.example.com'], notBefore: new Date(now - DAY), notAfter: new Date(now + 300 * DAY) })).pem;
+  dir = mkdtempSync(path.join(os.tmpdir(), 'tls-lens-kube-first-'));
+  // A workspace of many manifests; the Secret the Ingress names lives in another file.
+  for (let i = 0; i < 300; i++) {
+    mkdirSync(path.join(dir, `app${i}`));
+    writeFileSync(path.join(dir, `app${i}`, 'config.yaml'), configMaps(i));
+  }
+  writeFileSync(path.join(dir, 'ingress.yaml'), INGRESS);
+  writeFileSync(path.join(dir, 'secret.yaml'), tlsSecret('shop-tls', 'shop', narrow));
+});
+
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('first lint of a manifest in the language server', () => {
+  test('publishes the file-local findings first, then the cross-file finding once the workspace is indexed', async () => {
+    const session = await LspSession.start({ workspaceFolders: [dir] });
+    try {
+      const ingress = fileUri(path.join(dir, 'ingress.yaml'));
+      await session.open(ingress, 'yaml', INGRESS);
+      const codes = (i: number): string[] => (session.publishesFor(ingress)[i]?.diagnostics ?? []).map((d) => String(d.code));
+      const crossFile = await session.diagnostics(ingress, { accept: (p) => p.diagnostics.some((d) => d.code === 'ingress/certificate-mismatch'), what: 'the cross-file finding' });
+      const publishes = session.publishesFor(ingress);
+      const at = publishes.indexOf(crossFile);
+      assert.ok(at > 0, `the cross-file finding came with the first publish: ${JSON.stringify(publishes.map((p) => p.diagnostics.map((d) => d.code)))}`);
+      // The first publish: the file's own finding, nothing that needs the other files.
+      assert.ok(codes(0).includes('ingress/missing-secret-name'), codes(0).join(', '));
+      assert.ok(!codes(0).includes('ingress/certificate-mismatch'), codes(0).join(', '));
+      // Only the open documents are known then: the Secret in secret.yaml is not reported missing.
+      assert.ok(!codes(0).includes('ingress/secret-not-found'), codes(0).join(', '));
+      // Once indexed: both, and the related location in the Secret's file.
+      assert.ok(codes(at).includes('ingress/missing-secret-name'), codes(at).join(', '));
+      const d = crossFile.diagnostics.find((x) => x.code === 'ingress/certificate-mismatch')!;
+      assert.equal(d.relatedInformation?.[0]?.location.uri, fileUri(path.join(dir, 'secret.yaml')));
+    } finally {
+      await session.shutdownAndExit();
+    }
+  });
+});
