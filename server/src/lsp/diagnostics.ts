@@ -81,10 +81,15 @@ export class DocumentLinter {
     for (const other of affected) if (other !== uri && this.seen.has(other)) this.schedule(other);
   }
 
+  /** Bumped whenever trees are forgotten (an edit, an open or close, a change on disk). */
+  private epoch = 0;
+
   /** A tree loader that records the files each loaded tree read into `deps`. */
-  private recording(deps: Set<string>): (entry: string, opts: NginxLoadOptions) => Promise<NginxTree> {
+  private recording(deps: Set<string>, epoch = this.epoch): (entry: string, opts: NginxLoadOptions) => Promise<NginxTree> {
     return async (entry, opts) => {
-      const tree = await this.loadTree(entry, opts);
+      // A lint that began before the latest edit may hold the old text: it loads on its own
+      // rather than leave a tree of that text in the shared cache for newer lints to take.
+      const tree = await (epoch === this.epoch ? this.loadTree(entry, opts) : loadNginxConfig(this.host, entry, opts));
       for (const p of tree.files.keys()) deps.add(p);
       return tree;
     };
@@ -95,6 +100,7 @@ export class DocumentLinter {
    * open documents those trees read, which may now be judged differently.
    */
   forgetTreesWith(file?: string): Set<string> {
+    this.epoch++;
     const affected = new Set<string>();
     const openByPath = new Map(this.documents.all().map((d) => [normalizePath(uriToPath(d.uri)), d.uri]));
     for (const [entry, tree] of this.loadedTrees) {
@@ -205,9 +211,9 @@ export class DocumentLinter {
    * For an nginx snippet (top-level servers, no http block): the http-level directives of
    * the nginx.conf that includes it, read through the host with open editors' text first.
    */
-  async httpContext(textDoc: TextDoc, deps = new Set<string>()): Promise<readonly NginxDirective[] | undefined> {
+  async httpContext(textDoc: TextDoc, deps = new Set<string>(), epoch = this.epoch): Promise<readonly NginxDirective[] | undefined> {
     if (!path.isAbsolute(textDoc.file) || !needsHttpContext(textDoc)) return undefined;
-    return includerHttpContext(this.host, textDoc.file, { stopAt: this.policies.folderOf(textDoc.file), text: this.openText(), loadTree: this.recording(deps) }).catch(() => undefined);
+    return includerHttpContext(this.host, textDoc.file, { stopAt: this.policies.folderOf(textDoc.file), text: this.openText(), loadTree: this.recording(deps, epoch) }).catch(() => undefined);
   }
 
   /** For an nginx file: the certificate, key and DH parameter files it names, read inside its workspace folder. */
@@ -225,6 +231,8 @@ export class DocumentLinter {
 
   /** Findings for a document as it is now; undefined when TLS Lens is off for it. */
   async findingsFor(doc: TextDocument): Promise<Finding[] | undefined> {
+    // Taken before the text is: trees are shared only by lints that saw no edit since.
+    const epoch = this.epoch;
     const deps = new Set<string>();
     this.dependencies.set(doc.uri, 'pending');
     const { textDoc, policy, enabled } = await this.prepare(doc);
@@ -232,11 +240,11 @@ export class DocumentLinter {
       this.dependencies.set(doc.uri, deps);
       return undefined;
     }
-    const context = await this.httpContext(textDoc, deps);
+    const context = await this.httpContext(textDoc, deps, epoch);
     const options: LintOptions = { policy, now: this.host.now() };
     if (context) options.nginxHttpContext = context;
     if (path.isAbsolute(textDoc.file) && hasNginxIncludes(textDoc)) {
-      const { problems, included } = await includeContext(this.host, textDoc.file, () => textDoc.text, { others: this.openText(), loadTree: this.recording(deps) });
+      const { problems, included } = await includeContext(this.host, textDoc.file, () => textDoc.text, { others: this.openText(), loadTree: this.recording(deps, epoch) });
       options.nginxIncludeProblems = problems;
       options.nginxIncluded = included;
     }
