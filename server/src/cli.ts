@@ -3,7 +3,6 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   ALL_RULES,
-  PROFILES,
   PolicyFileFinder,
   RULE_IDS,
   atLeast,
@@ -22,14 +21,14 @@ import {
   type Finding,
   type LoadedPolicyFile,
   type PolicyInput,
-  type Severity,
   type KubeIndex,
   type TreeCache,
 } from './core';
-import { INSPECT_USAGE, InspectUsageError, inspect } from './cli/inspect';
+import { UsageError, failOnArg, formatArg, maxFileSizeKbArg, profileArg, readArgs, type FailOn } from './cli/args';
+import { INSPECT_USAGE, inspect } from './cli/inspect';
 import { NodeHost } from './host/nodeHost';
 import { productVersion, ruleDocFile } from './install';
-import { PROBE_USAGE, ProbeUsageError, probeCommand } from './cli/probe';
+import { PROBE_USAGE, probeCommand } from './cli/probe';
 
 const USAGE = `Usage: tls-lens check [paths...] [options]
        tls-lens probe host[:port] [options]   (see tls-lens probe --help)
@@ -54,7 +53,6 @@ Exit codes: 0 no findings at or above --fail-on, 1 findings, 2 usage or I/O erro
 `;
 
 type Format = 'text' | 'json' | 'sarif';
-type FailOn = Severity | 'never';
 
 interface CheckArgs {
   paths: string[];
@@ -65,55 +63,22 @@ interface CheckArgs {
   maxFileSizeKb?: number;
 }
 
-class UsageError extends Error {}
-
 function parseCheckArgs(argv: string[]): CheckArgs {
   const args: CheckArgs = { paths: [], format: 'text', failOn: 'warning' };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
-    const value = (): string => {
-      const v = inline ?? argv[++i];
-      if (v === undefined || v === '') throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
-    switch (flag) {
-      case '--format': {
-        const v = value();
-        if (v !== 'text' && v !== 'json' && v !== 'sarif') throw new UsageError(`--format must be text, json or sarif (got "${v}")`);
-        args.format = v;
-        break;
-      }
-      case '--fail-on': {
-        const v = value();
-        if (!['error', 'warning', 'info', 'never'].includes(v)) throw new UsageError(`--fail-on must be error, warning, info or never (got "${v}")`);
-        args.failOn = v as FailOn;
-        break;
-      }
-      case '--policy':
-        args.policy = value();
-        break;
-      case '--profile': {
-        const v = value();
-        if (!(v in PROFILES)) throw new UsageError(`--profile must be one of ${Object.keys(PROFILES).join(', ')} (got "${v}")`);
-        args.profile = v;
-        break;
-      }
-      case '--max-file-size-kb': {
-        const v = Number(value());
-        if (!Number.isFinite(v) || v <= 0) throw new UsageError('--max-file-size-kb must be a positive number');
-        args.maxFileSizeKb = v;
-        break;
-      }
-      case '--':
-        args.paths.push(...argv.slice(i + 1));
-        i = argv.length;
-        break;
-      default:
-        if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option ${a}`);
-        args.paths.push(a);
-    }
-  }
+  readArgs(
+    argv,
+    { posix: true },
+    (flag, value) => {
+      if (flag === '--format') args.format = formatArg(value(), ['text', 'json', 'sarif'] as const);
+      else if (flag === '--fail-on') args.failOn = failOnArg(value());
+      else if (flag === '--policy') args.policy = value();
+      else if (flag === '--profile') args.profile = profileArg(value());
+      else if (flag === '--max-file-size-kb') args.maxFileSizeKb = maxFileSizeKbArg(value());
+      else return false;
+      return true;
+    },
+    (a) => args.paths.push(a),
+  );
   if (args.paths.length === 0) args.paths.push('.');
   return args;
 }
@@ -231,20 +196,6 @@ async function check(args: CheckArgs, out: NodeJS.WritableStream, err: NodeJS.Wr
   return 0;
 }
 
-async function probeMain(rest: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
-  if (rest.includes('-h') || rest.includes('--help')) {
-    out.write(PROBE_USAGE);
-    return 0;
-  }
-  try {
-    return await probeCommand(rest, out, err);
-  } catch (e) {
-    if (!(e instanceof ProbeUsageError)) throw e;
-    err.write(`tls-lens: ${e.message}\n\n${PROBE_USAGE}`);
-    return 2;
-  }
-}
-
 export async function main(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -260,7 +211,13 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
       out.write(`tls-lens ${productVersion()}\n`);
       return 0;
     }
-    if (command === 'probe') return await probeMain(rest, out, err);
+    if (command === 'probe') {
+      if (rest.includes('-h') || rest.includes('--help')) {
+        out.write(PROBE_USAGE);
+        return 0;
+      }
+      return await probeCommand(rest, out, err);
+    }
     if (command === 'inspect') return await inspect(rest, out, err);
     if (command !== 'check') throw new UsageError(`unknown command "${command}" (expected: check, inspect or probe)`);
     if (rest.includes('-h') || rest.includes('--help')) {
@@ -269,12 +226,9 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     }
     return await check(parseCheckArgs(rest), out, err);
   } catch (e) {
-    if (e instanceof InspectUsageError) {
-      err.write(`tls-lens: ${e.message}\n\n${INSPECT_USAGE}`);
-      return 2;
-    }
     if (e instanceof UsageError) {
-      err.write(`tls-lens: ${e.message}\n\n${USAGE}`);
+      const usage = command === 'probe' ? PROBE_USAGE : command === 'inspect' ? INSPECT_USAGE : USAGE;
+      err.write(`tls-lens: ${e.message}\n\n${usage}`);
       return 2;
     }
     err.write(`tls-lens: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);

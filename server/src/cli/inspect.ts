@@ -1,7 +1,8 @@
 import * as path from 'node:path';
-import { PROFILES, PolicyFileFinder, RULE_IDS, ignoredByPolicyFile, resolvePolicy, type LoadedPolicyFile, type Policy, type PolicyInput } from '../core';
+import { PolicyFileFinder, RULE_IDS, ignoredByPolicyFile, resolvePolicy, type LoadedPolicyFile, type Policy, type PolicyInput } from '../core';
 import { inventoryPaths, type InventoryEntry } from '../core/certs/inventory';
 import { NodeHost } from '../host/nodeHost';
+import { formatArg, maxFileSizeKbArg, profileArg, readArgs } from './args';
 
 export const INSPECT_USAGE = `Usage: tls-lens inspect [paths...] [options]
 
@@ -22,8 +23,6 @@ Options:
 Exit codes: 0 listed, 2 usage or I/O error (what could be read is still listed).
 `;
 
-export class InspectUsageError extends Error {}
-
 interface InspectArgs {
   paths: string[];
   format: 'text' | 'json';
@@ -34,45 +33,19 @@ interface InspectArgs {
 
 function parseInspectArgs(argv: string[]): InspectArgs {
   const args: InspectArgs = { paths: [], format: 'text' };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
-    const value = (): string => {
-      const v = inline ?? argv[++i];
-      if (v === undefined || v === '') throw new InspectUsageError(`${flag} needs a value`);
-      return v;
-    };
-    switch (flag) {
-      case '--format': {
-        const v = value();
-        if (v !== 'text' && v !== 'json') throw new InspectUsageError(`--format must be text or json (got "${v}")`);
-        args.format = v;
-        break;
-      }
-      case '--policy':
-        args.policy = value();
-        break;
-      case '--profile': {
-        const v = value();
-        if (!(v in PROFILES)) throw new InspectUsageError(`--profile must be one of ${Object.keys(PROFILES).join(', ')} (got "${v}")`);
-        args.profile = v;
-        break;
-      }
-      case '--max-file-size-kb': {
-        const v = Number(value());
-        if (!Number.isFinite(v) || v <= 0) throw new InspectUsageError('--max-file-size-kb must be a positive number');
-        args.maxFileSizeKb = v;
-        break;
-      }
-      case '--':
-        args.paths.push(...argv.slice(i + 1));
-        i = argv.length;
-        break;
-      default:
-        if (a.startsWith('-') && a !== '-') throw new InspectUsageError(`unknown option ${a}`);
-        args.paths.push(a);
-    }
-  }
+  readArgs(
+    argv,
+    { posix: true },
+    (flag, value) => {
+      if (flag === '--format') args.format = formatArg(value(), ['text', 'json'] as const);
+      else if (flag === '--policy') args.policy = value();
+      else if (flag === '--profile') args.profile = profileArg(value());
+      else if (flag === '--max-file-size-kb') args.maxFileSizeKb = maxFileSizeKbArg(value());
+      else return false;
+      return true;
+    },
+    (a) => args.paths.push(a),
+  );
   if (args.paths.length === 0) args.paths.push('.');
   return args;
 }

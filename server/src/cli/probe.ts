@@ -5,9 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { PROFILES, PolicyFileFinder, RULE_IDS, atLeast, resolvePolicy, type PolicyInput, type Severity } from '../core';
+import { PolicyFileFinder, RULE_IDS, atLeast, resolvePolicy, type PolicyInput } from '../core';
 import { DEFAULT_PROBE_OPTIONS, ProbeError, buildProbeReport, parseTarget, probeEndpoint, probeReportText, type ProbeOptions, type ProbeTarget } from '../core/probe';
 import { NodeHost } from '../host/nodeHost';
+import { UsageError, failOnArg, formatArg, profileArg, readArgs, type FailOn } from './args';
 
 export const PROBE_USAGE = `Usage: tls-lens probe host[:port] [options]
 
@@ -35,8 +36,6 @@ Options:
 Exit codes: 0 no findings at or above --fail-on, 1 findings, 2 usage error or the probe failed.
 `;
 
-export class ProbeUsageError extends Error {}
-
 interface ProbeArgs {
   target?: string;
   sni?: string;
@@ -45,7 +44,7 @@ interface ProbeArgs {
   format: 'text' | 'json';
   timeoutMs: number;
   concurrency: number;
-  failOn: Severity | 'never';
+  failOn: FailOn;
   policy?: string;
   profile?: string;
   ca?: string;
@@ -56,80 +55,40 @@ interface ProbeArgs {
 
 function positiveInt(flag: string, v: string): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new ProbeUsageError(`${flag} must be a positive whole number (got "${v}")`);
+  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} must be a positive whole number (got "${v}")`);
   return n;
 }
 
 export function parseProbeArgs(argv: string[]): ProbeArgs {
   const args: ProbeArgs = { format: 'text', failOn: 'warning', scan: true, ...DEFAULT_PROBE_OPTIONS };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
-    const value = (): string => {
-      const v = inline ?? argv[++i];
-      if (v === undefined || v === '') throw new ProbeUsageError(`${flag} needs a value`);
-      return v;
-    };
-    switch (flag) {
-      case '--sni':
-        args.sni = value();
-        break;
-      case '--connect-to':
-        args.connectTo = value();
-        break;
-      case '-4':
-        args.family = 4;
-        break;
-      case '-6':
-        args.family = 6;
-        break;
-      case '--format': {
-        const v = value();
-        if (v !== 'text' && v !== 'json') throw new ProbeUsageError(`--format must be text or json (got "${v}")`);
-        args.format = v;
-        break;
-      }
-      case '--timeout':
-        args.timeoutMs = positiveInt(flag, value());
-        break;
-      case '--concurrency':
-        args.concurrency = positiveInt(flag, value());
-        break;
-      case '--fail-on': {
-        const v = value();
-        if (!['error', 'warning', 'info', 'never'].includes(v)) throw new ProbeUsageError(`--fail-on must be error, warning, info or never (got "${v}")`);
-        args.failOn = v as Severity | 'never';
-        break;
-      }
-      case '--policy':
-        args.policy = value();
-        break;
-      case '--profile': {
-        const v = value();
-        if (!(v in PROFILES)) throw new ProbeUsageError(`--profile must be one of ${Object.keys(PROFILES).join(', ')} (got "${v}")`);
-        args.profile = v;
-        break;
-      }
-      case '--ca':
-        args.ca = value();
-        break;
-      case '--client-cert':
-        args.clientCert = value();
-        break;
-      case '--client-key':
-        args.clientKey = value();
-        break;
-      case '--no-scan':
-        args.scan = false;
-        break;
-      default:
-        if (a.startsWith('-')) throw new ProbeUsageError(`unknown option ${a}`);
-        if (args.target !== undefined) throw new ProbeUsageError(`one endpoint at a time (got "${args.target}" and "${a}")`);
-        args.target = a;
-    }
-  }
-  if (args.target === undefined) throw new ProbeUsageError('name the endpoint to probe: tls-lens probe host[:port]');
-  if ((args.clientCert === undefined) !== (args.clientKey === undefined)) throw new ProbeUsageError('--client-cert and --client-key go together');
+  readArgs(
+    argv,
+    { posix: false },
+    (flag, value) => {
+      if (flag === '--sni') args.sni = value();
+      else if (flag === '--connect-to') args.connectTo = value();
+      else if (flag === '-4') args.family = 4;
+      else if (flag === '-6') args.family = 6;
+      else if (flag === '--format') args.format = formatArg(value(), ['text', 'json'] as const);
+      else if (flag === '--timeout') args.timeoutMs = positiveInt(flag, value());
+      else if (flag === '--concurrency') args.concurrency = positiveInt(flag, value());
+      else if (flag === '--fail-on') args.failOn = failOnArg(value());
+      else if (flag === '--policy') args.policy = value();
+      else if (flag === '--profile') args.profile = profileArg(value());
+      else if (flag === '--ca') args.ca = value();
+      else if (flag === '--client-cert') args.clientCert = value();
+      else if (flag === '--client-key') args.clientKey = value();
+      else if (flag === '--no-scan') args.scan = false;
+      else return false;
+      return true;
+    },
+    (a) => {
+      if (args.target !== undefined) throw new UsageError(`one endpoint at a time (got "${args.target}" and "${a}")`);
+      args.target = a;
+    },
+  );
+  if (args.target === undefined) throw new UsageError('name the endpoint to probe: tls-lens probe host[:port]');
+  if ((args.clientCert === undefined) !== (args.clientKey === undefined)) throw new UsageError('--client-cert and --client-key go together');
   return args;
 }
 
@@ -137,7 +96,7 @@ function readPem(flag: string, file: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (e) {
-    throw new ProbeUsageError(`${flag} ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    throw new UsageError(`${flag} ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
 }
 
@@ -147,7 +106,7 @@ export async function probeCommand(argv: string[], out: NodeJS.WritableStream, e
   try {
     target = parseTarget(args.target!);
   } catch (e) {
-    throw new ProbeUsageError(e instanceof Error ? e.message : String(e));
+    throw new UsageError(e instanceof Error ? e.message : String(e));
   }
   if (args.sni) target.sni = args.sni;
   if (args.connectTo) target.connectTo = args.connectTo;
