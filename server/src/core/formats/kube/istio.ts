@@ -1,6 +1,6 @@
 import type { KubeView } from '../../workspace/index';
 import type { KNode } from './node';
-import { K } from './refs';
+import { K, resolveSecret, type SecretResolution } from './refs';
 import { resourceKindKey, type KubeResource } from './resources';
 
 /** Istio's root namespace by default (MeshConfig rootNamespace). */
@@ -72,6 +72,29 @@ export function gatewayServers(gw: KubeResource): GatewayServer[] {
     if (protocol) s.protocol = protocol.toUpperCase();
     return s;
   });
+}
+
+/**
+ * Where a Gateway server's credentialName leads: the resolution in the first of the
+ * candidate namespaces (`credentialNamespaces`) that `accept` takes, or undefined.
+ */
+export function resolveCredential<T extends SecretResolution>(
+  view: KubeView,
+  namespaces: readonly string[],
+  credentialName: string,
+  accept: (r: SecretResolution) => r is T,
+): T | undefined {
+  for (const ns of namespaces) {
+    const ref = splitCredential(credentialName, ns);
+    const res = resolveSecret(view, ref.namespace, ref.name);
+    if (accept(res)) return res;
+  }
+  return undefined;
+}
+
+/** A resolution to a Secret in the workspace. */
+export function isSecretResolution(r: SecretResolution): r is Extract<SecretResolution, { kind: 'secret' }> {
+  return r.kind === 'secret';
 }
 
 /** An Istio Gateway server host is `[namespace/]host`. */

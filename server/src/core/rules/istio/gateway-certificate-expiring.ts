@@ -1,6 +1,6 @@
-import { credentialNamespaces, gatewayServers, splitCredential } from '../../formats/kube/istio';
+import { credentialNamespaces, gatewayServers, isSecretResolution, resolveCredential } from '../../formats/kube/istio';
 import { isTemplated } from '../../formats/kube/node';
-import { K, resolveSecret } from '../../formats/kube/refs';
+import { K } from '../../formats/kube/refs';
 import { resourceKindKey } from '../../formats/kube/resources';
 import { named, relatedAt, reportResource, validityProblem } from '../../formats/kube/report';
 import type { Rule } from '../rule';
@@ -24,16 +24,11 @@ export const gatewayCertificateExpiring: Rule = {
         const node = s.tls.get('credentialName');
         const cn = node.str();
         if (!cn || isTemplated(cn)) continue;
-        for (const ns of namespaces) {
-          const ref = splitCredential(cn, ns);
-          const res = resolveSecret(view, ref.namespace, ref.name);
-          if (res.kind !== 'secret') continue;
-          const leaf = res.tls.certs[0];
-          if (leaf && ctx.now >= leaf.notBefore && ctx.now <= leaf.notAfter) {
-            const p = validityProblem(leaf, ctx.now, ctx.policy);
-            if (p) reportResource(ctx, gw, { range: node.at, severity: p.severity, message: `credentialName ${cn}: the certificate in ${named(view, res.secret)} ${p.text}`, related: [relatedAt(res.secret, res.tls.certNode, named(view, res.secret))] });
-          }
-          break;
+        const res = resolveCredential(view, namespaces, cn, isSecretResolution);
+        const leaf = res?.tls.certs[0];
+        if (res && leaf && ctx.now >= leaf.notBefore && ctx.now <= leaf.notAfter) {
+          const p = validityProblem(leaf, ctx.now, ctx.policy);
+          if (p) reportResource(ctx, gw, { range: node.at, severity: p.severity, message: `credentialName ${cn}: the certificate in ${named(view, res.secret)} ${p.text}`, related: [relatedAt(res.secret, res.tls.certNode, named(view, res.secret))] });
         }
       }
     }

@@ -1,6 +1,6 @@
-import { credentialNamespaces, gatewayServers, splitCredential } from '../../formats/kube/istio';
+import { credentialNamespaces, gatewayServers, isSecretResolution, resolveCredential } from '../../formats/kube/istio';
 import { isTemplated } from '../../formats/kube/node';
-import { K, resolveSecret } from '../../formats/kube/refs';
+import { K } from '../../formats/kube/refs';
 import { resourceKindKey } from '../../formats/kube/resources';
 import { named, relatedAt, reportResource } from '../../formats/kube/report';
 import { describeValidity } from '../../x509/certificate';
@@ -25,27 +25,22 @@ export const gatewayCredentialInvalid: Rule = {
         const node = s.tls.get('credentialName');
         const cn = node.str();
         if (!cn || isTemplated(cn)) continue;
-        for (const ns of namespaces) {
-          const ref = splitCredential(cn, ns);
-          const res = resolveSecret(view, ref.namespace, ref.name);
-          if (res.kind !== 'secret') continue;
-          if (res.secret.templated) break;
-          const tls = res.tls;
-          let why: string | undefined;
-          if (!tls.certKey || !tls.hasKey) why = `lacks the keys Istio reads (tls.crt and tls.key, or cert and key)`;
-          else if (tls.problem) why = tls.problem;
-          else {
-            const bad = tls.certs.find((c) => ctx.now < c.notBefore || ctx.now > c.notAfter);
-            if (bad) why = `holds a certificate (${bad.subject}) that ${describeValidity(bad, ctx.now)}`;
-          }
-          if (why) {
-            reportResource(ctx, gw, {
-              range: node.at,
-              message: `credentialName ${cn}: ${named(view, res.secret)} ${why} (istioctl IST0161)`,
-              related: [relatedAt(res.secret, tls.certNode ?? res.secret.root.get('data'), named(view, res.secret))],
-            });
-          }
-          break;
+        const res = resolveCredential(view, namespaces, cn, isSecretResolution);
+        if (!res || res.secret.templated) continue;
+        const tls = res.tls;
+        let why: string | undefined;
+        if (!tls.certKey || !tls.hasKey) why = `lacks the keys Istio reads (tls.crt and tls.key, or cert and key)`;
+        else if (tls.problem) why = tls.problem;
+        else {
+          const bad = tls.certs.find((c) => ctx.now < c.notBefore || ctx.now > c.notAfter);
+          if (bad) why = `holds a certificate (${bad.subject}) that ${describeValidity(bad, ctx.now)}`;
+        }
+        if (why) {
+          reportResource(ctx, gw, {
+            range: node.at,
+            message: `credentialName ${cn}: ${named(view, res.secret)} ${why} (istioctl IST0161)`,
+            related: [relatedAt(res.secret, tls.certNode ?? res.secret.root.get('data'), named(view, res.secret))],
+          });
         }
       }
     }
