@@ -4,7 +4,7 @@
  * leaf's serial, and thisUpdate/nextUpdate. The response's signature is not verified here:
  * the report says "stapled, status good", not "proved good".
  */
-import { DerError, children, expect, generalizedTime, integerHex, oidString, readTlv } from './der';
+import { DerError, TAG, children, contents, expect, hex, oid, readTlv, time, type Tlv } from '../x509/der';
 
 export interface OcspStaple {
   stapled: true;
@@ -26,27 +26,33 @@ function sameSerial(a: string, b: string): boolean {
 
 /** Parses the staple; `leafSerialHex` (upper-case hex, as decodeCertificate shows it) picks the matching SingleResponse. */
 export function parseOcspStaple(der: Uint8Array, leafSerialHex?: string): OcspStaple {
+  const generalizedTime = (t: Tlv | undefined, what: string): Date => {
+    const d = time(der, expect(t, TAG.GeneralizedTime, what));
+    if (!d) throw new DerError(`${what} is not a GeneralizedTime`);
+    return d;
+  };
   try {
-    const top = children(expect(readTlv(der, 0), 0x30, 'OCSPResponse SEQUENCE').value);
-    const status = expect(top[0], 0x0a, 'responseStatus').value[0] ?? 255;
+    const top = children(der, expect(readTlv(der, 0), TAG.SEQUENCE, 'OCSPResponse SEQUENCE'));
+    const status = contents(der, expect(top[0], 0x0a, 'responseStatus'))[0] ?? 255;
     if (status !== 0) return { stapled: true, problem: `the responder answered ${RESPONSE_STATUS[status] ?? `status ${status}`}, not a certificate status` };
-    const responseBytes = children(expect(top[1], 0xa0, 'responseBytes').value);
-    const rb = children(expect(responseBytes[0], 0x30, 'ResponseBytes').value);
-    const type = oidString(expect(rb[0], 0x06, 'responseType').value);
+    const responseBytes = children(der, expect(top[1], 0xa0, 'responseBytes'));
+    const rb = children(der, expect(responseBytes[0], TAG.SEQUENCE, 'ResponseBytes'));
+    const type = oid(der, expect(rb[0], TAG.OID, 'responseType'));
     if (type !== ID_PKIX_OCSP_BASIC) return { stapled: true, problem: `unknown response type ${type}` };
-    const basic = children(expect(readTlv(expect(rb[1], 0x04, 'response').value, 0), 0x30, 'BasicOCSPResponse').value);
-    const tbs = children(expect(basic[0], 0x30, 'ResponseData').value);
+    const octets = expect(rb[1], TAG.OCTET_STRING, 'response');
+    const basic = children(der, expect(readTlv(der, octets.body, octets.end), TAG.SEQUENCE, 'BasicOCSPResponse'));
+    const tbs = children(der, expect(basic[0], TAG.SEQUENCE, 'ResponseData'));
     let i = 0;
     if (tbs[i]?.tag === 0xa0) i++; // version
     i++; // responderID [1] or [2]
-    expect(tbs[i++], 0x18, 'producedAt');
-    const responses = children(expect(tbs[i], 0x30, 'responses').value);
+    expect(tbs[i++], TAG.GeneralizedTime, 'producedAt');
+    const responses = children(der, expect(tbs[i], TAG.SEQUENCE, 'responses'));
     if (responses.length === 0) return { stapled: true, problem: 'the response holds no certificate status' };
-    let chosen: ReturnType<typeof children> | undefined;
+    let chosen: Tlv[] | undefined;
     for (const r of responses) {
-      const single = children(expect(r, 0x30, 'SingleResponse').value);
-      const certId = children(expect(single[0], 0x30, 'CertID').value);
-      const serial = integerHex(expect(certId[3], 0x02, 'serialNumber').value);
+      const single = children(der, expect(r, TAG.SEQUENCE, 'SingleResponse'));
+      const certId = children(der, expect(single[0], TAG.SEQUENCE, 'CertID'));
+      const serial = hex(contents(der, expect(certId[3], TAG.INTEGER, 'serialNumber')));
       if (leafSerialHex === undefined || sameSerial(serial, leafSerialHex)) {
         chosen = single;
         break;
@@ -57,9 +63,9 @@ export function parseOcspStaple(der: Uint8Array, leafSerialHex?: string): OcspSt
     const kind = certStatus ? certStatus.tag & 0x1f : -1;
     const s: OcspStaple['status'] = kind === 0 ? 'good' : kind === 1 ? 'revoked' : kind === 2 ? 'unknown' : undefined;
     if (!s) throw new DerError('unknown certStatus');
-    const out: OcspStaple = { stapled: true, status: s, thisUpdate: generalizedTime(expect(chosen[2], 0x18, 'thisUpdate').value).toISOString() };
+    const out: OcspStaple = { stapled: true, status: s, thisUpdate: generalizedTime(chosen[2], 'thisUpdate').toISOString() };
     const next = chosen[3];
-    if (next?.tag === 0xa0) out.nextUpdate = generalizedTime(expect(readTlv(next.value, 0), 0x18, 'nextUpdate').value).toISOString();
+    if (next?.tag === 0xa0) out.nextUpdate = generalizedTime(readTlv(der, next.body, next.end), 'nextUpdate').toISOString();
     return out;
   } catch (e) {
     if (e instanceof DerError) return { stapled: true, problem: `the stapled response does not parse (${e.message})` };
