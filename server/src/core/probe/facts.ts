@@ -17,8 +17,13 @@ export interface AcceptedSuite {
 
 const BY_CODE = new Map<number, CipherSuite>();
 const BY_IANA = new Map<string, CipherSuite>();
+/** SSLv2 cipher kinds are 24-bit codes of their own (SSL_CK_NULL_WITH_MD5 is 0x000000). */
+const SSL2_BY_CODE = new Map<number, CipherSuite>();
 for (const s of CIPHER_SUITES) {
-  if (s.code > 0xffff) continue; // SSLv2 kinds
+  if (s.protocol === 'SSLv2') {
+    SSL2_BY_CODE.set(s.code, s);
+    continue;
+  }
   if (!BY_CODE.has(s.code)) BY_CODE.set(s.code, s);
   if (!BY_IANA.has(s.iana)) BY_IANA.set(s.iana, s);
 }
@@ -27,8 +32,13 @@ export function suiteByCode(code: number): CipherSuite | undefined {
   return BY_CODE.get(code);
 }
 
-export function hexCode(code: number): string {
-  return `0x${code.toString(16).toUpperCase().padStart(4, '0')}`;
+/** The suite of a version's code: SSLv2 cipher kinds and TLS suites are looked up apart. */
+export function suiteOf(version: string, code: number): CipherSuite | undefined {
+  return version === 'SSLv2' ? SSL2_BY_CODE.get(code) : BY_CODE.get(code);
+}
+
+export function hexCode(code: number, version?: string): string {
+  return `0x${code.toString(16).toUpperCase().padStart(version === 'SSLv2' ? 6 : 4, '0')}`;
 }
 
 /** Whether versions and suites were enumerated (the raw scan ran), or only the negotiated pair is known. */
@@ -48,8 +58,8 @@ export function acceptedSuites(r: ProbeResult): AcceptedSuite[] {
     for (const v of r.scan.versions) {
       if (!v.accepted) continue;
       for (const code of v.suites) {
-        const suite = BY_CODE.get(code);
-        out.push(suite ? { version: v.version, code, name: suite.iana, suite } : { version: v.version, code, name: hexCode(code) });
+        const suite = suiteOf(v.version, code);
+        out.push(suite ? { version: v.version, code, name: suite.iana, suite } : { version: v.version, code, name: hexCode(code, v.version) });
       }
     }
     return out;

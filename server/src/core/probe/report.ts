@@ -8,10 +8,10 @@ import type { Policy } from '../policy/policy';
 import { toJsonReport, type JsonReport } from '../report/json';
 import { certificateFacts, type CertificateFact } from '../x509/facts';
 import { targetLabel } from './errors';
-import { acceptedSuites, liveChain, nameToVerify, suiteByCode, hexCode } from './facts';
+import { acceptedSuites, liveChain, nameToVerify, suiteOf, hexCode } from './facts';
 import { explainGrade, gradeProbe, type ProbeGrade } from './grade';
 import { describeTrustError } from './handshake';
-import type { HandshakeResult, ProbeResult } from './types';
+import type { HandshakeResult, ProbeResult, ScanResult } from './types';
 import { probeFindings } from './verdicts';
 
 export interface ProbeReportCertificate {
@@ -40,6 +40,8 @@ export interface ProbeReport {
   secureRenegotiation?: boolean;
   fallbackScsv?: boolean;
   dhBits?: number;
+  /** The server refused a ClientHello offering every suite; suites were offered in short hellos. */
+  shortHellos?: ScanResult['shortHellos'];
   negotiated?: { protocol: string; cipher: string; alpn?: string };
   trust?: { trusted: boolean; error?: string };
   hostname: { name: string; matches?: boolean; error?: string };
@@ -69,7 +71,7 @@ export function buildProbeReport(r: ProbeResult, policy: Policy, now: Date): Pro
     findings: toJsonReport(findings).findings,
     protocols: r.scan
       ? r.scan.versions.map((v) => {
-          const p: ProbeReport['protocols'][number] = { version: v.version, accepted: v.accepted, suites: v.suites.map((c) => suiteByCode(c)?.iana ?? hexCode(c)) };
+          const p: ProbeReport['protocols'][number] = { version: v.version, accepted: v.accepted, suites: v.suites.map((c) => suiteOf(v.version, c)?.iana ?? hexCode(c, v.version)) };
           if (v.serverOrder !== undefined) p.serverOrder = v.serverOrder;
           if (v.refusal) p.refusal = v.refusal;
           return p;
@@ -90,6 +92,7 @@ export function buildProbeReport(r: ProbeResult, policy: Policy, now: Date): Pro
     if (r.scan.secureRenegotiation !== undefined) report.secureRenegotiation = r.scan.secureRenegotiation;
     if (r.scan.fallbackScsv !== undefined) report.fallbackScsv = r.scan.fallbackScsv;
     if (r.scan.dhBits !== undefined) report.dhBits = r.scan.dhBits;
+    if (r.scan.shortHellos) report.shortHellos = r.scan.shortHellos;
   }
   if (h) {
     report.negotiated = { protocol: h.protocol, cipher: h.cipher.standardName ?? h.cipher.name };
@@ -122,6 +125,7 @@ export function probeReportText(rep: ProbeReport): string {
     out.push(`  ${p.version.padEnd(8)} ${p.accepted ? 'accepted' : 'refused'}${p.serverOrder === undefined ? '' : p.serverOrder ? ', server order' : ', client order'}`);
     for (const s of p.suites) out.push(`    ${s}`);
   }
+  if (rep.shortHellos) out.push(`Short ClientHellos: the full offer was refused (${rep.shortHellos.reason}); ${rep.shortHellos.versions.join(', ')} scanned with at most ${rep.shortHellos.maxSuites} suites per hello`);
   if (rep.groups?.length) out.push(`Groups: ${rep.groups.join(', ')}`);
   if (rep.negotiated) out.push(`Negotiated: ${rep.negotiated.protocol} ${rep.negotiated.cipher}${rep.negotiated.alpn ? `, ALPN ${rep.negotiated.alpn}` : ''}`);
   if (rep.trust) out.push(`Trusted: ${rep.trust.trusted ? 'yes' : `no — ${rep.trust.error ?? ''}`}`);
