@@ -4,6 +4,7 @@
  * resumption, HSTS, and clear errors for refused, non-TLS and timed-out endpoints.
  */
 import assert from 'node:assert/strict';
+import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
@@ -42,7 +43,9 @@ describe('full handshake against nginx', { skip }, () => {
     assert.equal(h.trusted, true, h.trustError);
     assert.equal(h.hostnameMatches, true);
     assert.equal(h.alpn, 'h2');
-    assert.ok(h.chainDer.length >= 2, 'leaf and intermediate');
+    assert.equal(h.chainDer.length, 2, 'leaf and intermediate, as sent');
+    assert.equal(h.storeIssuersDer?.length, 1, 'the root Node appended from the trust store');
+    assert.deepEqual(Buffer.from(h.storeIssuersDer[0]!), new X509Certificate(fx.rootPem).raw);
     const leaf = decodeCertificate(h.chainDer[0]!);
     assert.ok(leaf.ok && leaf.cert.subject.includes('probe.test'));
     assert.equal(h.ocsp?.stapled, true);
@@ -87,6 +90,8 @@ describe('full handshake against nginx', { skip }, () => {
     const { handshake: h } = await fullHandshake(target(fx.ports.missingIntermediate), opts());
     assert.equal(h.trusted, false);
     assert.match(h.trustError ?? '', /UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT/);
+    assert.equal(h.chainDer.length, 1, 'the leaf alone');
+    assert.equal(h.storeIssuersDer, undefined);
     assert.equal(h.alpn, 'http/1.1');
     assert.equal(h.ocsp?.stapled, false);
   });

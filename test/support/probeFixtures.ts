@@ -13,7 +13,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { DAY, makeCert } from './certs';
 
-export type ProbeCase = 'valid' | 'expired' | 'wrongHost' | 'missingIntermediate' | 'selfSigned' | 'noHsts' | 'mtls';
+export type ProbeCase = 'valid' | 'expired' | 'wrongHost' | 'missingIntermediate' | 'withRoot' | 'selfSigned' | 'noHsts' | 'mtls';
 
 export interface ProbeFixtures {
   dir: string;
@@ -98,6 +98,7 @@ export async function startProbeServers(nginxPath: string, opensslPath: string):
   w('inter.key', await keyPem(inter.keys));
   w('valid.crt', valid.pem + inter.pem);
   w('valid-leaf.crt', valid.pem);
+  w('valid-root.crt', valid.pem + inter.pem + root.pem);
   w('valid.key', await keyPem(valid.keys));
   w('expired.crt', expired.pem + inter.pem);
   w('expired.key', await keyPem(expired.keys));
@@ -112,7 +113,7 @@ export async function startProbeServers(nginxPath: string, opensslPath: string):
   run(opensslPath, ['ocsp', '-issuer', 'inter.crt', '-cert', 'valid-leaf.crt', '-reqout', 'req.der', '-no_nonce'], dir);
   run(opensslPath, ['ocsp', '-index', 'index.txt', '-rsigner', 'inter.crt', '-rkey', 'inter.key', '-CA', 'inter.crt', '-reqin', 'req.der', '-respout', 'ocsp.der', '-ndays', '2'], dir);
 
-  const cases: ProbeCase[] = ['valid', 'expired', 'wrongHost', 'missingIntermediate', 'selfSigned', 'noHsts', 'mtls'];
+  const cases: ProbeCase[] = ['valid', 'expired', 'wrongHost', 'missingIntermediate', 'withRoot', 'selfSigned', 'noHsts', 'mtls'];
   const ports = {} as Record<ProbeCase, number>;
   for (const c of cases) ports[c] = await freePort();
   const hsts = 'add_header Strict-Transport-Security "max-age=31536000; includeSubDomains; preload" always;';
@@ -133,6 +134,7 @@ export async function startProbeServers(nginxPath: string, opensslPath: string):
     server(ports.expired, 'expired.crt', 'expired.key', hsts),
     server(ports.wrongHost, 'wrong.crt', 'wrong.key', hsts),
     server(ports.missingIntermediate, 'valid-leaf.crt', 'valid.key', hsts),
+    server(ports.withRoot, 'valid-root.crt', 'valid.key', hsts),
     server(ports.selfSigned, 'self.crt', 'self.key', hsts),
     server(ports.noHsts, 'valid.crt', 'valid.key', ''),
     server(ports.mtls, 'valid.crt', 'valid.key', `${hsts}\n        ssl_client_certificate ${path.join(dir, 'root.crt')};\n        ssl_verify_client on;`),

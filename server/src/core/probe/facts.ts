@@ -76,9 +76,20 @@ export interface ChainEntry {
   error?: string;
 }
 
-/** The live chain, leaf first: the full handshake's, else the one the scan read in clear. */
+function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
+  return !!a && !!b && a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/**
+ * The live chain as the server sends it, leaf first: the raw scan's TLS ≤ 1.2 Certificate
+ * message (read in clear, exactly as sent) when its leaf is the full handshake's (a server with
+ * an RSA and an ECDSA certificate may send another to each); else the full handshake's
+ * (without what Node adds from the local store); else the scan's.
+ */
 export function liveChain(r: ProbeResult): ChainEntry[] {
-  const ders = r.handshake?.chainDer.length ? r.handshake.chainDer : (r.scan?.chainDer ?? []);
+  const hs = r.handshake?.chainDer ?? [];
+  const sc = r.scan?.chainDer ?? [];
+  const ders = sc.length && (!hs.length || sameBytes(sc[0], hs[0])) ? sc : hs;
   return ders.map((der) => {
     const d = decodeCertificate(der);
     return d.ok ? { der, cert: d.cert } : { der, error: d.error };

@@ -83,8 +83,13 @@ export interface HandshakeResult {
   protocol: string;
   cipher: { name: string; standardName?: string };
   alpn?: string;
-  /** Full chain as received (DER, leaf first), from `getPeerCertificate(true)` raw fields. */
+  /**
+   * The chain as the server sent it (DER, leaf first), from `getPeerCertificate(true)` raw
+   * fields without the issuers Node appends from the local trust store (`storeIssuersDer`).
+   */
   chainDer: Uint8Array[];
+  /** Issuers (usually the root) Node added from the local trust store after what the server sent. */
+  storeIssuersDer?: Uint8Array[];
   /** Trust against Node's roots + extraCaPem; the error code when not trusted (e.g. UNABLE_TO_GET_ISSUER_CERT_LOCALLY). */
   trusted: boolean;
   trustError?: string;
