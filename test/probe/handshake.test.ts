@@ -5,16 +5,14 @@
  */
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import * as net from 'node:net';
-import * as path from 'node:path';
 import * as tls from 'node:tls';
 import { after, before, describe, test } from 'node:test';
 import { fullHandshake } from '../../server/src/core/probe/handshake';
 import { parseTarget } from '../../server/src/core/probe/probe';
 import { ProbeError, type ProbeOptions, type ProbeTarget } from '../../server/src/core/probe/types';
 import { decodeCertificate } from '../../server/src/core/x509/certificate';
-import { freePort, startProbeServers, type ProbeFixtures } from '../support/probeFixtures';
+import { freePort, startProbeServers, type ProbeFixtures } from '../support/nginxServer';
 import { findTool } from '../support/tools';
 
 const nginx = findTool('nginx');
@@ -103,7 +101,7 @@ describe('full handshake against nginx', { skip }, () => {
   });
 
   test('IPv6: [::1]:port as typed, to a node:tls server on ::1 with the fixture certificate', async (t) => {
-    const server = tls.createServer({ cert: readFileSync(path.join(fx.dir, 'valid.crt')), key: readFileSync(path.join(fx.dir, 'valid.key')) }, (c) => {
+    const server = tls.createServer({ cert: fx.validChainPem, key: fx.validKeyPem }, (c) => {
       c.on('error', () => undefined);
       c.end('HTTP/1.1 200 OK\r\nStrict-Transport-Security: max-age=600\r\nContent-Length: 0\r\n\r\n');
     });

@@ -7,7 +7,7 @@ import { X509Certificate } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { resolvePolicy } from '../../server/src/core';
 import { buildProbeReport, probeEndpoint, ProbeError, type ProbeOptions } from '../../server/src/core/probe';
-import { freePort, startProbeServers, type ProbeFixtures } from '../support/probeFixtures';
+import { freePort, startProbeServers, type ProbeFixtures } from '../support/nginxServer';
 import { findTool } from '../support/tools';
 
 const nginx = findTool('nginx');
