@@ -157,6 +157,7 @@ const refusals: [NonNullable<FakeTlsSpec['ssl2Refusal']>, RegExp][] = [
   ['close', /connection closed/],
   ['reset', /connection reset/],
   ['ssl2-error', /SSLv2 NO-CIPHER-ERROR/],
+  ['silent', /did not answer the ClientHello within/],
 ];
 for (const [how, refusal] of refusals) {
   test(`a server answering the SSLv2 hello with "${how}": SSLv2 refused, TLS scanned as before`, async () => {

@@ -47,7 +47,7 @@ export interface FakeTlsSpec {
   /** Serve SSLv2: answer an SSLv2 CLIENT-HELLO with a SERVER-HELLO listing these cipher kinds (24-bit) the client offered, and this certificate. */
   ssl2?: { kinds: number[]; certificate?: Uint8Array };
   /** Without `ssl2`: how an SSLv2 CLIENT-HELLO is answered (default: a TLS protocol_version alert, as OpenSSL 3 does). */
-  ssl2Refusal?: 'alert' | 'close' | 'reset' | 'ssl2-error' | 'text';
+  ssl2Refusal?: 'alert' | 'close' | 'reset' | 'ssl2-error' | 'text' | 'silent';
   /** Reset the connection on a ClientHello offering more suites than this (old servers and middleboxes). */
   maxSuites?: number;
   /** Never answer a ClientHello whose record body length is in [min, max] (the F5 terminator bug: 256–511). */
@@ -274,6 +274,7 @@ export async function startFakeTls(spec: FakeTlsSpec, host = '127.0.0.1'): Promi
           return;
         }
         const refusal = spec.ssl2Refusal ?? 'alert';
+        if (refusal === 'silent') return;
         if (refusal === 'reset') socket.resetAndDestroy();
         else if (refusal === 'close') socket.end();
         else if (refusal === 'text') socket.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n');

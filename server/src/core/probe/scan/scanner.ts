@@ -237,13 +237,16 @@ export async function scanEndpoint(target: ProbeTarget, options: Partial<ProbeOp
             return { version, refusal: 'the server answered with TLS', failure: 'other-version' };
         }
       });
-    const fulls = await Promise.all(SCAN_VERSIONS.map((v) => (v === 'SSLv2' ? probeSsl2() : offerOnce(v, suitesFor(v), false))));
+    // SSLv2 runs beside everything else, awaited last: a server that lets its hello time out
+    // costs no time of its own.
+    const ssl2P = probeSsl2();
+    ssl2P.catch(() => undefined);
+    const fulls = await Promise.all(SCAN_VERSIONS.filter((v) => v !== 'SSLv2').map((v) => offerOnce(v, suitesFor(v), false)));
     const answered = fulls.some((p) => p.flight || p.failure === 'alert' || p.failure === 'other-version');
     const probes = await Promise.all(fulls.map((p) => retryShort(p, answered)));
     const accepted = probes.filter((p) => p.flight);
-    const ssl2 = probes.find((p) => p.version === 'SSLv2' && p.ssl2Kinds);
-    if (accepted.length === 0 && !ssl2) {
-      const kinds = new Set(probes.filter((p) => p.version !== 'SSLv2').map((p) => p.failure));
+    if (accepted.length === 0 && !(await ssl2P).ssl2Kinds) {
+      const kinds = new Set(probes.map((p) => p.failure));
       if (!kinds.has('alert') && !kinds.has('other-version')) {
         if (kinds.size === 1 && kinds.has('timeout')) throw new ProbeError('timeout', probes[0]!.refusal ?? 'timed out');
         throw new ProbeError('reset', `${target.host}:${target.port} closed or reset every connection without a TLS answer`);
@@ -380,8 +383,9 @@ export async function scanEndpoint(target: ProbeTarget, options: Partial<ProbeOp
       });
     }
 
-    const [scans, groupNames, fallbackScsv] = await Promise.all([Promise.all([...scanOf.values()]), Promise.all(groupTasks), fallbackTask]);
-    if (ssl2) scans.push({ version: 'SSLv2', accepted: true, suites: ssl2.ssl2Kinds! });
+    const [scans, groupNames, fallbackScsv, ssl2] = await Promise.all([Promise.all([...scanOf.values()]), Promise.all(groupTasks), fallbackTask, ssl2P]);
+    if (ssl2.ssl2Kinds) scans.push({ version: 'SSLv2', accepted: true, suites: ssl2.ssl2Kinds });
+    probes.push(ssl2);
     const shortProbes = accepted.filter((p) => p.short);
 
     // 3. Server order: offer the accepted suites reversed; a server that picks by its own
