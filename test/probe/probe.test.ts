@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { resolvePolicy } from '../../server/src/core';
-import { buildProbeReport, probeEndpoint, ProbeError, type ProbeOptions } from '../../server/src/core/probe';
+import { buildProbeReport, probeEndpoint, probeReportText, ProbeError, type ProbeOptions } from '../../server/src/core/probe';
 import { freePort, startProbeServers, type ProbeFixtures } from '../support/nginxServer';
 import { findTool } from '../support/tools';
 
@@ -47,6 +47,7 @@ describe('probeEndpoint against nginx', { skip }, () => {
     const r = await probeEndpoint({ host: fx.host, port: fx.ports.missingIntermediate, connectTo: '127.0.0.1' }, opts());
     const rep = buildProbeReport(r, resolvePolicy(), new Date());
     assert.deepEqual(certs(rep), ['CN=probe.test']);
+    assert.deepEqual(rep.chain, { source: 'scan', sent: 1, rootIncluded: false });
     const f = rep.findings.find((x) => x.ruleId === 'probe/untrusted-chain');
     assert.match(f?.message ?? '', /the server sends 1 certificate\(s\)/);
   });
@@ -56,6 +57,8 @@ describe('probeEndpoint against nginx', { skip }, () => {
     const rep = buildProbeReport(r, resolvePolicy(), new Date());
     assert.deepEqual(certs(rep), ['CN=probe.test', 'CN=TLS Lens Test Intermediate', 'CN=TLS Lens Test Root']);
     assert.equal(r.scan?.chainDer.length, 3);
+    assert.deepEqual(rep.chain, { source: 'scan', sent: 3, rootIncluded: true });
+    assert.match(probeReportText(rep), /Chain as sent: 3 certificate\(s\), from the TLS 1\.2 Certificate message; the root is included/);
     // Node's chain cannot tell a sent root from its own trust store's: the scan's is the one shown.
     assert.equal(r.handshake?.chainDer.length, 2);
   });
@@ -64,6 +67,7 @@ describe('probeEndpoint against nginx', { skip }, () => {
     const r = await probeEndpoint({ host: fx.host, port: fx.ports.valid, connectTo: '127.0.0.1' }, opts(), { scan: false });
     const rep = buildProbeReport(r, resolvePolicy(), new Date());
     assert.deepEqual(certs(rep), ['CN=probe.test', 'CN=TLS Lens Test Intermediate']);
+    assert.deepEqual(rep.chain, { source: 'handshake', sent: 2, rootIncluded: false });
     assert.deepEqual(r.handshake?.storeIssuersDer?.map((d) => new X509Certificate(d).subject), ['CN=TLS Lens Test Root']);
   });
 

@@ -87,13 +87,20 @@ function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolea
  * (without what Node adds from the local store); else the scan's.
  */
 export function liveChain(r: ProbeResult): ChainEntry[] {
-  const hs = r.handshake?.chainDer ?? [];
-  const sc = r.scan?.chainDer ?? [];
-  const ders = sc.length && (!hs.length || sameBytes(sc[0], hs[0])) ? sc : hs;
+  const source = liveChainSource(r);
+  const ders = source === 'scan' ? (r.scan?.chainDer ?? []) : source === 'handshake' ? (r.handshake?.chainDer ?? []) : [];
   return ders.map((der) => {
     const d = decodeCertificate(der);
     return d.ok ? { der, cert: d.cert } : { der, error: d.error };
   });
+}
+
+/** Where `liveChain` comes from: the scan's TLS ≤ 1.2 Certificate message, the full handshake, or nowhere. */
+export function liveChainSource(r: ProbeResult): 'scan' | 'handshake' | undefined {
+  const hs = r.handshake?.chainDer ?? [];
+  const sc = r.scan?.chainDer ?? [];
+  if (sc.length && (!hs.length || sameBytes(sc[0], hs[0]))) return 'scan';
+  return hs.length ? 'handshake' : undefined;
 }
 
 /** The name the certificate must cover. */

@@ -8,7 +8,7 @@ import type { Policy } from '../policy/policy';
 import { toJsonReport, type JsonReport } from '../report/json';
 import { certificateFacts, type CertificateFact } from '../x509/facts';
 import { targetLabel } from './errors';
-import { acceptedSuites, liveChain, nameToVerify, suiteOf, hexCode } from './facts';
+import { acceptedSuites, liveChain, liveChainSource, nameToVerify, suiteOf, hexCode } from './facts';
 import { explainGrade, gradeProbe, type ProbeGrade } from './grade';
 import { describeTrustError } from './handshake';
 import type { HandshakeResult, ProbeResult, ScanResult } from './types';
@@ -46,6 +46,12 @@ export interface ProbeReport {
   trust?: { trusted: boolean; error?: string };
   hostname: { name: string; matches?: boolean; error?: string };
   certificates: ProbeReportCertificate[];
+  /**
+   * The certificates above as the server sends them: read in clear from the TLS ≤ 1.2
+   * Certificate message ('scan') or from the full handshake without what Node adds from the
+   * local trust store ('handshake'); whether the last one is a self-signed root.
+   */
+  chain?: { source: 'scan' | 'handshake'; sent: number; rootIncluded: boolean };
   ocsp?: HandshakeResult['ocsp'];
   hsts?: HandshakeResult['hsts'];
   resumption?: HandshakeResult['resumption'];
@@ -84,6 +90,12 @@ export function buildProbeReport(r: ProbeResult, policy: Policy, now: Date): Pro
     certificates: liveChain(r).map((c) => (c.cert ? { facts: certificateFacts(c.cert, now), pem: pem(c.der) } : { facts: [], pem: pem(c.der), error: c.error ?? 'cannot be decoded' })),
     errors: r.errors,
   };
+  const source = liveChainSource(r);
+  if (source) {
+    const chain = liveChain(r);
+    const last = chain.at(-1)?.cert;
+    report.chain = { source, sent: chain.length, rootIncluded: chain.length > 1 && !!last?.selfIssued };
+  }
   if (r.target.sni) report.sni = r.target.sni;
   if (r.target.connectTo) report.connectTo = r.target.connectTo;
   if (r.address) report.address = r.address;
@@ -136,6 +148,11 @@ export function probeReportText(rep: ProbeReport): string {
   if (rep.secureRenegotiation !== undefined) out.push(`Secure renegotiation: ${yesNo(rep.secureRenegotiation)}`);
   if (rep.fallbackScsv !== undefined) out.push(`Fallback SCSV: ${yesNo(rep.fallbackScsv)}`);
   if (rep.timing) out.push(`Timing: TCP ${rep.timing.connectMs} ms, TLS ${rep.timing.tlsMs} ms`);
+  if (rep.chain) {
+    const from = rep.chain.source === 'scan' ? 'the TLS 1.2 Certificate message' : 'the handshake';
+    // RFC 5246 §7.4.2: the self-signed root "MAY be omitted from the chain".
+    out.push(`Chain as sent: ${rep.chain.sent} certificate(s), from ${from}${rep.chain.rootIncluded ? '; the root is included (clients have it already; RFC 5246 §7.4.2 lets it be left out)' : ''}`);
+  }
   rep.certificates.forEach((c, i) => {
     out.push(`Certificate ${i + 1}:`);
     if (c.error) out.push(`  ${c.error}`);
