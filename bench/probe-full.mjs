@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
 const require = createRequire(import.meta.url);
-const { startProbeServers } = require(join(root, 'out/test/support/probeFixtures.js'));
+const { startProbeServers } = require(join(root, 'out/test/support/nginxServer.js'));
 const runsArg = process.argv.indexOf('--runs');
 const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 11;
 
@@ -55,5 +55,5 @@ try {
   if (sslscan) console.log(`  sslscan --no-colour (wall)       ${median(theirs).toFixed(0)} ms  → ratio ours/sslscan ${(m / median(theirs)).toFixed(2)}`);
   else console.log('  sslscan not installed: no ratio');
 } finally {
-  fx.stop();
+  await fx.stop();
 }

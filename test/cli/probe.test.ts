@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { freePort, startProbeServers, type ProbeFixtures } from '../support/probeFixtures';
+import { freePort, startProbeServers, type ProbeFixtures } from '../support/nginxServer';
 import { findTool, repoPath } from '../support/tools';
 
 const CLI = repoPath('dist', 'cli.js');

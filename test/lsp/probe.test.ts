@@ -11,7 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import { CancellationTokenSource } from 'vscode-languageserver-protocol/node';
 import type { ProbeCommandResult } from '../../server/src/shared/probe';
 import { LspSession } from '../support/lspClient';
-import { freePort, startProbeServers, type ProbeFixtures } from '../support/probeFixtures';
+import { freePort, startProbeServers, type ProbeFixtures } from '../support/nginxServer';
 import { findTool } from '../support/tools';
 
 const PROBE = 'tlsLens.server.probe';
@@ -36,7 +36,7 @@ before(async () => {
 });
 after(async () => {
   if (s) await s.shutdownAndExit();
-  fx?.stop();
+  await fx?.stop();
   if (ws) rmSync(ws, { recursive: true, force: true });
 });
 

@@ -4,16 +4,15 @@
  * resumption, HSTS, and clear errors for refused, non-TLS and timed-out endpoints.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
 import * as net from 'node:net';
-import * as path from 'node:path';
 import * as tls from 'node:tls';
 import { after, before, describe, test } from 'node:test';
 import { fullHandshake } from '../../server/src/core/probe/handshake';
 import { parseTarget } from '../../server/src/core/probe/probe';
 import { ProbeError, type ProbeOptions, type ProbeTarget } from '../../server/src/core/probe/types';
 import { decodeCertificate } from '../../server/src/core/x509/certificate';
-import { freePort, startProbeServers, type ProbeFixtures } from '../support/probeFixtures';
+import { freePort, startProbeServers, type ProbeFixtures } from '../support/nginxServer';
 import { findTool } from '../support/tools';
 
 const nginx = findTool('nginx');
@@ -42,7 +41,9 @@ describe('full handshake against nginx', { skip }, () => {
     assert.equal(h.trusted, true, h.trustError);
     assert.equal(h.hostnameMatches, true);
     assert.equal(h.alpn, 'h2');
-    assert.ok(h.chainDer.length >= 2, 'leaf and intermediate');
+    assert.equal(h.chainDer.length, 2, 'leaf and intermediate, as sent');
+    assert.equal(h.storeIssuersDer?.length, 1, 'the root Node appended from the trust store');
+    assert.deepEqual(Buffer.from(h.storeIssuersDer[0]!), new X509Certificate(fx.rootPem).raw);
     const leaf = decodeCertificate(h.chainDer[0]!);
     assert.ok(leaf.ok && leaf.cert.subject.includes('probe.test'));
     assert.equal(h.ocsp?.stapled, true);
@@ -87,6 +88,8 @@ describe('full handshake against nginx', { skip }, () => {
     const { handshake: h } = await fullHandshake(target(fx.ports.missingIntermediate), opts());
     assert.equal(h.trusted, false);
     assert.match(h.trustError ?? '', /UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT/);
+    assert.equal(h.chainDer.length, 1, 'the leaf alone');
+    assert.equal(h.storeIssuersDer, undefined);
     assert.equal(h.alpn, 'http/1.1');
     assert.equal(h.ocsp?.stapled, false);
   });
@@ -98,7 +101,7 @@ describe('full handshake against nginx', { skip }, () => {
   });
 
   test('IPv6: [::1]:port as typed, to a node:tls server on ::1 with the fixture certificate', async (t) => {
-    const server = tls.createServer({ cert: readFileSync(path.join(fx.dir, 'valid.crt')), key: readFileSync(path.join(fx.dir, 'valid.key')) }, (c) => {
+    const server = tls.createServer({ cert: fx.validChainPem, key: fx.validKeyPem }, (c) => {
       c.on('error', () => undefined);
       c.end('HTTP/1.1 200 OK\r\nStrict-Transport-Security: max-age=600\r\nContent-Length: 0\r\n\r\n');
     });

@@ -3,10 +3,11 @@
  * this test starts, and the orchestrator's error paths.
  */
 import assert from 'node:assert/strict';
+import { X509Certificate } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { resolvePolicy } from '../../server/src/core';
-import { buildProbeReport, probeEndpoint, ProbeError, type ProbeOptions } from '../../server/src/core/probe';
-import { freePort, startProbeServers, type ProbeFixtures } from '../support/probeFixtures';
+import { buildProbeReport, probeEndpoint, probeReportText, ProbeError, type ProbeOptions } from '../../server/src/core/probe';
+import { freePort, startProbeServers, type ProbeFixtures } from '../support/nginxServer';
 import { findTool } from '../support/tools';
 
 const nginx = findTool('nginx');
@@ -35,9 +36,39 @@ describe('probeEndpoint against nginx', { skip }, () => {
     const ids = [...new Set(rep.findings.map((f) => f.ruleId))].sort();
     // nginx's default ciphers (HIGH:!aNULL:!MD5) accept CBC and static-RSA suites; HSTS is one year, the profile asks two.
     assert.deepEqual(ids, ['probe/missing-hsts', 'probe/no-forward-secrecy', 'probe/weak-cipher']);
-    assert.equal(rep.certificates.length >= 2, true);
+    assert.equal(rep.certificates.length, 2, 'leaf and intermediate as sent; not the root Node adds from the trust store');
     assert.match(rep.certificates[0]!.pem, /^-----BEGIN CERTIFICATE-----\n/);
     assert.doesNotMatch(JSON.stringify(rep), /PRIVATE KEY/);
+  });
+
+  const certs = (rep: ReturnType<typeof buildProbeReport>) => rep.certificates.map((c) => new X509Certificate(c.pem).subject.replace(/\n/g, ', '));
+
+  test('chain as sent: leaf only, the finding counts one certificate', async () => {
+    const r = await probeEndpoint({ host: fx.host, port: fx.ports.missingIntermediate, connectTo: '127.0.0.1' }, opts());
+    const rep = buildProbeReport(r, resolvePolicy(), new Date());
+    assert.deepEqual(certs(rep), ['CN=probe.test']);
+    assert.deepEqual(rep.chain, { source: 'scan', sent: 1, rootIncluded: false });
+    const f = rep.findings.find((x) => x.ruleId === 'probe/untrusted-chain');
+    assert.match(f?.message ?? '', /the server sends 1 certificate\(s\)/);
+  });
+
+  test('chain as sent: a root the server includes is shown (from the TLS 1.2 Certificate message read by the scan)', async () => {
+    const r = await probeEndpoint({ host: fx.host, port: fx.ports.withRoot, connectTo: '127.0.0.1' }, opts());
+    const rep = buildProbeReport(r, resolvePolicy(), new Date());
+    assert.deepEqual(certs(rep), ['CN=probe.test', 'CN=TLS Lens Test Intermediate', 'CN=TLS Lens Test Root']);
+    assert.equal(r.scan?.chainDer.length, 3);
+    assert.deepEqual(rep.chain, { source: 'scan', sent: 3, rootIncluded: true });
+    assert.match(probeReportText(rep), /Chain as sent: 3 certificate\(s\), from the TLS 1\.2 Certificate message; the root is included/);
+    // Node's chain cannot tell a sent root from its own trust store's: the scan's is the one shown.
+    assert.equal(r.handshake?.chainDer.length, 2);
+  });
+
+  test('chain as sent without the scan: the root Node appends from the trust store is left out', async () => {
+    const r = await probeEndpoint({ host: fx.host, port: fx.ports.valid, connectTo: '127.0.0.1' }, opts(), { scan: false });
+    const rep = buildProbeReport(r, resolvePolicy(), new Date());
+    assert.deepEqual(certs(rep), ['CN=probe.test', 'CN=TLS Lens Test Intermediate']);
+    assert.deepEqual(rep.chain, { source: 'handshake', sent: 2, rootIncluded: false });
+    assert.deepEqual(r.handshake?.storeIssuersDer?.map((d) => new X509Certificate(d).subject), ['CN=TLS Lens Test Root']);
   });
 
   test('self-signed: T, with the hidden grade', async () => {

@@ -182,5 +182,5 @@ test('IPv6: an IPv6 literal, and a name resolved with family 6', async (t) => {
 });
 
 test('SCAN_VERSIONS lists every version once, highest first', () => {
-  assert.deepEqual(SCAN_VERSIONS, ['TLSv1.3', 'TLSv1.2', 'TLSv1.1', 'TLSv1', 'SSLv3']);
+  assert.deepEqual(SCAN_VERSIONS, ['TLSv1.3', 'TLSv1.2', 'TLSv1.1', 'TLSv1', 'SSLv3', 'SSLv2']);
 });

@@ -45,6 +45,9 @@ for (const name of NGINX_FIXTURES) {
       assert.ok(scan.chainDer.length === 2, 'leaf and intermediate sent in clear');
       assert.deepEqual(Buffer.from(scan.chainDer[0]!), leafDer, 'the leaf first');
       assert.equal(scan.secureRenegotiation, true);
+      assert.equal(version(scan, 'SSLv2').accepted, false, 'OpenSSL 3 has no SSLv2');
+      assert.match(version(scan, 'SSLv2').refusal ?? '', /alert protocol_version/, 'OpenSSL 3 answers an SSLv2 hello with a TLS alert');
+      assert.equal(scan.shortHellos, undefined, 'nginx takes the full offer');
       switch (name) {
         case 'modern':
           assert.deepEqual(accepted, ['TLSv1.3', 'TLSv1.2']);
@@ -86,6 +89,8 @@ for (const name of NGINX_FIXTURES) {
       assert.deepEqual(ref.unknown, [], 'every suite sslscan printed is in the cipher table');
       assert.ok(ref.pairs.length > 0, `sslscan found suites:\n${ref.output}`);
       assert.deepEqual(pairsOf(scan), ref.pairs);
+      assert.match(ref.output, /^SSLv2\s+disabled/m, 'sslscan tests SSLv2 with its own hello');
+      assert.deepEqual(scan.versions.filter((v) => v.accepted).map((v) => v.version).sort(), [...ref.enabled].sort(), 'the same versions, SSLv2 included');
       // sslscan 2.0.7 lists no groups for the DHE fixture although `openssl s_client -tls1_2
       // -groups X448|P-256|X25519 -cipher ECDHE-RSA-AES128-GCM-SHA256` negotiates each there.
       if (name !== 'dhe1024') assert.deepEqual([...scan.groups].sort(), ref.groups, 'the same key exchange groups');

@@ -133,3 +133,24 @@ test('alerts, HTTP, oversized records and messages get their own reading', () =>
   const msg = Buffer.concat([Buffer.from([2, 0, 0, sh.length]), sh]);
   assert.throws(() => new FlightReader().push(Buffer.concat([Buffer.from([22, 3, 3, 0, msg.length]), msg])), (e: FlightError) => e.kind === 'protocol' && /ServerHello/.test(e.message));
 });
+
+test('RFC 7685 padding: no TLS ClientHello has a record body of 256–511 bytes; padded ones are 512', () => {
+  const keys = makeKeyShareKeys();
+  const all = suitesFor('TLSv1.2');
+  let padded = 0;
+  for (const version of ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'] as const) {
+    for (let n = 1; n <= 160; n++) {
+      const suites = version === 'TLSv1.3' ? suitesFor('TLSv1.3').slice(0, 1 + (n % 5)) : all.slice(0, n);
+      const groups = [0x001d, 0x0017, 0x0018, 0x0019, 0x001e, 0x11ec].slice(0, 1 + (n % 6));
+      const rec = Buffer.from(buildClientHello({ version, suites, serverName: 'n'.repeat(n % 40) + '.example.test', groups, keyShares: [{ group: 0x001d, key: keys.x25519 }] }));
+      const body = rec.readUInt16BE(3);
+      assert.equal(rec.length, 5 + body);
+      assert.ok(body < 256 || body >= 512, `${version} with ${n} suites: ${body} bytes`);
+      const h = parseClientHello(rec);
+      assert.ok(h, 'still parses');
+      assert.deepEqual(h.suites.slice(0, suites.length), suites);
+      if (body === 512) padded++;
+    }
+  }
+  assert.ok(padded > 50, `${padded} hellos were padded`);
+});

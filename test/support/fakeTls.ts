@@ -44,6 +44,47 @@ export interface FakeTlsSpec {
   /** DH prime size in the ServerKeyExchange of DHE suites (default 2048). */
   dhBits?: number;
   fault?: Fault;
+  /** Serve SSLv2: answer an SSLv2 CLIENT-HELLO with a SERVER-HELLO listing these cipher kinds (24-bit) the client offered, and this certificate. */
+  ssl2?: { kinds: number[]; certificate?: Uint8Array };
+  /** Without `ssl2`: how an SSLv2 CLIENT-HELLO is answered (default: a TLS protocol_version alert, as OpenSSL 3 does). */
+  ssl2Refusal?: 'alert' | 'close' | 'reset' | 'ssl2-error' | 'text' | 'silent';
+  /** Reset the connection on a ClientHello offering more suites than this (old servers and middleboxes). */
+  maxSuites?: number;
+  /** Never answer a ClientHello whose record body length is in [min, max] (the F5 terminator bug: 256–511). */
+  hangOnHelloLength?: [number, number];
+}
+
+export interface ParsedSsl2ClientHello {
+  version: number;
+  kinds: number[];
+  challenge: Buffer;
+}
+
+/** Parses an SSLv2 CLIENT-HELLO (two-byte header); undefined while incomplete, throws when it is not one. */
+export function parseSsl2ClientHello(buf: Buffer): ParsedSsl2ClientHello | undefined {
+  if (buf.length < 2) return undefined;
+  if (!(buf[0]! & 0x80)) throw new Error('not an SSLv2 two-byte header');
+  const len = ((buf[0]! & 0x7f) << 8) | buf[1]!;
+  if (buf.length < 2 + len) return undefined;
+  const b = buf.subarray(2, 2 + len);
+  if (b[0] !== 1) throw new Error('not a CLIENT-HELLO');
+  const version = b.readUInt16BE(1);
+  const csLen = b.readUInt16BE(3);
+  const sidLen = b.readUInt16BE(5);
+  const chLen = b.readUInt16BE(7);
+  if (9 + csLen + sidLen + chLen !== b.length || csLen % 3) throw new Error('bad CLIENT-HELLO lengths');
+  const kinds: number[] = [];
+  for (let i = 0; i < csLen; i += 3) kinds.push(b.readUIntBE(9 + i, 3));
+  return { version, kinds, challenge: b.subarray(9 + csLen + sidLen) };
+}
+
+/** The SSLv2 SERVER-HELLO for `hello` (cipher kinds both sides have, in the server's order). */
+export function ssl2ServerHello(kinds: number[], certificate: Uint8Array, hello: ParsedSsl2ClientHello): Buffer {
+  const shared = kinds.filter((k) => hello.kinds.includes(k));
+  const specs = Buffer.concat(shared.map((k) => Buffer.from([(k >> 16) & 0xff, (k >> 8) & 0xff, k & 0xff])));
+  const connId = randomBytes(16);
+  const body = Buffer.concat([Buffer.from([4, 0, 1]), u16(0x0002), u16(certificate.length), u16(specs.length), u16(connId.length), Buffer.from(certificate), specs, connId]);
+  return Buffer.concat([Buffer.from([0x80 | (body.length >> 8), body.length & 0xff]), body]);
 }
 
 export interface ParsedClientHello {
@@ -172,6 +213,10 @@ export interface FakeTlsServer {
   port: number;
   /** ClientHellos received so far (parsed). */
   hellos: ParsedClientHello[];
+  /** Record body lengths of the TLS ClientHellos received, in order. */
+  helloLengths: number[];
+  /** SSLv2 CLIENT-HELLOs received so far. */
+  ssl2Hellos: ParsedSsl2ClientHello[];
   /** Connections accepted so far. */
   connections: number;
   /** Sockets still open (a well-behaved scanner leaves none). */
@@ -186,6 +231,8 @@ export async function startFakeTls(spec: FakeTlsSpec, host = '127.0.0.1'): Promi
   const sockets = new Set<net.Socket>();
   const timers = new Set<NodeJS.Timeout>();
   const hellos: ParsedClientHello[] = [];
+  const helloLengths: number[] = [];
+  const ssl2Hellos: ParsedSsl2ClientHello[] = [];
   let connections = 0;
   let maxOpen = 0;
   const server = net.createServer((socket) => {
@@ -210,6 +257,32 @@ export async function startFakeTls(spec: FakeTlsSpec, host = '127.0.0.1'): Promi
         socket.end(Buffer.concat([Buffer.from([0x99, 0x42]), randomBytes(64)]));
         return;
       }
+      if (buf[0]! & 0x80) {
+        let v2: ParsedSsl2ClientHello | undefined;
+        try {
+          v2 = parseSsl2ClientHello(buf);
+        } catch {
+          answered = true;
+          socket.destroy();
+          return;
+        }
+        if (!v2) return;
+        answered = true;
+        ssl2Hellos.push(v2);
+        if (spec.ssl2) {
+          socket.end(ssl2ServerHello(spec.ssl2.kinds, spec.ssl2.certificate ?? randomBytes(300), v2));
+          return;
+        }
+        const refusal = spec.ssl2Refusal ?? 'alert';
+        if (refusal === 'silent') return;
+        if (refusal === 'reset') socket.resetAndDestroy();
+        else if (refusal === 'close') socket.end();
+        else if (refusal === 'text') socket.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n');
+        // SSLv2 ERROR message, NO-CIPHER-ERROR (0x0001).
+        else if (refusal === 'ssl2-error') socket.end(Buffer.from([0x80, 3, 0, 0, 1]));
+        else socket.end(alert(0x0303, 70));
+        return;
+      }
       let hello: ParsedClientHello | undefined;
       try {
         hello = parseClientHello(buf);
@@ -221,6 +294,13 @@ export async function startFakeTls(spec: FakeTlsSpec, host = '127.0.0.1'): Promi
       if (!hello) return;
       answered = true;
       hellos.push(hello);
+      const recordLength = buf.readUInt16BE(3);
+      helloLengths.push(recordLength);
+      if (spec.maxSuites !== undefined && hello.suites.length > spec.maxSuites) {
+        socket.resetAndDestroy();
+        return;
+      }
+      if (spec.hangOnHelloLength && recordLength >= spec.hangOnHelloLength[0] && recordLength <= spec.hangOnHelloLength[1]) return;
       if (spec.fault === 'reset') {
         socket.resetAndDestroy();
         return;
@@ -262,6 +342,8 @@ export async function startFakeTls(spec: FakeTlsSpec, host = '127.0.0.1'): Promi
   return {
     port: addr.port,
     hellos,
+    helloLengths,
+    ssl2Hellos,
     get connections() {
       return connections;
     },

@@ -10,8 +10,8 @@
  *   … srv.port …
  *   await srv.stop();
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { webcrypto } from 'node:crypto';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { X509Certificate, webcrypto } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
@@ -30,6 +30,10 @@ export interface NginxServerBlock {
   body?: string;
   /** `listen … default_server`. The first block is the default unless another says so. */
   defaultServer?: boolean;
+  /** Listen on a port of its own (`NginxServer.ports[i]`) instead of the shared one. */
+  ownPort?: boolean;
+  /** `listen … ssl http2`. */
+  http2?: boolean;
 }
 
 export interface NginxSpec extends Partial<NginxServerBlock> {
@@ -45,7 +49,10 @@ export interface NginxSpec extends Partial<NginxServerBlock> {
 
 export interface NginxServer {
   host: string;
+  /** The shared port (that of the first server block). */
   port: number;
+  /** Each server block's port, in order. */
+  ports: number[];
   /** The private prefix (conf/, logs/). */
   prefix: string;
   /** The nginx.conf as written. */
@@ -70,7 +77,7 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
 
 function serverBlock(b: NginxServerBlock, i: number, host: string, port: number, isDefault: boolean): string {
   return `    server {
-        listen ${host}:${port} ssl${isDefault ? ' default_server' : ''};
+        listen ${host}:${port} ssl${b.http2 ? ' http2' : ''}${isDefault ? ' default_server' : ''};
         server_name ${b.serverName ?? '_'};
         ssl_certificate site${i}.crt;
         ssl_certificate_key site${i}.key;
@@ -80,8 +87,8 @@ function serverBlock(b: NginxServerBlock, i: number, host: string, port: number,
 `;
 }
 
-function nginxConfig(spec: NginxSpec, blocks: NginxServerBlock[], host: string, port: number): string {
-  const defaultIndex = Math.max(0, blocks.findIndex((b) => b.defaultServer));
+function nginxConfig(spec: NginxSpec, blocks: NginxServerBlock[], host: string, ports: number[]): string {
+  const defaultIndex = Math.max(0, blocks.findIndex((b) => b.defaultServer && !b.ownPort));
   return `daemon off;
 master_process off;
 worker_processes 1;
@@ -96,7 +103,7 @@ http {
     uwsgi_temp_path logs/uwsgi;
     scgi_temp_path logs/scgi;
     ${spec.http ?? ''}
-${blocks.map((b, i) => serverBlock(b, i, host, port, i === defaultIndex)).join('')}}
+${blocks.map((b, i) => serverBlock(b, i, host, ports[i]!, b.ownPort || i === defaultIndex)).join('')}}
 `;
 }
 
@@ -133,6 +140,7 @@ export async function startNginx(nginxPath: string, spec: NginxSpec): Promise<Ng
       serverName: spec.serverName,
       tls: spec.tls,
       body: spec.body,
+      http2: spec.http2,
     },
   ];
   if (blocks.some((b) => !b.certChainPem || !b.keyPem)) throw new Error('startNginx: every server needs certChainPem and keyPem');
@@ -156,7 +164,9 @@ export async function startNginx(nginxPath: string, spec: NginxSpec): Promise<Ng
   let lastError: unknown;
   for (let attempt = 0; attempt < 5; attempt++) {
     const port = await freePort(host);
-    const config = nginxConfig(spec, blocks, host, port);
+    const ports: number[] = [];
+    for (const b of blocks) ports.push(b.ownPort && ports.length > 0 ? await freePort(host) : port);
+    const config = nginxConfig(spec, blocks, host, ports);
     writeFileSync(path.join(prefix, 'conf', 'nginx.conf'), config);
     const child = spawn(nginxPath, ['-p', prefix + '/', '-c', 'conf/nginx.conf', '-e', errorLogPath], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
@@ -164,7 +174,7 @@ export async function startNginx(nginxPath: string, spec: NginxSpec): Promise<Ng
     child.on('error', () => undefined);
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     try {
-      await waitListening(host, port, child, Date.now() + 10_000);
+      for (const p of new Set(ports)) await waitListening(host, p, child, Date.now() + 10_000);
     } catch (e) {
       child.kill('SIGKILL');
       await exited;
@@ -176,6 +186,7 @@ export async function startNginx(nginxPath: string, spec: NginxSpec): Promise<Ng
     return {
       host,
       port,
+      ports,
       prefix,
       config,
       errorLog,
@@ -343,3 +354,100 @@ export async function nginxFixture(pki: TestPki, name: NginxFixtureName): Promis
 }
 
 export const NGINX_FIXTURES: readonly NginxFixtureName[] = ['modern', 'legacy', 'dhe1024', 'static-rsa', 'ecdsa'];
+
+// ---------------------------------------------------------------------------------------
+// The probe servers: one nginx, a server block per case, each on its own port.
+
+export type ProbeCase = 'valid' | 'expired' | 'wrongHost' | 'missingIntermediate' | 'withRoot' | 'selfSigned' | 'noHsts' | 'mtls';
+
+export interface ProbeFixtures {
+  /** The nginx prefix (a private directory the test may write into; removed by `stop`). */
+  dir: string;
+  /** PEM of the test root CA (pass as extraCaPem). */
+  rootPem: string;
+  /** The names the valid leaf covers. */
+  host: string;
+  ports: Record<ProbeCase, number>;
+  /** The valid leaf with its intermediate, and its key (for servers a test starts itself). */
+  validChainPem: string;
+  validKeyPem: string;
+  /** A client certificate (issued by the root) and its key, accepted by the `mtls` server. */
+  clientCertPem: string;
+  clientKeyPem: string;
+  stop(): Promise<void>;
+}
+
+function run(cmd: string, args: string[], cwd: string): void {
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', timeout: 30_000 });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`);
+}
+
+/**
+ * The test PKI (P-256 CAs; RSA 2048 leaves for `probe.test`, plus expired, wrong-host and
+ * self-signed leaves), an OCSP response for the valid leaf made by the real `openssl ocsp`
+ * and stapled by nginx (`ssl_stapling_file`), and one nginx serving a server block per case,
+ * each on its own port of 127.0.0.1. `nginxPath`/`opensslPath` from findTool.
+ */
+export async function startProbeServers(nginxPath: string, opensslPath: string): Promise<ProbeFixtures> {
+  const host = 'probe.test';
+  const pki = await makeTestPki('p256');
+  const leafSpec = { cn: host, dns: [host, `www.${host}`], ips: ['127.0.0.1'], key: 'rsa2048' as const };
+  const valid = await pki.leaf({ ...leafSpec, notAfterDays: 200 });
+  const expired = await pki.leaf({ ...leafSpec, notBeforeDays: -100, notAfterDays: -2 });
+  const wrong = await pki.leaf({ cn: 'other.test', dns: ['other.test'], key: 'p256', notAfterDays: 200 });
+  const self = await pki.leaf({ cn: host, dns: [host], key: 'p256', selfSigned: true, notAfterDays: 200 });
+  const client = await pki.leaf({ cn: 'probe client', key: 'p256', byRoot: true, notAfterDays: 200 });
+
+  // OCSP response for the valid leaf, signed by its issuer (RFC 6960 §4.2.2.2), by the real openssl.
+  const work = mkdtempSync(path.join(os.tmpdir(), 'tls-lens-ocsp-'));
+  let ocsp: Buffer;
+  try {
+    writeFileSync(path.join(work, 'inter.crt'), pki.intermediate.certPem);
+    writeFileSync(path.join(work, 'inter.key'), pki.intermediate.keyPem, { mode: 0o600 });
+    writeFileSync(path.join(work, 'leaf.crt'), valid.certPem);
+    const serial = new X509Certificate(valid.certPem).serialNumber.toUpperCase();
+    const expiry = new Date(Date.now() + 200 * DAY).toISOString().replace(/[-:T]/g, '').slice(2, 14) + 'Z';
+    writeFileSync(path.join(work, 'index.txt'), `V\t${expiry}\t\t${serial.length % 2 ? '0' + serial : serial}\tunknown\t/CN=${host}\n`);
+    run(opensslPath, ['ocsp', '-issuer', 'inter.crt', '-cert', 'leaf.crt', '-reqout', 'req.der', '-no_nonce'], work);
+    run(opensslPath, ['ocsp', '-index', 'index.txt', '-rsigner', 'inter.crt', '-rkey', 'inter.key', '-CA', 'inter.crt', '-reqin', 'req.der', '-respout', 'ocsp.der', '-ndays', '2'], work);
+    ocsp = readFileSync(path.join(work, 'ocsp.der'));
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+
+  const hsts = 'add_header Strict-Transport-Security "max-age=31536000; includeSubDomains; preload" always;';
+  const ok = 'location / { return 200 "ok\\n"; }';
+  const block = (c: ProbeCase, leaf: PemCert, chainPem: string, extra = hsts): [ProbeCase, NginxServerBlock] => [
+    c,
+    { certChainPem: chainPem, keyPem: leaf.keyPem, serverName: host, ownPort: true, body: `${extra}\n        ${ok}` },
+  ];
+  const cases: [ProbeCase, NginxServerBlock][] = [
+    block('valid', valid, valid.chainPem, `${hsts}\n        ssl_stapling on;\n        ssl_stapling_file ocsp.der;`),
+    block('expired', expired, expired.chainPem),
+    block('wrongHost', wrong, wrong.chainPem),
+    block('missingIntermediate', valid, valid.certPem),
+    block('withRoot', valid, valid.chainPem + pki.root.certPem),
+    block('selfSigned', self, self.chainPem),
+    block('noHsts', valid, valid.chainPem, ''),
+    block('mtls', valid, valid.chainPem, `${hsts}\n        ssl_client_certificate root.crt;\n        ssl_verify_client on;`),
+  ];
+  cases[0]![1].http2 = true;
+  const server = await startNginx(nginxPath, {
+    servers: cases.map(([, b]) => b),
+    http: 'ssl_protocols TLSv1.2 TLSv1.3;',
+    files: { 'ocsp.der': ocsp, 'root.crt': pki.root.certPem },
+  });
+  const ports = {} as Record<ProbeCase, number>;
+  cases.forEach(([c], i) => (ports[c] = server.ports[i]!));
+  return {
+    dir: server.prefix,
+    rootPem: pki.root.certPem,
+    host,
+    ports,
+    validChainPem: valid.chainPem,
+    validKeyPem: valid.keyPem,
+    clientCertPem: client.certPem,
+    clientKeyPem: client.keyPem,
+    stop: () => server.stop(),
+  };
+}

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { CIPHER_SUITES } from '../../server/src/core/policy/ciphers/table';
 import type { ProtocolVersion } from '../../server/src/core/probe/types';
 
-const VERSION: Record<string, ProtocolVersion> = { SSLv3: 'SSLv3', 'TLSv1.0': 'TLSv1', 'TLSv1.1': 'TLSv1.1', 'TLSv1.2': 'TLSv1.2', 'TLSv1.3': 'TLSv1.3' };
+const VERSION: Record<string, ProtocolVersion> = { SSLv2: 'SSLv2', SSLv3: 'SSLv3', 'TLSv1.0': 'TLSv1', 'TLSv1.1': 'TLSv1.1', 'TLSv1.2': 'TLSv1.2', 'TLSv1.3': 'TLSv1.3' };
 
 function codeOf(name: string): number | undefined {
   return CIPHER_SUITES.find((s) => s.protocol !== 'SSLv2' && (s.openssl === name || s.iana === name))?.code;
@@ -19,7 +19,7 @@ export interface SslscanResult {
   unknown: string[];
   /** Named groups of its "Server Key Exchange Group(s)" section (any version), sorted. */
   groups: string[];
-  /** Versions sslscan reports enabled. */
+  /** Versions sslscan reports enabled (SSLv2 by its own raw hello, as sslscan 2 does). */
   enabled: ProtocolVersion[];
   output: string;
 }
@@ -42,7 +42,7 @@ export function parseSslscan(output: string): SslscanResult {
     }
     const g = /^(?:SSLv3|TLSv1\.[0-3])\s+\d+\s+bits\s+(\S+)/.exec(line);
     if (g) groups.add(g[1]!);
-    const e = /^(SSLv3|TLSv1\.[0-3])\s+enabled/.exec(line);
+    const e = /^(SSLv[23]|TLSv1\.[0-3])\s+enabled/.exec(line);
     if (e) enabled.push(VERSION[e[1]!]!);
   }
   return { pairs: [...pairs].sort(), unknown, groups: [...groups].sort(), enabled, output };

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ProbeCommandOutcome } from '../../../client/src/probe/command';
-import { startProbeServers, type ProbeFixtures } from '../../support/probeFixtures';
+import { startProbeServers, type ProbeFixtures } from '../../support/nginxServer';
 import { findTool } from '../../support/tools';
 
 /** Resolves when a webview tab with this label is open (the workbench adds tabs asynchronously). */

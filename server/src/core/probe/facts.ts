@@ -17,8 +17,13 @@ export interface AcceptedSuite {
 
 const BY_CODE = new Map<number, CipherSuite>();
 const BY_IANA = new Map<string, CipherSuite>();
+/** SSLv2 cipher kinds are 24-bit codes of their own (SSL_CK_NULL_WITH_MD5 is 0x000000). */
+const SSL2_BY_CODE = new Map<number, CipherSuite>();
 for (const s of CIPHER_SUITES) {
-  if (s.code > 0xffff) continue; // SSLv2 kinds
+  if (s.protocol === 'SSLv2') {
+    SSL2_BY_CODE.set(s.code, s);
+    continue;
+  }
   if (!BY_CODE.has(s.code)) BY_CODE.set(s.code, s);
   if (!BY_IANA.has(s.iana)) BY_IANA.set(s.iana, s);
 }
@@ -27,8 +32,13 @@ export function suiteByCode(code: number): CipherSuite | undefined {
   return BY_CODE.get(code);
 }
 
-export function hexCode(code: number): string {
-  return `0x${code.toString(16).toUpperCase().padStart(4, '0')}`;
+/** The suite of a version's code: SSLv2 cipher kinds and TLS suites are looked up apart. */
+export function suiteOf(version: string, code: number): CipherSuite | undefined {
+  return version === 'SSLv2' ? SSL2_BY_CODE.get(code) : BY_CODE.get(code);
+}
+
+export function hexCode(code: number, version?: string): string {
+  return `0x${code.toString(16).toUpperCase().padStart(version === 'SSLv2' ? 6 : 4, '0')}`;
 }
 
 /** Whether versions and suites were enumerated (the raw scan ran), or only the negotiated pair is known. */
@@ -48,8 +58,8 @@ export function acceptedSuites(r: ProbeResult): AcceptedSuite[] {
     for (const v of r.scan.versions) {
       if (!v.accepted) continue;
       for (const code of v.suites) {
-        const suite = BY_CODE.get(code);
-        out.push(suite ? { version: v.version, code, name: suite.iana, suite } : { version: v.version, code, name: hexCode(code) });
+        const suite = suiteOf(v.version, code);
+        out.push(suite ? { version: v.version, code, name: suite.iana, suite } : { version: v.version, code, name: hexCode(code, v.version) });
       }
     }
     return out;
@@ -66,13 +76,31 @@ export interface ChainEntry {
   error?: string;
 }
 
-/** The live chain, leaf first: the full handshake's, else the one the scan read in clear. */
+function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
+  return !!a && !!b && a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/**
+ * The live chain as the server sends it, leaf first: the raw scan's TLS ≤ 1.2 Certificate
+ * message (read in clear, exactly as sent) when its leaf is the full handshake's (a server with
+ * an RSA and an ECDSA certificate may send another to each); else the full handshake's
+ * (without what Node adds from the local store); else the scan's.
+ */
 export function liveChain(r: ProbeResult): ChainEntry[] {
-  const ders = r.handshake?.chainDer.length ? r.handshake.chainDer : (r.scan?.chainDer ?? []);
+  const source = liveChainSource(r);
+  const ders = source === 'scan' ? (r.scan?.chainDer ?? []) : source === 'handshake' ? (r.handshake?.chainDer ?? []) : [];
   return ders.map((der) => {
     const d = decodeCertificate(der);
     return d.ok ? { der, cert: d.cert } : { der, error: d.error };
   });
+}
+
+/** Where `liveChain` comes from: the scan's TLS ≤ 1.2 Certificate message, the full handshake, or nowhere. */
+export function liveChainSource(r: ProbeResult): 'scan' | 'handshake' | undefined {
+  const hs = r.handshake?.chainDer ?? [];
+  const sc = r.scan?.chainDer ?? [];
+  if (sc.length && (!hs.length || sameBytes(sc[0], hs[0]))) return 'scan';
+  return hs.length ? 'handshake' : undefined;
 }
 
 /** The name the certificate must cover. */

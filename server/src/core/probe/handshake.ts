@@ -195,8 +195,30 @@ function round(ms: number): number {
   return Math.round(ms * 100) / 100;
 }
 
-/** The chain as Node reports it, leaf first, from `.raw` (never getPeerX509Certificate: nodejs/node#65579). */
-function peerChain(socket: tls.TLSSocket): Uint8Array[] {
+/** Base64 DER of the certificates in a PEM text. */
+function pemBodies(pem: string): string[] {
+  return [...pem.matchAll(/-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g)].map((m) => m[1]!.replace(/\s+/g, ''));
+}
+
+let nodeRoots: Set<string> | undefined;
+
+/** The certificates of the probe's trust store (Node's roots and the extra CA), as base64 DER. */
+function storeCertificates(extraCaPem: string | undefined): Set<string> {
+  nodeRoots ??= new Set(tls.rootCertificates.flatMap(pemBodies));
+  if (!extraCaPem) return nodeRoots;
+  return new Set([...nodeRoots, ...pemBodies(extraCaPem)]);
+}
+
+/**
+ * The chain from `getPeerCertificate(true)`'s `.raw` fields (never getPeerX509Certificate:
+ * nodejs/node#65579), split in two. Node follows `issuerCertificate` through what the server
+ * sent, then — when that does not end in a self-signed certificate — appends issuers from the
+ * client's own trust store up to a root (src/crypto/crypto_common.cc, GetLastIssuedCert).
+ * Certificates at the end of the chain that are in that store are taken as Node's additions
+ * (`fromStore`), not as sent; the leaf always counts as sent. A root the server itself sends
+ * is told apart only by the raw scanner's TLS ≤ 1.2 Certificate message (facts.ts, liveChain).
+ */
+export function peerChain(socket: tls.TLSSocket, extraCaPem?: string): { sent: Uint8Array[]; fromStore: Uint8Array[] } {
   const out: Uint8Array[] = [];
   const seen = new Set<string>();
   let c: tls.DetailedPeerCertificate | undefined = socket.getPeerCertificate(true);
@@ -206,7 +228,11 @@ function peerChain(socket: tls.TLSSocket): Uint8Array[] {
     if (!c.issuerCertificate || c.issuerCertificate === c) break;
     c = c.issuerCertificate;
   }
-  return out;
+  if (out.length < 2) return { sent: out, fromStore: [] };
+  const store = storeCertificates(extraCaPem);
+  let end = out.length;
+  while (end > 1 && store.has(Buffer.from(out[end - 1]!).toString('base64'))) end--;
+  return { sent: out.slice(0, end), fromStore: out.slice(end) };
 }
 
 /** The leaf's serial number in hex, by node:crypto (fast; the full decode happens later, for the report). */
@@ -314,7 +340,7 @@ export async function fullHandshake(target: ProbeTarget, options: ProbeOptions, 
   let handshake: HandshakeResult;
   try {
     const cipher = s.getCipher();
-    const chainDer = peerChain(s);
+    const { sent: chainDer, fromStore } = peerChain(s, options.extraCaPem);
     const name = verifiedName(target);
     const peer = s.getPeerCertificate(true);
     const identityError = peer && peer.raw ? tls.checkServerIdentity(name, peer) : new Error('the server sent no certificate');
@@ -326,6 +352,7 @@ export async function fullHandshake(target: ProbeTarget, options: ProbeOptions, 
       hostnameMatches: identityError === undefined,
       timing: { connectMs: opened.connectMs, tlsMs: opened.tlsMs },
     };
+    if (fromStore.length) handshake.storeIssuersDer = fromStore;
     if (!s.authorized && s.authorizationError) handshake.trustError = String(s.authorizationError);
     if (identityError) handshake.hostnameError = identityError.message;
     if (s.alpnProtocol) handshake.alpn = s.alpnProtocol;

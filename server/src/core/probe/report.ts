@@ -8,10 +8,10 @@ import type { Policy } from '../policy/policy';
 import { toJsonReport, type JsonReport } from '../report/json';
 import { certificateFacts, type CertificateFact } from '../x509/facts';
 import { targetLabel } from './errors';
-import { acceptedSuites, liveChain, nameToVerify, suiteByCode, hexCode } from './facts';
+import { acceptedSuites, liveChain, liveChainSource, nameToVerify, suiteOf, hexCode } from './facts';
 import { explainGrade, gradeProbe, type ProbeGrade } from './grade';
 import { describeTrustError } from './handshake';
-import type { HandshakeResult, ProbeResult } from './types';
+import type { HandshakeResult, ProbeResult, ScanResult } from './types';
 import { probeFindings } from './verdicts';
 
 export interface ProbeReportCertificate {
@@ -40,10 +40,18 @@ export interface ProbeReport {
   secureRenegotiation?: boolean;
   fallbackScsv?: boolean;
   dhBits?: number;
+  /** The server refused a ClientHello offering every suite; suites were offered in short hellos. */
+  shortHellos?: ScanResult['shortHellos'];
   negotiated?: { protocol: string; cipher: string; alpn?: string };
   trust?: { trusted: boolean; error?: string };
   hostname: { name: string; matches?: boolean; error?: string };
   certificates: ProbeReportCertificate[];
+  /**
+   * The certificates above as the server sends them: read in clear from the TLS ≤ 1.2
+   * Certificate message ('scan') or from the full handshake without what Node adds from the
+   * local trust store ('handshake'); whether the last one is a self-signed root.
+   */
+  chain?: { source: 'scan' | 'handshake'; sent: number; rootIncluded: boolean };
   ocsp?: HandshakeResult['ocsp'];
   hsts?: HandshakeResult['hsts'];
   resumption?: HandshakeResult['resumption'];
@@ -69,7 +77,7 @@ export function buildProbeReport(r: ProbeResult, policy: Policy, now: Date): Pro
     findings: toJsonReport(findings).findings,
     protocols: r.scan
       ? r.scan.versions.map((v) => {
-          const p: ProbeReport['protocols'][number] = { version: v.version, accepted: v.accepted, suites: v.suites.map((c) => suiteByCode(c)?.iana ?? hexCode(c)) };
+          const p: ProbeReport['protocols'][number] = { version: v.version, accepted: v.accepted, suites: v.suites.map((c) => suiteOf(v.version, c)?.iana ?? hexCode(c, v.version)) };
           if (v.serverOrder !== undefined) p.serverOrder = v.serverOrder;
           if (v.refusal) p.refusal = v.refusal;
           return p;
@@ -82,6 +90,12 @@ export function buildProbeReport(r: ProbeResult, policy: Policy, now: Date): Pro
     certificates: liveChain(r).map((c) => (c.cert ? { facts: certificateFacts(c.cert, now), pem: pem(c.der) } : { facts: [], pem: pem(c.der), error: c.error ?? 'cannot be decoded' })),
     errors: r.errors,
   };
+  const source = liveChainSource(r);
+  if (source) {
+    const chain = liveChain(r);
+    const last = chain.at(-1)?.cert;
+    report.chain = { source, sent: chain.length, rootIncluded: chain.length > 1 && !!last?.selfIssued };
+  }
   if (r.target.sni) report.sni = r.target.sni;
   if (r.target.connectTo) report.connectTo = r.target.connectTo;
   if (r.address) report.address = r.address;
@@ -90,6 +104,7 @@ export function buildProbeReport(r: ProbeResult, policy: Policy, now: Date): Pro
     if (r.scan.secureRenegotiation !== undefined) report.secureRenegotiation = r.scan.secureRenegotiation;
     if (r.scan.fallbackScsv !== undefined) report.fallbackScsv = r.scan.fallbackScsv;
     if (r.scan.dhBits !== undefined) report.dhBits = r.scan.dhBits;
+    if (r.scan.shortHellos) report.shortHellos = r.scan.shortHellos;
   }
   if (h) {
     report.negotiated = { protocol: h.protocol, cipher: h.cipher.standardName ?? h.cipher.name };
@@ -122,6 +137,7 @@ export function probeReportText(rep: ProbeReport): string {
     out.push(`  ${p.version.padEnd(8)} ${p.accepted ? 'accepted' : 'refused'}${p.serverOrder === undefined ? '' : p.serverOrder ? ', server order' : ', client order'}`);
     for (const s of p.suites) out.push(`    ${s}`);
   }
+  if (rep.shortHellos) out.push(`Short ClientHellos: the full offer was refused (${rep.shortHellos.reason}); ${rep.shortHellos.versions.join(', ')} scanned with at most ${rep.shortHellos.maxSuites} suites per hello`);
   if (rep.groups?.length) out.push(`Groups: ${rep.groups.join(', ')}`);
   if (rep.negotiated) out.push(`Negotiated: ${rep.negotiated.protocol} ${rep.negotiated.cipher}${rep.negotiated.alpn ? `, ALPN ${rep.negotiated.alpn}` : ''}`);
   if (rep.trust) out.push(`Trusted: ${rep.trust.trusted ? 'yes' : `no — ${rep.trust.error ?? ''}`}`);
@@ -132,6 +148,11 @@ export function probeReportText(rep: ProbeReport): string {
   if (rep.secureRenegotiation !== undefined) out.push(`Secure renegotiation: ${yesNo(rep.secureRenegotiation)}`);
   if (rep.fallbackScsv !== undefined) out.push(`Fallback SCSV: ${yesNo(rep.fallbackScsv)}`);
   if (rep.timing) out.push(`Timing: TCP ${rep.timing.connectMs} ms, TLS ${rep.timing.tlsMs} ms`);
+  if (rep.chain) {
+    const from = rep.chain.source === 'scan' ? 'the TLS 1.2 Certificate message' : 'the handshake';
+    // RFC 5246 §7.4.2: the self-signed root "MAY be omitted from the chain".
+    out.push(`Chain as sent: ${rep.chain.sent} certificate(s), from ${from}${rep.chain.rootIncluded ? '; the root is included (clients have it already; RFC 5246 §7.4.2 lets it be left out)' : ''}`);
+  }
   rep.certificates.forEach((c, i) => {
     out.push(`Certificate ${i + 1}:`);
     if (c.error) out.push(`  ${c.error}`);

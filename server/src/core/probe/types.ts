@@ -33,10 +33,11 @@ export interface ProbeOptions {
   onProgress?: (phase: string, fraction: number) => void;
 }
 
-export type ProtocolVersion = 'SSLv3' | 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
+export type ProtocolVersion = 'SSLv2' | 'SSLv3' | 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
 
 /** Wire codes of the versions (legacy_version / supported_versions). */
 export const PROTOCOL_CODES: Readonly<Record<ProtocolVersion, number>> = {
+  SSLv2: 0x0002,
   SSLv3: 0x0300,
   TLSv1: 0x0301,
   'TLSv1.1': 0x0302,
@@ -47,7 +48,10 @@ export const PROTOCOL_CODES: Readonly<Record<ProtocolVersion, number>> = {
 export interface VersionScan {
   version: ProtocolVersion;
   accepted: boolean;
-  /** Accepted suites by their 16-bit IANA code, in the order the server chose them during elimination. */
+  /**
+   * Accepted suites by their 16-bit IANA code, in the order the server chose them during
+   * elimination; for SSLv2, the 24-bit cipher kinds of the SERVER-HELLO, in its order.
+   */
   suites: number[];
   /** True when the server picks by its own preference (swapping our offer order did not change its choice); undefined when < 2 suites. */
   serverOrder?: boolean;
@@ -67,14 +71,25 @@ export interface ScanResult {
   fallbackScsv?: boolean;
   /** DH group size when a DHE suite was negotiated (bits). */
   dhBits?: number;
+  /**
+   * Set when the server refused a ClientHello offering every suite (reset, close, timeout or
+   * an alert) while short ones worked: the versions scanned with short hellos, at most
+   * `maxSuites` suites each, and what the full offer drew.
+   */
+  shortHellos?: { versions: ProtocolVersion[]; maxSuites: number; reason: string };
 }
 
 export interface HandshakeResult {
   protocol: string;
   cipher: { name: string; standardName?: string };
   alpn?: string;
-  /** Full chain as received (DER, leaf first), from `getPeerCertificate(true)` raw fields. */
+  /**
+   * The chain as the server sent it (DER, leaf first), from `getPeerCertificate(true)` raw
+   * fields without the issuers Node appends from the local trust store (`storeIssuersDer`).
+   */
   chainDer: Uint8Array[];
+  /** Issuers (usually the root) Node added from the local trust store after what the server sent. */
+  storeIssuersDer?: Uint8Array[];
   /** Trust against Node's roots + extraCaPem; the error code when not trusted (e.g. UNABLE_TO_GET_ISSUER_CERT_LOCALLY). */
   trusted: boolean;
   trustError?: string;

@@ -82,7 +82,7 @@ export function probeFindings(r: ProbeResult, policy: Policy, now: Date): Findin
   const chain = liveChain(r);
   const h = r.handshake;
   if (h && !h.trusted) {
-    report(PROBE_RULES.untrustedChain, `the chain does not verify: ${h.trustError ? describeTrustError(h.trustError) : 'no reason given'}; ${chain.length} certificate(s) received`);
+    report(PROBE_RULES.untrustedChain, `the chain does not verify: ${h.trustError ? describeTrustError(h.trustError) : 'no reason given'}; the server sends ${chain.length} certificate(s)`);
   }
   chain.forEach((c, i) => {
     const what = i === 0 ? 'the leaf certificate' : `chain certificate ${i + 1}`;

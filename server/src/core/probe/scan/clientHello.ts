@@ -24,6 +24,14 @@ export interface ClientHelloSpec {
   fallbackScsv?: boolean;
 }
 
+/**
+ * Some TLS terminators (F5 BIG-IP) hang on a ClientHello whose record body is 256 to 511
+ * bytes long; RFC 7685's padding extension moves such a hello to 512 bytes (what OpenSSL,
+ * NSS and Chrome did).
+ */
+export const PAD_FROM = 256;
+export const PAD_TO = 512;
+
 function ext(type: number, body: Uint8Array): Uint8Array {
   return concat([u16(type), vec(2, body)]);
 }
@@ -42,6 +50,7 @@ export function makeKeyShareKeys(): KeyShareKeys {
 /** Builds one ClientHello as a single TLS record. */
 export function buildClientHello(spec: ClientHelloSpec): Uint8Array {
   const v = spec.version;
+  if (v === 'SSLv2') throw new RangeError('an SSLv2 CLIENT-HELLO has its own format (sslv2.ts)');
   const tls13 = v === 'TLSv1.3';
   const ssl3 = v === 'SSLv3';
   const legacyVersion = tls13 ? PROTOCOL_CODES['TLSv1.2'] : PROTOCOL_CODES[v];
@@ -69,15 +78,20 @@ export function buildClientHello(spec: ClientHelloSpec): Uint8Array {
     }
   }
 
-  const body = concat([
+  const head = concat([
     u16(legacyVersion),
     randomBytes(32),
     // TLS 1.3 middlebox compatibility mode sends a 32-byte legacy_session_id (RFC 8446 §D.4).
     tls13 ? vec(1, randomBytes(32)) : vec(1),
     vec(2, u16List(suites)),
     vec(1, u8(0)),
-    ...(exts.length ? [vec(2, ...exts)] : []),
   ]);
+  if (exts.length) {
+    // Record body = 4 (handshake header) + head + 2 (extensions length) + extensions.
+    const unpadded = 4 + head.length + 2 + exts.reduce((n, e) => n + e.length, 0);
+    if (unpadded >= PAD_FROM && unpadded < PAD_TO) exts.push(ext(EXT.padding, new Uint8Array(Math.max(0, PAD_TO - unpadded - 4))));
+  }
+  const body = concat([head, ...(exts.length ? [vec(2, ...exts)] : [])]);
   const handshake = concat([u8(HANDSHAKE.clientHello), u24(body.length), body]);
   // Record version: SSLv3 for an SSLv3 hello, TLS 1.0 otherwise (what most clients send, RFC 8446 §5.1).
   const recordVersion = ssl3 ? PROTOCOL_CODES.SSLv3 : PROTOCOL_CODES.TLSv1;

@@ -6,6 +6,7 @@
 import * as net from 'node:net';
 import { ProbeError } from '../types';
 import { FlightError, FlightReader, type Flight } from './serverFlight';
+import { Ssl2Reader, type Ssl2Answer } from './sslv2';
 
 export interface Endpoint {
   /** Address to connect to (IP literal or host name). */
@@ -55,21 +56,56 @@ function errorFor(e: Endpoint, err: NodeJS.ErrnoException, received: number): Pr
   }
 }
 
+/** What reads the server's bytes: an answer once complete, undefined while more are needed. */
+interface AnswerReader<T> {
+  push(chunk: Uint8Array): T | undefined;
+  readonly received: number;
+  /** Why a close after part of an answer is a protocol error. */
+  incomplete(): string;
+}
+
 /**
  * Sends `hello` and reads the answer. Resolves with the flight or a close without answer;
  * rejects only with a ProbeError: refused, dns, timeout (connect + answer within
  * `timeoutMs`), reset (after part of an answer), not-tls, protocol, cancelled.
  */
 export function exchange(endpoint: Endpoint, hello: Uint8Array, options: ExchangeOptions): Promise<Exchange> {
-  return new Promise<Exchange>((resolve, reject) => {
+  const reader = new FlightReader(options.stopAtHello ?? false);
+  return exchangeWith<Extract<Exchange, { kind: 'flight' }>>(endpoint, hello, options, {
+    push: (chunk) => (reader.push(chunk) ? { kind: 'flight', flight: reader.flight } : undefined),
+    get received() {
+      return reader.received;
+    },
+    incomplete: () => (reader.flight.hello ? 'after its ServerHello, before ServerHelloDone' : `after ${reader.received} byte(s), in the middle of a record`),
+  });
+}
+
+export type Ssl2Exchange = { kind: 'answer'; answer: Ssl2Answer } | { kind: 'closed'; reset: boolean };
+
+/** Sends an SSLv2 CLIENT-HELLO and reads the answer (sslv2.ts), with the same guarantees as `exchange`. */
+export function exchangeSsl2(endpoint: Endpoint, hello: Uint8Array, options: ExchangeOptions): Promise<Ssl2Exchange> {
+  const reader = new Ssl2Reader();
+  return exchangeWith<Ssl2Exchange>(endpoint, hello, options, {
+    push: (chunk) => {
+      const a = reader.push(chunk);
+      return a ? { kind: 'answer', answer: a } : undefined;
+    },
+    get received() {
+      return reader.received;
+    },
+    incomplete: () => `after ${reader.received} byte(s), in the middle of an SSLv2 record`,
+  });
+}
+
+function exchangeWith<T>(endpoint: Endpoint, hello: Uint8Array, options: ExchangeOptions, reader: AnswerReader<T>): Promise<T | { kind: 'closed'; reset: boolean }> {
+  return new Promise<T | { kind: 'closed'; reset: boolean }>((resolve, reject) => {
     if (options.signal?.aborted) {
       reject(new ProbeError('cancelled', 'the probe was cancelled'));
       return;
     }
-    const reader = new FlightReader(options.stopAtHello ?? false);
     let settled = false;
     const socket = net.connect({ host: endpoint.address, port: endpoint.port, family: endpoint.family });
-    const finish = (outcome: { ok: Exchange } | { err: ProbeError }): void => {
+    const finish = (outcome: { ok: T | { kind: 'closed'; reset: boolean } } | { err: ProbeError }): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
@@ -91,7 +127,8 @@ export function exchange(endpoint: Endpoint, hello: Uint8Array, options: Exchang
     socket.on('data', (chunk: Buffer) => {
       if (settled) return;
       try {
-        if (reader.push(chunk)) finish({ ok: { kind: 'flight', flight: reader.flight } });
+        const done = reader.push(chunk);
+        if (done !== undefined) finish({ ok: done });
       } catch (e) {
         const kind = e instanceof FlightError ? e.kind : 'protocol';
         finish({ err: new ProbeError(kind, `${describeEndpoint(endpoint)}: ${(e as Error).message}`) });
@@ -111,9 +148,7 @@ export function exchange(endpoint: Endpoint, hello: Uint8Array, options: Exchang
         finish({ ok: { kind: 'closed', reset: false } });
         return;
       }
-      const f = reader.flight;
-      const what = f.hello ? 'after its ServerHello, before ServerHelloDone' : `after ${reader.received} byte(s), in the middle of a record`;
-      finish({ err: new ProbeError('protocol', `${describeEndpoint(endpoint)} closed the connection ${what}`) });
+      finish({ err: new ProbeError('protocol', `${describeEndpoint(endpoint)} closed the connection ${reader.incomplete()}`) });
     });
   });
 }

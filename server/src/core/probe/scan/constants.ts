@@ -26,6 +26,7 @@ export const EXT = {
   supportedGroups: 10,
   ecPointFormats: 11,
   signatureAlgorithms: 13,
+  padding: 21,
   encryptThenMac: 22,
   extendedMasterSecret: 23,
   sessionTicket: 35,
@@ -123,6 +124,9 @@ export function suiteByCode(code: number): CipherSuite | undefined {
   return BY_CODE.get(code);
 }
 
+/** SSLv2 cipher kinds (24-bit codes) of the cipher table, in table order. */
+export const SSL2_CIPHER_KINDS: readonly number[] = CIPHER_SUITES.filter((s) => s.protocol === 'SSLv2').map((s) => s.code);
+
 /** TLS 1.3 suites (0x13xx) from the cipher table. */
 export const TLS13_SUITES: readonly number[] = CIPHER_SUITES.filter((s) => s.protocol === 'TLSv1.3').map((s) => s.code);
 
@@ -132,6 +136,7 @@ export const TLS13_SUITES: readonly number[] = CIPHER_SUITES.filter((s) => s.pro
  */
 export function suitesFor(version: ProtocolVersion): number[] {
   if (version === 'TLSv1.3') return [...TLS13_SUITES];
+  if (version === 'SSLv2') return [...SSL2_CIPHER_KINDS];
   const out: number[] = [];
   for (const s of BY_CODE.values()) {
     if (s.protocol === 'TLSv1.3' || s.code === 0 || s.code === SCSV_RENEGOTIATION || s.code === SCSV_FALLBACK) continue;

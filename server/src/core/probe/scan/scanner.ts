@@ -5,21 +5,45 @@
  * (elimination: offer all, remove the chosen one, repeat), whether the server imposes its own
  * order, the named groups (TLS 1.3 through HelloRetryRequest, TLS ≤ 1.2 through the
  * ServerKeyExchange curve), the TLS ≤ 1.2 certificate chain, secure renegotiation (RFC 5746),
- * fallback SCSV (RFC 7507) and the DH group size.
+ * fallback SCSV (RFC 7507), the DH group size, and SSLv2 (its own hello format, sslv2.ts).
+ * A server that refuses the hello offering every suite but answers short ones is scanned
+ * with short hellos (`SHORT_HELLO_SUITES` suites each), and the result says so.
  */
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { PROTOCOL_CODES, ProbeError, type ProbeOptions, type ProbeTarget, type ProtocolVersion, type ScanResult, type VersionScan } from '../types';
 import { buildClientHello, makeKeyShareKeys, type ClientHelloSpec, type KeyShareKeys } from './clientHello';
-import { exchange, type Endpoint, type Exchange } from './connection';
+import { exchange, exchangeSsl2, type Endpoint, type Exchange, type Ssl2Exchange } from './connection';
 import { ALERT_INAPPROPRIATE_FALLBACK, GROUPS, TLS13_SUITES, suiteByCode, suitesFor, versionName } from './constants';
 import type { Flight } from './serverFlight';
+import { buildSsl2ClientHello } from './sslv2';
 
 export const DEFAULT_TIMEOUT_MS = 5000;
 export const DEFAULT_CONCURRENCY = 8;
 
 /** Versions in the order they are reported (highest first). */
-export const SCAN_VERSIONS: readonly ProtocolVersion[] = ['TLSv1.3', 'TLSv1.2', 'TLSv1.1', 'TLSv1', 'SSLv3'];
+export const SCAN_VERSIONS: readonly ProtocolVersion[] = ['TLSv1.3', 'TLSv1.2', 'TLSv1.1', 'TLSv1', 'SSLv3', 'SSLv2'];
+
+/**
+ * Suites per ClientHello once a server refused the full offer. Old servers and middleboxes
+ * fail on more than 128 suites or on hellos above 255 bytes; 32 suites with the short group
+ * list keep a hello under 256 bytes (no RFC 7685 padding needed).
+ */
+export const SHORT_HELLO_SUITES = 32;
+const SHORT_GROUPS: readonly number[] = [0x001d, 0x0017, 0x0018, 0x0019];
+/** RFC 8446 §6.2 protocol_version: the usual answer to a version the server does not speak. */
+const ALERT_PROTOCOL_VERSION = 70;
+/** The first short hello after a refused full offer: suites most servers of any age accept (ECDHE/DHE/RSA with AES-GCM, ChaCha20, AES-CBC, 3DES, RC4). */
+const COMMON_SUITES: readonly number[] = [
+  0xc02f, 0xc030, 0xc02b, 0xc02c, 0xcca8, 0xcca9, 0xc013, 0xc014, 0xc009, 0xc00a, 0xc027, 0xc028, 0xc023, 0xc024, 0x009e, 0x009f,
+  0x0033, 0x0039, 0x0067, 0x006b, 0x009c, 0x009d, 0x002f, 0x0035, 0x003c, 0x003d, 0x000a, 0x0016, 0xc012, 0x0005, 0x0004, 0xc011,
+];
+
+function chunk<T>(xs: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += size) out.push(xs.slice(i, i + size));
+  return out;
+}
 
 const hex4 = (n: number): string => '0x' + n.toString(16).toUpperCase().padStart(4, '0');
 
@@ -46,7 +70,13 @@ interface VersionProbe {
   flight?: Flight;
   refusal?: string;
   /** How it was refused, to pick the error when nothing at all is accepted. */
-  failure?: 'alert' | 'closed' | 'reset' | 'timeout' | 'other-version';
+  failure?: 'alert' | 'closed' | 'reset' | 'timeout' | 'other-version' | 'malformed';
+  /** The alert's code when refused by an alert. */
+  alert?: number;
+  /** Accepted only with short hellos: the chunks offered and, per chunk, the first choice. */
+  short?: { chunks: number[][]; firsts: (number | undefined)[]; offer: number[]; fullRefusal: string };
+  /** SSLv2: the cipher kinds of the SERVER-HELLO. */
+  ssl2Kinds?: number[];
 }
 
 async function resolveEndpoint(target: ProbeTarget, signal: AbortSignal): Promise<Endpoint> {
@@ -78,7 +108,7 @@ export async function scanEndpoint(target: ProbeTarget, options: Partial<ProbeOp
   options.signal?.addEventListener('abort', onOuterAbort, { once: true });
   const signal = ctl.signal;
 
-  let planned = 5;
+  let planned = SCAN_VERSIONS.length;
   let finished = 0;
   let lastFraction = 0;
   let phase = 'versions';
@@ -102,10 +132,10 @@ export async function scanEndpoint(target: ProbeTarget, options: Partial<ProbeOp
 
     // TLS 1.3 answers end at the ServerHello / HelloRetryRequest; TLS ≤ 1.2 ones are read to
     // ServerHelloDone (certificate chain, ServerKeyExchange).
-    const send = (spec: Omit<ClientHelloSpec, 'serverName' | 'groups'> & { groups?: readonly number[] }): Promise<Exchange> =>
+    const send = (spec: Omit<ClientHelloSpec, 'serverName' | 'groups'> & { groups?: readonly number[]; short?: boolean }): Promise<Exchange> =>
       limiter.run(async () => {
         if (signal.aborted) throw new ProbeError('cancelled', 'the probe was cancelled');
-        const groups = spec.groups ?? (spec.version === 'TLSv1.3' ? tls13Groups : ecGroups);
+        const groups = spec.groups ?? (spec.short ? SHORT_GROUPS : spec.version === 'TLSv1.3' ? tls13Groups : ecGroups);
         const hello = buildClientHello({ ...spec, groups, serverName });
         try {
           return await exchange(endpoint, hello, { timeoutMs, signal, stopAtHello: spec.version === 'TLSv1.3' });
@@ -123,27 +153,99 @@ export async function scanEndpoint(target: ProbeTarget, options: Partial<ProbeOp
     };
 
     // 1. One ClientHello per version, all at once.
-    const probeVersion = async (version: ProtocolVersion): Promise<VersionProbe> => {
-      const offered = suitesFor(version);
+    const offerOnce = async (version: ProtocolVersion, offered: number[], short: boolean): Promise<VersionProbe> => {
       let ex: Exchange;
       try {
-        ex = await send({ version, suites: offered, keyShares: x25519Share });
+        ex = await send({ version, suites: offered, keyShares: x25519Share, short });
       } catch (e) {
         if (e instanceof ProbeError && e.code === 'timeout') return { version, refusal: e.message, failure: 'timeout' };
         throw e;
       }
       if (ex.kind === 'closed') return { version, refusal: ex.reset ? 'connection reset' : 'connection closed', failure: ex.reset ? 'reset' : 'closed' };
       const f = ex.flight;
-      if (f.alert) return { version, refusal: `alert ${f.alert.name}`, failure: 'alert' };
+      if (f.alert) return { version, refusal: `alert ${f.alert.name}`, failure: 'alert', alert: f.alert.description };
       const h = f.hello!;
       if (h.version > PROTOCOL_CODES[version]) throw new ProbeError('protocol', `the server answered ${version} with a higher version (${versionName(h.version)})`);
       if (h.version !== PROTOCOL_CODES[version]) return { version, refusal: `the server chose ${versionName(h.version)}`, failure: 'other-version' };
       checkOffered(f, offered);
       return { version, flight: f };
     };
-    const probes = await Promise.all(SCAN_VERSIONS.map(probeVersion));
+    /**
+     * The full offer was reset, closed, timed out or drew an alert other than
+     * protocol_version: offer the suites in short hellos, all at once. Accepted if any chunk is.
+     */
+    const probeShort = async (version: ProtocolVersion, full: VersionProbe, offered: number[]): Promise<VersionProbe | undefined> => {
+      const chunks = chunk(offered, SHORT_HELLO_SUITES);
+      const answers = await Promise.all(chunks.map((c) => offerOnce(version, c, true)));
+      const i = answers.findIndex((a) => a.flight);
+      if (i < 0) return undefined;
+      const bytes = buildClientHello({ version, suites: offered, groups: version === 'TLSv1.3' ? tls13Groups : ecGroups, serverName, keyShares: x25519Share }).length;
+      return {
+        version,
+        flight: answers[i]!.flight,
+        short: {
+          chunks,
+          firsts: answers.map((a) => a.flight?.hello?.suite),
+          offer: chunks[i]!,
+          fullRefusal: `${version}: ${full.refusal ?? 'refused'} on a ClientHello of ${offered.length} suites (${bytes} bytes)`,
+        },
+      };
+    };
+    /**
+     * A refusal that may be about the hello's size, not the version: a reset, close or timeout
+     * (timeouts only when the server answered something else), or an alert other than
+     * protocol_version. One short hello of common suites decides: the same answer means the
+     * size is not the cause; anything else, the suites are offered in short hellos.
+     */
+    const retryShort = async (full: VersionProbe, answered: boolean): Promise<VersionProbe> => {
+      const version = full.version;
+      const offered = suitesFor(version);
+      if (full.flight || version === 'SSLv2' || offered.length <= SHORT_HELLO_SUITES) return full;
+      if (full.failure === 'other-version' || full.failure === 'malformed' || full.alert === ALERT_PROTOCOL_VERSION) return full;
+      if (full.failure === 'timeout' && !answered) return full;
+      const common = COMMON_SUITES.filter((s) => offered.includes(s));
+      const probe = await offerOnce(version, common, true);
+      if (!probe.flight && probe.failure === full.failure && probe.alert === full.alert) return full;
+      // Refused however it is offered: the short hello's answer is the one to report.
+      return (await probeShort(version, full, offered)) ?? { ...probe, short: undefined };
+    };
+    /** SSLv2: one CLIENT-HELLO; whatever is not a SERVER-HELLO is a refusal, never a scan failure. */
+    const probeSsl2 = (): Promise<VersionProbe> =>
+      limiter.run(async () => {
+        if (signal.aborted) throw new ProbeError('cancelled', 'the probe was cancelled');
+        const version: ProtocolVersion = 'SSLv2';
+        let ex: Ssl2Exchange;
+        try {
+          ex = await exchangeSsl2(endpoint, buildSsl2ClientHello(), { timeoutMs, signal });
+        } catch (e) {
+          if (!(e instanceof ProbeError) || e.code === 'cancelled' || e.code === 'refused' || e.code === 'dns') throw e;
+          return { version, refusal: e.message, failure: e.code === 'timeout' ? 'timeout' : 'malformed' };
+        } finally {
+          finished++;
+          progress();
+        }
+        if (ex.kind === 'closed') return { version, refusal: ex.reset ? 'connection reset' : 'connection closed', failure: ex.reset ? 'reset' : 'closed' };
+        const a = ex.answer;
+        switch (a.kind) {
+          case 'server-hello':
+            return { version, ssl2Kinds: a.hello.cipherKinds };
+          case 'ssl2-error':
+            return { version, refusal: `SSLv2 ${a.name}`, failure: 'alert' };
+          case 'tls-alert':
+            return { version, refusal: `alert ${a.name}`, failure: 'alert' };
+          default:
+            return { version, refusal: 'the server answered with TLS', failure: 'other-version' };
+        }
+      });
+    // SSLv2 runs beside everything else, awaited last: a server that lets its hello time out
+    // costs no time of its own.
+    const ssl2P = probeSsl2();
+    ssl2P.catch(() => undefined);
+    const fulls = await Promise.all(SCAN_VERSIONS.filter((v) => v !== 'SSLv2').map((v) => offerOnce(v, suitesFor(v), false)));
+    const answered = fulls.some((p) => p.flight || p.failure === 'alert' || p.failure === 'other-version');
+    const probes = await Promise.all(fulls.map((p) => retryShort(p, answered)));
     const accepted = probes.filter((p) => p.flight);
-    if (accepted.length === 0) {
+    if (accepted.length === 0 && !(await ssl2P).ssl2Kinds) {
       const kinds = new Set(probes.map((p) => p.failure));
       if (!kinds.has('alert') && !kinds.has('other-version')) {
         if (kinds.size === 1 && kinds.has('timeout')) throw new ProbeError('timeout', probes[0]!.refusal ?? 'timed out');
@@ -160,11 +262,11 @@ export async function scanEndpoint(target: ProbeTarget, options: Partial<ProbeOp
     };
 
     /** Sequential elimination over `offered`: offer, note the choice, remove it, repeat. */
-    const eliminateFrom = async (version: ProtocolVersion, initial: readonly number[]): Promise<number[]> => {
+    const eliminateFrom = async (version: ProtocolVersion, initial: readonly number[], short = false): Promise<number[]> => {
       const chosen: number[] = [];
       let offered = [...initial];
       while (offered.length > 0) {
-        const ex = await send({ version, suites: offered, keyShares: x25519Share });
+        const ex = await send({ version, suites: offered, keyShares: x25519Share, short });
         if (ex.kind === 'closed' || ex.flight.alert) break;
         const f = ex.flight;
         if (f.hello!.version !== PROTOCOL_CODES[version]) break;
@@ -183,6 +285,24 @@ export async function scanEndpoint(target: ProbeTarget, options: Partial<ProbeOp
       noteKx(first);
       const s0 = first.hello!.suite;
       const all = suitesFor(p.version);
+      if (p.short) {
+        // Each chunk on its own, from its first choice on; then the server's order across
+        // chunks by one more elimination over what was found, when that fits in one hello.
+        const { chunks, firsts } = p.short;
+        const parts = await Promise.all(
+          chunks.map(async (c, i) => {
+            const f = firsts[i];
+            return f === undefined ? [] : [f, ...(await eliminateFrom(p.version, c.filter((x) => x !== f), true))];
+          }),
+        );
+        const found = parts.flat();
+        let suites = all.filter((s) => found.includes(s));
+        if (found.length >= 2 && found.length <= SHORT_HELLO_SUITES) {
+          const ordered = await eliminateFrom(p.version, suites, true);
+          suites = [...ordered, ...suites.filter((s) => !ordered.includes(s))];
+        }
+        return { version: p.version, accepted: true, suites };
+      }
       const rest = all.filter((s) => s !== s0);
       if (p.version === 'TLSv1.3' || rest.length < 32) {
         return { version: p.version, accepted: true, suites: [s0, ...(await eliminateFrom(p.version, rest))] };
@@ -215,6 +335,7 @@ export async function scanEndpoint(target: ProbeTarget, options: Partial<ProbeOp
 
     const highestLegacy = accepted.find((p) => p.version !== 'TLSv1.3');
     const tls13 = accepted.find((p) => p.version === 'TLSv1.3');
+    const scanOf = new Map(accepted.map((p) => [p.version, eliminate(p)] as const));
 
     const groupTasks: Promise<string | undefined>[] = [];
     if (tls13) {
@@ -227,11 +348,20 @@ export async function scanEndpoint(target: ProbeTarget, options: Partial<ProbeOp
         );
       }
     }
-    const ecdheSuites = highestLegacy ? suitesFor(highestLegacy.version).filter((s) => suiteByCode(s)?.kx === 'ECDH') : [];
+    const isEcdhe = (s: number): boolean => suiteByCode(s)?.kx === 'ECDH';
+    const ecdheSuites = highestLegacy ? suitesFor(highestLegacy.version).filter(isEcdhe) : [];
     if (highestLegacy && ecdheSuites.length) {
+      // With short hellos: the ECDHE suites the server accepted, once they are known.
+      const offer: Promise<number[]> =
+        highestLegacy.short
+          ? scanOf.get(highestLegacy.version)!.then((v) => v.suites.filter(isEcdhe).slice(0, SHORT_HELLO_SUITES))
+          : Promise.resolve(ecdheSuites);
+      const short = !!highestLegacy.short;
       for (const g of GROUPS.filter((x) => x.ec && !(tls13 && x.tls13))) {
         groupTasks.push(
-          send({ version: highestLegacy.version, suites: ecdheSuites, groups: [g.code] }).then((ex) => {
+          offer.then(async (suites) => {
+            if (!suites.length) return undefined;
+            const ex = await send({ version: highestLegacy.version, suites, groups: [g.code], short });
             if (ex.kind !== 'flight' || !ex.flight.hello) return undefined;
             return ex.flight.keyExchange?.namedCurve === g.code ? g.name : undefined;
           }),
@@ -242,27 +372,33 @@ export async function scanEndpoint(target: ProbeTarget, options: Partial<ProbeOp
 
     let fallbackTask: Promise<boolean | undefined> = Promise.resolve(undefined);
     if (accepted.length >= 2) {
-      const lower = accepted[1]!.version;
+      const lowerProbe = accepted[1]!;
+      const lower = lowerProbe.version;
       planned++;
-      fallbackTask = send({ version: lower, suites: suitesFor(lower), keyShares: x25519Share, fallbackScsv: true }).then((ex) => {
+      const offer = lowerProbe.short?.offer ?? suitesFor(lower);
+      fallbackTask = send({ version: lower, suites: offer, keyShares: x25519Share, fallbackScsv: true, short: !!lowerProbe.short }).then((ex) => {
         if (ex.kind === 'flight' && ex.flight.alert) return ex.flight.alert.description === ALERT_INAPPROPRIATE_FALLBACK ? true : undefined;
         if (ex.kind === 'flight' && ex.flight.hello) return false;
         return undefined;
       });
     }
 
-    const [scans, groupNames, fallbackScsv] = await Promise.all([Promise.all(accepted.map(eliminate)), Promise.all(groupTasks), fallbackTask]);
+    const [scans, groupNames, fallbackScsv, ssl2] = await Promise.all([Promise.all([...scanOf.values()]), Promise.all(groupTasks), fallbackTask, ssl2P]);
+    if (ssl2.ssl2Kinds) scans.push({ version: 'SSLv2', accepted: true, suites: ssl2.ssl2Kinds });
+    probes.push(ssl2);
+    const shortProbes = accepted.filter((p) => p.short);
 
     // 3. Server order: offer the accepted suites reversed; a server that picks by its own
     //    preference still chooses its first choice.
     phase = 'order';
-    const unknownOrder = scans.filter((s) => s.suites.length >= 2 && s.serverOrder === undefined);
+    const unknownOrder = scans.filter((s) => s.version !== 'SSLv2' && s.suites.length >= 2 && s.serverOrder === undefined);
     planned += unknownOrder.length;
     await Promise.all(
       unknownOrder
         .map(async (s) => {
-          const reversed = [...s.suites].reverse();
-          const ex = await send({ version: s.version, suites: reversed, keyShares: x25519Share });
+          const short = shortProbes.some((p) => p.version === s.version);
+          const reversed = [...(short ? s.suites.slice(0, SHORT_HELLO_SUITES) : s.suites)].reverse();
+          const ex = await send({ version: s.version, suites: reversed, keyShares: x25519Share, short });
           if (ex.kind !== 'flight' || !ex.flight.hello) return;
           checkOffered(ex.flight, reversed);
           s.serverOrder = ex.flight.hello.suite !== reversed[0];
@@ -287,6 +423,9 @@ export async function scanEndpoint(target: ProbeTarget, options: Partial<ProbeOp
       fallbackScsv,
       dhBits: dhBits.length ? Math.min(...dhBits) : undefined,
     };
+    if (shortProbes.length) {
+      result.shortHellos = { versions: shortProbes.map((p) => p.version), maxSuites: SHORT_HELLO_SUITES, reason: shortProbes.map((p) => p.short!.fullRefusal).join('; ') };
+    }
     phase = 'done';
     finished = planned;
     lastFraction = 1;
