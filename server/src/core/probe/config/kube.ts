@@ -158,7 +158,7 @@ function istio(view: KubeView, name: string, port: number): Located[] {
   for (const gw of view.ofKind(K.istioGateway)) {
     const ns = view.namespaceOf(gw);
     for (const s of gatewayServers(gw)) {
-      if (!s.tls.exists || s.port !== port) continue;
+      if (!s.tls.exists || s.protocol === 'HTTP' || s.port !== port) continue;
       const mode = (s.tls.get('mode').str() ?? 'SIMPLE').toUpperCase();
       if (mode === 'PASSTHROUGH' || mode === 'AUTO_PASSTHROUGH') continue;
       const host = s.hosts.map((h) => ({ h, m: hostPatternMatch(hostPart(h.value), name) })).find((x) => x.m);
