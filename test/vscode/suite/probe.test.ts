@@ -49,6 +49,9 @@ describe('TLS Lens: Probe Endpoint', () => {
     assert.ok(out.html?.includes('<span class="grade good" id="grade">A+</span>'), 'the report shows the grade');
     assert.match(out.html ?? '', /probe\/no-forward-secrecy/);
     assert.match(out.html ?? '', /Content-Security-Policy" content="default-src 'none';/);
+    // Compared with the workspace folder, which does not define this test host.
+    assert.equal(out.result.report.config?.name, 'probe.test');
+    assert.match(out.html ?? '', /<h2>Configuration<\/h2><p>probe\.test:\d+ in \d+ nginx file\(s\) and \d+ manifest file\(s\) of the workspace:<\/p><p>Not defined in the workspace\.<\/p>/);
     await reportTab(`TLS Lens: probe.test:${f.ports.valid}`);
   });
 
