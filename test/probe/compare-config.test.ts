@@ -96,7 +96,7 @@ describe('compare with config: nginx', () => {
     const rep = await compare({ '/ws/nginx/nginx.conf': NGINX_CONF, '/ws/nginx/sites-enabled/site': SITE }, der);
     const c = rep.config!.definitions[0]!.certificate![0]!;
     assert.equal(c.matchesLive, undefined);
-    assert.match(c.note!, /not in the workspace/);
+    assert.equal(c.note, 'certs/site.crt is not in the workspace');
     assert.ok(!rep.findings.some((x) => x.ruleId === 'probe/certificate-differs'));
   });
 
@@ -108,6 +108,13 @@ describe('compare with config: nginx', () => {
     assert.equal(d.at.range.start.line, 4);
     assert.deepEqual(linksOf(rep, 'probe/weak-protocol'), ['/ws/sites-enabled/a:8 ssl_protocols TLSv1 TLSv1.2']);
     assert.match(linksOf(rep, 'probe/certificate-expiry').join() + linksOf(rep, 'probe/hostname-mismatch').join(), /^$|no ssl_certificate/);
+  });
+
+  test('sites-available/x read by nginx.conf as sites-enabled/x (a link) is one definition, not two', async () => {
+    const { pem, der } = await certPair();
+    const rep = await compare({ '/ws/nginx/nginx.conf': NGINX_CONF, '/ws/nginx/sites-enabled/site': SITE, '/ws/nginx/sites-available/site': SITE, '/ws/nginx/certs/site.crt': pem }, der);
+    assert.deepEqual(rep.config!.definitions.map((d) => d.at.file), ['/ws/nginx/sites-enabled/site']);
+    assert.equal(rep.config!.searched.nginxFiles, 2);
   });
 
   test('another port, or a name defined nowhere: no definition, no links', async () => {
@@ -178,7 +185,8 @@ data:
   ssl-protocols: "TLSv1 TLSv1.2 TLSv1.3"
 `,
     };
-    const rep = await compare(files, der);
+    // An nginx default server for 443 elsewhere in the workspace does not count against a definition by name.
+    const rep = await compare({ ...files, '/ws/nginx.conf': 'http { server { listen 443 ssl default_server; server_name _; } }\n' }, der);
     const d = rep.config!.definitions;
     assert.deepEqual(d.map((x) => [x.kind, x.title, x.at.range.start.line, x.certificate?.[0]?.matchesLive]), [['ingress', 'Ingress shop/web', 8, true]]);
     assert.deepEqual(linksOf(rep, 'probe/weak-protocol'), ['/ws/k8s/controller.yaml:7 ConfigMap ingress-nginx/ingress-nginx-controller ssl-protocols: TLSv1 TLSv1.2 TLSv1.3']);

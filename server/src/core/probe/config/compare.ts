@@ -71,7 +71,10 @@ export async function compareWithConfig(report: ProbeReport, result: ProbeResult
   if (sources.pathMappings) nginxOpts.pathMappings = sources.pathMappings;
   if (sources.text) nginxOpts.text = sources.text;
   const nginx = await locateInNginx(nginxOpts, isIp ? undefined : name, port);
-  const located: Located[] = [...nginx.located, ...(sources.kube && !isIp ? locateInManifests(sources.kube, name, port) : [])];
+  const found: Located[] = [...nginx.located, ...(sources.kube && !isIp ? locateInManifests(sources.kube, name, port) : [])];
+  // A definition by name (any kind) wins over nginx default servers that would only catch the name.
+  const byName = found.filter((l) => l.definition.match !== 'default');
+  const located = byName.length ? byName : found;
   const liveLeaf = liveChain(result)[0]?.cert;
   const cmp: ProbeConfigComparison = {
     name,

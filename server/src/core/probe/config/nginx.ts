@@ -82,13 +82,23 @@ async function loadTrees(src: NginxSources): Promise<{ trees: Array<{ tree: Ngin
     for (const p of tree.files.keys()) covered.add(p);
     trees.push({ tree, directives: tree.directives });
   }
+  // A file a configuration read under another path (sites-available/x behind a
+  // sites-enabled/x link) is the same server: the same name and text are not read again.
+  const known = new Set<string>();
+  const remember = (tree: NginxTree): void => {
+    for (const [p, f] of tree.files) known.add(`${baseName(p)}\u0000${f.text}`);
+  };
+  for (const t of trees) remember(t.tree);
   let lone = 0;
   for (const f of files) {
     if (covered.has(f) || lone >= MAX_LONE_FILES) continue;
     lone++;
     const tree = await loadNginxConfig(src.host, f, opts);
+    const own = tree.files.get(normalizePath(f));
+    if (own && known.has(`${baseName(f)}\u0000${own.text}`)) continue;
     for (const p of tree.files.keys()) covered.add(p);
     trees.push({ tree, directives: asIncludedInHttp(tree.directives, undefined) });
+    remember(tree);
   }
   return { trees, filesRead: covered.size };
 }
@@ -111,10 +121,6 @@ function pickServer(servers: readonly EffectiveServer[], name: string | undefine
   return { server: dflt, how: 'default' };
 }
 
-function lineOf(l: ConfigLink): string {
-  return `${l.file}:${l.range.start.line + 1}`;
-}
-
 async function configuredCertificates(src: NginxSources, tree: NginxTree, server: EffectiveServer, entry: string): Promise<ConfiguredCertificate[]> {
   const v = server.settings.get('ssl_certificate');
   if (!v || v.origin === 'default') return [];
@@ -131,24 +137,24 @@ async function configuredCertificates(src: NginxSources, tree: NginxTree, server
     try {
       const st = await src.host.stat(file);
       if (!st?.isFile) {
-        c.note = `${file} is not in the workspace`;
+        c.note = `${writtenPath} is not in the workspace`;
         continue;
       }
       if (st.size > MAX_CERT_BYTES) {
-        c.note = `${file} is too large for a certificate`;
+        c.note = `${writtenPath} is too large for a certificate`;
         continue;
       }
       const text = new TextDecoder().decode(await src.host.readFile(file));
       const block = scanPem(text, new LineIndex(text)).find((b) => CERTIFICATE_LABELS.has(b.label) && b.der);
       const dec = block?.der ? decodeCertificate(block.der) : undefined;
-      if (!dec) c.note = `${file} holds no PEM certificate`;
-      else if (!dec.ok) c.note = `${file}: ${dec.error}`;
+      if (!dec) c.note = `${writtenPath} holds no PEM certificate`;
+      else if (!dec.ok) c.note = `${writtenPath}: ${dec.error}`;
       else {
         c.sha256 = dec.cert.sha256Fingerprint;
         c.subject = dec.cert.subject;
       }
     } catch (e) {
-      c.note = `${file} cannot be read: ${e instanceof Error ? e.message : String(e)}`;
+      c.note = `${writtenPath} cannot be read: ${e instanceof Error ? e.message : String(e)}`;
     }
   }
   return out;
@@ -168,7 +174,8 @@ export async function locateInNginx(src: NginxSources, name: string | undefined,
     const at: ConfigLink = pick.arg
       ? { file: pick.arg.directive.file ?? entry, range: pick.arg.arg.range, label: `server_name ${pick.arg.name}` }
       : { ...serverAt, label: `default server for port ${port} (no server_name matches${name ? ` ${name}` : ''})` };
-    const definition: ConfigDefinition = { kind: 'nginx', title: `nginx server ${lineOf(serverAt)}`, at, match: pick.how };
+    const names = s.serverNames.map((n) => n.name).filter((n) => n !== '_');
+    const definition: ConfigDefinition = { kind: 'nginx', title: `nginx server ${names.length ? names.slice(0, 3).join(' ') + (names.length > 3 ? ' …' : '') : `on port ${port}`}`, at, match: pick.how };
     const certs = await configuredCertificates(src, tree, s, entry);
     if (certs.length) definition.certificate = certs;
 

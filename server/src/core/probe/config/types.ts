@@ -31,7 +31,7 @@ export type DefinitionKind = 'nginx' | 'ingress' | 'gateway' | 'istio';
 
 export interface ConfigDefinition {
   kind: DefinitionKind;
-  /** "nginx server conf/nginx.conf:12", "Ingress shop/web" … */
+  /** "nginx server www.example.com example.com", "Ingress shop/web", "Gateway edge/gw listener https" … */
   title: string;
   /** The name that matched (server_name, tls host, listener hostname), or the server block for a default server. */
   at: ConfigLink;
