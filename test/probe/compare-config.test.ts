@@ -132,6 +132,10 @@ describe('compare with config: nginx', () => {
     assert.equal(serverNameScore('www.example.*', 'www.example.org')?.how, 'wildcard');
     assert.equal(serverNameScore('~^api\\d+\\.example\\.test$', 'api7.example.test')?.how, 'regex');
     assert.equal(serverNameScore('~(unclosed', 'x'), undefined);
+    // Expressions that could backtrack for ages are not run.
+    assert.equal(serverNameScore('~^(a+)+$', 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!'), undefined);
+    assert.equal(serverNameScore('~^(\\w)\\1\\.test$', 'aa.test'), undefined);
+    assert.equal(serverNameScore('~^(www|api)\\.example\\.test$', 'api.example.test')?.how, 'regex');
     assert.equal(serverNameScore('_', 'x'), undefined);
     assert.ok(serverNameScore('example.test', 'example.test')!.score > serverNameScore('*.test', 'example.test')!.score);
   });

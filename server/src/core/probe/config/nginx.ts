@@ -48,7 +48,9 @@ export function serverNameScore(pattern: string, host: string): { score: number;
   const h = host.toLowerCase().replace(/\.$/, '');
   const p = pattern.toLowerCase();
   if (p.startsWith('~')) {
-    if (pattern.length > 300) return undefined;
+    // Only simple expressions: a quantified group or a back-reference could backtrack for
+    // ages on a crafted name, and the expression comes from a file in the workspace.
+    if (pattern.length > 300 || /\)[*+?{]|\\[1-9]|\\k</.test(pattern)) return undefined;
     try {
       // nginx uses PCRE; plain expressions read the same in JavaScript, others simply do not match.
       return new RegExp(pattern.slice(1).replace(/^\(\?i\)/, ''), /^~\(\?i\)/.test(pattern) ? 'i' : '').test(h) ? { score: 1, how: 'regex' } : undefined;
