@@ -89,6 +89,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
     vscode.commands.registerCommand(ClientCommands.showOutput, () => client?.outputChannel.show(true)),
     vscode.commands.registerCommand(ClientCommands.probeEndpoint, (args?: ProbeCommandArgs) => probe.run(args)),
+    vscode.commands.registerCommand(ClientCommands.probeOpenConfig, (index: unknown) => probe.openConfig(index)),
   );
   registerCertificates(context, () => client);
   await client.start();

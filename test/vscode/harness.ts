@@ -92,7 +92,11 @@ export interface Sandbox {
   browserDir: string;
 }
 
-export function makeSandbox(prefix: string): Sandbox {
+/**
+ * @param opts.workspaceTrust keep VS Code's workspace trust on (the folder opens untrusted, in
+ * restricted mode, without the startup prompt); default off, as for every other run.
+ */
+export function makeSandbox(prefix: string, opts: { workspaceTrust?: boolean } = {}): Sandbox {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
   const home = path.join(root, 'home');
   const dirs = {
@@ -118,7 +122,8 @@ export function makeSandbox(prefix: string): Sandbox {
     'extensions.autoUpdate': false,
     'extensions.autoCheckUpdates': false,
     'extensions.ignoreRecommendations': true,
-    'security.workspace.trust.enabled': false,
+    'security.workspace.trust.enabled': opts.workspaceTrust === true,
+    ...(opts.workspaceTrust ? { 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'never' } : {}),
     'editor.stickyScroll.enabled': false,
     'workbench.reduceMotion': 'on',
     'git.enabled': false,
@@ -174,7 +179,7 @@ export async function startCodeServer(
   bin: string,
   sb: Sandbox,
   folder: string,
-  opts: { verbose?: boolean; healthTimeoutMs?: number } = {},
+  opts: { verbose?: boolean; healthTimeoutMs?: number; workspaceTrust?: boolean } = {},
 ): Promise<CodeServer> {
   const port = await freePort();
   const config = path.join(sb.root, 'config.yaml');
@@ -187,7 +192,7 @@ export async function startCodeServer(
     '--extensions-dir', sb.extensionsDir,
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(opts.workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     folder,
   ];

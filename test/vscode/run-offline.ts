@@ -5,6 +5,9 @@
 //
 //   node out/test/vscode/run-offline.js [--extension-dev-path DIR] [--tests-path FILE]
 //                                       [--folder DIR] [--timeout SECONDS] [--verbose]
+//                                       [--workspace-trust]
+//
+// --workspace-trust keeps workspace trust on: the folder opens untrusted (restricted mode).
 //
 // Env: CODE_SERVER_BIN (skip the installer), CHROMIUM_BIN, TLS_LENS_REQUIRE_TOOLS=1 (missing
 // chromium fails instead of skipping), TLS_LENS_VSCODE_TIMEOUT (seconds, default 180),
@@ -51,6 +54,7 @@ async function main(): Promise<number> {
   const folder = path.resolve(cliOption('folder') ?? path.join(repoRoot, 'examples'));
   const timeoutS = Number(cliOption('timeout') ?? process.env.TLS_LENS_VSCODE_TIMEOUT ?? 180);
   const verbose = process.argv.includes('--verbose') || process.env.TLS_LENS_VSCODE_VERBOSE === '1';
+  const workspaceTrust = process.argv.includes('--workspace-trust');
 
   const chromiumBin = requireChromium('VS Code extension tests (code-server)');
   for (const [what, p] of [
@@ -65,13 +69,13 @@ async function main(): Promise<number> {
   }
 
   const bin = ensureCodeServer();
-  const sb = makeSandbox('tls-lens-vscode');
+  const sb = makeSandbox('tls-lens-vscode', { workspaceTrust });
   let cs: CodeServer | undefined;
   let context: BrowserContext | undefined;
   const limit = deadline(timeoutS * 1000, `VS Code extension tests (overall limit ${timeoutS} s)`);
   try {
     const run = async (): Promise<number> => {
-      cs = await startCodeServer(bin, sb, folder, { verbose });
+      cs = await startCodeServer(bin, sb, folder, { verbose, workspaceTrust });
       log(`code-server ${cs.origin} (pid ${cs.proc.pid}), up after ${((Date.now() - started) / 1000).toFixed(1)} s`);
       context = await launchChromium(chromiumBin, sb);
       const page = context.pages()[0] ?? (await context.newPage());

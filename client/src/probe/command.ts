@@ -9,7 +9,8 @@ import * as vscode from 'vscode';
 import { ExecuteCommandRequest, WorkDoneProgress, type LanguageClient } from 'vscode-languageclient/node';
 import { ServerCommands } from '../../../server/src/shared/protocol';
 import type { ProbeCommandResult, ProbeParams, ProbeReport } from '../../../server/src/shared/probe';
-import { renderProbeReport } from './html';
+import { configLinks, renderProbeReport } from './html';
+import { confirmationMessage, probeNeedsConfirmation } from './trust';
 
 const HISTORY_KEY = 'tlsLens.probe.history';
 const HISTORY_SIZE = 10;
@@ -29,6 +30,8 @@ export interface ProbeCommandArgs {
 export interface ProbeCommandOutcome {
   result?: ProbeCommandResult;
   html?: string;
+  /** The person did not confirm a probe of a host from a file in an untrusted workspace. */
+  declined?: true;
 }
 
 export class ProbeCommand {
@@ -43,13 +46,9 @@ export class ProbeCommand {
   async run(args?: ProbeCommandArgs): Promise<ProbeCommandOutcome> {
     const target = args?.target ?? (await this.ask());
     if (!target) return {};
-    if (args?.fromFile && !vscode.workspace.isTrusted) {
-      const go = await vscode.window.showWarningMessage(
-        `Probe ${target}? The host comes from ${vscode.workspace.asRelativePath(vscode.Uri.parse(args.fromFile))} in a workspace you have not trusted; TLS Lens will connect to it over the network.`,
-        { modal: true },
-        'Probe',
-      );
-      if (go !== 'Probe') return {};
+    if (probeNeedsConfirmation(args, vscode.workspace.isTrusted)) {
+      const go = await vscode.window.showWarningMessage(confirmationMessage(target, vscode.workspace.asRelativePath(vscode.Uri.parse(args!.fromFile!))), { modal: true }, 'Probe');
+      if (go !== 'Probe') return { declined: true };
     }
     await this.remember(target);
     const c = this.client();
@@ -103,14 +102,26 @@ export class ProbeCommand {
           void vscode.env.clipboard.writeText(JSON.stringify(this.last.report, null, 2)).then(() => vscode.window.showInformationMessage('TLS Lens: probe report copied as JSON.'));
         } else if (m.type === 'probeAgain' && this.last) {
           void this.run(this.last.args);
+        } else if (m.type === 'openConfig' && this.last) {
+          void this.openConfig((m as { index?: unknown }).index);
         }
       });
     }
     this.panel.title = `TLS Lens: ${report.endpoint}`;
-    const html = renderProbeReport(report, randomBytes(16).toString('base64'), this.panel.webview.cspSource);
+    const html = renderProbeReport(report, randomBytes(16).toString('base64'), this.panel.webview.cspSource, { displayPath: (f) => vscode.workspace.asRelativePath(f) });
     this.panel.webview.html = html;
     this.panel.reveal(vscode.ViewColumn.Beside, true);
     return html;
+  }
+
+  /** Opens the configuration line a report link names (the index the page sent, checked here). */
+  async openConfig(index: unknown): Promise<vscode.TextEditor | undefined> {
+    const links = this.last ? configLinks(this.last.report) : [];
+    const link = typeof index === 'number' && Number.isInteger(index) ? links[index] : undefined;
+    if (!link) return undefined;
+    const uri = link.uri ? vscode.Uri.parse(link.uri) : vscode.Uri.file(link.file);
+    const r = link.range;
+    return vscode.window.showTextDocument(uri, { viewColumn: vscode.ViewColumn.One, selection: new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character) });
   }
 
   private history(): string[] {

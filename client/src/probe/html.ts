@@ -3,7 +3,27 @@
  * and script), the editor's theme colours, every value escaped. No vscode import: unit-tested
  * in plain Node.
  */
-import type { ProbeReport } from '../../../server/src/shared/probe';
+import type { ConfigLink, ProbeReport } from '../../../server/src/shared/probe';
+
+/**
+ * Every configuration link of a report, in the order the page numbers them: each
+ * definition (its name, then its certificates), then each finding's links. The page sends
+ * `{ type: 'openConfig', index }`; the extension opens `configLinks(report)[index]`.
+ */
+export function configLinks(rep: ProbeReport): ConfigLink[] {
+  const out: ConfigLink[] = [];
+  for (const d of rep.config?.definitions ?? []) {
+    out.push(d.at);
+    for (const c of d.certificate ?? []) out.push(c.at);
+  }
+  for (const f of rep.findings) out.push(...(f.config ?? []));
+  return out;
+}
+
+export interface RenderOptions {
+  /** How a file is named on the page (e.g. relative to the workspace); default: as given. */
+  displayPath?: (file: string) => string;
+}
 
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -25,8 +45,30 @@ function gradeClass(letter: string): string {
   return 'bad';
 }
 
-export function renderProbeReport(rep: ProbeReport, nonce: string, cspSource: string): string {
+export function renderProbeReport(rep: ProbeReport, nonce: string, cspSource: string, opts: RenderOptions = {}): string {
   const g = rep.grade;
+  const display = opts.displayPath ?? ((f: string): string => f);
+  let next = 0;
+  /** A link that opens the file at the range (numbered in configLinks order). */
+  const cfg = (l: ConfigLink): string =>
+    `<a href="#" class="cfg" data-link="${next++}" title="${e(l.label)}">${e(display(l.file))}:${l.range.start.line + 1}</a> <span class="cfglabel">${e(l.label)}</span>`;
+  let configSection = '';
+  if (rep.config) {
+    const c = rep.config;
+    const defs = c.definitions.map((d) => {
+      const head = cfg(d.at);
+      const certs = (d.certificate ?? [])
+        .map((x) => {
+          const state = x.matchesLive === true ? '<strong class="good">the certificate the server sends</strong>' : x.matchesLive === false ? '<strong class="bad">NOT the certificate the server sends</strong>' : `not compared: ${e(x.note ?? 'unknown')}`;
+          return `<li>${cfg(x.at)}${x.subject ? ` — ${e(x.subject)}` : ''}: ${state}</li>`;
+        })
+        .join('');
+      return `<li>${e(d.title)}${d.match === 'default' ? '' : ` (${e(d.match)} match)`}: ${head}${certs ? `<ul>${certs}</ul>` : ''}</li>`;
+    });
+    configSection = `<h2>Configuration</h2><p>${e(c.name)}:${c.port} in ${c.searched.nginxFiles} nginx file(s) and ${c.searched.manifests} manifest file(s) of the workspace:</p>${
+      defs.length ? `<ul class="defs">${defs.join('')}</ul>` : '<p>Not defined in the workspace.</p>'
+    }`;
+  }
   const details: string[] = [];
   if (rep.negotiated) details.push(row('Negotiated', `${rep.negotiated.protocol} ${rep.negotiated.cipher}${rep.negotiated.alpn ? `, ALPN ${rep.negotiated.alpn}` : ''}`));
   if (rep.trust) details.push(row('Trusted', rep.trust.trusted ? 'yes' : `no — ${rep.trust.error ?? ''}`));
@@ -42,7 +84,10 @@ export function renderProbeReport(rep: ProbeReport, nonce: string, cspSource: st
 
   const findings = rep.findings.length
     ? `<table class="findings"><thead><tr><th>Severity</th><th>Finding</th><th>Rule</th></tr></thead><tbody>${rep.findings
-        .map((f) => `<tr class="${e(f.severity)}"><td>${e(f.severity)}</td><td>${e(f.message)}</td><td><code>${e(f.ruleId)}</code></td></tr>`)
+        .map(
+          (f) =>
+            `<tr class="${e(f.severity)}"><td>${e(f.severity)}</td><td>${e(f.message)}${(f.config ?? []).map((l) => `<div class="config">config: ${cfg(l)}</div>`).join('')}</td><td><code>${e(f.ruleId)}</code></td></tr>`,
+        )
         .join('')}</tbody></table>`
     : '<p>No findings.</p>';
 
@@ -87,6 +132,10 @@ export function renderProbeReport(rep: ProbeReport, nonce: string, cspSource: st
   pre { background: var(--vscode-textCodeBlock-background); padding: .5em; overflow-x: auto; }
   button { color: var(--vscode-button-foreground); background: var(--vscode-button-background); border: none; padding: .35em .9em; cursor: pointer; margin-right: .5em; }
   button:hover { background: var(--vscode-button-hoverBackground); }
+  a.cfg { color: var(--vscode-textLink-foreground); }
+  .cfglabel { color: var(--vscode-descriptionForeground); }
+  .good { color: var(--vscode-testing-iconPassed, var(--vscode-foreground)); }
+  .bad { color: var(--vscode-errorForeground); }
 </style>
 </head>
 <body>
@@ -96,6 +145,7 @@ ${caps || notes ? `<ul class="caps">${caps}${notes}</ul>` : ''}
 <p><button id="copy">Copy JSON</button><button id="again">Probe again</button></p>
 <h2>Findings</h2>
 ${findings}
+${configSection}
 <h2>${rep.enumerated ? 'Protocols and suites' : 'Negotiated (versions and suites not enumerated)'}</h2>
 <table>${protocols}</table>
 <h2>Connection</h2>
@@ -107,6 +157,12 @@ ${errors}
   const vscode = acquireVsCodeApi();
   document.getElementById('copy').addEventListener('click', () => vscode.postMessage({ type: 'copyJson' }));
   document.getElementById('again').addEventListener('click', () => vscode.postMessage({ type: 'probeAgain' }));
+  for (const a of document.querySelectorAll('a.cfg')) {
+    a.addEventListener('click', (ev) => {
+      ev.preventDefault();
+      vscode.postMessage({ type: 'openConfig', index: Number(a.getAttribute('data-link')) });
+    });
+  }
 </script>
 </body>
 </html>

@@ -3,10 +3,11 @@
  * judges it with the same policy `check` uses, prints text or JSON. Exit codes as `check`:
  * 0 nothing at or above --fail-on, 1 findings, 2 usage error or the endpoint could not be probed.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { PolicyFileFinder, RULE_IDS, atLeast, resolvePolicy, type PolicyInput } from '../core';
 import { DEFAULT_PROBE_OPTIONS, ProbeError, buildProbeReport, parseTarget, probeEndpoint, probeReportText, type ProbeOptions, type ProbeTarget } from '../core/probe';
+import { collectConfigSources, compareWithConfig, mapConfigFiles } from '../core/probe/config/compare';
 import { NodeHost } from '../host/nodeHost';
 import { UsageError, failOnArg, formatArg, profileArg, readArgs, type FailOn } from './args';
 
@@ -31,6 +32,9 @@ Options:
   --client-cert FILE --client-key FILE
                                 present this client certificate (mTLS endpoints)
   --no-scan                     the full handshake only (versions and suites not enumerated)
+  --config DIR                  compare with the configuration in DIR (repeatable): where the
+                                host is defined (nginx, Ingress, Gateway API, Istio) and the line
+                                each finding comes from; nothing is read without it
   -h, --help                    show this help
 
 Exit codes: 0 no findings at or above --fail-on, 1 findings, 2 usage error or the probe failed.
@@ -51,6 +55,7 @@ interface ProbeArgs {
   clientCert?: string;
   clientKey?: string;
   scan: boolean;
+  config: string[];
 }
 
 function positiveInt(flag: string, v: string): number {
@@ -60,7 +65,7 @@ function positiveInt(flag: string, v: string): number {
 }
 
 export function parseProbeArgs(argv: string[]): ProbeArgs {
-  const args: ProbeArgs = { format: 'text', failOn: 'warning', scan: true, ...DEFAULT_PROBE_OPTIONS };
+  const args: ProbeArgs = { format: 'text', failOn: 'warning', scan: true, config: [], ...DEFAULT_PROBE_OPTIONS };
   readArgs(
     argv,
     { posix: false },
@@ -79,6 +84,7 @@ export function parseProbeArgs(argv: string[]): ProbeArgs {
       else if (flag === '--client-cert') args.clientCert = value();
       else if (flag === '--client-key') args.clientKey = value();
       else if (flag === '--no-scan') args.scan = false;
+      else if (flag === '--config') args.config.push(value());
       else return false;
       return true;
     },
@@ -112,6 +118,15 @@ export async function probeCommand(argv: string[], out: NodeJS.WritableStream, e
   if (args.connectTo) target.connectTo = args.connectTo;
   if (args.family) target.family = args.family;
 
+  for (const d of args.config) {
+    let dir = false;
+    try {
+      dir = statSync(d).isDirectory();
+    } catch {
+      dir = false;
+    }
+    if (!dir) throw new UsageError(`--config ${d}: not a folder`);
+  }
   const host = new NodeHost();
   const finder = new PolicyFileFinder(host, RULE_IDS);
   const policyFile = args.policy ? await finder.load(path.resolve(args.policy)) : await finder.forFile(path.join(process.cwd(), '.tls-lens-probe'));
@@ -135,7 +150,14 @@ export async function probeCommand(argv: string[], out: NodeJS.WritableStream, e
   options.signal = ac.signal;
   try {
     const result = await probeEndpoint(target, options, args.scan ? {} : { scan: false });
-    const report = buildProbeReport(result, policy, host.now());
+    let report = buildProbeReport(result, policy, host.now());
+    if (args.config.length) {
+      const roots = args.config.map((d) => path.resolve(d));
+      const sources = await collectConfigSources(host, roots, { maxFileBytes: policy.maxFileSizeBytes });
+      if (policy.nginxVersion !== undefined) sources.nginxVersion = policy.nginxVersion;
+      sources.pathMappings = policy.pathMappings;
+      report = mapConfigFiles(await compareWithConfig(report, result, sources, policy), (f) => ({ file: path.relative(process.cwd(), f) || f }));
+    }
     out.write(args.format === 'json' ? JSON.stringify(report, null, 2) + '\n' : probeReportText(report));
     const failOn = args.failOn;
     return failOn !== 'never' && report.findings.some((f) => atLeast(f.severity, failOn)) ? 1 : 0;

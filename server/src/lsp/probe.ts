@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { CancellationToken, WorkDoneProgressReporter } from 'vscode-languageserver/node';
 import { buildProbeReport, parseTarget, probeEndpoint, ProbeError, DEFAULT_PROBE_OPTIONS, type ProbeOptions, type ProbeTarget } from '../core/probe';
-import type { Host } from '../core';
+import type { Host, KubeIndex } from '../core';
+import { collectConfigSources, compareWithConfig, mapConfigFiles } from '../core/probe/config/compare';
 import type { ProbeCommandResult, ProbeParams } from '../shared/probe';
 import { pathToUri, uriToPath } from './convert';
 import type { PolicyResolver } from './policy';
@@ -19,6 +20,10 @@ export class EndpointProber {
     private readonly policies: PolicyResolver,
     private readonly host: Host,
     private readonly folders: () => readonly string[],
+    /** The workspace's manifest index (built on first need), for "compare with config". */
+    private readonly kubeIndex?: () => Promise<KubeIndex>,
+    /** Open editors' text by path (wins over the disk). */
+    private readonly openText?: (path: string) => string | undefined,
   ) {}
 
   async run(raw: unknown, progress: WorkDoneProgressReporter, token: CancellationToken): Promise<ProbeCommandResult> {
@@ -53,7 +58,21 @@ export class EndpointProber {
       const folder = this.policies.folderOf(policyFile);
       const { policy } = await this.policies.resolve(policyFile, await this.settings.get(pathToUri(folder ?? path.dirname(policyFile))));
       const result = await probeEndpoint(target, options, params.scan === false ? { scan: false } : {});
-      return { ok: true, report: buildProbeReport(result, policy, this.host.now()) };
+      let report = buildProbeReport(result, policy, this.host.now());
+      const folders = this.folders();
+      if (params.compareWithConfig !== false && folders.length && !ac.signal.aborted) {
+        progress.report(100, 'comparing with the configuration…');
+        const sources = await collectConfigSources(this.host, folders, {
+          maxFileBytes: policy.maxFileSizeBytes,
+          ...(this.kubeIndex ? { kube: await this.kubeIndex() } : {}),
+          isCancelled: () => ac.signal.aborted,
+        });
+        if (policy.nginxVersion !== undefined) sources.nginxVersion = policy.nginxVersion;
+        sources.pathMappings = policy.pathMappings;
+        if (this.openText) sources.text = this.openText;
+        report = mapConfigFiles(await compareWithConfig(report, result, sources, policy), (f) => ({ file: f, uri: pathToUri(f) }));
+      }
+      return { ok: true, report };
     } catch (e) {
       if (e instanceof ProbeError) return { ok: false, cancelled: e.code === 'cancelled', error: e.message, code: e.code };
       throw e;

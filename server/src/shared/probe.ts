@@ -5,6 +5,7 @@
 import type { ProbeReport } from '../core/probe/report';
 
 export type { ProbeReport, ProbeReportCertificate } from '../core/probe/report';
+export type { ConfigLink, ConfigDefinition, ConfiguredCertificate, ProbeConfigComparison } from '../core/probe/config/types';
 
 export interface ProbeParams {
   /** host[:port] as typed. */
@@ -21,6 +22,11 @@ export interface ProbeParams {
   caFile?: string;
   clientCertFile?: string;
   clientKeyFile?: string;
+  /**
+   * Compare with the workspace's configuration (default true): the report's `config` says
+   * where the host is defined, and each finding's `config` links (with `uri`) the lines it comes from.
+   */
+  compareWithConfig?: boolean;
 }
 
 export type ProbeCommandResult =

@@ -25,5 +25,7 @@ export const ClientCommands = {
   restartServer: 'tlsLens.restartServer',
   showOutput: 'tlsLens.showOutput',
   probeEndpoint: 'tlsLens.probeEndpoint',
+  /** Not in the palette: opens the configuration line a probe report links (its index in `configLinks`). */
+  probeOpenConfig: 'tlsLens.probeOpenConfig',
   ...CertificateClientCommands,
 } as const;

@@ -9,6 +9,11 @@ import type MochaType from 'mocha';
 type MochaCtor = typeof MochaType;
 
 export function run(): Promise<void> {
+  return runSuiteIn(__dirname);
+}
+
+/** Runs every *.test.js in `dir` with mocha (also used by the untrusted-workspace suite). */
+export function runSuiteIn(dir: string): Promise<void> {
   // mocha 11 is CommonJS, mocha 12 ESM-only with a default export: accept both.
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily, inside the extension host
   const m = require('mocha') as MochaCtor & { default?: MochaCtor };
@@ -17,13 +22,13 @@ export function run(): Promise<void> {
   const grep = process.env.TLS_LENS_VSCODE_GREP;
   if (grep) mocha.grep(grep);
   const files = fs
-    .readdirSync(__dirname)
+    .readdirSync(dir)
     .filter((f) => f.endsWith('.test.js'))
     .sort();
-  for (const f of files) mocha.addFile(path.join(__dirname, f));
+  for (const f of files) mocha.addFile(path.join(dir, f));
   return new Promise((resolve, reject) => {
     if (files.length === 0) {
-      reject(new Error(`no *.test.js files in ${__dirname}: run \`npm run build\` first`));
+      reject(new Error(`no *.test.js files in ${dir}: run \`npm run build\` first`));
       return;
     }
     try {

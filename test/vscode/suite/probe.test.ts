@@ -1,8 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ProbeCommandOutcome } from '../../../client/src/probe/command';
+import { configLinks } from '../../../client/src/probe/html';
 import { startProbeServers, type ProbeFixtures } from '../../support/nginxServer';
 import { findTool } from '../../support/tools';
 
@@ -49,7 +50,37 @@ describe('TLS Lens: Probe Endpoint', () => {
     assert.ok(out.html?.includes('<span class="grade good" id="grade">A+</span>'), 'the report shows the grade');
     assert.match(out.html ?? '', /probe\/no-forward-secrecy/);
     assert.match(out.html ?? '', /Content-Security-Policy" content="default-src 'none';/);
+    // Compared with the workspace folder, which does not define this test host.
+    assert.equal(out.result.report.config?.name, 'probe.test');
+    assert.match(out.html ?? '', /<h2>Configuration<\/h2><p>probe\.test:\d+ in \d+ nginx file\(s\) and \d+ manifest file\(s\) of the workspace:<\/p><p>Not defined in the workspace\.<\/p>/);
     await reportTab(`TLS Lens: probe.test:${f.ports.valid}`);
+  });
+
+  it('links a finding to the workspace line that causes it, and opens it', async () => {
+    const f = fx!;
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder);
+    // A server for the test host in the example nginx.conf's conf.d/, for this test only.
+    const conf = vscode.Uri.joinPath(folder.uri, 'nginx', 'conf.d', 'zz-probe-test.conf');
+    writeFileSync(conf.fsPath, `server {\n    listen 127.0.0.1:${f.ports.valid} ssl;\n    server_name ${f.host};\n    ssl_protocols TLSv1.2 TLSv1.3;\n}\n`);
+    try {
+      const out = await vscode.commands.executeCommand<ProbeCommandOutcome>('tlsLens.probeEndpoint', { target: `${f.host}:${f.ports.valid}`, connectTo: '127.0.0.1', caFile });
+      assert.ok(out.result?.ok, JSON.stringify(out.result));
+      const report = out.result.report;
+      assert.deepEqual(report.config?.definitions.map((d) => [d.kind, d.at.uri, d.at.range.start.line]), [['nginx', conf.toString(), 2]]);
+      const nofs = report.findings.find((x) => x.ruleId === 'probe/no-forward-secrecy');
+      assert.match(nofs?.config?.[0]?.label ?? '', /^no ssl_ciphers in this server: nginx's default/);
+      const index = configLinks(report).indexOf(nofs!.config![0]!);
+      assert.ok(index > 0);
+      assert.match(out.html ?? '', new RegExp(`data-link="${index}"[^>]*>nginx/conf\\.d/zz-probe-test\\.conf:1</a>`));
+      const editor = await vscode.commands.executeCommand<vscode.TextEditor | undefined>('tlsLens.probeOpenConfig', index);
+      assert.equal(editor?.document.uri.toString(), conf.toString());
+      assert.equal(vscode.window.activeTextEditor?.selection.start.line, 0);
+      assert.equal(await vscode.commands.executeCommand('tlsLens.probeOpenConfig', 9999), undefined);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      rmSync(conf.fsPath, { force: true });
+    }
   });
 
   it('offers a "Probe" CodeLens above server_name of TLS servers', async () => {

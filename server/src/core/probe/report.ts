@@ -11,6 +11,7 @@ import { targetLabel } from './errors';
 import { acceptedSuites, liveChain, liveChainSource, nameToVerify, suiteOf, hexCode } from './facts';
 import { explainGrade, gradeProbe, type ProbeGrade } from './grade';
 import { describeTrustError } from './handshake';
+import type { ConfigLink, ProbeConfigComparison } from './config/types';
 import type { HandshakeResult, ProbeResult, ScanResult } from './types';
 import { probeFindings } from './verdicts';
 
@@ -32,7 +33,10 @@ export interface ProbeReport {
   durationMs: number;
   profile: string;
   grade: ProbeGrade;
-  findings: JsonReport['findings'];
+  /** With "compare with config": `config`, the configuration lines each finding comes from. */
+  findings: Array<JsonReport['findings'][number] & { config?: ConfigLink[] }>;
+  /** "Compare with config": where the endpoint is defined in the workspace (absent when not asked for). */
+  config?: ProbeConfigComparison;
   /** Per version: accepted or not, the accepted suites (IANA names) in the server's order. */
   protocols: { version: string; accepted: boolean; suites: string[]; serverOrder?: boolean; refusal?: string }[];
   enumerated: boolean;
@@ -159,10 +163,27 @@ export function probeReportText(rep: ProbeReport): string {
     for (const f of c.facts) out.push(`  ${f.label}: ${f.value}`);
   });
   out.push('');
-  for (const f of rep.findings) out.push(`${rep.endpoint}: ${LABEL[f.severity]} ${f.message} [${f.ruleId}]`);
+  if (rep.config) out.push(...configText(rep.config), '');
+  for (const f of rep.findings) {
+    out.push(`${rep.endpoint}: ${LABEL[f.severity]} ${f.message} [${f.ruleId}]`);
+    for (const l of f.config ?? []) out.push(`  config: ${l.file}:${l.range.start.line + 1}:${l.range.start.character + 1} ${l.label}`);
+  }
   const count = (s: Severity): number => rep.findings.filter((f) => f.severity === s).length;
   out.push(rep.findings.length ? `${count('error')} error(s), ${count('warning')} warning(s), ${count('info') + count('hint')} note(s).` : 'No findings.');
   return out.join('\n') + '\n';
+}
+
+function configText(c: ProbeConfigComparison): string[] {
+  const out = [`Configuration of ${c.name}:${c.port} (${c.searched.nginxFiles} nginx file(s), ${c.searched.manifests} manifest file(s) read):`];
+  if (c.definitions.length === 0) out.push('  not defined in the configuration read');
+  for (const d of c.definitions) {
+    out.push(`  ${d.title}: ${d.at.file}:${d.at.range.start.line + 1} ${d.at.label}${d.match === 'default' ? '' : ` (${d.match} match)`}`);
+    for (const cert of d.certificate ?? []) {
+      const state = cert.matchesLive === true ? 'the certificate the server sends' : cert.matchesLive === false ? 'NOT the certificate the server sends' : `not compared: ${cert.note ?? 'unknown'}`;
+      out.push(`    ${cert.at.label} (${cert.at.file}:${cert.at.range.start.line + 1})${cert.subject ? ` ${cert.subject}` : ''}: ${state}`);
+    }
+  }
+  return out;
 }
 
 /** The findings of a report as core Findings (for --fail-on). */

@@ -1,7 +1,9 @@
 /**
  * Endpoints a configuration names, for a "Probe" lens: each plain `server_name` of an nginx
  * http server that listens with TLS, with the port when it is not 443. Wildcards, regular
- * expressions, `_` and names with variables are not endpoints and are skipped.
+ * expressions, `_` and names with variables are not endpoints and are skipped. Manifests:
+ * Ingress TLS hosts, Gateway API HTTPS/TLS listener hostnames, Istio Gateway TLS hosts
+ * (`kubeTargets.ts`).
  */
 import type { TextDoc } from '../document';
 import { detectFormat } from '../formats/detect';
@@ -9,6 +11,7 @@ import { asIncludedInHttp } from '../formats/nginx/context';
 import { effectiveConfig } from '../formats/nginx/effective';
 import { parseNginx } from '../formats/nginx/parser';
 import type { Range } from '../text';
+import { endpointsInManifest } from './kubeTargets';
 
 export interface NamedEndpoint {
   /** host[:port] as the probe command takes it. */
@@ -20,7 +23,9 @@ export interface NamedEndpoint {
 const PLAIN_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.?$/i;
 
 export function endpointsInDocument(doc: TextDoc): NamedEndpoint[] {
-  if (detectFormat(doc) !== 'nginx') return [];
+  const format = detectFormat(doc);
+  if (format === 'kubernetes') return endpointsInManifest(doc);
+  if (format !== 'nginx') return [];
   const cfg = effectiveConfig(asIncludedInHttp(parseNginx(doc.text, doc.lines).directives, undefined));
   const out: NamedEndpoint[] = [];
   for (const server of cfg.servers) {

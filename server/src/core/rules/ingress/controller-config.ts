@@ -6,7 +6,7 @@ import type { TlsProtocol } from '../../policy/profiles';
 import type { Rule } from '../rule';
 
 /** ConfigMaps the ingress-nginx controller reads (its chart names it `<release>-ingress-nginx-controller`). */
-function isControllerConfig(name: string, namespace: string | undefined): boolean {
+export function isControllerConfig(name: string, namespace: string | undefined): boolean {
   return /ingress-nginx|nginx-configuration|nginx-ingress/.test(name) || namespace === 'ingress-nginx';
 }
 

@@ -1,0 +1,144 @@
+/**
+ * "Compare with config": finds where the probed name is defined in the workspace (nginx
+ * servers, Ingress, Gateway API and Istio Gateways), links each live finding to the
+ * configuration lines it comes from, and tells whether the live leaf certificate is the
+ * one the workspace configures (a `probe/certificate-differs` finding when it is not).
+ */
+import { formatFromName } from '../../formats/detect';
+import type { Host } from '../../host';
+import type { Policy } from '../../policy/policy';
+import { PROBE_RULES } from '../../rules/probe';
+import { KubeIndex } from '../../workspace/index';
+import { indexFiles, mayHoldManifests } from '../../workspace/indexFiles';
+import { walkFiles } from '../../workspace/walk';
+import { liveChain, nameToVerify } from '../facts';
+import type { ProbeReport } from '../report';
+import type { ProbeResult } from '../types';
+import { locateInManifests } from './kube';
+import { locateInNginx, type Located } from './nginx';
+import type { ConfigLink, ProbeConfigComparison } from './types';
+
+export interface ConfigSources {
+  host: Host;
+  /** nginx files (main configurations and site files), absolute paths. */
+  nginxFiles: readonly string[];
+  /** The workspace's manifests. */
+  kube?: KubeIndex;
+  nginxVersion?: string;
+  pathMappings?: Readonly<Record<string, string>>;
+  text?: (path: string) => string | undefined;
+}
+
+/** Files collected from folders: nginx files by name (as `check` recognises them) and an index of the manifests. */
+export async function collectConfigSources(
+  host: Host,
+  roots: readonly string[],
+  opts: { maxFileBytes: number; kube?: KubeIndex; isCancelled?: () => boolean } = { maxFileBytes: 1024 * 1024 },
+): Promise<ConfigSources> {
+  const nginxFiles: string[] = [];
+  const manifests: string[] = [];
+  for (const root of roots) {
+    const walk: Parameters<typeof walkFiles>[2] = { accept: (p) => formatFromName(p) === 'nginx' || (!opts.kube && mayHoldManifests(p)) };
+    if (opts.isCancelled) walk.isCancelled = opts.isCancelled;
+    for await (const f of walkFiles(host, root, walk)) {
+      if (formatFromName(f) === 'nginx') nginxFiles.push(f);
+      else manifests.push(f);
+    }
+  }
+  const kube = opts.kube ?? (await indexFiles(host, manifests.map((p) => ({ path: p, name: p })), opts.maxFileBytes, new KubeIndex(), opts.isCancelled));
+  return { host, nginxFiles, kube };
+}
+
+function sameSha(a: string | undefined, b: string | undefined): boolean {
+  return a !== undefined && b !== undefined && a.replace(/:/g, '').toUpperCase() === b.replace(/:/g, '').toUpperCase();
+}
+
+function short(sha: string): string {
+  return sha.split(':').slice(0, 8).join(':') + '…';
+}
+
+/**
+ * Adds the comparison to a report: `report.config`, `config` links on each finding, and a
+ * `probe/certificate-differs` finding when the live leaf is not the configured one. The
+ * report's findings keep their order (a new finding goes to its rule's place).
+ */
+export async function compareWithConfig(report: ProbeReport, result: ProbeResult, sources: ConfigSources, policy: Policy): Promise<ProbeReport> {
+  const name = nameToVerify(result);
+  const isIp = /^[\d.]+$|:/.test(name);
+  const port = result.target.port;
+  const nginxOpts: Parameters<typeof locateInNginx>[0] = { host: sources.host, files: sources.nginxFiles };
+  if (sources.nginxVersion !== undefined) nginxOpts.nginxVersion = sources.nginxVersion;
+  if (sources.pathMappings) nginxOpts.pathMappings = sources.pathMappings;
+  if (sources.text) nginxOpts.text = sources.text;
+  const nginx = await locateInNginx(nginxOpts, isIp ? undefined : name, port);
+  const found: Located[] = [...nginx.located, ...(sources.kube && !isIp ? locateInManifests(sources.kube, name, port) : [])];
+  // A definition by name (any kind) wins over nginx default servers that would only catch the name.
+  const byName = found.filter((l) => l.definition.match !== 'default');
+  const located = byName.length ? byName : found;
+  const liveLeaf = liveChain(result)[0]?.cert;
+  const cmp: ProbeConfigComparison = {
+    name,
+    port,
+    searched: { nginxFiles: nginx.filesRead, manifests: sources.kube?.fileCount ?? 0 },
+    definitions: located.map((l) => l.definition),
+  };
+  if (liveLeaf) cmp.liveSha256 = liveLeaf.sha256Fingerprint;
+  for (const d of cmp.definitions) {
+    for (const c of d.certificate ?? []) if (c.sha256 && cmp.liveSha256) c.matchesLive = sameSha(c.sha256, cmp.liveSha256);
+  }
+
+  const out: ProbeReport = { ...report, findings: [...report.findings], config: cmp };
+  // The live leaf is none of the certificates a definition configures (nginx may configure an RSA and an ECDSA one).
+  const differs = liveLeaf
+    ? cmp.definitions.filter((d) => {
+        const known = (d.certificate ?? []).filter((c) => c.matchesLive !== undefined);
+        return known.length > 0 && !known.some((c) => c.matchesLive);
+      })
+    : [];
+  const level = policy.rules[PROBE_RULES.certificateDiffers.id];
+  if (differs.length && liveLeaf && level !== 'off') {
+    const first = differs[0]!;
+    const configured = (first.certificate ?? []).filter((c) => c.sha256);
+    const where = configured.map((c) => `${c.subject || '(empty subject)'}, SHA-256 ${short(c.sha256!)}`).join('; ');
+    out.findings.push({
+      ruleId: PROBE_RULES.certificateDiffers.id,
+      severity: level ?? PROBE_RULES.certificateDiffers.defaultSeverity,
+      message: `the server sends a different certificate (${liveLeaf.subject || '(empty subject)'}, SHA-256 ${short(liveLeaf.sha256Fingerprint)}) than ${first.title} configures (${where}): not deployed yet, another server answers, or the workspace is out of date`,
+      file: report.endpoint,
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      fixes: [],
+    });
+    out.findings.sort((a, b) => (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0));
+  }
+  out.findings = out.findings.map((f) => {
+    const links: ConfigLink[] = [];
+    const seen = new Set<string>();
+    for (const l of located) {
+      for (const link of l.locate(f.ruleId)) {
+        const key = `${link.file}:${link.range.start.line}:${link.range.start.character}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        links.push(link);
+      }
+    }
+    return links.length ? { ...f, config: links } : f;
+  });
+  return out;
+}
+
+/** The same comparison with every file renamed (relative for a terminal, URIs for an editor). */
+export function mapConfigFiles(report: ProbeReport, rename: (file: string) => { file: string; uri?: string }): ProbeReport {
+  const move = (l: ConfigLink): ConfigLink => ({ ...l, ...rename(l.file) });
+  const out: ProbeReport = { ...report, findings: report.findings.map((f) => (f.config ? { ...f, config: f.config.map(move) } : f)) };
+  if (report.config) {
+    out.config = {
+      ...report.config,
+      definitions: report.config.definitions.map((d) => {
+        const nd = { ...d, at: move(d.at) };
+        if (d.certificate) nd.certificate = d.certificate.map((c) => ({ ...c, at: move(c.at) }));
+        return nd;
+      }),
+    };
+  }
+  return out;
+}

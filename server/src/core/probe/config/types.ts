@@ -1,0 +1,52 @@
+/**
+ * "Compare with config": where a probed endpoint is defined in the workspace and which
+ * configuration line each live finding comes from. JSON-safe; `file` is an absolute path
+ * in the core (the CLI prints it relative to the current folder, the language server adds
+ * `uri`).
+ */
+import type { Range } from '../../text';
+
+export interface ConfigLink {
+  file: string;
+  range: Range;
+  /** What stands there, or what is missing there ("no ssl_stapling: nginx's default off"). */
+  label: string;
+  /** `file://` URI (language server results only). */
+  uri?: string;
+}
+
+/** The certificate a definition configures, and whether it is the one the server sent. */
+export interface ConfiguredCertificate {
+  at: ConfigLink;
+  /** SHA-256 of the configured leaf (colon hex, as certificate facts show it). */
+  sha256?: string;
+  subject?: string;
+  /** true: the live leaf is this certificate; false: another one; undefined: unknown (see `note`). */
+  matchesLive?: boolean;
+  /** Why it could not be compared (file not in the workspace, issued by cert-manager …). */
+  note?: string;
+}
+
+export type DefinitionKind = 'nginx' | 'ingress' | 'gateway' | 'istio';
+
+export interface ConfigDefinition {
+  kind: DefinitionKind;
+  /** "nginx server www.example.com example.com", "Ingress shop/web", "Gateway edge/gw listener https" … */
+  title: string;
+  /** The name that matched (server_name, tls host, listener hostname), or the server block for a default server. */
+  at: ConfigLink;
+  /** How the host was matched: `exact`, `wildcard`, `regex`, or `default` (nginx's default server for the port). */
+  match: 'exact' | 'wildcard' | 'regex' | 'default';
+  certificate?: ConfiguredCertificate[];
+}
+
+export interface ProbeConfigComparison {
+  /** The name and port looked for. */
+  name: string;
+  port: number;
+  /** Files looked at (nginx files read, manifests indexed). */
+  searched: { nginxFiles: number; manifests: number };
+  definitions: ConfigDefinition[];
+  /** SHA-256 of the live leaf certificate. */
+  liveSha256?: string;
+}
