@@ -23,6 +23,7 @@ import { rotationNever } from './certmanager/rotation-never';
 import { selfSignedPublic } from './certmanager/self-signed-public';
 import { stagingIssuer } from './certmanager/staging-issuer';
 import { weakKey } from './certmanager/weak-key';
+import { keyAlgorithm } from './certmanager/key-algorithm';
 import { backendTlsPolicy } from './gateway/backend-tls-policy';
 import { backendCaRef } from './gateway/backend-ca-ref';
 import { backendHostnameUncovered } from './gateway/backend-hostname-uncovered';
@@ -171,6 +172,7 @@ export const RULES: readonly Rule[] = [
   backendHostnameUncovered,
   routeOnPassthrough,
   weakKey,
+  keyAlgorithm,
   lifetime,
   rotationNever,
   dnsNamesMismatch,
