@@ -45,6 +45,8 @@ export class KubeIndex {
   private readonly byKey = new Map<string, KubeResource[]>();
   private readonly byKind = new Map<string, KubeResource[]>();
   private readonly kustomize = new KustomizeNamespaces();
+  /** The lookups are out of date after a kustomization change (see `fresh`). */
+  private stale = false;
   /** Bumped on every change; caches derived from the index compare it. */
   version = 0;
 
@@ -97,12 +99,12 @@ export class KubeIndex {
       }
     }
     const kustomizeChanged = JSON.stringify(old?.kustomization) !== JSON.stringify(entry.kustomization);
-    if (old) this.unlink(old);
+    if (old && !this.stale) this.unlink(old);
     this.files.set(file, entry);
     if (kustomizeChanged) {
       this.kustomize.set(file, entry.kustomization);
-      this.relinkAll();
-    } else this.link(entry);
+      this.stale = true;
+    } else if (!this.stale) this.link(entry);
     this.version++;
     return entry;
   }
@@ -110,11 +112,11 @@ export class KubeIndex {
   removeFile(file: string): void {
     const old = this.files.get(file);
     if (!old) return;
-    this.unlink(old);
+    if (!this.stale) this.unlink(old);
     this.files.delete(file);
     if (old.kustomization) {
       this.kustomize.set(file, undefined);
-      this.relinkAll();
+      this.stale = true;
     }
     this.version++;
   }
@@ -131,10 +133,12 @@ export class KubeIndex {
 
   /** Resources of a kind (`Kind` or `Kind.group`) with this namespace and name, in any file. */
   find(kind: string, namespace: string | undefined, name: string): readonly KubeResource[] {
+    this.fresh();
     return this.byKey.get(key(kind, namespace, name)) ?? [];
   }
 
   ofKind(kind: string): readonly KubeResource[] {
+    this.fresh();
     return this.byKind.get(kind) ?? [];
   }
 
@@ -152,6 +156,16 @@ export class KubeIndex {
       pull(this.byKey, key(k, this.namespaceOf(r), r.name), r);
       pull(this.byKind, k, r);
     }
+  }
+
+  /**
+   * A kustomization change can move any resource to another namespace: the lookups are
+   * rebuilt once, on the next query, not on every kustomization file read while indexing.
+   */
+  private fresh(): void {
+    if (!this.stale) return;
+    this.stale = false;
+    this.relinkAll();
   }
 
   private relinkAll(): void {
