@@ -3,17 +3,12 @@
  * and the language server indexing its workspace and following edits of open manifests.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { LspSession, fileUri } from '../support/lspClient';
-import { DAY, makeCert } from '../support/certs';
-import { repoPath } from '../support/tools';
+import { TempWorkspace, checkJson, shopCertificates } from '../support/kubeWorkspace';
 import { tlsSecret } from '../unit/kube-support';
 
-const CLI = repoPath('dist', 'cli.js');
 const INGRESS = `apiVersion: networking.k8s.io/v1
 kind: Ingress
 metadata:
@@ -28,27 +23,24 @@ spec:
     - host: api.example.com
 `;
 
+let ws: TempWorkspace;
 let dir: string;
 let narrow: string;
 let wide: string;
 
 before(async () => {
-  const now = Date.now();
-  narrow = (await makeCert({ cn: 'shop.example.com', dns: ['shop.example.com'], notBefore: new Date(now - DAY), notAfter: new Date(now + 300 * DAY) })).pem;
-  wide = (await makeCert({ cn: 'shop.example.com', dns: ['shop.example.com', 'api.example.com'], notBefore: new Date(now - DAY), notAfter: new Date(now + 300 * DAY) })).pem;
-  dir = mkdtempSync(path.join(os.tmpdir(), 'tls-lens-kube-'));
-  writeFileSync(path.join(dir, 'ingress.yaml'), INGRESS);
-  writeFileSync(path.join(dir, 'secret.yaml'), tlsSecret('shop-tls', 'shop', narrow));
+  ({ narrow, wide } = await shopCertificates());
+  ws = new TempWorkspace('tls-lens-kube-', { 'ingress.yaml': INGRESS, 'secret.yaml': tlsSecret('shop-tls', 'shop', narrow) });
+  dir = ws.dir;
 });
 
-after(() => rmSync(dir, { recursive: true, force: true }));
+after(() => ws.remove());
 
 describe('cross-file Kubernetes findings', () => {
   test('the CLI indexes the folder first: the Ingress is judged with the Secret in another file', () => {
-    const r = spawnSync(process.execPath, [CLI, 'check', '.', '--format', 'json'], { cwd: dir, encoding: 'utf8', timeout: 30_000 });
+    const r = checkJson(dir);
     assert.equal(r.status, 1, r.stderr);
-    const report = JSON.parse(r.stdout) as { findings: Array<{ ruleId: string; file: string; resource?: unknown; related?: Array<{ file: string; range: { start: { line: number } } }> }> };
-    const f = report.findings.filter((x) => x.ruleId === 'ingress/certificate-mismatch');
+    const f = r.findings.filter((x) => x.ruleId === 'ingress/certificate-mismatch');
     assert.equal(f.length, 1, r.stdout);
     assert.equal(f[0]!.file, 'ingress.yaml');
     assert.deepEqual(f[0]!.resource, { kind: 'Ingress', name: 'web', namespace: 'shop' });

@@ -3,12 +3,10 @@
  * publishes the file's own findings at once, then the cross-file ones when the index is built.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { LspSession, fileUri } from '../support/lspClient';
-import { DAY, makeCert } from '../support/certs';
+import { TempWorkspace, shopCertificates } from '../support/kubeWorkspace';
 import { tlsSecret } from '../unit/kube-support';
 
 const INGRESS = `apiVersion: networking.k8s.io/v1
@@ -30,22 +28,18 @@ spec:
 const configMaps = (i: number): string =>
   Array.from({ length: 5 }, (_, j) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c${i}-${j}\n  namespace: team${i}\ndata:\n  key: value\n`).join('---\n');
 
+let ws: TempWorkspace;
 let dir: string;
 
 before(async () => {
-  const now = Date.now();
-  const narrow = (await makeCert({ cn: 'shop.example.com', dns: ['shop.example.com'], notBefore: new Date(now - DAY), notAfter: new Date(now + 300 * DAY) })).pem;
-  dir = mkdtempSync(path.join(os.tmpdir(), 'tls-lens-kube-first-'));
+  const { narrow } = await shopCertificates();
   // A workspace of many manifests; the Secret the Ingress names lives in another file.
-  for (let i = 0; i < 300; i++) {
-    mkdirSync(path.join(dir, `app${i}`));
-    writeFileSync(path.join(dir, `app${i}`, 'config.yaml'), configMaps(i));
-  }
-  writeFileSync(path.join(dir, 'ingress.yaml'), INGRESS);
-  writeFileSync(path.join(dir, 'secret.yaml'), tlsSecret('shop-tls', 'shop', narrow));
+  ws = new TempWorkspace('tls-lens-kube-first-', { 'ingress.yaml': INGRESS, 'secret.yaml': tlsSecret('shop-tls', 'shop', narrow) });
+  dir = ws.dir;
+  for (let i = 0; i < 300; i++) ws.write(path.join(`app${i}`, 'config.yaml'), configMaps(i));
 });
 
-after(() => rmSync(dir, { recursive: true, force: true }));
+after(() => ws.remove());
 
 describe('first lint of a manifest in the language server', () => {
   test('publishes the file-local findings first, then the cross-file finding once the workspace is indexed', async () => {

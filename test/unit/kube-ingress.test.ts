@@ -78,7 +78,7 @@ spec:
   rules:
     - host: old.example.com
 `,
-      { 'manifests/secret.yaml': tlsSecret('old-tls', 'team', expired, false).replace('  namespace: team\n', ''), 'manifests/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: team\n' },
+      { 'manifests/secret.yaml': tlsSecret('old-tls', 'team', expired, false).replace('  namespace: team\n', ''), 'manifests/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: team\nresources: [app.yaml, secret.yaml]\n' },
       { rules: ['ingress/'] },
     );
   });

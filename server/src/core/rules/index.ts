@@ -23,7 +23,10 @@ import { rotationNever } from './certmanager/rotation-never';
 import { selfSignedPublic } from './certmanager/self-signed-public';
 import { stagingIssuer } from './certmanager/staging-issuer';
 import { weakKey } from './certmanager/weak-key';
+import { keyAlgorithm } from './certmanager/key-algorithm';
 import { backendTlsPolicy } from './gateway/backend-tls-policy';
+import { backendCaRef } from './gateway/backend-ca-ref';
+import { backendHostnameUncovered } from './gateway/backend-hostname-uncovered';
 import { certificateExpired as gatewayCertificateExpired } from './gateway/certificate-expired';
 import { certificateMismatch as gatewayApiCertificateMismatch } from './gateway/certificate-mismatch';
 import { insecureFallback } from './gateway/insecure-fallback';
@@ -165,8 +168,11 @@ export const RULES: readonly Rule[] = [
   gatewayCertificateExpired,
   insecureFallback,
   backendTlsPolicy,
+  backendCaRef,
+  backendHostnameUncovered,
   routeOnPassthrough,
   weakKey,
+  keyAlgorithm,
   lifetime,
   rotationNever,
   dnsNamesMismatch,

@@ -3,6 +3,7 @@ import { detectFormat } from '../formats/detect';
 import { parseKubeFile, resourceKindKey, type KubeFile, type KubeResource } from '../formats/kube/resources';
 import { parseYamlFile, type YamlFile } from '../formats/yaml/documents';
 import { LineIndex } from '../text';
+import { KustomizeNamespaces, type KustomizationInfo } from './kustomize';
 
 /** One indexed file: its text (so a lint of the same text reuses the parse) and its resources. */
 export interface IndexEntry {
@@ -12,8 +13,8 @@ export interface IndexEntry {
   kube: KubeFile;
   /** The YAML parse the resources were read from (a lint of the same text reuses it). */
   yaml: YamlFile;
-  /** `namespace:` of a kustomization.yaml, applied to the resources of its folder. */
-  kustomizeNamespace?: string;
+  /** A kustomization.yaml's `namespace` and the resources it lists (see `KustomizeNamespaces`). */
+  kustomization?: KustomizationInfo;
 }
 
 /** Kinds without a namespace: their namespace is ignored (core and the CRDs the rules read). */
@@ -34,11 +35,6 @@ const CLUSTER_SCOPED = new Set([
 
 const KUSTOMIZATION = /(^|[\\/])kustomization\.ya?ml$/i;
 
-function dirOf(file: string): string {
-  const i = Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\'));
-  return i < 0 ? '' : file.slice(0, i);
-}
-
 /**
  * The Kubernetes resources of a whole workspace by kind, namespace and name, so rules can
  * follow references across files (an Ingress's Secret, a Gateway's credential). Files are
@@ -48,7 +44,9 @@ export class KubeIndex {
   private readonly files = new Map<string, IndexEntry>();
   private readonly byKey = new Map<string, KubeResource[]>();
   private readonly byKind = new Map<string, KubeResource[]>();
-  private readonly kustomize = new Map<string, string>();
+  private readonly kustomize = new KustomizeNamespaces();
+  /** The lookups are out of date after a kustomization change (see `fresh`). */
+  private stale = false;
   /** Bumped on every change; caches derived from the index compare it. */
   version = 0;
 
@@ -93,17 +91,20 @@ export class KubeIndex {
     const entry: IndexEntry = { file, text, lines, kube, yaml };
     if (KUSTOMIZATION.test(file)) {
       const k = kube.resources.find((r) => r.kind === 'Kustomization');
-      const ns = k?.root.get('namespace').str();
-      if (ns) entry.kustomizeNamespace = ns;
+      if (k) {
+        const info: KustomizationInfo = { resources: [...k.root.get('resources').strings(), ...k.root.get('bases').strings()].map((x) => x.value) };
+        const ns = k.root.get('namespace').str();
+        if (ns) info.namespace = ns;
+        entry.kustomization = info;
+      }
     }
-    const kustomizeChanged = (old?.kustomizeNamespace ?? '') !== (entry.kustomizeNamespace ?? '');
-    if (old) this.unlink(old);
+    const kustomizeChanged = JSON.stringify(old?.kustomization) !== JSON.stringify(entry.kustomization);
+    if (old && !this.stale) this.unlink(old);
     this.files.set(file, entry);
     if (kustomizeChanged) {
-      if (entry.kustomizeNamespace) this.kustomize.set(dirOf(file), entry.kustomizeNamespace);
-      else this.kustomize.delete(dirOf(file));
-      this.relinkAll();
-    } else this.link(entry);
+      this.kustomize.set(file, entry.kustomization);
+      this.stale = true;
+    } else if (!this.stale) this.link(entry);
     this.version++;
     return entry;
   }
@@ -111,27 +112,33 @@ export class KubeIndex {
   removeFile(file: string): void {
     const old = this.files.get(file);
     if (!old) return;
-    this.unlink(old);
+    if (!this.stale) this.unlink(old);
     this.files.delete(file);
-    if (old.kustomizeNamespace) {
-      this.kustomize.delete(dirOf(file));
-      this.relinkAll();
+    if (old.kustomization) {
+      this.kustomize.set(file, undefined);
+      this.stale = true;
     }
     this.version++;
   }
 
-  /** The effective namespace: `metadata.namespace`, else the folder's kustomization `namespace`, else "default"; undefined for cluster-scoped kinds. */
+  /**
+   * The effective namespace: the `namespace` of the kustomizations that list the file (it
+   * overrides `metadata.namespace`, as kustomize does; see `KustomizeNamespaces`), else
+   * `metadata.namespace`, else "default"; undefined for cluster-scoped kinds.
+   */
   namespaceOf(r: KubeResource): string | undefined {
     if (CLUSTER_SCOPED.has(r.kind) || CLUSTER_SCOPED.has(resourceKindKey(r))) return undefined;
-    return r.namespace ?? this.kustomize.get(dirOf(r.file)) ?? 'default';
+    return this.kustomize.namespaceFor(r.file) ?? r.namespace ?? 'default';
   }
 
   /** Resources of a kind (`Kind` or `Kind.group`) with this namespace and name, in any file. */
   find(kind: string, namespace: string | undefined, name: string): readonly KubeResource[] {
+    this.fresh();
     return this.byKey.get(key(kind, namespace, name)) ?? [];
   }
 
   ofKind(kind: string): readonly KubeResource[] {
+    this.fresh();
     return this.byKind.get(kind) ?? [];
   }
 
@@ -149,6 +156,16 @@ export class KubeIndex {
       pull(this.byKey, key(k, this.namespaceOf(r), r.name), r);
       pull(this.byKind, k, r);
     }
+  }
+
+  /**
+   * A kustomization change can move any resource to another namespace: the lookups are
+   * rebuilt once, on the next query, not on every kustomization file read while indexing.
+   */
+  private fresh(): void {
+    if (!this.stale) return;
+    this.stale = false;
+    this.relinkAll();
   }
 
   private relinkAll(): void {

@@ -46,6 +46,8 @@ export interface CertificateSummary {
   extendedKeyUsage?: string[];
   /** undefined when the extension is absent. */
   basicConstraints?: { ca: boolean; pathLength?: number; critical: boolean };
+  /** Name Constraints (RFC 5280 §4.2.1.10) of a CA; undefined when the extension is absent. */
+  nameConstraints?: NameConstraints;
   subjectKeyIdentifier?: string;
   authorityKeyIdentifier?: string;
   ocspUrls: string[];
@@ -58,6 +60,19 @@ export interface CertificateSummary {
   /** Hex of the subject and issuer Name DER, for exact issuer/subject matching in chains. */
   subjectDer: string;
   issuerDer: string;
+}
+
+/** The base name of a name-constraint subtree (RFC 5280 §4.2.1.10). */
+export interface NameSubtree {
+  /** IP values are `address/prefix` (`address/mask` when the mask is not a prefix); DirName values RFC 4514 text. */
+  type: 'DNS' | 'IP' | 'email' | 'URI' | 'DirName' | 'other';
+  value: string;
+}
+
+export interface NameConstraints {
+  permitted: NameSubtree[];
+  excluded: NameSubtree[];
+  critical: boolean;
 }
 
 export type DecodeResult = { ok: true; cert: CertificateSummary } | { ok: false; error: string };
@@ -283,6 +298,27 @@ function generalName(der: Uint8Array, t: Tlv): SubjectAltName {
   }
 }
 
+/** A GeneralName as a name-constraint base: iPAddress is an address and a mask (RFC 5280 §4.2.1.10). */
+function subtreeName(der: Uint8Array, t: Tlv): NameSubtree {
+  if (t.tag === 0x87) {
+    const c = Buffer.from(contents(der, t));
+    if (c.length !== 8 && c.length !== 32) return { type: 'IP', value: `(${c.length} bytes) ${c.toString('hex')}` };
+    const half = c.length / 2;
+    const mask = c.subarray(half);
+    let prefix = 0;
+    while (prefix < mask.length * 8 && mask[prefix >> 3]! & (0x80 >> (prefix & 7))) prefix++;
+    let contiguous = true;
+    for (let bit = prefix; bit < mask.length * 8; bit++) if (mask[bit >> 3]! & (0x80 >> (bit & 7))) contiguous = false;
+    return { type: 'IP', value: `${ipText(c.subarray(0, half))}/${contiguous ? prefix : ipText(mask)}` };
+  }
+  if (t.tag === 0xa4) {
+    const name = children(der, t)[0];
+    return { type: 'DirName', value: name ? parseName(der, expect(name, TAG.SEQUENCE, 'directoryName')).text : '' };
+  }
+  const g = generalName(der, t);
+  return { type: g.type, value: g.value };
+}
+
 function ipText(b: Buffer): string {
   if (b.length === 4) return [...b].join('.');
   if (b.length === 16) {
@@ -357,6 +393,21 @@ function readExtensions(der: Uint8Array, list: Tlv, cert: CertificateSummary): v
           else if (item.tag === TAG.INTEGER) pathLength = smallInt(der, item);
         }
         cert.basicConstraints = pathLength === undefined ? { ca, critical } : { ca, pathLength, critical };
+        break;
+      }
+      case EXT.nameConstraints: {
+        const nc: NameConstraints = { permitted: [], excluded: [], critical };
+        for (const part of children(der, expect(inner, TAG.SEQUENCE, 'nameConstraints'))) {
+          // permittedSubtrees [0], excludedSubtrees [1] (IMPLICIT SEQUENCE OF GeneralSubtree).
+          const into = part.tag === 0xa0 ? nc.permitted : part.tag === 0xa1 ? nc.excluded : undefined;
+          if (!into) throw new DerError(`nameConstraints: unexpected tag 0x${part.tag.toString(16)}`);
+          for (const subtree of children(der, part)) {
+            const base = children(der, expect(subtree, TAG.SEQUENCE, 'GeneralSubtree'))[0];
+            if (!base) throw new DerError('GeneralSubtree without a base name');
+            into.push(subtreeName(der, base));
+          }
+        }
+        cert.nameConstraints = nc;
         break;
       }
       case EXT.subjectKeyIdentifier:

@@ -39,6 +39,12 @@ export function certificateFacts(cert: CertificateSummary, now: Date): Certifica
     const bc = cert.basicConstraints;
     facts.push({ label: 'Basic constraints', value: bc.ca ? `CA${bc.pathLength !== undefined ? `, path length ${bc.pathLength}` : ''}` : 'not a CA' });
   }
+  if (cert.nameConstraints) {
+    const nc = cert.nameConstraints;
+    const show = (t: { type: string; value: string }): string => `${t.type}:${t.value}`;
+    const items = [...nc.permitted.map((t) => `permitted ${show(t)}`), ...nc.excluded.map((t) => `excluded ${show(t)}`)];
+    facts.push({ label: 'Name constraints', value: items.join(', ') || '(none)', items });
+  }
   facts.push(...list('Key usage', cert.keyUsage, '(none)'));
   facts.push(...list('Extended key usage', cert.extendedKeyUsage, '(none)'));
   if (cert.subjectKeyIdentifier) facts.push({ label: 'Subject key ID', value: cert.subjectKeyIdentifier, monospace: true });

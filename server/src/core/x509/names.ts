@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import type { SubjectAltName } from './certificate';
+import type { NameConstraints, SubjectAltName } from './certificate';
 
 /**
  * Whether a certificate's SANs cover a host name, by RFC 6125 §6.4 as browsers apply it:
@@ -42,4 +42,37 @@ function normalizeHost(s: string): string {
 
 function sameIp(a: string, b: string): boolean {
   return normalizeHost(a) === normalizeHost(b);
+}
+
+/**
+ * Whether a DNS name lies in a dNSName name-constraint subtree (RFC 5280 §4.2.1.10: any name
+ * made by adding zero or more labels to the left of the base). A base with a leading dot
+ * (`.example.com`), as OpenSSL reads it, admits only names below it, not `example.com`
+ * itself; an empty base admits every name. Case-insensitive.
+ */
+export function dnsWithinSubtree(name: string, base: string): boolean {
+  const n = normalizeHost(name);
+  const b = normalizeHost(base);
+  if (b === '') return true;
+  if (b.startsWith('.')) return n.endsWith(b) && n.length > b.length;
+  return n === b || n.endsWith('.' + b);
+}
+
+/**
+ * Why a certificate naming DNS `host` could not be issued under a CA with these Name
+ * Constraints, or undefined when it could: the host is in an excluded dNSName subtree, or
+ * permitted dNSName subtrees exist and the host is in none of them (RFC 5280 §4.2.1.10).
+ * Subtrees of other name types do not constrain DNS names; IP hosts are not judged.
+ */
+export function nameConstraintsViolation(nc: NameConstraints, host: string): string | undefined {
+  const h = normalizeHost(host);
+  if (!h || isIP(h)) return undefined;
+  const excluded = nc.excluded.find((t) => t.type === 'DNS' && dnsWithinSubtree(h, t.value));
+  if (excluded) return `exclude DNS:${excluded.value}`;
+  const permitted = nc.permitted.filter((t) => t.type === 'DNS');
+  if (permitted.length && !permitted.some((t) => dnsWithinSubtree(h, t.value))) {
+    const shown = permitted.slice(0, 4).map((t) => `DNS:${t.value}`).join(', ');
+    return `permit only ${shown}${permitted.length > 4 ? `, … (${permitted.length} in all)` : ''}`;
+  }
+  return undefined;
 }

@@ -108,6 +108,7 @@ export const EXT = {
   crlDistributionPoints: '2.5.29.31',
   authorityKeyIdentifier: '2.5.29.35',
   extKeyUsage: '2.5.29.37',
+  nameConstraints: '2.5.29.30',
   authorityInfoAccess: '1.3.6.1.5.5.7.1.1',
 } as const;
 
@@ -118,7 +119,6 @@ export const EXT = {
 export const UNDERSTOOD_EXTENSIONS: ReadonlySet<string> = new Set([
   ...Object.values(EXT),
   '2.5.29.18', // issuerAltName
-  '2.5.29.30', // nameConstraints
   '2.5.29.32', // certificatePolicies
   '2.5.29.33', // policyMappings
   '2.5.29.36', // policyConstraints

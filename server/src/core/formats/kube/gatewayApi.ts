@@ -2,7 +2,9 @@ import type { KubeView } from '../../workspace/index';
 import type { KNode } from './node';
 import { isTemplated } from './node';
 import { K, resolveSecret, type SecretResolution } from './refs';
-import type { KubeResource } from './resources';
+import { named, relatedAt } from './report';
+import { resourceKindKey, type KubeResource } from './resources';
+import type { RelatedLocation } from '../../findings';
 
 export interface ListenerCertRef {
   listener: KNode;
@@ -58,4 +60,42 @@ export function listenerCertRefs(view: KubeView, gw: KubeResource): ListenerCert
     }
   }
   return out;
+}
+
+/** A listener's certificateRef of a Gateway in the linted file, with where it leads. */
+export interface ResolvedListenerRef<T extends SecretResolution = SecretResolution> extends ListenerCertRef {
+  gateway: KubeResource;
+  resolution: T;
+}
+
+/** Any resolution (for `resolveListenerSecret`). */
+export const anyResolution = (r: SecretResolution): r is SecretResolution => r !== undefined;
+
+/** A resolution to a Secret in the workspace whose certificate was read. */
+export function isSecretWithCertificate(r: SecretResolution): r is Extract<SecretResolution, { kind: 'secret' }> {
+  return r.kind === 'secret' && r.tls.certs[0] !== undefined;
+}
+
+/**
+ * Where the listeners of the linted file's Gateways (Gateway API) get their certificates:
+ * every listener → `tls.certificateRefs` → Secret (or the cert-manager Certificate that
+ * writes it), with the ReferenceGrant a cross-namespace reference needs, keeping the
+ * references whose resolution `accept` takes. The Gateway API counterpart of Istio's
+ * `resolveCredential`; the listener rules share it.
+ */
+export function resolveListenerSecret<T extends SecretResolution>(view: KubeView, accept: (r: SecretResolution) => r is T): Array<ResolvedListenerRef<T>> {
+  const out: Array<ResolvedListenerRef<T>> = [];
+  for (const gateway of view.resources) {
+    if (resourceKindKey(gateway) !== K.gateway) continue;
+    for (const r of listenerCertRefs(view, gateway)) {
+      const resolution = r.resolution;
+      if (accept(resolution)) out.push({ ...r, gateway, resolution });
+    }
+  }
+  return out;
+}
+
+/** The related location of a Secret reference's certificate (`tls.crt`, else the Secret's `data`). */
+export function secretCertificateRelated(view: KubeView, res: Extract<SecretResolution, { kind: 'secret' }>, message = named(view, res.secret)): RelatedLocation {
+  return relatedAt(res.secret, res.tls.certNode ?? res.secret.root.get('data'), message);
 }

@@ -11,7 +11,7 @@ export function selects(selector: Readonly<Record<string, string>>, labels: Read
   return Object.entries(selector).every(([k, v]) => labels[k] === v);
 }
 
-const WORKLOAD_KINDS = ['Deployment.apps', 'StatefulSet.apps', 'DaemonSet.apps', 'ReplicaSet.apps'];
+export const WORKLOAD_KINDS = ['Deployment.apps', 'StatefulSet.apps', 'DaemonSet.apps', 'ReplicaSet.apps'];
 
 /** The labels of the pods a resource runs: a Pod's own, or a workload's pod template's. */
 export function podLabels(r: KubeResource): Record<string, string> | undefined {

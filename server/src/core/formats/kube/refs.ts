@@ -17,6 +17,7 @@ export const K = {
   gateway: 'Gateway.gateway.networking.k8s.io',
   referenceGrant: 'ReferenceGrant.gateway.networking.k8s.io',
   pod: 'Pod',
+  service: 'Service',
 } as const;
 
 /** What a Secret reference leads to. */

@@ -1,6 +1,4 @@
-import { listenerCertRefs } from '../../formats/kube/gatewayApi';
-import { K } from '../../formats/kube/refs';
-import { resourceKindKey } from '../../formats/kube/resources';
+import { anyResolution, resolveListenerSecret } from '../../formats/kube/gatewayApi';
 import { reportResource } from '../../formats/kube/report';
 import type { Rule } from '../rule';
 
@@ -17,15 +15,12 @@ export const referenceNotPermitted: Rule = {
   check(ctx) {
     const view = ctx.kube();
     if (!view.hasWorkspace) return;
-    for (const gw of view.resources) {
-      if (resourceKindKey(gw) !== K.gateway) continue;
-      for (const r of listenerCertRefs(view, gw)) {
-        if (r.permitted) continue;
-        reportResource(ctx, gw, {
-          range: r.ref.get('namespace').at,
-          message: `listener ${r.listenerName}: Secret ${r.namespace}/${r.name} is in another namespace and no ReferenceGrant there allows Gateways from ${view.namespaceOf(gw)} (RefNotPermitted)`,
-        });
-      }
+    for (const r of resolveListenerSecret(view, anyResolution)) {
+      if (r.permitted) continue;
+      reportResource(ctx, r.gateway, {
+        range: r.ref.get('namespace').at,
+        message: `listener ${r.listenerName}: Secret ${r.namespace}/${r.name} is in another namespace and no ReferenceGrant there allows Gateways from ${view.namespaceOf(r.gateway)} (RefNotPermitted)`,
+      });
     }
   },
 };

@@ -1,8 +1,10 @@
-import { listenerCertRefs } from '../../formats/kube/gatewayApi';
-import { K } from '../../formats/kube/refs';
-import { resourceKindKey } from '../../formats/kube/resources';
-import { named, relatedAt, reportResource } from '../../formats/kube/report';
+import { resolveListenerSecret, secretCertificateRelated } from '../../formats/kube/gatewayApi';
+import type { SecretResolution } from '../../formats/kube/refs';
+import { named, reportResource } from '../../formats/kube/report';
 import type { Rule } from '../rule';
+
+type MissingOrSecret = Extract<SecretResolution, { kind: 'missing' | 'secret' }>;
+const missingOrSecret = (r: SecretResolution): r is MissingOrSecret => r.kind === 'missing' || r.kind === 'secret';
 
 /**
  * A listener's certificateRef names a Secret that is not in the workspace (a note: often
@@ -17,26 +19,26 @@ export const secretProblem: Rule = {
   formats: ['kubernetes'],
   check(ctx) {
     const view = ctx.kube();
-    for (const gw of view.resources) {
-      if (resourceKindKey(gw) !== K.gateway) continue;
-      for (const r of listenerCertRefs(view, gw)) {
-        const res = r.resolution;
-        if (res.kind === 'missing' && r.permitted) {
-          reportResource(ctx, gw, { range: r.ref.get('name').at, severity: 'info', message: `listener ${r.listenerName}: Secret ${r.namespace}/${r.name} is not in the workspace (nor a cert-manager Certificate that writes it): its certificate cannot be checked` });
-        } else if (res.kind === 'secret' && !res.secret.templated) {
-          const problems: string[] = [];
-          if (res.tls.problem) problems.push(res.tls.problem);
-          else if (res.tls.certKey !== 'tls.crt') problems.push(`keeps its certificate under "${res.tls.certKey}", not tls.crt`);
-          if (!res.tls.hasKey) problems.push('has no tls.key');
-          if (!problems.length) continue;
-          reportResource(ctx, gw, {
-            range: r.ref.get('name').at,
-            severity: res.tls.problem || res.tls.certKey !== 'tls.crt' ? 'error' : 'warning',
-            message: `listener ${r.listenerName}: ${named(view, res.secret)} ${problems.join(' and ')} (InvalidCertificateRef)`,
-            related: [relatedAt(res.secret, res.tls.certNode ?? res.secret.root.get('data'), named(view, res.secret))],
-          });
+    for (const r of resolveListenerSecret(view, missingOrSecret)) {
+      const res = r.resolution;
+      if (res.kind === 'missing') {
+        if (r.permitted) {
+          reportResource(ctx, r.gateway, { range: r.ref.get('name').at, severity: 'info', message: `listener ${r.listenerName}: Secret ${r.namespace}/${r.name} is not in the workspace (nor a cert-manager Certificate that writes it): its certificate cannot be checked` });
         }
+        continue;
       }
+      if (res.secret.templated) continue;
+      const problems: string[] = [];
+      if (res.tls.problem) problems.push(res.tls.problem);
+      else if (res.tls.certKey !== 'tls.crt') problems.push(`keeps its certificate under "${res.tls.certKey}", not tls.crt`);
+      if (!res.tls.hasKey) problems.push('has no tls.key');
+      if (!problems.length) continue;
+      reportResource(ctx, r.gateway, {
+        range: r.ref.get('name').at,
+        severity: res.tls.problem || res.tls.certKey !== 'tls.crt' ? 'error' : 'warning',
+        message: `listener ${r.listenerName}: ${named(view, res.secret)} ${problems.join(' and ')} (InvalidCertificateRef)`,
+        related: [secretCertificateRelated(view, res)],
+      });
     }
   },
 };

@@ -1,9 +1,9 @@
-import { ISTIO_ROOT_NAMESPACE } from '../../formats/kube/istio';
 import type { KNode } from '../../formats/kube/node';
 import { K } from '../../formats/kube/refs';
+import { effectiveMtls, serviceBackends, targetPort, type EffectiveMtls } from '../../formats/kube/peerAuthentication';
 import { resourceKindKey, type KubeResource } from '../../formats/kube/resources';
 import { named, relatedAt, reportResource } from '../../formats/kube/report';
-import type { KubeIndex, KubeView } from '../../workspace/index';
+import type { KubeView } from '../../workspace/index';
 import type { Rule } from '../rule';
 
 /** The namespace of a mesh-internal host: `svc`, `svc.ns`, `svc.ns.svc[.cluster.local]`; undefined for other hosts. */
@@ -16,47 +16,49 @@ function hostNamespace(host: string, own: string | undefined): string | undefine
   return undefined;
 }
 
-const isWide = (p: KubeResource): boolean => p.spec.get('selector', 'matchLabels').entries().length === 0;
-
-/** Per index (and its version): the selector-less PeerAuthentications of each namespace, so each lint does not scan them all. */
-const wideByNamespace = new WeakMap<KubeIndex, { version: number; byNs: Map<string, KubeResource[]> }>();
-
-/** The selector-less PeerAuthentications of `ns`: this file's, then the other files'. */
-function widePeerAuthentications(view: KubeView, ns: string): KubeResource[] {
-  const own = view.resources.filter((p) => resourceKindKey(p) === K.peerAuthentication && isWide(p) && view.namespaceOf(p) === ns);
-  const index = view.index;
-  if (!index) return own;
-  let cached = wideByNamespace.get(index);
-  if (!cached || cached.version !== index.version) {
-    const byNs = new Map<string, KubeResource[]>();
-    for (const p of index.ofKind(K.peerAuthentication)) {
-      const pns = index.namespaceOf(p);
-      if (pns === undefined || !isWide(p)) continue;
-      const list = byNs.get(pns);
-      if (list) list.push(p);
-      else byNs.set(pns, [p]);
-    }
-    cached = { version: index.version, byNs };
-    wideByNamespace.set(index, cached);
-  }
-  return own.concat((cached.byNs.get(ns) ?? []).filter((p) => p.file !== view.file));
-}
-
-/** The namespace-wide PeerAuthentication of `ns`, else the mesh-wide one (no selector), with its mode. */
-function effectivePeerAuthentication(view: KubeView, ns: string): { pa: KubeResource; mode: string } | undefined {
-  for (const target of [ns, ISTIO_ROOT_NAMESPACE]) {
-    const pa = widePeerAuthentications(view, target)[0];
-    const mode = pa?.spec.get('mtls', 'mode').str();
-    if (pa && mode && mode !== 'UNSET') return { pa, mode };
-  }
-  return undefined;
+interface StrictHit {
+  effective: EffectiveMtls;
+  workload?: KubeResource;
+  /** The Service port judged, when known. */
+  port?: number;
 }
 
 /**
- * A DestinationRule with TLS mode DISABLE towards a mesh service whose namespace (or the
- * whole mesh) requires STRICT mTLS by PeerAuthentication: the server refuses the plaintext
- * connections (Istio docs, "Mutual TLS Migration": DestinationRules override auto mTLS).
- * Workload-level PeerAuthentications are not considered.
+ * Where a DISABLE at `ports` (Service ports; undefined: every port) meets STRICT: at the
+ * workloads the host's Service selects, each with its own PeerAuthentication precedence
+ * (port > workload > namespace > mesh), or, when the workspace does not show them, at the
+ * namespace-wide and mesh-wide policies.
+ */
+function strictAt(view: KubeView, ns: string, service: string, ports: ((p: number | undefined) => boolean) | undefined): StrictHit[] {
+  const found = serviceBackends(view, ns, service);
+  if (!found || found.backends.length === 0) {
+    const effective = effectiveMtls(view, ns);
+    return effective?.mode === 'STRICT' ? [{ effective }] : [];
+  }
+  const servicePorts = found.service.spec.get('ports').items();
+  const judged = servicePorts.length ? servicePorts.filter((p) => !ports || ports(p.get('port').num())) : [undefined];
+  const hits: StrictHit[] = [];
+  for (const b of found.backends) {
+    for (const sp of judged) {
+      const effective = effectiveMtls(view, ns, b.labels, sp && targetPort(sp, b.workload));
+      if (effective?.mode !== 'STRICT') continue;
+      const hit: StrictHit = { effective, workload: b.workload };
+      const port = sp?.get('port').num();
+      if (port !== undefined) hit.port = port;
+      hits.push(hit);
+    }
+  }
+  return hits;
+}
+
+/**
+ * A DestinationRule with TLS mode DISABLE towards a mesh service whose server side requires
+ * STRICT mTLS by PeerAuthentication: the server refuses the plaintext connections (Istio
+ * docs, "Mutual TLS Migration": DestinationRules override auto mTLS). The host's Service
+ * leads to its workloads (selector → pod labels), each judged with Istio's precedence:
+ * port-level (`portLevelMtls`, by the Service's `targetPort`) over workload-level (`selector`)
+ * over namespace-wide over mesh-wide. Without the Service or its workloads in the
+ * workspace, the namespace-wide and mesh-wide policies are judged.
  */
 export const disableUnderStrict: Rule = {
   id: 'istio/disable-under-strict',
@@ -70,16 +72,26 @@ export const disableUnderStrict: Rule = {
       const host = r.spec.get('host').str();
       const ns = host ? hostNamespace(host, view.namespaceOf(r)) : undefined;
       if (!host || !ns) continue;
-      const effective = effectivePeerAuthentication(view, ns);
-      if (!effective || effective.mode !== 'STRICT') continue;
+      const service = host.toLowerCase().split('.')[0]!;
       const policy = r.spec.get('trafficPolicy');
-      const modes: KNode[] = [policy.get('tls', 'mode'), ...policy.get('portLevelSettings').items().map((p) => p.get('tls', 'mode'))];
-      for (const m of modes) {
-        if (m.str() !== 'DISABLE') continue;
+      const portLevel = policy.get('portLevelSettings').items().map((p) => ({ port: p.get('port', 'number').num(), mode: p.get('tls', 'mode'), hasTls: p.get('tls').exists }));
+      // Port-level settings with their own tls replace the destination's tls on that port.
+      const overridden = new Set(portLevel.filter((p) => p.hasTls && p.port !== undefined).map((p) => p.port));
+      const judged: Array<{ mode: KNode; ports: ((p: number | undefined) => boolean) | undefined }> = [{ mode: policy.get('tls', 'mode'), ports: overridden.size ? (p) => p === undefined || !overridden.has(p) : undefined }];
+      for (const p of portLevel) judged.push({ mode: p.mode, ports: p.port === undefined ? undefined : (q) => q === p.port });
+      for (const { mode, ports } of judged) {
+        if (mode.str() !== 'DISABLE') continue;
+        const hits = strictAt(view, ns, service, ports);
+        const first = hits[0];
+        if (!first) continue;
+        const pa = first.effective.pa;
+        const where = first.workload ? ` for ${named(view, first.workload)}${first.port !== undefined ? ` (port ${first.port})` : ''}${hits.length > 1 ? ` and ${hits.length - 1} more` : ''}` : ' there';
+        const related = [relatedAt(pa, first.effective.node, `${named(view, pa)}: STRICT (${first.effective.scope} level)`)];
+        if (first.workload) related.push(relatedAt(first.workload, undefined, named(view, first.workload)));
         reportResource(ctx, r, {
-          range: m.at,
-          message: `TLS mode DISABLE towards ${host}, but ${named(view, effective.pa)} requires STRICT mTLS there: the connections will be refused`,
-          related: [relatedAt(effective.pa, effective.pa.spec.get('mtls', 'mode'), `${named(view, effective.pa)}: STRICT`)],
+          range: mode.at,
+          message: `TLS mode DISABLE towards ${host}, but ${named(view, pa)} requires STRICT mTLS${where}: the connections will be refused`,
+          related,
         });
       }
     }

@@ -1,0 +1,93 @@
+import type { KubeView } from '../../workspace/index';
+import { decodeCertificate, type CertificateSummary } from '../../x509/certificate';
+import { LineIndex } from '../../text';
+import { CERTIFICATE_LABELS, scanPem } from '../pem/scanner';
+import type { KNode } from './node';
+import { isTemplated } from './node';
+import { K } from './refs';
+import type { KubeResource } from './resources';
+
+/** The kind key of Gateway API's BackendTLSPolicy. */
+export const BACKEND_TLS_POLICY = 'BackendTLSPolicy.gateway.networking.k8s.io';
+
+/** Where one `validation.caCertificateRefs` entry leads. */
+export type CaRefResolution =
+  /** The object holds CA certificates under `ca.crt`. */
+  | { kind: 'found'; target: KubeResource; node: KNode; certs: CertificateSummary[] }
+  /** The object is there but `ca.crt` is absent, empty or unreadable. */
+  | { kind: 'unusable'; target: KubeResource; node: KNode | undefined; why: string }
+  | { kind: 'missing' }
+  /** No workspace index, a templated name, or a kind other than ConfigMap/Secret (implementation-specific). */
+  | { kind: 'unknown' };
+
+export interface CaRef {
+  node: KNode;
+  refKind: string;
+  name: string;
+  resolution: CaRefResolution;
+}
+
+/** `ca.crt` of a ConfigMap (`data`, or base64 `binaryData`) or of a Secret (base64 `data`, or `stringData`). */
+function caText(target: KubeResource): { text: string; node: KNode } | undefined {
+  const isSecret = target.kind === 'Secret';
+  const plain = target.root.get(isSecret ? 'stringData' : 'data', 'ca.crt');
+  const ps = plain.str();
+  if (ps !== undefined) return { text: ps, node: plain };
+  const enc = target.root.get(isSecret ? 'data' : 'binaryData', 'ca.crt');
+  const es = enc.str();
+  if (es === undefined) return undefined;
+  const compact = es.replace(/\s+/g, '');
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compact)) return { text: '\u0000', node: enc };
+  return { text: Buffer.from(compact, 'base64').toString('latin1'), node: enc };
+}
+
+const cache = new WeakMap<KubeResource, CaRefResolution>();
+
+function readCa(target: KubeResource): CaRefResolution {
+  const hit = cache.get(target);
+  if (hit) return hit;
+  let out: CaRefResolution;
+  const value = caText(target);
+  if (!value) out = { kind: 'unusable', target, node: undefined, why: 'has no ca.crt key' };
+  else if (value.text === '\u0000') out = { kind: 'unusable', target, node: value.node, why: 'ca.crt is not valid base64' };
+  else {
+    const certs: CertificateSummary[] = [];
+    let why: string | undefined;
+    for (const b of scanPem(value.text, new LineIndex(value.text))) {
+      if (!CERTIFICATE_LABELS.has(b.label) || !b.der) continue;
+      const d = decodeCertificate(b.der);
+      if (d.ok) certs.push(d.cert);
+      else why = `ca.crt holds an unreadable certificate: ${d.error}`;
+    }
+    if (why) out = { kind: 'unusable', target, node: value.node, why };
+    else if (!certs.length) out = { kind: 'unusable', target, node: value.node, why: 'ca.crt holds no PEM certificate' };
+    else out = { kind: 'found', target, node: value.node, certs };
+  }
+  cache.set(target, out);
+  return out;
+}
+
+/**
+ * The `validation.caCertificateRefs` of a BackendTLSPolicy, each followed to the ConfigMap
+ * or Secret in the policy's own namespace (a LocalObjectReference) and its `ca.crt` read
+ * (Gateway API BackendTLSPolicy: a ref that does not resolve, or a ConfigMap without
+ * `ca.crt`, is an InvalidCACertificateRef).
+ */
+export function backendCaRefs(view: KubeView, policy: KubeResource): CaRef[] {
+  const ns = view.namespaceOf(policy);
+  return policy.spec
+    .get('validation', 'caCertificateRefs')
+    .items()
+    .map((node) => {
+      const refKind = node.get('kind').str() ?? '';
+      const group = node.get('group').str() ?? '';
+      const name = node.get('name').str() ?? '';
+      let resolution: CaRefResolution = { kind: 'unknown' };
+      if (group === '' && (refKind === 'ConfigMap' || refKind === 'Secret') && name && !isTemplated(name)) {
+        const target = view.find(refKind === 'ConfigMap' ? K.configMap : K.secret, ns, name);
+        if (target) resolution = target.templated ? { kind: 'unknown' } : readCa(target);
+        else if (view.hasWorkspace) resolution = { kind: 'missing' };
+      }
+      return { node, refKind, name, resolution };
+    });
+}

@@ -1,0 +1,118 @@
+/**
+ * Which namespace kustomize gives the resources of a workspace's files. A kustomization's
+ * `namespace` applies to the resources it lists (`resources:` and the older `bases:`: files,
+ * and folders holding a kustomization of their own) and overrides a namespace already set on
+ * them (kustomize docs, "namespace": "Will override the existing namespace if it is set on a
+ * resource"). A kustomization that lists another one transforms what that one produces, so
+ * when kustomizations nest, the outermost `namespace` is the one the built resources carry.
+ * Files no kustomization lists get none (a folder's kustomization does not reach files it does
+ * not list). Where different roots would give different namespaces (one base in two
+ * overlays), the namespace below the fork is used.
+ */
+
+/** What the index keeps of one kustomization file. */
+export interface KustomizationInfo {
+  namespace?: string;
+  /** `resources:` and `bases:` entries as written. */
+  resources: string[];
+}
+
+interface Node {
+  file: string;
+  dir: string;
+  info: KustomizationInfo;
+  /** Workspace paths the entries lead to (normalised, no scheme). */
+  targets: string[];
+}
+
+/** Forward slashes, no `.`/`..` segments, no trailing slash. */
+export function normalizePath(p: string): string {
+  const out: string[] = [];
+  const abs = /^[\\/]/.test(p);
+  for (const seg of p.split(/[\\/]+/)) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..' && out.length && out[out.length - 1] !== '..') out.pop();
+    else out.push(seg);
+  }
+  return (abs ? '/' : '') + out.join('/');
+}
+
+function dirOf(file: string): string {
+  const n = normalizePath(file);
+  const i = n.lastIndexOf('/');
+  return i < 0 ? '' : n.slice(0, i);
+}
+
+function join(dir: string, entry: string): string {
+  return normalizePath(dir ? `${dir}/${entry}` : entry);
+}
+
+const AMBIGUOUS = Symbol('ambiguous');
+type Outcome = string | undefined | typeof AMBIGUOUS;
+
+/** The same value from every input, AMBIGUOUS when they differ, undefined when there are none. */
+function agree(values: Outcome[]): Outcome {
+  if (!values.length) return undefined;
+  const first = values[0];
+  return values.every((v) => v === first) ? first : AMBIGUOUS;
+}
+
+export class KustomizeNamespaces {
+  private readonly nodes = new Map<string, Node>();
+  /** Kustomizations by the workspace path each entry leads to. */
+  private listedBy = new Map<string, Node[]>();
+  private readonly cache = new Map<string, string | undefined>();
+
+  get size(): number {
+    return this.nodes.size;
+  }
+
+  /** Adds, replaces (info) or removes (undefined) the kustomization in `file`. */
+  set(file: string, info: KustomizationInfo | undefined): void {
+    const key = normalizePath(file);
+    if (info) {
+      const dir = dirOf(key);
+      // Remote bases (URLs, git references) are not in the workspace.
+      const targets = info.resources.filter((r) => !/^[a-z][a-z0-9+.-]*:\/\/|^git@|^github\.com\//i.test(r)).map((r) => join(dir, r));
+      this.nodes.set(key, { file: key, dir, info, targets });
+    } else this.nodes.delete(key);
+    this.rebuild();
+  }
+
+  private rebuild(): void {
+    this.listedBy = new Map();
+    this.cache.clear();
+    for (const n of this.nodes.values()) {
+      for (const t of n.targets) {
+        const list = this.listedBy.get(t);
+        if (list) list.push(n);
+        else this.listedBy.set(t, [n]);
+      }
+    }
+  }
+
+  /** The namespace kustomize gives the resources of `file`, or undefined when no kustomization lists it. */
+  namespaceFor(file: string): string | undefined {
+    if (this.nodes.size === 0) return undefined;
+    const key = normalizePath(file);
+    if (this.cache.has(key)) return this.cache.get(key);
+    const ns = this.resolve(this.listedBy.get(key) ?? []);
+    this.cache.set(key, ns);
+    return ns;
+  }
+
+  private resolve(listing: readonly Node[]): string | undefined {
+    const seen = new Set<Node>();
+    const out = agree(listing.map((k) => this.emitted(k, seen)));
+    return out === AMBIGUOUS ? undefined : out;
+  }
+
+  /** The namespace the resources `k` emits carry once every kustomization above it has run. */
+  private emitted(k: Node, seen: Set<Node>): Outcome {
+    if (seen.has(k)) return k.info.namespace;
+    seen.add(k);
+    const above = agree((this.listedBy.get(k.dir) ?? []).map((p) => this.emitted(p, seen)));
+    seen.delete(k);
+    return typeof above === 'string' ? above : k.info.namespace;
+  }
+}
