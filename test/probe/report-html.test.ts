@@ -33,3 +33,15 @@ test('grade with its cap, findings, suites and the chain', () => {
   assert.match(html, /-----BEGIN CERTIFICATE-----/);
   assert.match(html, /var\(--vscode-foreground\)/);
 });
+
+test('the chain as sent and short ClientHellos are shown as in the text report', () => {
+  assert.match(html, /Chain as sent<\/th><td>2 certificate\(s\), from the TLS 1\.2 Certificate message<|Chain as sent.{0,40}2 certificate\(s\)/);
+  assert.doesNotMatch(html, /Short ClientHellos/, 'no fallback, no row');
+});
+
+test('a scan that fell back to short ClientHellos says so', async () => {
+  const shortHellos = { versions: ['TLSv1.2' as const], maxSuites: 32, reason: 'connection reset' };
+  const r = result({ scan: scan({ 'TLSv1.2': [0xc02f] }, { shortHellos }), handshake: handshake(await leafDer()) });
+  const page = renderProbeReport(buildProbeReport(r, resolvePolicy(), NOW), 'N0NCE', 'vscode-webview://x');
+  assert.match(page, /Short ClientHellos.*the full offer was refused \(connection reset\); TLSv1\.2 scanned with at most 32 suites per hello/);
+});

@@ -3,7 +3,7 @@
  * and script), the editor's theme colours, every value escaped. No vscode import: unit-tested
  * in plain Node.
  */
-import type { ConfigLink, ProbeReport } from '../../../server/src/shared/probe';
+import { describeChainAsSent, describeShortHellos, type ConfigLink, type ProbeReport } from '../../../server/src/shared/probe';
 
 /**
  * Every configuration link of a report, in the order the page numbers them: each
@@ -79,6 +79,10 @@ export function renderProbeReport(rep: ProbeReport, nonce: string, cspSource: st
   if (rep.groups?.length) details.push(row('Groups', rep.groups.join(', ')));
   if (rep.secureRenegotiation !== undefined) details.push(row('Secure renegotiation', yesNo(rep.secureRenegotiation)));
   if (rep.fallbackScsv !== undefined) details.push(row('Fallback SCSV', yesNo(rep.fallbackScsv)));
+  const shortHellos = describeShortHellos(rep);
+  if (shortHellos) details.push(row('Short ClientHellos', shortHellos));
+  const chainAsSent = describeChainAsSent(rep);
+  if (chainAsSent) details.push(row('Chain as sent', chainAsSent));
   if (rep.timing) details.push(row('Timing', `TCP ${rep.timing.connectMs} ms, TLS ${rep.timing.tlsMs} ms, whole probe ${rep.durationMs} ms`));
   if (rep.address) details.push(row('Address', rep.address));
 

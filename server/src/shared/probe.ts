@@ -32,3 +32,5 @@ export interface ProbeParams {
 export type ProbeCommandResult =
   | { ok: true; report: ProbeReport }
   | { ok: false; cancelled: boolean; error: string; code?: string };
+
+export { describeChainAsSent, describeShortHellos } from '../core/probe/describe';

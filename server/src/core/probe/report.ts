@@ -14,6 +14,7 @@ import { describeTrustError } from './handshake';
 import type { ConfigLink, ProbeConfigComparison } from './config/types';
 import type { HandshakeResult, ProbeResult, ScanResult } from './types';
 import { probeFindings } from './verdicts';
+import { describeChainAsSent, describeShortHellos } from './describe';
 
 export interface ProbeReportCertificate {
   facts: CertificateFact[];
@@ -141,7 +142,8 @@ export function probeReportText(rep: ProbeReport): string {
     out.push(`  ${p.version.padEnd(8)} ${p.accepted ? 'accepted' : 'refused'}${p.serverOrder === undefined ? '' : p.serverOrder ? ', server order' : ', client order'}`);
     for (const s of p.suites) out.push(`    ${s}`);
   }
-  if (rep.shortHellos) out.push(`Short ClientHellos: the full offer was refused (${rep.shortHellos.reason}); ${rep.shortHellos.versions.join(', ')} scanned with at most ${rep.shortHellos.maxSuites} suites per hello`);
+  const shortHellos = describeShortHellos(rep);
+  if (shortHellos) out.push(`Short ClientHellos: ${shortHellos}`);
   if (rep.groups?.length) out.push(`Groups: ${rep.groups.join(', ')}`);
   if (rep.negotiated) out.push(`Negotiated: ${rep.negotiated.protocol} ${rep.negotiated.cipher}${rep.negotiated.alpn ? `, ALPN ${rep.negotiated.alpn}` : ''}`);
   if (rep.trust) out.push(`Trusted: ${rep.trust.trusted ? 'yes' : `no — ${rep.trust.error ?? ''}`}`);
@@ -152,11 +154,8 @@ export function probeReportText(rep: ProbeReport): string {
   if (rep.secureRenegotiation !== undefined) out.push(`Secure renegotiation: ${yesNo(rep.secureRenegotiation)}`);
   if (rep.fallbackScsv !== undefined) out.push(`Fallback SCSV: ${yesNo(rep.fallbackScsv)}`);
   if (rep.timing) out.push(`Timing: TCP ${rep.timing.connectMs} ms, TLS ${rep.timing.tlsMs} ms`);
-  if (rep.chain) {
-    const from = rep.chain.source === 'scan' ? 'the TLS 1.2 Certificate message' : 'the handshake';
-    // RFC 5246 §7.4.2: the self-signed root "MAY be omitted from the chain".
-    out.push(`Chain as sent: ${rep.chain.sent} certificate(s), from ${from}${rep.chain.rootIncluded ? '; the root is included (clients have it already; RFC 5246 §7.4.2 lets it be left out)' : ''}`);
-  }
+  const chain = describeChainAsSent(rep);
+  if (chain) out.push(`Chain as sent: ${chain}`);
   rep.certificates.forEach((c, i) => {
     out.push(`Certificate ${i + 1}:`);
     if (c.error) out.push(`  ${c.error}`);

@@ -1,0 +1,21 @@
+/**
+ * Sentences about a probe report that the text report and the webview both print. No imports
+ * but types, so the client bundle takes this file alone.
+ */
+import type { ProbeReport } from './report';
+
+/** One line on the short ClientHellos a scan fell back to, or undefined when it did not. */
+export function describeShortHellos(rep: ProbeReport): string | undefined {
+  const s = rep.shortHellos;
+  if (!s) return undefined;
+  return `the full offer was refused (${s.reason}); ${s.versions.join(', ')} scanned with at most ${s.maxSuites} suites per hello`;
+}
+
+/** One line on the chain as the server sends it, or undefined when no chain was read. */
+export function describeChainAsSent(rep: ProbeReport): string | undefined {
+  const c = rep.chain;
+  if (!c) return undefined;
+  const from = c.source === 'scan' ? 'the TLS 1.2 Certificate message' : 'the handshake';
+  // RFC 5246 §7.4.2: the self-signed root "MAY be omitted from the chain".
+  return `${c.sent} certificate(s), from ${from}${c.rootIncluded ? '; the root is included (clients have it already; RFC 5246 §7.4.2 lets it be left out)' : ''}`;
+}
