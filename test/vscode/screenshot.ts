@@ -7,14 +7,16 @@
 //
 // Without --vsix it uses <repo>/tls-lens.vsix, running `npm run package` first when the file is
 // missing or older than dist/extension.js. Writes test-results/workbench-diagnostic-hover.png,
-// workbench-certificate-hover.png, workbench-certificates.png and workbench-certificate-details.png;
+// workbench-certificate-hover.png, workbench-certificates.png, workbench-certificate-details.png and
+// workbench-probe-report.png (a probe of a real nginx that a temporary file in the folder defines);
 // exits 1 when a squiggle, hover, CodeLens or view never appears.
 // Env: as run-offline (CODE_SERVER_BIN, CHROMIUM_BIN, TLS_LENS_REQUIRE_TOOLS, TLS_LENS_KEEP_SANDBOX).
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { repoRoot } from '../support/tools';
+import { startProbeServers, type ProbeFixtures } from '../support/nginxServer';
+import { findTool, repoRoot } from '../support/tools';
 import {
   cliOption,
   deadline,
@@ -118,7 +120,7 @@ async function showHover(page: Page, expect: RegExp, what: string): Promise<stri
   throw new Error(`the ${what} hover never appeared (expected ${expect}); last hover text: ${JSON.stringify(last)}`);
 }
 
-async function scenario(page: Page, cs: CodeServer, folder: string, outDir: string): Promise<void> {
+async function scenario(page: Page, cs: CodeServer, folder: string, outDir: string, probe?: { target: string }): Promise<void> {
   await page.goto(workbenchUrl(cs, folder), { waitUntil: 'domcontentloaded' });
   await page.locator('.monaco-workbench .part.editor').waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
   // The explorer shows the folder once the remote connection is up.
@@ -193,6 +195,33 @@ async function scenario(page: Page, cs: CodeServer, folder: string, outDir: stri
   await parkMouse(page);
   await page.screenshot({ path: path.join(outDir, 'workbench-certificate-details.png'), animations: 'disabled' });
   log('certificate details shown');
+
+  // 5. TLS Lens: Probe Endpoint… on a real nginx that a file of the workspace defines: the report
+  // with its Configuration section and each finding's config link.
+  if (!probe) return;
+  // Room for the report: close the editors and hide the side bar.
+  await page.keyboard.press('Control+Shift+P');
+  await page.keyboard.type('View: Close All Editor Groups');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Close All Editor Groups' }).first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+  await page.keyboard.press('Enter');
+  await page.locator('iframe.webview.ready').first().waitFor({ state: 'detached', timeout: STEP_TIMEOUT });
+  await page.keyboard.press('Control+Shift+P');
+  await page.keyboard.type('View: Close Primary Side Bar');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Close Primary Side Bar' }).first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Control+Shift+P');
+  await page.keyboard.type('TLS Lens: Probe Endpoint');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Probe Endpoint' }).first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget input').first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+  await page.keyboard.type(probe.target);
+  await page.keyboard.press('Enter');
+  const report = page.frameLocator('iframe.webview.ready').last().frameLocator('iframe').first();
+  await report.locator('#grade').waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+  await report.locator('a.cfg').first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+  await parkMouse(page);
+  await page.screenshot({ path: path.join(outDir, 'workbench-probe-report.png'), animations: 'disabled' });
+  log(`probe report shown: grade ${JSON.stringify(await report.locator('#grade').innerText())}`);
 }
 
 async function main(): Promise<number> {
@@ -211,7 +240,22 @@ async function main(): Promise<number> {
   let context: BrowserContext | undefined;
   let page: Page | undefined;
   const limit = deadline(timeoutS * 1000, `VS Code UI screenshots (overall limit ${timeoutS} s)`);
+  // A real nginx for the probe step, defined by a file of the workspace for the comparison
+  // (removed in `finally`); without nginx or openssl the probe screenshot is skipped, said here.
+  const nginx = findTool('nginx');
+  const openssl = findTool('openssl');
+  let servers: ProbeFixtures | undefined;
+  const probeConf = path.join(folder, 'nginx', 'conf.d', 'zz-probe-screenshot.conf');
   try {
+    let probe: { target: string } | undefined;
+    if (nginx.path && openssl.path) {
+      servers = await startProbeServers(nginx.path, openssl.path);
+      const port = servers.ports.valid;
+      fs.writeFileSync(probeConf, `# Written by the screenshot run for the probe step, and removed after it.\nserver {\n    listen 127.0.0.1:${port} ssl;\n    server_name 127.0.0.1;\n    ssl_certificate /etc/nginx/tls/probe.crt;\n    ssl_certificate_key /etc/nginx/tls/probe.key;\n    ssl_protocols TLSv1.2 TLSv1.3;\n}\n`);
+      probe = { target: `127.0.0.1:${port}` };
+    } else {
+      log(`probe screenshot skipped: ${nginx.skip ?? openssl.skip}`);
+    }
     installExtension(bin, sb, vsix);
     const run = async (): Promise<void> => {
       cs = await startCodeServer(bin, sb, folder, { verbose });
@@ -219,10 +263,10 @@ async function main(): Promise<number> {
       context = await launchChromium(chromiumBin, sb);
       page = context.pages()[0] ?? (await context.newPage());
       if (verbose) page.on('console', (msg) => process.stdout.write(`[browser ${msg.type()}] ${msg.text()}\n`));
-      await scenario(page, cs, folder, outDir);
+      await scenario(page, cs, folder, outDir, probe);
     };
     await Promise.race([run(), limit.promise]);
-    log(`screenshots in ${path.relative(repoRoot, outDir) || '.'}/: workbench-diagnostic-hover.png, workbench-certificate-hover.png, workbench-certificates.png, workbench-certificate-details.png`);
+    log(`screenshots in ${path.relative(repoRoot, outDir) || '.'}/: workbench-diagnostic-hover.png, workbench-certificate-hover.png, workbench-certificates.png, workbench-certificate-details.png${probe ? ', workbench-probe-report.png' : ''}`);
     return 0;
   } catch (err) {
     process.stderr.write(`screenshot: FAILED: ${err instanceof Error ? err.message : String(err)}\n`);
@@ -237,6 +281,8 @@ async function main(): Promise<number> {
     return 1;
   } finally {
     limit.cancel();
+    fs.rmSync(probeConf, { force: true });
+    if (servers) await servers.stop();
     if (context) await context.close().catch(() => undefined);
     if (cs) await cs.stop();
     removeSandbox(sb);
