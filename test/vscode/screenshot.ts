@@ -7,7 +7,8 @@
 //
 // Without --vsix it uses <repo>/tls-lens.vsix, running `npm run package` first when the file is
 // missing or older than dist/extension.js. Writes test-results/workbench-diagnostic-hover.png,
-// workbench-certificate-hover.png, workbench-certificates.png, workbench-certificate-details.png and
+// workbench-certificate-hover.png, workbench-certificates.png, workbench-certificate-details.png,
+// workbench-ingress-secret.png (an Ingress whose Secret in another file misses a host) and
 // workbench-probe-report.png (a probe of a real nginx that a temporary file in the folder defines);
 // exits 1 when a squiggle, hover, CodeLens or view never appears.
 // Env: as run-offline (CODE_SERVER_BIN, CHROMIUM_BIN, TLS_LENS_REQUIRE_TOOLS, TLS_LENS_KEEP_SANDBOX).
@@ -90,6 +91,14 @@ async function quickOpen(page: Page, relPath: string): Promise<void> {
     .locator('.tabs-container .tab.active', { hasText: name })
     .waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
   await page.locator('.editor-instance .monaco-editor.focused').waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+}
+
+/** Runs a command by its title from the command palette. */
+async function runCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('Control+Shift+P');
+  await page.keyboard.type(title);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title.replace(/^.*?: /, '') }).first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+  await page.keyboard.press('Enter');
 }
 
 /** Moves the mouse onto the empty part of the explorer, where nothing shows a hover or tooltip. */
@@ -196,19 +205,29 @@ async function scenario(page: Page, cs: CodeServer, folder: string, outDir: stri
   await page.screenshot({ path: path.join(outDir, 'workbench-certificate-details.png'), animations: 'disabled' });
   log('certificate details shown');
 
-  // 5. TLS Lens: Probe Endpoint… on a real nginx that a file of the workspace defines: the report
+  // 5. An Ingress whose Secret, in another file, does not cover one of its hosts: the squiggle,
+  // its hover (with the Secret's file and line), and the Probe lens above each TLS host.
+  await page.keyboard.press('Escape');
+  await runCommand(page, 'View: Close All Editor Groups');
+  await page.locator('iframe.webview.ready').first().waitFor({ state: 'detached', timeout: STEP_TIMEOUT });
+  await runCommand(page, 'View: Close Primary Side Bar');
+  await quickOpen(page, 'kubernetes/shop/ingress.yaml');
+  const ingressSquiggle = page.locator('.monaco-editor .squiggly-error').first();
+  await ingressSquiggle.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+  await page.locator('.monaco-editor .codelens-decoration', { hasText: 'Probe' }).first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+  const ib = await ingressSquiggle.boundingBox();
+  if (!ib) throw new Error('the Ingress squiggle has no bounding box');
+  await page.mouse.click(ib.x + Math.min(ib.width / 2, 12), ib.y + ib.height / 2);
+  await parkMouse(page);
+  const ingressText = await showHover(page, /not covered/, 'Ingress diagnostic');
+  await page.screenshot({ path: path.join(outDir, 'workbench-ingress-secret.png'), animations: 'disabled' });
+  log(`Ingress hover: ${JSON.stringify(ingressText.slice(0, 160))}`);
+  await page.keyboard.press('Escape');
+  await runCommand(page, 'View: Close All Editor Groups');
+
+  // 6. TLS Lens: Probe Endpoint… on a real nginx that a file of the workspace defines: the report
   // with its Configuration section and each finding's config link.
   if (!probe) return;
-  // Room for the report: close the editors and hide the side bar.
-  await page.keyboard.press('Control+Shift+P');
-  await page.keyboard.type('View: Close All Editor Groups');
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Close All Editor Groups' }).first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
-  await page.keyboard.press('Enter');
-  await page.locator('iframe.webview.ready').first().waitFor({ state: 'detached', timeout: STEP_TIMEOUT });
-  await page.keyboard.press('Control+Shift+P');
-  await page.keyboard.type('View: Close Primary Side Bar');
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Close Primary Side Bar' }).first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
-  await page.keyboard.press('Enter');
   await page.keyboard.press('Control+Shift+P');
   await page.keyboard.type('TLS Lens: Probe Endpoint');
   await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Probe Endpoint' }).first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
@@ -266,7 +285,7 @@ async function main(): Promise<number> {
       await scenario(page, cs, folder, outDir, probe);
     };
     await Promise.race([run(), limit.promise]);
-    log(`screenshots in ${path.relative(repoRoot, outDir) || '.'}/: workbench-diagnostic-hover.png, workbench-certificate-hover.png, workbench-certificates.png, workbench-certificate-details.png${probe ? ', workbench-probe-report.png' : ''}`);
+    log(`screenshots in ${path.relative(repoRoot, outDir) || '.'}/: workbench-diagnostic-hover.png, workbench-certificate-hover.png, workbench-certificates.png, workbench-certificate-details.png, workbench-ingress-secret.png${probe ? ', workbench-probe-report.png' : ''}`);
     return 0;
   } catch (err) {
     process.stderr.write(`screenshot: FAILED: ${err instanceof Error ? err.message : String(err)}\n`);
