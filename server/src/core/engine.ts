@@ -107,24 +107,32 @@ export function lintDocument(doc: TextDoc, opts: LintOptions): Finding[] {
   let yamlFile: YamlFile | undefined;
   let sites: MaterialSite[] | undefined;
   let kube: KubeView | undefined;
+  // The index's copy of this very text comes with its line index.
+  const indexed = opts.kubeIndex?.entry(doc.file);
+  if (indexed && indexed.text === doc.text) doc.adoptLines(indexed.lines);
   const blocks = (): PemBlock[] => (pem ??= scanPem(doc.text, doc.lines));
   const parsed = (): NginxConfig => (nginx ??= parseNginxDoc(doc));
+  const yamlOnce = (): YamlFile => (yamlFile ??= indexedYaml(opts.kubeIndex, doc.file, doc.text) ?? parseYamlFile(doc.text, doc.lines));
+  // What every rule's context shares (built once per document, not once per rule).
+  const shared: Omit<RuleContext, 'report'> = {
+    doc,
+    format,
+    policy,
+    now: opts.now,
+    nginx: parsed,
+    nginxIncludeProblems: () => opts.nginxIncludeProblems ?? [],
+    nginxEffective,
+    nginxReferencedFiles: () => opts.nginxReferencedFiles ?? NO_FILES,
+    pemBlocks: blocks,
+    yaml: yamlOnce,
+    materialSites: () => (sites ??= materialSites(doc, blocks(), yamlOnce)),
+    kube: () => (kube ??= kubeViewFor(doc, opts.kubeIndex, yamlOnce)),
+  };
   for (const rule of RULES) {
     if (!rule.formats.includes(format)) continue;
     if (policy.rules[rule.id] === 'off') continue;
     const ctx: RuleContext = {
-      doc,
-      format,
-      policy,
-      now: opts.now,
-      nginx: parsed,
-      nginxIncludeProblems: () => opts.nginxIncludeProblems ?? [],
-      nginxEffective,
-      nginxReferencedFiles: () => opts.nginxReferencedFiles ?? NO_FILES,
-      pemBlocks: blocks,
-      yaml: () => (yamlFile ??= indexedYaml(opts.kubeIndex, doc.file, doc.text) ?? parseYamlFile(doc.text, doc.lines)),
-      materialSites: () => (sites ??= materialSites(doc, blocks(), () => ctx.yaml())),
-      kube: () => (kube ??= kubeViewFor(doc, opts.kubeIndex, () => ctx.yaml())),
+      ...shared,
       report: (r: Report) => {
         const severity = effectiveSeverity(rule, policy, r.severity);
         if (!severity || foreign?.has(r.range)) return;

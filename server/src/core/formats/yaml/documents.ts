@@ -57,8 +57,8 @@ export function nodeRange(lines: LineIndex, node: { range?: readonly number[] | 
  * Parses every document of a YAML file with exact ranges. Never throws; problems come
  * back located. Walk the AST (node APIs, `yaml().visit`) rather than `toJS`; where `toJS` is
  * needed, pass `{ maxAliasCount: YAML_MAX_ALIAS_COUNT }` so alias bombs fail instead of expanding.
- * Simple documents (`readSimpleDocument`) are left out of the parse (blanked, so offsets and
- * document numbers stay) and parsed on their own when their `doc` is first asked for.
+ * Simple documents (`readSimpleDocument`) are left out of the parse (blanked to one line of
+ * spaces, so offsets and document numbers stay) and parsed on their own when their `doc` is first asked for.
  */
 export function parseYamlFile(text: string, lines: LineIndex, lazy = true): YamlFile {
   const { parseAllDocuments } = yaml();
@@ -71,7 +71,9 @@ export function parseYamlFile(text: string, lines: LineIndex, lazy = true): Yaml
     let at = 0;
     for (const d of simple) {
       const body = text.indexOf('\n', d.start) + 1;
-      parts.push(text.slice(at, body), text.slice(body, d.end).replace(/[^\r\n]/g, ' '));
+      // One line of spaces as long as the body: the parser skips it at once (many blank lines cost more).
+      const n = d.end - body;
+      parts.push(text.slice(at, body), text.charCodeAt(d.end - 1) === 10 ? ' '.repeat(n - 1) + '\n' : ' '.repeat(n));
       at = d.end;
     }
     parts.push(text.slice(at));
