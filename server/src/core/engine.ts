@@ -113,26 +113,27 @@ export function lintDocument(doc: TextDoc, opts: LintOptions): Finding[] {
   const blocks = (): PemBlock[] => (pem ??= scanPem(doc.text, doc.lines));
   const parsed = (): NginxConfig => (nginx ??= parseNginxDoc(doc));
   const yamlOnce = (): YamlFile => (yamlFile ??= indexedYaml(opts.kubeIndex, doc.file, doc.text) ?? parseYamlFile(doc.text, doc.lines));
-  // What every rule's context shares (built once per document, not once per rule).
-  const shared: Omit<RuleContext, 'report'> = {
-    doc,
-    format,
-    policy,
-    now: opts.now,
-    nginx: parsed,
-    nginxIncludeProblems: () => opts.nginxIncludeProblems ?? [],
-    nginxEffective,
-    nginxReferencedFiles: () => opts.nginxReferencedFiles ?? NO_FILES,
-    pemBlocks: blocks,
-    yaml: yamlOnce,
-    materialSites: () => (sites ??= materialSites(doc, blocks(), yamlOnce)),
-    kube: () => (kube ??= kubeViewFor(doc, opts.kubeIndex, yamlOnce)),
-  };
+  // The accessors every rule's context shares (made once per document, not once per rule).
+  const includeProblems = (): readonly NginxTreeProblem[] => opts.nginxIncludeProblems ?? [];
+  const referencedFiles = (): ReferencedFiles => opts.nginxReferencedFiles ?? NO_FILES;
+  const sitesOnce = (): MaterialSite[] => (sites ??= materialSites(doc, blocks(), yamlOnce));
+  const kubeOnce = (): KubeView => (kube ??= kubeViewFor(doc, opts.kubeIndex, yamlOnce));
   for (const rule of RULES) {
     if (!rule.formats.includes(format)) continue;
     if (policy.rules[rule.id] === 'off') continue;
     const ctx: RuleContext = {
-      ...shared,
+      doc,
+      format,
+      policy,
+      now: opts.now,
+      nginx: parsed,
+      nginxIncludeProblems: includeProblems,
+      nginxEffective,
+      nginxReferencedFiles: referencedFiles,
+      pemBlocks: blocks,
+      yaml: yamlOnce,
+      materialSites: sitesOnce,
+      kube: kubeOnce,
       report: (r: Report) => {
         const severity = effectiveSeverity(rule, policy, r.severity);
         if (!severity || foreign?.has(r.range)) return;
