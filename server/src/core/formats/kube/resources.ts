@@ -146,7 +146,7 @@ export function parseKubeFile(file: string, text: string, lines: LineIndex, pars
         break;
       }
       // Its lines hold no sequence: a `…List` kind has no items and is read as one resource, as `add` would.
-      const r = simpleResource(d.simple, file, (s) => build(rootOf(d.doc.contents as Yaml.Node | null, d.doc), s.apiVersion, s.kind, false));
+      const r = simpleResource(d.simple, file, (s) => build(rootOf(d.doc.contents, d.doc), s.apiVersion, s.kind, false));
       if (r) resources.push(r);
       continue;
     }
