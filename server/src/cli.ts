@@ -89,7 +89,7 @@ function formatPolicyProblems(p: LoadedPolicyFile, cwd: string): string[] {
 }
 
 async function check(args: CheckArgs, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
-  const host = new NodeHost();
+  const host = new NodeHost({ blocking: true });
   const cwd = process.cwd();
   const finder = new PolicyFileFinder(host, RULE_IDS);
   let ioErrors = 0;

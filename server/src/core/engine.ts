@@ -107,8 +107,17 @@ export function lintDocument(doc: TextDoc, opts: LintOptions): Finding[] {
   let yamlFile: YamlFile | undefined;
   let sites: MaterialSite[] | undefined;
   let kube: KubeView | undefined;
+  // The index's copy of this very text comes with its line index.
+  const indexed = opts.kubeIndex?.entry(doc.file);
+  if (indexed && indexed.text === doc.text) doc.adoptLines(indexed.lines);
   const blocks = (): PemBlock[] => (pem ??= scanPem(doc.text, doc.lines));
   const parsed = (): NginxConfig => (nginx ??= parseNginxDoc(doc));
+  const yamlOnce = (): YamlFile => (yamlFile ??= indexedYaml(opts.kubeIndex, doc.file, doc.text) ?? parseYamlFile(doc.text, doc.lines));
+  // The accessors every rule's context shares (made once per document, not once per rule).
+  const includeProblems = (): readonly NginxTreeProblem[] => opts.nginxIncludeProblems ?? [];
+  const referencedFiles = (): ReferencedFiles => opts.nginxReferencedFiles ?? NO_FILES;
+  const sitesOnce = (): MaterialSite[] => (sites ??= materialSites(doc, blocks(), yamlOnce));
+  const kubeOnce = (): KubeView => (kube ??= kubeViewFor(doc, opts.kubeIndex, yamlOnce));
   for (const rule of RULES) {
     if (!rule.formats.includes(format)) continue;
     if (policy.rules[rule.id] === 'off') continue;
@@ -118,13 +127,13 @@ export function lintDocument(doc: TextDoc, opts: LintOptions): Finding[] {
       policy,
       now: opts.now,
       nginx: parsed,
-      nginxIncludeProblems: () => opts.nginxIncludeProblems ?? [],
+      nginxIncludeProblems: includeProblems,
       nginxEffective,
-      nginxReferencedFiles: () => opts.nginxReferencedFiles ?? NO_FILES,
+      nginxReferencedFiles: referencedFiles,
       pemBlocks: blocks,
-      yaml: () => (yamlFile ??= indexedYaml(opts.kubeIndex, doc.file, doc.text) ?? parseYamlFile(doc.text, doc.lines)),
-      materialSites: () => (sites ??= materialSites(doc, blocks(), () => ctx.yaml())),
-      kube: () => (kube ??= kubeViewFor(doc, opts.kubeIndex, () => ctx.yaml())),
+      yaml: yamlOnce,
+      materialSites: sitesOnce,
+      kube: kubeOnce,
       report: (r: Report) => {
         const severity = effectiveSeverity(rule, policy, r.severity);
         if (!severity || foreign?.has(r.range)) return;

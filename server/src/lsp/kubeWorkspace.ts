@@ -1,6 +1,6 @@
 import type { TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { DEFAULT_POLICY, KubeIndex, indexFile, mayHoldManifests, walkFiles, type Host } from '../core';
+import { DEFAULT_POLICY, KubeIndex, indexFile, indexFiles, mayHoldManifests, walkFiles, type Host } from '../core';
 import { uriToPath } from './convert';
 
 /**
@@ -84,9 +84,9 @@ export class KubeWorkspace {
 
   private async build(index: KubeIndex): Promise<void> {
     for (const folder of this.folders()) {
-      for await (const f of walkFiles(this.host, folder, { accept: mayHoldManifests })) {
-        await indexFile(this.host, f, f, DEFAULT_POLICY.maxFileSizeBytes, index);
-      }
+      const files: { path: string; name: string }[] = [];
+      for await (const f of walkFiles(this.host, folder, { accept: mayHoldManifests })) files.push({ path: f, name: f });
+      await indexFiles(this.host, files, DEFAULT_POLICY.maxFileSizeBytes, index);
     }
     for (const d of this.documents.all()) {
       const file = uriToPath(d.uri);

@@ -260,6 +260,13 @@ export function yamlBase64Sites(doc: TextDoc, file?: () => YamlFile): MaterialSi
   const y = yaml();
   const sites: MaterialSite[] = [];
   for (const ydoc of parsed.documents) {
+    // A simple document is parsed only when its own text could hold a site (a known key, a
+    // value starting like base64 PEM, or a Secret's `MI…` DER).
+    const s = ydoc.simple;
+    if (s) {
+      const own = doc.text.slice(s.start, s.end);
+      if (!YAML_HINT.test(own) && !(s.kind === 'Secret' && /:\s+MI/.test(own))) continue;
+    }
     const root = ydoc.doc.contents;
     const kind = scalarString(mapGet(root, 'kind'));
     const meta = mapGet(root, 'metadata');

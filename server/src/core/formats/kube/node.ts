@@ -25,7 +25,8 @@ export class KNode {
     private readonly budget: AliasBudget,
     /** The key this node is the value of, when reached through a mapping. */
     readonly keyNode?: Yaml.Node,
-    private readonly fallback?: Range,
+    /** Where a missing node points: a range, or the node it was looked up in (its key, else its value). */
+    private readonly fallback?: Range | KNode,
   ) {}
 
   get exists(): boolean {
@@ -41,7 +42,8 @@ export class KNode {
   get range(): Range {
     if (this.node && this.node.range) return nodeRange(this.lines, this.node);
     if (this.keyNode) return nodeRange(this.lines, this.keyNode);
-    return this.fallback ?? this.lines.rangeOf(0, 0);
+    const f = this.fallback;
+    return f === undefined ? this.lines.rangeOf(0, 0) : f instanceof KNode ? f.keyRange : f;
   }
 
   /** The key's range when reached through a mapping, else the value's. */
@@ -77,7 +79,8 @@ export class KNode {
     let cur: KNode = this;
     for (const key of path) {
       const n = cur.resolved();
-      const fallback = cur.keyNode ? nodeRange(this.lines, cur.keyNode) : cur.range;
+      // A missing child points at `cur`'s key, else its value (computed only if asked).
+      const fallback = cur;
       if (typeof key === 'number') {
         const item = y.isSeq(n) ? (n.items[key] as Yaml.Node | undefined) : undefined;
         cur = new KNode(item, this.lines, this.doc, this.budget, undefined, fallback);
@@ -141,7 +144,7 @@ export class KNode {
   items(): KNode[] {
     const n = this.resolved();
     if (!yaml().isSeq(n)) return [];
-    return n.items.map((i) => new KNode(i as Yaml.Node, this.lines, this.doc, this.budget, undefined, this.keyRange));
+    return n.items.map((i) => new KNode(i as Yaml.Node, this.lines, this.doc, this.budget, undefined, this));
   }
 
   /** The entries of a mapping with scalar keys (none for anything else). */
@@ -153,7 +156,7 @@ export class KNode {
     for (const pair of n.items) {
       const k = pair.key as Yaml.Node | null;
       if (!y.isScalar(k)) continue;
-      out.push([String(k.value), new KNode(pair.value as Yaml.Node | null, this.lines, this.doc, this.budget, k, this.keyRange)]);
+      out.push([String(k.value), new KNode(pair.value as Yaml.Node | null, this.lines, this.doc, this.budget, k, this)]);
     }
     return out;
   }

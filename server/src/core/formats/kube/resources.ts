@@ -1,7 +1,7 @@
 import type * as Yaml from 'yaml';
 import type { ResourceRef } from '../../findings';
 import type { LineIndex, Range } from '../../text';
-import { nodeRange, parseYamlFile, yaml, type YamlFile } from '../yaml/documents';
+import { nodeRange, parseYamlFile, yaml, type SimpleDocument, type YamlFile } from '../yaml/documents';
 import { KNode, type AliasBudget } from './node';
 
 /** Resources read from one file before TLS Lens stops (the rest is reported, not read). */
@@ -87,7 +87,8 @@ export function parseKubeFile(file: string, text: string, lines: LineIndex, pars
   const budget: AliasBudget = { used: 0, exceeded: false };
   const hasTemplate = TEMPLATE.test(text);
   const brokenDocs = new Set<number>();
-  for (const d of yf.documents) if (d.doc.errors.length) brokenDocs.add(d.index);
+  // A simple document parses without errors (and is not parsed here).
+  for (const d of yf.documents) if (!d.simple && d.doc.errors.length) brokenDocs.add(d.index);
   if (brokenDocs.size && hasTemplate) {
     const at = text.search(TEMPLATE);
     notes.push({
@@ -97,20 +98,8 @@ export function parseKubeFile(file: string, text: string, lines: LineIndex, pars
     });
   }
   let truncated = false;
-  const add = (n: Yaml.Node | null | undefined, doc: Yaml.Document.Parsed, templated: boolean): void => {
-    if (resources.length >= MAX_RESOURCES_PER_FILE) {
-      truncated = true;
-      return;
-    }
-    const root = new KNode(n, lines, doc, budget, undefined, n ? nodeRange(lines, n) : undefined);
-    if (!root.isMap()) return;
-    const apiVersion = root.get('apiVersion').str();
-    const kind = root.get('kind').str();
-    if (!apiVersion || !kind) return;
-    if (/List$/.test(kind) && root.get('items').isSeq()) {
-      for (const item of root.get('items').items()) add(item.node, doc, templated);
-      return;
-    }
+  /** The resource at a mapping node with apiVersion and kind (List kinds excepted). */
+  const build = (root: KNode, apiVersion: string, kind: string, templated: boolean): KubeResource => {
     const metadata = root.get('metadata');
     const nameNode = metadata.get('name');
     const namespace = metadata.get('namespace').str();
@@ -130,10 +119,37 @@ export function parseKubeFile(file: string, text: string, lines: LineIndex, pars
       templated,
     };
     if (namespace) r.namespace = namespace;
-    resources.push(r);
+    return r;
+  };
+  const rootOf = (n: Yaml.Node | null | undefined, doc: Yaml.Document.Parsed): KNode => new KNode(n, lines, doc, budget, undefined, n ? nodeRange(lines, n) : undefined);
+  const add = (n: Yaml.Node | null | undefined, doc: Yaml.Document.Parsed, templated: boolean): void => {
+    if (resources.length >= MAX_RESOURCES_PER_FILE) {
+      truncated = true;
+      return;
+    }
+    const root = rootOf(n, doc);
+    if (!root.isMap()) return;
+    const apiVersion = root.get('apiVersion').str();
+    const kind = root.get('kind').str();
+    if (!apiVersion || !kind) return;
+    if (/List$/.test(kind) && root.get('items').isSeq()) {
+      for (const item of root.get('items').items()) add(item.node, doc, templated);
+      return;
+    }
+    resources.push(build(root, apiVersion, kind, templated));
   };
   for (const d of yf.documents) {
     if (brokenDocs.has(d.index)) continue;
+    if (d.simple) {
+      if (resources.length >= MAX_RESOURCES_PER_FILE) {
+        truncated = true;
+        break;
+      }
+      // Its lines hold no sequence: a `…List` kind has no items and is read as one resource, as `add` would.
+      const r = simpleResource(d.simple, file, (s) => build(rootOf(d.doc.contents, d.doc), s.apiVersion, s.kind, false));
+      if (r) resources.push(r);
+      continue;
+    }
     const contents = d.doc.contents as Yaml.Node | null;
     if (!contents || !y.isMap(contents)) continue;
     const templated = hasTemplate && TEMPLATE.test(text.slice(contents.range?.[0] ?? 0, contents.range?.[2] ?? 0));
@@ -145,6 +161,39 @@ export function parseKubeFile(file: string, text: string, lines: LineIndex, pars
   }
   if (budget.exceeded) notes.push(aliasNote(lines));
   return { resources, notes, aliasBudget: budget };
+}
+
+/** Fields of a resource that need its document parsed. */
+const PARSED_FIELDS = ['root', 'metadata', 'spec', 'nameRange', 'range', 'labels', 'annotations'] as const;
+
+/**
+ * The resource of a simple document (`SimpleDocument`): kind, group, name and namespace as
+ * its lines say (all an index needs); the fields that need nodes parse the document on first
+ * access (`read`) and are then the parsed resource's own.
+ */
+function simpleResource(
+  s: SimpleDocument,
+  file: string,
+  read: (s: SimpleDocument & { apiVersion: string; kind: string }) => KubeResource,
+): KubeResource | undefined {
+  const { apiVersion, kind } = s;
+  if (!apiVersion || !kind) return undefined;
+  const r = { apiVersion, group: apiGroup(apiVersion), kind, name: s.name ?? '', file, templated: false } as KubeResource;
+  if (s.namespace) r.namespace = s.namespace;
+  let parsed: KubeResource | undefined;
+  for (const field of PARSED_FIELDS) {
+    Object.defineProperty(r, field, {
+      enumerable: true,
+      configurable: true,
+      get() {
+        parsed ??= read({ ...s, apiVersion, kind });
+        const value = parsed[field];
+        Object.defineProperty(r, field, { value, enumerable: true, writable: true, configurable: true });
+        return value;
+      },
+    });
+  }
+  return r;
 }
 
 function aliasNote(lines: LineIndex): KubeFileNote {

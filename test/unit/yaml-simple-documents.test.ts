@@ -1,0 +1,250 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type * as Yaml from 'yaml';
+import { TextDoc, lintDocument, resolvePolicy } from '../../server/src/core';
+import { materialSites } from '../../server/src/core/certs/sites';
+import { parseKubeFile, type KubeResource } from '../../server/src/core/formats/kube/resources';
+import { parseYamlFile, simpleDocuments, yaml, type YamlFile } from '../../server/src/core/formats/yaml/documents';
+import { LineIndex } from '../../server/src/core/text';
+import { KubeIndex } from '../../server/src/core/workspace/index';
+import { DAY, makeCert } from '../support/certs';
+
+/** Everything a consumer can see of a parse: per document its index, range, errors, value and every node's range. */
+function shape(f: YamlFile): unknown {
+  const y = yaml();
+  return {
+    errors: f.errors,
+    documents: f.documents.map((d) => {
+      const nodes: unknown[] = [];
+      y.visit(d.doc, {
+        Node(_, n) {
+          nodes.push([n.constructor.name, n.range, y.isScalar(n) ? [n.value, n.type] : undefined]);
+        },
+      });
+      return { index: d.index, range: d.range, docRange: d.doc.range, errors: d.doc.errors.length, js: d.doc.toJS({ maxAliasCount: 100 }) as unknown, nodes };
+    }),
+  };
+}
+
+function resourceShape(r: KubeResource): unknown {
+  return {
+    apiVersion: r.apiVersion,
+    group: r.group,
+    kind: r.kind,
+    name: r.name,
+    namespace: r.namespace,
+    file: r.file,
+    nameRange: r.nameRange,
+    range: r.range,
+    labels: r.labels,
+    annotations: r.annotations,
+    templated: r.templated,
+    root: (r.root.node as Yaml.Node | undefined)?.range,
+    spec: r.spec.range,
+    metadata: r.metadata.range,
+  };
+}
+
+/** The lazy reading of `text` (simple documents parsed on demand) against a plain parse of every document. */
+function assertSameAsParser(text: string): void {
+  const lines = new LineIndex(text);
+  const lazy = parseYamlFile(text, lines);
+  const plain = parseYamlFile(text, lines, false);
+  assert.ok(plain.documents.every((d) => !d.simple));
+  const kubeLazy = parseKubeFile('m.yaml', text, lines, lazy);
+  const kubePlain = parseKubeFile('m.yaml', text, lines, plain);
+  // Index fields first (before anything forces a parse), then every field.
+  assert.deepEqual(
+    kubeLazy.resources.map((r) => [r.apiVersion, r.kind, r.name, r.namespace]),
+    kubePlain.resources.map((r) => [r.apiVersion, r.kind, r.name, r.namespace]),
+    text,
+  );
+  assert.deepEqual(kubeLazy.resources.map(resourceShape), kubePlain.resources.map(resourceShape), text);
+  assert.deepEqual(kubeLazy.notes, kubePlain.notes, text);
+  assert.deepEqual(shape(lazy), shape(plain), text);
+  const doc = new TextDoc('m.yaml', text);
+  assert.deepEqual(materialSites(doc, undefined, () => parseYamlFile(text, doc.lines)), materialSites(doc, undefined, () => parseYamlFile(text, doc.lines, false)), text);
+}
+
+const CM = (name: string, extra = ''): string => `---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n  namespace: shop\ndata:\n  key: value${extra}\n`;
+
+describe('simple YAML documents (read without the parser until asked)', () => {
+  test('which documents are simple: block mappings of plain one-line values after a bare ---', () => {
+    const text = [
+      'apiVersion: v1', // the first document has no --- line: parsed
+      'kind: Service',
+      'metadata: {name: web}',
+      CM('a').trimEnd(),
+      '--- # a comment after the marker',
+      'apiVersion: v1',
+      'kind: ServiceAccount',
+      'metadata:',
+      '  name: runner',
+      '---',
+      'apiVersion: v1',
+      'kind: ConfigMap',
+      'metadata:',
+      '  name: "quoted"', // quotes: parsed
+      '---',
+      'kind: ConfigMap',
+      'metadata:',
+      '  name: 0123', // a number to YAML: parsed
+      '---',
+      'kind: ConfigMap',
+      'data:',
+      '  k: v',
+      '    continued', // a plain scalar over two lines: parsed
+      '---',
+      'kind: ConfigMap',
+      'items:',
+      '  - a', // a sequence: parsed
+      '---',
+      'kind: ConfigMap # {{ .Values.x }}', // a template in a comment: parsed
+      '',
+    ].join('\n');
+    const simple = simpleDocuments(text);
+    assert.deepEqual(
+      simple.map((s) => [s.kind, s.name, s.namespace]),
+      [
+        ['ConfigMap', 'a', 'shop'],
+        ['ServiceAccount', 'runner', undefined],
+      ],
+    );
+    const f = parseYamlFile(text, new LineIndex(text));
+    assert.deepEqual(
+      f.documents.map((d) => d.simple !== undefined),
+      [false, true, true, false, false, false, false, false],
+    );
+    assertSameAsParser(text);
+  });
+
+  test('the same documents, ranges, resources and material as the parser gives, on edge cases', () => {
+    const cases = [
+      `apiVersion: v1\nkind: Secret\n${CM('a')}${CM('b')}`,
+      // Duplicate keys: the parser's first-key lookup wins.
+      `x: 1\n---\nkind: ConfigMap\nkind: Secret\napiVersion: v1\nmetadata:\n  name: first\n  name: second\nmetadata:\n  name: third\n`,
+      // metadata as a scalar, then as a mapping: the first one counts.
+      `x: 1\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: scalar\nmetadata:\n  name: later\n`,
+      // metadata null, name empty, kind empty.
+      `x: 1\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name:\n---\napiVersion: v1\nkind:\n`,
+      // name nested deeper than metadata's own keys is not metadata.name.
+      `x: 1\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  labels:\n    name: not-this\n  namespace: ns\n`,
+      // Comments anywhere, blank lines, CRLF, a trailing document with no newline.
+      `x: 1\r\n---\r\n# head\r\napiVersion: v1 # c\r\nkind: ConfigMap\r\n\r\nmetadata:\r\n    # deep comment\r\n    name: crlf\r\n  # shallow comment\r\ndata:\r\n  a: b\r\n---\r\napiVersion: v1\r\nkind: ConfigMap`,
+      // Bad indentation (dedent to no open level), tabs, a key with no space before its value.
+      `x: 1\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n    name: a\n  namespace: b\n---\napiVersion: v1\nkind:\tConfigMap\n---\napiVersion: v1\nkind:ConfigMap\n`,
+      // A quoted string of the document before runs over the marker.
+      `a: "x\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: q\n`,
+      // Block scalars before, a document end marker, directives.
+      `a: |\n  text\n${CM('c')}`,
+      `a: 1\n...\n${CM('d')}`,
+      `%YAML 1.2\n---\na: 1\n${CM('e')}`,
+      // Values YAML reads as other types.
+      ...['null', 'Null', '~', 'true', 'FALSE', '12', '0x1F', '0o17', '1e3', '.inf', '-1', '+1', 'yes', 'on', 'v1.2'].map((v) => `x: 1\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${v}\n  namespace: ${v}\ndata:\n  k: ${v}\n`),
+      // A List kind cannot hold items in a simple document.
+      `x: 1\n---\napiVersion: v1\nkind: ConfigMapList\nitems:\n`,
+      // Material: a base64 PEM value under an unknown key, a Secret's DER under data.
+      `x: 1\n---\napiVersion: v1\nkind: ConfigMap\ndata:\n  bundle: LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCg==\n`,
+      `x: 1\n---\napiVersion: v1\nkind: Secret\ndata:\n  other: MIIBbad=\n  weird: MIH1\n`,
+      `tls.crt: x\n---\napiVersion: v1\nkind: Secret\ndata:\n  other: MIHx\n`,
+    ];
+    for (const text of cases) assertSameAsParser(text);
+  });
+
+  test('random simple-looking documents read as the parser reads them', () => {
+    // A fixed-seed generator: keys, values (some that YAML types), indentation, comments.
+    let seed = 20261201;
+    const rnd = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return (seed >>> 8) % n;
+    };
+    const pick = <T>(xs: readonly T[]): T => xs[rnd(xs.length)]!;
+    const keys = ['apiVersion', 'kind', 'metadata', 'name', 'namespace', 'data', 'labels', 'spec', 'a.b/c', 'x-y_z', '1'];
+    const values = ['v1', 'ConfigMap', 'Secret', 'web', 'team-1', '42', 'null', 'true', 'on', 'a=b', '/p/q', 'LS0t', 'MIIB', '1.5', 'x+y', ''];
+    let simple = 0;
+    for (let n = 0; n < 400; n++) {
+      const docs: string[] = ['first: doc'];
+      for (let d = rnd(4) + 1; d > 0; d--) {
+        const lines: string[] = [pick(['---', '--- ', '--- # c'])];
+        let indent = 0;
+        for (let l = rnd(9) + 1; l > 0; l--) {
+          const r = rnd(10);
+          if (r === 0) lines.push(' '.repeat(rnd(6)) + '# note');
+          else if (r === 1) lines.push('');
+          else {
+            const v = pick(values);
+            lines.push(`${' '.repeat(indent)}${pick(keys)}:${v ? ' ' + v : ''}`);
+            indent = v ? pick([indent, 0, Math.max(0, indent - 2), indent + 2]) : pick([indent + 2, indent + 1, indent, 0]);
+          }
+        }
+        docs.push(lines.join(pick(['\n', '\n', '\r\n'])));
+      }
+      const text = docs.join('\n') + pick(['', '\n']);
+      simple += simpleDocuments(text).length;
+      assertSameAsParser(text);
+    }
+    // The generator must reach the lazy path often, or this test would prove nothing.
+    assert.ok(simple > 200, `${simple} simple documents`);
+  });
+
+  test('a simple document is not parsed for the index, and is parsed when a rule reads its fields', () => {
+    const text = `apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: shop}\n${CM('a')}${CM('b')}`;
+    const index = new KubeIndex();
+    const entry = index.setFile('m.yaml', text)!;
+    const docs = entry.yaml.documents;
+    assert.deepEqual(docs.map((d) => d.simple?.name), [undefined, 'a', 'b']);
+    const unparsed = (o: object | undefined, field: string): boolean => Object.getOwnPropertyDescriptor(o, field)?.get !== undefined;
+    assert.ok(unparsed(docs[1], 'doc') && unparsed(docs[2], 'doc'), 'the documents are still unparsed');
+    assert.equal(index.find('ConfigMap', 'shop', 'b')[0]?.name, 'b');
+    const cm = index.find('ConfigMap', 'shop', 'a')[0]!;
+    assert.ok(unparsed(cm, 'root'), 'its resource is unparsed too');
+    assert.equal(cm.root.get('data', 'key').str(), 'value');
+    assert.ok(!unparsed(cm, 'root') && !unparsed(docs[1], 'doc'), 'read once, then kept');
+    assert.ok(unparsed(docs[2], 'doc'), 'the other document is still unparsed');
+    assert.deepEqual(cm.nameRange, { start: { line: 7, character: 8 }, end: { line: 7, character: 9 } });
+  });
+
+  test('rules see simple documents: the ingress-nginx ConfigMap and a Secret in later documents', async () => {
+    const now = new Date();
+    const cert = (await makeCert({ cn: 'shop.example.test', dns: ['shop.example.test'], notBefore: new Date(now.getTime() - DAY), notAfter: new Date(now.getTime() + 90 * DAY) })).pem;
+    const text = [
+      'apiVersion: v1',
+      'kind: Namespace',
+      'metadata: {name: ingress-nginx}',
+      '---',
+      'apiVersion: v1',
+      'kind: ConfigMap',
+      'metadata:',
+      '  name: ingress-nginx-controller',
+      '  namespace: ingress-nginx',
+      'data:',
+      '  ssl-protocols: TLSv1',
+      '---',
+      'apiVersion: v1',
+      'kind: Secret',
+      'metadata:',
+      '  name: tls',
+      '  namespace: ingress-nginx',
+      'type: kubernetes.io/tls',
+      'data:',
+      `  tls.crt: ${Buffer.from(cert).toString('base64')}`,
+      `  tls.key: ${Buffer.from('not a key').toString('base64')}`,
+      '',
+    ].join('\n');
+    assert.equal(simpleDocuments(text).length, 2);
+    const policy = resolvePolicy();
+    const lint = (t: string): string[] => lintDocument(new TextDoc('m.yaml', t), { policy, now }).map((f) => `${f.ruleId} ${f.range.start.line} ${f.message}`);
+    const found = lint(text);
+    assert.ok(found.some((f) => f.startsWith('ingress/controller-config 10 ')), found.join('\n'));
+    // The same findings when no document is simple (a flow mapping makes the Secret's document a parsed one).
+    const parsed = text.replace('metadata:\n  name: tls\n  namespace: ingress-nginx', 'metadata: {name: tls, namespace: ingress-nginx}').replace('metadata:\n  name: ingress-nginx-controller\n  namespace: ingress-nginx', 'metadata: {name: ingress-nginx-controller, namespace: ingress-nginx}');
+    assert.equal(simpleDocuments(parsed).length, 0);
+    const withoutLine = (f: string): string => f.replace(/ \d+ /, ' ');
+    assert.deepEqual(found.map(withoutLine).sort(), lint(parsed).map(withoutLine).sort());
+    const sites = materialSites(new TextDoc('m.yaml', text));
+    assert.deepEqual(sites.map((s) => [s.container, s.label]), [
+      ['Secret ingress-nginx/tls · tls.crt', 'CERTIFICATE'],
+      ['Secret ingress-nginx/tls · tls.key', 'PRIVATE KEY'],
+    ]);
+  });
+});
