@@ -1,9 +1,10 @@
 // Benchmark of the raw probe scanner (not a test): a scan of a loopback nginx against
 // `sslscan` on the same server in the same run, medians over several runs, plus the
 // agreement of their accepted version/suite pairs. With --testssl, one `testssl --fast`
-// run on the first fixture for the order-of-magnitude comparison (about a minute).
+// run on the first fixture for the order-of-magnitude comparison (one to two minutes), with
+// its offered versions and suites compared to ours; --testssl-all does that on every fixture.
 //
-// Usage: npm run build && node bench/probe.mjs [--runs N] [--fixtures modern,legacy] [--testssl]
+// Usage: npm run build && node bench/probe.mjs [--runs N] [--fixtures modern,legacy] [--testssl | --testssl-all]
 //    or: npm run bench -- --probe [--testssl]   (`npm run bench` runs it only when asked: it
 //        starts nginx and sslscan many times and takes a minute on a busy machine)
 // Results also go to bench/results/probe.json.
@@ -21,7 +22,9 @@ const arg = (name, fallback) => {
 };
 const RUNS = Number(arg('--runs', 7));
 const FIXTURES = arg('--fixtures', 'modern,legacy,dhe1024,static-rsa,ecdsa').split(',');
-const WITH_TESTSSL = process.argv.includes('--testssl');
+const WITH_TESTSSL = process.argv.includes('--testssl') || process.argv.includes('--testssl-all');
+// --testssl-all: testssl on every fixture (one to two minutes each on a quiet machine), not just the first.
+const TESTSSL_ALL = process.argv.includes('--testssl-all');
 if (process.argv.includes('--if-asked') && !process.argv.includes('--probe') && process.env.TLS_LENS_BENCH_PROBE !== '1') {
   console.log('bench/probe: skipped (pass --probe, e.g. `npm run bench -- --probe [--testssl]`, or set TLS_LENS_BENCH_PROBE=1)');
   process.exit(0);
@@ -137,7 +140,7 @@ for (const name of FIXTURES) {
     );
     if (!same) console.log(`  only ours: ${a.filter((x) => !b.includes(x)).join(', ')}\n  only sslscan: ${b.filter((x) => !a.includes(x)).join(', ')}`);
 
-    if (WITH_TESTSSL && results.length === 1) {
+    if (WITH_TESTSSL && (TESTSSL_ALL || results.length === 1)) {
       if (!testssl) console.log('testssl: not installed, skipped');
       else {
         const dir = mkdtempSync(join(tmpdir(), 'tls-lens-testssl-'));
@@ -146,10 +149,21 @@ for (const name of FIXTURES) {
         spawnSync(testssl, ['--fast', '--quiet', '--warnings', 'off', '--color', '0', '--jsonfile', json, '--ip', '127.0.0.1', `${fixture.serverName}:${server.port}`], { stdio: 'ignore', timeout: 600_000 });
         const t = now() - t0;
         let protocols = '';
+        let suites = '';
         try {
           const findings = JSON.parse(readFileSync(json, 'utf8'));
-          const offered = findings.filter((f) => /^(SSLv3|TLS1(_[123])?)$/.test(f.id) && /^offered/.test(f.finding)).map((f) => f.id);
+          const offered = findings.filter((f) => /^(SSLv[23]|TLS1(_[123])?)$/.test(f.id) && /^offered/.test(f.finding)).map((f) => f.id);
           protocols = offered.join(' ');
+          // testssl --fast lists every accepted suite once, over all versions: ids cipher_x<hex>.
+          const theirs = new Set(findings.filter((f) => /^cipher_x[0-9a-f]+$/i.test(f.id)).map((f) => parseInt(f.id.slice(8), 16)));
+          const ours = new Set(first.versions.filter((v) => v.accepted).flatMap((v) => v.suites));
+          const onlyOurs = [...ours].filter((c) => !theirs.has(c));
+          const onlyTheirs = [...theirs].filter((c) => !ours.has(c));
+          const hex = (c) => '0x' + c.toString(16).padStart(4, '0');
+          suites = onlyOurs.length || onlyTheirs.length
+            ? `DIFFERENT suites (only ours: ${onlyOurs.map(hex).join(' ') || '-'}; only testssl: ${onlyTheirs.map(hex).join(' ') || '-'})`
+            : `the same ${ours.size} suites`;
+          row.testsslSuitesAgree = !(onlyOurs.length || onlyTheirs.length);
         } catch {
           protocols = '(no JSON)';
         }
@@ -157,7 +171,7 @@ for (const name of FIXTURES) {
         const oursVersions = first.versions.filter((v) => v.accepted).map((v) => v.version).join(' ');
         row.testsslMs = t;
         row.testsslRatio = t / row.oursMs;
-        console.log(`testssl --fast on ${name}: ${ms(t)} = ${row.testsslRatio.toFixed(0)}x our scan; testssl protocols offered: ${protocols}; ours: ${oursVersions}`);
+        console.log(`testssl --fast on ${name}: ${ms(t)} = ${row.testsslRatio.toFixed(0)}x our scan; testssl protocols offered: ${protocols}; ours: ${oursVersions}; ${suites}`);
       }
     }
   } finally {
