@@ -34,30 +34,33 @@ export function referenceGranted(view: KubeView, fromNamespace: string | undefin
 
 /** Every Secret reference of a Gateway's listeners, followed through the workspace. */
 export function listenerCertRefs(view: KubeView, gw: KubeResource): ListenerCertRef[] {
+  return gw.spec.get('listeners').items().flatMap((l) => listenerSecretRefs(view, gw, l));
+}
+
+/** The Secret references of one listener of a Gateway, followed through the workspace. */
+export function listenerSecretRefs(view: KubeView, gw: KubeResource, l: KNode): ListenerCertRef[] {
   const ns = view.namespaceOf(gw);
   const out: ListenerCertRef[] = [];
-  for (const l of gw.spec.get('listeners').items()) {
-    for (const ref of l.get('tls', 'certificateRefs').items()) {
-      const kind = ref.get('kind').str() ?? 'Secret';
-      const group = ref.get('group').str() ?? '';
-      const name = ref.get('name').str();
-      if (kind !== 'Secret' || group !== '' || !name || isTemplated(name)) continue;
-      const refNs = ref.get('namespace').str() ?? ns;
-      const crossNamespace = refNs !== ns;
-      const r: ListenerCertRef = {
-        listener: l,
-        listenerName: l.get('name').str() ?? '?',
-        ref,
-        name,
-        namespace: refNs,
-        crossNamespace,
-        permitted: !crossNamespace || referenceGranted(view, ns, refNs, name),
-        resolution: resolveSecret(view, refNs, name),
-      };
-      const host = l.get('hostname').str();
-      if (host) r.hostname = host;
-      out.push(r);
-    }
+  for (const ref of l.get('tls', 'certificateRefs').items()) {
+    const kind = ref.get('kind').str() ?? 'Secret';
+    const group = ref.get('group').str() ?? '';
+    const name = ref.get('name').str();
+    if (kind !== 'Secret' || group !== '' || !name || isTemplated(name)) continue;
+    const refNs = ref.get('namespace').str() ?? ns;
+    const crossNamespace = refNs !== ns;
+    const r: ListenerCertRef = {
+      listener: l,
+      listenerName: l.get('name').str() ?? '?',
+      ref,
+      name,
+      namespace: refNs,
+      crossNamespace,
+      permitted: !crossNamespace || referenceGranted(view, ns, refNs, name),
+      resolution: resolveSecret(view, refNs, name),
+    };
+    const host = l.get('hostname').str();
+    if (host) r.hostname = host;
+    out.push(r);
   }
   return out;
 }

@@ -5,6 +5,7 @@
  * finding's setting lives (the Secret reference, the ingress-nginx controller ConfigMap,
  * Istio's `tls` fields).
  */
+import { listenerSecretRefs } from '../../formats/kube/gatewayApi';
 import { isIngress, ingressTls } from '../../formats/kube/ingress';
 import { credentialNamespaces, gatewayServers, hostPart, isSecretResolution, resolveCredential } from '../../formats/kube/istio';
 import type { KNode } from '../../formats/kube/node';
@@ -128,11 +129,8 @@ function gatewayApi(view: KubeView, name: string, port: number): Located[] {
       const definition: ConfigDefinition = { kind: 'gateway', title, at: at(gw, hostname.present ? hostname : l.get('name'), hostname.str() ? `hostname: ${hostname.str()!}` : `listener ${listenerName} (no hostname: every name)`), match: m };
       const certs: ConfiguredCertificate[] = [];
       const certLinks: ConfigLink[] = [];
-      for (const ref of l.get('tls', 'certificateRefs').items()) {
-        const refName = ref.get('name').str();
-        if (!refName || (ref.get('kind').str() ?? 'Secret') !== 'Secret') continue;
-        const refNs = ref.get('namespace').str() ?? ns;
-        const { cert, source } = fromResolution(resolveSecret(view, refNs, refName), at(gw, ref.get('name'), `certificateRefs: ${refName}`), refNs, refName);
+      for (const ref of listenerSecretRefs(view, gw, l)) {
+        const { cert, source } = fromResolution(ref.resolution, at(gw, ref.ref.get('name'), `certificateRefs: ${ref.name}`), ref.namespace, ref.name);
         certs.push(cert);
         certLinks.push(cert.at);
         if (source) certLinks.push(source);
