@@ -277,7 +277,10 @@ spec:
 
   test('host patterns: exact, one-label wildcard, Istio *', () => {
     assert.equal(hostPatternMatch('*.example.test', 'a.example.test'), 'wildcard');
-    assert.equal(hostPatternMatch('*.example.test', 'a.b.example.test'), undefined);
+    assert.equal(hostPatternMatch('*.example.test', 'a.b.example.test'), undefined, 'an Ingress wildcard covers one label');
+    assert.equal(hostPatternMatch('*.example.test', 'a.b.example.test', 'suffix'), 'wildcard', 'Gateway API and Istio wildcards are suffixes');
+    assert.equal(hostPatternMatch('*.example.test', 'example.test', 'suffix'), undefined);
+    assert.equal(hostPatternMatch('*.example.test', 'xexample.test', 'suffix'), undefined);
     assert.equal(hostPatternMatch('*', 'x.test'), 'wildcard');
     assert.equal(hostPatternMatch('Example.Test', 'example.test.'), 'exact');
   });

@@ -54,6 +54,16 @@ describe('full handshake against nginx', { skip }, () => {
     assert.ok(h.timing.connectMs >= 0 && h.timing.tlsMs > 0);
   });
 
+  test('an intermediate in the extra CA file that the server also sends still counts as sent', async () => {
+    const intermediatePem = fx.validChainPem.slice(fx.validChainPem.indexOf('-----BEGIN', 10));
+    assert.match(intermediatePem, /^-----BEGIN CERTIFICATE-----/);
+    const { handshake: h } = await fullHandshake(target(fx.ports.valid), opts({ extraCaPem: `${fx.rootPem}\n${intermediatePem}` }));
+    assert.equal(h.protocol, 'TLSv1.3', 'no raw TLS 1.2 chain to fall back on');
+    assert.equal(h.trusted, true, h.trustError);
+    assert.equal(h.chainDer.length, 2, 'leaf and intermediate, as sent');
+    assert.deepEqual(h.storeIssuersDer?.map((d) => new X509Certificate(d).subject), [new X509Certificate(fx.rootPem).subject]);
+  });
+
   test('without the test root: untrusted, with the reason', async () => {
     const { handshake: h } = await fullHandshake(target(fx.ports.valid), opts({ extraCaPem: undefined }));
     assert.equal(h.trusted, false);

@@ -214,8 +214,8 @@ function storeCertificates(extraCaPem: string | undefined): Set<string> {
  * nodejs/node#65579), split in two. Node follows `issuerCertificate` through what the server
  * sent, then — when that does not end in a self-signed certificate — appends issuers from the
  * client's own trust store up to a root (src/crypto/crypto_common.cc, GetLastIssuedCert).
- * Certificates at the end of the chain that are in that store are taken as Node's additions
- * (`fromStore`), not as sent; the leaf always counts as sent. A root the server itself sends
+ * Certificates at the end of the chain that Node could have added (`isStoreAddition`) are
+ * taken as Node's additions (`fromStore`), not as sent; the leaf always counts as sent. A root the server itself sends
  * is told apart only by the raw scanner's TLS ≤ 1.2 Certificate message (facts.ts, liveChain).
  */
 export function peerChain(socket: tls.TLSSocket, extraCaPem?: string): { sent: Uint8Array[]; fromStore: Uint8Array[] } {
@@ -231,8 +231,27 @@ export function peerChain(socket: tls.TLSSocket, extraCaPem?: string): { sent: U
   if (out.length < 2) return { sent: out, fromStore: [] };
   const store = storeCertificates(extraCaPem);
   let end = out.length;
-  while (end > 1 && store.has(Buffer.from(out[end - 1]!).toString('base64'))) end--;
+  while (end > 1 && isStoreAddition(out[end - 1]!, store)) end--;
   return { sent: out.slice(0, end), fromStore: out.slice(end) };
+}
+
+/**
+ * Whether a certificate at the end of Node's chain is taken as Node's addition: one of Node's
+ * own roots, or a self-issued certificate of the extra CA file. An intermediate of the extra CA
+ * file counts as sent: the server may well send the same certificate, and dropping it would
+ * call a complete chain incomplete (the opposite mistake — a chain the server left short,
+ * completed from the CA file — is the lesser one; the raw scan reads TLS ≤ 1.2 chains exactly).
+ */
+function isStoreAddition(der: Uint8Array, store: Set<string>): boolean {
+  const b64 = Buffer.from(der).toString('base64');
+  if (!store.has(b64)) return false;
+  if (nodeRoots?.has(b64)) return true;
+  try {
+    const x = new X509Certificate(der);
+    return x.subject === x.issuer;
+  } catch {
+    return false;
+  }
 }
 
 /** The leaf's serial number in hex, by node:crypto (fast; the full decode happens later, for the report). */

@@ -16,14 +16,22 @@ import { KubeView, type KubeIndex } from '../../workspace/index';
 import type { Located } from './nginx';
 import type { ConfigDefinition, ConfigLink, ConfiguredCertificate } from './types';
 
-/** How a manifest host pattern matches a name: exact, `*.domain` (one label, Kubernetes and Gateway API), Istio's `*`. */
-export function hostPatternMatch(pattern: string, name: string): 'exact' | 'wildcard' | undefined {
+/**
+ * How a manifest host pattern matches a name: exact, Istio's `*`, or `*.domain`. What the
+ * wildcard covers depends on the kind: one label for an Ingress (Kubernetes Ingress docs:
+ * `*.foo.com` matches `bar.foo.com`, not `baz.bar.foo.com`), any number of labels for a
+ * Gateway API listener (a suffix match, gateway-api "Hostnames" concept page) and an Istio
+ * Gateway host (Istio matches wildcard hosts by suffix). Never the bare domain.
+ */
+export function hostPatternMatch(pattern: string, name: string, wildcard: 'one-label' | 'suffix' = 'one-label'): 'exact' | 'wildcard' | undefined {
   const p = pattern.trim().toLowerCase().replace(/\.$/, '');
   const h = name.trim().toLowerCase().replace(/\.$/, '');
   if (!p || !h) return undefined;
   if (p === h) return 'exact';
   if (p === '*') return 'wildcard';
   if (p.startsWith('*.')) {
+    const suffix = p.slice(1);
+    if (wildcard === 'suffix') return h.endsWith(suffix) && h.length > suffix.length ? 'wildcard' : undefined;
     const rest = h.slice(h.indexOf('.') + 1);
     return h.indexOf('.') > 0 && rest === p.slice(2) ? 'wildcard' : undefined;
   }
@@ -122,7 +130,7 @@ function gatewayApi(view: KubeView, name: string, port: number): Located[] {
       if (protocol !== 'HTTPS' && protocol !== 'TLS') continue;
       if (l.get('port').num() !== port) continue;
       const hostname = l.get('hostname');
-      const m = hostname.str() ? hostPatternMatch(hostname.str()!, name) : 'wildcard';
+      const m = hostname.str() ? hostPatternMatch(hostname.str()!, name, 'suffix') : 'wildcard';
       if (!m) continue;
       const listenerName = l.get('name').str() ?? '?';
       const title = `${describeResource(gw, ns)} listener ${listenerName}`;
@@ -159,7 +167,7 @@ function istio(view: KubeView, name: string, port: number): Located[] {
       if (!s.tls.exists || s.protocol === 'HTTP' || s.port !== port) continue;
       const mode = (s.tls.get('mode').str() ?? 'SIMPLE').toUpperCase();
       if (mode === 'PASSTHROUGH' || mode === 'AUTO_PASSTHROUGH') continue;
-      const host = s.hosts.map((h) => ({ h, m: hostPatternMatch(hostPart(h.value), name) })).find((x) => x.m);
+      const host = s.hosts.map((h) => ({ h, m: hostPatternMatch(hostPart(h.value), name, 'suffix') })).find((x) => x.m);
       if (!host) continue;
       const title = `${describeResource(gw, ns)} server ${s.index + 1}`;
       const definition: ConfigDefinition = { kind: 'istio', title, at: at(gw, host.h.node, `hosts: ${host.h.value}`), match: host.m! };

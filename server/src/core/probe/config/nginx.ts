@@ -13,6 +13,7 @@ import { CERTIFICATE_LABELS, scanPem } from '../../formats/pem/scanner';
 import { LineIndex } from '../../text';
 import { decodeCertificate } from '../../x509/certificate';
 import type { ConfigDefinition, ConfigLink, ConfiguredCertificate } from './types';
+import { regexIsSafe } from './safeRegex';
 
 export interface NginxSources {
   host: Host;
@@ -48,9 +49,9 @@ export function serverNameScore(pattern: string, host: string): { score: number;
   const h = host.toLowerCase().replace(/\.$/, '');
   const p = pattern.toLowerCase();
   if (p.startsWith('~')) {
-    // Only simple expressions: a quantified group or a back-reference could backtrack for
-    // ages on a crafted name, and the expression comes from a file in the workspace.
-    if (pattern.length > 300 || /\)[*+?{]|\\[1-9]|\\k</.test(pattern)) return undefined;
+    // Only expressions that cannot backtrack for ages on a name (regexIsSafe): the expression
+    // comes from a file in the workspace. Host names are at most 253 characters (RFC 1035).
+    if (h.length > 253 || !regexIsSafe(pattern.slice(1))) return undefined;
     try {
       // nginx uses PCRE; plain expressions read the same in JavaScript, others simply do not match.
       return new RegExp(pattern.slice(1).replace(/^\(\?i\)/, ''), /^~\(\?i\)/.test(pattern) ? 'i' : '').test(h) ? { score: 1, how: 'regex' } : undefined;
