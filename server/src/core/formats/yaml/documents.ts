@@ -114,7 +114,10 @@ function lazyDocument(text: string, lines: LineIndex, index: number, simple: Sim
   const get = (): { doc: Yaml.Document.Parsed; range: Range } => {
     if (parsed) return parsed;
     const y = yaml();
-    const doc = y.parseAllDocuments(text.slice(simple.start, simple.end), PARSE_OPTIONS)[0] as Yaml.Document.Parsed;
+    // With the next document's marker after it, as in the file: where a document ends (a key
+    // without a value, then comments or blank lines) depends on whether a `---` follows.
+    const source = text.slice(simple.start, simple.end) + (simple.end < text.length ? '---\n' : '');
+    const doc = y.parseAllDocuments(source, PARSE_OPTIONS)[0] as Yaml.Document.Parsed;
     shiftRanges(doc, simple.start);
     parsed = { doc, range: nodeRange(lines, doc.contents) };
     // From now on plain fields (a getter left in place would say "not parsed yet").
