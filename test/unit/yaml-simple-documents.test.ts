@@ -160,6 +160,24 @@ describe('simple YAML documents (read without the parser until asked)', () => {
     for (const text of cases) assertSameAsParser(text);
   });
 
+  test('keys longer than 1,024 characters are an error of the parser: such documents are parsed', () => {
+    const doc = (key: string, indent = ''): string => `x: 1\n---\nkind: x\nmetadata:\n${indent}${key}: v\n---\nkind: y\n`;
+    for (const indent of ['', '  ']) {
+      const long = doc('k'.repeat(1025), indent);
+      assert.equal(simpleDocuments(long).length, 1, 'only the document after it is simple');
+      const f = parseYamlFile(long, new LineIndex(long));
+      assert.ok(f.errors.some((e) => /1024/.test(e.message)), JSON.stringify(f.errors));
+      assertSameAsParser(long);
+      // Right after a key without a value the parser counts from the line break before the key.
+      for (let n = 1018; n <= 1024; n++) assertSameAsParser(doc('k'.repeat(n), indent));
+      assertSameAsParser(doc(`k${'.'.repeat(1024)}`, indent));
+      assertSameAsParser(`x: 1\n---\nkind: x\n${indent ? 'a:\n' : ''}${indent}${'k'.repeat(1025)}:\n---\nkind: y\n`);
+    }
+    const short = doc('k'.repeat(1023 - 2), '  ');
+    assert.equal(simpleDocuments(short).length, 2, 'a key whose indentation and length stay under the limit is simple');
+    assertSameAsParser(short);
+  });
+
   test('random simple-looking documents read as the parser reads them', () => {
     // A fixed-seed generator: keys, values (some that YAML types), indentation, comments.
     let seed = Number(process.env.YAML_SIMPLE_SEED ?? 20261201);
