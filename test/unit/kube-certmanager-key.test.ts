@@ -44,5 +44,7 @@ describe('certmanager/key-algorithm', () => {
         .map((x) => `${x.severity} ${x.resource?.name}`);
     assert.deepEqual(ids('intermediate'), []);
     assert.deepEqual(ids('legacy'), ['info ec']);
+    const note = lintKube(text, {}, { policy: { profile: 'legacy' }, index: false }).find((x) => x.ruleId === 'certmanager/key-algorithm')!;
+    assert.match(note.message, /^Certificate shop\/ec: privateKey\.algorithm ECDSA: the legacy profile \([^)]*\) lists only RSA certificates; its oldest clients cannot use ECDSA$/);
   });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { KubeIndex } from '../../server/src/core/workspace/index';
-import { normalizePath } from '../../server/src/core/workspace/kustomize';
+import { KustomizeNamespaces, normalizePath } from '../../server/src/core/workspace/kustomize';
 
 const K = (body: string): string => `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n${body}`;
 const secret = (name: string, ns?: string): string => `apiVersion: v1\nkind: Secret\nmetadata:\n  name: ${name}\n${ns ? `  namespace: ${ns}\n` : ''}`;
@@ -71,5 +71,24 @@ describe('kustomization namespaces', () => {
     assert.equal(normalizePath('a/./b/../c/'), 'a/c');
     assert.equal(normalizePath('C:\\work\\k\\..\\x.yaml'), 'C:/work/x.yaml');
     assert.equal(normalizePath('/abs/dir/../f.yaml'), '/abs/f.yaml');
+  });
+
+  test('deep graphs where every path leads through the same kustomizations: the outer namespace, each kustomization walked once', () => {
+    // 40 layers of two kustomizations, each listing both of the next layer: 2^40 paths from the
+    // innermost file to the top, which a walk of every path would never finish.
+    const layers = 40;
+    const k = new KustomizeNamespaces();
+    for (let i = 0; i < layers; i++) for (const s of ['a', 'b']) k.set(`/w/${s}${i}/kustomization.yaml`, { namespace: `ns${i}`, resources: [`../a${i + 1}`, `../b${i + 1}`] });
+    k.set(`/w/a${layers}/kustomization.yaml`, { resources: ['x.yaml'] });
+    assert.equal(k.namespaceFor(`/w/a${layers}/x.yaml`), 'ns0');
+    assert.equal(k.namespaceFor(`/w/b${layers - 1}/kustomization.yaml`), undefined, 'a kustomization file is not a listed resource');
+    // Two tops that disagree: the namespace below the fork.
+    k.set('/w/top/kustomization.yaml', { namespace: 'other', resources: ['../a0'] });
+    assert.equal(k.namespaceFor(`/w/a${layers}/x.yaml`), 'ns1');
+    // A kustomization listing its own folder, and a cycle through the layers, end.
+    k.set('/w/self/kustomization.yaml', { namespace: 'self', resources: ['.', 'y.yaml'] });
+    assert.equal(k.namespaceFor('/w/self/y.yaml'), 'self');
+    k.set(`/w/a${layers}/kustomization.yaml`, { namespace: 'inner', resources: ['x.yaml', '../a0', '../b0'] });
+    assert.ok(['ns1', 'inner'].includes(k.namespaceFor(`/w/a${layers}/x.yaml`)!));
   });
 });

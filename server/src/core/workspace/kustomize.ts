@@ -62,6 +62,10 @@ export class KustomizeNamespaces {
   /** Kustomizations by the workspace path each entry leads to. */
   private listedBy = new Map<string, Node[]>();
   private readonly cache = new Map<string, string | undefined>();
+  /** `emitted` per kustomization, for the current graph (many paths lead through the same ones). */
+  private readonly emittedCache = new Map<Node, Outcome>();
+  /** Kustomizations whose `emitted` is being worked out: met again, the graph has a cycle. */
+  private readonly inProgress = new Set<Node>();
 
   get size(): number {
     return this.nodes.size;
@@ -82,6 +86,7 @@ export class KustomizeNamespaces {
   private rebuild(): void {
     this.listedBy = new Map();
     this.cache.clear();
+    this.emittedCache.clear();
     for (const n of this.nodes.values()) {
       for (const t of n.targets) {
         const list = this.listedBy.get(t);
@@ -102,17 +107,28 @@ export class KustomizeNamespaces {
   }
 
   private resolve(listing: readonly Node[]): string | undefined {
-    const seen = new Set<Node>();
-    const out = agree(listing.map((k) => this.emitted(k, seen)));
+    const out = agree(listing.map((k) => this.emitted(k)));
     return out === AMBIGUOUS ? undefined : out;
   }
 
-  /** The namespace the resources `k` emits carry once every kustomization above it has run. */
-  private emitted(k: Node, seen: Set<Node>): Outcome {
-    if (seen.has(k)) return k.info.namespace;
-    seen.add(k);
-    const above = agree((this.listedBy.get(k.dir) ?? []).map((p) => this.emitted(p, seen)));
-    seen.delete(k);
-    return typeof above === 'string' ? above : k.info.namespace;
+  /**
+   * The namespace the resources `k` emits carry once every kustomization above it has run.
+   * Kept per kustomization until the graph changes, so shared ancestors are worked out once;
+   * on a cycle (which kustomize refuses to build) the kustomization met again counts with its own namespace.
+   */
+  private emitted(k: Node): Outcome {
+    const known = this.emittedCache.get(k);
+    if (known !== undefined || this.emittedCache.has(k)) return known;
+    if (this.inProgress.has(k)) return k.info.namespace;
+    this.inProgress.add(k);
+    let out: Outcome;
+    try {
+      const above = agree((this.listedBy.get(k.dir) ?? []).map((p) => this.emitted(p)));
+      out = typeof above === 'string' ? above : k.info.namespace;
+    } finally {
+      this.inProgress.delete(k);
+    }
+    this.emittedCache.set(k, out);
+    return out;
   }
 }

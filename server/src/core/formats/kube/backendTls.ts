@@ -6,6 +6,7 @@ import type { KNode } from './node';
 import { isTemplated } from './node';
 import { K } from './refs';
 import type { KubeResource } from './resources';
+import { decodedValue, type DecodedValue } from './secrets';
 
 /** The kind key of Gateway API's BackendTLSPolicy. */
 export const BACKEND_TLS_POLICY = 'BackendTLSPolicy.gateway.networking.k8s.io';
@@ -28,17 +29,8 @@ export interface CaRef {
 }
 
 /** `ca.crt` of a ConfigMap (`data`, or base64 `binaryData`) or of a Secret (base64 `data`, or `stringData`). */
-function caText(target: KubeResource): { text: string; node: KNode } | undefined {
-  const isSecret = target.kind === 'Secret';
-  const plain = target.root.get(isSecret ? 'stringData' : 'data', 'ca.crt');
-  const ps = plain.str();
-  if (ps !== undefined) return { text: ps, node: plain };
-  const enc = target.root.get(isSecret ? 'data' : 'binaryData', 'ca.crt');
-  const es = enc.str();
-  if (es === undefined) return undefined;
-  const compact = es.replace(/\s+/g, '');
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compact)) return { text: '\u0000', node: enc };
-  return { text: Buffer.from(compact, 'base64').toString('latin1'), node: enc };
+function caText(target: KubeResource): DecodedValue | undefined {
+  return target.kind === 'Secret' ? decodedValue(target, 'stringData', 'data', 'ca.crt') : decodedValue(target, 'data', 'binaryData', 'ca.crt');
 }
 
 const cache = new WeakMap<KubeResource, CaRefResolution>();
@@ -49,7 +41,7 @@ function readCa(target: KubeResource): CaRefResolution {
   let out: CaRefResolution;
   const value = caText(target);
   if (!value) out = { kind: 'unusable', target, node: undefined, why: 'has no ca.crt key' };
-  else if (value.text === '\u0000') out = { kind: 'unusable', target, node: value.node, why: 'ca.crt is not valid base64' };
+  else if (value.invalidBase64) out = { kind: 'unusable', target, node: value.node, why: 'ca.crt is not valid base64' };
   else {
     const certs: CertificateSummary[] = [];
     let why: string | undefined;

@@ -21,16 +21,27 @@ export interface SecretTls {
 
 const cache = new WeakMap<KubeResource, SecretTls>();
 
-/** A Secret's value for `key` (base64 `data` or plain `stringData`), decoded to text. */
-function value(secret: KubeResource, key: string): { text: string; node: KNode } | undefined {
-  const plain = secret.root.get('stringData', key);
+/** A value read by `decodedValue`: `invalidBase64` (and empty text) when the encoded form is not base64. */
+export interface DecodedValue {
+  text: string;
+  node: KNode;
+  invalidBase64?: true;
+}
+
+/**
+ * The value of `key` in `resource`: plain text under `plainField` (a Secret's `stringData`, a
+ * ConfigMap's `data`), else base64 under `base64Field` (a Secret's `data`, a ConfigMap's
+ * `binaryData`) decoded to text; the plain one wins, as the API server merges `stringData` over `data`.
+ */
+export function decodedValue(resource: KubeResource, plainField: string, base64Field: string, key: string): DecodedValue | undefined {
+  const plain = resource.root.get(plainField, key);
   const ps = plain.str();
   if (ps !== undefined) return { text: ps, node: plain };
-  const enc = secret.root.get('data', key);
+  const enc = resource.root.get(base64Field, key);
   const es = enc.str();
   if (es === undefined) return undefined;
   const compact = es.replace(/\s+/g, '');
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compact)) return { text: '\u0000invalid base64', node: enc };
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compact)) return { text: '', node: enc, invalidBase64: true };
   return { text: Buffer.from(compact, 'base64').toString('latin1'), node: enc };
 }
 
@@ -46,17 +57,17 @@ export function secretTls(secret: KubeResource): SecretTls {
     ['tls.crt', 'tls.key'],
     ['cert', 'key'],
   ] as const) {
-    const crt = value(secret, c);
-    const key = value(secret, k);
+    const crt = decodedValue(secret, 'stringData', 'data', c);
+    const key = decodedValue(secret, 'stringData', 'data', k);
     if (!crt && !key) continue;
     if (crt) {
       out.certKey = c;
       out.certNode = crt.node;
     }
     out.keyKey = k;
-    out.hasKey = key !== undefined && key.text.trim().length > 0;
+    out.hasKey = key !== undefined && (key.invalidBase64 === true || key.text.trim().length > 0);
     if (!crt) out.problem = `has ${k} but no ${c}`;
-    else if (crt.text.startsWith('\u0000')) out.problem = `${c} is not valid base64`;
+    else if (crt.invalidBase64) out.problem = `${c} is not valid base64`;
     else if (crt.text.trim() === '') out.problem = `${c} is empty`;
     else {
       const blocks = scanPem(crt.text, new LineIndex(crt.text)).filter((b) => CERTIFICATE_LABELS.has(b.label));

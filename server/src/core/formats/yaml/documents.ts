@@ -114,7 +114,10 @@ function lazyDocument(text: string, lines: LineIndex, index: number, simple: Sim
   const get = (): { doc: Yaml.Document.Parsed; range: Range } => {
     if (parsed) return parsed;
     const y = yaml();
-    const doc = y.parseAllDocuments(text.slice(simple.start, simple.end), PARSE_OPTIONS)[0] as Yaml.Document.Parsed;
+    // With the next document's marker after it, as in the file: where a document ends (a key
+    // without a value, then comments or blank lines) depends on whether a `---` follows.
+    const source = text.slice(simple.start, simple.end) + (simple.end < text.length ? '---\n' : '');
+    const doc = y.parseAllDocuments(source, PARSE_OPTIONS)[0] as Yaml.Document.Parsed;
     shiftRanges(doc, simple.start);
     parsed = { doc, range: nodeRange(lines, doc.contents) };
     // From now on plain fields (a getter left in place would say "not parsed yet").
@@ -153,7 +156,11 @@ function shiftRanges(doc: Yaml.Document.Parsed, by: number): void {
 const MARKER = /^---[ \t]*(?:#.*)?\r?$/;
 /** A line that starts a document or ends one (`---`, `...`) in any form. */
 const ANY_MARKER = /^(?:---|\.\.\.)(?:[ \t]|\r?$)/;
-const KEY_LINE = /^( *)([A-Za-z0-9][A-Za-z0-9_./-]*):(?: +([A-Za-z0-9/][A-Za-z0-9_./@+=-]*))?(?: +#.*)? *\r?$/;
+/**
+ * `key: value` or `key:`. An implicit key longer than 1,024 characters is an error (YAML 1.2
+ * §7.4): keys are cut short here, and `readSimpleDocument` also counts the indentation.
+ */
+const KEY_LINE = /^( *)([A-Za-z0-9][A-Za-z0-9_./-]{0,1022}):(?: +([A-Za-z0-9/][A-Za-z0-9_./@+=-]*))?(?: +#.*)? *\r?$/;
 const BLANK_OR_COMMENT = /^ *(?:#.*)?\r?$/;
 /** Plain scalars the YAML 1.2 core schema reads as something else than a string (null, bool, numbers). */
 const NOT_A_STRING = /^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE|[-+.0-9].*)$/;
@@ -212,6 +219,9 @@ export function readSimpleDocument(text: string, start: number, end: number): Si
       return undefined;
     }
     const indent = m[1]!.length;
+    // The parser measures a key from as early as the line break before it (after a key without
+    // a value), so indentation, line break and key together stay under the limit.
+    if (indent + m[2]!.length >= 1024) return undefined;
     if (!last) {
       if (indent !== 0) return undefined;
       open.push(0);

@@ -42,7 +42,7 @@ export const keyAlgorithm: Rule = {
         message += '; and publicly trusted CAs issue only RSA and ECDSA keys (CA/Browser Forum Baseline Requirements) and most browsers do not accept Ed25519 server certificates';
       } else if (type === 'ecdsa') {
         // Only the old (legacy) profile lacks ECDSA, for its oldest clients: a note.
-        message += ': its oldest clients cannot use ECDSA';
+        message += '; its oldest clients cannot use ECDSA';
         severity = 'info';
       }
       reportResource(ctx, r, severity ? { range, severity, message } : { range, message });
