@@ -1,5 +1,5 @@
 import type { KubeView } from '../../workspace/index';
-import type { KNode } from './node';
+import { isTemplated, type KNode } from './node';
 import { K, resolveSecret, type SecretResolution } from './refs';
 import { resourceKindKey, type KubeResource } from './resources';
 
@@ -90,6 +90,38 @@ export function resolveCredential<T extends SecretResolution>(
     if (accept(res)) return res;
   }
   return undefined;
+}
+
+/** A credentialName of an Istio Gateway server in the linted file, with where it leads. */
+export interface ResolvedServerCredential<T extends SecretResolution> {
+  gateway: KubeResource;
+  server: GatewayServer;
+  /** The `credentialName` node. */
+  node: KNode;
+  name: string;
+  resolution: T;
+}
+
+/**
+ * Where the servers of the linted file's Istio Gateways get their certificates: every server's
+ * `tls.credentialName` (not templated) → `resolveCredential` in the namespaces Istio reads
+ * (`credentialNamespaces`), keeping those `accept` takes. The Istio counterpart of
+ * `resolveListenerSecret`; the Gateway credential rules share it.
+ */
+export function resolveServerCredentials<T extends SecretResolution>(view: KubeView, accept: (r: SecretResolution) => r is T): Array<ResolvedServerCredential<T>> {
+  const out: Array<ResolvedServerCredential<T>> = [];
+  for (const gateway of view.resources) {
+    if (resourceKindKey(gateway) !== K.istioGateway) continue;
+    const { namespaces } = credentialNamespaces(view, gateway);
+    for (const server of gatewayServers(gateway)) {
+      const node = server.tls.get('credentialName');
+      const name = node.str();
+      if (!name || isTemplated(name)) continue;
+      const resolution = resolveCredential(view, namespaces, name, accept);
+      if (resolution) out.push({ gateway, server, node, name, resolution });
+    }
+  }
+  return out;
 }
 
 /** A resolution to a Secret in the workspace. */

@@ -1,7 +1,4 @@
-import { credentialNamespaces, gatewayServers, isSecretResolution, resolveCredential } from '../../formats/kube/istio';
-import { isTemplated } from '../../formats/kube/node';
-import { K } from '../../formats/kube/refs';
-import { resourceKindKey } from '../../formats/kube/resources';
+import { isSecretResolution, resolveServerCredentials } from '../../formats/kube/istio';
 import { named, relatedAt, reportResource, validityProblem } from '../../formats/kube/report';
 import type { Rule } from '../rule';
 
@@ -17,19 +14,11 @@ export const gatewayCertificateExpiring: Rule = {
   formats: ['kubernetes'],
   check(ctx) {
     const view = ctx.kube();
-    for (const gw of view.resources) {
-      if (resourceKindKey(gw) !== K.istioGateway) continue;
-      const { namespaces } = credentialNamespaces(view, gw);
-      for (const s of gatewayServers(gw)) {
-        const node = s.tls.get('credentialName');
-        const cn = node.str();
-        if (!cn || isTemplated(cn)) continue;
-        const res = resolveCredential(view, namespaces, cn, isSecretResolution);
-        const leaf = res?.tls.certs[0];
-        if (res && leaf && ctx.now >= leaf.notBefore && ctx.now <= leaf.notAfter) {
-          const p = validityProblem(leaf, ctx.now, ctx.policy);
-          if (p) reportResource(ctx, gw, { range: node.at, severity: p.severity, message: `credentialName ${cn}: the certificate in ${named(view, res.secret)} ${p.text}`, related: [relatedAt(res.secret, res.tls.certNode, named(view, res.secret))] });
-        }
+    for (const { gateway, node, name, resolution: res } of resolveServerCredentials(view, isSecretResolution)) {
+      const leaf = res.tls.certs[0];
+      if (leaf && ctx.now >= leaf.notBefore && ctx.now <= leaf.notAfter) {
+        const p = validityProblem(leaf, ctx.now, ctx.policy);
+        if (p) reportResource(ctx, gateway, { range: node.at, severity: p.severity, message: `credentialName ${name}: the certificate in ${named(view, res.secret)} ${p.text}`, related: [relatedAt(res.secret, res.tls.certNode, named(view, res.secret))] });
       }
     }
   },

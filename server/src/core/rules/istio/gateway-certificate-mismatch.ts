@@ -1,7 +1,6 @@
-import { credentialNamespaces, gatewayServers, hostPart, resolveCredential } from '../../formats/kube/istio';
+import { hostPart, resolveServerCredentials } from '../../formats/kube/istio';
 import { isTemplated } from '../../formats/kube/node';
-import { K, type SecretResolution } from '../../formats/kube/refs';
-import { resourceKindKey } from '../../formats/kube/resources';
+import type { SecretResolution } from '../../formats/kube/refs';
 import { named, relatedAt, reportResource } from '../../formats/kube/report';
 import { covers, listNames } from '../../formats/kube/secrets';
 import type { Rule } from '../rule';
@@ -17,33 +16,27 @@ export const gatewayCertificateMismatch: Rule = {
   formats: ['kubernetes'],
   check(ctx) {
     const view = ctx.kube();
-    for (const gw of view.resources) {
-      if (resourceKindKey(gw) !== K.istioGateway) continue;
-      const { namespaces } = credentialNamespaces(view, gw);
-      for (const s of gatewayServers(gw)) {
-        const cn = s.tls.get('credentialName').str();
-        const mode = s.tls.get('mode').str();
-        if (!cn || isTemplated(cn) || mode === 'PASSTHROUGH' || mode === 'AUTO_PASSTHROUGH') continue;
-        // The first Secret with a certificate, or a cert-manager Certificate that writes it.
-        const res = resolveCredential(view, namespaces, cn, (r): r is Extract<SecretResolution, { kind: 'secret' | 'certificate' }> => (r.kind === 'secret' && r.tls.certs[0] !== undefined) || r.kind === 'certificate');
-        if (!res) continue;
-        let sans;
-        let what: string;
-        let related;
-        if (res.kind === 'secret') {
-          sans = res.tls.certs[0]!.sans;
-          what = `the certificate in ${named(view, res.secret)}`;
-          related = relatedAt(res.secret, res.tls.certNode, `${named(view, res.secret)}: certificate for ${listNames(sans)}`);
-        } else {
-          sans = res.sans;
-          what = `${named(view, res.certificate)}'s dnsNames`;
-          related = relatedAt(res.certificate, res.certificate.spec.get('dnsNames'), named(view, res.certificate));
-        }
-        for (const h of s.hosts) {
-          const host = hostPart(h.value);
-          if (host === '*' || isTemplated(host) || covers(sans, host)) continue;
-          reportResource(ctx, gw, { range: h.node.at, message: `host ${host} is not covered by ${what}: it names ${listNames(sans)}`, related: [related] });
-        }
+    // The first Secret with a certificate, or a cert-manager Certificate that writes it.
+    const accept = (r: SecretResolution): r is Extract<SecretResolution, { kind: 'secret' | 'certificate' }> => (r.kind === 'secret' && r.tls.certs[0] !== undefined) || r.kind === 'certificate';
+    for (const { gateway: gw, server: s, resolution: res } of resolveServerCredentials(view, accept)) {
+      const mode = s.tls.get('mode').str();
+      if (mode === 'PASSTHROUGH' || mode === 'AUTO_PASSTHROUGH') continue;
+      let sans;
+      let what: string;
+      let related;
+      if (res.kind === 'secret') {
+        sans = res.tls.certs[0]!.sans;
+        what = `the certificate in ${named(view, res.secret)}`;
+        related = relatedAt(res.secret, res.tls.certNode, `${named(view, res.secret)}: certificate for ${listNames(sans)}`);
+      } else {
+        sans = res.sans;
+        what = `${named(view, res.certificate)}'s dnsNames`;
+        related = relatedAt(res.certificate, res.certificate.spec.get('dnsNames'), named(view, res.certificate));
+      }
+      for (const h of s.hosts) {
+        const host = hostPart(h.value);
+        if (host === '*' || isTemplated(host) || covers(sans, host)) continue;
+        reportResource(ctx, gw, { range: h.node.at, message: `host ${host} is not covered by ${what}: it names ${listNames(sans)}`, related: [related] });
       }
     }
   },

@@ -1,7 +1,4 @@
-import { credentialNamespaces, gatewayServers, isSecretResolution, resolveCredential } from '../../formats/kube/istio';
-import { isTemplated } from '../../formats/kube/node';
-import { K } from '../../formats/kube/refs';
-import { resourceKindKey } from '../../formats/kube/resources';
+import { isSecretResolution, resolveServerCredentials } from '../../formats/kube/istio';
 import { named, relatedAt, reportResource } from '../../formats/kube/report';
 import { describeValidity } from '../../x509/certificate';
 import type { Rule } from '../rule';
@@ -18,30 +15,22 @@ export const gatewayCredentialInvalid: Rule = {
   formats: ['kubernetes'],
   check(ctx) {
     const view = ctx.kube();
-    for (const gw of view.resources) {
-      if (resourceKindKey(gw) !== K.istioGateway) continue;
-      const { namespaces } = credentialNamespaces(view, gw);
-      for (const s of gatewayServers(gw)) {
-        const node = s.tls.get('credentialName');
-        const cn = node.str();
-        if (!cn || isTemplated(cn)) continue;
-        const res = resolveCredential(view, namespaces, cn, isSecretResolution);
-        if (!res || res.secret.templated) continue;
-        const tls = res.tls;
-        let why: string | undefined;
-        if (!tls.certKey || !tls.hasKey) why = `lacks the keys Istio reads (tls.crt and tls.key, or cert and key)`;
-        else if (tls.problem) why = tls.problem;
-        else {
-          const bad = tls.certs.find((c) => ctx.now < c.notBefore || ctx.now > c.notAfter);
-          if (bad) why = `holds a certificate (${bad.subject}) that ${describeValidity(bad, ctx.now)}`;
-        }
-        if (why) {
-          reportResource(ctx, gw, {
-            range: node.at,
-            message: `credentialName ${cn}: ${named(view, res.secret)} ${why} (istioctl IST0161)`,
-            related: [relatedAt(res.secret, tls.certNode ?? res.secret.root.get('data'), named(view, res.secret))],
-          });
-        }
+    for (const { gateway, node, name, resolution: res } of resolveServerCredentials(view, isSecretResolution)) {
+      if (res.secret.templated) continue;
+      const tls = res.tls;
+      let why: string | undefined;
+      if (!tls.certKey || !tls.hasKey) why = `lacks the keys Istio reads (tls.crt and tls.key, or cert and key)`;
+      else if (tls.problem) why = tls.problem;
+      else {
+        const bad = tls.certs.find((c) => ctx.now < c.notBefore || ctx.now > c.notAfter);
+        if (bad) why = `holds a certificate (${bad.subject}) that ${describeValidity(bad, ctx.now)}`;
+      }
+      if (why) {
+        reportResource(ctx, gateway, {
+          range: node.at,
+          message: `credentialName ${name}: ${named(view, res.secret)} ${why} (istioctl IST0161)`,
+          related: [relatedAt(res.secret, tls.certNode ?? res.secret.root.get('data'), named(view, res.secret))],
+        });
       }
     }
   },
