@@ -1,5 +1,7 @@
+import type { KubeView } from '../../workspace/index';
 import type { KNode } from './node';
 import { isTemplated } from './node';
+import { resolveSecret, type SecretResolution } from './refs';
 import { resourceKindKey, type KubeResource } from './resources';
 
 /** Ingress kinds: networking.k8s.io/v1 and the old extensions/v1beta1. */
@@ -33,6 +35,29 @@ export function ingressTls(r: KubeResource): IngressTlsEntry[] {
     if (s) e.secretName = s;
     return e;
   });
+}
+
+/** A `spec.tls` entry's Secret, with where it leads. */
+export interface IngressSecretRef {
+  tls: IngressTlsEntry & { secretName: string };
+  resolution: SecretResolution;
+}
+
+/**
+ * The Secrets an Ingress's `spec.tls` entries name (templated names left out), each followed
+ * through the workspace in the Ingress's namespace; `distinct`: each Secret once, at its first
+ * entry. The Ingress rules that judge a Secret share it.
+ */
+export function ingressSecretRefs(view: KubeView, r: KubeResource, distinct = false): IngressSecretRef[] {
+  const out: IngressSecretRef[] = [];
+  const seen = new Set<string>();
+  for (const t of ingressTls(r)) {
+    const name = t.secretName;
+    if (!name || isTemplated(name) || (distinct && seen.has(name))) continue;
+    seen.add(name);
+    out.push({ tls: { ...t, secretName: name }, resolution: resolveSecret(view, view.namespaceOf(r), name) });
+  }
+  return out;
 }
 
 /** The hosts of `spec.rules` (rules without a host are catch-alls and not listed). */

@@ -6,7 +6,7 @@
  * Istio's `tls` fields).
  */
 import { listenerSecretRefs } from '../../formats/kube/gatewayApi';
-import { isIngress, ingressTls } from '../../formats/kube/ingress';
+import { INGRESS_KINDS, ingressTls } from '../../formats/kube/ingress';
 import { credentialNamespaces, gatewayServers, hostPart, isSecretResolution, resolveCredential } from '../../formats/kube/istio';
 import type { KNode } from '../../formats/kube/node';
 import { K, resolveSecret, type SecretResolution } from '../../formats/kube/refs';
@@ -83,7 +83,7 @@ function ingresses(view: KubeView, name: string, port: number): Located[] {
   if (port !== 443) return [];
   const out: Located[] = [];
   const controllerMaps = view.ofKind(K.configMap).filter((c) => isControllerConfig(c.name, view.namespaceOf(c)));
-  for (const ing of [...view.ofKind(K.ingress), ...view.ofKind('Ingress.extensions')].filter(isIngress)) {
+  for (const ing of INGRESS_KINDS.flatMap((k) => view.ofKind(k))) {
     const ns = view.namespaceOf(ing);
     for (const entry of ingressTls(ing)) {
       const host = entry.hosts.map((h) => ({ h, m: hostPatternMatch(h.value, name) })).find((x) => x.m);

@@ -1,6 +1,4 @@
-import { ingressTls, isIngress } from '../../formats/kube/ingress';
-import { isTemplated } from '../../formats/kube/node';
-import { resolveSecret } from '../../formats/kube/refs';
+import { ingressSecretRefs, isIngress } from '../../formats/kube/ingress';
 import { named, relatedAt, reportResource, validityProblem } from '../../formats/kube/report';
 import type { Rule } from '../rule';
 
@@ -17,12 +15,7 @@ export const certificateExpired: Rule = {
     const view = ctx.kube();
     for (const r of view.resources) {
       if (!isIngress(r)) continue;
-      const ns = view.namespaceOf(r);
-      const seen = new Set<string>();
-      for (const t of ingressTls(r)) {
-        if (!t.secretName || isTemplated(t.secretName) || seen.has(t.secretName)) continue;
-        seen.add(t.secretName);
-        const res = resolveSecret(view, ns, t.secretName);
+      for (const { tls: t, resolution: res } of ingressSecretRefs(view, r, true)) {
         if (res.kind !== 'secret' || !res.tls.certs[0]) continue;
         const p = validityProblem(res.tls.certs[0], ctx.now, ctx.policy);
         if (!p) continue;

@@ -1,6 +1,5 @@
-import { ingressTls, isIngress } from '../../formats/kube/ingress';
+import { ingressSecretRefs, isIngress } from '../../formats/kube/ingress';
 import { isTemplated } from '../../formats/kube/node';
-import { resolveSecret } from '../../formats/kube/refs';
 import { named, relatedAt, reportResource } from '../../formats/kube/report';
 import { covers, listNames } from '../../formats/kube/secrets';
 import type { Rule } from '../rule';
@@ -20,10 +19,7 @@ export const certificateMismatch: Rule = {
     const view = ctx.kube();
     for (const r of view.resources) {
       if (!isIngress(r)) continue;
-      const ns = view.namespaceOf(r);
-      for (const t of ingressTls(r)) {
-        if (!t.secretName || isTemplated(t.secretName)) continue;
-        const res = resolveSecret(view, ns, t.secretName);
+      for (const { tls: t, resolution: res } of ingressSecretRefs(view, r)) {
         let sans;
         let what: string;
         let related;

@@ -1,6 +1,4 @@
-import { ingressTls, isIngress } from '../../formats/kube/ingress';
-import { isTemplated } from '../../formats/kube/node';
-import { resolveSecret } from '../../formats/kube/refs';
+import { ingressSecretRefs, isIngress } from '../../formats/kube/ingress';
 import { named, relatedAt, reportResource } from '../../formats/kube/report';
 import type { Rule } from '../rule';
 
@@ -18,11 +16,7 @@ export const secretInvalid: Rule = {
     const view = ctx.kube();
     for (const r of view.resources) {
       if (!isIngress(r)) continue;
-      const seen = new Set<string>();
-      for (const t of ingressTls(r)) {
-        if (!t.secretName || isTemplated(t.secretName) || seen.has(t.secretName)) continue;
-        seen.add(t.secretName);
-        const res = resolveSecret(view, view.namespaceOf(r), t.secretName);
+      for (const { tls: t, resolution: res } of ingressSecretRefs(view, r, true)) {
         if (res.kind !== 'secret' || res.secret.templated) continue;
         const problems: string[] = [];
         if (res.tls.problem) problems.push(res.tls.problem);

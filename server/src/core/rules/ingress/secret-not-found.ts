@@ -1,6 +1,4 @@
-import { ingressTls, isIngress } from '../../formats/kube/ingress';
-import { isTemplated } from '../../formats/kube/node';
-import { resolveSecret } from '../../formats/kube/refs';
+import { ingressSecretRefs, isIngress } from '../../formats/kube/ingress';
 import { reportResource } from '../../formats/kube/report';
 import type { Rule } from '../rule';
 
@@ -21,9 +19,8 @@ export const secretNotFound: Rule = {
     for (const r of view.resources) {
       if (!isIngress(r)) continue;
       if (Object.keys(r.annotations).some((a) => a.startsWith('cert-manager.io/'))) continue;
-      for (const t of ingressTls(r)) {
-        if (!t.secretName || isTemplated(t.secretName)) continue;
-        if (resolveSecret(view, view.namespaceOf(r), t.secretName).kind !== 'missing') continue;
+      for (const { tls: t, resolution } of ingressSecretRefs(view, r)) {
+        if (resolution.kind !== 'missing') continue;
         reportResource(ctx, r, {
           range: t.secretNode.at,
           message: `Secret ${view.namespaceOf(r)}/${t.secretName} is not in the workspace (nor a cert-manager Certificate that writes it): its certificate cannot be checked`,
