@@ -24,7 +24,7 @@ import {
   type KubeIndex,
   type TreeCache,
 } from './core';
-import { UsageError, failOnArg, formatArg, maxFileSizeKbArg, profileArg, readArgs, type FailOn } from './cli/args';
+import { UsageError, failOnArg, formatArg, readArgs, walkOption, type FailOn } from './cli/args';
 import { INSPECT_USAGE, inspect } from './cli/inspect';
 import { NodeHost } from './host/nodeHost';
 import { productVersion, ruleDocFile } from './install';
@@ -71,10 +71,7 @@ function parseCheckArgs(argv: string[]): CheckArgs {
     (flag, value) => {
       if (flag === '--format') args.format = formatArg(value(), ['text', 'json', 'sarif'] as const);
       else if (flag === '--fail-on') args.failOn = failOnArg(value());
-      else if (flag === '--policy') args.policy = value();
-      else if (flag === '--profile') args.profile = profileArg(value());
-      else if (flag === '--max-file-size-kb') args.maxFileSizeKb = maxFileSizeKbArg(value());
-      else return false;
+      else return walkOption(args, flag, value);
       return true;
     },
     (a) => args.paths.push(a),

@@ -61,3 +61,12 @@ export function maxFileSizeKbArg(v: string): number {
   if (!Number.isFinite(n) || n <= 0) throw new UsageError('--max-file-size-kb must be a positive number');
   return n;
 }
+
+/** The options of the commands that walk files under a policy (`check`, `inspect`): `--policy`, `--profile`, `--max-file-size-kb`; false for any other flag. */
+export function walkOption(args: { policy?: string; profile?: string; maxFileSizeKb?: number }, flag: string, value: () => string): boolean {
+  if (flag === '--policy') args.policy = value();
+  else if (flag === '--profile') args.profile = profileArg(value());
+  else if (flag === '--max-file-size-kb') args.maxFileSizeKb = maxFileSizeKbArg(value());
+  else return false;
+  return true;
+}

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { PolicyFileFinder, RULE_IDS, ignoredByPolicyFile, resolvePolicy, type LoadedPolicyFile, type Policy, type PolicyInput } from '../core';
 import { inventoryPaths, type InventoryEntry } from '../core/certs/inventory';
 import { NodeHost } from '../host/nodeHost';
-import { formatArg, maxFileSizeKbArg, profileArg, readArgs } from './args';
+import { formatArg, readArgs, walkOption } from './args';
 
 export const INSPECT_USAGE = `Usage: tls-lens inspect [paths...] [options]
 
@@ -38,10 +38,7 @@ function parseInspectArgs(argv: string[]): InspectArgs {
     { posix: true },
     (flag, value) => {
       if (flag === '--format') args.format = formatArg(value(), ['text', 'json'] as const);
-      else if (flag === '--policy') args.policy = value();
-      else if (flag === '--profile') args.profile = profileArg(value());
-      else if (flag === '--max-file-size-kb') args.maxFileSizeKb = maxFileSizeKbArg(value());
-      else return false;
+      else return walkOption(args, flag, value);
       return true;
     },
     (a) => args.paths.push(a),
