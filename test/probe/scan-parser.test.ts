@@ -8,19 +8,9 @@ import { test } from 'node:test';
 import { buildClientHello, FlightReader, makeKeyShareKeys, suitesFor } from '../../server/src/core/probe/scan';
 import { FlightError } from '../../server/src/core/probe/scan/serverFlight';
 import { answer, parseClientHello } from '../support/fakeTls';
+import { prng } from '../support/random';
 
 /** A small deterministic PRNG (mulberry32) so a failure can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a |= 0;
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 test('ClientHellos for every version parse back with an independent reader', () => {
   const keys = makeKeyShareKeys();
   assert.equal(keys.x25519.length, 32);

@@ -19,6 +19,7 @@ import type { ProbeResult, ScanResult } from '../../server/src/core/probe/types'
 import { resolvePolicy } from '../../server/src/core';
 import { parseSsl2ClientHello, ssl2ServerHello, startFakeTls, type FakeTlsServer, type FakeTlsSpec } from '../support/fakeTls';
 import { findTool } from '../support/tools';
+import { prng } from '../support/random';
 
 let fake: FakeTlsServer | undefined;
 afterEach(async () => {
@@ -32,17 +33,6 @@ const version = (r: ScanResult, v: string) => r.versions.find((x) => x.version =
 const KINDS = [0x0700c0, 0x010080, 0x020080];
 
 /** A small deterministic PRNG (mulberry32) so a failure can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a |= 0;
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 test('the SSLv2 CLIENT-HELLO parses back with an independent reader: two-byte header, version 0x0002, 3-byte kinds, 16-byte challenge', () => {
   const rec = Buffer.from(buildSsl2ClientHello());
   assert.equal(rec[0]! & 0x80, 0x80, 'two-byte header');

@@ -9,6 +9,7 @@ import { evaluateCipherString } from '../../server/src/core/policy/ciphers/evalu
 import { CIPHER_SUITES } from '../../server/src/core/policy/ciphers/table';
 import { MOZILLA_PROFILES } from '../../server/src/core/policy/mozilla';
 import { findTool, repoPath, toolsRequired } from '../support/tools';
+import { prng } from '../support/random';
 
 const openssl = findTool('openssl');
 
@@ -180,16 +181,6 @@ for (const profile of Object.values(MOZILLA_PROFILES)) {
   if (s) REAL_WORLD.push(s, `${s}:!aNULL:!MD5`, `${s}:@STRENGTH`);
 }
 
-// Seeded generator of alias/operator soups.
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = [
   'ALL', 'COMPLEMENTOFALL', 'COMPLEMENTOFDEFAULT', 'HIGH', 'MEDIUM', 'LOW', 'FIPS', 'eNULL', 'NULL', 'aNULL', 'kRSA', 'RSA',
@@ -202,7 +193,7 @@ const WORDS = [
 ];
 
 function generated(count: number, seed: number): string[] {
-  const rnd = mulberry32(seed);
+  const rnd = prng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
   const out: string[] = [];
   for (let k = 0; k < count; k++) {
