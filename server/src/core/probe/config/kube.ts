@@ -15,6 +15,7 @@ import { isControllerConfig } from '../../rules/ingress/controller-config';
 import { KubeView, type KubeIndex } from '../../workspace/index';
 import type { Located } from './nginx';
 import type { ConfigDefinition, ConfigLink, ConfiguredCertificate } from './types';
+import { dnsNameMatches } from '../../x509/names';
 
 /**
  * How a manifest host pattern matches a name: exact, Istio's `*`, or `*.domain`. What the
@@ -32,8 +33,7 @@ export function hostPatternMatch(pattern: string, name: string, wildcard: 'one-l
   if (p.startsWith('*.')) {
     const suffix = p.slice(1);
     if (wildcard === 'suffix') return h.endsWith(suffix) && h.length > suffix.length ? 'wildcard' : undefined;
-    const rest = h.slice(h.indexOf('.') + 1);
-    return h.indexOf('.') > 0 && rest === p.slice(2) ? 'wildcard' : undefined;
+    return dnsNameMatches(p, h) ? 'wildcard' : undefined;
   }
   return undefined;
 }
