@@ -1,5 +1,5 @@
 import { TextDoc } from './document';
-import { SEVERITY_ORDER, compareFindings, type Finding, type Severity } from './findings';
+import { SEVERITY_ORDER, compareFindings, withAssumptions, type Finding, type Severity } from './findings';
 import { detectFormat, formatFromName, looksBinary, textLooksBinary, type FormatKind } from './formats/detect';
 import type { NginxConfig, NginxDirective } from './formats/nginx/ast';
 import { asIncludedInHttp, includeKey, isBlockSnippet, isHttpSnippet, spliceIncludes } from './formats/nginx/context';
@@ -140,13 +140,14 @@ export function lintDocument(doc: TextDoc, opts: LintOptions): Finding[] {
         const f: Finding = {
           ruleId: rule.id,
           severity,
-          message: r.message,
+          message: withAssumptions(r.message, r.assumptions),
           file: doc.file,
           range: r.range,
           fixes: r.fixes ?? [],
           related: r.related ?? [],
         };
         if (r.resource) f.resource = r.resource;
+        if (r.assumptions?.length) f.assumptions = [...r.assumptions];
         findings.push(f);
       },
     };

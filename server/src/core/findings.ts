@@ -43,6 +43,18 @@ export interface Finding {
   resource?: ResourceRef;
   fixes: Fix[];
   related: RelatedLocation[];
+  /**
+   * What the judgement assumed because the workspace does not say (an include that is not
+   * there, a stock nginx.conf, a Secret kept elsewhere). Each is one sentence; the engine
+   * also appends them to the message, so every front shows them.
+   */
+  assumptions?: string[];
+}
+
+/** The message with the finding's assumptions appended, as every front shows it. */
+export function withAssumptions(message: string, assumptions: readonly string[] | undefined): string {
+  if (!assumptions?.length) return message;
+  return `${message} (assumed: ${assumptions.join('; ')})`;
 }
 
 export function compareFindings(a: Finding, b: Finding): number {

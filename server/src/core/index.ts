@@ -14,7 +14,7 @@ export {
   type FileLintResult,
 } from './engine';
 export type { Finding, Fix, Severity, RuleLevel, TextEdit, RelatedLocation, ResourceRef } from './findings';
-export { SEVERITY_ORDER, compareFindings } from './findings';
+export { SEVERITY_ORDER, compareFindings, withAssumptions } from './findings';
 export { detectFormat, type FormatKind } from './formats/detect';
 export type { Host, FileStat, DirEntry } from './host';
 export { MemoryHost } from './host';

@@ -67,6 +67,7 @@ export function toSarif(findings: readonly Finding[], opts: SarifOptions): objec
             : {}),
         },
       ],
+      ...(f.assumptions?.length ? { properties: { assumptions: f.assumptions } } : {}),
       ...(f.related.length
         ? {
             relatedLocations: f.related.map((r, i) => ({

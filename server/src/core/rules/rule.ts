@@ -31,6 +31,8 @@ export interface Report {
   fixes?: Fix[];
   related?: RelatedLocation[];
   resource?: ResourceRef;
+  /** What this judgement assumed because the workspace does not say (see `Finding.assumptions`). */
+  assumptions?: string[];
 }
 
 /** Everything a rule may look at: parsed lazily, once per document. */
