@@ -60,7 +60,8 @@ spec:
     const ids = lintKube(INGRESS('    - hosts: [a.example.com, a.b.example.com]\n      secretName: wild', '    - host: a.example.com\n    - host: a.b.example.com'), others).map((f) => `${f.ruleId} ${f.message.split(': ')[1]?.slice(0, 30)}`);
     assert.deepEqual(ids.filter((i) => i.startsWith('ingress/certificate-mismatch')), ['ingress/certificate-mismatch TLS host a.b.example.com is no']);
     const missing = lintKube(INGRESS('    - hosts: [shop.example.com]\n      secretName: shop-tls', '    - host: shop.example.com'), others);
-    assert.deepEqual(missing.map((f) => f.ruleId), ['ingress/secret-not-found']);
+    assert.deepEqual(missing.map((f) => f.ruleId), ['kube/not-in-workspace']);
+    assert.match(missing[0]!.message, /one reference of this file is not in the workspace: Secret shop\/shop-tls \(Ingress shop\/web, line \d+\)/);
   });
 
   test('expired certificate, missing key, and the kustomization namespace', () => {

@@ -182,8 +182,9 @@ spec:
   duration: 9000h
 #           ^^^^^ warning certmanager/lifetime: 375 days
   renewBefore: 240h
-#              ^^^^ info certmanager/lifetime: later than the policy's 30-day
+#              ^^^^ info certmanager/lifetime: later than TLS Lens's own expiry warning (30 days
   issuerRef: {name: le, kind: ClusterIssuer}
+#                   ^^ warning certmanager/staging-issuer: issued by ClusterIssuer le, which uses Let's Encrypt staging
   privateKey:
     algorithm: RSA
     size: 1024
@@ -197,7 +198,6 @@ metadata: {name: le}
 spec:
   acme:
     server: https://acme-staging-v02.api.letsencrypt.org/directory
-#           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning certmanager/staging-issuer
     skipTLSVerify: true
 #                  ^^^^ error certmanager/acme-skip-tls-verify
 `,

@@ -32,7 +32,7 @@ export interface KubeResource {
 }
 
 export interface KubeFileNote {
-  kind: 'template' | 'limit';
+  kind: 'template' | 'limit' | 'syntax';
   message: string;
   range: Range;
 }
@@ -87,13 +87,29 @@ export function parseKubeFile(file: string, text: string, lines: LineIndex, pars
   const budget: AliasBudget = { used: 0, exceeded: false };
   const hasTemplate = TEMPLATE.test(text);
   const brokenDocs = new Set<number>();
+  const templateDocs: number[] = [];
   // A simple document parses without errors (and is not parsed here).
-  for (const d of yf.documents) if (!d.simple && d.doc.errors.length) brokenDocs.add(d.index);
-  if (brokenDocs.size && hasTemplate) {
+  for (const d of yf.documents) {
+    if (d.simple || !d.doc.errors.length) continue;
+    brokenDocs.add(d.index);
+    const [from = 0, , to = text.length] = d.doc.range ?? [];
+    // A template's documents are not YAML until rendered; a document without `{{` that does not parse has a syntax error.
+    if (hasTemplate && TEMPLATE.test(text.slice(from, to))) templateDocs.push(d.index);
+    else {
+      const err = d.doc.errors[0]!;
+      const [s0 = 0, e0 = s0] = err.pos ?? [];
+      notes.push({
+        kind: 'syntax',
+        message: `YAML syntax error: ${err.message.split('\n')[0]}${yf.documents.length > 1 ? `; document ${d.index + 1} of ${yf.documents.length} is not checked, the others are` : '; the file is not checked'}`,
+        range: lines.rangeOf(s0, Math.max(e0, s0 + 1)),
+      });
+    }
+  }
+  if (templateDocs.length) {
     const at = text.search(TEMPLATE);
     notes.push({
       kind: 'template',
-      message: `${brokenDocs.size === 1 && yf.documents.length <= 1 ? 'this file is' : `${brokenDocs.size} of ${Math.max(yf.documents.length, 1)} documents are`} a template (Helm or Go {{ … }}) that is not YAML until rendered; not checked — lint the rendered output (helm template …) instead`,
+      message: `${templateDocs.length === 1 && yf.documents.length <= 1 ? 'this file is' : `${templateDocs.length} of ${Math.max(yf.documents.length, 1)} documents are`} a template (Helm or Go {{ … }}) that is not YAML until rendered; not checked — lint the rendered output (helm template …) instead`,
       range: lines.rangeOf(at, at + 2),
     });
   }
