@@ -79,6 +79,12 @@ spec:
     );
   });
 
+  test('a DestinationRule without caCertificates: the message says what current Istio does, with the istioctl code', () => {
+    const f = lintKube(`apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: db, namespace: shop}\nspec:\n  host: db.acme.io\n  trafficPolicy:\n    tls: {mode: SIMPLE}\n`, {}, { index: false });
+    assert.equal(f.length, 1);
+    assert.match(f[0]!.message, /Istio 1\.21 and later check the server's certificate against the proxy's operating-system CA bundle .*Istio before 1\.21 does not check it at all; set caCertificates .*\(istioctl IST0128\)$/);
+  });
+
   test("a Gateway's certificate must cover its hosts", () => {
     const f = lintKube(
       'apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {name: gw, namespace: istio-system}\nspec:\n  selector: {istio: ingressgateway}\n  servers:\n    - port: {number: 443, name: https, protocol: HTTPS}\n      hosts: [shop.example.com, "shop/api.example.com", "*"]\n      tls: {mode: SIMPLE, credentialName: shop-tls}\n',

@@ -349,7 +349,8 @@ export class KubeView {
  * `Report.assumptions`; nothing when the identity has one definition.
  */
 export function choiceAssumption(choice: Choice, what: string): string | undefined {
-  if (!choice.resource || choice.candidates.length < 2) return undefined;
+  // A definition in the referring file itself is what anyone would take.
+  if (!choice.resource || choice.candidates.length < 2 || choice.near === 'this file') return undefined;
   const others = choice.candidates.filter((r) => r !== choice.resource && !sameDefinition(r, choice.resource!)).length;
   const where = choice.near === 'the workspace' ? 'all its definitions agree' : `the definition in ${choice.near}`;
   return `${what} is the one in ${choice.resource.file} (${where}; ${choice.candidates.length} definitions in the workspace${others ? `, ${others} different` : ''})`;

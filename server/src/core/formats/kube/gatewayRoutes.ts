@@ -27,6 +27,19 @@ export interface RouteParent {
  * those whose name is `sectionName` and whose port is `port` (Gateway API ParentReference).
  */
 export function routeParents(view: KubeView, route: KubeResource): RouteParent[] {
+  let perView = parentsCache.get(view);
+  if (!perView) parentsCache.set(view, (perView = new WeakMap()));
+  const known = perView.get(route);
+  if (known) return known;
+  const out = readParents(view, route);
+  perView.set(route, out);
+  return out;
+}
+
+/** Per view (one lint), each route's parents: rules ask for every route of the workspace per listener. */
+const parentsCache = new WeakMap<KubeView, WeakMap<KubeResource, RouteParent[]>>();
+
+function readParents(view: KubeView, route: KubeResource): RouteParent[] {
   const from = view.forFile(route.file);
   const routeNs = view.namespaceOf(route);
   const out: RouteParent[] = [];

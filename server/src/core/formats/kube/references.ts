@@ -5,8 +5,8 @@ import { ingressSecretRefs, isIngress } from './ingress';
 import { credentialNamespaces, gatewayServers, splitCredential } from './istio';
 import type { KNode } from './node';
 import { isTemplated } from './node';
-import { K, describeCandidates, resolveSecret } from './refs';
-import { describeResource, resourceKindKey, type KubeResource } from './resources';
+import { K, resolveSecret } from './refs';
+import { resourceKindKey, type KubeResource } from './resources';
 
 /** A reference of the linted file that the workspace cannot answer. */
 export interface UnresolvedReference {
@@ -81,10 +81,4 @@ export function unresolvedReferences(view: KubeView): UnresolvedReference[] {
     }
   }
   return out;
-}
-
-/** One line for a note: "Secret shop/web-tls (Ingress shop/web, line 12)". */
-export function describeReference(view: KubeView, u: UnresolvedReference): string {
-  const head = u.why === 'ambiguous' && u.candidates ? describeCandidates(view, u.candidates) : u.what;
-  return `${head} (${describeResource(u.from, view.namespaceOf(u.from))}, line ${u.node.at.start.line + 1}${u.code ? `; istioctl ${u.code}` : ''})`;
 }

@@ -8,6 +8,13 @@ import type { KubeResource } from '../../formats/kube/resources';
 import type { KubeView } from '../../workspace/index';
 import type { Rule } from '../rule';
 
+/** "a, b and c" (at most 4 names, then "… (N in all)"). */
+function listed(names: readonly string[]): string {
+  if (names.length === 1) return names[0]!;
+  const shown = names.slice(0, 4);
+  return names.length > 4 ? `${shown.join(', ')}, … (${names.length} in all)` : `${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}`;
+}
+
 /** A host an HTTP listener serves: its own hostname, or a hostname of a route attached to it. */
 interface Served {
   host: string;
@@ -75,18 +82,21 @@ export const listenerHttpOnly: Rule = {
           }
         }
         const seen = new Set<string>();
-        for (const s of served) {
-          const host = s.host.trim().toLowerCase();
-          if (seen.has(host) || isTemplated(host) || !isPublicHostname(host) || servedOverHttps(view, gw, host)) continue;
+        const plain = served.filter((x) => {
+          const host = x.host.trim().toLowerCase();
+          if (seen.has(host) || isTemplated(host) || !isPublicHostname(host) || servedOverHttps(view, gw, host)) return false;
           seen.add(host);
-          const via = s.route ? `, through ${named(view, s.route)}` : '';
-          reportResource(ctx, gw, {
-            range: s.route ? l.get('protocol').at : s.node.at,
-            message: `listener ${name} (HTTP, port ${l.get('port').str() ?? '?'}) serves ${s.host}${via} over plain HTTP only: no listener terminating TLS serves it and no route redirects it to HTTPS`,
-            ...(s.route ? { related: [relatedAt(s.route, s.node, `${named(view, s.route)}: hostname ${s.host}`)] } : {}),
-            assumptions: [`${s.host} is taken to be a public name (not an IP, a reserved, documentation, cluster-local or private-network name)`],
-          });
-        }
+          return true;
+        });
+        if (!plain.length) continue;
+        const names = plain.map((x) => x.host);
+        const via = [...new Set(plain.flatMap((x) => (x.route ? [x.route] : [])))];
+        reportResource(ctx, gw, {
+          range: hostname !== undefined ? hostnameNode.at : l.get('protocol').at,
+          message: `listener ${name} (HTTP, port ${l.get('port').str() ?? '?'}) serves ${listed(names)}${via.length ? `, through ${via.map((r) => named(view, r)).slice(0, 3).join(', ')}${via.length > 3 ? ', …' : ''}` : ''} over plain HTTP only: no listener terminating TLS serves ${names.length === 1 ? 'it' : 'them'} and no route redirects to HTTPS`,
+          related: plain.flatMap((x) => (x.route ? [relatedAt(x.route, x.node, `${named(view, x.route)}: hostname ${x.host}`)] : [])).slice(0, 10),
+          assumptions: [`${listed(names)} ${names.length === 1 ? 'is a public name' : 'are public names'} (not reserved, documentation, cluster-local or private-network ones)`],
+        });
       }
     }
   },

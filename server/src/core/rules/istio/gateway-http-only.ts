@@ -36,16 +36,19 @@ export const gatewayHttpOnly: Rule = {
       const own = servers.filter(servesTls).flatMap((s) => s.hosts.map((h) => hostPart(h.value)));
       for (const s of servers) {
         if (s.protocol !== 'HTTP' || s.tls.get('httpsRedirect').bool() === true) continue;
-        for (const h of s.hosts) {
+        const plain = s.hosts.filter((h) => {
           const host = hostPart(h.value);
-          if (isTemplated(host) || !isPublicHostname(host)) continue;
-          if (own.some((p) => patternCovers(p, host)) || elsewhere.some((p) => patternCovers(p, host))) continue;
-          reportResource(ctx, gw, {
-            range: h.node.at,
-            message: `the HTTP server on port ${s.port ?? '?'} serves ${host} over plain HTTP only: no HTTPS server serves it and tls.httpsRedirect is not set`,
-            assumptions: [`${host} is taken to be a public name (not an IP, a reserved, documentation, cluster-local or private-network name)`],
-          });
-        }
+          return !isTemplated(host) && isPublicHostname(host) && !own.some((p) => patternCovers(p, host)) && !elsewhere.some((p) => patternCovers(p, host));
+        });
+        const first = plain[0];
+        if (!first) continue;
+        const names = [...new Set(plain.map((h) => hostPart(h.value)))];
+        const list = names.length === 1 ? names[0]! : `${names.slice(0, 4).join(', ')}${names.length > 4 ? `, … (${names.length} in all)` : ''}`;
+        reportResource(ctx, gw, {
+          range: first.node.at,
+          message: `the HTTP server on port ${s.port ?? '?'} serves ${list} over plain HTTP only: no HTTPS server serves ${names.length === 1 ? 'it' : 'them'} and tls.httpsRedirect is not set`,
+          assumptions: [`${list} ${names.length === 1 ? 'is a public name' : 'are public names'} (not reserved, documentation, cluster-local or private-network ones)`],
+        });
       }
     }
   },

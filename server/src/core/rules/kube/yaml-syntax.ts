@@ -11,6 +11,6 @@ export const yamlSyntax: Rule = {
   defaultSeverity: 'error',
   formats: ['kubernetes'],
   check(ctx) {
-    for (const n of ctx.kube().kube.notes) if (n.kind === 'syntax') ctx.report({ range: n.range, message: n.message });
+    for (const n of ctx.kube().kube.notes) if (n.kind === 'syntax') ctx.report({ range: n.range, message: n.message, ...(n.severity ? { severity: n.severity } : {}) });
   },
 };
