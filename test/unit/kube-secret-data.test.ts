@@ -58,6 +58,13 @@ spec:
     assert.deepEqual(rules(text), []);
   });
 
+  test('values SOPS encrypted in the repository are neither decoded nor errors, and their Secret is not invalid', () => {
+    const secret = `apiVersion: v1\nkind: Secret\nmetadata: {name: web-tls, namespace: shop}\ntype: kubernetes.io/tls\ndata:\n  tls.crt: ENC[AES256_GCM,data:LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t,iv:aXY=,tag:dGFn,type:str]\n  tls.key: ENC[AES256_GCM,data:a2V5,iv:aXY=,tag:dGFn,type:str]\nsops:\n  version: 3.8.1\n`;
+    const ingress = `apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: web, namespace: shop}\nspec:\n  tls: [{hosts: [shop.acme.io], secretName: web-tls}]\n  rules: [{host: shop.acme.io}]\n`;
+    assert.deepEqual(sites(secret), []);
+    assert.deepEqual(rules(ingress, { 'secret.sops.yaml': secret }), []);
+  });
+
   test("tls.crt and ca.crt are base64 only in a Secret's data (also a List's Secret items); a ConfigMap's ca.crt is plain PEM", () => {
     const configMap = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ca, namespace: shop}\ndata:\n  ca.crt: |\n${pem.trim().split('\n').map((l) => `    ${l}`).join('\n')}\n`;
     assert.deepEqual(sites(configMap), [[undefined, true, false]], 'the PEM block itself, not an invalid base64 value');
@@ -115,6 +122,7 @@ data:
   test('what is a placeholder', () => {
     for (const v of ['<base64 CA>', '...', '…', 'REPLACE_ME', 'CHANGE-ME', '${CA}', '$(CA_BUNDLE)', 'base64 encoded CA bundle', 'changeme', 'xxx', 'TODO']) assert.equal(notMaterial(v), 'placeholder', v);
     assert.equal(notMaterial('{{ .Values.ca | b64enc }}'), 'template');
+    assert.equal(notMaterial('ENC[AES256_GCM,data:c2VjcmV0,iv:aXY=,tag:dGFn,type:str]'), 'encrypted');
     for (const v of [b64(pem), 'LS0tLS1CRUdJTi', 'MIIB', 'QUJD', `${b64(pem).slice(0, 60)}\n${b64(pem).slice(60, 120)}`]) assert.equal(notMaterial(v), undefined, v);
   });
 });

@@ -332,7 +332,7 @@ export function yamlBase64Sites(doc: TextDoc, file?: () => YamlFile): MaterialSi
         };
         const guess = known === 'key' ? 'PRIVATE KEY' : 'CERTIFICATE';
         const not = notMaterial(value);
-        if (not === 'template') return;
+        if (not === 'template' || not === 'encrypted') return;
         if (not === 'placeholder' && !compact.startsWith(B64_PEM_PREFIX)) {
           if (!known && !inSecretData) return;
           const site = base(guess, 'base64-pem');

@@ -70,8 +70,8 @@ export class KustomizeNamespaces {
   private readonly nodes = new Map<string, Node>();
   /** Kustomizations by the workspace path each entry leads to. */
   private listedBy = new Map<string, Node[]>();
-  /** Workspace paths some kustomization reads as patches. */
-  private patchFiles = new Set<string>();
+  /** Kustomizations by the workspace path of each patch file they read. */
+  private patchedBy = new Map<string, Node[]>();
   /** `ancestors` per file, for the current graph. */
   private readonly ancestorCache = new Map<string, ReadonlyMap<string, number>>();
   private readonly cache = new Map<string, string | undefined>();
@@ -100,12 +100,16 @@ export class KustomizeNamespaces {
 
   private rebuild(): void {
     this.listedBy = new Map();
-    this.patchFiles = new Set();
+    this.patchedBy = new Map();
     this.cache.clear();
     this.emittedCache.clear();
     this.ancestorCache.clear();
     for (const n of this.nodes.values()) {
-      for (const p of n.patches) this.patchFiles.add(p);
+      for (const p of n.patches) {
+        const list = this.patchedBy.get(p);
+        if (list) list.push(n);
+        else this.patchedBy.set(p, [n]);
+      }
       for (const t of n.targets) {
         const list = this.listedBy.get(t);
         if (list) list.push(n);
@@ -119,14 +123,15 @@ export class KustomizeNamespaces {
     if (this.nodes.size === 0) return undefined;
     const key = normalizePath(file);
     if (this.cache.has(key)) return this.cache.get(key);
-    const ns = this.resolve(this.listedBy.get(key) ?? []);
+    // A patch file's objects end up in what the kustomization that reads it builds.
+    const ns = this.resolve([...(this.listedBy.get(key) ?? []), ...(this.patchedBy.get(key) ?? [])]);
     this.cache.set(key, ns);
     return ns;
   }
 
   /** Whether a kustomization reads `file` as a patch (its objects are not definitions). */
   isPatch(file: string): boolean {
-    return this.patchFiles.size > 0 && this.patchFiles.has(normalizePath(file));
+    return this.patchedBy.size > 0 && this.patchedBy.has(normalizePath(file));
   }
 
   /**
@@ -140,7 +145,7 @@ export class KustomizeNamespaces {
     const known = this.ancestorCache.get(key);
     if (known) return known;
     const out = new Map<string, number>();
-    let level = this.listedBy.get(key) ?? [];
+    let level = [...(this.listedBy.get(key) ?? []), ...(this.patchedBy.get(key) ?? [])];
     for (let depth = 1; level.length && depth <= 64; depth++) {
       const next: Node[] = [];
       for (const k of level) {

@@ -1,10 +1,11 @@
 /**
  * Values written where base64 certificate material belongs that are not material: Helm/Go
- * template expressions (unknown until rendered), and documentation placeholders — `<base64
+ * template expressions (unknown until rendered), values SOPS encrypted in the repository
+ * (`ENC[AES256_GCM,data:…]`, decrypted when applied), and documentation placeholders — `<base64
  * CA>`, `...`, `REPLACE_ME`, `${CA_BUNDLE}`, a few words of prose — which an example or a
  * file meant for substitution (envsubst, Flux `postBuild`) carries.
  */
-export type NotMaterial = 'template' | 'placeholder';
+export type NotMaterial = 'template' | 'encrypted' | 'placeholder';
 
 /** Upper-case placeholder words (REPLACE_ME, CHANGE-ME, BASE64_CA) and the usual stand-ins. */
 const WORDS = /^(?:[A-Z0-9]+[_-])+[A-Z0-9]+$|^(?:changeme|todo|tbd|fixme|placeholder|redacted|secret|none|null|nil|empty|dummy|fake|example|x{3,}|\*{3,}|-+)$/i;
@@ -13,6 +14,7 @@ const WORDS = /^(?:[A-Z0-9]+[_-])+[A-Z0-9]+$|^(?:changeme|todo|tbd|fixme|placeho
 export function notMaterial(value: string): NotMaterial | undefined {
   const v = value.trim();
   if (v.includes('{{')) return 'template';
+  if (/^ENC\[[A-Z0-9_]+,data:/.test(v)) return 'encrypted';
   if (/\$\{[^}]*\}|\$\([^)]*\)|%\{[^}]*\}/.test(v)) return 'placeholder';
   if (/<[^<>]*>/.test(v) || /\.\.\.|…/.test(v)) return 'placeholder';
   if (WORDS.test(v)) return 'placeholder';
