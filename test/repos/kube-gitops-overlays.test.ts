@@ -20,6 +20,7 @@ const HTTPS = (host: string): string => `    - name: https\n      protocol: HTTP
 const PASSTHROUGH = '    - name: tls\n      protocol: TLS\n      port: 443\n      tls: {mode: Passthrough}\n';
 const route = (name: string, ns: string | undefined, parent: string): string =>
   `apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata:\n  name: ${name}\n${ns ? `  namespace: ${ns}\n` : ''}spec:\n  parentRefs: [{name: ${parent}}]\n  hostnames: [shop.acme.io]\n  rules: [{backendRefs: [{name: ${name}, port: 80}]}]\n`;
+const text = (m: string | { value: string }): string => (typeof m === 'string' ? m : m.value);
 const noNs = (s: string): string => s.replace(/ {2}namespace: .*\n/, '');
 /** A Secret as GitOps repositories keep it: the key SOPS-encrypted, the certificate readable. */
 const sopsSecret = (name: string, ns: string | undefined, pem: string): string =>
@@ -99,7 +100,7 @@ describe('GitOps overlays and teams with duplicate names', () => {
       const api = await session.diagnostics(uri(...files.api), { accept: (d) => d.diagnostics.some((x) => x.code === 'ingress/certificate-mismatch'), what: 'the mismatch with the Secret beside it' });
       const d = api.diagnostics.find((x) => x.code === 'ingress/certificate-mismatch')!;
       assert.equal(d.relatedInformation?.[0]?.location.uri, uri('apps', 'production', 'secret.yaml'));
-      assert.match(String(d.message), /assumed: Secret shop\/shop-tls is the one in .*production.*secret\.yaml \(the definition in this folder/);
+      assert.match(text(d.message), /assumed: Secret shop\/shop-tls is the one in .*production.*secret\.yaml \(the definition in this folder/);
       const mark = session.published.length;
       // Re-lint the routes after the index is complete (an edit that changes nothing of substance).
       for (const f of [files.base, files.store, files.search]) {
@@ -108,7 +109,7 @@ describe('GitOps overlays and teams with duplicate names', () => {
       }
       for (const f of [files.base, files.store, files.search]) {
         const last = await session.diagnostics(uri(...f), { after: mark, what: `diagnostics of ${f.join('/')}` });
-        assert.deepEqual(last.diagnostics.map((x) => x.code), [], `${f.join('/')}: ${last.diagnostics.map((x) => x.message).join('; ')}`);
+        assert.deepEqual(last.diagnostics.map((x) => x.code), [], `${f.join('/')}: ${last.diagnostics.map((x) => text(x.message)).join('; ')}`);
       }
     } finally {
       await session.shutdownAndExit();
