@@ -5,6 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
+import { RULE_IDS } from '../../server/src/core/rules';
+import { parsePolicyFile } from '../../server/src/core/policy/policyFile';
 import { DAY, makeCert } from '../support/certs';
 import { NOW } from '../support/lint';
 import { lintKube, tlsSecret } from './kube-support';
@@ -104,5 +106,18 @@ spec:
     const f = lintKube(istio);
     assert.deepEqual(ids(f), ['kube/not-in-workspace']);
     assert.match(f[0]!.message, /Secret web-cert in shop or istio-system \(no workload matching the selector is in the workspace\) \(Gateway shop\/gw, line 9; istioctl IST0101\)/);
+  });
+
+  test('the retired per-reference rules: a policy or a suppression naming them is told what replaced them', () => {
+    const policy = parsePolicyFile('rules:\n  ingress/secret-not-found: off\n  istio/gateway-credential-not-found: warning\n', RULE_IDS);
+    assert.deepEqual(
+      policy.problems.map((p) => p.message),
+      [
+        'rule "ingress/secret-not-found" was retired: it is now part of kube/not-in-workspace (one note per file for every reference the workspace cannot answer)',
+        'rule "istio/gateway-credential-not-found" was retired: it is now part of kube/not-in-workspace (one note per file for every reference the workspace cannot answer)',
+      ],
+    );
+    const f = lintKube(`# tls-lens-disable-next-line ingress/secret-not-found\n${ingress()}`);
+    assert.match(f.find((x) => x.ruleId === 'core/unknown-suppression')?.message ?? '', /names the retired rule "ingress\/secret-not-found", now part of kube\/not-in-workspace/);
   });
 });
