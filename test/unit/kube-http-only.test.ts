@@ -11,8 +11,8 @@ const ONLY = { rules: ['gateway/listener-http-only', 'istio/gateway-http-only'] 
 
 describe('public host names', () => {
   test('which names are public', () => {
-    for (const h of ['shop.acme.io', '*.acme.io', 'a.b.co.uk', 'Shop.Acme.IO.']) assert.equal(isPublicHostname(h), true, h);
-    for (const h of ['*', '', 'localhost', 'api', 'web.shop.svc', 'web.shop.svc.cluster.local', 'nas.home.arpa', 'printer.local', 'x.internal', 'router.lan', 'example.com', 'www.example.org', 'a.test', 'b.example', '10.0.0.1', '::1', '{{ .Values.host }}']) {
+    for (const h of ['shop.acme.io', '*.acme.io', 'a.b.co.uk', 'Shop.Acme.IO.', 'xn--bcher-kva.xn--p1ai']) assert.equal(isPublicHostname(h), true, h);
+    for (const h of ['*', '', 'localhost', 'api', 'web.shop.svc', 'web.shop.svc.cluster.local', 'nas.home.arpa', 'printer.local', 'x.internal', 'router.lan', 'example.com', 'www.example.org', 'a.test', 'b.example', '10.0.0.1', '::1', 'keycloak.auth-system', 'db.team1', '{{ .Values.host }}']) {
       assert.equal(isPublicHostname(h), false, h);
     }
   });

@@ -19,9 +19,10 @@ function clean(h: string): string {
 }
 
 /**
- * Whether a host (or `*.` wildcard pattern) is a public DNS name: at least two labels, not an
- * IP address, not a special-use, documentation (RFC 2606 example.com/.net/.org),
- * cluster-local or private-network name. `*` and empty are no name.
+ * Whether a host (or `*.` wildcard pattern) is a public DNS name: at least two labels, a
+ * top-level label of letters (or an IDN's `xn--`), not an IP address, not a special-use,
+ * documentation (RFC 2606 example.com/.net/.org), cluster-local or private-network name.
+ * `*` and empty are no name.
  */
 export function isPublicHostname(host: string): boolean {
   const h = clean(host).replace(/^\*\./, '');
@@ -29,7 +30,10 @@ export function isPublicHostname(host: string): boolean {
   if (/^[\d.]+$/.test(h) || h.includes(':')) return false;
   const labels = h.split('.');
   if (labels.length < 2 || labels.some((l) => !/^[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?$/.test(l))) return false;
-  if (NOT_PUBLIC_TLD.has(labels[labels.length - 1]!) || h.endsWith('.cluster.local')) return false;
+  const tld = labels[labels.length - 1]!;
+  // A top-level domain is letters (or an IDN's xn--): `keycloak.auth` style `<service>.<namespace>` names with hyphens or digits are cluster names.
+  if (!/^([a-z]{2,63}|xn--[a-z0-9-]{1,59})$/.test(tld)) return false;
+  if (NOT_PUBLIC_TLD.has(tld) || h.endsWith('.cluster.local')) return false;
   return !DOCUMENTATION.test(h);
 }
 
