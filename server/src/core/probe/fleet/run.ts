@@ -44,6 +44,12 @@ async function systemLookup(name: string, family?: 4 | 6): Promise<{ address: st
   return { address: r.address, family: r.family === 6 ? 6 : 4 };
 }
 
+/**
+ * Targets resolved and waiting for a slot: enough that a long run of names on one busy host
+ * does not keep the next hosts of the list waiting, few enough that addresses stay fresh.
+ */
+const READY_WINDOW = 1024;
+
 interface Ready {
   entry: FleetTarget;
   target: ProbeTarget;
@@ -91,7 +97,9 @@ export async function runFleet<R>(targets: readonly FleetTarget[], probe: Single
       if (resolving === 0) for (const t of queue.splice(0)) emit(cancelled(t));
       return;
     }
-    // Start what fits, in list order; a target waiting for a busy host does not hold up the others.
+    // Resolve ahead (IP literals are ready at once), then start what fits, in list order; a
+    // target waiting for a busy host does not hold up the others.
+    while (resolving < ahead && ready.length < READY_WINDOW && queue.length) resolveNext(queue.shift()!);
     for (let i = 0; i < ready.length && inUse < opts.maxConnections; ) {
       const r = ready[i]!;
       const used = hostUse.get(r.host) ?? 0;
@@ -102,7 +110,6 @@ export async function runFleet<R>(targets: readonly FleetTarget[], probe: Single
       ready.splice(i, 1);
       start(r);
     }
-    while (resolving < ahead && ready.length < ahead * 4 && queue.length) resolveNext(queue.shift()!);
   };
 
   const start = (r: Ready): void => {
