@@ -9,6 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
@@ -19,6 +20,7 @@ import addFormats from 'ajv-formats';
 import type { FleetErrorRecord, FleetRecord, FleetReportRecord } from '../../server/src/core/probe/fleet';
 import { startFakeTls, type FakeTlsServer } from '../support/fakeTls';
 import { freePort, startProbeServers, type ProbeFixtures } from '../support/nginxServer';
+import { checkMetrics, parseWithPrometheus } from '../support/promtool';
 import { loadSarifSchema } from '../support/sarifSchema';
 import { findTool, repoPath } from '../support/tools';
 
@@ -423,5 +425,59 @@ describe('tls-lens merge', { skip }, () => {
     const r = await run(['merge', 'one.json', '--format', 'json', '--fail-on', 'never']);
     assert.equal(r.code, 0, r.stderr);
     assert.equal((JSON.parse(r.stdout) as { summary: { probed: number } }).summary.probed, 1);
+  });
+});
+
+const promtool = findTool('promtool', 'prometheus');
+
+describe('OpenMetrics of probes (promtool)', { skip: skip || promtool.skip }, () => {
+  test('probe --targets --format openmetrics: promtool passes; per endpoint success, grade, findings by severity, leaf expiry as the JSON reports say', async () => {
+    const list = [fx.ports.valid, fx.ports.expired, fx.ports.wrongHost].map((p) => `127.0.0.1:${p} probe.test`).concat(`127.0.0.1:${refusedPort}`).join('\n');
+    writeFileSync(path.join(ws, 'om.txt'), list);
+    const om = await run(['probe', '--targets', 'om.txt', '--ca', 'root.pem', '--format', 'openmetrics', '--no-scan']);
+    assert.equal(om.code, 2, 'the refused endpoint');
+    assert.deepEqual(checkMetrics(promtool.path!, om.stdout), { code: 0, output: '' });
+    const series = parseWithPrometheus(promtool.path!, om.stdout);
+    const json = jsonl((await run(['probe', '--targets', 'om.txt', '--ca', 'root.pem', '--format', 'json', '--no-scan'])).stdout);
+    const pick = (name: string): Array<[string, number]> =>
+      series
+        .filter((x) => x.name === name)
+        .map((x): [string, number] => [JSON.stringify(x.labels), x.value])
+        .sort();
+    const id = (x: FleetRecord): Record<string, string> => ({ endpoint: x.endpoint, ...(x.sni ? { sni: x.sni } : {}) });
+    assert.deepEqual(pick('tls_lens_probe_success'), json.map((x): [string, number] => [JSON.stringify(id(x)), isError(x) ? 0 : 1]).sort());
+    assert.deepEqual(pick('tls_lens_probe_failure'), [[JSON.stringify({ code: 'refused', endpoint: `127.0.0.1:${refusedPort}` }), 1]]);
+    const reports = json.filter((x): x is FleetReportRecord => !isError(x));
+    const sorted = (o: Record<string, string>): string => JSON.stringify(Object.fromEntries(Object.entries(o).sort()));
+    assert.deepEqual(
+      pick('tls_lens_probe_grade').map(([l, v]) => [sorted(JSON.parse(l) as Record<string, string>), v]),
+      reports.map((x) => [sorted({ ...id(x), grade: x.grade.letter, ...(x.grade.ignoringTrust ? { ignoring_trust: x.grade.ignoringTrust } : {}) }), 1]).sort(),
+    );
+    for (const x of reports) {
+      for (const sev of ['error', 'warning', 'info', 'hint'] as const) {
+        const got = series.find((m) => m.name === 'tls_lens_probe_findings' && m.labels.endpoint === x.endpoint && m.labels.severity === sev)!;
+        assert.equal(got.value, x.findings.filter((f) => f.severity === sev).length, `${x.endpoint} ${sev}`);
+      }
+      const leaf = new X509Certificate(x.certificates[0]!.pem);
+      const expiry = series.find((m) => m.name === 'tls_lens_probe_certificate_expiry_timestamp_seconds' && m.labels.endpoint === x.endpoint)!;
+      assert.equal(expiry.value, Math.floor(Date.parse(leaf.validTo) / 1000));
+    }
+    assert.doesNotMatch(om.stdout, /PRIVATE KEY/);
+  });
+
+  test('merge --format openmetrics and a single probe --format openmetrics (success 0 and exit 2 when refused)', async () => {
+    const shard = await run(['probe', '--targets', 'om.txt', '--ca', 'root.pem', '--format', 'json', '--no-scan', '--shard', '1/1']);
+    writeFileSync(path.join(ws, 'om.jsonl'), shard.stdout);
+    const merged = await run(['merge', 'om.jsonl', '--format', 'openmetrics']);
+    assert.deepEqual(checkMetrics(promtool.path!, merged.stdout), { code: 0, output: '' });
+    assert.equal(parseWithPrometheus(promtool.path!, merged.stdout).filter((x) => x.name === 'tls_lens_probe_success').length, 4);
+    const one = await run(['probe', `127.0.0.1:${fx.ports.valid}`, '--sni', 'probe.test', '--ca', 'root.pem', '--format', 'openmetrics', '--no-scan', '--fail-on', 'never']);
+    assert.equal(one.code, 0, one.stderr);
+    assert.deepEqual(checkMetrics(promtool.path!, one.stdout), { code: 0, output: '' });
+    assert.match(one.stdout, new RegExp(`^tls_lens_probe_success\\{endpoint="127\\.0\\.0\\.1:${fx.ports.valid}",sni="probe\\.test"\\} 1$`, 'm'));
+    const down = await run(['probe', `127.0.0.1:${refusedPort}`, '--format', 'openmetrics']);
+    assert.equal(down.code, 2);
+    assert.match(down.stdout, new RegExp(`^tls_lens_probe_success\\{endpoint="127\\.0\\.0\\.1:${refusedPort}"\\} 0$`, 'm'));
+    assert.deepEqual(checkMetrics(promtool.path!, down.stdout), { code: 0, output: '' });
   });
 });
