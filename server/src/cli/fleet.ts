@@ -7,11 +7,9 @@
  * with --shard-count / TLS_LENS_SHARD_COUNT) keeps this machine's share of the list.
  * `tls-lens probe host --format openmetrics` comes here too, as a list of one.
  */
-import { readFileSync, statSync } from 'node:fs';
-import * as path from 'node:path';
-import { PolicyFileFinder, RULE_IDS, resolvePolicy, type Policy, type PolicyInput } from '../core';
+import { readFileSync } from 'node:fs';
 import { buildProbeReport, parseTarget, probeEndpoint, type ProbeOptions } from '../core/probe';
-import { collectConfigSources, compareWithConfig, mapConfigFiles, type ConfigSources } from '../core/probe/config/compare';
+import { compareWithConfig, mapConfigFiles } from '../core/probe/config/compare';
 import { targetLabel } from '../core/probe/errors';
 import {
   compareListed,
@@ -36,6 +34,7 @@ import { probeMetrics, renderOpenMetrics } from '../core/report/openmetrics';
 import { NodeHost } from '../host/nodeHost';
 import { UsageError, formatArg } from './args';
 import { parseProbeArgs } from './probe';
+import { configSources, probePolicy, readPem, relativeToCwd } from './probeSetup';
 
 export const FLEET_DEFAULTS = { maxConnections: 64, perHost: 8 } as const;
 
@@ -109,47 +108,6 @@ export function resolveShard(flags: { shard?: string; shardCount?: string }, env
     throw new UsageError(e instanceof Error ? e.message : String(e));
   }
 }
-
-function readPem(flag: string, file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new UsageError(`${flag} ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-  }
-}
-
-/** The policy a probe judges by: --policy, else the nearest policy file from the current folder. Undefined after printing a broken --policy's problems. */
-export async function probePolicy(host: NodeHost, args: { policy?: string; profile?: string }, err: NodeJS.WritableStream): Promise<Policy | undefined> {
-  const finder = new PolicyFileFinder(host, RULE_IDS);
-  const policyFile = args.policy ? await finder.load(path.resolve(args.policy)) : await finder.forFile(path.join(process.cwd(), '.tls-lens-probe'));
-  if (policyFile?.problems.length) {
-    for (const p of policyFile.problems) err.write(`tls-lens: ${policyFile.path}:${p.range.start.line + 1}:${p.range.start.character + 1}: ${p.message}\n`);
-    if (args.policy) return undefined;
-  }
-  const flags: PolicyInput = {};
-  if (args.profile) flags.profile = args.profile;
-  return resolvePolicy(policyFile && !policyFile.problems.length ? policyFile.input : undefined, flags);
-}
-
-/** The configuration to compare with (--config DIR…), or undefined without it. */
-export async function configSources(host: NodeHost, dirs: readonly string[], policy: Policy): Promise<ConfigSources | undefined> {
-  for (const d of dirs) {
-    let dir = false;
-    try {
-      dir = statSync(d).isDirectory();
-    } catch {
-      dir = false;
-    }
-    if (!dir) throw new UsageError(`--config ${d}: not a folder`);
-  }
-  if (!dirs.length) return undefined;
-  const sources = await collectConfigSources(host, dirs.map((d) => path.resolve(d)), { maxFileBytes: policy.maxFileSizeBytes });
-  if (policy.nginxVersion !== undefined) sources.nginxVersion = policy.nginxVersion;
-  sources.pathMappings = policy.pathMappings;
-  return sources;
-}
-
-export const relativeToCwd = (f: string): { file: string } => ({ file: path.relative(process.cwd(), f) || f });
 
 function readList(file: string): string {
   try {

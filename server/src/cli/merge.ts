@@ -32,7 +32,7 @@ import { probeMetrics, renderOpenMetrics } from '../core/report/openmetrics';
 import { NodeHost } from '../host/nodeHost';
 import { productVersion, ruleDocFile } from '../install';
 import { UsageError, failOnArg, formatArg, profileArg, readArgs, type FailOn } from './args';
-import { configSources, probePolicy, relativeToCwd } from './fleet';
+import { configSources, probePolicy, relativeToCwd } from './probeSetup';
 
 export const MERGE_USAGE = `Usage: tls-lens merge FILES... [options]
 

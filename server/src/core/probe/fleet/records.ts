@@ -16,16 +16,10 @@ export interface ListedAt {
 
 export type FleetReportRecord = ProbeReport & { listedAt?: ListedAt };
 
-/** An endpoint that could not be probed (refused, timeout, DNS, not TLS…, or cancelled). */
-export interface FleetErrorRecord {
-  version: 1;
-  /** "host:port". */
-  endpoint: string;
-  sni?: string;
-  connectTo?: string;
+/** An endpoint that could not be probed (refused, timeout, DNS, not TLS…, or cancelled): what a report says of the endpoint, and why. */
+export interface FleetErrorRecord extends Pick<ProbeReport, 'version' | 'endpoint' | 'sni' | 'connectTo' | 'startedAt'> {
   /** The address the name resolved to, when it did. */
   address?: string;
-  startedAt: string;
   /** `missing`: `tls-lens merge --targets` found no result for a listed endpoint. */
   error: { code: ProbeErrorCode | 'missing'; message: string };
   listedAt?: ListedAt;
