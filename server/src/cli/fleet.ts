@@ -61,6 +61,9 @@ lines allowed (a bad line is reported with its line number; the others are still
   Every option of a single probe applies to each endpoint, except --sni and --connect-to
   (an SNI goes on the endpoint's line).
 
+tls-lens probe host[:port] --format openmetrics prints the same metrics for one endpoint
+(tls_lens_probe_success 0 when it cannot be probed), for a textfile collector or a Pushgateway.
+
 Exit codes over the fleet: 0 no findings at or above --fail-on, 1 findings, 2 an endpoint
 could not be probed or the list has errors, 130 cancelled (Ctrl-C prints what finished;
 a second Ctrl-C stops at once).
