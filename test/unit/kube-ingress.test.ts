@@ -183,19 +183,10 @@ data:
 
   test('a TLS entry without hosts covers the rule hosts (the API default): no plain-HTTP warning; its certificate is checked against them', () => {
     const findings = expectKube(
-      `apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata:
-  name: web
-  namespace: shop
-spec:
-  tls:
-    - secretName: shop-tls
-  rules:
-    - host: shop.example.com
-    - host: api.example.com
-#           ^^^^^^^^^^^^^^^ error ingress/certificate-mismatch: host api.example.com is not covered by the certificate in Secret shop/shop-tls
-`,
+      INGRESS(
+        '    - secretName: shop-tls',
+        '    - host: shop.example.com\n    - host: api.example.com\n#           ^^^^^^^^^^^^^^^ error ingress/certificate-mismatch: host api.example.com is not covered by the certificate in Secret shop/shop-tls\n',
+      ),
       { 'manifests/secret.yaml': tlsSecret('shop-tls', 'shop', shop) },
       { rules: ['ingress/', 'kube/'] },
     );
