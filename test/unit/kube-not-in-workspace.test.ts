@@ -64,6 +64,7 @@ describe('kube/not-in-workspace', () => {
       ['an ExternalSecret', { 'secrets/es.yaml': externalSecret }],
       ['a SealedSecret', { 'secrets/sealed.yaml': sealed }],
       ['a cert-manager Certificate', { 'certs/c.yaml': certificate }],
+      ['a ClusterExternalSecret', { 'secrets/ces.yaml': `apiVersion: external-secrets.io/v1\nkind: ClusterExternalSecret\nmetadata: {name: wildcard}\nspec:\n  namespaceSelectors: [{matchLabels: {tls: wildcard}}]\n  externalSecretSpec:\n    target: {name: web-tls}\n` }],
     ] as const) {
       assert.deepEqual(ids(lintKube(ingress(), others)), [], what);
     }

@@ -31,6 +31,7 @@ const CLUSTER_SCOPED = new Set([
   'MutatingWebhookConfiguration',
   'ClusterIssuer.cert-manager.io',
   'GatewayClass.gateway.networking.k8s.io',
+  'ClusterExternalSecret.external-secrets.io',
 ]);
 
 const KUSTOMIZATION = /(^|[\\/])kustomization\.ya?ml$/i;

@@ -57,13 +57,25 @@ export function certificatesFor(view: KubeView, namespace: string | undefined, n
 /** Operators that write a Secret of their own name (or `target.name`) from a resource in the repository. */
 const SECRET_GENERATORS = ['ExternalSecret.external-secrets.io', 'SealedSecret.bitnami.com'];
 
-/** The resources in the workspace that would write Secret `namespace/name` (ExternalSecret, SealedSecret). */
+/**
+ * The resources in the workspace that would write Secret `namespace/name`: an ExternalSecret
+ * (its `target.name`, else its name) or SealedSecret in that namespace, or a
+ * ClusterExternalSecret (`externalSecretSpec.target.name`, else `externalSecretName`, else its
+ * name), which makes its ExternalSecret in the namespaces its selectors match — taken to
+ * include this one, as the workspace cannot tell which namespaces carry the labels.
+ */
 export function secretGeneratorsFor(view: KubeView, namespace: string | undefined, name: string): KubeResource[] {
-  return SECRET_GENERATORS.flatMap((k) => view.ofKind(k)).filter((r) => view.namespaceOf(r) === namespace && (r.spec.get('target', 'name').str() ?? r.name) === name);
+  const own = SECRET_GENERATORS.flatMap((k) => view.ofKind(k)).filter((r) => view.namespaceOf(r) === namespace && (r.spec.get('target', 'name').str() ?? r.name) === name);
+  const cluster = view
+    .ofKind(CLUSTER_EXTERNAL_SECRET)
+    .filter((r) => (r.spec.get('externalSecretSpec', 'target', 'name').str() ?? r.spec.get('externalSecretName').str() ?? r.name) === name);
+  return own.concat(cluster);
 }
 
+const CLUSTER_EXTERNAL_SECRET = 'ClusterExternalSecret.external-secrets.io';
+
 /** Which provider kind wins among equally near ones: the Secret itself, then a Certificate that writes it, then a generator. */
-const PROVIDER_ORDER = [K.secret, K.certificate, ...SECRET_GENERATORS];
+const PROVIDER_ORDER = [K.secret, K.certificate, ...SECRET_GENERATORS, CLUSTER_EXTERNAL_SECRET];
 
 /**
  * Follows a reference to a Secret through the file and the workspace. What provides it —
