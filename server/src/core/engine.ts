@@ -17,7 +17,7 @@ import type { Host } from './host';
 import type { Policy } from './policy/policy';
 import { ENGINE_NOTICES, RULES, RULE_IDS } from './rules';
 import { applySuppressions, scanSuppressions } from './suppressions';
-import type { Report, RuleContext, RuleMeta } from './rules/rule';
+import type { Report, Rule, RuleContext, RuleMeta } from './rules/rule';
 import { range, type Range } from './text';
 
 export interface LintOptions {
@@ -118,48 +118,57 @@ export function lintDocument(doc: TextDoc, opts: LintOptions): Finding[] {
   const referencedFiles = (): ReferencedFiles => opts.nginxReferencedFiles ?? NO_FILES;
   const sitesOnce = (): MaterialSite[] => (sites ??= materialSites(doc, blocks(), yamlOnce));
   const kubeOnce = (): KubeView => (kube ??= kubeViewFor(doc, opts.kubeIndex, yamlOnce));
-  for (const rule of RULES) {
-    if (!rule.formats.includes(format)) continue;
-    if (policy.rules[rule.id] === 'off') continue;
-    const ctx: RuleContext = {
-      doc,
-      format,
-      policy,
-      now: opts.now,
-      nginx: parsed,
-      nginxIncludeProblems: includeProblems,
-      nginxEffective,
-      nginxReferencedFiles: referencedFiles,
-      pemBlocks: blocks,
-      yaml: yamlOnce,
-      materialSites: sitesOnce,
-      kube: kubeOnce,
-      report: (r: Report) => {
-        const severity = effectiveSeverity(rule, policy, r.severity);
-        if (!severity || foreign?.has(r.range)) return;
-        const f: Finding = {
-          ruleId: rule.id,
-          severity,
-          message: withAssumptions(r.message, r.assumptions),
-          file: doc.file,
-          range: r.range,
-          fixes: r.fixes ?? [],
-          related: r.related ?? [],
-        };
-        if (r.resource) f.resource = r.resource;
-        if (r.assumptions?.length) f.assumptions = [...r.assumptions];
-        findings.push(f);
-      },
-    };
+  // One context for every rule of the document; `report` files findings under the rule running.
+  let rule: Rule = RULES[0]!;
+  const ctx: RuleContext = {
+    doc,
+    format,
+    policy,
+    now: opts.now,
+    nginx: parsed,
+    nginxIncludeProblems: includeProblems,
+    nginxEffective,
+    nginxReferencedFiles: referencedFiles,
+    pemBlocks: blocks,
+    yaml: yamlOnce,
+    materialSites: sitesOnce,
+    kube: kubeOnce,
+    report: (r: Report) => {
+      const severity = effectiveSeverity(rule, policy, r.severity);
+      if (!severity || foreign?.has(r.range)) return;
+      const f: Finding = {
+        ruleId: rule.id,
+        severity,
+        message: withAssumptions(r.message, r.assumptions),
+        file: doc.file,
+        range: r.range,
+        fixes: r.fixes ?? [],
+        related: r.related ?? [],
+      };
+      if (r.resource) f.resource = r.resource;
+      if (r.assumptions?.length) f.assumptions = [...r.assumptions];
+      findings.push(f);
+    },
+  };
+  for (const r of rulesFor(format)) {
+    if (policy.rules[r.id] === 'off') continue;
+    rule = r;
     try {
-      rule.check(ctx);
+      r.check(ctx);
     } catch (e) {
-      findings.push(
-        ...notice(ENGINE_NOTICES.internalError, doc.file, policy, `${rule.id} failed on this file: ${e instanceof Error ? e.message : String(e)}`),
-      );
+      findings.push(...notice(ENGINE_NOTICES.internalError, doc.file, policy, `${r.id} failed on this file: ${e instanceof Error ? e.message : String(e)}`));
     }
   }
   return applyInlineSuppressions(doc, format, policy, findings).sort(compareFindings);
+}
+
+const RULES_BY_FORMAT = new Map<FormatKind, readonly Rule[]>();
+
+/** The rules that judge a format, in registry order. */
+function rulesFor(format: FormatKind): readonly Rule[] {
+  let list = RULES_BY_FORMAT.get(format);
+  if (!list) RULES_BY_FORMAT.set(format, (list = RULES.filter((r) => r.formats.includes(format))));
+  return list;
 }
 
 /** Formats whose comments start with "#", where `# tls-lens-disable-…` comments work. */

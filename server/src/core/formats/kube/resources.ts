@@ -180,12 +180,12 @@ export function parseKubeFile(file: string, text: string, lines: LineIndex, pars
   };
   for (const d of yf.documents) {
     if (brokenDocs.has(d.index)) continue;
-    if (d.simple) {
+    // A document the reader took (not a `…List`, whose items are resources): its identity is known, its nodes are built when read.
+    if (d.simple && !/List$/.test(d.simple.kind ?? '')) {
       if (resources.length >= MAX_RESOURCES_PER_FILE) {
         truncated = true;
         break;
       }
-      // Its lines hold no sequence: a `…List` kind has no items and is read as one resource, as `add` would.
       const r = simpleResource(d.simple, file, (s) => build(rootOf(d.doc.contents, d.doc), s.apiVersion, s.kind, false));
       if (r) resources.push(r);
       continue;
@@ -203,37 +203,71 @@ export function parseKubeFile(file: string, text: string, lines: LineIndex, pars
   return { resources, notes, aliasBudget: budget };
 }
 
-/** Fields of a resource that need its document parsed. */
-const PARSED_FIELDS = ['root', 'metadata', 'spec', 'nameRange', 'range', 'labels', 'annotations'] as const;
-
 /**
- * The resource of a simple document (`SimpleDocument`): kind, group, name and namespace as
- * its lines say (all an index needs); the fields that need nodes parse the document on first
- * access (`read`) and are then the parsed resource's own.
+ * The resource of a document the reader took (`SimpleDocument`): kind, group, name and
+ * namespace as the scan read them (all an index needs); the fields that need nodes build the
+ * document on first access (`read`) and are then the built resource's.
  */
-function simpleResource(
-  s: SimpleDocument,
-  file: string,
-  read: (s: SimpleDocument & { apiVersion: string; kind: string }) => KubeResource,
-): KubeResource | undefined {
+class LazyResource implements KubeResource {
+  readonly group: string;
+  readonly name: string;
+  readonly namespace?: string;
+  readonly templated = false;
+  private built: KubeResource | undefined;
+
+  constructor(
+    readonly apiVersion: string,
+    readonly kind: string,
+    s: SimpleDocument,
+    readonly file: string,
+    private readonly read: () => KubeResource,
+  ) {
+    this.group = apiGroup(apiVersion);
+    this.name = s.name ?? '';
+    if (s.namespace) this.namespace = s.namespace;
+  }
+
+  /** Whether the document has been built (for tests that count builds). */
+  get isBuilt(): boolean {
+    return this.built !== undefined;
+  }
+
+  private full(): KubeResource {
+    return (this.built ??= this.read());
+  }
+
+  get root(): KNode {
+    return this.full().root;
+  }
+  get metadata(): KNode {
+    return this.full().metadata;
+  }
+  get spec(): KNode {
+    return this.full().spec;
+  }
+  get nameRange(): Range {
+    return this.full().nameRange;
+  }
+  get range(): Range {
+    return this.full().range;
+  }
+  get labels(): Readonly<Record<string, string>> {
+    return this.full().labels;
+  }
+  get annotations(): Readonly<Record<string, string>> {
+    return this.full().annotations;
+  }
+}
+
+function simpleResource(s: SimpleDocument, file: string, read: (s: SimpleDocument & { apiVersion: string; kind: string }) => KubeResource): KubeResource | undefined {
   const { apiVersion, kind } = s;
   if (!apiVersion || !kind) return undefined;
-  const r = { apiVersion, group: apiGroup(apiVersion), kind, name: s.name ?? '', file, templated: false } as KubeResource;
-  if (s.namespace) r.namespace = s.namespace;
-  let parsed: KubeResource | undefined;
-  for (const field of PARSED_FIELDS) {
-    Object.defineProperty(r, field, {
-      enumerable: true,
-      configurable: true,
-      get() {
-        parsed ??= read({ ...s, apiVersion, kind });
-        const value = parsed[field];
-        Object.defineProperty(r, field, { value, enumerable: true, writable: true, configurable: true });
-        return value;
-      },
-    });
-  }
-  return r;
+  return new LazyResource(apiVersion, kind, s, file, () => read({ ...s, apiVersion, kind }));
+}
+
+/** Whether a resource's document is still unbuilt (a `LazyResource` no field of which was read). */
+export function isUnbuilt(r: KubeResource): boolean {
+  return r instanceof LazyResource && !r.isBuilt;
 }
 
 function aliasNote(lines: LineIndex): KubeFileNote {
