@@ -258,30 +258,32 @@ export class DocumentLinter {
         // Other open manifests may refer to this one (an Ingress to this Secret).
         if (changed) this.relintOtherManifests(doc.uri);
       } else {
-        // The workspace is still being read: publish the file's own findings now, and
-        // judge the open manifests again across files once the index is built.
-        options.kubeIndex = this.kube.openOnly(textDoc.file, textDoc.text);
-        this.relintManifestsWhenBuilt(this.kube);
+        // The workspace is still being read: publish what can be judged now (the open
+        // manifests, then also their folders and every kustomization), and judge the open
+        // manifests again once their folders are in, and once the whole index is built.
+        const partial = this.kube.partial(textDoc.file, textDoc.text);
+        options.kubeIndex = partial.index;
+        if (!partial.near) this.relintManifestsWhen(this.kube.whenNear(), 'near');
+        this.relintManifestsWhen(this.kube.whenBuilt(), 'built');
       }
     }
     return lintDocument(textDoc, options);
   }
 
-  /** The index build the open manifests wait for (one re-lint per build). */
-  private awaitedBuild: Promise<void> | undefined;
+  /** The parts of the index build the open manifests wait for (one re-lint per part and build). */
+  private readonly awaited = new Map<'near' | 'built', Promise<void>>();
 
-  private relintManifestsWhenBuilt(kube: KubeWorkspace): void {
-    const build = kube.whenBuilt();
-    if (this.awaitedBuild === build) return;
-    this.awaitedBuild = build;
-    build.then(
+  private relintManifestsWhen(part: Promise<void>, which: 'near' | 'built'): void {
+    if (this.awaited.get(which) === part) return;
+    this.awaited.set(which, part);
+    part.then(
       () => {
-        if (this.awaitedBuild === build) this.awaitedBuild = undefined;
+        if (this.awaited.get(which) === part) this.awaited.delete(which);
         this.relintOtherManifests(undefined, true);
       },
       (e: unknown) => {
-        if (this.awaitedBuild === build) this.awaitedBuild = undefined;
-        this.connection.console.error(`TLS Lens: reading the workspace's manifests failed: ${e instanceof Error ? e.message : String(e)}`);
+        if (this.awaited.get(which) === part) this.awaited.delete(which);
+        if (which === 'built') this.connection.console.error(`TLS Lens: reading the workspace's manifests failed: ${e instanceof Error ? e.message : String(e)}`);
       },
     );
   }

@@ -53,10 +53,11 @@ export class KubeIndex {
 
   /**
    * @param complete whether the index holds every manifest of the workspace; a partial one
-   * (open documents only, while the workspace is read) lets rules follow references to what
-   * it holds, but not conclude that something is missing.
+   * (open documents only, or the part of the workspace read so far) lets rules follow
+   * references to what it holds, but not conclude that something is missing. An index being
+   * built is partial until the build sets it complete.
    */
-  constructor(readonly complete = true) {}
+  constructor(public complete = true) {}
 
   get fileCount(): number {
     return this.files.size;

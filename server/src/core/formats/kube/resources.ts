@@ -13,6 +13,8 @@ export interface KubeResource {
   /** The API group ("" for the core group: Secret, ConfigMap, Pod). */
   group: string;
   kind: string;
+  /** `kindKey(kind, group)`: `Kind` or `Kind.group`. */
+  kindKey: string;
   name: string;
   /** `metadata.namespace` as written (see `KubeIndex.namespaceOf` for the effective one). */
   namespace?: string;
@@ -58,8 +60,9 @@ export function kindKey(kind: string, group: string): string {
   return group ? `${kind}.${group}` : kind;
 }
 
-export function resourceKindKey(r: Pick<KubeResource, 'kind' | 'group'>): string {
-  return kindKey(r.kind, r.group);
+/** The key `r` is indexed under (kept on the resource: rules ask for it often). */
+export function resourceKindKey(r: Pick<KubeResource, 'kind' | 'group'> & { kindKey?: string }): string {
+  return r.kindKey ?? kindKey(r.kind, r.group);
 }
 
 /** The `resource` of a finding about `r`, with its effective namespace. */
@@ -143,10 +146,12 @@ export function parseKubeFile(file: string, text: string, lines: LineIndex, pars
     const metadata = root.get('metadata');
     const nameNode = metadata.get('name');
     const namespace = metadata.get('namespace').str();
+    const group = apiGroup(apiVersion);
     const r: KubeResource = {
       apiVersion,
-      group: apiGroup(apiVersion),
+      group,
       kind,
+      kindKey: kindKey(kind, group),
       name: nameNode.str() ?? '',
       file,
       root,
@@ -210,6 +215,7 @@ export function parseKubeFile(file: string, text: string, lines: LineIndex, pars
  */
 class LazyResource implements KubeResource {
   readonly group: string;
+  readonly kindKey: string;
   readonly name: string;
   readonly namespace?: string;
   readonly templated = false;
@@ -223,6 +229,7 @@ class LazyResource implements KubeResource {
     private readonly read: () => KubeResource,
   ) {
     this.group = apiGroup(apiVersion);
+    this.kindKey = kindKey(kind, this.group);
     this.name = s.name ?? '';
     if (s.namespace) this.namespace = s.namespace;
   }
