@@ -134,7 +134,7 @@ documents.onDidSave((e) => {
 connection.onHover((params) => hover(documents, linter, host, params));
 connection.onCodeAction((params) => codeActions(documents, linter, params));
 // One handler for every lens: certificates and keys, and "Probe" above nginx TLS server names.
-connection.onCodeLens(async (params) => [...(await certificates.codeLenses(params)), ...probeLenses(documents, params)]);
+connection.onCodeLens(async (params) => [...(await certificates.codeLenses(params)), ...(await probeLenses(documents, linter, params))]);
 
 connection.onExecuteCommand(async (params, token, workDone) => {
   if (params.command === ServerCommands.checkWorkspace) {

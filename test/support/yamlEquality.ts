@@ -16,7 +16,7 @@ function toJS(doc: Yaml.Document.Parsed): unknown {
 }
 
 /** Everything a consumer can see of a parse: per document its index, range, errors, value and every node's range. */
-function shape(f: YamlFile): unknown {
+export function shape(f: YamlFile): unknown {
   const y = yaml();
   return {
     errors: f.errors,

@@ -2,8 +2,10 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, test } from 'node:test';
-import { simpleDocuments } from '../../server/src/core/formats/yaml/documents';
-import { assertSameAsParser } from '../support/yamlEquality';
+import { parseYamlFile, simpleDocuments } from '../../server/src/core/formats/yaml/documents';
+import * as reader from '../../server/src/core/formats/yaml/reader';
+import { LineIndex } from '../../server/src/core/text';
+import { assertSameAsParser, shape } from '../support/yamlEquality';
 import { yamlGenerator as generator } from '../support/yamlGenerator';
 
 /**
@@ -120,4 +122,53 @@ describe('the own YAML reader reads as the yaml package parses', () => {
     assert.ok(taken >= cases.length, `${taken} documents taken`);
     assert.equal(simpleDocuments('k: |2\n  x\n').length, 0, 'an indentation indicator is left to the parser');
   });
+
+  test('an edited text read with the reading before it: the same as a parse, and only the edited document is scanned again', () => {
+    const g = generator(Number(process.env.YAML_READER_SEED ?? 11));
+    const scans = countScans();
+    try {
+      let reused = 0;
+      for (let n = 0; n < 300; n++) {
+        const before = g.file();
+        const at = g.int(before.length + 1);
+        const cut = g.int(8);
+        const after = before.slice(0, at) + g.pick(['', 'x', ' ', '\n', '# c\n', ':', '---\n', '\n---\nkind: X\n']) + before.slice(at + cut);
+        const previous = parseYamlFile(before, new LineIndex(before));
+        scans.n = 0;
+        const edited = parseYamlFile(after, new LineIndex(after), true, previous);
+        const fresh = parseYamlFile(after, new LineIndex(after));
+        const freshScans = scans.n;
+        assert.deepEqual(shape(edited), shape(fresh), `${JSON.stringify(before)}\n→ ${JSON.stringify(after)}`);
+        assert.deepEqual(shape(edited), shape(parseYamlFile(after, new LineIndex(after), false)), JSON.stringify(after));
+        if (fresh.documents.length > 2) reused++;
+        void freshScans;
+      }
+      assert.ok(reused > 50, `${reused} edits of files with several documents`);
+      // A one-line edit in a file of 2,000 documents scans the edited one again, not all of them.
+      const docs = (k: number, mark: string): string => Array.from({ length: 2000 }, (_, i) => `---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c${i}${i === k ? mark : ''}\ndata:\n  a: b\n`).join('');
+      const first = docs(1000, '');
+      const previous = parseYamlFile(first, new LineIndex(first));
+      const next = docs(1000, 'x');
+      scans.n = 0;
+      const edited = parseYamlFile(next, new LineIndex(next), true, previous);
+      assert.equal(scans.n, 1, `${scans.n} documents scanned after a one-line edit`);
+      assert.equal(edited.documents[1000]?.simple?.name, 'c1000x');
+      assert.equal(edited.documents[1999]?.simple?.start, next.lastIndexOf('---\n'));
+    } finally {
+      scans.restore();
+    }
+  });
 });
+
+/** Counts the reader's scans (the module's export is what `documents.ts` calls). */
+function countScans(): { n: number; restore: () => void } {
+  const original = reader.scanDocument;
+  const counter = { n: 0, restore: () => Object.assign(reader, { scanDocument: original }) };
+  Object.assign(reader, {
+    scanDocument: (...args: Parameters<typeof original>) => {
+      counter.n++;
+      return original(...args);
+    },
+  });
+  return counter;
+}

@@ -9,7 +9,8 @@ import { effectiveConfig, type EffectiveConfig } from './formats/nginx/effective
 import { loadNginxConfig, nginxConfsAbove, normalizePath, type NginxLoadOptions, type NginxTree, type NginxTreeProblem } from './formats/nginx/includes';
 import { parseNginxDoc } from './formats/nginx/parseCache';
 import { scanPem, type PemBlock } from './formats/pem/scanner';
-import { parseYamlFile, type YamlFile } from './formats/yaml/documents';
+import type { YamlFile } from './formats/yaml/documents';
+import { parseYamlCached } from './formats/yaml/parseCache';
 import { materialSites, type MaterialSite } from './certs/sites';
 import { loadReferencedFiles, namesReferencedFiles, type ReferencedFiles } from './certs/referenced';
 import { indexedYaml, kubeViewFor, type KubeIndex, type KubeView } from './workspace/index';
@@ -112,7 +113,7 @@ export function lintDocument(doc: TextDoc, opts: LintOptions): Finding[] {
   if (indexed && indexed.text === doc.text) doc.adoptLines(indexed.lines);
   const blocks = (): PemBlock[] => (pem ??= scanPem(doc.text, doc.lines));
   const parsed = (): NginxConfig => (nginx ??= parseNginxDoc(doc));
-  const yamlOnce = (): YamlFile => (yamlFile ??= indexedYaml(opts.kubeIndex, doc.file, doc.text) ?? parseYamlFile(doc.text, doc.lines));
+  const yamlOnce = (): YamlFile => (yamlFile ??= indexedYaml(opts.kubeIndex, doc.file, doc.text) ?? parseYamlCached(doc.text, doc.file, doc.lines));
   // The accessors every rule's context shares (made once per document, not once per rule).
   const includeProblems = (): readonly NginxTreeProblem[] => opts.nginxIncludeProblems ?? [];
   const referencedFiles = (): ReferencedFiles => opts.nginxReferencedFiles ?? NO_FILES;

@@ -14,6 +14,7 @@ import {
   loadNginxConfig,
   needsHttpContext,
   normalizePath,
+  overSizeCap,
   type NginxTree,
   type Finding,
   type LintOptions,
@@ -239,6 +240,12 @@ export class DocumentLinter {
     if (!enabled) {
       this.dependencies.set(doc.uri, deps);
       return undefined;
+    }
+    if (overSizeCap(textDoc.text, policy)) {
+      // Nothing is read or parsed for a file over the cap: the notice says so; the workspace index leaves it out, as it does on disk.
+      this.dependencies.set(doc.uri, deps);
+      if (this.kube?.ready() && (await this.kube.setOpen(textDoc.file, undefined))) this.relintOtherManifests(doc.uri);
+      return lintDocument(textDoc, { policy, now: this.host.now() });
     }
     const context = await this.httpContext(textDoc, deps, epoch);
     const options: LintOptions = { policy, now: this.host.now() };

@@ -113,11 +113,12 @@ export class KubeWorkspace {
     this.nearIndex = undefined;
   }
 
-  /** An open document's text replaces the file's; returns whether the index changed. */
-  async setOpen(file: string, text: string): Promise<boolean> {
+  /** An open document's text replaces the file's (undefined: a text over the size cap, left out); returns whether the index changed. */
+  async setOpen(file: string, text: string | undefined): Promise<boolean> {
     const index = await this.get();
     const before = index.version;
-    index.setFile(file, text);
+    if (text === undefined) index.removeFile(file);
+    else index.setFile(file, text);
     return index.version !== before;
   }
 
@@ -130,12 +131,14 @@ export class KubeWorkspace {
     else await indexFile(this.host, file, file, DEFAULT_POLICY.maxFileSizeBytes, index);
   }
 
-  /** The open manifests, by path, with their editor text. */
+  /** The open manifests, by path, with their editor text (texts over the size cap left out, as such files on disk are). */
   private openManifests(): Map<string, string> {
     const open = new Map<string, string>();
     for (const d of this.documents.all()) {
       const file = uriToPath(d.uri);
-      if (mayHoldManifests(file) || KubeIndex.wants(file, d.getText())) open.set(file, d.getText());
+      const text = d.getText();
+      if (text.length > DEFAULT_POLICY.maxFileSizeBytes) continue;
+      if (mayHoldManifests(file) || KubeIndex.wants(file, text)) open.set(file, text);
     }
     return open;
   }

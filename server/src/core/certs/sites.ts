@@ -2,7 +2,8 @@ import type * as Yaml from 'yaml';
 import type { TextDoc } from '../document';
 import { detectFormat } from '../formats/detect';
 import { CERTIFICATE_LABELS, isPrivateKeyLabel, scanPem, type PemBlock } from '../formats/pem/scanner';
-import { parseYamlFile, yaml, type YamlFile } from '../formats/yaml/documents';
+import { yaml, type YamlFile } from '../formats/yaml/documents';
+import { parseYamlCached } from '../formats/yaml/parseCache';
 import { LineIndex, type Range } from '../text';
 import { decodeCertificate } from '../x509/certificate';
 import { decodesToStandIn, notMaterial } from '../formats/kube/placeholders';
@@ -289,7 +290,7 @@ export function yamlBase64Sites(doc: TextDoc, file?: () => YamlFile): MaterialSi
   if (!YAML_HINT.test(doc.text)) return [];
   const format = detectFormat(doc);
   if (format !== 'yaml' && format !== 'kubernetes') return [];
-  const parsed = file ? file() : parseYamlFile(doc.text, doc.lines);
+  const parsed = file ? file() : parseYamlCached(doc.text, doc.file, doc.lines);
   const y = yaml();
   const sites: MaterialSite[] = [];
   for (const ydoc of parsed.documents) {

@@ -1,7 +1,8 @@
 import type * as Yaml from 'yaml';
 import type { ResourceRef } from '../../findings';
 import type { LineIndex, Range } from '../../text';
-import { nodeRange, parseYamlFile, yaml, type SimpleDocument, type YamlFile } from '../yaml/documents';
+import { nodeRange, yaml, type SimpleDocument, type YamlFile } from '../yaml/documents';
+import { parseYamlCached } from '../yaml/parseCache';
 import { KNode, type AliasBudget } from './node';
 
 /** Resources read from one file before TLS Lens stops (the rest is reported, not read). */
@@ -86,9 +87,25 @@ const SUBSTITUTION = /\$\{[A-Za-z_][\w]*\}|(?<![{$\w])\{[A-Za-z_][\w]*\}(?!\})/;
  * `apiVersion` and `kind`, and the items of `List` kinds. Documents that do not parse are
  * skipped; when the file holds template expressions, one note says so. Never throws.
  */
+/** The resources of each parse (`kubeFile`), for the file they were read for. */
+const filesOf = new WeakMap<YamlFile, { file: string; kube: KubeFile }>();
+
+/**
+ * `parseKubeFile` of a shared parse (`parseYamlCached` of `file`'s text when none is given),
+ * read once per parse and file: the lint, the index, hover and code lenses share it.
+ */
+export function kubeFile(file: string, text: string, lines: LineIndex, parsed?: YamlFile): KubeFile {
+  const yf = parsed ?? parseYamlCached(text, file, lines);
+  const known = filesOf.get(yf);
+  if (known && known.file === file) return known.kube;
+  const kube = parseKubeFile(file, text, lines, yf);
+  filesOf.set(yf, { file, kube });
+  return kube;
+}
+
 export function parseKubeFile(file: string, text: string, lines: LineIndex, parsed?: YamlFile): KubeFile {
   const y = yaml();
-  const yf = parsed ?? parseYamlFile(text, lines);
+  const yf = parsed ?? parseYamlCached(text, undefined, lines);
   const resources: KubeResource[] = [];
   const notes: KubeFileNote[] = [];
   const budget: AliasBudget = { used: 0, exceeded: false };

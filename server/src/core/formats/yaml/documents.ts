@@ -37,6 +37,8 @@ export interface YamlFile {
   documents: YamlDocument[];
   /** Located parse errors of every document (the documents are still returned). */
   errors: { message: string; range: Range }[];
+  /** The text as read (a lone CR taken as LF) and its documents' sources, for reading an edit of it (`parseYamlFile`'s `previous`). */
+  readonly source?: { text: string; segments: readonly Segment[] };
 }
 
 /** Pass as `toJS({ maxAliasCount })`: `yaml` then refuses to expand more aliases than this (alias bombs). */
@@ -58,16 +60,17 @@ export function nodeRange(lines: LineIndex, node: { range?: readonly number[] | 
  * line of spaces, so offsets and document numbers stay) and built when their `doc` is first
  * asked for; a file of such documents is not given to the `yaml` package at all.
  */
-export function parseYamlFile(text: string, lines: LineIndex, lazy = true): YamlFile {
+export function parseYamlFile(text: string, lines: LineIndex, lazy = true, previous?: YamlFile): YamlFile {
   // A lone CR is a line break (YAML 1.2 b-break, and LineIndex), which the parser does not take: the same offsets with LF.
   if (text.includes('\r')) text = text.replace(/\r(?!\n)/g, '\n');
   const errors: YamlFile['errors'] = [];
   const documents: YamlDocument[] = [];
-  const segments = lazy ? readSegments(text) : [];
+  const segments = lazy ? readSegments(text, previous?.source) : [];
+  const read = { text, segments };
   if (segments.length && segments.every((g) => g.simple || g.none)) {
     let index = 0;
     for (const g of segments) if (g.simple) documents.push(lazyDocument(text, lines, index++, g.simple));
-    return { documents, errors };
+    return { documents, errors, source: read };
   }
   const simple = segments.flatMap((g) => (g.simple ? [g.simple] : []));
   let source = text;
@@ -118,7 +121,7 @@ export function parseYamlFile(text: string, lines: LineIndex, lazy = true): Yaml
       documents.push(lazyDocument(text, lines, index++, g.simple));
     } else documents.push(parsedDocument(list[next++]!, lines, index++, errors));
   }
-  return { documents, errors };
+  return { documents, errors, source: read };
 }
 
 function parsedDocument(doc: Yaml.Document.Parsed | Yaml.EmptyStream | Yaml.Document, lines: LineIndex, index: number, errors: YamlFile['errors']): YamlDocument {
@@ -178,7 +181,7 @@ function shiftRanges(doc: Yaml.Document.Parsed, by: number): void {
 const ANY_MARKER = /^(?:---|\.\.\.)(?:[ \t]|\r?$)/;
 
 /** One document's source: from a `---` line (or the file's start) to the next. */
-interface Segment {
+export interface Segment {
   start: number;
   end: number;
   marked: boolean;
@@ -188,9 +191,15 @@ interface Segment {
   none?: boolean;
 }
 
-/** The file cut at its `---` lines, each part scanned by the reader. Files with directives (`%`) or `...` lines have no segments. */
-function readSegments(text: string): Segment[] {
+/**
+ * The file cut at its `---` lines, each part scanned by the reader. Files with directives (`%`)
+ * or `...` lines have no segments. With the `previous` reading of an earlier text of the file,
+ * a part that lies wholly before the edit, or wholly after it, takes that reading's scan (what
+ * the reader read depends on the part's own text only, and on whether a document follows it).
+ */
+function readSegments(text: string, previous?: YamlFile['source']): Segment[] {
   if (/^(?:%|\.\.\.)/m.test(text)) return [];
+  const reuse = previous?.segments.length ? unchanged(previous, text) : undefined;
   const starts: number[] = [];
   for (let at = 0; at < text.length; ) {
     let end = text.indexOf('\n', at);
@@ -199,10 +208,19 @@ function readSegments(text: string): Segment[] {
     at = end + 1;
   }
   const out: Segment[] = [];
+  /** The next `{{` at or after the segment being read (-1: none left). */
+  let templ = text.indexOf('{{');
   const add = (start: number, end: number, marked: boolean): void => {
     const g: Segment = { start, end, marked };
     // Template expressions (even in comments) make the resource `templated`: leave those to the parser.
-    const templ = text.indexOf('{{', start);
+    const known = reuse?.(start, end);
+    if (known) {
+      if (known.none) g.none = true;
+      else if (known.simple) g.simple = { ...known.simple, start, end };
+      out.push(g);
+      return;
+    }
+    if (templ >= 0 && templ < start) templ = text.indexOf('{{', start);
     const id = templ >= 0 && templ < end ? undefined : scanDocument(text, start, end, marked);
     if (id === 'none') g.none = true;
     else if (id) {
@@ -218,6 +236,34 @@ function readSegments(text: string): Segment[] {
   if (starts[0] !== 0) add(0, starts[0] ?? text.length, false);
   for (let i = 0; i < starts.length; i++) add(starts[i]!, starts[i + 1] ?? text.length, true);
   return out;
+}
+
+/**
+ * For a new text of a file: the earlier reading's segment with the same source as `[start, end)`
+ * of the new text, when that source lies wholly in the text the two share before the edit, or
+ * wholly in what they share after it.
+ */
+function unchanged(previous: NonNullable<YamlFile['source']>, text: string): (start: number, end: number) => Segment | undefined {
+  const old = previous.text;
+  const min = Math.min(old.length, text.length);
+  let prefix = 0;
+  while (prefix < min && old.charCodeAt(prefix) === text.charCodeAt(prefix)) prefix++;
+  let suffix = 0;
+  while (suffix < min - prefix && old.charCodeAt(old.length - 1 - suffix) === text.charCodeAt(text.length - 1 - suffix)) suffix++;
+  const delta = text.length - old.length;
+  const byStart = new Map(previous.segments.map((g) => [g.start, g]));
+  return (start, end) => {
+    // Before the edit (and not the last part, whose end is the text's: a document after it matters).
+    if (end <= prefix && end < text.length && end < old.length) {
+      const g = byStart.get(start);
+      return g && g.end === end ? g : undefined;
+    }
+    if (start >= text.length - suffix) {
+      const g = byStart.get(start - delta);
+      return g && g.end === end - delta ? g : undefined;
+    }
+    return undefined;
+  };
 }
 
 /** The documents of a file the own reader takes (see `parseYamlFile`). */
