@@ -17,6 +17,7 @@ import { FIX_ALL_KIND, codeActions } from './lsp/codeActions';
 import { pathToUri, uriToPath } from './lsp/convert';
 import { DocumentLinter } from './lsp/diagnostics';
 import { hover } from './lsp/hover';
+import { IdleMemory } from './lsp/idleMemory';
 import { isNginxFileEvent, watchNginxFiles } from './lsp/nginxWatch';
 import { KubeWorkspace } from './lsp/kubeWorkspace';
 import { PolicyResolver } from './lsp/policy';
@@ -49,6 +50,10 @@ const certificates = new CertificateFeatures({ connection, documents, linter, se
 const kube = new KubeWorkspace(host, () => folders, documents);
 linter.kube = kube;
 checker.kube = kube;
+// Memory goes back to the system after a quiet spell (lints and the index build are the activity).
+const idle = new IdleMemory();
+linter.idle = idle;
+kube.idle = idle;
 
 connection.onInitialize((params): InitializeResult => {
   clientCapabilities = params.capabilities;

@@ -24,6 +24,7 @@ import {
 } from '../core';
 import type { Host } from '../core';
 import { toDiagnostic, uriToPath } from './convert';
+import type { IdleMemory } from './idleMemory';
 import type { KubeWorkspace } from './kubeWorkspace';
 import type { PolicyResolver } from './policy';
 import type { SettingsCache } from './settings';
@@ -49,6 +50,8 @@ export class DocumentLinter {
   private readonly loadedTrees = new Map<string, NginxTree>();
   /** The workspace's manifests, for Kubernetes rules that follow references across files. */
   kube: KubeWorkspace | undefined;
+  /** Told of every lint, so memory is given back once linting stops for a while. */
+  idle: IdleMemory | undefined;
 
   constructor(
     private readonly connection: Connection,
@@ -304,6 +307,7 @@ export class DocumentLinter {
   private async lint(uri: string): Promise<void> {
     const doc = this.documents.get(uri);
     if (!doc) return;
+    this.idle?.touch();
     const run = (this.runs.get(uri) ?? 0) + 1;
     this.runs.set(uri, run);
     try {

@@ -27,6 +27,8 @@ export class KubeWorkspace {
   private nearIndex: KubeIndex | undefined;
   /** Folders read in the first part of the current build. */
   private nearFolders = new Set<string>();
+  /** Told when a build ends, so memory is given back once the server is quiet. */
+  idle: { touch(): void } | undefined;
 
   constructor(
     private readonly host: Host,
@@ -53,6 +55,7 @@ export class KubeWorkspace {
         () => {
           near();
           if (this.index === index) this.built = index;
+          this.idle?.touch();
         },
         (e: unknown) => {
           near();
