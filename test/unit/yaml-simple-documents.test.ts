@@ -77,12 +77,21 @@ describe('documents the own reader takes (read without the parser, built when as
     );
     assert.deepEqual(f.errors, []);
     assertSameAsParser(text);
-    // A file with a syntax error is parsed whole, as written (the parser may place an error in the document before).
+    // A syntax error after a document the parser read: the documents the reader took stay taken.
     const broken = `${text}---\nkind: ConfigMap\ndata: x: y\n`;
     const b = parseYamlFile(broken, new LineIndex(broken));
     assert.equal(b.errors.length, 1, JSON.stringify(b.errors));
-    assert.ok(b.documents.every((d) => !d.simple));
+    assert.equal(b.documents.filter((d) => d.simple).length, 7);
     assertSameAsParser(broken);
+    // Right after one the reader took, the file is parsed whole, as written: the parser may give
+    // the error to the document before (a stray `}` after `---`).
+    for (const tail of ['---\nkind: ConfigMap\ndata: x: y\n', '--- }c\n', '---\n}:\n']) {
+      const after = `${CM('z')}${tail}`;
+      const a = parseYamlFile(after, new LineIndex(after));
+      assert.ok(a.errors.length >= 1, JSON.stringify(a.errors));
+      assert.ok(a.documents.every((d) => !d.simple), tail);
+      assertSameAsParser(after);
+    }
   });
 
   test('the same documents, ranges, resources and material as the parser gives, on edge cases', () => {

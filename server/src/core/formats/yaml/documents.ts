@@ -90,7 +90,7 @@ export function parseYamlFile(text: string, lines: LineIndex, lazy = true, previ
   const { parseAllDocuments } = yaml();
   let parsed: ReturnType<typeof parseAllDocuments>;
   try {
-    parsed = parseAllDocuments(source, PARSE_OPTIONS);
+    parsed = withoutStacks(() => parseAllDocuments(source, PARSE_OPTIONS));
   } catch (e) {
     return { documents, errors: [{ message: `YAML could not be read: ${e instanceof Error ? e.message : String(e)}`, range: lines.rangeOf(0, 0) }] };
   }
@@ -102,14 +102,22 @@ export function parseYamlFile(text: string, lines: LineIndex, lazy = true, previ
   // The parse must hold one document per segment the reader did not take (at its `---`, or
   // within the first segment) and an empty one per blanked segment after a `---`. If not (a
   // quoted string of a document ran over the next `---`), blanking changed what came before:
-  // parse the whole text as written. So too when the parse has errors: the parser may give an
-  // error to the document before the one it is in (a stray `}` after `---`).
-  if (list.some((d) => d.errors.length)) return parseYamlFile(text, lines, false);
+  // parse the whole text as written. So too when a document right after one the reader took
+  // (or that one's blank) has an error: the parser may give it to the document before the one
+  // it is in (a stray `}` after `---`).
   let next = 0;
+  let before: Segment | undefined;
   for (const g of segments) {
-    if (g.none || (g.simple && !g.marked)) continue;
-    const at = list[next++]?.range?.[0];
+    if (g.none) continue;
+    if (g.simple && !g.marked) {
+      before = g;
+      continue;
+    }
+    const d = list[next++];
+    const at = d?.range?.[0];
     if (at === undefined || (g.marked ? at !== g.start : at < g.start || at >= g.end)) return parseYamlFile(text, lines, false);
+    if (d!.errors.length && (g.simple || before?.simple)) return parseYamlFile(text, lines, false);
+    before = g;
   }
   if (next !== list.length) return parseYamlFile(text, lines, false);
   next = 0;
@@ -122,6 +130,21 @@ export function parseYamlFile(text: string, lines: LineIndex, lazy = true, previ
     } else documents.push(parsedDocument(list[next++]!, lines, index++, errors));
   }
   return { documents, errors, source: read };
+}
+
+/**
+ * Runs `f` with no stack traces captured for errors made meanwhile: the parser makes an Error
+ * object for every problem it finds (a broken 1 MB file has hundreds), and TLS Lens reads
+ * only their messages and positions.
+ */
+function withoutStacks<T>(f: () => T): T {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return f();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
 }
 
 function parsedDocument(doc: Yaml.Document.Parsed | Yaml.EmptyStream | Yaml.Document, lines: LineIndex, index: number, errors: YamlFile['errors']): YamlDocument {
