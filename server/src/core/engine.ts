@@ -12,6 +12,7 @@ import { scanPem, type PemBlock } from './formats/pem/scanner';
 import type { YamlFile } from './formats/yaml/documents';
 import { parseYamlCached } from './formats/yaml/parseCache';
 import { materialSites, type MaterialSite } from './certs/sites';
+import { resourceKindKey } from './formats/kube/resources';
 import { loadReferencedFiles, namesReferencedFiles, type ReferencedFiles } from './certs/referenced';
 import { indexedYaml, kubeViewFor, type KubeIndex, type KubeView } from './workspace/index';
 import type { Host } from './host';
@@ -151,11 +152,18 @@ export function lintDocument(doc: TextDoc, opts: LintOptions): Finding[] {
       findings.push(f);
     },
   };
+  // The kinds of a manifest's resources: a rule for other kinds does not run (`Rule.kinds`).
+  let kinds: Set<string> | undefined;
+  const judged = (r: Rule): boolean => {
+    if (!r.kinds || format !== 'kubernetes') return true;
+    kinds ??= new Set(kubeOnce().resources.map(resourceKindKey));
+    return r.kinds.some((k) => kinds!.has(k));
+  };
   for (const r of rulesFor(format)) {
     if (policy.rules[r.id] === 'off') continue;
     rule = r;
     try {
-      r.check(ctx);
+      if (judged(r)) r.check(ctx);
     } catch (e) {
       findings.push(...notice(ENGINE_NOTICES.internalError, doc.file, policy, `${r.id} failed on this file: ${e instanceof Error ? e.message : String(e)}`));
     }

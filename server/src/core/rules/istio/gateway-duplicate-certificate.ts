@@ -40,6 +40,7 @@ export const gatewayDuplicateCertificate: Rule = {
   title: 'Several Gateways use the same certificate (IST0138)',
   defaultSeverity: 'warning',
   formats: ['kubernetes'],
+  kinds: [K.istioGateway],
   check(ctx) {
     const view = ctx.kube();
     const own = view.resources.filter((r) => resourceKindKey(r) === K.istioGateway);
