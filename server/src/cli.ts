@@ -25,10 +25,17 @@ import {
   type TreeCache,
 } from './core';
 import { UsageError, failOnArg, formatArg, readArgs, walkOption, type FailOn } from './cli/args';
-import { INSPECT_USAGE, inspect } from './cli/inspect';
+import type * as InspectModule from './cli/inspect';
 import { NodeHost } from './host/nodeHost';
 import { productVersion, ruleDocFile } from './install';
-import { PROBE_USAGE, probeCommand } from './cli/probe';
+import type * as ProbeModule from './cli/probe';
+
+// `probe` (node:tls, node:http2, the scanner) and `inspect` load only when asked for:
+// `check` starts without them. esbuild keeps each in the bundle, initialised on first require.
+/* eslint-disable @typescript-eslint/no-require-imports -- deliberate lazy loads */
+const probeModule = (): typeof ProbeModule => require('./cli/probe') as typeof ProbeModule;
+const inspectModule = (): typeof InspectModule => require('./cli/inspect') as typeof InspectModule;
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 const USAGE = `Usage: tls-lens check [paths...] [options]
        tls-lens probe host[:port] [options]   (see tls-lens probe --help)
@@ -210,12 +217,12 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     }
     if (command === 'probe') {
       if (rest.includes('-h') || rest.includes('--help')) {
-        out.write(PROBE_USAGE);
+        out.write(probeModule().PROBE_USAGE);
         return 0;
       }
-      return await probeCommand(rest, out, err);
+      return await probeModule().probeCommand(rest, out, err);
     }
-    if (command === 'inspect') return await inspect(rest, out, err);
+    if (command === 'inspect') return await inspectModule().inspect(rest, out, err);
     if (command !== 'check') throw new UsageError(`unknown command "${command}" (expected: check, inspect or probe)`);
     if (rest.includes('-h') || rest.includes('--help')) {
       out.write(USAGE);
@@ -224,7 +231,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     return await check(parseCheckArgs(rest), out, err);
   } catch (e) {
     if (e instanceof UsageError) {
-      const usage = command === 'probe' ? PROBE_USAGE : command === 'inspect' ? INSPECT_USAGE : USAGE;
+      const usage = command === 'probe' ? probeModule().PROBE_USAGE : command === 'inspect' ? inspectModule().INSPECT_USAGE : USAGE;
       err.write(`tls-lens: ${e.message}\n\n${usage}`);
       return 2;
     }
