@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
@@ -17,7 +18,9 @@ import * as vm from 'node:vm';
 export function runBundle(bundle: string, mod: NodeJS.Module): void {
   const mode = process.env.TLS_LENS_CODE_CACHE ?? '';
   const cacheFile = `${bundle}.${cacheKey()}.cache`;
-  const source = readFileSync(bundle, 'utf8');
+  // The build leaves bundles ASCII, so Latin-1 reads them without decoding UTF-8.
+  const bytes = readFileSync(bundle);
+  const source = bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8');
   let cachedData: Buffer | undefined;
   if (mode !== 'off') {
     try {
