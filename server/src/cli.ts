@@ -28,18 +28,25 @@ import { UsageError, failOnArg, formatArg, readArgs, walkOption, type FailOn } f
 import type * as InspectModule from './cli/inspect';
 import { NodeHost } from './host/nodeHost';
 import { productVersion, ruleDocFile } from './install';
+import type * as FleetModule from './cli/fleet';
+import type * as MergeModule from './cli/merge';
 import type * as ProbeModule from './cli/probe';
 
-// `probe` (node:tls, node:http2, the scanner) and `inspect` load only when asked for:
-// `check` starts without them. esbuild keeps each in the bundle, initialised on first require.
+// `probe` (node:tls, node:http2, the scanner), its fleet runner, `merge` and `inspect` load
+// only when asked for: `check` starts without them. esbuild keeps each in the bundle,
+// initialised on first require.
 /* eslint-disable @typescript-eslint/no-require-imports -- deliberate lazy loads */
 const probeModule = (): typeof ProbeModule => require('./cli/probe') as typeof ProbeModule;
+const fleetModule = (): typeof FleetModule => require('./cli/fleet') as typeof FleetModule;
+const mergeModule = (): typeof MergeModule => require('./cli/merge') as typeof MergeModule;
 const inspectModule = (): typeof InspectModule => require('./cli/inspect') as typeof InspectModule;
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 const USAGE = `Usage: tls-lens check [paths...] [options]
        tls-lens probe host[:port] [options]   (see tls-lens probe --help)
-       tls-lens inspect [paths...] [--format text|json]   (see tls-lens inspect --help)
+       tls-lens probe --targets FILE|- [options]   (a fleet; see tls-lens probe --help)
+       tls-lens merge FILES... [options]   (a fleet's shard outputs; see tls-lens merge --help)
+       tls-lens inspect [paths...] [--format text|json|openmetrics]   (see tls-lens inspect --help)
 
 Lints nginx, Kubernetes and PEM files for TLS problems. Directories are walked,
 honouring .gitignore files; paths default to the current directory.
@@ -217,13 +224,22 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     }
     if (command === 'probe') {
       if (rest.includes('-h') || rest.includes('--help')) {
-        out.write(probeModule().PROBE_USAGE);
+        out.write(probeModule().PROBE_USAGE + fleetModule().FLEET_USAGE);
         return 0;
       }
+      // A list of endpoints, or OpenMetrics (a list of one): the fleet runner (cli/fleet.ts).
+      if (fleetModule().isFleetInvocation(rest)) return await fleetModule().fleetCommand(rest, out, err);
       return await probeModule().probeCommand(rest, out, err);
     }
+    if (command === 'merge') {
+      if (rest.includes('-h') || rest.includes('--help')) {
+        out.write(mergeModule().MERGE_USAGE);
+        return 0;
+      }
+      return await mergeModule().mergeCommand(rest, out, err);
+    }
     if (command === 'inspect') return await inspectModule().inspect(rest, out, err);
-    if (command !== 'check') throw new UsageError(`unknown command "${command}" (expected: check, inspect or probe)`);
+    if (command !== 'check') throw new UsageError(`unknown command "${command}" (expected: check, inspect, probe or merge)`);
     if (rest.includes('-h') || rest.includes('--help')) {
       out.write(USAGE);
       return 0;
@@ -231,7 +247,14 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     return await check(parseCheckArgs(rest), out, err);
   } catch (e) {
     if (e instanceof UsageError) {
-      const usage = command === 'probe' ? probeModule().PROBE_USAGE : command === 'inspect' ? inspectModule().INSPECT_USAGE : USAGE;
+      const usage =
+        command === 'probe'
+          ? probeModule().PROBE_USAGE + fleetModule().FLEET_USAGE
+          : command === 'merge'
+            ? mergeModule().MERGE_USAGE
+            : command === 'inspect'
+              ? inspectModule().INSPECT_USAGE
+              : USAGE;
       err.write(`tls-lens: ${e.message}\n\n${usage}`);
       return 2;
     }
