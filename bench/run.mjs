@@ -9,6 +9,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { onMessages, send as sendTo } from '../scripts/lsp-frames.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const runsArg = process.argv.indexOf('--runs');
@@ -37,34 +38,21 @@ function serverColdStart(serverJs, file, env = process.env) {
     const uri = pathToFileURL(file).href;
     const t0 = process.hrtime.bigint();
     const p = spawn(process.execPath, [serverJs, '--stdio'], { env, stdio: ['pipe', 'pipe', 'inherit'] });
-    const send = (msg) => {
-      const body = JSON.stringify({ jsonrpc: '2.0', ...msg });
-      p.stdin.write(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
-    };
-    let buf = Buffer.alloc(0);
+    const send = (msg) => sendTo(p.stdin, msg);
     const timer = setTimeout(() => {
       p.kill();
       reject(new Error('no diagnostics within 10 s'));
     }, 10_000);
-    p.stdout.on('data', (chunk) => {
-      buf = Buffer.concat([buf, chunk]);
-      for (;;) {
-        const sep = buf.indexOf('\r\n\r\n');
-        if (sep < 0) return;
-        const len = Number(/Content-Length: (\d+)/i.exec(buf.subarray(0, sep).toString())[1]);
-        if (buf.length < sep + 4 + len) return;
-        const msg = JSON.parse(buf.subarray(sep + 4, sep + 4 + len).toString());
-        buf = buf.subarray(sep + 4 + len);
-        if (msg.id === 1) {
-          send({ method: 'initialized', params: {} });
-          send({ method: 'textDocument/didOpen', params: { textDocument: { uri, languageId: 'nginx', version: 1, text } } });
-        } else if (msg.method === 'textDocument/publishDiagnostics' && msg.params.uri === uri && msg.params.diagnostics.length > 0) {
-          const t = Number(process.hrtime.bigint() - t0) / 1e6;
-          clearTimeout(timer);
-          send({ id: 2, method: 'shutdown' });
-          send({ method: 'exit' });
-          p.on('exit', () => resolvePromise(t));
-        }
+    onMessages(p.stdout, (msg) => {
+      if (msg.id === 1) {
+        send({ method: 'initialized', params: {} });
+        send({ method: 'textDocument/didOpen', params: { textDocument: { uri, languageId: 'nginx', version: 1, text } } });
+      } else if (msg.method === 'textDocument/publishDiagnostics' && msg.params.uri === uri && msg.params.diagnostics.length > 0) {
+        const t = Number(process.hrtime.bigint() - t0) / 1e6;
+        clearTimeout(timer);
+        send({ id: 2, method: 'shutdown' });
+        send({ method: 'exit' });
+        p.on('exit', () => resolvePromise(t));
       }
     });
     send({ id: 1, method: 'initialize', params: { processId: process.pid, rootUri: null, capabilities: {}, workspaceFolders: null } });

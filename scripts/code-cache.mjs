@@ -6,6 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { onMessages, send as sendTo } from './lsp-frames.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 
@@ -30,10 +31,7 @@ function serverRun(server, env) {
   ].map(([f, languageId]) => ({ uri: pathToFileURL(join(root, f)).href, languageId, text: readFileSync(join(root, f), 'utf8') }));
   return new Promise((done, fail) => {
     const p = spawn(process.execPath, [server, '--stdio'], { cwd: root, env, stdio: ['pipe', 'pipe', 'inherit'] });
-    const send = (msg) => {
-      const body = JSON.stringify({ jsonrpc: '2.0', ...msg });
-      p.stdin.write(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
-    };
+    const send = (msg) => sendTo(p.stdin, msg);
     const waiting = new Set(docs.map((d) => d.uri));
     let hovered = false;
     const timer = setTimeout(() => {
@@ -47,28 +45,18 @@ function serverRun(server, env) {
       send({ method: 'exit' });
     };
     p.on('exit', () => (waiting.size ? undefined : done()));
-    let buf = Buffer.alloc(0);
-    p.stdout.on('data', (chunk) => {
-      buf = Buffer.concat([buf, chunk]);
-      for (;;) {
-        const sep = buf.indexOf('\r\n\r\n');
-        if (sep < 0) return;
-        const len = Number(/Content-Length: (\d+)/i.exec(buf.subarray(0, sep).toString())[1]);
-        if (buf.length < sep + 4 + len) return;
-        const msg = JSON.parse(buf.subarray(sep + 4, sep + 4 + len).toString());
-        buf = buf.subarray(sep + 4 + len);
-        if (msg.id === 1) {
-          send({ method: 'initialized', params: {} });
-          for (const d of docs) send({ method: 'textDocument/didOpen', params: { textDocument: { ...d, version: 1 } } });
-          send({ id: 2, method: 'textDocument/hover', params: { textDocument: { uri: docs[0].uri }, position: { line: 2, character: 6 } } });
-        } else if (msg.id === 2) {
-          hovered = true;
-          finish();
-        } else if (msg.method === 'textDocument/publishDiagnostics' && waiting.delete(msg.params.uri)) {
-          finish();
-        } else if (msg.method && msg.id !== undefined) {
-          send({ id: msg.id, result: null }); // workspace/configuration, registrations, progress
-        }
+    onMessages(p.stdout, (msg) => {
+      if (msg.id === 1) {
+        send({ method: 'initialized', params: {} });
+        for (const d of docs) send({ method: 'textDocument/didOpen', params: { textDocument: { ...d, version: 1 } } });
+        send({ id: 2, method: 'textDocument/hover', params: { textDocument: { uri: docs[0].uri }, position: { line: 2, character: 6 } } });
+      } else if (msg.id === 2) {
+        hovered = true;
+        finish();
+      } else if (msg.method === 'textDocument/publishDiagnostics' && waiting.delete(msg.params.uri)) {
+        finish();
+      } else if (msg.method && msg.id !== undefined) {
+        send({ id: msg.id, result: null }); // workspace/configuration, registrations, progress
       }
     });
     const folder = pathToFileURL(join(root, 'examples')).href;
