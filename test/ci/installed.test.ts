@@ -6,7 +6,7 @@
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -121,6 +121,46 @@ describe('the npm package', { skip }, () => {
     assert.doesNotMatch(r.stderr, /written/);
     const caches = readdirSync(path.join(installed, 'dist')).filter((f) => f.endsWith('.cache'));
     assert.equal(caches.length, 2, caches.join(', '));
+  });
+
+  test('a copy without a usable cache writes one at exit and uses it next time; a read-only copy just runs', () => {
+    const copy = path.join(root, 'cache-copy');
+    cpSync(installed, copy, { recursive: true });
+    const dist = path.join(copy, 'dist');
+    const ws = workspace('cache-copy-ws', { 'sites-enabled/weak': WEAK });
+    const cli = (env: NodeJS.ProcessEnv = {}): ReturnType<typeof run> =>
+      run(process.execPath, [path.join(dist, 'cli.js'), 'check', '.'], { cwd: ws, env: cleanEnv({ TLS_LENS_CODE_CACHE: 'debug', ...env }) });
+    const cacheFile = (): string => path.join(dist, readdirSync(dist).find((f) => /^cli\.bundle\.js\..+\.cache$/.test(f))!);
+    const shipped = cacheFile();
+    const states = (r: ReturnType<typeof run>): string[] => [...r.stderr.matchAll(/^tls-lens: code cache \S+: (\w+)$/gm)].map((m) => m[1]!);
+
+    writeFileSync(shipped, 'not a V8 code cache');
+    const rejected = cli();
+    assert.equal(rejected.code, 1, rejected.stderr);
+    assert.ok(rejected.stdout.includes(WEAK_LINE));
+    assert.deepEqual(states(rejected), ['rejected', 'written']);
+    assert.deepEqual(states(cli()), ['accepted']);
+
+    rmSync(shipped);
+    assert.deepEqual(states(cli()), ['missing', 'written']);
+    assert.deepEqual(states(cli()), ['accepted']);
+
+    const off = cli({ TLS_LENS_CODE_CACHE: 'off' });
+    assert.equal(off.code, 1);
+    assert.deepEqual(states(off), []);
+
+    rmSync(shipped);
+    chmodSync(dist, 0o555);
+    try {
+      const readOnly = cli();
+      assert.equal(readOnly.code, 1, readOnly.stderr);
+      assert.ok(readOnly.stdout.includes(WEAK_LINE));
+      // root may write anyway; an ordinary user cannot, and the run must not care either way.
+      assert.ok(['missing,written', 'missing'].includes(states(readOnly).join(',')), states(readOnly).join(','));
+      assert.deepEqual(readdirSync(dist).filter((f) => f.endsWith('.tmp')), []);
+    } finally {
+      chmodSync(dist, 0o755);
+    }
   });
 
   test('`tls-lens-server` from the PATH answers initialize and publishes diagnostics over stdio', async () => {
