@@ -25,12 +25,22 @@ import {
   type TreeCache,
 } from './core';
 import { UsageError, failOnArg, formatArg, readArgs, walkOption, type FailOn } from './cli/args';
-import { INSPECT_USAGE, inspect } from './cli/inspect';
+import type * as InspectModule from './cli/inspect';
 import { NodeHost } from './host/nodeHost';
 import { productVersion, ruleDocFile } from './install';
-import { PROBE_USAGE, probeCommand } from './cli/probe';
-import { FLEET_USAGE, fleetCommand, isFleetInvocation } from './cli/fleet';
-import { MERGE_USAGE, mergeCommand } from './cli/merge';
+import type * as FleetModule from './cli/fleet';
+import type * as MergeModule from './cli/merge';
+import type * as ProbeModule from './cli/probe';
+
+// `probe` (node:tls, node:http2, the scanner), its fleet runner, `merge` and `inspect` load
+// only when asked for: `check` starts without them. esbuild keeps each in the bundle,
+// initialised on first require.
+/* eslint-disable @typescript-eslint/no-require-imports -- deliberate lazy loads */
+const probeModule = (): typeof ProbeModule => require('./cli/probe') as typeof ProbeModule;
+const fleetModule = (): typeof FleetModule => require('./cli/fleet') as typeof FleetModule;
+const mergeModule = (): typeof MergeModule => require('./cli/merge') as typeof MergeModule;
+const inspectModule = (): typeof InspectModule => require('./cli/inspect') as typeof InspectModule;
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 const USAGE = `Usage: tls-lens check [paths...] [options]
        tls-lens probe host[:port] [options]   (see tls-lens probe --help)
@@ -214,21 +224,21 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     }
     if (command === 'probe') {
       if (rest.includes('-h') || rest.includes('--help')) {
-        out.write(PROBE_USAGE + FLEET_USAGE);
+        out.write(probeModule().PROBE_USAGE + fleetModule().FLEET_USAGE);
         return 0;
       }
       // A list of endpoints, or OpenMetrics (a list of one): the fleet runner (cli/fleet.ts).
-      if (isFleetInvocation(rest)) return await fleetCommand(rest, out, err);
-      return await probeCommand(rest, out, err);
+      if (fleetModule().isFleetInvocation(rest)) return await fleetModule().fleetCommand(rest, out, err);
+      return await probeModule().probeCommand(rest, out, err);
     }
     if (command === 'merge') {
       if (rest.includes('-h') || rest.includes('--help')) {
-        out.write(MERGE_USAGE);
+        out.write(mergeModule().MERGE_USAGE);
         return 0;
       }
-      return await mergeCommand(rest, out, err);
+      return await mergeModule().mergeCommand(rest, out, err);
     }
-    if (command === 'inspect') return await inspect(rest, out, err);
+    if (command === 'inspect') return await inspectModule().inspect(rest, out, err);
     if (command !== 'check') throw new UsageError(`unknown command "${command}" (expected: check, inspect, probe or merge)`);
     if (rest.includes('-h') || rest.includes('--help')) {
       out.write(USAGE);
@@ -237,7 +247,14 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     return await check(parseCheckArgs(rest), out, err);
   } catch (e) {
     if (e instanceof UsageError) {
-      const usage = command === 'probe' ? PROBE_USAGE + FLEET_USAGE : command === 'merge' ? MERGE_USAGE : command === 'inspect' ? INSPECT_USAGE : USAGE;
+      const usage =
+        command === 'probe'
+          ? probeModule().PROBE_USAGE + fleetModule().FLEET_USAGE
+          : command === 'merge'
+            ? mergeModule().MERGE_USAGE
+            : command === 'inspect'
+              ? inspectModule().INSPECT_USAGE
+              : USAGE;
       err.write(`tls-lens: ${e.message}\n\n${usage}`);
       return 2;
     }

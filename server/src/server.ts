@@ -20,7 +20,7 @@ import { hover } from './lsp/hover';
 import { isNginxFileEvent, watchNginxFiles } from './lsp/nginxWatch';
 import { KubeWorkspace } from './lsp/kubeWorkspace';
 import { PolicyResolver } from './lsp/policy';
-import { EndpointProber } from './lsp/probe';
+import type * as ProbeModule from './lsp/probe';
 import { probeLenses } from './lsp/probeLens';
 import { SettingsCache } from './lsp/settings';
 import { ServerCommands } from './shared/protocol';
@@ -44,7 +44,13 @@ const settings = new SettingsCache(connection, () => canPullSettings);
 const policies = new PolicyResolver(host, () => folders);
 const linter = new DocumentLinter(connection, documents, settings, policies, host);
 const checker = new WorkspaceChecker(connection, documents, settings, policies, linter, host, () => folders);
-const prober = new EndpointProber(settings, policies, host, () => folders, () => kube.get(), (p) => documents.get(pathToUri(p))?.getText());
+// The prober (node:tls, node:http2, the scanner) loads on the first probe, not at start-up.
+let prober: ProbeModule.EndpointProber | undefined;
+const getProber = (): ProbeModule.EndpointProber => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- deliberate lazy load
+  const { EndpointProber } = require('./lsp/probe') as typeof ProbeModule;
+  return (prober ??= new EndpointProber(settings, policies, host, () => folders, () => kube.get(), (p) => documents.get(pathToUri(p))?.getText()));
+};
 const certificates = new CertificateFeatures({ connection, documents, linter, settings, policies, host, folders: () => folders });
 const kube = new KubeWorkspace(host, () => folders, documents);
 linter.kube = kube;
@@ -143,7 +149,7 @@ connection.onExecuteCommand(async (params, token, workDone) => {
   }
   if (params.command === ServerCommands.probe) {
     const progress = workDone ?? (await connection.window.createWorkDoneProgress());
-    return prober.run(params.arguments?.[0], progress, token);
+    return getProber().run(params.arguments?.[0], progress, token);
   }
   throw new Error(`unknown command ${params.command}`);
 });
