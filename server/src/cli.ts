@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   ALL_RULES,
+  ConfinedHost,
   PolicyFileFinder,
   RULE_IDS,
   atLeast,
@@ -17,6 +18,7 @@ import {
   toJsonReport,
   toSarif,
   toText,
+  trailingPathGuesser,
   walkFiles,
   type Finding,
   type LoadedPolicyFile,
@@ -86,9 +88,14 @@ function formatPolicyProblems(p: LoadedPolicyFile, cwd: string): string[] {
 }
 
 async function check(args: CheckArgs, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
-  const host = new NodeHost({ blocking: true });
+  const raw = new NodeHost({ blocking: true });
   const cwd = process.cwd();
-  const finder = new PolicyFileFinder(host, RULE_IDS);
+  // Reads follow the paths named (and the folders pathMappings name), never the rest of the
+  // machine: an include of /etc/nginx/… is judged by what the workspace holds, not by this host.
+  const roots = args.paths.map((p) => path.resolve(p));
+  const host = new ConfinedHost(raw, () => roots);
+  // Policy files are looked for above the named paths, as documented.
+  const finder = new PolicyFileFinder(raw, RULE_IDS);
   let ioErrors = 0;
   const reportError = (message: string): void => {
     ioErrors++;
@@ -98,6 +105,7 @@ async function check(args: CheckArgs, out: NodeJS.WritableStream, err: NodeJS.Wr
   let explicit: LoadedPolicyFile | undefined;
   if (args.policy) {
     explicit = await finder.load(path.resolve(args.policy));
+    host.allow(path.resolve(args.policy));
     if (explicit.problems.length) {
       for (const line of formatPolicyProblems(explicit, cwd)) err.write(`tls-lens: ${line}\n`);
       return 2;
@@ -115,6 +123,7 @@ async function check(args: CheckArgs, out: NodeJS.WritableStream, err: NodeJS.Wr
         err.write(`tls-lens: ${line} (this policy file is ignored; built-in defaults and flags apply)\n`);
       }
     }
+    if (found && !found.problems.length) for (const to of Object.values(found.input.pathMappings ?? {})) host.allow(to);
     return found && !found.problems.length ? found : undefined;
   };
 
@@ -125,17 +134,20 @@ async function check(args: CheckArgs, out: NodeJS.WritableStream, err: NodeJS.Wr
   const now = host.now();
   /** Lints one file once; files met in a directory walk honour the policy file's `ignore`. */
   const display = (abs: string): string => path.relative(cwd, abs) || path.basename(abs);
+  let guessPath: ReturnType<typeof trailingPathGuesser> = () => undefined;
   const lintOne = async (abs: string, walked: boolean, kubeIndex: KubeIndex, files: IndexedFilesHost): Promise<void> => {
     if (linted.has(abs)) return;
     linted.add(abs);
     const policyFile = await policyFileFor(abs);
     if (walked && ignoredByPolicyFile(abs, policyFile)) return;
+    const policy = resolvePolicy(policyFile?.input, flags);
     const result = await lintFile(files, abs, display(abs), {
-      policy: resolvePolicy(policyFile?.input, flags),
+      policy,
       now,
       kubeIndex,
+      guessPath,
       // A sites-enabled/conf.d snippet is judged with what its nginx.conf sets in http.
-      resolveHttpContext: (p) => includerHttpContext(host, p, { trees }),
+      resolveHttpContext: (p) => includerHttpContext(host, p, { trees, pathMappings: policy.pathMappings, guessPath }),
     });
     if ('error' in result) reportError(result.error);
     else {
@@ -171,7 +183,9 @@ async function check(args: CheckArgs, out: NodeJS.WritableStream, err: NodeJS.Wr
   }
   // Manifests refer to each other across files (an Ingress to its Secret): index them all first.
   // The lint then takes the bytes the index read rather than reading each manifest again.
-  const cached = new IndexedFilesHost(host);
+  const cached = new ConfinedIndexedHost(host);
+  // An absolute include outside the named paths may still be a workspace file with the same trailing path.
+  guessPath = trailingPathGuesser(targets.map((t) => t.abs));
   const kubeIndex = await indexFiles(host, targets.map((t) => ({ path: t.abs, name: display(t.abs) })), resolvePolicy(explicit?.input, flags).maxFileSizeBytes, undefined, undefined, cached);
   for (const t of targets) await lintOne(t.abs, t.walked, kubeIndex, cached);
 
@@ -243,4 +257,15 @@ if (require.main === module) {
       process.exitCode = 2;
     },
   );
+}
+
+/** The index's cached bytes over the confined host, still saying what lies outside. */
+class ConfinedIndexedHost extends IndexedFilesHost {
+  constructor(private readonly confined: ConfinedHost) {
+    super(confined);
+  }
+
+  outside(p: string): boolean {
+    return this.confined.outside(p);
+  }
 }

@@ -1,7 +1,8 @@
 import type { TextDoc } from './document';
 import { detectFormat } from './formats/detect';
 import { walkDirectives, type NginxDirective } from './formats/nginx/ast';
-import { asIncludedInHttp, includeKey, isHttpSnippet, spliceIncludes } from './formats/nginx/context';
+import { asIncludedInHttp, includeKey, isHttpSnippet, spliceIncludes, spliceStock } from './formats/nginx/context';
+import { baseFromLayout } from './formats/nginx/stock';
 import { effectiveConfig, findHeader, walkLocations, type EffectiveLocation, type EffectiveServer, type EffectiveValue } from './formats/nginx/effective';
 import { TLS_DIRECTIVES } from './formats/nginx/directives';
 import { parseNginxDoc } from './formats/nginx/parseCache';
@@ -141,10 +142,11 @@ function effectiveMarkdown(
   policy: Policy | undefined,
   context: readonly NginxDirective[] | undefined,
   included: ReadonlyMap<string, readonly NginxDirective[]> | undefined,
+  file: string,
 ): string | undefined {
   if ((block.name !== 'server' && block.name !== 'location') || !block.block) return undefined;
   const tree = included?.size ? spliceIncludes(parsed, included) : parsed;
-  const cfg = effectiveConfig(asIncludedInHttp(tree, context), { nginxVersion: policy?.nginxVersion });
+  const cfg = effectiveConfig(spliceStock(asIncludedInHttp(tree, context, policy?.nginxBase ?? baseFromLayout(file))), { nginxVersion: policy?.nginxVersion });
   // A block with includes spelled out is a copy: it keeps the original's ranges.
   let owner: EffectiveServer | EffectiveLocation | undefined = cfg.servers.find((s) => s.directive.range === block.range);
   if (!owner) {
@@ -211,7 +213,7 @@ export function hoverAt(
       const markdown = referencedFileMarkdown(fileArg.ref, now);
       if (markdown) return { markdown, range: fileArg.d.args[0]!.range };
     }
-    const markdown = found && (directiveMarkdown(found, policy) ?? effectiveMarkdown(found, parsed, policy, nginxHttpContext, nginxIncluded));
+    const markdown = found && (directiveMarkdown(found, policy) ?? effectiveMarkdown(found, parsed, policy, nginxHttpContext, nginxIncluded, doc.file));
     if (found && markdown) return { markdown, range: found.nameRange };
   }
   const sites = materialSites(doc);

@@ -119,7 +119,7 @@ export class WorkspaceChecker {
       policy,
       now: this.host.now(),
       kubeIndex: await this.kube?.get(),
-      resolveHttpContext: (p) => includerHttpContext(this.host, p, { stopAt: this.policies.folderOf(p), trees: this.trees }),
+      resolveHttpContext: (p) => includerHttpContext(this.host, p, { stopAt: this.policies.folderOf(p), trees: this.trees, pathMappings: policy.pathMappings }),
     });
     if ('error' in r) {
       result.errors.push(r.error);

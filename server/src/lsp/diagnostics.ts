@@ -6,6 +6,7 @@ import {
   detectFormat,
   hasNginxIncludes,
   includeContext,
+  layoutBase,
   loadReferencedFiles,
   namesReferencedFiles,
   type ReferencedFiles,
@@ -211,9 +212,9 @@ export class DocumentLinter {
    * For an nginx snippet (top-level servers, no http block): the http-level directives of
    * the nginx.conf that includes it, read through the host with open editors' text first.
    */
-  async httpContext(textDoc: TextDoc, deps = new Set<string>(), epoch = this.epoch): Promise<readonly NginxDirective[] | undefined> {
+  async httpContext(textDoc: TextDoc, deps = new Set<string>(), epoch = this.epoch, policy?: Policy): Promise<readonly NginxDirective[] | undefined> {
     if (!path.isAbsolute(textDoc.file) || !needsHttpContext(textDoc)) return undefined;
-    return includerHttpContext(this.host, textDoc.file, { stopAt: this.policies.folderOf(textDoc.file), text: this.openText(), loadTree: this.recording(deps, epoch) }).catch(() => undefined);
+    return includerHttpContext(this.host, textDoc.file, { stopAt: this.policies.folderOf(textDoc.file), text: this.openText(), loadTree: this.recording(deps, epoch), pathMappings: policy?.pathMappings ?? {} }).catch(() => undefined);
   }
 
   /** For an nginx file: the certificate, key and DH parameter files it names, read inside its workspace folder. */
@@ -223,9 +224,9 @@ export class DocumentLinter {
   }
 
   /** What an nginx file's own includes read (for hover), through the shared trees. */
-  async included(textDoc: TextDoc): Promise<Map<string, NginxDirective[]> | undefined> {
+  async included(textDoc: TextDoc, policy?: Policy): Promise<Map<string, NginxDirective[]> | undefined> {
     if (!path.isAbsolute(textDoc.file) || !hasNginxIncludes(textDoc)) return undefined;
-    const r = await includeContext(this.host, textDoc.file, () => textDoc.text, { others: this.openText(), loadTree: this.loadTree }).catch(() => undefined);
+    const r = await includeContext(this.host, textDoc.file, () => textDoc.text, { others: this.openText(), loadTree: this.loadTree, load: { pathMappings: policy?.pathMappings ?? {} } }).catch(() => undefined);
     return r?.included;
   }
 
@@ -240,14 +241,15 @@ export class DocumentLinter {
       this.dependencies.set(doc.uri, deps);
       return undefined;
     }
-    const context = await this.httpContext(textDoc, deps, epoch);
+    const context = await this.httpContext(textDoc, deps, epoch, policy);
     const options: LintOptions = { policy, now: this.host.now() };
     if (context) options.nginxHttpContext = context;
     if (path.isAbsolute(textDoc.file) && hasNginxIncludes(textDoc)) {
-      const { problems, included } = await includeContext(this.host, textDoc.file, () => textDoc.text, { others: this.openText(), loadTree: this.recording(deps, epoch) });
+      const { problems, included } = await includeContext(this.host, textDoc.file, () => textDoc.text, { others: this.openText(), loadTree: this.recording(deps, epoch), load: { pathMappings: policy.pathMappings } });
       options.nginxIncludeProblems = problems;
       options.nginxIncluded = included;
     }
+    if (path.isAbsolute(textDoc.file) && !policy.nginxBase && detectFormat(textDoc) === 'nginx') options.nginxBase = await layoutBase(this.host, textDoc.file);
     if (this.documents.get(doc.uri)) this.dependencies.set(doc.uri, deps);
     const referenced = await this.referencedFiles(textDoc, policy);
     if (referenced) options.nginxReferencedFiles = referenced;

@@ -78,6 +78,7 @@ import { earlyData } from './nginx/early-data';
 import { ecdhCurve } from './nginx/ecdh-curve';
 import { hstsDropped } from './nginx/hsts-dropped';
 import { includeNotFound } from './nginx/include-not-found';
+import { includeUnknown } from './nginx/include-unknown';
 import { httpWithoutRedirect } from './nginx/http-without-redirect';
 import { missingCertificate } from './nginx/missing-certificate';
 import { missingHsts } from './nginx/missing-hsts';
@@ -99,7 +100,6 @@ import type { Rule, RuleMeta } from './rule';
 /** Every rule that checks documents, in the order they run. */
 export const RULES: readonly Rule[] = [
   nginxSyntax,
-  includeNotFound,
   weakProtocol,
   defaultProtocols,
   weakCiphers,
@@ -120,6 +120,9 @@ export const RULES: readonly Rule[] = [
   weakDhparam,
   staplingLetsencrypt,
   certificateNameMismatch,
+  // After every rule that judges effective values: they report what unread includes hid.
+  includeNotFound,
+  includeUnknown,
   pemMalformed,
   certExpired,
   certNotYetValid,

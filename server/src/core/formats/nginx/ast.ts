@@ -33,6 +33,15 @@ export interface NginxDirective {
    * own directives go, i.e. where its includer's `include` read it.
    */
   slot?: true;
+  /**
+   * On an http block TLS Lens made for a site file whose nginx.conf is not in the workspace,
+   * and on the stock directives in it: the platform whose stock nginx.conf it stands for.
+   */
+  virtualBase?: 'debian' | 'official-image' | 'none';
+  /** On a directive spliced in for an `include` of a file nginx ships (stock.ts): that file's name. */
+  stock?: string;
+  /** On a copy of an `include` whose file was read from a guessed workspace path: that path. */
+  guessedFrom?: string;
 }
 
 export interface ParseProblem {

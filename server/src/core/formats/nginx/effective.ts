@@ -223,7 +223,7 @@ export function isTrackedDirective(name: string): boolean {
   return /^(ssl|proxy_ssl|grpc_ssl|uwsgi_ssl)(_|$)/.test(name) || TRACKED_EXTRA.has(name);
 }
 
-const TRACKED_EXTRA = new Set(['http2', 'http3', 'http3_hq', 'quic_retry', 'quic_gso', 'quic_host_key', 'resolver', 'resolver_timeout', 'starttls', 'add_header_inherit']);
+const TRACKED_EXTRA = new Set(['http2', 'http3', 'http3_hq', 'quic_retry', 'quic_gso', 'quic_host_key', 'resolver', 'resolver_timeout', 'starttls', 'add_header_inherit', 'security_headers']);
 
 // ---------------------------------------------------------------------------------------
 // Settings with inheritance
@@ -617,4 +617,31 @@ export function walkLocations(
     walkLocations(l, visit, parents);
     parents.pop();
   }
+}
+
+/** Whether a protocol list enables TLS 1.3 alone (nginx then uses no cipher string: TLS 1.3 suites come from OpenSSL). */
+export function tls13Only(protocols: readonly string[] | undefined): boolean {
+  return protocols !== undefined && protocols.length > 0 && protocols.every((p) => p.toLowerCase() === 'tlsv1.3');
+}
+
+const blockSettings = new WeakMap<EffectiveConfig, Map<unknown, EffectiveSettings>>();
+
+/**
+ * The effective settings at a block (http/stream/mail, server, location, if) of the
+ * configuration. Found by the block's range, so a block of the file's own parse finds its
+ * copy in a tree with includes spliced in.
+ */
+export function settingsOfBlock(cfg: EffectiveConfig, block: NginxDirective): EffectiveSettings | undefined {
+  let map = blockSettings.get(cfg);
+  if (!map) {
+    map = new Map();
+    for (const b of cfg.blocks) map.set(b.directive.range, b.settings);
+    for (const s of cfg.servers) {
+      map.set(s.directive.range, s.settings);
+      const m = map;
+      walkLocations(s, (l) => m.set(l.directive.range, l.settings));
+    }
+    blockSettings.set(cfg, map);
+  }
+  return map.get(block.range);
 }
