@@ -131,6 +131,7 @@ async function check(args: CheckArgs, out: NodeJS.WritableStream, err: NodeJS.Wr
   const linted = new Set<string>();
   const trees: TreeCache = new Map();
   let filesChecked = 0;
+  let filesSkipped = 0;
   const now = host.now();
   /** Lints one file once; files met in a directory walk honour the policy file's `ignore`. */
   const display = (abs: string): string => path.relative(cwd, abs) || path.basename(abs);
@@ -151,7 +152,8 @@ async function check(args: CheckArgs, out: NodeJS.WritableStream, err: NodeJS.Wr
     });
     if ('error' in result) reportError(result.error);
     else {
-      filesChecked++;
+      if (result.skipped) filesSkipped++;
+      else filesChecked++;
       findings.push(...result.findings);
     }
   };
@@ -199,7 +201,7 @@ async function check(args: CheckArgs, out: NodeJS.WritableStream, err: NodeJS.Wr
     }
     const srcRoot = pathToFileURL(cwd + path.sep).href;
     out.write(JSON.stringify(toSarif(findings, { toolVersion: productVersion(), rules: ALL_RULES, ruleHelp: help, srcRoot }), null, 2) + '\n');
-  } else out.write(toText(findings, filesChecked));
+  } else out.write(toText(findings, filesChecked, filesSkipped));
 
   if (ioErrors > 0) return 2;
   const failOn = args.failOn;

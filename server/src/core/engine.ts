@@ -9,7 +9,8 @@ import { UnknownIncludes } from './formats/nginx/unknowns';
 export { includeKey } from './formats/nginx/context';
 import { effectiveConfig, type EffectiveConfig } from './formats/nginx/effective';
 import { loadNginxConfig, nginxConfsAbove, normalizePath, type NginxLoadOptions, type NginxTree, type NginxTreeProblem } from './formats/nginx/includes';
-import { parseNginxDoc } from './formats/nginx/parseCache';
+import { parseNginxCached, parseNginxDoc } from './formats/nginx/parseCache';
+import { templateOf } from './formats/nginx/template';
 import { scanPem, type PemBlock } from './formats/pem/scanner';
 import { parseYamlFile, type YamlFile } from './formats/yaml/documents';
 import { materialSites, type MaterialSite } from './certs/sites';
@@ -124,7 +125,11 @@ export function lintDocument(doc: TextDoc, opts: LintOptions): Finding[] {
   const indexed = opts.kubeIndex?.entry(doc.file);
   if (indexed && indexed.text === doc.text) doc.adoptLines(indexed.lines);
   const blocks = (): PemBlock[] => (pem ??= scanPem(doc.text, doc.lines));
-  const parsed = (): NginxConfig => (nginx ??= parseNginxDoc(doc));
+  // A template (Go, Jinja, ERB) is read with its tags blanked (same offsets).
+  const template = format === 'nginx' ? templateOf(doc.text) : undefined;
+  const parsed = (): NginxConfig => (nginx ??= template ? parseNginxCached(template.blanked, `${doc.file}\u0000template`, doc.lines).config : parseNginxDoc(doc));
+  // …and when even that is not nginx, only the template note speaks for the file's nginx rules.
+  const templateBroken = template !== undefined && parsed().problems.some((p) => p.severity !== 'warning');
   const yamlOnce = (): YamlFile => (yamlFile ??= indexedYaml(opts.kubeIndex, doc.file, doc.text) ?? parseYamlFile(doc.text, doc.lines));
   // The accessors every rule's context shares (made once per document, not once per rule).
   const includeProblems = (): readonly NginxTreeProblem[] => opts.nginxIncludeProblems ?? [];
@@ -134,6 +139,7 @@ export function lintDocument(doc: TextDoc, opts: LintOptions): Finding[] {
   for (const rule of RULES) {
     if (!rule.formats.includes(format)) continue;
     if (policy.rules[rule.id] === 'off') continue;
+    if (templateBroken && rule.id.startsWith('nginx/') && rule.id !== 'nginx/template-skipped') continue;
     const ctx: RuleContext = {
       doc,
       format,
@@ -232,7 +238,8 @@ function binaryMessage(format: FormatKind): string {
   return `file holds binary data, not ${format === 'pem' ? 'PEM text (a DER file?)' : format + ' text'}; not linted`;
 }
 
-export type FileLintResult = { findings: Finding[] } | { error: string };
+/** `skipped`: the file was not linted (binary with no format, or a format TLS Lens does not read): a summary does not count it as checked. */
+export type FileLintResult = { findings: Finding[]; skipped?: string } | { error: string };
 
 /** Whether a file on disk is one TLS Lens looks at when walking a directory. */
 export function isCandidateName(path: string): boolean {
@@ -267,13 +274,18 @@ export async function lintFile(
   }
   if (looksBinary(bytes)) {
     const format = formatFromName(path);
-    return { findings: format ? notice(ENGINE_NOTICES.binaryFile, display, opts.policy, binaryMessage(format)) : [] };
+    return format ? { findings: notice(ENGINE_NOTICES.binaryFile, display, opts.policy, binaryMessage(format)), skipped: 'binary' } : { findings: [], skipped: 'binary' };
   }
-  let text = new TextDecoder('utf-8').decode(bytes);
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const decoded = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
+  const bom = decoded.charCodeAt(0) === 0xfeff;
+  let text = bom ? decoded.slice(1) : decoded;
   // The format comes from the real path: the display name may have lost the folders
   // (sites-enabled/, conf.d/) that say what the file is.
-  const doc = new TextDoc(display, text, undefined, detectFormat(new TextDoc(path, text)));
+  const format = detectFormat(new TextDoc(path, text));
+  // nginx refuses a byte order mark (nginx/byte-order-mark): an nginx file keeps it.
+  if (bom && format === 'nginx') text = decoded;
+  const doc = new TextDoc(display, text, undefined, format);
+  if (format === 'apache') return { findings: lintDocument(doc, opts), skipped: 'apache' };
   let lintOpts: LintOptions = opts;
   if (hasNginxIncludes(doc)) {
     const load: Pick<NginxLoadOptions, 'pathMappings' | 'guessPath'> = { pathMappings: opts.policy.pathMappings };

@@ -77,7 +77,11 @@ import { deprecatedListenHttp2 } from './nginx/deprecated-listen-http2';
 import { earlyData } from './nginx/early-data';
 import { ecdhCurve } from './nginx/ecdh-curve';
 import { hstsDropped } from './nginx/hsts-dropped';
+import { apacheNotChecked } from './apache/not-checked';
+import { byteOrderMark } from './nginx/byte-order-mark';
 import { includeNotFound } from './nginx/include-not-found';
+import { listenSpdy } from './nginx/listen-spdy';
+import { templateSkipped as nginxTemplateSkipped } from './nginx/template-skipped';
 import { includeUnknown } from './nginx/include-unknown';
 import { httpWithoutRedirect } from './nginx/http-without-redirect';
 import { missingCertificate } from './nginx/missing-certificate';
@@ -100,6 +104,9 @@ import type { Rule, RuleMeta } from './rule';
 /** Every rule that checks documents, in the order they run. */
 export const RULES: readonly Rule[] = [
   nginxSyntax,
+  nginxTemplateSkipped,
+  byteOrderMark,
+  listenSpdy,
   weakProtocol,
   defaultProtocols,
   weakCiphers,
@@ -135,6 +142,7 @@ export const RULES: readonly Rule[] = [
   certKeyMismatch,
   certPrivateKeyCommitted,
   policyInvalid,
+  apacheNotChecked,
   templateSkipped,
   hostWithoutTls,
   tlsHostUnused,

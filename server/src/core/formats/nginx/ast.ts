@@ -47,7 +47,12 @@ export interface NginxDirective {
 export interface ParseProblem {
   message: string;
   range: Range;
+  /** A limit of TLS Lens's rather than an error nginx would report (default: error). */
+  severity?: 'warning';
 }
+
+/** Deepest nesting of blocks TLS Lens follows; deeper blocks are kept empty, with one located note. */
+export const MAX_NESTING = 200;
 
 export interface NginxConfig {
   directives: NginxDirective[];

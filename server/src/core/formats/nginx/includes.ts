@@ -1,6 +1,6 @@
 import type { Host } from '../../host';
 import type { LineIndex, Range } from '../../text';
-import type { NginxDirective, ParseProblem } from './ast';
+import { MAX_NESTING, type NginxDirective, type ParseProblem } from './ast';
 import { parseNginxCached } from './parseCache';
 import { stockFile } from './stock';
 
@@ -120,7 +120,7 @@ const DEFAULT_MAX_FILES = 1000;
 const DEFAULT_MAX_BYTES = 32 * 1024 * 1024;
 const DEFAULT_MAX_DEPTH = 32;
 /** Deepest nesting of blocks across files (the parser caps one file alike). */
-export const MAX_BLOCK_DEPTH = 200;
+export const MAX_BLOCK_DEPTH = MAX_NESTING;
 const ZERO: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 
 // ---------------------------------------------------------------------------------------

@@ -95,7 +95,8 @@ export const weakCiphers: Rule = {
     forEachNamed(ctx.nginx().directives, CIPHER_DIRECTIVES, (d, parent) => {
       if (!CIPHER_DIRECTIVES.has(d.name)) return;
       const arg = d.args[0];
-      if (!arg || d.args.length !== 1) return;
+      // nginx does not expand variables here: a "$" is a template tag (or an error nginx reports).
+      if (!arg || d.args.length !== 1 || arg.value.includes('$')) return;
       // TLS 1.3 suites are not set by *_ciphers (OpenSSL's own, or ssl_conf_command Ciphersuites):
       // where only TLS 1.3 is enabled, the string is never used.
       const protocols = d.name.replace(/ciphers$/, 'protocols');
