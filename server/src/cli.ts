@@ -192,6 +192,7 @@ async function check(args: CheckArgs, out: NodeJS.WritableStream, err: NodeJS.Wr
   for (const t of targets) await lintOne(t.abs, t.walked, kubeIndex, cached);
 
   findings.sort(compareFindings);
+  collapseApacheNotes(findings);
   if (args.format === 'json') out.write(JSON.stringify(toJsonReport(findings), null, 2) + '\n');
   else if (args.format === 'sarif') {
     const help = new Map<string, string>();
@@ -270,4 +271,14 @@ class ConfinedIndexedHost extends IndexedFilesHost {
   outside(p: string): boolean {
     return this.confined.outside(p);
   }
+}
+
+/** One note per run for the Apache files a walk met (each file's own note says the same). */
+function collapseApacheNotes(findings: Finding[]): void {
+  const notes = findings.filter((f) => f.ruleId === 'apache/not-checked');
+  if (notes.length < 2) return;
+  const [first, ...rest] = notes;
+  first!.message += `; ${rest.length} more Apache httpd file(s) skipped in this run, e.g. ${rest[0]!.file}`;
+  const drop = new Set(rest);
+  for (let i = findings.length - 1; i >= 0; i--) if (drop.has(findings[i]!)) findings.splice(i, 1);
 }

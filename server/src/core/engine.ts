@@ -1,6 +1,6 @@
 import { TextDoc } from './document';
 import { SEVERITY_ORDER, compareFindings, withAssumptions, type Finding, type Severity } from './findings';
-import { detectFormat, formatFromName, looksBinary, textLooksBinary, type FormatKind } from './formats/detect';
+import { detectFormat, formatFromName, looksBinary, textLooksBinary, withoutCopySuffix, type FormatKind } from './formats/detect';
 import type { NginxConfig, NginxDirective } from './formats/nginx/ast';
 import { asIncludedInHttp, includeKey, isBlockSnippet, isHttpSnippet, spliceIncludes, spliceStock } from './formats/nginx/context';
 import { baseFromLayout, type NginxBase } from './formats/nginx/stock';
@@ -243,7 +243,7 @@ export type FileLintResult = { findings: Finding[]; skipped?: string } | { error
 
 /** Whether a file on disk is one TLS Lens looks at when walking a directory. */
 export function isCandidateName(path: string): boolean {
-  return formatFromName(path) !== undefined || /\.(conf|json|md|txt)$/i.test(path);
+  return formatFromName(path) !== undefined || /\.(conf|json|md|txt)$/i.test(withoutCopySuffix(path));
 }
 
 /**

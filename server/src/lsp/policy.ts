@@ -18,7 +18,7 @@ export class PolicyResolver {
 
   constructor(
     host: Host,
-    private readonly folders: () => readonly string[],
+    readonly folders: () => readonly string[],
     /** Told each folder a policy maps server paths to (pathMappings), which may then be read. */
     private readonly allow: (root: string) => void = () => undefined,
   ) {

@@ -19,9 +19,23 @@ function extension(name: string): string {
   return i > 0 ? name.slice(i).toLowerCase() : '';
 }
 
+/**
+ * Suffixes repositories add to an nginx configuration that is copied or rendered before use
+ * (`site.subdomain.conf.sample`, `default.conf.template`, `nginx.conf.j2`): the name before
+ * them says what the file is.
+ */
+const COPY_SUFFIX = /\.(sample|example|dist|default|template|tmpl|tpl|j2|jinja2?|erb|in)$/i;
+
+/** The name without a copy suffix (`x.conf.sample` → `x.conf`). */
+export function withoutCopySuffix(file: string): string {
+  const stripped = file.replace(COPY_SUFFIX, '');
+  // Only for nginx's names: other formats' samples (values.yaml.example) are not read as such.
+  return stripped !== file && (/\.(conf|nginx)$/i.test(stripped) || /(^|[\\/])sites-(available|enabled)[\\/][^\\/]+$/.test(stripped)) ? stripped : file;
+}
+
 /** Format from the file name alone (the same patterns the extension contributes to VS Code). */
 export function formatFromName(file: string): FormatKind | undefined {
-  const norm = file.replace(/\\/g, '/');
+  const norm = withoutCopySuffix(file.replace(/\\/g, '/'));
   const name = baseName(norm);
   const ext = extension(name);
   if (name === '.tls-lens.yaml' || name === '.tls-lens.json') return 'policy';
@@ -53,7 +67,7 @@ export function detectFormat(doc: TextDoc): FormatKind {
   const byLanguage = doc.languageId ? fromLanguageId(doc.languageId) : undefined;
   if (doc.languageId === 'apacheconf') return 'apache';
   let kind = byLanguage ?? byName;
-  const ext = extension(baseName(doc.file));
+  const ext = extension(baseName(withoutCopySuffix(doc.file)));
   if (!kind) {
     const head = doc.text.slice(0, 64 * 1024);
     // A file with no extension (named on the command line) is recognised by its content.
