@@ -412,7 +412,7 @@ async function ownIncludeProblems(host: Host, self: string, tree: NginxTree): Pr
     // its configuration prefix): a "not found" for them would be a guess.
     const haveConf = (await nginxConfsAbove(host, self)).length > 0;
     const own = tree.problems.filter(
-      (p) => p.file === self && INCLUDE_PROBLEMS.has(p.kind) && (haveConf || p.kind !== 'include-not-found' || isAbsoluteInclude(tree, p)),
+      (p) => p.file === self && (INCLUDE_PROBLEMS.has(p.kind) || p.kind === 'read-error') && (haveConf || p.kind !== 'include-not-found' || isAbsoluteInclude(tree, p)),
     );
     // A cycle is detected in the file that closes it, but it stops nginx from loading this
     // file too: show it here as well, on the first of this file's includes that reads files

@@ -467,7 +467,7 @@ class Loader {
       try {
         const st = await this.host.stat(path);
         if (!st) return { error: `file not found: ${path}`, notFound: true };
-        if (!st.isFile) return { error: `not a regular file (a directory, FIFO or device): ${path}; nginx cannot include it, and TLS Lens does not read it`, notFound: false };
+        if (!st.isFile) return { error: `not a regular file (a directory, FIFO or device): ${path}; TLS Lens does not read it`, notFound: false };
         if (this.bytes + st.size > this.maxBytes) return { error: `limit`, notFound: false };
         text = new TextDecoder().decode(await this.host.readFile(path));
       } catch (e) {
