@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { ConfinedHost, MemoryHost, includerHttpContext, lintFile, resolvePolicy, trailingPathGuesser, type DirEntry, type FileStat, type Host } from '../../server/src/core';
 import { NodeHost } from '../../server/src/host/nodeHost';
-import { NOW } from '../support/lint';
+import { NOW, lint } from '../support/lint';
 
 /** Records every path the core asks the real host about. */
 class CountingHost implements Host {
@@ -118,7 +118,6 @@ describe('deep nesting', () => {
   test('3,000 nested blocks: no rule overflows the stack; one located note; the server\'s own finding stays', () => {
     const n = 3000;
     const text = 'http {\nserver {\n    listen 443 ssl;\n    ssl_protocols TLSv1 TLSv1.2;\n' + 'location /a {\n'.repeat(n) + '}\n'.repeat(n) + '}\n}\n';
-    const { lint } = require('../support/lint') as typeof import('../support/lint');
     const f = lint(text, 'nginx.conf');
     assert.deepEqual(f.filter((x) => x.ruleId === 'core/internal-error'), []);
     const cap = f.filter((x) => x.ruleId === 'nginx/syntax');
