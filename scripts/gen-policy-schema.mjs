@@ -64,7 +64,7 @@ const properties = {
     items: { type: 'string' },
   },
   pathMappings: {
-    description: 'Server path prefixes mapped to workspace folders (relative to this file), for files nginx names: { "/etc/nginx/": "deploy/nginx/" }.',
+    description: 'Server path prefixes mapped to workspace folders (relative to this file), for the includes and files nginx names: { "/etc/nginx/": "deploy/nginx/" }.',
     type: 'object',
     propertyNames: { pattern: '^/' },
     additionalProperties: { type: 'string' },
