@@ -23,14 +23,14 @@ describe('nginx.base', () => {
     assert.equal(f.length, 1);
     assert.equal(f[0]!.severity, 'warning');
     assert.match(f[0]!.message, /^no ssl_protocols here: Debian\/Ubuntu's stock \/etc\/nginx\/nginx.conf \(nginx-common\) sets "ssl_protocols TLSv1 TLSv1.1 TLSv1.2 TLSv1.3" in http, so this server enables TLSv1 and TLSv1.1/);
-    assert.deepEqual(f[0]!.assumptions, ["this file's nginx.conf is not in the workspace; judged as included by Debian/Ubuntu's stock /etc/nginx/nginx.conf (nginx-common) (nginx.base: debian)"]);
+    assert.deepEqual(f[0]!.assumptions, ["no nginx.conf in the workspace includes this file; judged as included by Debian/Ubuntu's stock /etc/nginx/nginx.conf (nginx-common) (nginx.base: debian)"]);
     assert.equal(lint(SITE.replace('    ssl_ciphers', '    ssl_protocols TLSv1.2 TLSv1.3;\n    ssl_ciphers'), 'sites-enabled/a').length, 0, 'its own ssl_protocols: nothing inherited, nothing assumed');
   });
 
   test('official image and none: nothing set in http, so nginx\'s version default decides; the assumption names the base', () => {
     const official = lint(SITE, 'conf.d/a.conf', { nginxVersion: '1.24.0' }).filter((x) => x.ruleId === 'nginx/default-protocols');
     assert.match(official[0]!.message, /^no ssl_protocols here or above: nginx 1.24.0 then enables TLSv1 TLSv1.1/);
-    assert.deepEqual(official[0]!.assumptions, ["this file's nginx.conf is not in the workspace; judged as included by the official nginx image's stock /etc/nginx/nginx.conf (nginx.base: official-image)"]);
+    assert.deepEqual(official[0]!.assumptions, ["no nginx.conf in the workspace includes this file; judged as included by the official nginx image's stock /etc/nginx/nginx.conf (nginx.base: official-image)"]);
     assert.deepEqual(lint(SITE, 'conf.d/a.conf', { nginxVersion: '1.27.3' }), [], 'nginx 1.27.3 defaults to TLSv1.2 TLSv1.3');
     const none = lint(SITE, 'site.nginx', { nginxVersion: '1.24.0' }).filter((x) => x.ruleId === 'nginx/default-protocols');
     assert.deepEqual(none[0]!.assumptions, ['the http block that includes this file is not in the workspace; assumed it sets no TLS directive']);

@@ -97,7 +97,7 @@ export function describeInclude(d: NginxDirective): string {
 export function baseAssumption(base: NginxBase): string {
   if (base === 'none') return 'the http block that includes this file is not in the workspace; assumed it sets no TLS directive';
   const b = STOCK_BASES[base];
-  return `this file's nginx.conf is not in the workspace; judged as included by ${b.label} (nginx.base: ${base})`;
+  return `no nginx.conf in the workspace includes this file; judged as included by ${b.label} (nginx.base: ${base})`;
 }
 
 /** The unknown includes of a tree, by the block they stand in. */
