@@ -18,7 +18,8 @@ export type { Finding, Fix, Severity, RuleLevel, TextEdit, RelatedLocation, Reso
 export { SEVERITY_ORDER, compareFindings, withAssumptions } from './findings';
 export { detectFormat, type FormatKind } from './formats/detect';
 export type { Host, FileStat, DirEntry } from './host';
-export { ConfinedHost, MemoryHost } from './host';
+export { MemoryHost } from './host';
+export { ConfinedHost } from './confinedHost';
 export { hoverAt, type HoverResult } from './hover';
 export { DEFAULT_POLICY, REQUIREMENT_KEYS, THRESHOLD_KEYS, resolvePolicy, type Policy, type PolicyInput, type Requirements, type Thresholds } from './policy/policy';
 export { parsePolicyFile, POLICY_FILE_NAME, POLICY_FILE_NAMES, POLICY_KEYS, type PolicyFile } from './policy/policyFile';

@@ -166,18 +166,25 @@ export function asIncludedInHttp(directives: readonly NginxDirective[], context:
  * (not read from the workspace) replaced by what that file sets, each marked `stock`.
  */
 export function spliceStock(list: readonly NginxDirective[]): readonly NginxDirective[] {
+  return spliceWhere(list, (d) => {
+    const stock = d.name === 'include' && !d.block && d.args.length === 1 ? stockFile(d.args[0]!.value) : undefined;
+    if (!stock) return undefined;
+    const r = (): Range => ({ start: d.range.start, end: d.range.end });
+    return stock.sets.map(([name, ...args]) => ({ name: name!, nameRange: r(), args: args.map((value) => ({ value, range: r(), quoted: false })), range: r(), file: d.file ?? `${stock.name} (${STOCK_SOURCE})`, stock: stock.name }));
+  });
+}
+
+/** The directives with those `replace` answers for replaced at every depth; the same list when none is. */
+function spliceWhere(list: readonly NginxDirective[], replace: (d: NginxDirective) => readonly NginxDirective[] | undefined): readonly NginxDirective[] {
   let changed = false;
   const out: NginxDirective[] = [];
   for (const d of list) {
-    const stock = d.name === 'include' && !d.block && d.args.length === 1 ? stockFile(d.args[0]!.value) : undefined;
-    if (stock) {
+    const read = replace(d);
+    if (read) {
+      out.push(...read);
       changed = true;
-      for (const [name, ...args] of stock.sets) {
-        const r = (): Range => ({ start: d.range.start, end: d.range.end });
-        out.push({ name: name!, nameRange: r(), args: args.map((value) => ({ value, range: r(), quoted: false })), range: r(), file: d.file ?? `${stock.name} (${STOCK_SOURCE})`, stock: stock.name });
-      }
     } else if (d.block) {
-      const inner = spliceStock(d.block.directives);
+      const inner = spliceWhere(d.block.directives, replace);
       if (inner !== d.block.directives) {
         out.push({ ...d, block: { range: d.block.range, directives: [...inner] } });
         changed = true;
@@ -194,20 +201,5 @@ export function includeKey(d: NginxDirective): string {
 
 /** This file's directives with every resolved `include` replaced by what it read. */
 export function spliceIncludes(list: readonly NginxDirective[], included: ReadonlyMap<string, readonly NginxDirective[]>): readonly NginxDirective[] {
-  let changed = false;
-  const out: NginxDirective[] = [];
-  for (const d of list) {
-    const read = d.name === 'include' && !d.block ? included.get(includeKey(d)) : undefined;
-    if (read) {
-      out.push(...read);
-      changed = true;
-    } else if (d.block) {
-      const inner = spliceIncludes(d.block.directives, included);
-      if (inner !== d.block.directives) {
-        out.push({ ...d, block: { range: d.block.range, directives: [...inner] } });
-        changed = true;
-      } else out.push(d);
-    } else out.push(d);
-  }
-  return changed ? out : list;
+  return spliceWhere(list, (d) => (d.name === 'include' && !d.block ? included.get(includeKey(d)) : undefined));
 }
