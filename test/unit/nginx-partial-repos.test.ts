@@ -54,6 +54,8 @@ describe('files that are not plain nginx', () => {
     const g = lint(broken, 'nginx.conf');
     assert.deepEqual(g.map((x) => x.ruleId), ['nginx/template-skipped']);
     assert.match(g[0]!.message, /Go\/Jinja template that is not nginx until rendered: it is not checked/);
+    const lua = 'http {\n    init_by_lua_block {\n        tmpl = template.compile([[\n{% if x then %} {{ y }} {% end %}\n]])\n    }\n}\n';
+    assert.deepEqual(lint(lua, 'nginx.conf'), [], 'tags inside a Lua block are Lua templates, not the file\'s');
     const erb = `server {\n    listen <%= port %> ssl;\n<% if hsts %>\n    add_header Strict-Transport-Security "max-age=63072000" always;\n<% end %>\n}\n`;
     assert.deepEqual(lint(erb, 'sites-enabled/x.erb').filter((x) => x.ruleId === 'nginx/template-skipped' || x.ruleId === 'nginx/syntax').map((x) => x.ruleId), ['nginx/template-skipped']);
   });

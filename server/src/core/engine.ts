@@ -10,7 +10,7 @@ export { includeKey } from './formats/nginx/context';
 import { effectiveConfig, type EffectiveConfig } from './formats/nginx/effective';
 import { loadNginxConfig, nginxConfsAbove, normalizePath, type NginxLoadOptions, type NginxTree, type NginxTreeProblem } from './formats/nginx/includes';
 import { parseNginxCached, parseNginxDoc } from './formats/nginx/parseCache';
-import { templateOf } from './formats/nginx/template';
+import { rawBodies, templateOf } from './formats/nginx/template';
 import { scanPem, type PemBlock } from './formats/pem/scanner';
 import { parseYamlFile, type YamlFile } from './formats/yaml/documents';
 import { materialSites, type MaterialSite } from './certs/sites';
@@ -126,7 +126,7 @@ export function lintDocument(doc: TextDoc, opts: LintOptions): Finding[] {
   if (indexed && indexed.text === doc.text) doc.adoptLines(indexed.lines);
   const blocks = (): PemBlock[] => (pem ??= scanPem(doc.text, doc.lines));
   // A template (Go, Jinja, ERB) is read with its tags blanked (same offsets).
-  const template = format === 'nginx' ? templateOf(doc.text) : undefined;
+  const template = format === 'nginx' ? templateOf(doc.text, rawBodies(doc)) : undefined;
   const parsed = (): NginxConfig => (nginx ??= template ? parseNginxCached(template.blanked, `${doc.file}\u0000template`, doc.lines).config : parseNginxDoc(doc));
   // …and when even that is not nginx, only the template note speaks for the file's nginx rules.
   const templateBroken = template !== undefined && parsed().problems.some((p) => p.severity !== 'warning');
@@ -466,3 +466,4 @@ export async function layoutBase(host: Host, path: string): Promise<NginxBase> {
   }
   return baseFromLayout(p, sites);
 }
+

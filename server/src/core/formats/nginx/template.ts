@@ -6,6 +6,23 @@
  * treat like a variable (unknown, never judged).
  */
 
+import type { TextDoc } from '../../document';
+import { parseNginxDoc } from './parseCache';
+
+/** Offsets of the raw (Lua) block bodies of an nginx document: template tags there are Lua's. */
+export function rawBodies(doc: TextDoc): Array<[number, number]> {
+  if (!/lua_block/.test(doc.text)) return [];
+  const out: Array<[number, number]> = [];
+  const stack = [...parseNginxDoc(doc).directives];
+  while (stack.length) {
+    const d = stack.pop()!;
+    if (!d.block) continue;
+    if (d.name.endsWith('_by_lua_block') || d.name === 'lua_block') out.push([doc.lines.offsetAt(d.block.range.start), doc.lines.offsetAt(d.block.range.end)]);
+    else stack.push(...d.block.directives);
+  }
+  return out;
+}
+
 const TAGS: ReadonlyArray<{ open: string; close: string; kind: string }> = [
   { open: '{{', close: '}}', kind: 'Go/Jinja' },
   { open: '{%', close: '%}', kind: 'Jinja' },
@@ -22,8 +39,11 @@ export interface TemplateInfo {
   blanked: string;
 }
 
-/** The template tags of a text, or undefined when it has none. */
-export function templateOf(text: string): TemplateInfo | undefined {
+/**
+ * The template tags of a text, or undefined when it has none. `skip` lists offset ranges
+ * that are not nginx (the bodies of `*_by_lua_block`, where `{%` and `{{` are Lua templates).
+ */
+export function templateOf(text: string, skip: ReadonlyArray<readonly [number, number]> = []): TemplateInfo | undefined {
   if (!/\{\{|\{%|\{#|<%/.test(text)) return undefined;
   let out = '';
   let pos = 0;
@@ -36,6 +56,12 @@ export function templateOf(text: string): TemplateInfo | undefined {
       if (at >= 0 && (!best || at < best.at)) best = { at, tag };
     }
     if (!best) break;
+    const inSkip = skip.find(([a, b]) => best!.at >= a && best!.at < b);
+    if (inSkip) {
+      out += text.slice(pos, inSkip[1]);
+      pos = inSkip[1];
+      continue;
+    }
     const close = text.indexOf(best.tag.close, best.at + best.tag.open.length);
     if (close < 0) break;
     const end = close + best.tag.close.length;
