@@ -56,7 +56,7 @@ export function templateOf(text: string, skip: ReadonlyArray<readonly [number, n
       if (at >= 0 && (!best || at < best.at)) best = { at, tag };
     }
     if (!best) break;
-    const inSkip = skip.find(([a, b]) => best!.at >= a && best!.at < b);
+    const inSkip = skip.find(([a, b]) => best.at >= a && best.at < b);
     if (inSkip) {
       out += text.slice(pos, inSkip[1]);
       pos = inSkip[1];
