@@ -8,7 +8,7 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { POLICY_FILE_NAMES, TextDoc, detectFormat, mayHoldManifests } from './core';
+import { ConfinedHost, POLICY_FILE_NAMES, TextDoc, detectFormat, mayHoldManifests } from './core';
 import { NodeHost } from './host/nodeHost';
 import { productVersion } from './install';
 import { CertificateFeatures } from './lsp/certificates';
@@ -34,14 +34,18 @@ function logError(what: string): (e: unknown) => void {
 // The server outlives any single failure: a stray rejection is logged, never fatal.
 process.on('unhandledRejection', logError('a background task'));
 const documents = new TextDocuments(TextDocument);
-const host = new NodeHost();
 let folders: string[] = [];
+// The server reads nothing outside its workspace folders (and the folders pathMappings name):
+// an include of /etc/… or ../../x is judged by what the workspace holds, never by this machine.
+const disk = new NodeHost();
+const host = new ConfinedHost(disk, () => folders);
 let canPullSettings = false;
 let canRegisterConfigurationChange = false;
 let clientCapabilities: ClientCapabilities = {};
 
 const settings = new SettingsCache(connection, () => canPullSettings);
-const policies = new PolicyResolver(host, () => folders);
+// Policy files: the nearest one within the folder, or the one tlsLens.policyFile names.
+const policies = new PolicyResolver(disk, () => folders, (root) => host.allow(root));
 const linter = new DocumentLinter(connection, documents, settings, policies, host);
 const checker = new WorkspaceChecker(connection, documents, settings, policies, linter, host, () => folders);
 // The prober (node:tls, node:http2, the scanner) loads on the first probe, not at start-up.

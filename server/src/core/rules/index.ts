@@ -81,7 +81,12 @@ import { deprecatedListenHttp2 } from './nginx/deprecated-listen-http2';
 import { earlyData } from './nginx/early-data';
 import { ecdhCurve } from './nginx/ecdh-curve';
 import { hstsDropped } from './nginx/hsts-dropped';
+import { apacheNotChecked } from './apache/not-checked';
+import { byteOrderMark } from './nginx/byte-order-mark';
 import { includeNotFound } from './nginx/include-not-found';
+import { listenSpdy } from './nginx/listen-spdy';
+import { templateSkipped as nginxTemplateSkipped } from './nginx/template-skipped';
+import { includeUnknown } from './nginx/include-unknown';
 import { httpWithoutRedirect } from './nginx/http-without-redirect';
 import { missingCertificate } from './nginx/missing-certificate';
 import { missingHsts } from './nginx/missing-hsts';
@@ -103,7 +108,9 @@ import type { Rule, RuleMeta } from './rule';
 /** Every rule that checks documents, in the order they run. */
 export const RULES: readonly Rule[] = [
   nginxSyntax,
-  includeNotFound,
+  nginxTemplateSkipped,
+  byteOrderMark,
+  listenSpdy,
   weakProtocol,
   defaultProtocols,
   weakCiphers,
@@ -124,6 +131,9 @@ export const RULES: readonly Rule[] = [
   weakDhparam,
   staplingLetsencrypt,
   certificateNameMismatch,
+  // After every rule that judges effective values: they report what unread includes hid.
+  includeNotFound,
+  includeUnknown,
   pemMalformed,
   certExpired,
   certNotYetValid,
@@ -136,6 +146,7 @@ export const RULES: readonly Rule[] = [
   certKeyMismatch,
   certPrivateKeyCommitted,
   policyInvalid,
+  apacheNotChecked,
   templateSkipped,
   yamlSyntax,
   hostWithoutTls,
