@@ -52,7 +52,7 @@ export interface LintOptions {
 }
 
 /** Every range object of directives read from other files (includer context, included files). */
-function foreignRanges(list: readonly NginxDirective[], into: WeakSet<Range>): WeakSet<Range> {
+function foreignRanges(list: readonly NginxDirective[], into: Set<Range>): Set<Range> {
   for (const d of list) {
     if (d.file !== undefined) {
       into.add(d.range);
@@ -101,7 +101,9 @@ export function lintDocument(doc: TextDoc, opts: LintOptions): Finding[] {
   const findings: Finding[] = [];
   let nginx: NginxConfig | undefined;
   let effective: EffectiveConfig | undefined;
-  let foreign: WeakSet<Range> | undefined;
+  // Built on the first report only: a lint without findings never walks the tree for it.
+  let foreign: Set<Range> | undefined;
+  let mixed = false;
   let tree: readonly NginxDirective[] | undefined;
   let unknowns: UnknownIncludes | undefined;
   const nginxTree = (): readonly NginxDirective[] => {
@@ -112,7 +114,7 @@ export function lintDocument(doc: TextDoc, opts: LintOptions): Finding[] {
     // Files nginx ships (mime.types, snippets/snakeoil.conf …) are known content.
     tree = spliceStock(asIncludedInHttp(spliced, opts.nginxHttpContext, base));
     // Findings belong to the file a directive is in: none at another file's directives.
-    if (tree !== own) foreign = foreignRanges(tree, new WeakSet());
+    mixed = tree !== own;
     return tree;
   };
   const nginxEffective = (): EffectiveConfig => (effective ??= effectiveConfig(nginxTree(), { nginxVersion: policy.nginxVersion }));
@@ -126,7 +128,7 @@ export function lintDocument(doc: TextDoc, opts: LintOptions): Finding[] {
   if (indexed && indexed.text === doc.text) doc.adoptLines(indexed.lines);
   const blocks = (): PemBlock[] => (pem ??= scanPem(doc.text, doc.lines));
   // A template (Go, Jinja, ERB) is read with its tags blanked (same offsets).
-  const template = format === 'nginx' ? templateOf(doc.text, rawBodies(doc)) : undefined;
+  const template = format === 'nginx' ? templateOf(doc.text, () => rawBodies(doc)) : undefined;
   const parsed = (): NginxConfig => (nginx ??= template ? parseNginxCached(template.blanked, `${doc.file}\u0000template`, doc.lines).config : parseNginxDoc(doc));
   // …and when even that is not nginx, only the template note speaks for the file's nginx rules.
   const templateBroken = template !== undefined && parsed().problems.some((p) => p.severity !== 'warning');
@@ -156,7 +158,8 @@ export function lintDocument(doc: TextDoc, opts: LintOptions): Finding[] {
       kube: kubeOnce,
       report: (r: Report) => {
         const severity = effectiveSeverity(rule, policy, r.severity);
-        if (!severity || foreign?.has(r.range)) return;
+        if (!severity) return;
+        if (mixed && (foreign ??= foreignRanges(tree!, new Set())).has(r.range)) return;
         const f: Finding = {
           ruleId: rule.id,
           severity,

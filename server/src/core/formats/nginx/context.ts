@@ -134,6 +134,28 @@ export function isHttpSnippet(directives: readonly NginxDirective[]): boolean {
 }
 
 /**
+ * The http-level directives of a platform's stock nginx.conf, made once per platform: the same
+ * objects on every lint, so effective.ts keeps each unchanged server's values across edits.
+ */
+const baseLists = new Map<NginxBase, readonly NginxDirective[]>();
+function baseDirectives(base: NginxBase): readonly NginxDirective[] {
+  let list = baseLists.get(base);
+  if (!list) {
+    const stock = base === 'none' ? undefined : STOCK_BASES[base];
+    list = (stock?.http ?? []).map(([name, ...args]) => ({
+      name: name!,
+      nameRange: range(0, 0, 0, 0),
+      args: args.map((value) => ({ value, range: range(0, 0, 0, 0), quoted: false })),
+      range: range(0, 0, 0, 0),
+      file: stock!.path,
+      virtualBase: base,
+    }));
+    baseLists.set(base, list);
+  }
+  return list;
+}
+
+/**
  * A snippet holding server blocks without an http block (sites-enabled/…) is read as
  * inside http, where nginx includes it: with the includer's http-level directives when
  * they are known, else with the http block of the platform's stock nginx.conf (`base`,
@@ -145,17 +167,7 @@ export function asIncludedInHttp(directives: readonly NginxDirective[], context:
   const zero = range(0, 0, 0, 0);
   let known: readonly NginxDirective[];
   if (context) known = context;
-  else {
-    const stock = base === 'none' ? undefined : STOCK_BASES[base];
-    known = (stock?.http ?? []).map(([name, ...args]) => ({
-      name: name!,
-      nameRange: range(0, 0, 0, 0),
-      args: args.map((value) => ({ value, range: range(0, 0, 0, 0), quoted: false })),
-      range: range(0, 0, 0, 0),
-      file: stock!.path,
-      virtualBase: base,
-    }));
-  }
+  else known = baseDirectives(base);
   const http: NginxDirective = { name: 'http', nameRange: zero, args: [], range: zero, block: { range: zero, directives: [...known, ...directives] } };
   if (!context) http.virtualBase = base;
   return [http];
@@ -166,32 +178,53 @@ export function asIncludedInHttp(directives: readonly NginxDirective[], context:
  * (not read from the workspace) replaced by what that file sets, each marked `stock`.
  */
 export function spliceStock(list: readonly NginxDirective[]): readonly NginxDirective[] {
-  return spliceWhere(list, (d) => {
-    const stock = d.name === 'include' && !d.block && d.args.length === 1 ? stockFile(d.args[0]!.value) : undefined;
-    if (!stock) return undefined;
-    const r = (): Range => ({ start: d.range.start, end: d.range.end });
-    return stock.sets.map(([name, ...args]) => ({ name: name!, nameRange: r(), args: args.map((value) => ({ value, range: r(), quoted: false })), range: r(), file: d.file ?? `${stock.name} (${STOCK_SOURCE})`, stock: stock.name }));
-  });
+  return spliceWhere(list, stockReplacement, stockMemo);
 }
 
+function stockReplacement(d: NginxDirective): readonly NginxDirective[] | undefined {
+  const stock = d.name === 'include' && !d.block && d.args.length === 1 ? stockFile(d.args[0]!.value) : undefined;
+  if (!stock) return undefined;
+  const r = (): Range => ({ start: d.range.start, end: d.range.end });
+  return stock.sets.map(([name, ...args]) => ({ name: name!, nameRange: r(), args: args.map((value) => ({ value, range: r(), quoted: false })), range: r(), file: d.file ?? `${stock.name} (${STOCK_SOURCE})`, stock: stock.name }));
+}
+
+/**
+ * Per block directive, what `spliceStock` made of it (itself when nothing in it changed), while
+ * its list is the same: after an edit only the blocks on the edited path are walked again, and
+ * an unchanged server stays the same object (effective.ts keeps its effective values by it).
+ */
+const stockMemo = new WeakMap<NginxDirective, { list: readonly NginxDirective[]; out: NginxDirective }>();
+
 /** The directives with those `replace` answers for replaced at every depth; the same list when none is. */
-function spliceWhere(list: readonly NginxDirective[], replace: (d: NginxDirective) => readonly NginxDirective[] | undefined): readonly NginxDirective[] {
-  let changed = false;
-  const out: NginxDirective[] = [];
-  for (const d of list) {
-    const read = replace(d);
-    if (read) {
-      out.push(...read);
-      changed = true;
-    } else if (d.block) {
-      const inner = spliceWhere(d.block.directives, replace);
-      if (inner !== d.block.directives) {
-        out.push({ ...d, block: { range: d.block.range, directives: [...inner] } });
-        changed = true;
-      } else out.push(d);
-    } else out.push(d);
+function spliceWhere(
+  list: readonly NginxDirective[],
+  replace: (d: NginxDirective) => readonly NginxDirective[] | undefined,
+  memo?: WeakMap<NginxDirective, { list: readonly NginxDirective[]; out: NginxDirective }>,
+): readonly NginxDirective[] {
+  // Copied only from the first change on.
+  let out: NginxDirective[] | undefined;
+  for (let i = 0; i < list.length; i++) {
+    const d = list[i]!;
+    let read: readonly NginxDirective[] | NginxDirective | undefined;
+    if (d.block) {
+      const known = memo?.get(d);
+      if (known && known.list === d.block.directives) read = known.out;
+      else {
+        const inner = spliceWhere(d.block.directives, replace, memo);
+        read = inner === d.block.directives ? d : { ...d, block: { range: d.block.range, directives: [...inner] } };
+        memo?.set(d, { list: d.block.directives, out: read });
+      }
+      if (read === d) read = undefined;
+    } else read = replace(d);
+    if (read === undefined) {
+      out?.push(d);
+      continue;
+    }
+    out ??= list.slice(0, i);
+    if (Array.isArray(read)) for (const r of read as readonly NginxDirective[]) out.push(r);
+    else out.push(read as NginxDirective);
   }
-  return changed ? out : list;
+  return out ?? list;
 }
 
 /** The key of an `include` directive in `LintOptions.nginxIncluded`: where it starts in its file. */

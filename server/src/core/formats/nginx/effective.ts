@@ -604,27 +604,43 @@ function blockContext(top: NginxDirective, module: NginxModule, version: string 
   return context;
 }
 
+/** Per configuration, the http/stream/mail block each server stands in (a memoized server may stand in another configuration's block). */
+const HOLDERS = Symbol('holders');
+type WithHolders = EffectiveConfig & { [HOLDERS]?: Map<EffectiveServer, EffectiveModuleBlock> };
+
+/** The http/stream/mail block of `cfg` that holds `server`. */
+export function moduleBlockOf(cfg: EffectiveConfig, server: EffectiveServer): EffectiveModuleBlock | undefined {
+  const holders = (cfg as WithHolders)[HOLDERS];
+  if (holders) return holders.get(server);
+  // A configuration not built by effectiveConfig (assembled by hand).
+  return cfg.blocks.find((b) => b.module === server.module && b.directive.block?.directives.includes(server.directive));
+}
+
 /** Builds the effective configuration of a directive tree (from `loadNginxConfig` or a plain `parseNginx`). */
 export function effectiveConfig(directives: readonly NginxDirective[], opts: EffectiveOptions = {}): EffectiveConfig {
   const version = opts.nginxVersion;
   const cfg: EffectiveConfig = { blocks: [], servers: [], upstreams: [] };
   if (version !== undefined) cfg.nginxVersion = version;
+  const holders = new Map<EffectiveServer, EffectiveModuleBlock>();
+  Object.defineProperty(cfg, HOLDERS, { value: holders });
   for (const top of directives) {
     if (!top.block || (top.name !== 'http' && top.name !== 'stream' && top.name !== 'mail')) continue;
     const module: NginxModule = top.name;
     const context = blockContext(top, module, version);
-    cfg.blocks.push({ module, directive: top, settings: context.settings, headers: context.headers });
+    const block: EffectiveModuleBlock = { module, directive: top, settings: context.settings, headers: context.headers };
+    cfg.blocks.push(block);
     for (const c of context.upstreamList) cfg.upstreams.push({ module, name: c.args[0]!.value, directive: c });
     for (const c of childrenOf(top)) {
       if (c.name !== 'server' || !c.block) continue;
       const memo = serverMemo.get(c);
-      if (memo && memo.context === context) {
-        cfg.servers.push(memo.server);
-        continue;
+      let server: EffectiveServer;
+      if (memo && memo.context === context) server = memo.server;
+      else {
+        server = buildServer(c, module, context.settings, context.headers, context.upstreams, version);
+        serverMemo.set(c, { context, server });
       }
-      const server = buildServer(c, module, context.settings, context.headers, context.upstreams, version);
-      serverMemo.set(c, { context, server });
       cfg.servers.push(server);
+      holders.set(server, block);
     }
   }
   return cfg;

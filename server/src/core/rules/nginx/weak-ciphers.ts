@@ -50,6 +50,28 @@ const CLASSES: readonly WeakClass[] = [
   { id: 'cbc', label: 'no AEAD (CBC mode with HMAC)', severity: 'warning', test: (s) => !s.aead, profileMayAllow: true },
 ];
 
+/** Per profile and cipher string, the weak classes it enables (servers repeat the same few strings). */
+const classMemo = new WeakMap<Profile, Map<string, ReadonlyArray<{ cls: WeakClass; hits: CipherSuite[] }>>>();
+
+function weakClasses(profile: Profile, value: string, result: ReturnType<typeof evaluateCipherString>, allowed: ReadonlySet<string>): ReadonlyArray<{ cls: WeakClass; hits: CipherSuite[] }> {
+  let byValue = classMemo.get(profile);
+  if (!byValue) classMemo.set(profile, (byValue = new Map()));
+  const known = byValue.get(value);
+  if (known) return known;
+  const usable = result.valid ? result.suites.filter(negotiable) : [];
+  const flagged = new Set<number>();
+  const out: Array<{ cls: WeakClass; hits: CipherSuite[] }> = [];
+  for (const cls of CLASSES) {
+    const hits = usable.filter((s) => !flagged.has(s.code) && counts(cls, s, allowed));
+    if (hits.length === 0) continue;
+    for (const s of hits) flagged.add(s.code);
+    out.push({ cls, hits });
+  }
+  if (byValue.size >= 256) byValue.delete(byValue.keys().next().value!);
+  byValue.set(value, out);
+  return out;
+}
+
 /** PSK and SRP suites need callbacks nginx does not set: they are never negotiated. */
 function negotiable(s: CipherSuite): boolean {
   return !/PSK|SRP/.test(s.kx);
@@ -97,6 +119,11 @@ export const weakCiphers: Rule = {
       const arg = d.args[0];
       // nginx does not expand variables here: a "$" is a template tag (or an error nginx reports).
       if (!arg || d.args.length !== 1 || arg.value.includes('$')) return;
+      const profileAlias = /(^|[:, ])PROFILE=\S*/i.exec(arg.value);
+      const result = profileAlias ? undefined : evaluated(arg.value);
+      const classFindings = result ? weakClasses(profile, arg.value, result, allowed) : [];
+      // Most strings are fine: nothing more to look up for them.
+      if (result && result.problems.length === 0 && classFindings.length === 0) return;
       // TLS 1.3 suites are not set by *_ciphers (OpenSSL's own, or ssl_conf_command Ciphersuites):
       // where only TLS 1.3 is enabled, the string is never used.
       const protocols = d.name.replace(/ciphers$/, 'protocols');
@@ -104,26 +131,15 @@ export const weakCiphers: Rule = {
       const fix = replacement
         ? [{ title: `Use the ${profile.name} profile's ciphers`, edits: [{ range: arg.range, newText: replacement }], preferred: true }]
         : [];
-      const profileAlias = /(^|[:, ])PROFILE=\S*/i.exec(arg.value);
-      if (profileAlias) {
+      if (!result) {
         // A system-wide crypto policy alias (Fedora/RHEL OpenSSL): what it enables depends on the host.
-        const word = profileAlias[0].replace(/^[:, ]/, '');
+        const word = profileAlias![0].replace(/^[:, ]/, '');
         ctx.report({
           range: rangeInArg(ctx, arg, arg.value.indexOf(word), word.length),
           severity: 'info',
           message: `${d.name}: ${word} names the system's crypto policy (Fedora/RHEL OpenSSL); TLS Lens cannot judge what it enables`,
         });
         return;
-      }
-      const result = evaluated(arg.value);
-      const usable = result.valid ? result.suites.filter(negotiable) : [];
-      const flagged = new Set<number>();
-      const classFindings: Array<{ cls: WeakClass; hits: CipherSuite[] }> = [];
-      for (const cls of CLASSES) {
-        const hits = usable.filter((s) => !flagged.has(s.code) && counts(cls, s, allowed));
-        if (hits.length === 0) continue;
-        for (const s of hits) flagged.add(s.code);
-        classFindings.push({ cls, hits });
       }
       for (const p of result.problems) {
         const range = rangeInArg(ctx, arg, p.offset, p.length);
