@@ -55,7 +55,7 @@ const classMemo = new WeakMap<Profile, Map<string, ReadonlyArray<{ cls: WeakClas
 
 function weakClasses(profile: Profile, value: string, result: ReturnType<typeof evaluateCipherString>, allowed: ReadonlySet<string>): ReadonlyArray<{ cls: WeakClass; hits: CipherSuite[] }> {
   let byValue = classMemo.get(profile);
-  if (!byValue) classMemo.set(profile, (byValue = new Map()));
+  if (!byValue) classMemo.set(profile, (byValue = new Map<string, ReadonlyArray<{ cls: WeakClass; hits: CipherSuite[] }>>()));
   const known = byValue.get(value);
   if (known) return known;
   const usable = result.valid ? result.suites.filter(negotiable) : [];
