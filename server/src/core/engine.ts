@@ -261,6 +261,8 @@ export async function lintFile(
     resolveHttpContext?: (path: string) => Promise<readonly NginxDirective[] | undefined>;
     /** The trailing-path guess for absolute includes outside the workspace (`trailingPathGuesser`). */
     guessPath?: NginxLoadOptions['guessPath'];
+    /** Loads (and may cache, `cachingTreeLoader`) the trees this file's includes are read from. */
+    loadTree?: (entry: string, o: NginxLoadOptions) => Promise<NginxTree>;
   },
 ): Promise<FileLintResult> {
   let bytes: Uint8Array;
@@ -287,13 +289,14 @@ export async function lintFile(
   const format = detectFormat(new TextDoc(path, text));
   // nginx refuses a byte order mark (nginx/byte-order-mark): an nginx file keeps it.
   if (bom && format === 'nginx') text = decoded;
-  const doc = new TextDoc(display, text, undefined, format);
+  // Parsed under the real path, as the include loader and the referenced-file reader parse it.
+  const doc = new TextDoc(display, text, undefined, format, normalizePath(path));
   if (format === 'apache') return { findings: lintDocument(doc, opts), skipped: 'apache' };
   let lintOpts: LintOptions = opts;
   if (hasNginxIncludes(doc)) {
     const load: Pick<NginxLoadOptions, 'pathMappings' | 'guessPath'> = { pathMappings: opts.policy.pathMappings };
     if (opts.guessPath) load.guessPath = opts.guessPath;
-    const { problems, included } = await includeContext(host, path, () => text, { load });
+    const { problems, included } = await includeContext(host, path, () => text, opts.loadTree ? { load, loadTree: opts.loadTree } : { load });
     lintOpts = { ...lintOpts, nginxIncludeProblems: problems, nginxIncluded: included };
   }
   // The platform's stock nginx.conf stands for a lone site file's: from the real path, and on

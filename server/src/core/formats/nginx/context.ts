@@ -2,13 +2,30 @@ import type { Host } from '../../host';
 import { range, type Range } from '../../text';
 import type { NginxDirective } from './ast';
 import { STOCK_BASES, STOCK_SOURCE, stockFile, type NginxBase } from './stock';
-import { findIncluders, loadNginxConfig, type FindIncludersOptions, type NginxLoadOptions, type NginxTree } from './includes';
+import { dirnameOf, findIncluders, loadNginxConfig, type FindIncludersOptions, type NginxLoadOptions, type NginxTree } from './includes';
 
 /**
- * Loaded configurations by path, for a run over files that do not change meanwhile (the
- * CLI, Check Workspace): siblings in sites-enabled/ share one includer.
+ * Loaded configurations by entry (see `cachingTreeLoader`), for a run over files that do not
+ * change meanwhile (the CLI, Check Workspace): siblings in sites-enabled/ share one includer.
  */
 export type TreeCache = Map<string, Promise<NginxTree>>;
+
+/**
+ * A tree loader that keeps each configuration's tree in `trees`, by entry, prefix and path
+ * mappings: in one run the includes of nginx.conf (`includeContext`) and the includer of every
+ * site file it reads (`includerHttpContext`) are one tree, loaded once.
+ */
+export function cachingTreeLoader(host: Host, trees: TreeCache): (entry: string, o: NginxLoadOptions) => Promise<NginxTree> {
+  return (entry, o) => {
+    // An nginx.conf is its own prefix's configuration: with or without the prefix named, the same tree.
+    const prefix = o.prefix ?? (/(^|\/)nginx\.conf$/.test(entry) ? dirnameOf(entry) : '');
+    const mappings = o.pathMappings && Object.keys(o.pathMappings).length ? JSON.stringify(o.pathMappings) : '';
+    const key = `${entry}\u0000${prefix}\u0000${mappings}`;
+    let t = trees.get(key);
+    if (!t) trees.set(key, (t = loadNginxConfig(host, entry, o)));
+    return t;
+  };
+}
 
 /**
  * The `http`-level directives a snippet (a `sites-enabled/…` or `conf.d/…` file with
@@ -30,13 +47,7 @@ export async function includerHttpContext(
   let includers;
   try {
     const { trees, ...find } = opts;
-    const loadTree = trees
-      ? (config: string, o: NginxLoadOptions): Promise<NginxTree> => {
-          let t = trees.get(config);
-          if (!t) trees.set(config, (t = loadNginxConfig(host, config, o)));
-          return t;
-        }
-      : undefined;
+    const loadTree = trees ? cachingTreeLoader(host, trees) : undefined;
     includers = await findIncluders(host, file, loadTree ? { ...find, loadTree } : find);
   } catch {
     return undefined;

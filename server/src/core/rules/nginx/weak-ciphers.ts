@@ -1,4 +1,4 @@
-import { forEachNamed, type NginxArg } from '../../formats/nginx/ast';
+import { forEachNamed, indexedNames, type NginxArg } from '../../formats/nginx/ast';
 import { evaluateCipherString, type CipherSuite } from '../../policy/ciphers/evaluate';
 import type { Profile } from '../../policy/profiles';
 import type { Range } from '../../text';
@@ -21,7 +21,7 @@ function evaluated(s: string): ReturnType<typeof evaluateCipherString> {
   return r;
 }
 
-const CIPHER_DIRECTIVES = new Set(['ssl_ciphers', 'proxy_ssl_ciphers', 'grpc_ssl_ciphers', 'uwsgi_ssl_ciphers']);
+const CIPHER_DIRECTIVES = indexedNames(new Set(['ssl_ciphers', 'proxy_ssl_ciphers', 'grpc_ssl_ciphers', 'uwsgi_ssl_ciphers']));
 
 /**
  * Classes of weak suites, worst first. Sources: RFC 7465 (RC4 prohibited), RFC 9325 (no
