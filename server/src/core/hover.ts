@@ -1,6 +1,6 @@
 import type { TextDoc } from './document';
 import { detectFormat } from './formats/detect';
-import { walkDirectives, type NginxDirective } from './formats/nginx/ast';
+import type { NginxDirective } from './formats/nginx/ast';
 import { asIncludedInHttp, includeKey, isHttpSnippet, spliceIncludes, spliceStock } from './formats/nginx/context';
 import { STOCK_BASES, baseFromLayout } from './formats/nginx/stock';
 import { effectiveConfig, findHeader, walkLocations, type EffectiveLocation, type EffectiveServer, type EffectiveValue } from './formats/nginx/effective';
@@ -14,7 +14,7 @@ import { keyMatchDescription, privateKeyOfSite } from './certs/keys';
 import { isCertificateSite, materialSites, type MaterialSite } from './certs/sites';
 import { certificateFacts, privateKeyFacts } from './x509/facts';
 import { OTHER_MATERIAL_LABELS, describeOtherMaterial } from './x509/otherMaterial';
-import { LineIndex, rangeContains, type Position, type Range } from './text';
+import { LineIndex, comparePositions, rangeContains, type Position, type Range } from './text';
 import { decodeCertificate, describeValidity, type CertificateSummary } from './x509/certificate';
 
 export interface HoverResult {
@@ -138,6 +138,7 @@ function directiveMarkdown(d: NginxDirective, policy: Policy | undefined): strin
 /** The TLS settings that apply in a `server` or `location` block, with where each comes from. */
 function effectiveMarkdown(
   block: NginxDirective,
+  ancestors: readonly NginxDirective[],
   parsed: readonly NginxDirective[],
   policy: Policy | undefined,
   context: readonly NginxDirective[] | undefined,
@@ -176,15 +177,38 @@ function effectiveMarkdown(
     const base = policy?.nginxBase ?? baseFromLayout(file);
     md.push('', base === 'none' ? '_No nginx.conf in the workspace includes this file: its `http` block is assumed to set no TLS directive._' : `_No nginx.conf in the workspace includes this file: shown as included by ${escapeMarkdown(STOCK_BASES[base].label)} (\`nginx.base: ${base}\`)._`);
   }
-  let ancestorInclude = false;
   // Includes whose files were read are spelled out above; only unread ones leave values unknown.
   const unread = (c: NginxDirective): boolean => c.name === 'include' && !included?.has(includeKey(c));
   const unreadInside = (d: NginxDirective): boolean => d.block?.directives.some((c) => unread(c) || unreadInside(c)) ?? false;
-  walkDirectives(parsed, (d, ancestors) => {
-    if (d === block && (unreadInside(block) || ancestors.some((a) => a.block?.directives.some(unread)))) ancestorInclude = true;
-  });
+  const ancestorInclude = unreadInside(block) || ancestors.some((a) => a.block?.directives.some(unread));
   if (ancestorInclude) md.push('', '_This block or one around it has an `include`: values the included file sets are not shown._');
   return md.join('\n');
+}
+
+/**
+ * Calls `visit` for each directive whose range holds `position`, depth first in document order,
+ * with its enclosing directives: siblings are in document order and do not overlap, so each
+ * list is searched by halving, and a hover in a file of 100,000 lines walks a few dozen.
+ */
+function directivesAt(list: readonly NginxDirective[], position: Position, visit: (d: NginxDirective, ancestors: readonly NginxDirective[]) => void, ancestors: NginxDirective[] = []): void {
+  // The first directive that does not end before the position.
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (comparePositions(list[mid]!.range.end, position) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  // Where one ends and the next begins, both hold the position.
+  for (let i = lo; i < list.length && comparePositions(list[i]!.range.start, position) <= 0; i++) {
+    const d = list[i]!;
+    visit(d, ancestors);
+    if (d.block) {
+      ancestors.push(d);
+      directivesAt(d.block.directives, position, visit, ancestors);
+      ancestors.pop();
+    }
+  }
 }
 
 /**
@@ -203,11 +227,11 @@ export function hoverAt(
   nginxIncluded?: ReadonlyMap<string, readonly NginxDirective[]>,
 ): HoverResult | undefined {
   if (detectFormat(doc) === 'nginx') {
-    let found: NginxDirective | undefined;
+    let found: { d: NginxDirective; ancestors: NginxDirective[] } | undefined;
     let fileArg: { d: NginxDirective; ref: ReferencedFile } | undefined;
     const parsed = parseNginxDoc(doc).directives;
-    walkDirectives(parsed, (d) => {
-      if (!found && rangeContains(d.nameRange, position)) found = d;
+    directivesAt(parsed, position, (d, ancestors) => {
+      if (!found && rangeContains(d.nameRange, position)) found = { d, ancestors: [...ancestors] };
       const arg = d.args[0];
       const ref = arg && FILE_DIRECTIVES.has(d.name) && rangeContains(arg.range, position) ? referenced?.get(arg.value) : undefined;
       if (ref && !fileArg) fileArg = { d, ref };
@@ -216,8 +240,8 @@ export function hoverAt(
       const markdown = referencedFileMarkdown(fileArg.ref, now);
       if (markdown) return { markdown, range: fileArg.d.args[0]!.range };
     }
-    const markdown = found && (directiveMarkdown(found, policy) ?? effectiveMarkdown(found, parsed, policy, nginxHttpContext, nginxIncluded, doc.file));
-    if (found && markdown) return { markdown, range: found.nameRange };
+    const markdown = found && (directiveMarkdown(found.d, policy) ?? effectiveMarkdown(found.d, found.ancestors, parsed, policy, nginxHttpContext, nginxIncluded, doc.file));
+    if (found && markdown) return { markdown, range: found.d.nameRange };
   }
   const sites = materialSites(doc);
   const here = sites.filter((s) => rangeContains(s.range, position));

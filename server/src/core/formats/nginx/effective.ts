@@ -616,9 +616,24 @@ export function moduleBlockOf(cfg: EffectiveConfig, server: EffectiveServer): Ef
   return cfg.blocks.find((b) => b.module === server.module && b.directive.block?.directives.includes(server.directive));
 }
 
+/**
+ * The last configuration built from each tree (the same list, as the parse cache and the
+ * splices hand out while nothing changed): a hover or code lens after a lint builds nothing.
+ * Configurations are never mutated by their readers.
+ */
+const configMemo = new WeakMap<readonly NginxDirective[], { version: string | undefined; cfg: EffectiveConfig }>();
+
 /** Builds the effective configuration of a directive tree (from `loadNginxConfig` or a plain `parseNginx`). */
 export function effectiveConfig(directives: readonly NginxDirective[], opts: EffectiveOptions = {}): EffectiveConfig {
   const version = opts.nginxVersion;
+  const known = configMemo.get(directives);
+  if (known && known.version === version) return known.cfg;
+  const cfg = buildConfig(directives, version);
+  configMemo.set(directives, { version, cfg });
+  return cfg;
+}
+
+function buildConfig(directives: readonly NginxDirective[], version: string | undefined): EffectiveConfig {
   const cfg: EffectiveConfig = { blocks: [], servers: [], upstreams: [] };
   if (version !== undefined) cfg.nginxVersion = version;
   const holders = new Map<EffectiveServer, EffectiveModuleBlock>();
