@@ -43,8 +43,17 @@ export function namesReferencedFiles(text: string): boolean {
   return HINT.test(text);
 }
 
+/** The answer for each directive list (the reader of referenced files and every certificate rule ask about the same parse). */
+const fileDirectiveMemo = new WeakMap<readonly NginxDirective[], readonly NginxDirective[]>();
+
 /** Directives of a configuration that name files, with their first argument, in document order. */
-export function fileDirectives(directives: readonly NginxDirective[]): NginxDirective[] {
+export function fileDirectives(directives: readonly NginxDirective[]): readonly NginxDirective[] {
+  let known = fileDirectiveMemo.get(directives);
+  if (!known) fileDirectiveMemo.set(directives, (known = findFileDirectives(directives)));
+  return known;
+}
+
+function findFileDirectives(directives: readonly NginxDirective[]): NginxDirective[] {
   const out: NginxDirective[] = [];
   // The shared directive index: after an edit only the edited block is walked again.
   forEachNamed(directives, FILE_DIRECTIVES, (d) => {
@@ -122,14 +131,29 @@ export async function loadReferencedFiles(
 }
 
 const siteCache = new WeakMap<ReferencedFile, MaterialSite[]>();
+/**
+ * The sites of the latest text read from each path under each written name: a re-lint reads the
+ * files again, and an unchanged file is not scanned again (its sites, and what is cached by
+ * them, stay the same objects).
+ */
+const byPath = new Map<string, { text: string; sites: MaterialSite[] }>();
 
 /** The material in a referenced file, each site named by the path the directive wrote. */
 export function referencedSites(ref: ReferencedFile): MaterialSite[] {
   let sites = siteCache.get(ref);
-  if (!sites) {
-    sites = ref.text !== undefined ? materialSites(new TextDoc(ref.path, ref.text)) : [];
-    for (const s of sites) s.container = ref.written;
-    siteCache.set(ref, sites);
+  if (sites) return sites;
+  if (ref.text === undefined) sites = [];
+  else {
+    const key = `${ref.path}\u0000${ref.written}`;
+    const known = byPath.get(key);
+    if (known && known.text === ref.text) sites = known.sites;
+    else {
+      sites = materialSites(new TextDoc(ref.path, ref.text));
+      for (const s of sites) s.container = ref.written;
+      if (byPath.size >= 256) byPath.delete(byPath.keys().next().value!);
+      byPath.set(key, { text: ref.text, sites });
+    }
   }
+  siteCache.set(ref, sites);
   return sites;
 }
