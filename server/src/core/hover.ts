@@ -3,7 +3,7 @@ import { detectFormat } from './formats/detect';
 import type { NginxDirective } from './formats/nginx/ast';
 import { asIncludedInHttp, includeKey, isHttpSnippet, spliceIncludes, spliceStock } from './formats/nginx/context';
 import { STOCK_BASES, baseFromLayout } from './formats/nginx/stock';
-import { effectiveConfig, findHeader, walkLocations, type EffectiveLocation, type EffectiveServer, type EffectiveValue } from './formats/nginx/effective';
+import { blockOwnerOf, effectiveConfig, findHeader, type EffectiveValue } from './formats/nginx/effective';
 import { TLS_DIRECTIVES } from './formats/nginx/directives';
 import { parseNginxDoc } from './formats/nginx/parseCache';
 import type { Policy } from './policy/policy';
@@ -149,12 +149,7 @@ function effectiveMarkdown(
   const tree = included?.size ? spliceIncludes(parsed, included) : parsed;
   const cfg = effectiveConfig(spliceStock(asIncludedInHttp(tree, context, policy?.nginxBase ?? baseFromLayout(file))), { nginxVersion: policy?.nginxVersion });
   // A block with includes spelled out is a copy: it keeps the original's ranges.
-  let owner: EffectiveServer | EffectiveLocation | undefined = cfg.servers.find((s) => s.directive.range === block.range);
-  if (!owner) {
-    for (const s of cfg.servers) walkLocations(s, (l) => {
-      if (l.directive.range === block.range) owner = l;
-    });
-  }
+  const owner = blockOwnerOf(cfg, block);
   if (!owner) return undefined;
   const names = block.name === 'server'
     ? ['ssl_protocols', 'ssl_ciphers', 'ssl_prefer_server_ciphers', 'ssl_certificate', 'ssl_session_tickets', 'ssl_stapling', 'proxy_ssl_verify']
@@ -180,9 +175,18 @@ function effectiveMarkdown(
   // Includes whose files were read are spelled out above; only unread ones leave values unknown.
   const unread = (c: NginxDirective): boolean => c.name === 'include' && !included?.has(includeKey(c));
   const unreadInside = (d: NginxDirective): boolean => d.block?.directives.some((c) => unread(c) || unreadInside(c)) ?? false;
-  const ancestorInclude = unreadInside(block) || ancestors.some((a) => a.block?.directives.some(unread));
+  const ancestorInclude = unreadInside(block) || ancestors.some((a) => includesDirectlyIn(a).some(unread));
   if (ancestorInclude) md.push('', '_This block or one around it has an `include`: values the included file sets are not shown._');
   return md.join('\n');
+}
+
+/** The `include` directives directly in a block, kept per block: an http block of thousands of servers is read once, not on every hover. */
+const directIncludes = new WeakMap<NginxDirective, { list: readonly NginxDirective[]; includes: NginxDirective[] }>();
+function includesDirectlyIn(block: NginxDirective): readonly NginxDirective[] {
+  const list = block.block?.directives ?? [];
+  let known = directIncludes.get(block);
+  if (known?.list !== list) directIncludes.set(block, (known = { list, includes: list.filter((d) => d.name === 'include') }));
+  return known.includes;
 }
 
 /**

@@ -79,6 +79,15 @@ export async function includerHttpContext(
  * snippet's own directives. Everything in it keeps its `file`.
  */
 function enclosingContext(include: NginxDirective, ancestors: readonly NginxDirective[], resolved: ReadonlySet<NginxDirective>): NginxDirective[] {
+  // An include directive belongs to one loaded tree: while that tree is kept, its context is the same objects.
+  let known = enclosing.get(include);
+  if (!known) enclosing.set(include, (known = buildEnclosingContext(include, ancestors, resolved)));
+  return known;
+}
+
+const enclosing = new WeakMap<NginxDirective, NginxDirective[]>();
+
+function buildEnclosingContext(include: NginxDirective, ancestors: readonly NginxDirective[], resolved: ReadonlySet<NginxDirective>): NginxDirective[] {
   const zero = range(0, 0, 0, 0);
   const slot: NginxDirective = { name: '', nameRange: zero, args: [], range: zero, slot: true };
   let inner: NginxDirective = slot;
@@ -136,12 +145,26 @@ function fillSlot(list: readonly NginxDirective[], own: readonly NginxDirective[
  * server): no top-level `http`, `events`, `stream`, `mail` or `server` block of its own.
  */
 export function isBlockSnippet(directives: readonly NginxDirective[]): boolean {
-  return directives.length > 0 && !directives.some((d) => d.block && ['http', 'events', 'stream', 'mail', 'server'].includes(d.name));
+  return kindOf(directives).block;
 }
 
 /** Whether a parsed file is a snippet meant for `http`: top-level `server` blocks, no `http`/`stream`/`mail` block. */
 export function isHttpSnippet(directives: readonly NginxDirective[]): boolean {
-  return directives.some((d) => d.name === 'server' && d.block) && !directives.some((d) => (d.name === 'http' || d.name === 'stream' || d.name === 'mail') && d.block);
+  return kindOf(directives).http;
+}
+
+/** What a top-level list is, read once per list (a site file of thousands of servers is asked on every lint and hover). */
+const kinds = new WeakMap<readonly NginxDirective[], { block: boolean; http: boolean }>();
+function kindOf(directives: readonly NginxDirective[]): { block: boolean; http: boolean } {
+  let k = kinds.get(directives);
+  if (!k) {
+    k = {
+      block: directives.length > 0 && !directives.some((d) => d.block && ['http', 'events', 'stream', 'mail', 'server'].includes(d.name)),
+      http: directives.some((d) => d.name === 'server' && d.block) && !directives.some((d) => (d.name === 'http' || d.name === 'stream' || d.name === 'mail') && d.block),
+    };
+    kinds.set(directives, k);
+  }
+  return k;
 }
 
 /**
@@ -173,6 +196,24 @@ function baseDirectives(base: NginxBase): readonly NginxDirective[] {
  * stock.ts), marked `virtualBase` so findings that rest on it say so.
  */
 export function asIncludedInHttp(directives: readonly NginxDirective[], context: readonly NginxDirective[] | undefined, base: NginxBase = 'none'): readonly NginxDirective[] {
+  // The same list in the same context is the same tree (the effective configuration is kept by it).
+  const known = wrapped.get(directives);
+  if (known && known.base === base && sameList(known.context, context)) return known.out;
+  const out = wrapInHttp(directives, context, base);
+  wrapped.set(directives, { context, base, out });
+  return out;
+}
+
+const wrapped = new WeakMap<readonly NginxDirective[], { context: readonly NginxDirective[] | undefined; base: NginxBase; out: readonly NginxDirective[] }>();
+
+function sameList(a: readonly NginxDirective[] | undefined, b: readonly NginxDirective[] | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function wrapInHttp(directives: readonly NginxDirective[], context: readonly NginxDirective[] | undefined, base: NginxBase): readonly NginxDirective[] {
   if (context && slotted(context)) return fillSlot(context, directives);
   if (!isHttpSnippet(directives)) return directives;
   const zero = range(0, 0, 0, 0);

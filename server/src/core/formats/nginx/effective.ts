@@ -701,3 +701,24 @@ export function settingsOfBlock(cfg: EffectiveConfig, block: NginxDirective): Ef
   }
   return map.get(block.range);
 }
+
+const blockOwners = new WeakMap<EffectiveConfig, { servers: Map<unknown, EffectiveServer>; locations: Map<unknown, EffectiveLocation> }>();
+
+/**
+ * The effective server (the first with that range) or location (the last) of a block of the
+ * configuration, found by the block's range as `settingsOfBlock` finds settings: the map is
+ * made once per configuration, so a hover after the first one searches nothing.
+ */
+export function blockOwnerOf(cfg: EffectiveConfig, block: NginxDirective): EffectiveServer | EffectiveLocation | undefined {
+  let owners = blockOwners.get(cfg);
+  if (!owners) {
+    const servers = new Map<unknown, EffectiveServer>();
+    const locations = new Map<unknown, EffectiveLocation>();
+    for (const s of cfg.servers) {
+      if (!servers.has(s.directive.range)) servers.set(s.directive.range, s);
+      walkLocations(s, (l) => locations.set(l.directive.range, l));
+    }
+    blockOwners.set(cfg, (owners = { servers, locations }));
+  }
+  return owners.servers.get(block.range) ?? owners.locations.get(block.range);
+}
