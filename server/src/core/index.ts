@@ -10,6 +10,7 @@ export {
   overSizeCap,
   needsHttpContext,
   hasNginxIncludes,
+  gatherFacts,
   type LintOptions,
   type FileLintResult,
 } from './engine';
@@ -18,8 +19,8 @@ export { SEVERITY_ORDER, compareFindings, withAssumptions } from './findings';
 export { detectFormat, type FormatKind } from './formats/detect';
 export type { Host, FileStat, DirEntry } from './host';
 export { MemoryHost } from './host';
-export { hoverAt, type HoverResult } from './hover';
-export { DEFAULT_POLICY, REQUIREMENT_KEYS, THRESHOLD_KEYS, resolvePolicy, type Policy, type PolicyInput, type Requirements, type Thresholds } from './policy/policy';
+export { formatHoverAt, hoverAt, type HoverResult } from './hover';
+export { DEFAULT_POLICY, REQUIREMENT_KEYS, THRESHOLD_KEYS, VERSION_KEYS, resolvePolicy, type Policy, type PolicyInput, type Requirements, type Thresholds } from './policy/policy';
 export { parsePolicyFile, POLICY_FILE_NAME, POLICY_FILE_NAMES, POLICY_KEYS, type PolicyFile } from './policy/policyFile';
 export { PROFILES, type ProfileName } from './policy/profiles';
 export { ALL_RULES, RULE_IDS, ruleDocPath } from './rules';
@@ -38,3 +39,5 @@ export { loadNginxConfig, normalizePath, type NginxLoadOptions, type NginxTree }
 export { clearParseCache } from './formats/nginx/parseCache';
 export { loadReferencedFiles, namesReferencedFiles, type ReferencedFile, type ReferencedFiles } from './certs/referenced';
 export type { NginxDirective } from './formats/nginx/ast';
+export type { FormatFacts, FormatModule } from './formats/format';
+export { formatModule, formatModules } from './formats/registry';

@@ -93,6 +93,17 @@ import { weakCiphers } from './nginx/weak-ciphers';
 import { weakProtocol } from './nginx/weak-protocol';
 import { pemMalformed } from './pem/malformed';
 import { policyInvalid } from './policy/invalid';
+import { haproxyDefaultProtocols } from './haproxy/default-protocols';
+import { haproxyHttpWithoutRedirect } from './haproxy/http-without-redirect';
+import { haproxyIgnoredVersionOptions } from './haproxy/ignored-version-options';
+import { haproxyMissingCertificate } from './haproxy/missing-certificate';
+import { haproxyMissingHsts } from './haproxy/missing-hsts';
+import { haproxyServerNoSni } from './haproxy/server-no-sni';
+import { haproxyServerUnverified } from './haproxy/server-unverified';
+import { haproxySyntax } from './haproxy/syntax';
+import { haproxyWeakCiphers } from './haproxy/weak-ciphers';
+import { haproxyWeakDh } from './haproxy/weak-dh';
+import { haproxyWeakProtocol } from './haproxy/weak-protocol';
 import { PROBE_RULE_LIST } from './probe';
 import type { Rule, RuleMeta } from './rule';
 
@@ -187,9 +198,37 @@ export const RULES: readonly Rule[] = [
   tlsOption,
   sniStrict,
   ingressRouteWithoutTls,
+  haproxySyntax,
+  haproxyWeakProtocol,
+  haproxyIgnoredVersionOptions,
+  haproxyDefaultProtocols,
+  haproxyWeakCiphers,
+  haproxyMissingCertificate,
+  haproxyServerUnverified,
+  haproxyServerNoSni,
+  haproxyMissingHsts,
+  haproxyHttpWithoutRedirect,
+  haproxyWeakDh,
   // Last: it reports the aliases the other Kubernetes rules could not follow.
   manifestLimits,
 ];
+
+/**
+ * Rules that judge certificate material wherever it is, so they also run on every registered
+ * format (`formats/registry.ts`), on the files it names (`RuleContext.namedMaterial`).
+ */
+export const FORMAT_NEUTRAL_RULES: ReadonlySet<Rule> = new Set([
+  certExpired,
+  certNotYetValid,
+  certExpiring,
+  certLifetime,
+  certWeakKey,
+  certWeakSignature,
+  certNoSan,
+  certChain,
+  certKeyMismatch,
+  certPrivateKeyCommitted,
+]);
 
 /** Notices the engine itself reports; documented like rules and configurable like them. */
 export const ENGINE_NOTICES = { fileTooLarge, binaryFile, internalError, unusedSuppression, unknownSuppression } as const;
