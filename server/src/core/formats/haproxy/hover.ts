@@ -44,7 +44,7 @@ function keywordHover(model: HaproxyModel, word: HaproxyWord): Hover | undefined
 
 function origin(o: { origin: string } | undefined, fallback: string): string {
   if (!o) return fallback;
-  return o.origin === 'own' ? 'this line' : o.origin === 'default-server' ? 'default-server' : 'global ssl-default-* settings';
+  return o.origin === 'own' ? 'this line' : o.origin === 'default-server' ? 'default-server' : 'global ssl-default-… settings';
 }
 
 function versionsRow(v: VersionRange, side: 'bind' | 'server'): HoverText[] {

@@ -30,7 +30,7 @@ export const haproxyWeakDh: Rule = {
     const tune = g.last('tune.ssl.default-dh-param');
     const tuneValue = tune?.words[1];
     if (tuneValue && /^\d+$/.test(tuneValue.value) && Number(tuneValue.value) < min) {
-      ctx.report({ range: tuneValue.range, message: `tune.ssl.default-dh-param ${tuneValue.value}: DHE suites use groups of at most ${tuneValue.value} bits; at least ${min} are needed (Logjam; RFC 9325 §4.1)`, fixes: [{ title: `Set ${min}`, edits: [replaceWord(tuneValue, String(min))], preferred: true }] });
+      ctx.report({ range: tuneValue.range, message: `tune.ssl.default-dh-param ${tuneValue.value}: DHE suites use groups of at most ${tuneValue.value} bits; at least ${min} are needed (Logjam; RFC 9325 §4.1; HAProxy on OpenSSL 3 at security level 2 cannot even load them and disables DHE)`, fixes: [{ title: `Set ${min}`, edits: [replaceWord(tuneValue, String(min))], preferred: true }] });
     }
     for (const use of namedUses(ctx, DH_ROLES)) {
       const dh = use.material.role === 'dh';
