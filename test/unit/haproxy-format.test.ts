@@ -105,8 +105,8 @@ backend b from d
     const range = (opts: string, policy?: PolicyInput) => effective(`frontend f\n    bind :443 ssl crt a.pem ${opts}\n`, policy).proxies[0]!.binds[0]!.versions;
     const names = (opts: string, policy?: PolicyInput) => range(opts, policy).enabled.map(haproxyVersionName).join(' ');
     assert.equal(names(''), 'TLSv1.2 TLSv1.3');
-    assert.equal(names('', { haproxyVersion: '2.1' } as PolicyInput), 'TLSv1.0 TLSv1.1 TLSv1.2 TLSv1.3');
-    assert.equal(names('no-tlsv10 no-tlsv11', { haproxyVersion: '2.1' } as PolicyInput), 'TLSv1.2 TLSv1.3');
+    assert.equal(names('', { haproxyVersion: '2.1' }), 'TLSv1.0 TLSv1.1 TLSv1.2 TLSv1.3');
+    assert.equal(names('no-tlsv10 no-tlsv11', { haproxyVersion: '2.1' }), 'TLSv1.2 TLSv1.3');
     assert.equal(names('ssl-min-ver TLSv1.0 no-tlsv10 no-tlsv11'), 'TLSv1.0 TLSv1.1 TLSv1.2 TLSv1.3', 'no-tlsv1x ignored once a minimum is set');
     assert.deepEqual(range('ssl-min-ver TLSv1.0 no-tlsv10').ignored.map((o) => o.key.value), ['no-tlsv10']);
     assert.equal(names('no-tlsv13'), 'TLSv1.2');
@@ -204,7 +204,7 @@ backend b
     assert.ok(kw.startsWith('**ssl-min-ver** — the oldest TLS version'), kw);
     assert.ok(kw.includes('Default: TLSv1.2 (HAProxy 2.2 and later'), kw);
     assert.ok(kw.includes('recommends: `ssl-min-ver TLSv1.2`'), kw);
-    assert.ok(at(1, 35, resolvePolicy({ haproxyVersion: '2.0' } as PolicyInput)).includes('Default: what OpenSSL allows, TLSv1.0 and up (HAProxy 2.0)'));
+    assert.ok(at(1, 35, resolvePolicy({ haproxyVersion: '2.0' })).includes('Default: what OpenSSL allows, TLSv1.0 and up (HAProxy 2.0)'));
     const bind = at(3, 5);
     assert.ok(bind.includes('| TLS versions | `TLSv1.2 TLSv1.3` | global ssl-default-… settings |'), bind);
     assert.ok(bind.includes("| ciphers (TLS ≤ 1.2) | OpenSSL's DEFAULT | OpenSSL's default |"), bind);

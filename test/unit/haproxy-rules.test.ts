@@ -87,14 +87,14 @@ frontend f
 describe('haproxy/default-protocols (version-aware)', () => {
   const text = `${HEAD}frontend f\n    bind :443 ssl crt a.pem\n    bind :8443 ssl crt a.pem no-sslv3 no-tlsv10 no-tlsv11\n`;
   test('before 2.2 a bind line without a minimum accepts TLSv1.0 and TLSv1.1; 2.2 and later default to TLSv1.2', () => {
-    const old = only(text, 'haproxy/default-protocols', { haproxyVersion: '2.0' } as PolicyInput);
+    const old = only(text, 'haproxy/default-protocols', { haproxyVersion: '2.0' });
     assert.equal(old.length, 1);
     assert.ok(old[0]!.message.includes('TLSv1.0, TLSv1.1 are enabled'), old[0]!.message);
     assert.deepEqual(old[0]!.range.start, { line: 5, character: 14 });
-    assert.deepEqual(only(text, 'haproxy/default-protocols', { haproxyVersion: '2.2' } as PolicyInput), []);
+    assert.deepEqual(only(text, 'haproxy/default-protocols', { haproxyVersion: '2.2' }), []);
     assert.deepEqual(only(text, 'haproxy/default-protocols'), [], 'unknown version: current HAProxy');
     const fixed = applyFix(text, old[0]!);
-    assert.deepEqual(only(fixed, 'haproxy/default-protocols', { haproxyVersion: '2.0' } as PolicyInput), []);
+    assert.deepEqual(only(fixed, 'haproxy/default-protocols', { haproxyVersion: '2.0' }), []);
     assert.ok(fixed.includes('bind :443 ssl crt a.pem ssl-min-ver TLSv1.2\n'));
   });
 });
@@ -139,7 +139,7 @@ describe('haproxy/missing-certificate', () => {
     bind :8443 ssl crt-list list.txt
     bind :9443 ssl strict-sni
 `, FILE, undefined, ['haproxy/missing-certificate']);
-    assert.equal(only('frontend f\n    bind :9443 ssl strict-sni\n', 'haproxy/missing-certificate', { haproxyVersion: '2.6' } as PolicyInput).length, 1);
+    assert.equal(only('frontend f\n    bind :9443 ssl strict-sni\n', 'haproxy/missing-certificate', { haproxyVersion: '2.6' }).length, 1);
   });
 });
 
@@ -168,7 +168,7 @@ backend g
     const [none, noCa] = only(text, 'haproxy/server-unverified');
     assert.equal(applyFix(text, none!).split('\n')[5], '    server s 10.0.0.1:443 ssl verify required ca-file @system-ca');
     assert.equal(applyFix(text, noCa!).split('\n')[6], '    server t 10.0.0.2:443 ssl ca-file @system-ca');
-    const old = only(text, 'haproxy/server-unverified', { haproxyVersion: '2.4' } as PolicyInput);
+    const old = only(text, 'haproxy/server-unverified', { haproxyVersion: '2.4' });
     assert.ok(applyFix(text, old[0]!).includes('ca-file /etc/ssl/certs/ca-certificates.crt'));
   });
 });
@@ -182,10 +182,10 @@ describe('haproxy/server-no-sni', () => {
     assert.deepEqual(found[0]!.fixes.map((f) => f.title), ["Send the request's Host as SNI and verify it"]);
     assert.deepEqual(found[1]!.fixes.map((f) => [f.title, f.preferred]), [['Verify the name api.internal', true], ["Send the request's Host as SNI and verify it", false]]);
     assert.equal(applyFix(text, found[1]!).split('\n')[6], '    server t api.internal:443 ssl ca-file ca.pem verifyhost api.internal');
-    assert.deepEqual(only(text, 'haproxy/server-no-sni', { haproxyVersion: '3.3' } as PolicyInput), []);
+    assert.deepEqual(only(text, 'haproxy/server-no-sni', { haproxyVersion: '3.3' }), []);
     const tcp = text.replace('mode http', 'mode tcp');
-    assert.equal(only(tcp, 'haproxy/server-no-sni', { haproxyVersion: '3.3' } as PolicyInput).length, 2, 'TCP mode has no Host to send');
-    assert.equal(only(text.replace('ca-file ca.pem\n', 'ca-file ca.pem no-sni-auto\n'), 'haproxy/server-no-sni', { haproxyVersion: '3.3' } as PolicyInput).length, 1);
+    assert.equal(only(tcp, 'haproxy/server-no-sni', { haproxyVersion: '3.3' }).length, 2, 'TCP mode has no Host to send');
+    assert.equal(only(text.replace('ca-file ca.pem\n', 'ca-file ca.pem no-sni-auto\n'), 'haproxy/server-no-sni', { haproxyVersion: '3.3' }).length, 1);
   });
 });
 
@@ -268,12 +268,12 @@ frontend f
     bind :443 ssl crt a.pem
 `, FILE, undefined, ['haproxy/weak-dh']);
     const text = `global\n    log stdout local0\nfrontend f\n    bind :443 ssl crt a.pem\n`;
-    const old = only(text, 'haproxy/weak-dh', { haproxyVersion: '2.0' } as PolicyInput);
+    const old = only(text, 'haproxy/weak-dh', { haproxyVersion: '2.0' });
     assert.equal(old.length, 1);
     assert.ok(old[0]!.message.includes('1024-bit groups'));
     assert.ok(applyFix(text, old[0]!).includes('    log stdout local0\n    tune.ssl.default-dh-param 2048\n'));
-    assert.deepEqual(only(text, 'haproxy/weak-dh', { haproxyVersion: '2.2' } as PolicyInput), []);
-    assert.deepEqual(only(text.replace('a.pem', 'a.pem ciphers ECDHE-RSA-AES128-GCM-SHA256'), 'haproxy/weak-dh', { haproxyVersion: '2.0' } as PolicyInput), [], 'no DHE suite enabled');
+    assert.deepEqual(only(text, 'haproxy/weak-dh', { haproxyVersion: '2.2' }), []);
+    assert.deepEqual(only(text.replace('a.pem', 'a.pem ciphers ECDHE-RSA-AES128-GCM-SHA256'), 'haproxy/weak-dh', { haproxyVersion: '2.0' }), [], 'no DHE suite enabled');
   });
 });
 
@@ -287,7 +287,7 @@ describe('haproxy/syntax', () => {
     const [f] = only(text, 'haproxy/syntax');
     assert.equal(f?.severity, 'error');
     assert.equal(applyFix(text, f), 'global\n    maxconn 10\n');
-    assert.equal(only(text, 'haproxy/syntax', { haproxyVersion: '2.2' } as PolicyInput)[0]?.severity, 'warning');
+    assert.equal(only(text, 'haproxy/syntax', { haproxyVersion: '2.2' })[0]?.severity, 'warning');
   });
 });
 
