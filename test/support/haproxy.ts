@@ -2,11 +2,11 @@
  * HAProxy fixtures (test/fixtures/haproxy/*.cfg) written into a temporary folder with a test
  * PKI, and Debian's `haproxy -c -f` as the oracle.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { makeTestPki, type TestPki } from './nginxServer';
+import { freePort, makeTestPki, waitListening, type TestPki } from './nginxServer';
 import { repoPath } from './tools';
 
 export const FIXTURE_DIR = repoPath('test', 'fixtures', 'haproxy');
@@ -59,4 +59,39 @@ export function haproxyCheck(haproxy: string, file: string): CheckResult {
   const output = `${r.stdout}${r.stderr}`;
   const ok = r.status === 0 || (r.status === 2 && /has no error/.test(output));
   return { ok, status: r.status, output };
+}
+
+export interface HaproxyServer {
+  port: number;
+  /** The configuration it runs (`@PORT@` filled in). */
+  config: string;
+  file: string;
+  /** Stops it (SIGTERM, then SIGKILL). Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/** Starts HAProxy in the foreground (`-db`) on 127.0.0.1 with `config` (`@PORT@` = a free port), in `dir`. */
+export async function startHaproxy(haproxy: string, dir: string, config: string): Promise<HaproxyServer> {
+  const port = await freePort();
+  const text = config.replace(/@PORT@/g, String(port));
+  const file = path.join(dir, 'running.cfg');
+  writeFileSync(file, text);
+  const child = spawn(haproxy, ['-db', '-f', file], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const stop = async (): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((r) => child.once('exit', () => r()));
+    child.kill('SIGTERM');
+    const t = setTimeout(() => child.kill('SIGKILL'), 3000);
+    await exited;
+    clearTimeout(t);
+  };
+  try {
+    await waitListening('127.0.0.1', port, child, Date.now() + 10_000, 'haproxy');
+  } catch (e) {
+    await stop();
+    throw new Error(`${e instanceof Error ? e.message : String(e)}: ${stderr}`);
+  }
+  return { port, config: text, file, stop };
 }
