@@ -140,6 +140,7 @@ describe('haproxy/missing-certificate', () => {
     bind :9443 ssl strict-sni
 `, FILE, undefined, ['haproxy/missing-certificate']);
     assert.equal(only('frontend f\n    bind :9443 ssl strict-sni\n', 'haproxy/missing-certificate', { haproxyVersion: '2.6' }).length, 1);
+    assert.deepEqual(only('frontend f\n    bind :443 ssl\n    ssl-f-use crt site.pem\n', 'haproxy/missing-certificate'), [], 'HAProxy 3.2 ssl-f-use');
   });
 });
 
@@ -246,6 +247,11 @@ frontend forwarded
 frontend behind-lb
     bind :80
     acl tls hdr(X-Forwarded-Proto) https
+    default_backend b
+frontend sets-it
+    bind :80
+#        ^^^ warning haproxy/http-without-redirect: frontend sets-it
+    http-request set-header X-Forwarded-Proto http
     default_backend b
 frontend tls
     bind :443 ssl crt a.pem

@@ -59,6 +59,8 @@ export function namedPaths(config: HaproxyConfig): NamedPath[] {
       else if (k === 'server') options = lineOptions(line, 3, SERVER_FLAGS, 'own', true);
       else if (k === 'server-template') options = lineOptions(line, 4, SERVER_FLAGS, 'own', true);
       else if (k === 'default-server') options = lineOptions(line, 1, SERVER_FLAGS, 'default-server', true);
+      // HAProxy 3.2+: certificates for a frontend's bind lines (`ssl-f-use crt site.pem …`).
+      else if (k === 'ssl-f-use') options = lineOptions(line, 1, BIND_FLAGS, 'own', false);
       else continue;
       for (const o of options) {
         const r = OPTION_ROLES[o.key.value];

@@ -6,8 +6,8 @@ import type { Rule } from '../rule';
 /**
  * An HTTP-mode frontend or listen bound to port 80 without TLS that does not redirect to
  * HTTPS, in a configuration that serves HTTPS too (policy `require.httpsRedirect`, default
- * on). A frontend that looks at X-Forwarded-Proto (TLS ended in front of HAProxy) is left
- * alone.
+ * on). A frontend that checks X-Forwarded-Proto (`hdr(x-forwarded-proto)`: TLS ended in front
+ * of HAProxy) is left alone.
  */
 export const haproxyHttpWithoutRedirect: Rule = {
   id: 'haproxy/http-without-redirect',
@@ -25,7 +25,8 @@ export const haproxyHttpWithoutRedirect: Rule = {
       if (!plain) continue;
       const lines = [...proxy.own('redirect'), ...proxy.rules('http-request')];
       if (lines.some(redirectsToHttps)) continue;
-      if (proxy.section.lines.some((l) => l.words.some((w) => /x-forwarded-proto|x-forwarded-ssl/i.test(w.value)))) continue;
+      // TLS ended in front of HAProxy: the frontend checks X-Forwarded-Proto (setting it is not checking it).
+      if (proxy.section.lines.some((l) => l.words.some((w) => /\(\s*x-forwarded-(?:proto|ssl)\s*[,)]/i.test(w.value)))) continue;
       const lastBind = proxy.binds[proxy.binds.length - 1]!.line;
       ctx.report({
         range: plain.address?.range ?? plain.line.words[0]!.range,

@@ -5,7 +5,8 @@ import type { Rule } from '../rule';
 /**
  * A bind line with `ssl` and no certificate (`crt`, `crt-list`, `generate-certificates`):
  * HAProxy refuses to start ("no SSL certificate specified for bind … (use 'crt')"). From
- * HAProxy 2.8 `strict-sni` lets a bind start without one (certificates added at run time).
+ * HAProxy 2.8 `strict-sni` lets a bind start without one (certificates added at run time);
+ * from 3.2 `ssl-f-use` lines in the frontend give its bind lines their certificates.
  */
 export const haproxyMissingCertificate: Rule = {
   id: 'haproxy/missing-certificate',
@@ -15,6 +16,8 @@ export const haproxyMissingCertificate: Rule = {
   check(ctx) {
     const model = ctx.model(haproxyFormat);
     for (const proxy of model.effective.frontends) {
+      // HAProxy 3.2+ gives the frontend's bind lines their certificates with ssl-f-use.
+      if (proxy.own('ssl-f-use').length) continue;
       for (const b of proxy.binds) {
         if (!b.tls || b.get('crt') || b.get('crt-list') || b.get('generate-certificates') || b.get('default-crt')) continue;
         if (b.get('strict-sni') && atLeast(model.version, '2.8')) continue;
