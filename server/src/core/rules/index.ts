@@ -214,21 +214,11 @@ export const RULES: readonly Rule[] = [
 ];
 
 /**
- * Rules that judge certificate material wherever it is, so they also run on every registered
- * format (`formats/registry.ts`), on the files it names (`RuleContext.namedMaterial`).
+ * Rules that judge certificate material wherever it is (the `cert/` area), so they also run
+ * on every registered format (`formats/registry.ts`), on the files it names
+ * (`RuleContext.namedMaterial`).
  */
-export const FORMAT_NEUTRAL_RULES: ReadonlySet<Rule> = new Set([
-  certExpired,
-  certNotYetValid,
-  certExpiring,
-  certLifetime,
-  certWeakKey,
-  certWeakSignature,
-  certNoSan,
-  certChain,
-  certKeyMismatch,
-  certPrivateKeyCommitted,
-]);
+export const FORMAT_NEUTRAL_RULES: ReadonlySet<Rule> = new Set(RULES.filter((r) => r.id.startsWith('cert/')));
 
 /** Notices the engine itself reports; documented like rules and configurable like them. */
 export const ENGINE_NOTICES = { fileTooLarge, binaryFile, internalError, unusedSuppression, unknownSuppression } as const;

@@ -140,17 +140,12 @@ function cutLine(text: string, start: number, end: number, lines: LineIndex): Cu
   while (i < end) {
     const c = text[i]!;
     if (c === '#' && !squote && !dquote) break;
-    if (c === '"' && !squote) {
+    // A double quote outside single quotes, or a single quote outside double quotes, opens or closes.
+    if ((c === '"' && !squote) || (c === "'" && !dquote)) {
       begin(i);
-      dquote = !dquote;
-      quoteAt = dquote ? i : -1;
-      i++;
-      continue;
-    }
-    if (c === "'" && !dquote) {
-      begin(i);
-      squote = !squote;
-      quoteAt = squote ? i : -1;
+      if (c === '"') dquote = !dquote;
+      else squote = !squote;
+      quoteAt = dquote || squote ? i : -1;
       i++;
       continue;
     }
