@@ -12,9 +12,9 @@ export async function hover(documents: TextDocuments<TextDocument>, linter: Docu
   // A registered format's own hover (HAProxy keywords, effective settings, the files a path names).
   const own = formatHoverAt(textDoc, params.position, host.now(), policy, await linter.facts(textDoc, policy));
   if (own) return { contents: { kind: MarkupKind.Markdown, value: own.markdown }, range: own.range };
-  const context = await linter.httpContext(textDoc);
+  const context = await linter.httpContext(textDoc, undefined, undefined, policy);
   // The files the nginx file names (certificates, keys, DH parameters): hovering a path shows what it holds.
   const referenced = await linter.referencedFiles(textDoc, policy);
-  const result = hoverAt(textDoc, params.position, host.now(), policy, context, referenced, await linter.included(textDoc));
+  const result = hoverAt(textDoc, params.position, host.now(), policy, context, referenced, await linter.included(textDoc, policy));
   return result ? { contents: { kind: MarkupKind.Markdown, value: result.markdown }, range: result.range } : null;
 }
