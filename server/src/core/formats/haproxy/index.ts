@@ -39,6 +39,24 @@ export function parseHaproxyDoc(doc: TextDoc): HaproxyConfig {
 }
 
 /** `haproxy.cfg`, `haproxy-edge.cfg`, `*.haproxy` (the names the extension contributes). */
+/** The effective configuration and named paths of a parse (shared while the parse is: lint, hover and lenses of one text). */
+const effectives = new WeakMap<HaproxyConfig, Map<string, HaproxyEffective>>();
+const nameds = new WeakMap<HaproxyConfig, NamedPath[]>();
+
+function effectiveOf(config: HaproxyConfig, version: string | undefined): HaproxyEffective {
+  let byVersion = effectives.get(config);
+  if (!byVersion) effectives.set(config, (byVersion = new Map()));
+  let e = byVersion.get(version ?? '');
+  if (!e) byVersion.set(version ?? '', (e = haproxyEffective(config, version)));
+  return e;
+}
+
+function namedOf(config: HaproxyConfig): NamedPath[] {
+  let n = nameds.get(config);
+  if (!n) nameds.set(config, (n = namedPaths(config)));
+  return n;
+}
+
 const NAME = /(^|[\\/])haproxy[^\\/]*\.cfg$|\.haproxy$/i;
 const FOLDER = /(^|[\\/])haproxy[\\/](?:[^\\/]+[\\/])*[^\\/]+\.cfg$/i;
 /** Section headers only HAProxy has: `global`/`defaults` alone on a line, or frontend/backend/listen with a name. */
@@ -172,7 +190,7 @@ export const haproxyFormat: FormatModule<'haproxy', HaproxyModel, HaproxyFacts> 
   model({ doc, policy, facts }) {
     const config = parseHaproxyDoc(doc);
     const version = policy.haproxyVersion;
-    const m: HaproxyModel = { doc, config, effective: haproxyEffective(config, version), policy, named: namedPaths(config) };
+    const m: HaproxyModel = { doc, config, effective: effectiveOf(config, version), policy, named: namedOf(config) };
     if (version !== undefined) m.version = version;
     if (facts) m.facts = facts;
     return m;

@@ -410,8 +410,8 @@ export function haproxyEffective(config: HaproxyConfig, version: string | undefi
         const template = line.keyword === 'server-template';
         const addrWord = template ? line.words[3] : line.words[2];
         const ownOpts = lineOptions(line, template ? 4 : 3, SERVER_FLAGS, 'own', true);
-        // default-server lines after this server do not apply to it.
-        const before = defaultServer.filter((o) => o.line.line < line.line || !section.lines.includes(o.line));
+        // default-server lines after this server do not apply to it (defaults sections come before their proxies).
+        const before = defaultServer.filter((o) => o.line.line < line.line);
         const options = [...before, ...ownOpts];
         const get = (k: string): HaproxyOption | undefined => lastOf(options, (o) => o.key.value === k);
         const flag = (k: string): HaproxyOption | undefined => {
