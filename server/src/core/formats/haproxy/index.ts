@@ -45,7 +45,7 @@ const nameds = new WeakMap<HaproxyConfig, NamedPath[]>();
 
 function effectiveOf(config: HaproxyConfig, version: string | undefined): HaproxyEffective {
   let byVersion = effectives.get(config);
-  if (!byVersion) effectives.set(config, (byVersion = new Map()));
+  if (!byVersion) effectives.set(config, (byVersion = new Map<string, HaproxyEffective>()));
   let e = byVersion.get(version ?? '');
   if (!e) byVersion.set(version ?? '', (e = haproxyEffective(config, version)));
   return e;
