@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ConfinedHost, TextDoc, hoverAt, lintDocument, resolvePolicy } from '../../server/src/core';
-import type { NginxDirective } from '../../server/src/core/formats/nginx/ast';
 import { parseNginxCached } from '../../server/src/core/formats/nginx/parseCache';
 import type { Host } from '../../server/src/core/host';
 import { endpointsInDocument } from '../../server/src/core/probe/targets';
@@ -54,7 +53,7 @@ function prepared(servers: number): { doc: TextDoc; reads: () => number } {
   const text = config(servers);
   const http = parseNginxCached(text, file).config.directives[0]!;
   const c = counted(http.block!.directives);
-  http.block!.directives = c.list as NginxDirective[];
+  http.block!.directives = c.list;
   return { doc: new TextDoc(file, text, 'nginx'), reads: c.reads };
 }
 
