@@ -5,10 +5,10 @@
  */
 import type { CertificateDetails, CertificateDetailsItem } from '../../../server/src/shared/protocol';
 
-/** Escapes text for HTML element content and double- or single-quoted attribute values. */
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
+import { escapeHtml } from '../../../server/src/shared/escape';
+
+/** Escapes text for HTML element content and quoted attribute values, control characters too (the core's one escaper). */
+export { escapeHtml };
 
 const STYLE = `
   body { font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); color: var(--vscode-foreground); background: var(--vscode-editor-background); padding: 0 16px 16px; }

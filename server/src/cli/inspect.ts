@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { PolicyFileFinder, RULE_IDS, ignoredByPolicyFile, resolvePolicy, type LoadedPolicyFile, type Policy, type PolicyInput } from '../core';
 import { inventoryPaths, type InventoryEntry } from '../core/certs/inventory';
+import { escapeControls } from '../core/escape';
 import { NodeHost } from '../host/nodeHost';
 import { formatArg, readArgs, walkOption } from './args';
 
@@ -79,7 +80,8 @@ function textReport(entries: readonly InventoryEntry[], filesScanned: number): s
     `${certs.length} certificate(s) (${count('expired')} expired, ${count('expiring')} expiring, ${count('not-yet-valid')} not yet valid, ${count('invalid')} unreadable), ` +
       `${keys} private key(s) in ${filesScanned} file(s) scanned.`,
   );
-  return out.join('\n') + '\n';
+  // Names and values come from files (and the decoder escapes what it decodes): each line reaches a terminal as text.
+  return out.map(escapeControls).join('\n') + '\n';
 }
 
 export async function inspect(argv: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {

@@ -19,6 +19,7 @@ import { ENGINE_NOTICES, RULES, RULE_IDS } from './rules';
 import { applySuppressions, scanSuppressions } from './suppressions';
 import type { Report, RuleContext, RuleMeta } from './rules/rule';
 import { range, type Range } from './text';
+import { escapeControls } from './escape';
 
 export interface LintOptions {
   policy: Policy;
@@ -68,7 +69,7 @@ function effectiveSeverity(rule: RuleMeta, policy: Policy, proposed: Severity | 
 
 function notice(rule: RuleMeta, file: string, policy: Policy, message: string): Finding[] {
   const severity = effectiveSeverity(rule, policy, undefined);
-  return severity ? [{ ruleId: rule.id, severity, message, file, range: range(0, 0, 0, 0), fixes: [], related: [] }] : [];
+  return severity ? [{ ruleId: rule.id, severity, message: escapeControls(message), file, range: range(0, 0, 0, 0), fixes: [], related: [] }] : [];
 }
 
 /** True when `severity` is at or above `threshold`. */
@@ -137,17 +138,18 @@ export function lintDocument(doc: TextDoc, opts: LintOptions): Finding[] {
       report: (r: Report) => {
         const severity = effectiveSeverity(rule, policy, r.severity);
         if (!severity || foreign?.has(r.range)) return;
+        // Messages quote what files hold (names, values): never a raw control character (`escape.ts`).
         const f: Finding = {
           ruleId: rule.id,
           severity,
-          message: withAssumptions(r.message, r.assumptions),
+          message: escapeControls(withAssumptions(r.message, r.assumptions)),
           file: doc.file,
           range: r.range,
           fixes: r.fixes ?? [],
-          related: r.related ?? [],
+          related: (r.related ?? []).map((x) => ({ ...x, message: escapeControls(x.message) })),
         };
         if (r.resource) f.resource = r.resource;
-        if (r.assumptions?.length) f.assumptions = [...r.assumptions];
+        if (r.assumptions?.length) f.assumptions = r.assumptions.map(escapeControls);
         findings.push(f);
       },
     };
@@ -172,7 +174,7 @@ function applyInlineSuppressions(doc: TextDoc, format: FormatKind, policy: Polic
   const { kept, unused, unknown } = applySuppressions(findings, suppressions, RULE_IDS);
   const located = (rule: RuleMeta, items: ReadonlyArray<{ range: Range; message: string }>): Finding[] => {
     const severity = effectiveSeverity(rule, policy, undefined);
-    return severity ? items.map((i) => ({ ruleId: rule.id, severity, message: i.message, file: doc.file, range: i.range, fixes: [], related: [] })) : [];
+    return severity ? items.map((i) => ({ ruleId: rule.id, severity, message: escapeControls(i.message), file: doc.file, range: i.range, fixes: [], related: [] })) : [];
   };
   // A suppression for a rule the policy turns off is not "unused": it may matter under another policy.
   const reallyUnused = unused.filter((u) => policy.rules[u.ruleId] !== 'off');

@@ -15,6 +15,7 @@ import { certificateFacts, privateKeyFacts } from './x509/facts';
 import { OTHER_MATERIAL_LABELS, describeOtherMaterial } from './x509/otherMaterial';
 import { LineIndex, rangeContains, type Position, type Range } from './text';
 import { decodeCertificate, describeValidity, type CertificateSummary } from './x509/certificate';
+import { escapeControls } from './escape';
 
 export interface HoverResult {
   /** Markdown. */
@@ -23,16 +24,16 @@ export interface HoverResult {
 }
 
 
-/** Escapes text for Markdown so subject names cannot inject links or formatting. */
+/** Escapes text for Markdown so subject names cannot inject links or formatting, nor control characters (`escapeControls`). */
 export function escapeMarkdown(s: string): string {
-  return s.replace(/[\\`*_[\]<>|]/g, (c) => '\\' + c);
+  return escapeControls(s).replace(/[\\`*_[\]<>|&~]/g, (c) => '\\' + c);
 }
 
 /** A Markdown code span that holds any text (the fence is longer than any backtick run inside; `|` is escaped for tables). */
 export function codeSpan(s: string): string {
   const longest = Math.max(0, ...(s.match(/`+/g) ?? []).map((r) => r.length));
   const fence = '`'.repeat(longest + 1);
-  const body = s.replace(/\|/g, '\\|');
+  const body = escapeControls(s).replace(/\|/g, '\\|');
   const pad = body.startsWith('`') || body.endsWith('`') ? ' ' : '';
   return `${fence}${pad}${body}${pad}${fence}`;
 }
@@ -50,6 +51,7 @@ export function certificateMarkdown(cert: CertificateSummary, now: Date, positio
     let value: string;
     // Code spans: names are shown as written, never turned into links.
     if (f.label === 'SANs') value = cert.sans.length ? cert.sans.map((s) => `${s.type}:${codeSpan(s.value)}`).join(', ') : '(none)';
+    else if (f.prose && f.items) value = f.items.map(escapeMarkdown).join('; ');
     else if (f.items && f.items.length && f.label !== 'Key usage' && f.label !== 'Extended key usage') value = f.items.map(codeSpan).join(', ');
     else if (f.monospace) value = codeSpan(f.value);
     else if (f.label === 'Valid') value = escapeMarkdown(f.value.slice(0, f.value.length - validity.length)) + `**${escapeMarkdown(validity)}**`;

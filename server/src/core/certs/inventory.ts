@@ -1,4 +1,5 @@
 import { TextDoc } from '../document';
+import { escapeControls } from '../escape';
 import { formatFromName, looksBinary } from '../formats/detect';
 import type { Host } from '../host';
 import { DEFAULT_POLICY, type Policy, type Thresholds } from '../policy/policy';
@@ -132,7 +133,8 @@ function keyTitle(algorithm: string): string {
 
 /** One inventory entry for a site, or undefined for material that is neither a certificate nor a private key (CSR, CRL, public key). */
 export function inventoryEntry(file: string, site: MaterialSite, now: Date, thresholds: Thresholds, withFacts = false, sites: readonly MaterialSite[] = [site]): InventoryEntry | undefined {
-  const base = { file, range: site.range, anchor: site.anchor, encoding: site.encoding, label: site.label, ...(site.container !== undefined ? { container: site.container } : {}) };
+  // What the file says (a Secret's name, a YAML key, a path an nginx file writes) leaves the core without control characters.
+  const base = { file, range: site.range, anchor: site.anchor, encoding: site.encoding, label: site.label, ...(site.container !== undefined ? { container: escapeControls(site.container) } : {}) };
   if (isPrivateKeySite(site)) {
     const key = site.problem ? undefined : privateKeyOfSite(site);
     const algorithm = keyAlgorithm(key);
@@ -141,7 +143,10 @@ export function inventoryEntry(file: string, site: MaterialSite, now: Date, thre
   }
   if (!isCertificateSite(site)) return undefined;
   const chain = site.bundleIndex !== undefined && site.bundleSize !== undefined ? { chain: { index: site.bundleIndex, size: site.bundleSize } } : {};
-  const invalid = (error: string): InventoryCertificate => ({ ...base, ...chain, kind: 'certificate', status: 'invalid', level: 'error', error, title: `invalid certificate: ${error}` });
+  const invalid = (why: string): InventoryCertificate => {
+    const error = escapeControls(why);
+    return { ...base, ...chain, kind: 'certificate', status: 'invalid', level: 'error', error, title: `invalid certificate: ${error}` };
+  };
   if (site.problem) return invalid(site.problem.message);
   if (!site.der) return invalid('no certificate data');
   const decoded = decodeCertificate(site.der);
@@ -354,6 +359,6 @@ export function certificateDetails(
   if (items.length === 0) return undefined;
   const details: CertificateDetails = { file: doc.file, items, focus };
   const heading = at.group ?? at.container;
-  if (heading !== undefined) details.container = heading;
+  if (heading !== undefined) details.container = escapeControls(heading);
   return details;
 }

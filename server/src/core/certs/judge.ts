@@ -1,3 +1,4 @@
+import type { FormatKind } from '../formats/detect';
 import type { NginxDirective } from '../formats/nginx/ast';
 import type { RuleContext } from '../rules/rule';
 import { fileDirectives, referencedSites, type ReferencedFile } from './referenced';
@@ -6,6 +7,9 @@ import type { Thresholds } from '../policy/policy';
 import { isCa, type CertificateSummary } from '../x509/certificate';
 import { certificateName, certificateOfSite } from './keys';
 import { bundleOf, isCertificateSite, type MaterialSite } from './sites';
+
+/** The formats certificate rules read: every one that can hold certificates, binary containers too. */
+export const CERTIFICATE_FORMATS: readonly FormatKind[] = ['pem', 'nginx', 'yaml', 'kubernetes', 'text', 'container'];
 
 /** One readable certificate of a document, with where it is and what a message calls it. */
 export interface JudgedCertificate {

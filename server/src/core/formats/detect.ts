@@ -2,9 +2,11 @@ import type { TextDoc } from '../document';
 
 /**
  * What a document holds, as far as TLS Lens cares. PEM blocks are looked for in every
- * kind; `pem` means the file is meant to hold nothing but PEM.
+ * kind; `pem` means the file is meant to hold nothing but PEM; `container` is a binary
+ * certificate container (DER, PKCS#7, PKCS#12, JKS/JCEKS) read from its bytes
+ * (`certs/containers/`), whose document text is empty.
  */
-export type FormatKind = 'nginx' | 'kubernetes' | 'yaml' | 'pem' | 'policy' | 'text';
+export type FormatKind = 'nginx' | 'kubernetes' | 'yaml' | 'pem' | 'policy' | 'text' | 'container';
 
 const PEM_EXTENSIONS = ['.pem', '.crt', '.cer', '.key', '.csr'];
 const YAML_EXTENSIONS = ['.yaml', '.yml'];

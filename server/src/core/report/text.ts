@@ -1,3 +1,4 @@
+import { escapeControls } from '../escape';
 import type { Finding, Severity } from '../findings';
 
 const LABEL: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'info', hint: 'hint' };
@@ -10,5 +11,6 @@ export function toText(findings: readonly Finding[], filesChecked: number): stri
   const count = (s: Severity): number => findings.filter((f) => f.severity === s).length;
   const parts = [`${count('error')} error(s)`, `${count('warning')} warning(s)`, `${count('info') + count('hint')} note(s)`];
   lines.push(`${findings.length === 0 ? 'No findings' : parts.join(', ')} in ${filesChecked} file(s) checked.`);
-  return lines.join('\n') + '\n';
+  // File names may hold control characters too: each line reaches a terminal as text.
+  return lines.map(escapeControls).join('\n') + '\n';
 }

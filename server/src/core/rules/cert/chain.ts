@@ -1,4 +1,4 @@
-import { bundles, judgesDocument, ordinal, referencedUses } from '../../certs/judge';
+import { CERTIFICATE_FORMATS, bundles, judgesDocument, ordinal, referencedUses } from '../../certs/judge';
 import type { Range } from '../../text';
 import { certificateName, certificateOfSite } from '../../certs/keys';
 import type { MaterialSite } from '../../certs/sites';
@@ -20,7 +20,7 @@ export const certChain: Rule = {
   id: 'cert/chain',
   title: 'Certificate chain problem',
   defaultSeverity: 'warning',
-  formats: ['pem', 'nginx', 'yaml', 'kubernetes', 'text'],
+  formats: CERTIFICATE_FORMATS,
   check(ctx) {
     if (!judgesDocument(ctx)) return;
     for (const bundle of bundles(ctx.materialSites())) {

@@ -1,5 +1,5 @@
 import { CERTIFICATE_LABELS } from '../../formats/pem/scanner';
-import { isCertificateDer } from '../../x509/certificate';
+import { decodeCertificate } from '../../x509/certificate';
 import type { Rule } from '../rule';
 
 /**
@@ -20,7 +20,9 @@ export const pemMalformed: Rule = {
         continue;
       }
       if (b.der && CERTIFICATE_LABELS.has(b.label)) {
-        if (!isCertificateDer(b.der)) ctx.report({ range: b.beginRange, message: `PEM block "${b.label}" is not a valid X.509 certificate (its DER does not parse)` });
+        // The decoder's reason says which field and which fault (the same text `inspect` shows).
+        const d = decodeCertificate(b.der);
+        if (!d.ok) ctx.report({ range: b.beginRange, message: `PEM block "${b.label}" is ${d.error}` });
       }
     }
     // Base64 values in YAML (Secrets, kubeconfig, webhooks): bad base64, a decoded value that is
@@ -28,9 +30,8 @@ export const pemMalformed: Rule = {
     const reported = new Set<string>();
     for (const s of ctx.materialSites()) {
       if (s.encoding !== 'base64-pem' && s.encoding !== 'base64-der') continue;
-      const problem = s.problem ?? (s.der && CERTIFICATE_LABELS.has(s.label) && !isCertificateDer(s.der)
-        ? { message: `a certificate in ${s.container ?? 'this value'} is not a valid X.509 certificate (its DER does not parse)`, range: s.range }
-        : undefined);
+      const decoded = !s.problem && s.der && CERTIFICATE_LABELS.has(s.label) ? decodeCertificate(s.der) : undefined;
+      const problem = s.problem ?? (decoded && !decoded.ok ? { message: `a certificate in ${s.container ?? 'this value'} is ${decoded.error}`, range: s.range } : undefined);
       if (!problem) continue;
       const key = `${problem.range.start.line}:${problem.range.start.character}:${problem.message}`;
       if (reported.has(key)) continue;
