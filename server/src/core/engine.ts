@@ -11,6 +11,7 @@ import { parseNginxDoc } from './formats/nginx/parseCache';
 import { scanPem, type PemBlock } from './formats/pem/scanner';
 import { parseYamlFile, type YamlFile } from './formats/yaml/documents';
 import { materialSites, type MaterialSite } from './certs/sites';
+import { containerKind, keystorePassword, readContainer, type ContainerRead } from './certs/containers';
 import { loadReferencedFiles, namesReferencedFiles, type ReferencedFiles } from './certs/referenced';
 import { indexedYaml, kubeViewFor, type KubeIndex, type KubeView } from './workspace/index';
 import type { Host } from './host';
@@ -42,6 +43,8 @@ export interface LintOptions {
   nginxReferencedFiles?: ReferencedFiles;
   /** Every workspace manifest by kind/namespace/name, so Kubernetes rules follow references across files. */
   kubeIndex?: KubeIndex;
+  /** A binary container read from the file's bytes (`lintContainer`): its sites stand for the document's, whose text is empty. */
+  container?: ContainerRead;
 }
 
 /** Every range object of directives read from other files (includer context, included files). */
@@ -88,7 +91,7 @@ export function lintDocument(doc: TextDoc, opts: LintOptions): Finding[] {
   if (size > policy.maxFileSizeBytes) {
     return notice(ENGINE_NOTICES.fileTooLarge, doc.file, policy, tooLargeMessage(size, policy));
   }
-  if (format !== 'text' && textLooksBinary(doc.text)) {
+  if (format !== 'text' && format !== 'container' && textLooksBinary(doc.text)) {
     return notice(ENGINE_NOTICES.binaryFile, doc.file, policy, binaryMessage(format));
   }
   const findings: Finding[] = [];
@@ -117,7 +120,8 @@ export function lintDocument(doc: TextDoc, opts: LintOptions): Finding[] {
   // The accessors every rule's context shares (made once per document, not once per rule).
   const includeProblems = (): readonly NginxTreeProblem[] => opts.nginxIncludeProblems ?? [];
   const referencedFiles = (): ReferencedFiles => opts.nginxReferencedFiles ?? NO_FILES;
-  const sitesOnce = (): MaterialSite[] => (sites ??= materialSites(doc, blocks(), yamlOnce));
+  const sitesOnce = (): MaterialSite[] => (sites ??= opts.container ? opts.container.sites : materialSites(doc, blocks(), yamlOnce));
+  const container = (): ContainerRead | undefined => opts.container;
   const kubeOnce = (): KubeView => (kube ??= kubeViewFor(doc, opts.kubeIndex, yamlOnce));
   for (const rule of RULES) {
     if (!rule.formats.includes(format)) continue;
@@ -134,6 +138,7 @@ export function lintDocument(doc: TextDoc, opts: LintOptions): Finding[] {
       pemBlocks: blocks,
       yaml: yamlOnce,
       materialSites: sitesOnce,
+      container,
       kube: kubeOnce,
       report: (r: Report) => {
         const severity = effectiveSeverity(rule, policy, r.severity);
@@ -222,6 +227,11 @@ function binaryMessage(format: FormatKind): string {
 
 export type FileLintResult = { findings: Finding[] } | { error: string };
 
+/** Lints what a binary container holds: the certificate rules on its sites, `cert/container` on its notes. */
+export function lintContainer(display: string, container: ContainerRead, opts: LintOptions): Finding[] {
+  return lintDocument(new TextDoc(display, '', undefined, 'container'), { ...opts, container });
+}
+
 /** Whether a file on disk is one TLS Lens looks at when walking a directory. */
 export function isCandidateName(path: string): boolean {
   return formatFromName(path) !== undefined || /\.(conf|json|md|txt)$/i.test(path);
@@ -249,6 +259,9 @@ export async function lintFile(
   } catch (e) {
     return { error: `${display}: ${e instanceof Error ? e.message : String(e)}` };
   }
+  // Binary certificate containers (DER, PKCS#7, PKCS#12, JKS) are read from their bytes.
+  const kind = containerKind(path, bytes);
+  if (kind) return { findings: lintContainer(display, readContainer(kind, bytes, keystorePassword(opts.policy, host, path)), opts) };
   if (looksBinary(bytes)) {
     const format = formatFromName(path);
     return { findings: format ? notice(ENGINE_NOTICES.binaryFile, display, opts.policy, binaryMessage(format)) : [] };

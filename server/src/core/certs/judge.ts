@@ -93,12 +93,12 @@ export function judgedCertificates(ctx: RuleContext): JudgedCertificate[] {
   return out;
 }
 
-/** The bundles (certificate lists in order) of a document's sites. */
+/** The bundles (certificate lists in order) of a document's sites; sets (PKCS#7, PKCS#12) are not chains and are left out. */
 export function bundles(sites: readonly MaterialSite[]): MaterialSite[][] {
   const seen = new Set<MaterialSite>();
   const out: MaterialSite[][] = [];
   for (const s of sites) {
-    if (!isCertificateSite(s) || seen.has(s)) continue;
+    if (!isCertificateSite(s) || seen.has(s) || s.collection) continue;
     const b = bundleOf(sites, s);
     for (const x of b) seen.add(x);
     out.push(b);

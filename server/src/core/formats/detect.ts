@@ -8,7 +8,9 @@ import type { TextDoc } from '../document';
  */
 export type FormatKind = 'nginx' | 'kubernetes' | 'yaml' | 'pem' | 'policy' | 'text' | 'container';
 
-const PEM_EXTENSIONS = ['.pem', '.crt', '.cer', '.key', '.csr'];
+const PEM_EXTENSIONS = ['.pem', '.crt', '.cer', '.key', '.csr', '.der', '.p7b', '.p7c'];
+/** Binary keystores: read from their bytes (`certs/containers/`), never as text. */
+const CONTAINER_EXTENSIONS = ['.p12', '.pfx', '.jks', '.jceks', '.keystore', '.truststore'];
 const YAML_EXTENSIONS = ['.yaml', '.yml'];
 
 function baseName(file: string): string {
@@ -32,6 +34,7 @@ export function formatFromName(file: string): FormatKind | undefined {
   if (/(^|\/)sites-(available|enabled)\/[^/]+$/.test(norm)) return 'nginx';
   if (/(^|\/)nginx\/snippets\/[^/]+\.conf$/.test(norm)) return 'nginx';
   if (PEM_EXTENSIONS.includes(ext)) return 'pem';
+  if (CONTAINER_EXTENSIONS.includes(ext)) return 'container';
   if (YAML_EXTENSIONS.includes(ext)) return 'yaml';
   return undefined;
 }

@@ -4,6 +4,7 @@ import { certExpiring } from './cert/expiring';
 import { certKeyMismatch } from './cert/key-mismatch';
 import { certLifetime } from './cert/lifetime';
 import { certMalformedExtension } from './cert/malformed-extension';
+import { certContainer } from './cert/container';
 import { certStructure } from './cert/structure';
 import { certNoSan } from './cert/no-san';
 import { certNotYetValid } from './cert/not-yet-valid';
@@ -135,6 +136,7 @@ export const RULES: readonly Rule[] = [
   certPrivateKeyCommitted,
   certMalformedExtension,
   certStructure,
+  certContainer,
   policyInvalid,
   templateSkipped,
   hostWithoutTls,

@@ -29,7 +29,8 @@ export const pemMalformed: Rule = {
     // not PEM/DER, a block inside it that does not read.
     const reported = new Set<string>();
     for (const s of ctx.materialSites()) {
-      if (s.encoding !== 'base64-pem' && s.encoding !== 'base64-der') continue;
+      // Also the certificates of a PKCS#7 PEM block (a `.p7b` bundle), each a site of its own.
+      if (s.encoding !== 'base64-pem' && s.encoding !== 'base64-der' && !(s.encoding === 'pem' && s.collection)) continue;
       const decoded = !s.problem && s.der && CERTIFICATE_LABELS.has(s.label) ? decodeCertificate(s.der) : undefined;
       const problem = s.problem ?? (decoded && !decoded.ok ? { message: `a certificate in ${s.container ?? 'this value'} is ${decoded.error}`, range: s.range } : undefined);
       if (!problem) continue;
