@@ -116,7 +116,8 @@ function expiryPhrase(cert: CertificateSummary, now: Date): string {
 
 /** The one-line title of a certificate: what the CodeLens, the tree and `inspect` show. */
 export function certificateTitle(cert: CertificateSummary, now: Date): string {
-  const cn = commonName(cert.subject);
+  // The decoder's CN (control characters escaped, no RFC 4514 escapes to undo).
+  const cn = cert.subjectCommonName;
   const name = cn !== undefined ? `CN=${cn}` : cert.subject || cert.sans[0]?.value || '(no subject)';
   return [name, plural(cert.sans.length, 'SAN'), expiryPhrase(cert, now)].join(' · ');
 }
@@ -157,7 +158,7 @@ export function inventoryEntry(file: string, site: MaterialSite, now: Date, thre
   if (!decoded.ok) return invalid(decoded.error);
   const c = decoded.cert;
   const { status, level } = certificateStatus(c, now, thresholds);
-  const cn = commonName(c.subject);
+  const cn = c.subjectCommonName;
   return {
     ...base,
     ...chain,

@@ -137,9 +137,10 @@ export function keystorePassword(policy: Pick<Policy, 'keystorePasswords'>, host
     if (entry.password !== undefined) return { value: entry.password, source: `keystorePasswords "${entry.pattern}" in the policy` };
     if (entry.env !== undefined) {
       const v = host.env(entry.env);
-      if (v !== undefined) return { value: v, source: `the environment variable ${entry.env}` };
+      if (v) return { value: v, source: `the environment variable ${entry.env}` };
     }
   }
+  // An empty variable is an unset one (the empty password is tried anyway).
   const v = host.env(KEYSTORE_PASSWORD_ENV);
-  return v !== undefined ? { value: v, source: `the environment variable ${KEYSTORE_PASSWORD_ENV}` } : undefined;
+  return v ? { value: v, source: `the environment variable ${KEYSTORE_PASSWORD_ENV}` } : undefined;
 }
