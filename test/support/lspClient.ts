@@ -61,6 +61,8 @@ export interface StartOptions {
   onRegistration?: (params: RegistrationParams) => void;
   /** Extra client capabilities, merged over the defaults. */
   capabilities?: ClientCapabilities;
+  /** Environment variables for the server process, over this process's (keystore passwords). */
+  env?: Record<string, string>;
 }
 
 export type SettingsProvider = (item: ConfigurationItem) => unknown;
@@ -144,7 +146,7 @@ export class LspSession {
 
   /** Spawns the server, sends `initialize` and `initialized`. */
   static async start(options: StartOptions = {}): Promise<LspSession> {
-    const proc = spawn(process.execPath, [serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, [serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], ...(options.env ? { env: { ...process.env, ...options.env } } : {}) });
     const connection = createProtocolConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
     const session = new LspSession(proc, connection, options);
     const folders = options.workspaceFolders ?? [];
