@@ -125,7 +125,7 @@ export function certificateTitle(cert: CertificateSummary, now: Date): string {
 /** The inventory's short form of a key's shape (`x509/keys.ts`): "RSA 2048", "EC P-256", "encrypted", "unreadable". */
 function keyAlgorithm(key: PrivateKeySummary | undefined): string {
   if (!key) return 'unreadable';
-  if (key.encrypted) return key.algorithm === 'unknown' ? 'encrypted' : `${key.algorithm}, encrypted`;
+  if (key.encrypted) return key.algorithm === 'unknown' ? 'encrypted' : `${[key.algorithm, key.bits ?? key.curve].filter((x) => x !== undefined).join(' ')}, encrypted`;
   if (key.error) return 'unreadable';
   return [key.algorithm, key.bits ?? key.curve].filter((x) => x !== undefined).join(' ');
 }
