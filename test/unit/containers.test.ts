@@ -4,7 +4,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { MemoryHost, lintFile, parsePolicyFile, resolvePolicy, RULE_IDS } from '../../server/src/core';
+import { MemoryHost, hoverAt, lintFile, parsePolicyFile, resolvePolicy, RULE_IDS } from '../../server/src/core';
 import { containerKind, keystorePassword, readContainer, type ContainerRead, type KeystorePassword } from '../../server/src/core/certs/containers';
 import { PbeUnsupported, WorkBudget, pbeDecrypt } from '../../server/src/core/certs/containers/pbe';
 import { certificateDetails, inventoryPaths } from '../../server/src/core/certs/inventory';
@@ -150,6 +150,8 @@ describe('PKCS#7 against openssl pkcs7 -print_certs', () => {
     assert.equal(containerKind(file('bundle-pem.p7c'), readBytes(file('bundle-pem.p7c'))), undefined);
     const sites = materialSites(new TextDoc('bundle-pem.p7c', text)).filter((s) => s.label === 'CERTIFICATE');
     assert.deepEqual(sites.map((s) => decodeCertificate(s.der!).ok && (decodeCertificate(s.der!) as { cert: { sha256Fingerprint: string } }).cert.sha256Fingerprint), opensslPkcs7Certs(openssl.path!, file('bundle-pem.p7c'), false));
+    const md = hoverAt(new TextDoc('bundle-pem.p7c', text), { line: 2, character: 1 }, new Date())?.markdown ?? '';
+    assert.deepEqual(md.match(/\*\*Certificate\*\* \(\S+ of 2 in this PKCS#7 block\)/g), ['**Certificate** (1st of 2 in this PKCS#7 block)', '**Certificate** (2nd of 2 in this PKCS#7 block)']);
   });
 });
 

@@ -100,7 +100,7 @@ function siteMarkdown(site: MaterialSite, sites: readonly MaterialSite[], now: D
   const decoded = decodeCertificate(site.der);
   if (!decoded.ok) return `**${escapeMarkdown(site.label)}**: ${escapeMarkdown(decoded.error)}`;
   const position = site.bundleIndex !== undefined && site.bundleSize !== undefined ? { index: site.bundleIndex, count: site.bundleSize } : undefined;
-  const scope = site.encoding === 'pem' ? 'this file' : site.encoding === 'pem-in-json' ? 'this string' : 'this value';
+  const scope = site.collection && site.encoding === 'pem' ? 'this PKCS#7 block' : site.encoding === 'pem' ? 'this file' : site.encoding === 'pem-in-json' ? 'this string' : 'this value';
   return certificateMarkdown(decoded.cert, now, position, site.container, scope);
 }
 
@@ -220,8 +220,8 @@ export function hoverAt(
   const here = sites.filter((s) => rangeContains(s.range, position));
   const first = here[0];
   if (!first) return undefined;
-  // The blocks of one base64 value share its range: show each (a chain in tls.crt).
-  const shown = first.encoding === 'base64-pem' ? here : [first];
+  // The blocks of one base64 value share its range: show each (a chain in tls.crt); so do the certificates of a PKCS#7 block.
+  const shown = first.encoding === 'base64-pem' || first.collection ? here : [first];
   const parts = shown.map((s) => siteMarkdown(s, sites, now)).filter((m): m is string => m !== undefined);
   return parts.length ? { markdown: parts.join('\n\n---\n\n'), range: first.range } : undefined;
 }
