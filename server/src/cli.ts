@@ -30,10 +30,14 @@ import { NodeHost } from './host/nodeHost';
 import { escapeControls } from './core/escape';
 import { productVersion, ruleDocFile } from './install';
 import { PROBE_USAGE, probeCommand } from './cli/probe';
+import { FLEET_USAGE, fleetCommand, isFleetInvocation } from './cli/fleet';
+import { MERGE_USAGE, mergeCommand } from './cli/merge';
 
 const USAGE = `Usage: tls-lens check [paths...] [options]
        tls-lens probe host[:port] [options]   (see tls-lens probe --help)
-       tls-lens inspect [paths...] [--format text|json]   (see tls-lens inspect --help)
+       tls-lens probe --targets FILE|- [options]   (a fleet; see tls-lens probe --help)
+       tls-lens merge FILES... [options]   (a fleet's shard outputs; see tls-lens merge --help)
+       tls-lens inspect [paths...] [--format text|json|openmetrics]   (see tls-lens inspect --help)
 
 Lints nginx, Kubernetes and PEM files for TLS problems. Directories are walked,
 honouring .gitignore files; paths default to the current directory.
@@ -226,13 +230,22 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     }
     if (command === 'probe') {
       if (rest.includes('-h') || rest.includes('--help')) {
-        out.write(PROBE_USAGE);
+        out.write(PROBE_USAGE + FLEET_USAGE);
         return 0;
       }
+      // A list of endpoints, or OpenMetrics (a list of one): the fleet runner (cli/fleet.ts).
+      if (isFleetInvocation(rest)) return await fleetCommand(rest, out, err);
       return await probeCommand(rest, out, err);
     }
+    if (command === 'merge') {
+      if (rest.includes('-h') || rest.includes('--help')) {
+        out.write(MERGE_USAGE);
+        return 0;
+      }
+      return await mergeCommand(rest, out, err);
+    }
     if (command === 'inspect') return await inspect(rest, out, err);
-    if (command !== 'check') throw new UsageError(`unknown command "${command}" (expected: check, inspect or probe)`);
+    if (command !== 'check') throw new UsageError(`unknown command "${command}" (expected: check, inspect, probe or merge)`);
     if (rest.includes('-h') || rest.includes('--help')) {
       out.write(USAGE);
       return 0;
@@ -240,7 +253,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     return await check(parseCheckArgs(rest), out, err);
   } catch (e) {
     if (e instanceof UsageError) {
-      const usage = command === 'probe' ? PROBE_USAGE : command === 'inspect' ? INSPECT_USAGE : USAGE;
+      const usage = command === 'probe' ? PROBE_USAGE + FLEET_USAGE : command === 'merge' ? MERGE_USAGE : command === 'inspect' ? INSPECT_USAGE : USAGE;
       err.write(`tls-lens: ${e.message}\n\n${usage}`);
       return 2;
     }
