@@ -18,12 +18,12 @@ export class PbeWrongPassword extends Error {}
 
 /**
  * Key-derivation work one file may cost, in PBKDF2-HMAC iterations (a PKCS#12-KDF iteration,
- * a hash call from JavaScript, counts five): about a quarter of a second on one core. A file
+ * a hash call from JavaScript, counts five): about a sixth of a second on one core. A file
  * asking for more is not opened further, so no file makes a lint slow. OpenSSL 3's defaults
  * (2048 iterations) cost about 1 % of it, Java 17's (10000) about 7 %.
  */
 export class WorkBudget {
-  constructor(private left = 1_500_000) {}
+  constructor(private left = 1_000_000) {}
   spend(units: number, what: string): void {
     if (units > this.left) throw new PbeUnsupported(`${what} asks for ${units.toLocaleString('en-US')} iterations of key derivation, more than TLS Lens spends on one file`);
     this.left -= units;

@@ -169,7 +169,7 @@ export function readPkcs12(bytes: Uint8Array, given: KeystorePassword | undefine
     const safe = berOctets(bytes, berExpect(berChildren(bytes, berExpect(content, 0xa0, 'authSafe content'))[0], TAG.OCTET_STRING, 'authSafe data'));
 
     // The password: the one given, else the empty one or none when the MAC says so (RFC 7292 §B.1; OpenSSL tries both).
-    const candidates: Array<string | null> = given ? [given.value, '', null] : ['', null];
+    const candidates: Array<string | null> = given ? [given.value, ''] : ['', null];
     if (macData) {
       let unsupported: string | undefined;
       for (const c of candidates) {
