@@ -4,7 +4,7 @@ import type { RuleContext } from '../rules/rule';
 import { fileDirectives, referencedSites, type ReferencedFile } from './referenced';
 import type { Range } from '../text';
 import type { Thresholds } from '../policy/policy';
-import { isCa, type CertificateSummary } from '../x509/certificate';
+import { isCa, type CertificateProblem, type CertificateSummary } from '../x509/certificate';
 import { certificateName, certificateOfSite } from './keys';
 import { bundleOf, isCertificateSite, type MaterialSite } from './sites';
 
@@ -91,6 +91,20 @@ export function judgedCertificates(ctx: RuleContext): JudgedCertificate[] {
     }
   }
   return out;
+}
+
+/**
+ * Reports the decoder's RFC 5280 problems (`CertificateProblem`) of the kinds a rule owns, on
+ * every judged certificate: the rule's default severity for warnings, the problem's own
+ * severity otherwise (a critical malformed extension, a fault OpenSSL refuses to verify).
+ */
+export function reportCertificateProblems(ctx: RuleContext, owns: (kind: CertificateProblem['kind']) => boolean): void {
+  for (const c of judgedCertificates(ctx)) {
+    for (const p of c.cert.problems) {
+      if (!owns(p.kind)) continue;
+      ctx.report({ range: c.range, message: `${c.name}: ${p.message}`, severity: p.severity === 'warning' ? undefined : p.severity });
+    }
+  }
 }
 
 /** The bundles (certificate lists in order) of a document's sites; sets (PKCS#7, PKCS#12) are not chains and are left out. */

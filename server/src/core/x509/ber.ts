@@ -1,4 +1,4 @@
-import { DerError, type Tlv } from './der';
+import { DerError, readHeader, type Tlv } from './der';
 
 /**
  * A BER reader (ITU-T X.690 §8) for the containers other tools write loosely: PKCS#12 and
@@ -15,38 +15,14 @@ const MAX_DEPTH = 32;
 
 export function readBer(bytes: Uint8Array, offset: number, limit = bytes.length, depth = 0): BerTlv {
   if (depth > MAX_DEPTH) throw new DerError('nested too deeply');
-  if (offset >= limit) throw new DerError('unexpected end of data');
-  const tag = bytes[offset]!;
-  let p = offset + 1;
-  if ((tag & 0x1f) === 0x1f) {
-    let n = 0;
-    while (p < limit && bytes[p]! & 0x80) {
-      p++;
-      if (++n > 4) throw new DerError('tag number too long');
-    }
-    p++;
+  const { tag, body, end } = readHeader(bytes, offset, limit);
+  if (end !== undefined) return { tag, start: offset, body, contentEnd: end, end };
+  if (!(tag & 0x20)) throw new DerError('indefinite length on a primitive value');
+  // Indefinite length: the contents run to the end-of-contents octets (00 00) at this level.
+  for (let p = body; ; ) {
+    if (p + 1 < limit && bytes[p] === 0 && bytes[p + 1] === 0) return { tag, start: offset, body, contentEnd: p, end: p + 2 };
+    p = readBer(bytes, p, limit, depth + 1).end;
   }
-  if (p >= limit) throw new DerError('unexpected end of data (length)');
-  const first = bytes[p++]!;
-  if (first === 0x80) {
-    if (!(tag & 0x20)) throw new DerError('indefinite length on a primitive value');
-    const body = p;
-    for (;;) {
-      if (p + 1 < limit && bytes[p] === 0 && bytes[p + 1] === 0) return { tag, start: offset, body, contentEnd: p, end: p + 2 };
-      p = readBer(bytes, p, limit, depth + 1).end;
-    }
-  }
-  let len = first;
-  if (first & 0x80) {
-    const n = first & 0x7f;
-    if (n > 4) throw new DerError('length too large');
-    if (p + n > limit) throw new DerError('unexpected end of data (length)');
-    len = 0;
-    for (let i = 0; i < n; i++) len = len * 256 + bytes[p++]!;
-  }
-  const end = p + len;
-  if (end > limit) throw new DerError(`a value claims ${len} byte${len === 1 ? '' : 's'} but only ${limit - p} remain${limit - p === 1 ? 's' : ''} (truncated?)`);
-  return { tag, start: offset, body: p, contentEnd: end, end };
 }
 
 /** The values directly inside a constructed BER value. */

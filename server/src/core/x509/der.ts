@@ -31,8 +31,12 @@ export const TAG = {
   GeneralizedTime: 0x18,
 } as const;
 
-/** Reads one TLV at `offset`, which must end at or before `limit`. */
-export function readTlv(bytes: Uint8Array, offset: number, limit = bytes.length): Tlv {
+/**
+ * The identifier and length octets at `offset` (X.690 §8.1.2–8.1.3): the tag, where the
+ * contents start, and where they end — undefined for an indefinite length, which BER allows
+ * (`ber.ts`) and DER does not. A definite length must end at or before `limit`.
+ */
+export function readHeader(bytes: Uint8Array, offset: number, limit: number): { tag: number; body: number; end: number | undefined } {
   if (offset >= limit) throw new DerError('unexpected end of data');
   const tag = bytes[offset]!;
   let p = offset + 1;
@@ -47,9 +51,9 @@ export function readTlv(bytes: Uint8Array, offset: number, limit = bytes.length)
   }
   if (p >= limit) throw new DerError('unexpected end of data (length)');
   let len = bytes[p++]!;
+  if (len === 0x80) return { tag, body: p, end: undefined };
   if (len & 0x80) {
     const n = len & 0x7f;
-    if (n === 0) throw new DerError('indefinite length is not DER');
     if (n > 4) throw new DerError('length too large');
     if (p + n > limit) throw new DerError('unexpected end of data (length)');
     len = 0;
@@ -57,7 +61,14 @@ export function readTlv(bytes: Uint8Array, offset: number, limit = bytes.length)
   }
   const end = p + len;
   if (end > limit) throw new DerError(`a value claims ${len} byte${len === 1 ? '' : 's'} but only ${limit - p} remain${limit - p === 1 ? 's' : ''} (truncated?)`);
-  return { tag, start: offset, body: p, end };
+  return { tag, body: p, end };
+}
+
+/** Reads one TLV at `offset`, which must end at or before `limit`. */
+export function readTlv(bytes: Uint8Array, offset: number, limit = bytes.length): Tlv {
+  const h = readHeader(bytes, offset, limit);
+  if (h.end === undefined) throw new DerError('indefinite length is not DER');
+  return { tag: h.tag, start: offset, body: h.body, end: h.end };
 }
 
 /** The TLVs directly inside a constructed value. */

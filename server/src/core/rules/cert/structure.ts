@@ -1,4 +1,4 @@
-import { CERTIFICATE_FORMATS, judgedCertificates } from '../../certs/judge';
+import { CERTIFICATE_FORMATS, reportCertificateProblems } from '../../certs/judge';
 import type { Rule } from '../rule';
 
 /**
@@ -14,11 +14,6 @@ export const certStructure: Rule = {
   defaultSeverity: 'warning',
   formats: CERTIFICATE_FORMATS,
   check(ctx) {
-    for (const c of judgedCertificates(ctx)) {
-      for (const p of c.cert.problems) {
-        if (p.kind === 'malformed-extension') continue;
-        ctx.report({ range: c.range, message: `${c.name}: ${p.message}`, severity: p.severity === 'warning' ? undefined : p.severity });
-      }
-    }
+    reportCertificateProblems(ctx, (kind) => kind !== 'malformed-extension');
   },
 };
