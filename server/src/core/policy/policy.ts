@@ -71,6 +71,18 @@ export const THRESHOLD_KEYS = [
 /** "1.24.0", "1.25": an nginx version as the policy names it. */
 export const NGINX_VERSION = /^\d+\.\d+(\.\d+)?$/;
 
+/** Rule ids that no longer exist, with what took their place (named in the problem a policy file or a suppression gets). */
+export const RETIRED_RULE_IDS: Readonly<Record<string, string>> = {
+  'ingress/secret-not-found': 'kube/not-in-workspace (one note per file for every reference the workspace cannot answer)',
+  'istio/gateway-credential-not-found': 'kube/not-in-workspace (one note per file for every reference the workspace cannot answer)',
+};
+
+/** "unknown rule "x"", or what replaced a retired rule. */
+export function unknownRuleMessage(id: string): string {
+  const now = RETIRED_RULE_IDS[id];
+  return now ? `rule "${id}" was retired: it is now part of ${now}` : `unknown rule "${id}"`;
+}
+
 /**
  * Loose input from editor settings, a policy file or CLI flags; later sources win.
  * `ignore` is only meaningful relative to the policy file it came from: see

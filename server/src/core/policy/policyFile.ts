@@ -1,7 +1,7 @@
 import type * as Yaml from 'yaml';
 import type { Node } from 'yaml';
 import type { Range } from '../text';
-import { NGINX_VERSION, REQUIREMENT_KEYS, THRESHOLD_KEYS, isRuleLevel, type PolicyInput } from './policy';
+import { NGINX_VERSION, REQUIREMENT_KEYS, THRESHOLD_KEYS, isRuleLevel, unknownRuleMessage, type PolicyInput } from './policy';
 import { PROFILES, isProfileName } from './profiles';
 
 export const POLICY_FILE_NAME = '.tls-lens.yaml';
@@ -105,7 +105,7 @@ export function parsePolicyFile(text: string, knownRuleIds: ReadonlySet<string>)
           const id = isScalar(idNode) ? String(idNode.value) : '';
           const lvNode = r.value as Node | null;
           const level = isScalar(lvNode) ? lvNode.value : undefined;
-          if (!knownRuleIds.has(id)) problems.push({ message: `unknown rule "${id}"`, range: nodeRange(idNode) });
+          if (!knownRuleIds.has(id)) problems.push({ message: unknownRuleMessage(id), range: nodeRange(idNode) });
           else if (!isRuleLevel(level)) problems.push({ message: `rule "${id}": expected off, hint, info, warning or error`, range: nodeRange(lvNode ?? idNode) });
           else rules[id] = level;
         }

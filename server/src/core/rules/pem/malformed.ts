@@ -1,5 +1,6 @@
 import { CERTIFICATE_LABELS } from '../../formats/pem/scanner';
 import { decodeCertificate } from '../../x509/certificate';
+import type { MaterialSite } from '../../certs/sites';
 import type { Rule } from '../rule';
 
 /**
@@ -28,9 +29,16 @@ export const pemMalformed: Rule = {
     // Base64 values in YAML (Secrets, kubeconfig, webhooks): bad base64, a decoded value that is
     // not PEM/DER, a block inside it that does not read.
     const reported = new Set<string>();
-    for (const s of ctx.materialSites()) {
+    const placeholders: MaterialSite[] = [];
+    const sites = ctx.materialSites();
+    for (const s of sites) {
       // Also the certificates of a PKCS#7 PEM block (a `.p7b` bundle), each a site of its own.
       if (s.encoding !== 'base64-pem' && s.encoding !== 'base64-der' && !(s.encoding === 'pem' && s.collection)) continue;
+      if (s.placeholder) {
+        placeholders.push(s);
+        continue;
+      }
+      // The decoder's reason says which field and which fault (the same text `inspect` shows).
       const decoded = !s.problem && s.der && CERTIFICATE_LABELS.has(s.label) ? decodeCertificate(s.der) : undefined;
       const problem = s.problem ?? (decoded && !decoded.ok ? { message: `a certificate in ${s.container ?? 'this value'} is ${decoded.error}`, range: s.range } : undefined);
       if (!problem) continue;
@@ -38,6 +46,16 @@ export const pemMalformed: Rule = {
       if (reported.has(key)) continue;
       reported.add(key);
       ctx.report({ range: problem.range, message: problem.message });
+    }
+    // Documentation placeholders (`<base64 CA>`, REPLACE_ME, ${VAR}): one note for the file.
+    const first = placeholders[0];
+    if (first) {
+      const shown = placeholders.slice(0, 3).map((p) => `${p.container ?? 'a value'} (line ${p.range.start.line + 1})`);
+      ctx.report({
+        range: first.range,
+        severity: 'info',
+        message: `${placeholders.length === 1 ? first.problem!.message : `${placeholders.length} values hold placeholders, not base64 material: ${shown.join(', ')}${placeholders.length > 3 ? ', …' : ''}`}; not checked — fill in real values (or leave the file as the example it is)`,
+      });
     }
     if (ctx.format === 'pem' && blocks.length === 0 && ctx.doc.text.trim().length > 0) {
       ctx.report({
