@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { CertificateDetails, CertificateInventoryResult } from '../../server/src/shared/protocol';
 import { makePki, run } from '../support/keystores';
-import { LspSession, fileUri } from '../support/lspClient';
+import { LspSession, fileUri, serverPath } from '../support/lspClient';
 import { findTool } from '../support/tools';
 
 const openssl = findTool('openssl');
@@ -38,7 +38,7 @@ after(() => rmSync(ws, { recursive: true, force: true }));
 describe('binary containers over LSP', { skip }, () => {
   let s: LspSession;
   before(async () => {
-    s = await LspSession.start({ workspaceFolders: [ws], env: { TLS_LENS_KEYSTORE_PASSWORD: PASSWORD } });
+    s = await LspSession.start({ workspaceFolders: [ws], command: { file: process.execPath, args: [serverPath], env: { ...process.env, TLS_LENS_KEYSTORE_PASSWORD: PASSWORD } } });
   });
   after(() => s?.dispose());
 

@@ -24,6 +24,11 @@ export interface Host {
   now(): Date;
   /** An environment variable (keystore passwords); undefined when unset or when the host has no environment. */
   env(name: string): string | undefined;
+  /**
+   * True for a path this host will not read (outside the workspace, see `ConfinedHost`):
+   * callers say "not in the workspace" rather than "not found".
+   */
+  outside?(path: string): boolean;
 }
 
 /** A host over an in-memory map of path → contents (paths use "/"). */

@@ -1,7 +1,8 @@
 import type * as Yaml from 'yaml';
 import type { Node } from 'yaml';
 import type { Range } from '../text';
-import { NGINX_VERSION, REQUIREMENT_KEYS, THRESHOLD_KEYS, isRuleLevel, unknownRuleMessage, type PolicyInput } from './policy';
+import { NGINX_BASES } from '../formats/nginx/stock';
+import { NGINX_VERSION, REQUIREMENT_KEYS, THRESHOLD_KEYS, isNginxBase, isRuleLevel, unknownRuleMessage, type PolicyInput } from './policy';
 import { PROFILES, isProfileName } from './profiles';
 
 export const POLICY_FILE_NAME = '.tls-lens.yaml';
@@ -9,7 +10,10 @@ export const POLICY_FILE_NAME = '.tls-lens.yaml';
 export const POLICY_FILE_NAMES = [POLICY_FILE_NAME, '.tls-lens.json'] as const;
 
 /** The keys a policy file may have (schemas/tls-lens-policy.schema.json describes them). */
-export const POLICY_KEYS = ['extends', 'nginxVersion', 'thresholds', 'require', 'rules', 'ignore', 'privateKeyAllowedPaths', 'pathMappings', 'keystorePasswords'] as const;
+export const POLICY_KEYS = ['extends', 'nginxVersion', 'thresholds', 'require', 'rules', 'ignore', 'privateKeyAllowedPaths', 'pathMappings', 'nginx', 'keystorePasswords'] as const;
+
+/** The keys of the `nginx` section. */
+export const NGINX_POLICY_KEYS = ['base'] as const;
 
 export interface PolicyFileProblem {
   message: string;
@@ -187,6 +191,11 @@ export function parsePolicyFile(text: string, knownRuleIds: ReadonlySet<string>)
           } else problems.push({ message: `"${pattern}" must map to a password (a string) or to { env: VARIABLE_NAME }`, range: nodeRange(vNode ?? kNode) });
         }
         input.keystorePasswords = entries;
+        break;
+      }
+      case 'nginx': {
+        const n = keyedMap(value ?? keyNode, 'nginx', 'nginx setting', NGINX_POLICY_KEYS, `one of ${NGINX_BASES.join(', ')}`, 'values', (v): v is string => isNginxBase(v));
+        if (n?.base) input.nginxBase = n.base;
         break;
       }
       default:

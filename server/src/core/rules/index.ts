@@ -84,7 +84,12 @@ import { deprecatedListenHttp2 } from './nginx/deprecated-listen-http2';
 import { earlyData } from './nginx/early-data';
 import { ecdhCurve } from './nginx/ecdh-curve';
 import { hstsDropped } from './nginx/hsts-dropped';
+import { apacheNotChecked } from './apache/not-checked';
+import { byteOrderMark } from './nginx/byte-order-mark';
 import { includeNotFound } from './nginx/include-not-found';
+import { listenSpdy } from './nginx/listen-spdy';
+import { templateSkipped as nginxTemplateSkipped } from './nginx/template-skipped';
+import { includeUnknown } from './nginx/include-unknown';
 import { httpWithoutRedirect } from './nginx/http-without-redirect';
 import { missingCertificate } from './nginx/missing-certificate';
 import { missingHsts } from './nginx/missing-hsts';
@@ -106,7 +111,9 @@ import type { Rule, RuleMeta } from './rule';
 /** Every rule that checks documents, in the order they run. */
 export const RULES: readonly Rule[] = [
   nginxSyntax,
-  includeNotFound,
+  nginxTemplateSkipped,
+  byteOrderMark,
+  listenSpdy,
   weakProtocol,
   defaultProtocols,
   weakCiphers,
@@ -127,6 +134,9 @@ export const RULES: readonly Rule[] = [
   weakDhparam,
   staplingLetsencrypt,
   certificateNameMismatch,
+  // After every rule that judges effective values: they report what unread includes hid.
+  includeNotFound,
+  includeUnknown,
   pemMalformed,
   certExpired,
   certNotYetValid,
@@ -142,6 +152,7 @@ export const RULES: readonly Rule[] = [
   certStructure,
   certContainer,
   policyInvalid,
+  apacheNotChecked,
   templateSkipped,
   yamlSyntax,
   hostWithoutTls,
