@@ -242,7 +242,7 @@ describe('containers through the engine, the inventory and the details', () => {
     assert.ok(!JSON.stringify(details).includes(keyText.slice(0, 20)), 'no key material in the details');
   });
 
-  test('what is a container: by magic number, by DER under a container name; PEM text never', { skip }, () => {
+  test('what is a container: by magic number, by DER under a container name; PEM text never', { skip }, async () => {
     const pem = readBytes(pki.leafCrt);
     o('x509', '-in', pki.leafCrt, '-outform', 'DER', '-out', 'leaf.der');
     const der = readBytes(file('leaf.der'));
@@ -254,6 +254,15 @@ describe('containers through the engine, the inventory and the details', () => {
     assert.equal(containerKind('/w/x.bin', readBytes(file('default.p12'))), undefined);
     assert.equal(containerKind('/w/x.pfx', readBytes(file('default.p12'))), 'pkcs12');
     assert.equal(containerKind('/w/notes.crt', new TextEncoder().encode('see the wiki\n')), undefined);
+    // DER that is no certificate (as certbot's and Mozilla's test data hold): a request, DH parameters.
+    o('req', '-new', '-key', pki.leafKey, '-subj', '/CN=csr.example.test', '-outform', 'DER', '-out', 'csr.der');
+    const csr = readBytes(file('csr.der'));
+    assert.equal(containerKind('/w/csr.der', csr), undefined);
+    assert.equal(containerKind('/w/dh.der', seq(integer(0xffffff1), integer(2))), undefined);
+    const r = await lintFile(new MemoryHost({ '/w/csr.der': csr }), '/w/csr.der', 'csr.der', { policy: resolvePolicy(), now: new Date() });
+    assert.deepEqual(r, { findings: [], skipped: 'binary' });
+    // A lone DER certificate is no chain a server sends: not judged as one.
+    assert.equal(readContainer('der', der).sites[0]!.collection, true);
   });
 
   test('1,000 mutated containers: never a throw, every fault a note', { skip }, () => {

@@ -126,11 +126,14 @@ describe('structure RFC 5280 forbids is reported', () => {
     const c = cert({ extensions: [extension(SAN, false, sanValue([0x82, Buffer.from('café.example', 'utf8')], [0x82, 'a.example.test\u0000.evil.test'], [0x81, 'ops\u000c@example.test'], [0x82, 'ok.example.test']))] });
     const s = decoded(c.der);
     assert.deepEqual(s.sans.map((x) => `${x.type}:${x.value}`), ['DNS:caf\\xc3\\xa9.example', 'DNS:a.example.test\\x00.evil.test', 'email:ops\\x0c@example.test', 'DNS:ok.example.test']);
-    assert.deepEqual(s.problems.map((p) => [p.kind, p.severity]), [['invalid-san', 'warning'], ['invalid-san', 'warning'], ['invalid-san', 'warning']]);
-    assert.match(s.problems[0]!.message, /^SAN DNS:caf\\xc3\\xa9\.example is not ASCII: an IA5String holds 7-bit characters only \(RFC 5280 §4\.2\.1\.6/);
-    assert.match(s.problems[1]!.message, /holds control characters/);
+    // One problem for them all (an IDN test certificate has dozens), naming the first three.
+    assert.deepEqual(s.problems.map((p) => [p.kind, p.severity, p.message]), [
+      ['invalid-san', 'warning', '3 SANs are not valid IA5Strings: DNS:caf\\xc3\\xa9.example (not ASCII), DNS:a.example.test\\x00.evil.test (control characters), email:ops\\x0c@example.test (control characters); an IA5String holds printable 7-bit characters only (RFC 5280 §4.2.1.6; internationalized domain names are written as A-labels, xn--…)'],
+    ]);
     const f = lint(c.pem, 'san.pem').filter((x) => x.ruleId === 'cert/structure');
-    assert.equal(f.length, 3);
+    assert.equal(f.length, 1);
+    const one = decoded(cert({ extensions: [extension(SAN, false, sanValue([0x82, Buffer.from('café.example', 'utf8')]))] }).der);
+    assert.match(one.problems[0]!.message, /^SAN DNS:caf\\xc3\\xa9\.example is not ASCII: an IA5String holds 7-bit characters only \(RFC 5280 §4\.2\.1\.6/);
   });
 
   test('RFC 5280 time faults OpenSSL reads: reported as notes; an offset, GeneralizedTime without seconds, version 4 refused with the rule', { skip: openssl.skip }, () => {

@@ -289,6 +289,8 @@ export async function lintFile(
   if (kind) return { findings: lintContainer(display, readContainer(kind, bytes, keystorePassword(opts.policy, host, path)), opts) };
   if (looksBinary(bytes)) {
     const format = formatFromName(path);
+    // A binary file under a container's name that is no certificate container (a DER CSR, DH parameters): not ours.
+    if (format === 'container') return { findings: [], skipped: 'binary' };
     return format ? { findings: notice(ENGINE_NOTICES.binaryFile, display, opts.policy, binaryMessage(format)), skipped: 'binary' } : { findings: [], skipped: 'binary' };
   }
   const decoded = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);

@@ -8,9 +8,9 @@ import type { TextDoc } from '../document';
  */
 export type FormatKind = 'nginx' | 'kubernetes' | 'yaml' | 'pem' | 'policy' | 'text' | 'apache' | 'container';
 
-const PEM_EXTENSIONS = ['.pem', '.crt', '.cer', '.key', '.csr', '.der', '.p7b', '.p7c'];
-/** Binary keystores: read from their bytes (`certs/containers/`), never as text. */
-const CONTAINER_EXTENSIONS = ['.p12', '.pfx', '.jks', '.jceks', '.keystore', '.truststore'];
+const PEM_EXTENSIONS = ['.pem', '.crt', '.cer', '.key', '.csr', '.p7b', '.p7c'];
+/** Binary certificate files: read from their bytes (`certs/containers/`); as text (PEM under such a name) they are PEM. */
+const CONTAINER_EXTENSIONS = ['.der', '.p12', '.pfx', '.jks', '.jceks', '.keystore', '.truststore'];
 const YAML_EXTENSIONS = ['.yaml', '.yml'];
 
 function baseName(file: string): string {
@@ -71,7 +71,8 @@ export function detectFormat(doc: TextDoc): FormatKind {
   if (byName === 'policy') return 'policy';
   const byLanguage = doc.languageId ? fromLanguageId(doc.languageId) : undefined;
   if (doc.languageId === 'apacheconf') return 'apache';
-  let kind = byLanguage ?? byName;
+  // A container's name on text (PEM saved as .der): read as PEM.
+  let kind = byLanguage ?? (byName === 'container' ? 'pem' : byName);
   const ext = extension(baseName(withoutCopySuffix(doc.file)));
   if (!kind) {
     const head = doc.text.slice(0, 64 * 1024);

@@ -443,15 +443,25 @@ const READERS: Readonly<Record<string, ExtensionReader>> = {
   [EXT.subjectAltName]: (der, value, cert) => {
     const inner = single(der, value, TAG.SEQUENCE, 'subjectAltName');
     const sans: SubjectAltName[] = [];
-    const invalid: string[] = [];
+    const invalid: Array<{ san: SubjectAltName; why: string; high: boolean }> = [];
     for (const n of children(der, inner)) {
       const g = generalName(der, n);
       sans.push(g);
       const why = sanProblem(der, n, g);
-      if (why) invalid.push(why);
+      if (why) invalid.push({ san: g, why, high: contents(der, n).some((b) => b >= 0x80) });
     }
     cert.sans = sans;
-    for (const message of invalid) cert.problems.push({ kind: 'invalid-san', message, severity: 'warning' });
+    if (invalid.length === 1) cert.problems.push({ kind: 'invalid-san', message: invalid[0]!.why, severity: 'warning' });
+    else if (invalid.length > 1) {
+      // One problem for all (an IDN test certificate has dozens): a few named, the count said.
+      const short = (s: SubjectAltName): string => `${s.type}:${s.value.length > 48 ? s.value.slice(0, 48) + '…' : s.value}`;
+      const shown = invalid.slice(0, 3).map((x) => `${short(x.san)} (${x.high ? 'not ASCII' : 'control characters'})`);
+      cert.problems.push({
+        kind: 'invalid-san',
+        message: `${invalid.length} SANs are not valid IA5Strings: ${shown.join(', ')}${invalid.length > 3 ? `, and ${invalid.length - 3} more` : ''}; an IA5String holds printable 7-bit characters only (RFC 5280 §4.2.1.6; internationalized domain names are written as A-labels, xn--…)`,
+        severity: 'warning',
+      });
+    }
   },
   [EXT.keyUsage]: (der, value, cert) => {
     const c = contents(der, single(der, value, TAG.BIT_STRING, 'keyUsage'));

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { globMatches } from '../judge';
 import type { Host } from '../../host';
 import type { Policy } from '../../policy/policy';
-import { readBer, berChildren } from '../../x509/ber';
+import { readBer, berChildren, type BerTlv } from '../../x509/ber';
 import { decodeCertificate } from '../../x509/certificate';
 import { TAG, oid } from '../../x509/der';
 import { isJavaKeystore, readJks } from './jks';
@@ -58,11 +58,27 @@ export function containerKind(path: string, bytes: Uint8Array): ContainerKind | 
       if (t?.tag === TAG.OID && oid(bytes, t).startsWith('1.2.840.113549.1.7.')) return 'pkcs12';
     }
     if (first?.tag === TAG.OID && PKCS7_TYPES.has(oid(bytes, first))) return 'pkcs7';
-    if (first?.tag === TAG.SEQUENCE) return 'der';
+    if (first?.tag === TAG.SEQUENCE && looksLikeTbs(bytes, first)) return 'der';
+    // Readable DER that is none of these (a certificate request, DH parameters, a key): not a certificate container.
+    return byName;
   } catch {
     // Unreadable DER: the name decides, and the reader says what is wrong.
   }
   return byName ?? 'der';
+}
+
+/**
+ * Whether a SEQUENCE is a tbsCertificate (RFC 5280 §4.1): a version [0] first, or at least the
+ * six fields of a v1 certificate. A CertificationRequestInfo (RFC 2986) has four.
+ */
+function looksLikeTbs(bytes: Uint8Array, t: BerTlv): boolean {
+  try {
+    const kids = berChildren(bytes, t);
+    return kids[0]?.tag === 0xa0 || kids.length >= 6;
+  } catch {
+    // Broken inside: call it a certificate, so the decoder says what is wrong.
+    return true;
+  }
 }
 
 /** Bytes that are text (no NUL, valid UTF-8 in the first KiB): a `.crt` of notes, not DER. */
@@ -80,7 +96,8 @@ function looksText(bytes: Uint8Array): boolean {
 function readDer(bytes: Uint8Array): ContainerRead {
   const read: ContainerRead = { kind: 'der', title: CONTAINER_TITLES.der, sites: [], notes: [] };
   const d = decodeCertificate(bytes);
-  const site = containerSite('der', 'CERTIFICATE', { der: bytes });
+  // One certificate, not a chain a server sends (nginx reads PEM): not judged as a chain.
+  const site = containerSite('der', 'CERTIFICATE', { der: bytes, collection: true });
   if (!d.ok) site.problem = { message: d.error, range: site.range };
   read.sites.push(site);
   return read;
