@@ -16,8 +16,7 @@ import { CertificateTree, type CertificateNode } from './tree';
 
 export const VIEW_ID = 'tlsLens.certificates';
 
-/** Every file is watched; only changes to files the inventory reads (as `isInventoryCandidate` on the server) refresh it. */
-// Binary containers (.p12, .jks, .der, .p7b…) are listed too: their changes refresh the view.
+/** Every file is watched; only changes to files the inventory reads (as `isInventoryCandidate` on the server, binary containers too) refresh it. */
 const WATCH_GLOB = '**/*';
 const CANDIDATE = /\.(pem|crt|cer|key|csr|der|p7b|p7c|p12|pfx|jks|jceks|keystore|truststore|ya?ml|json|conf|md|txt|nginx)$|\/sites-(available|enabled)\/[^/]+$/i;
 
