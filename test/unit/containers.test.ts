@@ -11,7 +11,7 @@ import { certificateDetails, inventoryPaths } from '../../server/src/core/certs/
 import { privateKeyOfSite } from '../../server/src/core/certs/keys';
 import { materialSites } from '../../server/src/core/certs/sites';
 import { TextDoc } from '../../server/src/core/document';
-import { readBer } from '../../server/src/core/x509/ber';
+import { berChildren, berOctets, readBer } from '../../server/src/core/x509/ber';
 import { decodeCertificate } from '../../server/src/core/x509/certificate';
 import { integer, octets, oid, seq } from '../support/der';
 import { keytoolList, makePki, opensslPkcs12Certs, opensslPkcs12Keys, opensslPkcs7Certs, pemFingerprints, readBytes, run, type TestPki } from '../support/keystores';
@@ -284,6 +284,21 @@ describe('containers through the engine, the inventory and the details', () => {
       reads++;
     }
     assert.equal(reads, 1_000);
+  });
+});
+
+describe('BER, as Windows and Java may write PKCS#12 and PKCS#7', () => {
+  test('indefinite lengths and constructed OCTET STRINGs are read; DER stays strict', () => {
+    // SEQUENCE (indefinite) { OCTET STRING (constructed, indefinite) { "ab", "cd" }, INTEGER 5 }
+    const ber = Uint8Array.from([0x30, 0x80, 0x24, 0x80, 0x04, 0x02, 0x61, 0x62, 0x04, 0x02, 0x63, 0x64, 0x00, 0x00, 0x02, 0x01, 0x05, 0x00, 0x00]);
+    const outer = readBer(ber, 0);
+    assert.deepEqual([outer.end, outer.contentEnd], [ber.length, ber.length - 2]);
+    const [str, int] = berChildren(ber, outer);
+    assert.equal(Buffer.from(berOctets(ber, str!)).toString('latin1'), 'abcd');
+    assert.equal(int!.tag, 0x02);
+    assert.throws(() => readBer(Uint8Array.from([0x04, 0x80, 0x00, 0x00]), 0), /indefinite length on a primitive value/);
+    assert.throws(() => readBer(Uint8Array.from([0x30, 0x80, 0x02, 0x01, 0x05]), 0), /unexpected end of data/);
+    assert.equal(decodeCertificate(ber).ok, false, 'certificates stay DER');
   });
 });
 
