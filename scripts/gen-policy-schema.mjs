@@ -73,6 +73,17 @@ const properties = {
     propertyNames: { pattern: '^/' },
     additionalProperties: { type: 'string' },
   },
+  keystorePasswords: {
+    description:
+      'Passwords of keystores (PKCS#12 .p12/.pfx, JKS, JCEKS) by glob pattern, first match wins: a literal (only for passwords that are no secret, such as a trust store\'s "changeit") or { env: NAME } to read an environment variable. Without one, TLS_LENS_KEYSTORE_PASSWORD is used; JKS certificates are read without any. Passwords are never shown or logged.',
+    type: 'object',
+    additionalProperties: {
+      oneOf: [
+        { type: 'string', description: 'The password itself.' },
+        { type: 'object', additionalProperties: false, required: ['env'], properties: { env: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$', description: 'The environment variable holding the password.' } } },
+      ],
+    },
+  },
   nginx: {
     description: 'How nginx files are read when the workspace holds only part of the configuration.',
     type: 'object',

@@ -11,6 +11,7 @@ import {
 import { ClientCommands, ServerCommands, type CheckWorkspaceResult } from '../../server/src/shared/protocol';
 import { ProbeCommand, type ProbeCommandArgs } from './probe/command';
 import { registerCertificates } from './certificates';
+import { registerContainerEditor } from './certificates/containerEditor';
 
 let client: LanguageClient | undefined;
 
@@ -93,6 +94,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand(ClientCommands.probeOpenConfig, (index: unknown) => probe.openConfig(index)),
   );
   registerCertificates(context, () => client);
+  registerContainerEditor(context, () => client);
   await client.start();
 }
 

@@ -29,6 +29,7 @@ import {
 import { UsageError, failOnArg, formatArg, readArgs, walkOption, type FailOn } from './cli/args';
 import type * as InspectModule from './cli/inspect';
 import { NodeHost } from './host/nodeHost';
+import { escapeControls } from './core/escape';
 import { productVersion, ruleDocFile } from './install';
 import type * as FleetModule from './cli/fleet';
 import type * as MergeModule from './cli/merge';
@@ -224,8 +225,23 @@ async function check(args: CheckArgs, out: NodeJS.WritableStream, err: NodeJS.Wr
   return 0;
 }
 
-export async function main(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
+/**
+ * stderr as lines of text without control characters (a path or a message quoting a file may
+ * hold them): the reports on stdout escape their own text (JSON must stay JSON).
+ */
+function escapingLines(stream: NodeJS.WritableStream): NodeJS.WritableStream {
+  return new Proxy(stream, {
+    get(target, prop, receiver) {
+      if (prop !== 'write') return Reflect.get(target, prop, receiver) as unknown;
+      return (chunk: unknown, ...rest: unknown[]) =>
+        (target.write as (...a: unknown[]) => boolean).call(target, typeof chunk === 'string' ? chunk.split('\n').map(escapeControls).join('\n') : chunk, ...rest);
+    },
+  });
+}
+
+export async function main(argv: string[], out: NodeJS.WritableStream = process.stdout, errStream: NodeJS.WritableStream = process.stderr): Promise<number> {
   const [command, ...rest] = argv;
+  const err = escapingLines(errStream);
   try {
     if (command === undefined) {
       err.write(USAGE);

@@ -9,11 +9,15 @@
 // missing or older than dist/extension.js. Writes test-results/workbench-diagnostic-hover.png,
 // workbench-certificate-hover.png, workbench-certificates.png, workbench-certificate-details.png,
 // workbench-ingress-secret.png (an Ingress whose Secret in another file misses a host) and
-// workbench-probe-report.png (a probe of a real nginx that a temporary file in the folder defines);
+// workbench-probe-report.png (a probe of a real nginx that a temporary file in the folder defines),
+// workbench-keystore-p12.png and workbench-keystore-jks.png (the details editor of a PKCS#12 file,
+// opened with the password code-server's environment gives, and of a JKS keystore; both made
+// in a temporary folder of the workspace by openssl and keytool);
 // exits 1 when a squiggle, hover, CodeLens or view never appears.
 // Env: as run-offline (CODE_SERVER_BIN, CHROMIUM_BIN, TLS_LENS_REQUIRE_TOOLS, TLS_LENS_KEEP_SANDBOX).
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { startProbeServers, type ProbeFixtures } from '../support/nginxServer';
@@ -129,7 +133,59 @@ async function showHover(page: Page, expect: RegExp, what: string): Promise<stri
   throw new Error(`the ${what} hover never appeared (expected ${expect}); last hover text: ${JSON.stringify(last)}`);
 }
 
-async function scenario(page: Page, cs: CodeServer, folder: string, outDir: string, probe?: { target: string }): Promise<void> {
+/** Quick Open of a binary file: resolves when TLS Lens's custom editor shows its details page. */
+async function openDetailsEditor(page: Page, relPath: string, heading: string): Promise<void> {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input.input');
+  await input.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+  await input.fill(relPath);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: path.basename(relPath) }).first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+  await page.keyboard.press('Enter');
+  await page.locator('.tabs-container .tab.active', { hasText: path.basename(relPath) }).waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+  const inner = page.frameLocator('iframe.webview.ready').last().frameLocator('iframe').first();
+  await inner.locator('h1', { hasText: heading }).first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+  await inner.locator('section').first().waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
+}
+
+/** The keystores the screenshots show, made by the real tools in `dir` (inside the workspace). */
+function makeKeystores(openssl: string, keytool: string, dir: string, certs: string, password: string): void {
+  fs.mkdirSync(dir, { recursive: true });
+  const run = (cmd: string, args: string[]): void => {
+    const r = spawnSync(cmd, args, { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+    if (r.status !== 0) throw new Error(`${path.basename(cmd)} ${args.join(' ')}: ${r.stderr}`);
+  };
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tls-lens-shot-pki-'));
+  try {
+    const t = (f: string): string => path.join(tmp, f);
+    run(openssl, ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', t('ca.key'), '-out', t('ca.crt'), '-days', '3650', '-subj', '/O=TLS Lens Examples/CN=TLS Lens Shop CA', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
+    run(openssl, ['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', t('shop.key'), '-out', t('shop.csr'), '-subj', '/O=TLS Lens Examples/CN=shop.example.com']);
+    fs.writeFileSync(t('shop.ext'), 'subjectAltName=DNS:shop.example.com,DNS:www.shop.example.com\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n');
+    run(openssl, ['x509', '-req', '-in', t('shop.csr'), '-CA', t('ca.crt'), '-CAkey', t('ca.key'), '-CAcreateserial', '-out', t('shop.crt'), '-days', '90', '-sha256', '-extfile', t('shop.ext')]);
+    run(openssl, ['pkcs12', '-export', '-in', t('shop.crt'), '-inkey', t('shop.key'), '-certfile', t('ca.crt'), '-name', 'shop', '-passout', `pass:${password}`, '-out', path.join(dir, 'shop.p12')]);
+    const jks = path.join(dir, 'tomcat.jks');
+    run(keytool, ['-genkeypair', '-alias', 'tomcat', '-keyalg', 'EC', '-groupname', 'secp256r1', '-dname', 'CN=api.example.com, O=TLS Lens Examples', '-ext', 'SAN=dns:api.example.com', '-validity', '200', '-storetype', 'JKS', '-keystore', jks, '-storepass', password, '-keypass', password]);
+    run(keytool, ['-importcert', '-noprompt', '-alias', 'example-ca', '-file', path.join(certs, 'ca.crt'), '-storetype', 'JKS', '-keystore', jks, '-storepass', password]);
+    run(keytool, ['-importcert', '-noprompt', '-alias', 'old', '-file', path.join(certs, 'expired.crt'), '-storetype', 'JKS', '-keystore', jks, '-storepass', password]);
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+async function keystoreScenario(page: Page, outDir: string): Promise<void> {
+  await runCommand(page, 'View: Close All Editor Groups');
+  await openDetailsEditor(page, 'certs/zz-keystores/shop.p12', 'PKCS#12 keystore');
+  await parkMouse(page);
+  await page.screenshot({ path: path.join(outDir, 'workbench-keystore-p12.png'), animations: 'disabled' });
+  log('PKCS#12 details shown');
+  await runCommand(page, 'View: Close All Editor Groups');
+  await openDetailsEditor(page, 'certs/zz-keystores/tomcat.jks', 'JKS keystore');
+  await parkMouse(page);
+  await page.screenshot({ path: path.join(outDir, 'workbench-keystore-jks.png'), animations: 'disabled' });
+  log('JKS details shown');
+  await runCommand(page, 'View: Close All Editor Groups');
+}
+
+async function scenario(page: Page, cs: CodeServer, folder: string, outDir: string, probe?: { target: string }, keystores?: boolean): Promise<void> {
   await page.goto(workbenchUrl(cs, folder), { waitUntil: 'domcontentloaded' });
   await page.locator('.monaco-workbench .part.editor').waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
   // The explorer shows the folder once the remote connection is up.
@@ -225,7 +281,10 @@ async function scenario(page: Page, cs: CodeServer, folder: string, outDir: stri
   await page.keyboard.press('Escape');
   await runCommand(page, 'View: Close All Editor Groups');
 
-  // 6. TLS Lens: Probe Endpoint… on a real nginx that a file of the workspace defines: the report
+  // 6. Binary keystores: the details editor of a PKCS#12 file and of a JKS keystore.
+  if (keystores) await keystoreScenario(page, outDir);
+
+  // 7. TLS Lens: Probe Endpoint… on a real nginx that a file of the workspace defines: the report
   // with its Configuration section and each finding's config link.
   if (!probe) return;
   await page.keyboard.press('Control+Shift+P');
@@ -265,7 +324,20 @@ async function main(): Promise<number> {
   const openssl = findTool('openssl');
   let servers: ProbeFixtures | undefined;
   const probeConf = path.join(folder, 'nginx', 'conf.d', 'zz-probe-screenshot.conf');
+  // Keystores for the details-editor step (removed in `finally`); their password reaches the
+  // language server only through code-server's environment, as a user's would.
+  const keytool = findTool('keytool', 'openjdk-17-jre-headless');
+  const keystoreDir = path.join(folder, 'certs', 'zz-keystores');
+  let keystores = false;
   try {
+    if (openssl.path && keytool.path) {
+      const password = 'screenshot-' + Date.now().toString(36);
+      makeKeystores(openssl.path, keytool.path, keystoreDir, path.join(folder, 'certs'), password);
+      sb.env.TLS_LENS_KEYSTORE_PASSWORD = password;
+      keystores = true;
+    } else {
+      log(`keystore screenshots skipped: ${openssl.skip ?? keytool.skip}`);
+    }
     let probe: { target: string } | undefined;
     if (nginx.path && openssl.path) {
       servers = await startProbeServers(nginx.path, openssl.path);
@@ -282,10 +354,10 @@ async function main(): Promise<number> {
       context = await launchChromium(chromiumBin, sb);
       page = context.pages()[0] ?? (await context.newPage());
       if (verbose) page.on('console', (msg) => process.stdout.write(`[browser ${msg.type()}] ${msg.text()}\n`));
-      await scenario(page, cs, folder, outDir, probe);
+      await scenario(page, cs, folder, outDir, probe, keystores);
     };
     await Promise.race([run(), limit.promise]);
-    log(`screenshots in ${path.relative(repoRoot, outDir) || '.'}/: workbench-diagnostic-hover.png, workbench-certificate-hover.png, workbench-certificates.png, workbench-certificate-details.png, workbench-ingress-secret.png${probe ? ', workbench-probe-report.png' : ''}`);
+    log(`screenshots in ${path.relative(repoRoot, outDir) || '.'}/: workbench-diagnostic-hover.png, workbench-certificate-hover.png, workbench-certificates.png, workbench-certificate-details.png, workbench-ingress-secret.png${keystores ? ', workbench-keystore-p12.png, workbench-keystore-jks.png' : ''}${probe ? ', workbench-probe-report.png' : ''}`);
     return 0;
   } catch (err) {
     process.stderr.write(`screenshot: FAILED: ${err instanceof Error ? err.message : String(err)}\n`);
@@ -301,6 +373,7 @@ async function main(): Promise<number> {
   } finally {
     limit.cancel();
     fs.rmSync(probeConf, { force: true });
+    fs.rmSync(keystoreDir, { recursive: true, force: true });
     if (servers) await servers.stop();
     if (context) await context.close().catch(() => undefined);
     if (cs) await cs.stop();

@@ -5,10 +5,10 @@
  */
 import type { CertificateDetails, CertificateDetailsItem } from '../../../server/src/shared/protocol';
 
-/** Escapes text for HTML element content and double- or single-quoted attribute values. */
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
+import { escapeHtml } from '../../../server/src/shared/escape';
+
+/** Escapes text for HTML element content and quoted attribute values, control characters too (the core's one escaper). */
+export { escapeHtml };
 
 const STYLE = `
   body { font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); color: var(--vscode-foreground); background: var(--vscode-editor-background); padding: 0 16px 16px; }
@@ -28,6 +28,9 @@ const STYLE = `
   ul { margin: 0; padding-left: 16px; }
   .note { color: var(--vscode-descriptionForeground); font-style: italic; }
 `;
+
+/** Entries read from a binary file's bytes have no line. */
+const BINARY_ENCODINGS: ReadonlySet<string> = new Set(['der', 'pkcs7', 'pkcs12', 'jks', 'jceks']);
 
 function statusText(item: CertificateDetailsItem): { text: string; level: string } {
   const e = item.entry;
@@ -51,7 +54,7 @@ function section(item: CertificateDetailsItem, focused: boolean): string {
   return (
     `<section class="${focused ? 'focus' : ''}">` +
     `<h2>${escapeHtml(position)}${escapeHtml(e.title)}<span class="status level-${escapeHtml(level)}">${escapeHtml(text)}</span></h2>` +
-    `<div class="where">${escapeHtml(e.label)}${e.container ? ` · ${escapeHtml(e.container)}` : ''} · line ${e.range.start.line + 1}</div>` +
+    `<div class="where">${escapeHtml(e.label)}${e.container ? ` · ${escapeHtml(e.container)}` : ''}${BINARY_ENCODINGS.has(e.encoding) ? '' : ` · line ${e.range.start.line + 1}`}</div>` +
     body +
     `</section>`
   );
@@ -74,6 +77,8 @@ export function detailsHtml(details: CertificateDetails, fileLabel: string, nonc
     '</head><body>',
     `<h1>${escapeHtml(heading)}</h1>`,
     `<div class="where">${details.container ? `${escapeHtml(fileLabel)} · ` : ''}${count} item${count === 1 ? '' : 's'}: certificates in file order${details.items.some((i) => i.entry.kind === 'key') ? ', private keys by algorithm only' : ''}</div>`,
+    // A binary container's notes: encrypted parts not opened, how its password is supplied, its integrity.
+    ...(details.notes ?? []).map((n) => `<p class="${n.severity === 'info' ? 'note' : `level-${n.severity}`}">${escapeHtml(n.message)}</p>`),
     ...details.items.map((item, i) => section(item, i === details.focus)),
     '</body></html>',
   ].join('\n');

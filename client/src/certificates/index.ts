@@ -16,9 +16,9 @@ import { CertificateTree, type CertificateNode } from './tree';
 
 export const VIEW_ID = 'tlsLens.certificates';
 
-/** Every file is watched; only changes to files the inventory reads (as `isInventoryCandidate` on the server) refresh it. */
+/** Every file is watched; only changes to files the inventory reads (as `isInventoryCandidate` on the server, binary containers too) refresh it. */
 const WATCH_GLOB = '**/*';
-const CANDIDATE = /\.(pem|crt|cer|key|csr|ya?ml|json|conf|md|txt|nginx)$|\/sites-(available|enabled)\/[^/]+$/i;
+const CANDIDATE = /\.(pem|crt|cer|key|csr|der|p7b|p7c|p12|pfx|jks|jceks|keystore|truststore|ya?ml|json|conf|md|txt|nginx)$|\/sites-(available|enabled)\/[^/]+$/i;
 
 /**
  * The certificate fronts in VS Code: the details webview (CodeLens "Show details"), the

@@ -4,6 +4,7 @@
  * in plain Node.
  */
 import { describeChainAsSent, describeShortHellos, type ConfigLink, type ProbeReport } from '../../../server/src/shared/probe';
+import { escapeHtml } from '../../../server/src/shared/escape';
 
 /**
  * Every configuration link of a report, in the order the page numbers them: each
@@ -25,9 +26,7 @@ export interface RenderOptions {
   displayPath?: (file: string) => string;
 }
 
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
+export { escapeHtml };
 
 const e = escapeHtml;
 

@@ -45,4 +45,8 @@ export class ConfinedHost implements Host {
   now(): Date {
     return this.inner.now();
   }
+
+  env(name: string): string | undefined {
+    return this.inner.env(name);
+  }
 }

@@ -1,5 +1,6 @@
-import { TextDoc } from '../document';
-import { formatFromName, looksBinary } from '../formats/detect';
+import type { TextDoc } from '../document';
+import { escapeControls } from '../escape';
+import { formatFromName } from '../formats/detect';
 import type { Host } from '../host';
 import { DEFAULT_POLICY, type Policy, type Thresholds } from '../policy/policy';
 import { comparePositions, rangeContains, type Position, type Range } from '../text';
@@ -8,6 +9,8 @@ import { decodeCertificate, isoDate, type CertificateSummary } from '../x509/cer
 import { certificateFacts, privateKeyFacts, type CertificateFact } from '../x509/facts';
 import type { PrivateKeySummary } from '../x509/keys';
 import { judgeExpiry } from './judge';
+import { readMaterialFile } from './material';
+import type { ContainerRead } from './containers';
 import { keyMatchDescription, privateKeyOfSite } from './keys';
 import { isCertificateSite, isPrivateKeySite, materialSites, siteGroup, type MaterialSite, type SiteEncoding } from './sites';
 
@@ -79,6 +82,8 @@ export interface Inventory {
   filesScanned: number;
   /** Paths that could not be read, with why. */
   errors: string[];
+  /** What containers could not be read in full (a PKCS#12 file's encrypted parts without a password…). */
+  notes: InventoryNote[];
   cancelled: boolean;
 }
 
@@ -111,7 +116,8 @@ function expiryPhrase(cert: CertificateSummary, now: Date): string {
 
 /** The one-line title of a certificate: what the CodeLens, the tree and `inspect` show. */
 export function certificateTitle(cert: CertificateSummary, now: Date): string {
-  const cn = commonName(cert.subject);
+  // The decoder's CN (control characters escaped, no RFC 4514 escapes to undo).
+  const cn = cert.subjectCommonName;
   const name = cn !== undefined ? `CN=${cn}` : cert.subject || cert.sans[0]?.value || '(no subject)';
   return [name, plural(cert.sans.length, 'SAN'), expiryPhrase(cert, now)].join(' · ');
 }
@@ -119,7 +125,7 @@ export function certificateTitle(cert: CertificateSummary, now: Date): string {
 /** The inventory's short form of a key's shape (`x509/keys.ts`): "RSA 2048", "EC P-256", "encrypted", "unreadable". */
 function keyAlgorithm(key: PrivateKeySummary | undefined): string {
   if (!key) return 'unreadable';
-  if (key.encrypted) return key.algorithm === 'unknown' ? 'encrypted' : `${key.algorithm}, encrypted`;
+  if (key.encrypted) return key.algorithm === 'unknown' ? 'encrypted' : `${[key.algorithm, key.bits ?? key.curve].filter((x) => x !== undefined).join(' ')}, encrypted`;
   if (key.error) return 'unreadable';
   return [key.algorithm, key.bits ?? key.curve].filter((x) => x !== undefined).join(' ');
 }
@@ -134,7 +140,8 @@ function keyTitle(algorithm: string): string {
 export function inventoryEntry(file: string, site: MaterialSite, now: Date, thresholds: Thresholds, withFacts = false, sites: readonly MaterialSite[] = [site]): InventoryEntry | undefined {
   // A placeholder is no material: nothing to list.
   if (site.placeholder) return undefined;
-  const base = { file, range: site.range, anchor: site.anchor, encoding: site.encoding, label: site.label, ...(site.container !== undefined ? { container: site.container } : {}) };
+  // What the file says (a Secret's name, a YAML key, a path an nginx file writes) leaves the core without control characters.
+  const base = { file, range: site.range, anchor: site.anchor, encoding: site.encoding, label: site.label, ...(site.container !== undefined ? { container: escapeControls(site.container) } : {}) };
   if (isPrivateKeySite(site)) {
     const key = site.problem ? undefined : privateKeyOfSite(site);
     const algorithm = keyAlgorithm(key);
@@ -143,14 +150,17 @@ export function inventoryEntry(file: string, site: MaterialSite, now: Date, thre
   }
   if (!isCertificateSite(site)) return undefined;
   const chain = site.bundleIndex !== undefined && site.bundleSize !== undefined ? { chain: { index: site.bundleIndex, size: site.bundleSize } } : {};
-  const invalid = (error: string): InventoryCertificate => ({ ...base, ...chain, kind: 'certificate', status: 'invalid', level: 'error', error, title: `invalid certificate: ${error}` });
+  const invalid = (why: string): InventoryCertificate => {
+    const error = escapeControls(why);
+    return { ...base, ...chain, kind: 'certificate', status: 'invalid', level: 'error', error, title: `invalid certificate: ${error}` };
+  };
   if (site.problem) return invalid(site.problem.message);
   if (!site.der) return invalid('no certificate data');
   const decoded = decodeCertificate(site.der);
   if (!decoded.ok) return invalid(decoded.error);
   const c = decoded.cert;
   const { status, level } = certificateStatus(c, now, thresholds);
-  const cn = commonName(c.subject);
+  const cn = c.subjectCommonName;
   return {
     ...base,
     ...chain,
@@ -220,29 +230,21 @@ export interface InventoryOptions {
   withFacts?: boolean;
 }
 
-/** Reads one file through the host and returns its entries, or an error message. */
-export async function inventoryFile(host: Host, file: string, display: string, policy: Policy, now: Date, opts: { text?: string; withFacts?: boolean } = {}): Promise<{ entries: InventoryEntry[] } | { error: string }> {
-  const text = opts.text;
-  let body = text;
-  if (body === undefined) {
-    let bytes: Uint8Array;
-    try {
-      const st = await host.stat(file);
-      if (!st) return { error: `${display}: no such file` };
-      if (!st.isFile) return { error: `${display}: not a file` };
-      // Over the size cap: left out, as `check` leaves it unlinted.
-      if (st.size > policy.maxFileSizeBytes) return { entries: [] };
-      bytes = await host.readFile(file);
-    } catch (e) {
-      return { error: `${display}: ${e instanceof Error ? e.message : String(e)}` };
-    }
-    if (looksBinary(bytes)) return { entries: [] };
-    body = new TextDecoder('utf-8').decode(bytes);
-    if (body.charCodeAt(0) === 0xfeff) body = body.slice(1);
-  } else if (body.length > policy.maxFileSizeBytes) {
-    return { entries: [] };
-  }
-  return { entries: inventoryDocument(new TextDoc(display, body), now, policy.thresholds, { withFacts: opts.withFacts ?? false }) };
+/** What a file holds that its entries cannot say: a container's notes (encrypted parts not opened, a password that does not fit). */
+export interface InventoryNote {
+  file: string;
+  severity: 'error' | 'warning' | 'info';
+  message: string;
+}
+
+/** Reads one file through the host (text, or a binary container) and returns its entries and notes, or an error message. */
+export async function inventoryFile(host: Host, file: string, display: string, policy: Policy, now: Date, opts: { text?: string; withFacts?: boolean } = {}): Promise<{ entries: InventoryEntry[]; notes: InventoryNote[] } | { error: string }> {
+  const read = await readMaterialFile(host, file, display, policy, opts.text);
+  if ('error' in read) return read;
+  if ('skipped' in read) return { entries: [], notes: [] };
+  const entries = inventoryDocument(read.doc, now, policy.thresholds, { withFacts: opts.withFacts ?? false, sites: read.sites });
+  const notes = (read.container?.notes ?? []).filter((n) => !n.detailsOnly).map((n) => ({ file: display, severity: n.severity, message: escapeControls(`${read.container!.title}: ${n.message}`) }));
+  return { entries, notes };
 }
 
 /**
@@ -250,7 +252,7 @@ export async function inventoryFile(host: Host, file: string, display: string, p
  * once however often it is named; nothing is decoded twice (decodes are cached by hash).
  */
 export async function inventoryPaths(host: Host, paths: readonly string[], opts: InventoryOptions): Promise<Inventory> {
-  const result: Inventory = { entries: [], filesScanned: 0, errors: [], cancelled: false };
+  const result: Inventory = { entries: [], filesScanned: 0, errors: [], notes: [], cancelled: false };
   const files: string[] = [];
   const seen = new Set<string>();
   const add = (f: string): void => {
@@ -302,6 +304,7 @@ export async function inventoryPaths(host: Host, paths: readonly string[], opts:
     }
     result.filesScanned++;
     result.entries.push(...r.entries);
+    result.notes.push(...r.notes);
   }
   result.cancelled ||= opts.isCancelled?.() ?? false;
   result.entries.sort(compareEntries);
@@ -323,6 +326,8 @@ export interface CertificateDetails {
   items: CertificateDetailsItem[];
   /** Index in `items` of the site the request pointed at. */
   focus: number;
+  /** For a binary container: what it is ("PKCS#12 keystore") and what could not be read, or was assumed. */
+  notes?: Array<{ severity: 'error' | 'warning' | 'info'; message: string }>;
 }
 
 /**
@@ -334,15 +339,17 @@ export function certificateDetails(
   position: Position,
   now: Date,
   thresholds: Thresholds = DEFAULT_POLICY.thresholds,
-  opts: { sites?: readonly MaterialSite[]; bundleIndex?: number } = {},
+  opts: { sites?: readonly MaterialSite[]; bundleIndex?: number; container?: ContainerRead } = {},
 ): CertificateDetails | undefined {
-  const sites = opts.sites ?? materialSites(doc);
+  const sites = opts.sites ?? opts.container?.sites ?? materialSites(doc);
+  const container = opts.container;
   // Several sites can share a line (the certificates of one base64 value): `bundleIndex` picks one.
   const here = sites.filter((s) => rangeContains(s.range, position) || s.anchor.start.line === position.line);
   const at = here.find((s) => opts.bundleIndex !== undefined && s.bundleIndex === opts.bundleIndex) ?? here[0];
-  if (!at) return undefined;
-  // What belongs together (a Secret's tls.crt, ca.crt and tls.key; a file's PEM blocks): the group keys are matched within.
-  const group = siteGroup(sites, at).filter((s) => isCertificateSite(s) || isPrivateKeySite(s));
+  if (!at && !container) return undefined;
+  // What belongs together (a Secret's tls.crt, ca.crt and tls.key; a file's PEM blocks): the group keys are matched
+  // within. A binary container is shown whole (every entry of a keystore), whatever the position.
+  const group = (container ? sites : siteGroup(sites, at!)).filter((s) => isCertificateSite(s) || isPrivateKeySite(s));
   const items: CertificateDetailsItem[] = [];
   let focus = 0;
   for (const s of group) {
@@ -353,9 +360,14 @@ export function certificateDetails(
     delete entry.facts;
     items.push({ entry, facts });
   }
-  if (items.length === 0) return undefined;
+  if (container) {
+    // A keystore whose parts are all closed still has a page: what it is and why nothing shows.
+    const details: CertificateDetails = { file: doc.file, container: container.title, items, focus, notes: container.notes.map((n) => ({ severity: n.severity, message: escapeControls(n.message) })) };
+    return details;
+  }
+  if (items.length === 0 || !at) return undefined;
   const details: CertificateDetails = { file: doc.file, items, focus };
   const heading = at.group ?? at.container;
-  if (heading !== undefined) details.container = heading;
+  if (heading !== undefined) details.container = escapeControls(heading);
   return details;
 }

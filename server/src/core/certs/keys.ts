@@ -4,6 +4,7 @@ import { isCertificateSite, siteGroup, type MaterialSite } from './sites';
 
 /** The summary of a private-key site (never its material); undefined for other sites or unreadable ones. */
 export function privateKeyOfSite(site: MaterialSite): PrivateKeySummary | undefined {
+  if (site.keySummary) return site.keySummary;
   if (!site.der && !site.encrypted) return undefined;
   return describePrivateKey(site.label, site.der ?? new Uint8Array(), site.encrypted === true);
 }

@@ -10,7 +10,7 @@ export const POLICY_FILE_NAME = '.tls-lens.yaml';
 export const POLICY_FILE_NAMES = [POLICY_FILE_NAME, '.tls-lens.json'] as const;
 
 /** The keys a policy file may have (schemas/tls-lens-policy.schema.json describes them). */
-export const POLICY_KEYS = ['extends', 'nginxVersion', ...VERSION_KEYS, 'thresholds', 'require', 'rules', 'ignore', 'privateKeyAllowedPaths', 'pathMappings', 'nginx'] as const;
+export const POLICY_KEYS = ['extends', 'nginxVersion', ...VERSION_KEYS, 'thresholds', 'require', 'rules', 'ignore', 'privateKeyAllowedPaths', 'pathMappings', 'nginx', 'keystorePasswords'] as const;
 
 /** The keys of the `nginx` section. */
 export const NGINX_POLICY_KEYS = ['base'] as const;
@@ -172,6 +172,25 @@ export function parsePolicyFile(text: string, knownRuleIds: ReadonlySet<string>)
           else mappings[from] = vNode.value;
         }
         input.pathMappings = mappings;
+        break;
+      }
+      case 'keystorePasswords': {
+        // Glob → a literal password (for stores whose password is no secret, a trust store's "changeit") or { env: NAME }.
+        if (!isMap(value)) {
+          problems.push({ message: '"keystorePasswords" must map glob patterns of keystore files to a password or { env: VARIABLE }', range: nodeRange(value ?? keyNode) });
+          break;
+        }
+        const entries: NonNullable<PolicyInput['keystorePasswords']> = [];
+        for (const item of value.items) {
+          const kNode = item.key as Node;
+          const vNode = item.value as Node | null;
+          const pattern = isScalar(kNode) ? String(kNode.value) : '';
+          if (isScalar(vNode) && (typeof vNode.value === 'string' || typeof vNode.value === 'number')) entries.push({ pattern, password: String(vNode.value) });
+          else if (isMap(vNode) && vNode.items.length === 1 && isScalar(vNode.items[0]!.key) && vNode.items[0]!.key.value === 'env' && isScalar(vNode.items[0]!.value) && typeof vNode.items[0]!.value.value === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(vNode.items[0]!.value.value)) {
+            entries.push({ pattern, env: vNode.items[0]!.value.value });
+          } else problems.push({ message: `"${pattern}" must map to a password (a string) or to { env: VARIABLE_NAME }`, range: nodeRange(vNode ?? kNode) });
+        }
+        input.keystorePasswords = entries;
         break;
       }
       case 'nginx': {

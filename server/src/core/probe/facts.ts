@@ -4,7 +4,7 @@
  */
 import { CIPHER_SUITES } from '../policy/ciphers/table';
 import type { CipherSuite } from '../policy/ciphers/types';
-import { decodeCertificate, type CertificateSummary } from '../x509/certificate';
+import { decodeCertificate, isRsaKey, type CertificateSummary } from '../x509/certificate';
 import type { ProbeResult } from './types';
 
 export interface AcceptedSuite {
@@ -110,7 +110,7 @@ export function nameToVerify(r: ProbeResult): string {
 
 /** RSA-equivalent strength of a certificate key (NIST SP 800-57 Part 1, Table 2) for the grade's key-exchange score. */
 export function keyStrengthBits(k: CertificateSummary['publicKey']): number | undefined {
-  if (k.algorithm === 'RSA' || k.algorithm === 'DSA') return k.bits;
+  if (isRsaKey(k) || k.algorithm === 'DSA') return k.bits;
   const curve = (k.curve ?? k.algorithm).toUpperCase();
   if (/P-256|ED25519|X25519/.test(curve)) return 3072;
   if (/P-384|ED448|X448/.test(curve)) return 7680;

@@ -7,6 +7,7 @@
  */
 import { acceptedSuites, acceptedVersions, enumerated, keyStrengthBits, liveChain, nameToVerify } from './facts';
 import { sansCoverHost } from '../x509/names';
+import { isRsaKey } from '../x509/certificate';
 import type { ProbeResult } from './types';
 
 export type GradeLetter = 'A+' | 'A' | 'B' | 'C' | 'D' | 'E' | 'F' | 'T' | 'M';
@@ -133,7 +134,7 @@ export function gradeProbe(r: ProbeResult, now: Date): ProbeGrade {
     else cap('B', 'RC4 is accepted');
   }
   if (suites.some((s) => s.suite && /^(3DES|DES|IDEA|SEED|RC2)/i.test(s.suite.enc) && LATER.has(s.version))) cap('C', '64-bit block ciphers (3DES, SWEET32) are accepted with TLS 1.1 or later');
-  if (leaf && leafBits !== undefined && leaf.publicKey.algorithm === 'RSA') {
+  if (leaf && leafBits !== undefined && isRsaKey(leaf.publicKey)) {
     if (leafBits < 1024) cap('F', `the certificate key is ${leafBits} bits (< 1024)`);
     else if (leafBits < 2048) cap('B', `the certificate key is ${leafBits} bits (< 2048)`);
   }

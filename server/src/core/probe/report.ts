@@ -3,6 +3,7 @@
  * `--format json`, the language server's command result and the webview. Certificates are
  * public; nothing here can hold key material (the client key is never part of a result).
  */
+import { escapeControls } from '../escape';
 import { compareFindings, type Finding, type Severity } from '../findings';
 import type { Policy } from '../policy/policy';
 import { toJsonReport, type JsonReport } from '../report/json';
@@ -169,7 +170,7 @@ export function probeReportText(rep: ProbeReport): string {
   }
   const count = (s: Severity): number => rep.findings.filter((f) => f.severity === s).length;
   out.push(rep.findings.length ? `${count('error')} error(s), ${count('warning')} warning(s), ${count('info') + count('hint')} note(s).` : 'No findings.');
-  return out.join('\n') + '\n';
+  return out.map(escapeControls).join('\n') + '\n';
 }
 
 function configText(c: ProbeConfigComparison): string[] {

@@ -10,8 +10,9 @@ import { PROBE_RULES } from '../rules/probe';
 import type { RuleMeta } from '../rules/rule';
 import type { Finding, Severity } from '../findings';
 import type { Policy } from '../policy/policy';
-import { describePublicKey, describeValidity, isoDate } from '../x509/certificate';
+import { describePublicKey, describeValidity, isRsaKey, isoDate } from '../x509/certificate';
 import { sansCoverHost } from '../x509/names';
+import { escapeControls } from '../escape';
 import { targetLabel } from './errors';
 import { describeTrustError } from './handshake';
 import { acceptedSuites, acceptedVersions, enumerated, liveChain, nameToVerify, type AcceptedSuite } from './facts';
@@ -38,7 +39,7 @@ export function probeFindings(r: ProbeResult, policy: Policy, now: Date): Findin
     const level = policy.rules[rule.id];
     if (level === 'off') return;
     const severity = level ?? proposed ?? rule.defaultSeverity;
-    out.push({ ruleId: rule.id, severity, message, file, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, fixes: [], related: [] });
+    out.push({ ruleId: rule.id, severity, message: escapeControls(message), file, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, fixes: [], related: [] });
   };
   const profile = policy.profile;
   const scope = enumerated(r) ? '' : ' (only the negotiated version and suite are known: the scan did not run)';
@@ -97,7 +98,7 @@ export function probeFindings(r: ProbeResult, policy: Policy, now: Date): Findin
     if (expiry.standing === 'not-yet-valid') report(PROBE_RULES.certificateExpiry, `${what} (${subject}) is ${describeValidity(cert, now)}`, 'error');
     else if (expiry.severity) report(PROBE_RULES.certificateExpiry, `${what} (${subject}) ${describeValidity(cert, now)} (${isoDate(cert.notAfter)})`, expiry.severity);
     const minRsa = Math.max(2048, profile.rsaKeySize ?? 2048);
-    if (cert.publicKey.algorithm === 'RSA' && cert.publicKey.bits !== undefined && cert.publicKey.bits < minRsa) {
+    if (isRsaKey(cert.publicKey) && cert.publicKey.bits !== undefined && cert.publicKey.bits < minRsa) {
       report(PROBE_RULES.weakCertificate, `${what} (${subject}) has a ${describePublicKey(cert.publicKey)} key; the ${profile.name} profile asks for at least ${minRsa} bits`, cert.publicKey.bits < 1024 ? 'error' : 'warning');
     }
     // A root's own signature is never checked by clients; every other signature is.

@@ -1,3 +1,4 @@
+import { escapeControls } from '../escape';
 import type { Finding, Severity } from '../findings';
 
 const LABEL: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'info', hint: 'hint' };
@@ -11,5 +12,6 @@ export function toText(findings: readonly Finding[], filesChecked: number, files
   const parts = [`${count('error')} error(s)`, `${count('warning')} warning(s)`, `${count('info') + count('hint')} note(s)`];
   const skipped = filesSkipped ? ` (${filesSkipped} more skipped: not a format TLS Lens reads)` : '';
   lines.push(`${findings.length === 0 ? 'No findings' : parts.join(', ')} in ${filesChecked} file(s) checked${skipped}.`);
-  return lines.join('\n') + '\n';
+  // File names may hold control characters too: each line reaches a terminal as text.
+  return lines.map(escapeControls).join('\n') + '\n';
 }
