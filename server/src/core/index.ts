@@ -32,7 +32,7 @@ export { PolicyFileFinder, ignoredByPolicyFile, type LoadedPolicyFile } from './
 export { toJsonReport, type JsonReport } from './report/json';
 export { toSarif, type SarifOptions } from './report/sarif';
 export { toText } from './report/text';
-export { applyEdits, combineFixes } from './fixes';
+export { applyEdits, combineFixes, type FixStats } from './fixes';
 export { includerHttpContext, isHttpSnippet, type TreeCache } from './formats/nginx/context';
 export { loadNginxConfig, normalizePath, type NginxLoadOptions, type NginxTree } from './formats/nginx/includes';
 export { clearParseCache } from './formats/nginx/parseCache';
