@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { PolicyFileFinder, RULE_IDS, ignoredByPolicyFile, resolvePolicy, type LoadedPolicyFile, type Policy, type PolicyInput } from '../core';
 import { inventoryPaths, type InventoryEntry } from '../core/certs/inventory';
+import { plural } from '../core/words';
 import { NodeHost } from '../host/nodeHost';
 import { formatArg, readArgs, walkOption } from './args';
 
@@ -76,8 +77,8 @@ function textReport(entries: readonly InventoryEntry[], filesScanned: number): s
   const count = (s: string): number => certs.filter((c) => c.kind === 'certificate' && c.status === s).length;
   const keys = entries.length - certs.length;
   out.push(
-    `${certs.length} certificate(s) (${count('expired')} expired, ${count('expiring')} expiring, ${count('not-yet-valid')} not yet valid, ${count('invalid')} unreadable), ` +
-      `${keys} private key(s) in ${filesScanned} file(s) scanned.`,
+    `${plural(certs.length, 'certificate')} (${count('expired')} expired, ${count('expiring')} expiring, ${count('not-yet-valid')} not yet valid, ${count('invalid')} unreadable), ` +
+      `${plural(keys, 'private key')} in ${plural(filesScanned, 'file')} scanned.`,
   );
   return out.join('\n') + '\n';
 }

@@ -15,6 +15,7 @@ import type { ConfigLink, ProbeConfigComparison } from './config/types';
 import type { HandshakeResult, ProbeResult, ScanResult } from './types';
 import { probeFindings } from './verdicts';
 import { describeChainAsSent, describeShortHellos } from './describe';
+import { plural, severityCounts } from '../words';
 
 export interface ProbeReportCertificate {
   facts: CertificateFact[];
@@ -168,12 +169,12 @@ export function probeReportText(rep: ProbeReport): string {
     for (const l of f.config ?? []) out.push(`  config: ${l.file}:${l.range.start.line + 1}:${l.range.start.character + 1} ${l.label}`);
   }
   const count = (s: Severity): number => rep.findings.filter((f) => f.severity === s).length;
-  out.push(rep.findings.length ? `${count('error')} error(s), ${count('warning')} warning(s), ${count('info') + count('hint')} note(s).` : 'No findings.');
+  out.push(rep.findings.length ? `${severityCounts({ error: count('error'), warning: count('warning'), info: count('info'), hint: count('hint') })}.` : 'No findings.');
   return out.join('\n') + '\n';
 }
 
 function configText(c: ProbeConfigComparison): string[] {
-  const out = [`Configuration of ${c.name}:${c.port} (${c.searched.nginxFiles} nginx file(s), ${c.searched.manifests} manifest file(s) read):`];
+  const out = [`Configuration of ${c.name}:${c.port} (${plural(c.searched.nginxFiles, 'nginx file')}, ${plural(c.searched.manifests, 'manifest file')} read):`];
   if (c.definitions.length === 0) out.push('  not defined in the configuration read');
   for (const d of c.definitions) {
     out.push(`  ${d.title}: ${d.at.file}:${d.at.range.start.line + 1} ${d.at.label}${d.match === 'default' ? '' : ` (${d.match} match)`}`);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { DerError, TAG, children, contents, directoryString, expect, hex, integerBits, oid, readTlv, smallInt, time, type Tlv } from './der';
 import { CURVES, EXT, EXTENDED_KEY_USAGES, HASHES, KEY_ALGORITHMS, KEY_USAGE_BITS, NAME_ATTRIBUTES, SIGNATURES, UNDERSTOOD_EXTENSIONS } from './oids';
+import { plural } from '../words';
 
 /**
  * Whether DER bytes are a certificate TLS Lens can read (the same decoder as every other
@@ -466,9 +467,7 @@ function relative(ms: number): string {
   return days >= 1 ? `in ${plural(days, 'day')}` : `in ${plural(Math.max(1, Math.floor(ms / 3_600_000)), 'hour')}`;
 }
 
-export function plural(n: number, unit: string): string {
-  return `${n} ${unit}${n === 1 ? '' : 's'}`;
-}
+export { plural };
 
 /** YYYY-MM-DD; years outside 0000–9999 as ISO's extended form. */
 export function isoDate(d: Date): string {
