@@ -33,3 +33,5 @@ export function ingressesUsing(view: KubeView, cert: KubeResource): KubeResource
 }
 
 export const LE_STAGING = 'acme-staging-v02.api.letsencrypt.org';
+/** Let's Encrypt's production ACME directory (the staging fix's value). */
+export const LE_PRODUCTION_DIRECTORY = 'https://acme-v02.api.letsencrypt.org/directory';

@@ -1,6 +1,6 @@
 import { evaluateCipherString, type CipherSuite } from '../../policy/ciphers/evaluate';
 import { CIPHER_SUITES } from '../../policy/ciphers/table';
-import type { Profile, TlsProtocol } from '../../policy/profiles';
+import { PROTOCOL_ORDER, type Profile, type TlsProtocol } from '../../policy/profiles';
 
 /**
  * Classes of weak suites, worst first (the same judgement the nginx rules make). Sources:
@@ -75,7 +75,7 @@ export const WEAK_PROTOCOLS: Partial<Record<TlsProtocol, { why: string; severity
   'TLSv1.1': { why: 'deprecated by RFC 8996', severity: 'warning' },
 };
 
-const ORDER: TlsProtocol[] = ['SSLv2', 'SSLv3', 'TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
+const ORDER = PROTOCOL_ORDER;
 
 /** The weak versions at or above `min` that the profile does not allow. */
 export function weakFrom(min: TlsProtocol, profile: Profile): TlsProtocol[] {

@@ -1,8 +1,9 @@
-import { LE_STAGING } from '../../formats/kube/certManager';
+import { LE_PRODUCTION_DIRECTORY, LE_STAGING } from '../../formats/kube/certManager';
 import { K } from '../../formats/kube/refs';
 import { resourceKindKey } from '../../formats/kube/resources';
 import { reportResource } from '../../formats/kube/report';
 import type { Rule } from '../rule';
+import { setScalarFix } from '../../formats/kube/edits';
 
 /**
  * An ACME Issuer/ClusterIssuer pointing at Let's Encrypt's staging directory
@@ -19,7 +20,9 @@ export const stagingIssuer: Rule = {
       if (resourceKindKey(r) !== K.issuer && resourceKindKey(r) !== K.clusterIssuer) continue;
       const n = r.spec.get('acme', 'server');
       if (!n.str()?.includes(LE_STAGING)) continue;
-      reportResource(ctx, r, { range: n.at, message: "Let's Encrypt staging issues certificates browsers do not trust; use https://acme-v02.api.letsencrypt.org/directory in production" });
+      // Not preferred: staging is right for a test cluster, and production has lower rate limits.
+      const fixes = setScalarFix("Use Let's Encrypt production", n, LE_PRODUCTION_DIRECTORY);
+      reportResource(ctx, r, { range: n.at, message: `Let's Encrypt staging issues certificates browsers do not trust; use ${LE_PRODUCTION_DIRECTORY} in production`, fixes });
     }
   },
 };

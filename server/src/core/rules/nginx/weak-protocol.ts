@@ -2,7 +2,7 @@ import type { NginxDirective } from '../../formats/nginx/ast';
 import { forEachNamed } from '../../formats/nginx/ast';
 import type { Fix, TextEdit } from '../../findings';
 import { targetsAtLeast } from '../../policy/nginxVersion';
-import type { TlsProtocol } from '../../policy/profiles';
+import { PROTOCOL_ORDER, strongerProtocols, type TlsProtocol } from '../../policy/profiles';
 import type { Rule } from '../rule';
 
 /**
@@ -37,7 +37,7 @@ function canonical(value: string): string {
  * intermediate), so the fix never leaves less than the profile allows. When no argument
  * would remain, the profile's versions replace the list.
  */
-function removalFix(d: NginxDirective, weak: ReadonlySet<string>, fallback: readonly string[], addable: readonly string[]): Fix | undefined {
+function removalFix(d: NginxDirective, weak: ReadonlySet<string>, fallback: readonly string[], addable: readonly TlsProtocol[]): Fix | undefined {
   const args = d.args;
   if (args.length === 0) return undefined;
   const isWeak = args.map((a) => weak.has(canonical(a.value)));
@@ -68,10 +68,8 @@ function removalFix(d: NginxDirective, weak: ReadonlySet<string>, fallback: read
   }
   // What the profile allows above the newest version kept is added (nothing when a kept word is no version).
   const kept = args.filter((_, i) => !isWeak[i]);
-  const ranks = kept.map((a) => ORDER.indexOf(canonical(a.value)));
-  const newest = Math.max(...ranks);
-  const listed = new Set(kept.map((a) => canonical(a.value)));
-  const added = ranks.includes(-1) ? [] : addable.filter((p) => ORDER.indexOf(p) > newest && !listed.has(p));
+  const versions = kept.map((a) => canonical(a.value) as TlsProtocol);
+  const added = versions.every((v) => PROTOCOL_ORDER.includes(v)) ? strongerProtocols(versions, () => false, addable).slice(versions.length) : [];
   if (added.length) {
     const at = kept[kept.length - 1]!.range.end;
     const text = added.map((p) => ` ${p}`).join('');
@@ -84,7 +82,6 @@ function removalFix(d: NginxDirective, weak: ReadonlySet<string>, fallback: read
   return { title, edits, preferred: true };
 }
 
-const ORDER = ['SSLv2', 'SSLv3', 'TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
 
 export const weakProtocol: Rule = {
   id: 'nginx/weak-protocol',
