@@ -29,8 +29,9 @@ export function editDistance(a: string, b: string, limit = Infinity): number {
 
 /**
  * The candidate closest to `word` (case-insensitive), when it is close enough to be a typo:
- * at most a third of the word's length away (at least 1, at most 4), or the word is the
- * candidate's last segment (`weak-protocol` for `nginx/weak-protocol`). Undefined otherwise.
+ * at most a third of the word's length away (at least 1, at most 4), the word is the
+ * candidate's last segment (`weak-protocol` for `nginx/weak-protocol`), or, from four
+ * characters on, its beginning (`hstsMinAge` for `hstsMinAgeSeconds`). Undefined otherwise.
  */
 export function closest(word: string, candidates: Iterable<string>): string | undefined {
   const w = word.toLowerCase();
@@ -40,7 +41,7 @@ export function closest(word: string, candidates: Iterable<string>): string | un
   for (const c of candidates) {
     const lc = c.toLowerCase();
     if (lc === w) return c;
-    const d = lc.endsWith('/' + w) ? 1 : editDistance(w, lc, limit);
+    const d = lc.endsWith('/' + w) || (w.length >= 4 && lc.startsWith(w)) ? 1 : editDistance(w, lc, limit);
     if (d <= limit && d < bestDistance) {
       best = c;
       bestDistance = d;
