@@ -117,7 +117,7 @@ ssl_protocols sslv3 tlsv1.1 TLSV1.2;
     const text = 'ssl_protocols TLSv1 TLSv1.1 TLSv1.2;';
     const [first] = lint(text);
     assert.equal(first?.fixes[0]?.title, 'Remove TLSv1, TLSv1.1 from ssl_protocols and add TLSv1.3');
-    assert.equal(applyFix(text, first!), 'ssl_protocols TLSv1.2 TLSv1.3;');
+    assert.equal(applyFix(text, first), 'ssl_protocols TLSv1.2 TLSv1.3;');
     const [old] = lint(text, 'site.nginx', { nginxVersion: '1.12.2' });
     assert.equal(applyFix(text, old!), 'ssl_protocols TLSv1.2;', 'nginx before 1.13.0 rejects TLSv1.3');
     const [legacy] = lint('ssl_protocols SSLv3 TLSv1 TLSv1.2;', 'site.nginx', { profile: 'legacy' });
