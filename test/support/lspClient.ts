@@ -22,6 +22,7 @@ import {
   WorkDoneProgress,
   PublishDiagnosticsNotification,
   RegistrationRequest,
+  ShowDocumentRequest,
   ShutdownRequest,
   StreamMessageReader,
   StreamMessageWriter,
@@ -61,6 +62,8 @@ export interface StartOptions {
   onRegistration?: (params: RegistrationParams) => void;
   /** Extra client capabilities, merged over the defaults. */
   capabilities?: ClientCapabilities;
+  /** Sent as `initializationOptions` (TlsLensInitializationOptions). */
+  initializationOptions?: unknown;
 }
 
 export type SettingsProvider = (item: ConfigurationItem) => unknown;
@@ -91,6 +94,8 @@ export class LspSession {
   readonly configurationRequests: ConfigurationItem[][] = [];
   readonly registrations: RegistrationParams[] = [];
   readonly logMessages: string[] = [];
+  /** Every `window/showDocument` request's URI (answered with success). */
+  readonly shownDocuments: string[] = [];
   readonly progress: Array<{ token: string | number; value: ProgressValue }> = [];
   /** Transport or protocol errors seen by the client; a healthy session has none. */
   readonly protocolErrors: string[] = [];
@@ -136,6 +141,11 @@ export class LspSession {
       options.onRegistration?.(p);
     });
     connection.onRequest(WorkDoneProgressCreateRequest.type, () => undefined);
+    connection.onRequest(ShowDocumentRequest.type, (p) => {
+      this.shownDocuments.push(p.uri);
+      this.poke();
+      return { success: true };
+    });
     connection.onError(([error]) => {
       this.protocolErrors.push(`error: ${error.message}`);
     });
@@ -163,6 +173,7 @@ export class LspSession {
         ...options.capabilities?.textDocument,
       },
       window: { workDoneProgress: true, ...options.capabilities?.window },
+      ...(options.capabilities?.general ? { general: options.capabilities.general } : {}),
     };
     try {
       session.initializeResult = await session.within(
@@ -173,6 +184,7 @@ export class LspSession {
           workspaceFolders: folders.length ? folders.map((f, i) => ({ uri: fileUri(f), name: `folder${i}` })) : null,
           capabilities,
           clientInfo: { name: 'tls-lens-protocol-test' },
+          ...(options.initializationOptions !== undefined ? { initializationOptions: options.initializationOptions } : {}),
         }),
       );
       await connection.sendNotification(InitializedNotification.type, {});

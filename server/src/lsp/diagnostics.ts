@@ -20,12 +20,25 @@ import {
   type NginxDirective,
   type NginxLoadOptions,
   type Policy,
+  type TextEdit,
 } from '../core';
+import type { FormatKind } from '../core/formats/detect';
 import type { Host } from '../core';
 import { toDiagnostic, uriToPath } from './convert';
 import type { KubeWorkspace } from './kubeWorkspace';
 import type { PolicyResolver } from './policy';
 import type { SettingsCache } from './settings';
+
+/** One lint of an open document: the version linted, its findings and how the document was read. */
+export interface LintRecord {
+  version: number;
+  findings: Finding[];
+  format: FormatKind;
+  /** False when TLS Lens is off for the document (no findings, no actions). */
+  enabled: boolean;
+  /** "Fix all" for these findings, computed once on first need (`combineFixes`). */
+  fixAll?: { edits: TextEdit[]; applied: number };
+}
 
 /**
  * Lints open documents: immediately on open, debounced on change, all again when
@@ -48,6 +61,10 @@ export class DocumentLinter {
   private readonly loadedTrees = new Map<string, NginxTree>();
   /** The workspace's manifests, for Kubernetes rules that follow references across files. */
   kube: KubeWorkspace | undefined;
+  /** Per open document, the findings of its latest published lint (code actions read them instead of linting again). */
+  private readonly latest = new Map<string, LintRecord>();
+  /** Per open document, the lint running now and the version it lints. */
+  private readonly inflight = new Map<string, { version: number; done: Promise<void> }>();
 
   constructor(
     private readonly connection: Connection,
@@ -193,18 +210,46 @@ export class DocumentLinter {
     this.dependencies.delete(uri);
     this.cancel(uri);
     this.seen.delete(uri);
+    this.latest.delete(uri);
     this.runs.set(uri, (this.runs.get(uri) ?? 0) + 1);
   }
 
-  /** The policy for an open document, and the core's view of it (the named policy file is a policy). */
-  async prepare(doc: TextDocument): Promise<{ textDoc: TextDoc; policy: Policy; enabled: boolean }> {
+  /** The policy for an open document, and the core's view of it (the named policy file is a policy), with the version of the text taken. */
+  async prepare(doc: TextDocument): Promise<{ textDoc: TextDoc; policy: Policy; enabled: boolean; version: number }> {
     const file = uriToPath(doc.uri);
     const settings = await this.settings.get(doc.uri);
     const { policy, enabled } = await this.policies.resolve(file, settings);
     const named = this.policies.explicitPolicyFile(file, settings);
     if (named) this.namedPolicyFiles.add(named);
     const format = named === file ? 'policy' : undefined;
-    return { textDoc: new TextDoc(file, doc.getText(), doc.languageId, format), policy, enabled };
+    return { textDoc: new TextDoc(file, doc.getText(), doc.languageId, format), policy, enabled, version: doc.version };
+  }
+
+  /** How TLS Lens reads an open document (`tlsLens.policyFile` names a policy file of any name). */
+  async formatOf(doc: TextDocument): Promise<FormatKind> {
+    const file = uriToPath(doc.uri);
+    const named = this.policies.explicitPolicyFile(file, await this.settings.get(doc.uri));
+    return detectFormat(new TextDoc(file, doc.getText().slice(0, 256 * 1024), doc.languageId, named === file ? 'policy' : undefined));
+  }
+
+  /**
+   * The findings of the document's current version: those last published when they are of
+   * this version, else the lint of this version (started now if none is running). One lint
+   * per version however many requests ask.
+   */
+  async latestLint(doc: TextDocument): Promise<LintRecord | undefined> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const have = this.latest.get(doc.uri);
+      if (have?.version === doc.version) return have;
+      const running = this.inflight.get(doc.uri);
+      if (running?.version === doc.version) await running.done;
+      else {
+        this.cancel(doc.uri);
+        await this.lint(doc.uri);
+      }
+    }
+    const have = this.latest.get(doc.uri);
+    return have?.version === doc.version ? have : undefined;
   }
 
   /**
@@ -231,14 +276,20 @@ export class DocumentLinter {
 
   /** Findings for a document as it is now; undefined when TLS Lens is off for it. */
   async findingsFor(doc: TextDocument): Promise<Finding[] | undefined> {
+    const r = await this.lintRecord(doc);
+    return r?.enabled ? r.findings : undefined;
+  }
+
+  /** The findings for a document as it is now, with the version and format linted. */
+  private async lintRecord(doc: TextDocument): Promise<LintRecord | undefined> {
     // Taken before the text is: trees are shared only by lints that saw no edit since.
     const epoch = this.epoch;
     const deps = new Set<string>();
     this.dependencies.set(doc.uri, 'pending');
-    const { textDoc, policy, enabled } = await this.prepare(doc);
+    const { textDoc, policy, enabled, version } = await this.prepare(doc);
     if (!enabled) {
       this.dependencies.set(doc.uri, deps);
-      return undefined;
+      return { version, findings: [], format: detectFormat(textDoc), enabled: false };
     }
     const context = await this.httpContext(textDoc, deps, epoch);
     const options: LintOptions = { policy, now: this.host.now() };
@@ -264,7 +315,7 @@ export class DocumentLinter {
         this.relintManifestsWhenBuilt(this.kube);
       }
     }
-    return lintDocument(textDoc, options);
+    return { version, findings: lintDocument(textDoc, options), format: detectFormat(textDoc), enabled: true };
   }
 
   /** The index build the open manifests wait for (one re-lint per build). */
@@ -292,18 +343,27 @@ export class DocumentLinter {
     }
   }
 
-  private async lint(uri: string): Promise<void> {
+  private lint(uri: string): Promise<void> {
     const doc = this.documents.get(uri);
-    if (!doc) return;
+    if (!doc) return Promise.resolve();
     const run = (this.runs.get(uri) ?? 0) + 1;
     this.runs.set(uri, run);
-    try {
-      const findings = await this.findingsFor(doc);
-      // A later lint (an edit, a settings change, a close) supersedes this one.
-      if (this.runs.get(uri) !== run || !this.documents.get(uri)) return;
-      await this.connection.sendDiagnostics({ uri, version: doc.version, diagnostics: (findings ?? []).map(toDiagnostic) });
-    } catch (e) {
-      this.connection.console.error(`TLS Lens: linting ${uri} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-    }
+    const version = doc.version;
+    const entry: { version: number; done: Promise<void> } = { version, done: Promise.resolve() };
+    entry.done = (async () => {
+      try {
+        const record = await this.lintRecord(doc);
+        // A later lint (an edit, a settings change, a close) supersedes this one.
+        if (!record || this.runs.get(uri) !== run || !this.documents.get(uri)) return;
+        this.latest.set(uri, record);
+        await this.connection.sendDiagnostics({ uri, version: record.version, diagnostics: record.findings.map(toDiagnostic) });
+      } catch (e) {
+        this.connection.console.error(`TLS Lens: linting ${uri} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      } finally {
+        if (this.inflight.get(uri) === entry) this.inflight.delete(uri);
+      }
+    })();
+    this.inflight.set(uri, entry);
+    return entry.done;
   }
 }

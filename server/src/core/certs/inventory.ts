@@ -4,7 +4,7 @@ import type { Host } from '../host';
 import { DEFAULT_POLICY, type Policy, type Thresholds } from '../policy/policy';
 import { comparePositions, rangeContains, type Position, type Range } from '../text';
 import { walkFiles } from '../workspace/walk';
-import { decodeCertificate, isCa, isoDate, type CertificateSummary } from '../x509/certificate';
+import { certificatePem, decodeCertificate, isCa, isoDate, type CertificateSummary } from '../x509/certificate';
 import { certificateFacts, privateKeyFacts, type CertificateFact } from '../x509/facts';
 import type { PrivateKeySummary } from '../x509/keys';
 import { plural } from '../words';
@@ -324,6 +324,8 @@ export interface CertificateDetailsItem {
   entry: InventoryEntry;
   /** Every labelled fact: `certificateFacts` for a readable certificate, `privateKeyFacts` for a key. */
   facts: CertificateFact[];
+  /** A readable certificate as PEM (for "Copy certificate PEM"); never set for a key. */
+  pem?: string;
 }
 
 export interface CertificateDetails {
@@ -362,7 +364,9 @@ export function certificateDetails(
     if (s === at) focus = items.length;
     const facts = entry.facts ?? [];
     delete entry.facts;
-    items.push({ entry, facts });
+    const item: CertificateDetailsItem = { entry, facts };
+    if (entry.kind === 'certificate' && entry.status !== 'invalid' && s.der) item.pem = certificatePem(s.der);
+    items.push(item);
   }
   if (items.length === 0) return undefined;
   const details: CertificateDetails = { file: doc.file, items, focus };

@@ -6,6 +6,7 @@
 import { compareFindings, type Finding, type Severity } from '../findings';
 import type { Policy } from '../policy/policy';
 import { toJsonReport, type JsonReport } from '../report/json';
+import { certificatePem } from '../x509/certificate';
 import { certificateFacts, type CertificateFact } from '../x509/facts';
 import { targetLabel } from './errors';
 import { acceptedSuites, liveChain, liveChainSource, nameToVerify, suiteOf, hexCode } from './facts';
@@ -65,10 +66,7 @@ export interface ProbeReport {
   errors: ProbeResult['errors'];
 }
 
-function pem(der: Uint8Array): string {
-  const b64 = Buffer.from(der).toString('base64').replace(/.{64}/g, '$&\n');
-  return `-----BEGIN CERTIFICATE-----\n${b64}${b64.endsWith('\n') ? '' : '\n'}-----END CERTIFICATE-----\n`;
-}
+const pem = certificatePem;
 
 export function buildProbeReport(r: ProbeResult, policy: Policy, now: Date): ProbeReport {
   const findings = probeFindings(r, policy, now).sort(compareFindings);

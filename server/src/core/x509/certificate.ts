@@ -485,6 +485,12 @@ export function lifetimeDays(cert: Pick<CertificateSummary, 'notBefore' | 'notAf
   return (cert.notAfter.getTime() - cert.notBefore.getTime()) / 86_400_000;
 }
 
+/** A certificate's DER as PEM (RFC 7468: 64 base64 characters a line). */
+export function certificatePem(der: Uint8Array): string {
+  const b64 = Buffer.from(der).toString('base64').replace(/.{64}/g, '$&\n');
+  return `-----BEGIN CERTIFICATE-----\n${b64}${b64.endsWith('\n') ? '' : '\n'}-----END CERTIFICATE-----\n`;
+}
+
 /** A CA certificate (basicConstraints cA), as opposed to a leaf. */
 export function isCa(cert: CertificateSummary): boolean {
   return cert.basicConstraints?.ca === true;
