@@ -4,6 +4,7 @@ import {
   TextDocumentSyncKind,
   TextDocuments,
   createConnection,
+  type CancellationToken,
   type ClientCapabilities,
   type InitializeResult,
 } from 'vscode-languageserver/node';
@@ -168,7 +169,7 @@ connection.onCodeAction((params) => actions.provide(params));
 connection.onCodeActionResolve((action) => actions.resolve(action));
 connection.onCompletion((params) => policyCompletion(documents, linter, params, clientCapabilities.textDocument?.completion?.completionItem?.snippetSupport === true));
 connection.onRequest(StatusRequest, (params: StatusParams) => fileStatus(documents, linter, policies, settings, params));
-connection.onRequest(ProbeTargetsRequest, (_params: unknown, token) =>
+connection.onRequest(ProbeTargetsRequest, (_params: unknown, token: CancellationToken) =>
   probeTargets(host, folders, () => kube.get(), (p) => documents.get(pathToUri(p))?.getText(), token),
 );
 // One handler for every lens: certificates and keys, and "Probe" above nginx TLS server names.

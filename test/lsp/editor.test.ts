@@ -133,12 +133,12 @@ void describe('a client with its own documentation viewer and lazy edits', () =>
     const mark = s.mark();
     let fixAll: CodeAction | undefined;
     for (let i = 0; i < 20; i++) {
-      const actions = (await s.connection.sendRequest('textDocument/codeAction', all(uri, diagnostics))) as CodeAction[];
+      const actions = await s.connection.sendRequest<CodeAction[]>('textDocument/codeAction', all(uri, diagnostics));
       fixAll = actions.find((a) => a.title === 'Fix all TLS Lens problems in this file (2 fixes)');
       assert.ok(fixAll && fixAll.edit === undefined && fixAll.data !== undefined, JSON.stringify(actions.map((a) => a.title)));
       assert.equal(actions.find((a) => a.title.startsWith('Show documentation'))?.command?.command, 'tlsLens.showRuleDocumentation');
     }
-    const resolved = (await s.connection.sendRequest('codeAction/resolve', fixAll)) as CodeAction;
+    const resolved = await s.connection.sendRequest<CodeAction>('codeAction/resolve', fixAll);
     const fixed = apply(text, resolved, uri);
     assert.match(fixed, /ssl_early_data off;/);
     assert.match(fixed, /ssl_protocols TLSv1\.2 TLSv1\.3;/);
@@ -218,7 +218,7 @@ void describe('tlsLens/status, tlsLens/probeTargets and the output channel', () 
   });
 
   void test('the endpoints the workspace defines, once each, with where', async () => {
-    const r = (await s.connection.sendRequest('tlsLens/probeTargets', {})) as { targets: Array<{ target: string; file: string; line: number }>; truncated: boolean };
+    const r = await s.connection.sendRequest<{ targets: Array<{ target: string; file: string; line: number }>; truncated: boolean }>('tlsLens/probeTargets', {});
     assert.deepEqual(
       r.targets.map((t) => [t.target, path.relative(ws.root, t.file), t.line]),
       [
