@@ -65,7 +65,11 @@ function docsCommand(): string | undefined {
 }
 const actions = new CodeActions(documents, linter, () => {
   const command = docsCommand();
-  return { resolveEdits: clientCapabilities.textDocument?.codeAction?.resolveSupport?.properties.includes('edit') === true, ...(command ? { docsCommand: command } : {}) };
+  return {
+    resolveEdits: clientCapabilities.textDocument?.codeAction?.resolveSupport?.properties.includes('edit') === true,
+    ...(clientCapabilities.workspace?.applyEdit ? { fixAllCommand: ServerCommands.fixAll } : {}),
+    ...(command ? { docsCommand: command } : {}),
+  };
 });
 /** A link to a rule's page in a hover: the client's command where it has one, else the file. */
 function docsLink(ruleId: string): string | undefined {
@@ -90,7 +94,7 @@ connection.onInitialize((params): InitializeResult => {
       codeLensProvider: { resolveProvider: false },
       // Policy files: keys on a new line or after "  ", values after ": ".
       completionProvider: { triggerCharacters: [' ', ':'] },
-      executeCommandProvider: { commands: [ServerCommands.checkWorkspace, ServerCommands.probe, ServerCommands.showRuleDocumentation] },
+      executeCommandProvider: { commands: [ServerCommands.checkWorkspace, ServerCommands.probe, ServerCommands.showRuleDocumentation, ServerCommands.fixAll] },
       workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     },
     serverInfo: { name: 'TLS Lens', version: productVersion() },
@@ -186,6 +190,13 @@ connection.onExecuteCommand(async (params, token, workDone) => {
   if (params.command === ServerCommands.probe) {
     const progress = workDone ?? (await connection.window.createWorkDoneProgress());
     return prober.run(params.arguments?.[0], progress, token);
+  }
+  if (params.command === ServerCommands.fixAll) {
+    const uri: unknown = params.arguments?.[0];
+    if (typeof uri !== 'string') return { applied: false };
+    const { edits, version } = await actions.fixAllEdits(uri);
+    if (edits.length === 0) return { applied: false };
+    return connection.workspace.applyEdit({ label: 'Fix all TLS Lens problems', edit: { documentChanges: [{ textDocument: { uri, version }, edits }] } });
   }
   if (params.command === ServerCommands.showRuleDocumentation) {
     const uri = typeof params.arguments?.[0] === 'string' ? ruleDocUri(params.arguments[0]) : undefined;

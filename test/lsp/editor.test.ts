@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { CompletionRequest, type CodeAction, type CompletionItem, type Diagnostic, type MarkupContent, type Range } from 'vscode-languageserver-protocol/node';
+import { CompletionRequest, type CodeAction, type CompletionItem, type Diagnostic, type MarkupContent, type Range, type TextEdit } from 'vscode-languageserver-protocol/node';
 import { LspSession, fileUri } from '../support/lspClient';
 import { repoPath } from '../support/tools';
 
@@ -108,6 +108,31 @@ void describe('suppression and documentation code actions', () => {
   });
 });
 
+void describe('a client that applies edits but does not resolve code actions', () => {
+  const ws = workspace('apply-edit', {});
+  let s: LspSession;
+  before(async () => {
+    s = await LspSession.start({ workspaceFolders: [ws.root], capabilities: { workspace: { applyEdit: true } } });
+  });
+  after(() => s?.dispose());
+
+  void test('"Fix all" is a command: the server sends the edit with workspace/applyEdit when it is chosen', async () => {
+    const uri = ws.uri('site.nginx');
+    const text = SITE.replace('listen 443 ssl;', 'listen 443 ssl;\n    ssl_early_data on;');
+    await s.open(uri, 'nginx', text);
+    const { diagnostics } = await s.diagnostics(uri);
+    const actions = (await s.codeActions(uri, diagnostics[0]!.range, diagnostics)) as CodeAction[];
+    const fixAll = actions.find((a) => a.title === 'Fix all TLS Lens problems in this file (2 fixable)');
+    assert.deepEqual(fixAll?.command, { title: 'Fix all TLS Lens problems in this file (2 fixable)', command: 'tlsLens.server.fixAll', arguments: [uri] });
+    assert.equal(fixAll.edit, undefined, 'no edits in the light bulb\'s answer');
+    await s.executeCommand(fixAll.command.command, fixAll.command.arguments);
+    const change = s.appliedEdits[0]?.edit.documentChanges?.[0] as { textDocument: { uri: string; version: number }; edits: TextEdit[] } | undefined;
+    assert.deepEqual(change?.textDocument, { uri, version: 1 });
+    const fixed = TextDocument.applyEdits(TextDocument.create(uri, 'nginx', 1, text), change.edits);
+    assert.match(fixed, /ssl_early_data off;[\s\S]*ssl_protocols TLSv1\.2 TLSv1\.3;/);
+  });
+});
+
 void describe('a client with its own documentation viewer and lazy edits', () => {
   const ws = workspace('vscode-like', {});
   let s: LspSession;
@@ -134,7 +159,7 @@ void describe('a client with its own documentation viewer and lazy edits', () =>
     let fixAll: CodeAction | undefined;
     for (let i = 0; i < 20; i++) {
       const actions = await s.connection.sendRequest<CodeAction[]>('textDocument/codeAction', all(uri, diagnostics));
-      fixAll = actions.find((a) => a.title === 'Fix all TLS Lens problems in this file (2 fixes)');
+      fixAll = actions.find((a) => a.title === 'Fix all TLS Lens problems in this file (2 fixable)');
       assert.ok(fixAll && fixAll.edit === undefined && fixAll.data !== undefined, JSON.stringify(actions.map((a) => a.title)));
       assert.equal(actions.find((a) => a.title.startsWith('Show documentation'))?.command?.command, 'tlsLens.showRuleDocumentation');
     }

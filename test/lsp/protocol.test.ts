@@ -140,7 +140,7 @@ void describe('initialize, diagnostics, code actions and edits', () => {
     assert.deepEqual(r.capabilities.textDocumentSync, { openClose: true, change: 2 /* Incremental */, save: { includeText: false } });
     assert.equal(r.capabilities.hoverProvider, true);
     assert.deepEqual(r.capabilities.codeActionProvider, { codeActionKinds: ['quickfix', 'source.fixAll.tls-lens'], resolveProvider: true });
-    assert.deepEqual(r.capabilities.executeCommandProvider?.commands, [CHECK_WORKSPACE, 'tlsLens.server.probe', 'tlsLens.server.showRuleDocumentation']);
+    assert.deepEqual(r.capabilities.executeCommandProvider?.commands, [CHECK_WORKSPACE, 'tlsLens.server.probe', 'tlsLens.server.showRuleDocumentation', 'tlsLens.server.fixAll']);
     assert.equal(r.serverInfo?.name, 'TLS Lens');
     // The client advertised dynamic didChangeConfiguration: the server registers for it after `initialized`.
     await s.waitUntil('client/registerCapability for workspace/didChangeConfiguration', () =>

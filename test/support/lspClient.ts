@@ -7,6 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import {
+  ApplyWorkspaceEditRequest,
   CodeActionRequest,
   ConfigurationRequest,
   DidChangeConfigurationNotification,
@@ -28,6 +29,7 @@ import {
   StreamMessageWriter,
   WorkDoneProgressCreateRequest,
   createProtocolConnection,
+  type ApplyWorkspaceEditParams,
   type ClientCapabilities,
   type CodeAction,
   type Command,
@@ -96,6 +98,8 @@ export class LspSession {
   readonly logMessages: string[] = [];
   /** Every `window/showDocument` request's URI (answered with success). */
   readonly shownDocuments: string[] = [];
+  /** Every `workspace/applyEdit` request (answered as applied). */
+  readonly appliedEdits: ApplyWorkspaceEditParams[] = [];
   readonly progress: Array<{ token: string | number; value: ProgressValue }> = [];
   /** Transport or protocol errors seen by the client; a healthy session has none. */
   readonly protocolErrors: string[] = [];
@@ -141,6 +145,11 @@ export class LspSession {
       options.onRegistration?.(p);
     });
     connection.onRequest(WorkDoneProgressCreateRequest.type, () => undefined);
+    connection.onRequest(ApplyWorkspaceEditRequest.type, (p) => {
+      this.appliedEdits.push(p);
+      this.poke();
+      return { applied: true };
+    });
     connection.onRequest(ShowDocumentRequest.type, (p) => {
       this.shownDocuments.push(p.uri);
       this.poke();

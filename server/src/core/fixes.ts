@@ -1,5 +1,5 @@
 import { comparePositions, type Position } from './text';
-import type { Finding, TextEdit } from './findings';
+import type { Finding, Fix, TextEdit } from './findings';
 
 /** Counts the position comparisons `combineFixes` makes (a test holds it near n·log n). */
 export interface FixStats {
@@ -58,15 +58,15 @@ class TakenEdits {
   }
 
   /**
-   * Whether `e` overlaps a taken edit: it starts where one starts (two insertions at one
-   * point have no defined order), or the ranges share characters.
+   * The taken edit `e` overlaps, if any: one that starts where `e` starts (two insertions at
+   * one point have no defined order), or one whose range shares characters with `e`'s.
    */
-  overlaps(e: TextEdit): boolean {
+  conflict(e: TextEdit): TextEdit | undefined {
     const [ci, i] = this.upper(e.range.start);
     const pred = this.before(ci, i);
-    if (pred && (this.cmp(pred.range.start, e.range.start) === 0 || this.cmp(pred.range.end, e.range.start) > 0)) return true;
+    if (pred && (this.cmp(pred.range.start, e.range.start) === 0 || this.cmp(pred.range.end, e.range.start) > 0)) return pred;
     const succ = ci < this.chunks.length ? this.at(ci, i) : undefined;
-    return succ !== undefined && this.cmp(succ.range.start, e.range.end) < 0;
+    return succ !== undefined && this.cmp(succ.range.start, e.range.end) < 0 ? succ : undefined;
   }
 
   insert(e: TextEdit): void {
@@ -104,23 +104,55 @@ class TakenEdits {
  */
 export function combineFixes(findings: readonly Finding[], stats: FixStats = { comparisons: 0 }): { edits: TextEdit[]; applied: number; skipped: number } {
   const taken = new TakenEdits(stats);
-  const seen = new Set<string>();
+  // Findings of one directive usually carry the very same fix object. An equal copy of a taken
+  // fix meets its own edits (a duplicate, not an overlap); copies of skipped fixes are told
+  // apart by their edits' text, built only for the few fixes that overlap.
+  const seenFix = new Set<Fix>();
+  const skippedKeys = new Set<string>();
   let applied = 0;
   let skipped = 0;
   for (const f of findings) {
-    const fix = f.fixes.find((x) => x.preferred);
-    if (!fix) continue;
-    const key = JSON.stringify(fix.edits);
-    if (seen.has(key)) continue;
-    seen.add(key);
-    if (fix.edits.some((e) => taken.overlaps(e))) {
-      skipped++;
+    let fix: Fix | undefined;
+    for (const x of f.fixes) if (x.preferred) { fix = x; break; }
+    if (!fix || seenFix.has(fix)) continue;
+    seenFix.add(fix);
+    let overlap = false;
+    let duplicate = fix.edits.length > 0;
+    for (const e of fix.edits) {
+      const t = taken.conflict(e);
+      if (t) overlap = true;
+      if (!t || !sameEdit(t, e)) duplicate = false;
+    }
+    if (duplicate) continue;
+    if (overlap) {
+      const key = editsKey(fix.edits);
+      if (!skippedKeys.has(key)) {
+        skippedKeys.add(key);
+        skipped++;
+      }
       continue;
     }
     for (const e of fix.edits) taken.insert(e);
     applied++;
   }
   return { edits: taken.backwards(), applied, skipped };
+}
+
+function sameEdit(a: TextEdit, b: TextEdit): boolean {
+  return (
+    a.newText === b.newText &&
+    a.range.start.line === b.range.start.line &&
+    a.range.start.character === b.range.start.character &&
+    a.range.end.line === b.range.end.line &&
+    a.range.end.character === b.range.end.character
+  );
+}
+
+/** A fix's edits as one string: equal for equal edits (ranges and texts). */
+function editsKey(edits: readonly TextEdit[]): string {
+  let key = '';
+  for (const e of edits) key += `${e.range.start.line},${e.range.start.character},${e.range.end.line},${e.range.end.character},${e.newText.length}:${e.newText}|`;
+  return key;
 }
 
 /** Applies edits (sorted from the end backwards, as combineFixes returns them) to a text. */

@@ -24,6 +24,8 @@ const BLOCK_SCAN_LINES = 400;
 export interface CodeActionOptions {
   /** The client resolves a code action's edit lazily (`codeAction/resolve`): "Fix all" is computed when chosen. */
   resolveEdits: boolean;
+  /** Else, the server's command that applies "Fix all" with `workspace/applyEdit` (when the client can apply edits). */
+  fixAllCommand?: string;
   /** The command that shows a rule's page (the client's own, or the server's `window/showDocument` one); none: no such action. */
   docsCommand?: string;
 }
@@ -154,16 +156,20 @@ export class CodeActions {
 
     if ((wantFixAllSource || (wantQuick && hasFixes)) && doc) {
       const record = await this.linter.latestLint(doc);
-      const fixAll = record?.enabled ? this.fixAll(record) : undefined;
-      if (fixAll && fixAll.edits.length) {
+      // The edits go out only when chosen (resolved, or applied by a command), and are merged then;
+      // inline, merged now, only for clients that can do neither.
+      const lazy = opts.resolveEdits || opts.fixAllCommand !== undefined;
+      const inline = record?.enabled && !lazy ? this.fixAll(record).edits : undefined;
+      if (record?.enabled && record.fixable > 0 && (lazy || inline?.length)) {
         const make = (title: string, kind: string): CodeAction => {
           const a = CodeAction.create(title, kind);
           if (opts.resolveEdits) a.data = { fixAll: true, uri } satisfies FixAllData;
-          else a.edit = { changes: { [uri]: fixAll.edits } };
+          else if (opts.fixAllCommand) a.command = { title, command: opts.fixAllCommand, arguments: [uri] };
+          else a.edit = { changes: { [uri]: inline! } };
           return a;
         };
         if (wantFixAllSource) actions.push(make('Fix all TLS Lens problems in this file', FIX_ALL_KIND));
-        if (wantQuick && hasFixes && fixAll.applied > 1) actions.push(make(`Fix all TLS Lens problems in this file (${fixAll.applied} fixes)`, CodeActionKind.QuickFix));
+        if (wantQuick && hasFixes && record.fixable > 1) actions.push(make(`Fix all TLS Lens problems in this file (${record.fixable} fixable)`, CodeActionKind.QuickFix));
       }
     }
 
@@ -192,11 +198,15 @@ export class CodeActions {
   async resolve(action: CodeAction): Promise<CodeAction> {
     const data = action.data as Partial<FixAllData> | undefined;
     if (!data?.fixAll || typeof data.uri !== 'string') return action;
-    const doc = this.documents.get(data.uri);
-    const record = doc ? await this.linter.latestLint(doc) : undefined;
-    const fixAll = record?.enabled ? this.fixAll(record) : undefined;
-    action.edit = { changes: { [data.uri]: fixAll?.edits ?? [] } };
+    action.edit = { changes: { [data.uri]: (await this.fixAllEdits(data.uri)).edits } };
     return action;
+  }
+
+  /** The "Fix all" edits of an open document as it is now, with the version they are for (the fix-all command). */
+  async fixAllEdits(uri: string): Promise<{ edits: TextEdit[]; version: number | null }> {
+    const doc = this.documents.get(uri);
+    const record = doc ? await this.linter.latestLint(doc) : undefined;
+    return record?.enabled ? { edits: this.fixAll(record).edits, version: record.version } : { edits: [], version: null };
   }
 
   private fixAll(record: LintRecord): { edits: TextEdit[]; applied: number } {

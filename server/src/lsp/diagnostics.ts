@@ -36,8 +36,17 @@ export interface LintRecord {
   format: FormatKind;
   /** False when TLS Lens is off for the document (no findings, no actions). */
   enabled: boolean;
+  /** Distinct preferred fixes among the findings (what "Fix all" would take, before overlaps wait for a later pass). */
+  fixable: number;
   /** "Fix all" for these findings, computed once on first need (`combineFixes`). */
   fixAll?: { edits: TextEdit[]; applied: number };
+}
+
+/** Distinct preferred fixes (the findings of one directive share one fix object). */
+function countFixable(findings: readonly Finding[]): number {
+  const fixes = new Set<unknown>();
+  for (const f of findings) for (const x of f.fixes) if (x.preferred) fixes.add(x);
+  return fixes.size;
 }
 
 /**
@@ -289,7 +298,7 @@ export class DocumentLinter {
     const { textDoc, policy, enabled, version } = await this.prepare(doc);
     if (!enabled) {
       this.dependencies.set(doc.uri, deps);
-      return { version, findings: [], format: detectFormat(textDoc), enabled: false };
+      return { version, findings: [], format: detectFormat(textDoc), enabled: false, fixable: 0 };
     }
     const context = await this.httpContext(textDoc, deps, epoch);
     const options: LintOptions = { policy, now: this.host.now() };
@@ -315,7 +324,8 @@ export class DocumentLinter {
         this.relintManifestsWhenBuilt(this.kube);
       }
     }
-    return { version, findings: lintDocument(textDoc, options), format: detectFormat(textDoc), enabled: true };
+    const findings = lintDocument(textDoc, options);
+    return { version, findings, format: detectFormat(textDoc), enabled: true, fixable: countFixable(findings) };
   }
 
   /** The index build the open manifests wait for (one re-lint per build). */

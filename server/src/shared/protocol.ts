@@ -36,6 +36,8 @@ export const ServerCommands = {
   checkWorkspace: 'tlsLens.server.checkWorkspace',
   /** Probes one live endpoint (ProbeParams), with progress and cancel; returns ProbeCommandResult (shared/probe.ts). */
   probe: 'tlsLens.server.probe',
+  /** Arguments: a document URI. Applies its "Fix all" with `workspace/applyEdit` (for clients that do not resolve code actions). */
+  fixAll: 'tlsLens.server.fixAll',
   /** Arguments: a rule id. Opens its page with `window/showDocument` (for clients without their own viewer). */
   showRuleDocumentation: 'tlsLens.server.showRuleDocumentation',
 } as const;
