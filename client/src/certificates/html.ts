@@ -4,11 +4,9 @@
  * inline style carrying the nonce. Pure: no `vscode` import, so unit tests can render it.
  */
 import type { CertificateDetails, CertificateDetailsItem } from '../../../server/src/shared/protocol';
+import { SHARED_STYLE, escapeHtml, valueHtml } from '../webview';
 
-/** Escapes text for HTML element content and double- or single-quoted attribute values. */
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
+export { escapeHtml };
 
 const STYLE = `
   body { font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); color: var(--vscode-foreground); background: var(--vscode-editor-background); padding: 0 16px 16px; }
@@ -27,7 +25,7 @@ const STYLE = `
   td code, td li { font-family: var(--vscode-editor-font-family); font-size: var(--vscode-editor-font-size); }
   ul { margin: 0; padding-left: 16px; }
   .note { color: var(--vscode-descriptionForeground); font-style: italic; }
-`;
+${SHARED_STYLE}`;
 
 function statusText(item: CertificateDetailsItem): { text: string; level: string } {
   const e = item.entry;
@@ -41,7 +39,7 @@ function section(item: CertificateDetailsItem, focused: boolean): string {
   const { text, level } = statusText(item);
   const position = e.kind === 'certificate' && e.chain && e.chain.size > 1 ? `${e.chain.index + 1} of ${e.chain.size} · ` : '';
   const rows = item.facts.map((f) => {
-    const value = f.items && f.items.length > 1 ? `<ul>${f.items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul>` : escapeHtml(f.value);
+    const value = f.items && f.items.length > 1 ? `<ul>${f.items.map((i) => `<li>${valueHtml(i)}</li>`).join('')}</ul>` : valueHtml(f.value);
     return `<tr><th>${escapeHtml(f.label)}</th><td>${value}</td></tr>`;
   });
   let body: string;
