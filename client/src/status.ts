@@ -94,7 +94,7 @@ export class LanguageStatus implements vscode.Disposable {
     this.item.severity = view.severity === 'error' ? vscode.LanguageStatusSeverity.Error : view.severity === 'warning' ? vscode.LanguageStatusSeverity.Warning : vscode.LanguageStatusSeverity.Information;
     this.item.busy = view.busy === true;
     this.item.command = view.command ? { title: view.command.title, command: view.command.command, arguments: view.command.arguments ?? [] } : undefined;
-    this.item.accessibilityInformation = { label: `${view.text}: ${view.detail}` };
+    this.item.accessibilityInformation = { label: `${view.text}: ${view.sentence ?? view.detail}` };
   }
 
   dispose(): void {

@@ -10,6 +10,8 @@ export interface StatusView {
   severity: 'info' | 'warning' | 'error';
   busy?: boolean;
   command?: { title: string; command: string; arguments?: unknown[] };
+  /** The whole story when the detail is short (read by screen readers). */
+  sentence?: string;
 }
 
 const SETTINGS = { title: 'Open Settings', command: 'workbench.action.openSettings', arguments: ['@ext:tls-lens.tls-lens'] };
@@ -23,18 +25,21 @@ export function describeStatus(s: FileStatus, overrides: readonly SettingOverrid
     return { text: 'TLS Lens: off', detail: 'tlsLens.enable is false here', severity: 'info', command: SETTINGS };
   }
   const text = `TLS Lens: ${s.profile}`;
+  // The detail stays short (the status bar's hover is narrow); the sentence goes to screen readers.
   if (pf && pf.problems > 0) {
     const first = pf.firstProblem ? ` (line ${pf.firstProblem.line + 1}: ${pf.firstProblem.message})` : '';
     return {
       text,
-      detail: `${relative(pf.path)} has ${plural(pf.problems, 'problem')} and is not used: the settings apply${first}`,
+      detail: `${relative(pf.path)}: ${plural(pf.problems, 'problem')}, not used`,
       severity: 'warning',
       command: open,
+      sentence: `${relative(pf.path)} has ${plural(pf.problems, 'problem')} and is not used: the settings apply${first}`,
     };
   }
   if (pf && overrides.length) {
     const what = overrides.map((o) => `${o.setting} (${o.settingValue}) is overridden by ${o.policyValue}`).join('; ');
-    return { text, detail: `${what} in ${relative(pf.path)}`, severity: 'warning', command: open };
+    const settings = [...new Set(overrides.map((o) => o.setting))];
+    return { text, detail: `${settings.join(', ')} ${settings.length === 1 ? 'is' : 'are'} overridden`, severity: 'warning', command: open, sentence: `${what} in ${relative(pf.path)}` };
   }
   const version = s.nginxVersion ? `, nginx ${s.nginxVersion}` : '';
   if (pf) return { text, detail: `${relative(pf.path)}${version}`, severity: 'info', command: open };

@@ -9,16 +9,20 @@ export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
-/** Colon-separated hex bytes (fingerprints, serials, key ids): `AB:CD:…`. */
+/** Colon-separated hex bytes (fingerprints, key ids): `AB:CD:…`. */
 const HEX_BYTES = /^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2})+$/;
+/** Hex bytes written together (serial numbers): an even number of digits, 16 or more. */
+const HEX_RUN = /^(?:[0-9A-F]{2}){8,}$/;
 
 /**
- * A fact's value as HTML: hex bytes in a `hex` span that may break only after a colon (a
- * `<wbr>` there, no break inside a byte); anything else escaped.
+ * A fact's value as HTML: hex bytes in a `hex` span that may break only between bytes (a
+ * `<wbr>` after each colon, or every two digits of a serial; never inside a byte); anything
+ * else escaped.
  */
 export function valueHtml(value: string): string {
-  if (!HEX_BYTES.test(value)) return escapeHtml(value);
-  return `<span class="hex">${value.split(':').map(escapeHtml).join(':<wbr>')}</span>`;
+  if (HEX_BYTES.test(value)) return `<span class="hex">${value.split(':').map(escapeHtml).join(':<wbr>')}</span>`;
+  if (HEX_RUN.test(value)) return `<span class="hex">${value.match(/../g)!.join('<wbr>')}</span>`;
+  return escapeHtml(value);
 }
 
 /**

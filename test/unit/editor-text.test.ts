@@ -66,14 +66,16 @@ describe('the language status item', () => {
     const v = describeStatus({ ...base, profile: 'legacy', profileFrom: 'settings', policyFile: { ...pf, problems: 2, firstProblem: { message: 'unknown key "colour"', line: 4 } } }, [], rel);
     assert.equal(v.severity, 'warning');
     assert.equal(v.text, 'TLS Lens: legacy');
-    assert.equal(v.detail, '.tls-lens.yaml has 2 problems and is not used: the settings apply (line 5: unknown key "colour")');
+    assert.equal(v.detail, '.tls-lens.yaml: 2 problems, not used');
+    assert.equal(v.sentence, '.tls-lens.yaml has 2 problems and is not used: the settings apply (line 5: unknown key "colour")');
     assert.deepEqual(v.command?.arguments, ['file:///w/.tls-lens.yaml', 4]);
   });
 
   test('a warning when a setting a person set is overridden; off and ignored files say so', () => {
     const v = describeStatus({ ...base, policyFile: pf }, [{ setting: 'tlsLens.profile', settingValue: 'legacy', policyValue: 'extends: modern' }], rel);
     assert.equal(v.severity, 'warning');
-    assert.equal(v.detail, 'tlsLens.profile (legacy) is overridden by extends: modern in .tls-lens.yaml');
+    assert.equal(v.detail, 'tlsLens.profile is overridden');
+    assert.equal(v.sentence, 'tlsLens.profile (legacy) is overridden by extends: modern in .tls-lens.yaml');
     assert.equal(describeStatus({ ...base, enabled: false, disabledBy: 'ignore', policyFile: pf }, [], rel).detail, 'this file is ignored by .tls-lens.yaml');
     assert.equal(describeStatus({ ...base, enabled: false, disabledBy: 'setting' }, [], rel).text, 'TLS Lens: off');
   });
@@ -111,6 +113,8 @@ describe('the webviews', () => {
   test('hex values break only between bytes', () => {
     assert.equal(valueHtml('AB:CD:EF'), '<span class="hex">AB:<wbr>CD:<wbr>EF</span>');
     assert.equal(valueHtml('CN=a <b>'), 'CN=a &lt;b&gt;');
+    assert.equal(valueHtml('11D20CDE8A6F9CFD7FE7AD152E1F1E30'), '<span class="hex">11<wbr>D2<wbr>0C<wbr>DE<wbr>8A<wbr>6F<wbr>9C<wbr>FD<wbr>7F<wbr>E7<wbr>AD<wbr>15<wbr>2E<wbr>1F<wbr>1E<wbr>30</span>', 'a serial');
+    assert.equal(valueHtml('2048'), '2048');
     assert.match(SHARED_STYLE, /\.hex \{[^}]*overflow-wrap: normal; word-break: normal;/);
   });
 

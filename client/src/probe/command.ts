@@ -223,8 +223,7 @@ export class ProbeCommand {
     const qp = vscode.window.createQuickPick<TargetItem>();
     this.input = qp;
     qp.title = 'TLS Lens: Probe Endpoint';
-    qp.placeholder = 'host[:port], or name@address[:port] to probe a name at another address (only this endpoint is contacted)';
-    qp.matchOnDescription = true;
+    qp.placeholder = 'host[:port] or name@address[:port]; only this endpoint is contacted';
     // The workspace's endpoints arrive while it is open, and steps may follow: a click elsewhere does not drop it (Escape does).
     qp.ignoreFocusOut = true;
     const steps: TargetItem = { label: STEPS_LABEL, detail: 'the name the certificate must cover, the address to connect to, the SNI to send', steps: true, alwaysShow: true };
@@ -260,14 +259,16 @@ export class ProbeCommand {
           void this.askSteps(qp.value.trim()).then(resolve);
           return;
         }
-        const input = pick?.input ?? (() => {
-          const p = parseProbeInput(qp.value);
-          return 'error' in p ? undefined : p;
-        })();
+        // What was typed wins over an item it only filtered to, unless the item's name contains it
+        // (Enter can come before the typed item is listed: never probe another host than the one typed).
+        const typed = qp.value.trim();
+        const typedInput = typed ? parseProbeInput(typed) : undefined;
+        const chosen = pick?.input && (!typed || pick.label.toLowerCase().includes(typed.toLowerCase())) ? pick : undefined;
+        const input = chosen?.input ?? (typedInput && !('error' in typedInput) ? typedInput : undefined);
         if (!input) return; // the item says what is wrong; the input stays open
         done = true;
         qp.hide();
-        resolve({ ...input, ...(pick?.fromFile ? { fromFile: pick.fromFile } : {}) });
+        resolve({ ...input, ...(chosen?.fromFile ? { fromFile: chosen.fromFile } : {}) });
       });
       qp.onDidHide(() => {
         if (this.input === qp) {

@@ -62,13 +62,15 @@ describe('TLS Lens in the editor: status, code actions, rule pages, the policy f
     await vscode.workspace.getConfiguration('tlsLens').update('profile', 'legacy', vscode.ConfigurationTarget.Global);
     const overridden = await until('the override warning', status, (s) => s?.severity === 'warning');
     assert.equal(overridden?.text, 'TLS Lens: modern');
-    assert.equal(overridden?.detail, 'tlsLens.profile (legacy) is overridden by extends: modern in zz-editor/.tls-lens.yaml');
+    assert.equal(overridden?.detail, 'tlsLens.profile is overridden');
+    assert.equal(overridden?.sentence, 'tlsLens.profile (legacy) is overridden by extends: modern in zz-editor/.tls-lens.yaml');
 
     // A broken policy file is not used: the settings apply, and the item points at the problem.
     await write(zz('.tls-lens.yaml'), '# team policy\nextends: modrn\n');
     const broken = await until('the broken-policy warning', status, (s) => s?.text === 'TLS Lens: legacy');
     assert.equal(broken?.severity, 'warning');
-    assert.equal(broken?.detail, 'zz-editor/.tls-lens.yaml has 1 problem and is not used: the settings apply (line 2: unknown profile modrn; did you mean "modern"?)');
+    assert.equal(broken?.detail, 'zz-editor/.tls-lens.yaml: 1 problem, not used');
+    assert.equal(broken?.sentence, 'zz-editor/.tls-lens.yaml has 1 problem and is not used: the settings apply (line 2: unknown profile modrn; did you mean "modern"?)');
     const editor = await vscode.commands.executeCommand<vscode.TextEditor>(broken.command!.command, ...(broken.command!.arguments ?? []));
     assert.equal(editor.document.uri.toString(), zz('.tls-lens.yaml').toString());
     assert.equal(editor.selection.active.line, 1, 'opened at its first problem');
