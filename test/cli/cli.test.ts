@@ -63,8 +63,11 @@ describe('tls-lens check', () => {
     const r = run(['check', 'nginx/sites-enabled/weak', '--format', 'json']);
     assert.equal(r.code, 1);
     const fix = {
-      title: 'Remove TLSv1 from ssl_protocols',
-      edits: [{ range: { start: { line: 2, character: 18 }, end: { line: 2, character: 24 } }, newText: '' }],
+      title: 'Remove TLSv1 from ssl_protocols and add TLSv1.3',
+      edits: [
+        { range: { start: { line: 2, character: 18 }, end: { line: 2, character: 24 } }, newText: '' },
+        { range: { start: { line: 2, character: 31 }, end: { line: 2, character: 31 } }, newText: ' TLSv1.3' },
+      ],
       preferred: true,
     };
     assert.deepEqual(JSON.parse(r.stdout), {

@@ -38,7 +38,7 @@ function apply(text: string, action: CodeAction, uri: string): string {
   return TextDocument.applyEdits(TextDocument.create(uri, 'x', 1, text), edits);
 }
 
-const SITE = 'server {\n    listen 443 ssl;\n    ssl_certificate a.crt;\n    ssl_certificate_key a.key;\n    add_header Strict-Transport-Security "max-age=63072000" always;\n    ssl_protocols TLSv1 TLSv1.2;\n}\n';
+const SITE = 'server {\n    listen 443 ssl;\n    ssl_certificate a.crt;\n    ssl_certificate_key a.key;\n    ssl_ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256;\n    add_header Strict-Transport-Security "max-age=63072000" always;\n    ssl_protocols TLSv1 TLSv1.2;\n}\n';
 
 void describe('suppression and documentation code actions', () => {
   const ws = workspace('suppress', {});
@@ -236,7 +236,7 @@ void describe('tlsLens/status, tlsLens/probeTargets and the output channel', () 
     assert.equal(st.profile, 'legacy');
     assert.equal(st.profileFrom, 'settings');
     assert.equal(st.policyFile.problems, 1);
-    assert.deepEqual(st.policyFile.firstProblem, { message: 'unknown key "colour" (expected extends, nginxVersion, thresholds, require, rules, ignore, privateKeyAllowedPaths, pathMappings)', line: 1 });
+    assert.deepEqual(st.policyFile.firstProblem, { message: 'unknown key "colour" (expected extends, nginxVersion, thresholds, require, rules, ignore, privateKeyAllowedPaths, pathMappings, nginx)', line: 1 });
     assert.deepEqual(st.overrides, [], 'a broken file overrides nothing');
     const ignored = (await status('vendor/x.nginx')) as { enabled: boolean; disabledBy?: string };
     assert.deepEqual([ignored.enabled, ignored.disabledBy], [false, 'ignore']);

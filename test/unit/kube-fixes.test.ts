@@ -125,14 +125,6 @@ const CASES: Case[] = [
     preferred: true,
   },
   {
-    rule: 'certmanager/staging-issuer',
-    manifest: 'apiVersion: cert-manager.io/v1\nkind: ClusterIssuer\nmetadata: {name: le}\nspec:\n  acme:\n    server: https://acme-staging-v02.api.letsencrypt.org/directory\n    privateKeySecretRef: {name: le}\n',
-    title: "Use Let's Encrypt production",
-    path: ['spec', 'acme', 'server'],
-    value: 'https://acme-v02.api.letsencrypt.org/directory',
-    preferred: false,
-  },
-  {
     rule: 'traefik/tls-option',
     manifest: 'apiVersion: traefik.io/v1alpha1\nkind: TLSOption\nmetadata: {name: default, namespace: traefik}\nspec:\n  minVersion: VersionTLS10\n',
     title: 'Set minVersion VersionTLS12',

@@ -64,12 +64,14 @@ function positiveInt(flag: string, v: string): number {
   return n;
 }
 
-export function parseProbeArgs(argv: string[]): ProbeArgs {
+/** With `fleet` (`probe --targets`, cli/fleet.ts): its own flags first, and no endpoint operand required. */
+export function parseProbeArgs(argv: string[], fleet?: { option: (flag: string, value: () => string) => boolean }): ProbeArgs {
   const args: ProbeArgs = { format: 'text', failOn: 'warning', scan: true, config: [], ...DEFAULT_PROBE_OPTIONS };
   readArgs(
     argv,
     { posix: false },
     (flag, value) => {
+      if (fleet?.option(flag, value)) return true;
       if (flag === '--sni') args.sni = value();
       else if (flag === '--connect-to') args.connectTo = value();
       else if (flag === '-4') args.family = 4;
@@ -93,7 +95,7 @@ export function parseProbeArgs(argv: string[]): ProbeArgs {
       args.target = a;
     },
   );
-  if (args.target === undefined) throw new UsageError('name the endpoint to probe: tls-lens probe host[:port]');
+  if (args.target === undefined && !fleet) throw new UsageError('name the endpoint to probe: tls-lens probe host[:port]');
   if ((args.clientCert === undefined) !== (args.clientKey === undefined)) throw new UsageError('--client-cert and --client-key go together');
   return args;
 }

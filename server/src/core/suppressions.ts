@@ -1,5 +1,6 @@
 import type { Finding } from './findings';
 import type { LineIndex, Range } from './text';
+import { RETIRED_RULE_IDS } from './policy/policy';
 import { didYouMean } from './words';
 
 /**
@@ -93,8 +94,10 @@ export function applySuppressions(findings: readonly Finding[], suppressions: re
       return;
     }
     for (const r of s.ruleIds) {
-      if (!knownRuleIds.has(r.id)) unknown.push({ range: r.range, message: `${directive} names an unknown rule "${r.id}"${didYouMean(r.id, knownRuleIds)}` });
-      else if (!used.has(key(i, r.id))) {
+      if (!knownRuleIds.has(r.id)) {
+        const retired = RETIRED_RULE_IDS[r.id];
+        unknown.push({ range: r.range, message: retired ? `${directive} names the retired rule "${r.id}", now part of ${retired}` : `${directive} names an unknown rule "${r.id}"${didYouMean(r.id, knownRuleIds)}` });
+      } else if (!used.has(key(i, r.id))) {
         const where = s.kind === 'file' ? 'in this file' : `on line ${s.targetLine + 1}`;
         unused.push({ range: r.range, ruleId: r.id, message: `${directive} ${r.id} silences nothing ${where}; remove it` });
       }

@@ -15,7 +15,7 @@ const root = (): vscode.Uri => {
 const zz = (...parts: string[]): vscode.Uri => vscode.Uri.joinPath(root(), 'zz-editor', ...parts);
 const write = (uri: vscode.Uri, text: string): Thenable<void> => vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
 
-const SITE = 'server {\n    listen 443 ssl;\n    server_name zz.example.test;\n    ssl_certificate a.crt;\n    ssl_certificate_key a.key;\n    add_header Strict-Transport-Security "max-age=63072000" always;\n    ssl_protocols TLSv1 TLSv1.2;\n    ssl_prefer_server_ciphers off;\n}\n';
+const SITE = 'server {\n    listen 443 ssl;\n    server_name zz.example.test;\n    ssl_certificate a.crt;\n    ssl_certificate_key a.key;\n    ssl_ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256;\n    add_header Strict-Transport-Security "max-age=63072000" always;\n    ssl_protocols TLSv1 TLSv1.2;\n    ssl_prefer_server_ciphers off;\n}\n';
 
 const ours = (uri: vscode.Uri): vscode.Diagnostic[] => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'tls-lens');
 const codeOf = (d: vscode.Diagnostic): string => String(typeof d.code === 'object' ? d.code.value : d.code);

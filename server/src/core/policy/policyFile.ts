@@ -1,7 +1,8 @@
 import type * as Yaml from 'yaml';
 import type { Node } from 'yaml';
 import type { Range } from '../text';
-import { NGINX_VERSION, REQUIREMENT_KEYS, RULE_LEVELS, THRESHOLD_KEYS, isRuleLevel, type PolicyInput } from './policy';
+import { NGINX_BASES } from '../formats/nginx/stock';
+import { NGINX_VERSION, REQUIREMENT_KEYS, RETIRED_RULE_IDS, RULE_LEVELS, THRESHOLD_KEYS, isNginxBase, isRuleLevel, unknownRuleMessage, type PolicyInput } from './policy';
 import { PROFILES, isProfileName } from './profiles';
 import { closest } from '../words';
 
@@ -10,7 +11,10 @@ export const POLICY_FILE_NAME = '.tls-lens.yaml';
 export const POLICY_FILE_NAMES = [POLICY_FILE_NAME, '.tls-lens.json'] as const;
 
 /** The keys a policy file may have (schemas/tls-lens-policy.schema.json describes them). */
-export const POLICY_KEYS = ['extends', 'nginxVersion', 'thresholds', 'require', 'rules', 'ignore', 'privateKeyAllowedPaths', 'pathMappings'] as const;
+export const POLICY_KEYS = ['extends', 'nginxVersion', 'thresholds', 'require', 'rules', 'ignore', 'privateKeyAllowedPaths', 'pathMappings', 'nginx'] as const;
+
+/** The keys of the `nginx` section. */
+export const NGINX_POLICY_KEYS = ['base'] as const;
 
 export interface PolicyFileProblem {
   message: string;
@@ -117,8 +121,11 @@ export function parsePolicyFile(text: string, knownRuleIds: ReadonlySet<string>)
           const id = isScalar(idNode) ? String(idNode.value) : '';
           const lvNode = r.value as Node | null;
           const level = isScalar(lvNode) ? lvNode.value : undefined;
-          if (!knownRuleIds.has(id)) unknown(idNode, 'rule', id, [...knownRuleIds], false);
-          else if (!isRuleLevel(level)) {
+          // A retired rule says what replaced it; another unknown id may be a typo of a known one.
+          if (!knownRuleIds.has(id)) {
+            if (RETIRED_RULE_IDS[id]) problems.push({ message: unknownRuleMessage(id), range: nodeRange(idNode) });
+            else unknown(idNode, 'rule', id, [...knownRuleIds], false);
+          } else if (!isRuleLevel(level)) {
             const close = typeof level === 'string' ? closest(level, RULE_LEVELS) : undefined;
             const problem: PolicyFileProblem = { message: `rule "${id}": expected off, hint, info, warning or error${close ? `; did you mean "${close}"?` : ''}`, range: nodeRange(lvNode ?? idNode) };
             if (close && lvNode) problem.suggestion = close;
@@ -185,6 +192,11 @@ export function parsePolicyFile(text: string, knownRuleIds: ReadonlySet<string>)
           else mappings[from] = vNode.value;
         }
         input.pathMappings = mappings;
+        break;
+      }
+      case 'nginx': {
+        const n = keyedMap(value ?? keyNode, 'nginx', 'nginx setting', NGINX_POLICY_KEYS, `one of ${NGINX_BASES.join(', ')}`, 'values', (v): v is string => isNginxBase(v));
+        if (n?.base) input.nginxBase = n.base;
         break;
       }
       default:

@@ -4,6 +4,7 @@
  * `schemas/tls-lens-policy.schema.json` (contributed to VS Code for other YAML and JSON
  * tools); the language server's completion and hover (`assist.ts`) read this object.
  */
+import { NGINX_BASES } from '../formats/nginx/stock';
 import type { RuleMeta } from '../rules/rule';
 import { REQUIREMENT_KEYS, RULE_LEVELS, THRESHOLD_KEYS } from './policy';
 import { POLICY_KEYS } from './policyFile';
@@ -94,10 +95,27 @@ export function policySchema(rules: readonly Pick<RuleMeta, 'id' | 'title' | 'de
       items: { type: 'string' },
     },
     pathMappings: {
-      description: 'Server path prefixes mapped to workspace folders (relative to this file), for files nginx names: { "/etc/nginx/": "deploy/nginx/" }.',
+      description: 'Server path prefixes mapped to workspace folders (relative to this file), for the includes and files nginx names: { "/etc/nginx/": "deploy/nginx/" }.',
       type: 'object',
       propertyNames: { pattern: '^/' },
       additionalProperties: { type: 'string' },
+    },
+    nginx: {
+      description: 'How nginx files are read when the workspace holds only part of the configuration.',
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        base: {
+          description:
+            "The platform whose stock nginx.conf includes a site file whose own nginx.conf is not in the workspace. Default: from the file's folder (sites-enabled/ or sites-available/ → debian; conf.d/ alone → official-image; else none).",
+          enum: [...NGINX_BASES],
+          enumDescriptions: [
+            "Debian/Ubuntu's nginx package: its http block sets ssl_protocols TLSv1 TLSv1.1 TLSv1.2 TLSv1.3 and ssl_prefer_server_ciphers on (Debian 12 nginx-common).",
+            'The official nginx Docker image: its http block sets no TLS directive (nginx/pkg-oss debian/debian/nginx.conf).',
+            'No stock file: the http block is assumed to set no TLS directive.',
+          ],
+        },
+      },
     },
     ignore: {
       description: "gitignore-style patterns of files not to lint, relative to this file's folder.",

@@ -191,6 +191,14 @@ function openTls(target: ProbeTarget, options: ProbeOptions, context: tls.Secure
   });
 }
 
+/**
+ * After `destroy()`: resolves once the socket's file descriptor is closed, so the server sees
+ * this connection end before the probe opens another (`concurrency` bounds what it sees).
+ */
+function socketClosed(s: tls.TLSSocket): Promise<void> {
+  return s.closed ? Promise.resolve() : new Promise<void>((r) => s.once('close', () => r()));
+}
+
 function round(ms: number): number {
   return Math.round(ms * 100) / 100;
 }
@@ -398,12 +406,14 @@ export async function fullHandshake(target: ProbeTarget, options: ProbeOptions, 
   } finally {
     s.destroy();
   }
+  await socketClosed(s);
   const session = opened.state.session ?? s.getSession();
   if (session) {
     try {
       const again = await openTls(target, options, context, ALPN_OFFER, session);
       handshake.resumption.resumed = again.socket.isSessionReused();
       again.socket.destroy();
+      await socketClosed(again.socket);
     } catch (e) {
       if (e instanceof ProbeError && e.code === 'cancelled') throw e;
       errors.push({ phase: 'resumption', message: e instanceof Error ? e.message : String(e) });

@@ -14,6 +14,7 @@ import { walkFiles } from '../../workspace/walk';
 import { liveChain, nameToVerify } from '../facts';
 import type { ProbeReport } from '../report';
 import type { ProbeResult } from '../types';
+import type { CertificateSummary } from '../../x509/certificate';
 import { locateInManifests } from './kube';
 import { locateInNginx, type Located } from './nginx';
 import type { ConfigLink, ProbeConfigComparison } from './types';
@@ -63,9 +64,23 @@ function short(sha: string): string {
  * report's findings keep their order (a new finding goes to its rule's place).
  */
 export async function compareWithConfig(report: ProbeReport, result: ProbeResult, sources: ConfigSources, policy: Policy): Promise<ProbeReport> {
-  const name = nameToVerify(result);
+  const live: LiveEndpoint = { name: nameToVerify(result), port: result.target.port };
+  const leaf = liveChain(result)[0]?.cert;
+  if (leaf) live.leaf = leaf;
+  return compareEndpointWithConfig(report, live, sources, policy);
+}
+
+/** What the comparison needs of a probe: the name checked, the port, the live leaf (a result's, or a stored report's: `tls-lens merge --config`). */
+export interface LiveEndpoint {
+  name: string;
+  port: number;
+  leaf?: CertificateSummary;
+}
+
+/** `compareWithConfig` from the parts (a report read back from JSON has no ProbeResult). */
+export async function compareEndpointWithConfig(report: ProbeReport, live: LiveEndpoint, sources: ConfigSources, policy: Policy): Promise<ProbeReport> {
+  const { name, port } = live;
   const isIp = /^[\d.]+$|:/.test(name);
-  const port = result.target.port;
   const nginxOpts: Parameters<typeof locateInNginx>[0] = { host: sources.host, files: sources.nginxFiles };
   if (sources.nginxVersion !== undefined) nginxOpts.nginxVersion = sources.nginxVersion;
   if (sources.pathMappings) nginxOpts.pathMappings = sources.pathMappings;
@@ -75,7 +90,7 @@ export async function compareWithConfig(report: ProbeReport, result: ProbeResult
   // A definition by name (any kind) wins over nginx default servers that would only catch the name.
   const byName = found.filter((l) => l.definition.match !== 'default');
   const located = byName.length ? byName : found;
-  const liveLeaf = liveChain(result)[0]?.cert;
+  const liveLeaf = live.leaf;
   const cmp: ProbeConfigComparison = {
     name,
     port,

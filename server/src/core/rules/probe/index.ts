@@ -9,9 +9,10 @@ import { missingHsts } from './missing-hsts';
 import { ocspStaple } from './ocsp-staple';
 import { incomplete } from './incomplete';
 import { certificateDiffers } from './certificate-differs';
+import { unreachable } from './unreachable';
 import type { RuleMeta } from '../rule';
 
 /** Findings about live endpoints: no document to check, so RuleMetas only (documented and configurable like every rule). */
-export const PROBE_RULES = { weakProtocol, weakCipher, noForwardSecrecy, untrustedChain, certificateExpiry, weakCertificate, hostnameMismatch, missingHsts, ocspStaple, incomplete, certificateDiffers } as const;
+export const PROBE_RULES = { weakProtocol, weakCipher, noForwardSecrecy, untrustedChain, certificateExpiry, weakCertificate, hostnameMismatch, missingHsts, ocspStaple, incomplete, certificateDiffers, unreachable } as const;
 
 export const PROBE_RULE_LIST: readonly RuleMeta[] = Object.values(PROBE_RULES);
