@@ -8,9 +8,13 @@
 // Without --vsix it uses <repo>/tls-lens.vsix, running `npm run package` first when the file is
 // missing or older than dist/extension.js. Writes test-results/workbench-diagnostic-hover.png,
 // workbench-certificate-hover.png, workbench-certificates.png, workbench-certificate-details.png,
-// workbench-ingress-secret.png (an Ingress whose Secret in another file misses a host) and
-// workbench-probe-report.png (a probe of a real nginx that a temporary file in the folder defines);
-// exits 1 when a squiggle, hover, CodeLens or view never appears.
+// workbench-ingress-secret.png (an Ingress whose Secret in another file misses a host),
+// workbench-code-actions.png (the light bulb's menu on a weak protocol), workbench-status-item.png
+// (the language status item warning that a temporary .tls-lens.yaml overrides the profile set in
+// the user settings), workbench-policy-completion.png (rule ids completed in that policy file),
+// workbench-settings.png, workbench-probe-input.png / -typed.png (the Probe Endpoint input) and
+// workbench-probe-report.png with -dark and -hc (a probe of a real nginx that a temporary file in
+// the folder defines, in three themes); exits 1 when a squiggle, hover, menu or view never appears.
 // Env: as run-offline (CODE_SERVER_BIN, CHROMIUM_BIN, TLS_LENS_REQUIRE_TOOLS, TLS_LENS_KEEP_SANDBOX).
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
