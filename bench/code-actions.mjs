@@ -129,6 +129,14 @@ async function measure(serverPath, mode) {
     await lightBulb(s.c, diagnostics, line);
     times.push(ms(t));
   }
+  // For comparison: a hover on a directive of the same file (not part of the goal here).
+  const hovers = [];
+  for (let i = 0; i < RUNS; i++) {
+    const line = 1 + 20 * Math.floor(((i + 1) * 5000) / (RUNS + 2)) + 5;
+    t = process.hrtime.bigint();
+    await s.c.sendRequest(rpc.HoverRequest.type, { textDocument: { uri }, position: { line, character: 4 } });
+    hovers.push(ms(t));
+  }
   const fixAll = first.find((a) => a.title.startsWith('Fix all'));
   let resolveMs;
   let edits = fixAll?.edit?.changes?.[uri]?.length;
@@ -144,7 +152,7 @@ async function measure(serverPath, mode) {
     edits = s.applied()?.edit.documentChanges[0].edits.length;
   }
   s.stop();
-  return { lintMs, findings: diagnostics.length, firstMs, median: median(times), fixAll: fixAll?.title, edits, resolveMs };
+  return { lintMs, findings: diagnostics.length, firstMs, median: median(times), fixAll: fixAll?.title, edits, resolveMs, hover: median(hovers) };
 }
 
 try {
@@ -156,7 +164,7 @@ try {
     console.log(
       `${label}: open → ${r.findings} diagnostics ${r.lintMs.toFixed(0)} ms (the reference); ` +
         `first light bulb ${r.firstMs.toFixed(1)} ms, then median ${r.median.toFixed(1)} ms = ${(r.median / r.lintMs).toFixed(4)}× the lint; ` +
-        `Fix all ${r.resolveMs !== undefined ? `${mode === 'resolve' ? 'resolved' : 'applied'} in ${r.resolveMs.toFixed(0)} ms` : 'inline'} (${r.edits} edits)`,
+        `Fix all ${r.resolveMs !== undefined ? `${mode === 'resolve' ? 'resolved' : 'applied'} in ${r.resolveMs.toFixed(0)} ms` : 'inline'} (${r.edits} edits); a hover there ${r.hover.toFixed(1)} ms`,
     );
   }
   if (BASE) {

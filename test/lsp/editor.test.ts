@@ -133,6 +133,37 @@ void describe('a client that applies edits but does not resolve code actions', (
   });
 });
 
+void describe('the light bulb right after an edit', () => {
+  const ws = workspace('after-edit', {});
+  let s: LspSession;
+  before(async () => {
+    // A long pause before re-linting: the edit below stays unlinted while the requests are answered.
+    s = await LspSession.start({
+      workspaceFolders: [ws.root],
+      settings: () => ({ lintDelayMs: 5000 }),
+      capabilities: { textDocument: { codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source'] } }, dataSupport: true, resolveSupport: { properties: ['edit'] } } } },
+    });
+  });
+  after(() => s?.dispose());
+
+  void test('answers from the last lint without waiting for the next; source.fixAll lints the new text first', async () => {
+    const uri = ws.uri('site.nginx');
+    const text = SITE.replace('listen 443 ssl;', 'listen 443 ssl;\n    ssl_early_data on;');
+    await s.open(uri, 'nginx', text);
+    const { diagnostics } = await s.diagnostics(uri);
+    const edited = text.replace('ssl_early_data on;', 'ssl_early_data on;\n    ssl_session_tickets on;');
+    await s.change(uri, 2, [{ text: edited }]);
+    const bulb = await s.connection.sendRequest<CodeAction[]>('textDocument/codeAction', all(uri, diagnostics));
+    assert.ok(bulb.some((a) => a.title === 'Fix all TLS Lens problems in this file (2 fixable)'), bulb.map((a) => a.title).join(' | '));
+    assert.deepEqual(s.publishesFor(uri).map((p) => p.version), [1], 'answered before version 2 was linted');
+    const source = await s.connection.sendRequest<CodeAction[]>('textDocument/codeAction', { ...all(uri, []), context: { diagnostics: [], only: ['source.fixAll'] } });
+    assert.equal(source.length, 1);
+    assert.deepEqual(s.publishesFor(uri).map((p) => p.version), [1, 2], 'the whole-file request linted version 2 at once');
+    const resolved = await s.connection.sendRequest<CodeAction>('codeAction/resolve', source[0]);
+    assert.match(apply(edited, resolved, uri), /ssl_early_data off;[\s\S]*ssl_protocols TLSv1\.2 TLSv1\.3;/);
+  });
+});
+
 void describe('a client with its own documentation viewer and lazy edits', () => {
   const ws = workspace('vscode-like', {});
   let s: LspSession;

@@ -131,9 +131,10 @@ function ruleOf(d: Diagnostic): string | undefined {
  * (suppression comments the linter reads), "Show documentation for <rule>", and a fix-all for
  * the whole file (as `source.fixAll.tls-lens`, and among the quick fixes when the file has
  * more than one fixable finding). Every request reads the findings of the document's latest
- * lint (a request for a version not yet linted waits for that one lint): nothing is linted
- * per request, and "Fix all" is merged once per version, or only when chosen where the
- * client resolves edits lazily.
+ * lint: nothing is linted per request. The light bulb never waits for a lint (right after an
+ * edit it answers from the last one); a whole-file `source.fixAll` request waits for this
+ * version's one lint. "Fix all" is merged once per version, only when chosen where the client
+ * resolves edits lazily or applies them by command.
  */
 export class CodeActions {
   constructor(
@@ -155,10 +156,16 @@ export class CodeActions {
     const opts = this.options();
 
     if ((wantFixAllSource || (wantQuick && hasFixes)) && doc) {
-      const record = await this.linter.latestLint(doc);
       // The edits go out only when chosen (resolved, or applied by a command), and are merged then;
       // inline, merged now, only for clients that can do neither.
       const lazy = opts.resolveEdits || opts.fixAllCommand !== undefined;
+      // A whole-file request (on save) waits for the lint of this version; the light bulb never
+      // does: a lazy "Fix all" is computed for the text as it is when chosen, so the last lint's
+      // count will do, and an inline one is offered once this version is linted.
+      // (The light bulb asks without `only`; a save asks for source.fixAll by name.)
+      const last = this.linter.recorded(uri);
+      const wholeFile = only !== undefined && wantFixAllSource;
+      const record = wholeFile ? await this.linter.latestLint(doc) : lazy ? last : last?.version === doc.version ? last : undefined;
       const inline = record?.enabled && !lazy ? this.fixAll(record).edits : undefined;
       if (record?.enabled && record.fixable > 0 && (lazy || inline?.length)) {
         const make = (title: string, kind: string): CodeAction => {

@@ -243,6 +243,7 @@ export class DocumentLinter {
     this.cancel(uri);
     this.seen.delete(uri);
     this.latest.delete(uri);
+    this.referencedByLint.delete(uriToPath(uri));
     this.runs.set(uri, (this.runs.get(uri) ?? 0) + 1);
   }
 
@@ -262,6 +263,11 @@ export class DocumentLinter {
     const file = uriToPath(doc.uri);
     const named = this.policies.explicitPolicyFile(file, await this.settings.get(doc.uri));
     return detectFormat(new TextDoc(file, doc.getText().slice(0, 256 * 1024), doc.languageId, named === file ? 'policy' : undefined));
+  }
+
+  /** The document's last published lint, whatever version it was of (it may be older than the text). */
+  recorded(uri: string): LintRecord | undefined {
+    return this.latest.get(uri);
   }
 
   /**
@@ -294,10 +300,23 @@ export class DocumentLinter {
     return includerHttpContext(this.host, textDoc.file, { stopAt: this.policies.folderOf(textDoc.file), text: this.openText(), loadTree: this.recording(deps, epoch), pathMappings: policy?.pathMappings ?? {}, guessPath }).catch(() => undefined);
   }
 
+  /** Per file, the referenced files its latest lint read, with the text and path mappings they were read for. */
+  private readonly referencedByLint = new Map<string, { text: string; mappings: string; files: ReferencedFiles | undefined }>();
+
   /** For an nginx file: the certificate, key and DH parameter files it names, read inside its workspace folder. */
   async referencedFiles(textDoc: TextDoc, policy: Policy): Promise<ReferencedFiles | undefined> {
     if (!path.isAbsolute(textDoc.file) || detectFormat(textDoc) !== 'nginx' || !namesReferencedFiles(textDoc.text)) return undefined;
     return loadReferencedFiles(this.host, textDoc.file, textDoc.text, policy, this.policies.folderOf(textDoc.file));
+  }
+
+  /**
+   * The referenced files for a hover: those the latest lint read for this very text (a large
+   * file names thousands: a hover about one position does not read them all again), else read now.
+   */
+  async referencedFilesForHover(textDoc: TextDoc, policy: Policy): Promise<ReferencedFiles | undefined> {
+    const had = this.referencedByLint.get(textDoc.file);
+    if (had && had.text === textDoc.text && had.mappings === JSON.stringify(policy.pathMappings)) return had.files;
+    return this.referencedFiles(textDoc, policy);
   }
 
   /** What an nginx file's own includes read (for hover), through the shared trees. */
@@ -336,6 +355,7 @@ export class DocumentLinter {
     if (this.documents.get(doc.uri)) this.dependencies.set(doc.uri, deps);
     const referenced = await this.referencedFiles(textDoc, policy);
     if (referenced) options.nginxReferencedFiles = referenced;
+    if (this.documents.get(doc.uri)) this.referencedByLint.set(textDoc.file, { text: textDoc.text, mappings: JSON.stringify(policy.pathMappings), files: referenced });
     if (this.kube && detectFormat(textDoc) === 'kubernetes') {
       if (this.kube.ready()) {
         const changed = await this.kube.setOpen(textDoc.file, textDoc.text);

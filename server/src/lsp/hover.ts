@@ -17,7 +17,7 @@ export async function hover(documents: TextDocuments<TextDocument>, linter: Docu
   if (detectFormat(textDoc) === 'policy') return policyFileHover(textDoc.text, params.position, docsLink);
   const context = await linter.httpContext(textDoc, undefined, undefined, policy);
   // The files the nginx file names (certificates, keys, DH parameters): hovering a path shows what it holds.
-  const referenced = await linter.referencedFiles(textDoc, policy);
+  const referenced = await linter.referencedFilesForHover(textDoc, policy);
   const result = hoverAt(textDoc, params.position, host.now(), policy, context, referenced, await linter.included(textDoc, policy));
   return result ? { contents: { kind: MarkupKind.Markdown, value: result.markdown }, range: result.range } : null;
 }
