@@ -109,9 +109,10 @@ ${blocks.map((b, i) => serverBlock(b, i, host, ports[i]!, b.ownPort || i === def
 `;
 }
 
-async function waitListening(host: string, port: number, child: ChildProcess, deadline: number): Promise<void> {
+/** Waits until `child` (nginx, or another server a test starts) accepts connections on host:port. */
+export async function waitListening(host: string, port: number, child: ChildProcess, deadline: number, what = 'nginx'): Promise<void> {
   for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`nginx exited (${child.exitCode ?? child.signalCode})`);
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${what} exited (${child.exitCode ?? child.signalCode})`);
     const ok = await new Promise<boolean>((resolve) => {
       const s = net.connect({ host, port });
       s.once('connect', () => {
@@ -124,7 +125,7 @@ async function waitListening(host: string, port: number, child: ChildProcess, de
       });
     });
     if (ok) return;
-    if (Date.now() > deadline) throw new Error(`nginx did not listen on ${host}:${port} within 10 s`);
+    if (Date.now() > deadline) throw new Error(`${what} did not listen on ${host}:${port} within 10 s`);
     await new Promise((r) => setTimeout(r, 20));
   }
 }

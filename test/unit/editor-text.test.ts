@@ -141,7 +141,7 @@ describe('the webviews', () => {
     const html = renderProbeReport(rep, 'N0NCE', 'vscode-webview://x');
     assert.ok(html.indexOf('untrusted') < html.indexOf('no HSTS') && html.indexOf('no HSTS') < html.indexOf('no staple'));
     assert.match(html, /probed <time datetime="2026-12-02T17:30:05\.123Z">2026-12-02 17:30:05 UTC<\/time>/);
-    assert.match(html, /<p class="undefined">No nginx file or manifest in the workspace defines shop\.example\.test:443 \(1 nginx file and 3 manifests searched\)\.<\/p>/);
+    assert.match(html, /<p class="undefined">Nothing in the workspace defines shop\.example\.test:443 \(1 nginx file and 3 manifests searched\)\.<\/p>/);
   });
 });
 

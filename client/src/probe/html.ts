@@ -79,11 +79,12 @@ export function renderProbeReport(rep: ProbeReport, nonce: string, cspSource: st
         .join('');
       return `<li>${e(d.title)}${d.match === 'default' ? '' : ` (${e(d.match)} match)`}: ${head}${certs ? `<ul>${certs}</ul>` : ''}</li>`;
     });
-    const searched = `${plural(c.searched.nginxFiles, 'nginx file')} and ${plural(c.searched.manifests, 'manifest')} searched`;
+    const others = (c.searched.formats ?? []).map((f) => `, ${plural(f.files, `${e(f.title)} file`)}`).join('');
+    const searched = `${plural(c.searched.nginxFiles, 'nginx file')}${others} and ${plural(c.searched.manifests, 'manifest')} searched`;
     configSection = `<h2>Configuration</h2>${
       defs.length
         ? `<p>The workspace defines ${e(c.name)}:${c.port} here (${searched}):</p><ul class="defs">${defs.join('')}</ul>`
-        : `<p class="undefined">No nginx file or manifest in the workspace defines ${e(c.name)}:${c.port} (${searched}).</p>`
+        : `<p class="undefined">Nothing in the workspace defines ${e(c.name)}:${c.port} (${searched}).</p>`
     }`;
   }
   const details: string[] = [];

@@ -1,6 +1,6 @@
 import { CodeAction, CodeActionKind, type CodeActionParams, type Diagnostic, type TextDocuments, type TextEdit } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { combineFixes } from '../core';
+import { combineFixes, readsSuppressions } from '../core';
 import type { FormatKind } from '../core/formats/detect';
 import { SOURCE, type DiagnosticData } from './convert';
 import type { DocumentLinter, LintRecord } from './diagnostics';
@@ -8,8 +8,6 @@ import type { DocumentLinter, LintRecord } from './diagnostics';
 /** The kind of the "fix everything TLS Lens can fix in this file" action (runs on save with editor.codeActionsOnSave). */
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.tls-lens`;
 
-/** Formats whose comments start with "#", where the linter reads `# tls-lens-disable-…` (as the engine's HASH_COMMENT_FORMATS). */
-const COMMENTED: ReadonlySet<FormatKind> = new Set(['nginx', 'yaml', 'kubernetes', 'policy']);
 
 /**
  * Rules a suppression comment cannot or should not silence: the engine's notices about a
@@ -97,7 +95,7 @@ function inBlockScalar(doc: TextDocument, line: number): boolean {
 
 /** `# tls-lens-disable-next-line RULE` above the finding's line (or RULE added to the one already there). */
 function disableLineEdit(doc: TextDocument, format: FormatKind, line: number, rule: string): TextEdit | undefined {
-  if (format !== 'nginx' && inBlockScalar(doc, line)) return undefined;
+  if ((format === 'yaml' || format === 'kubernetes' || format === 'policy') && inBlockScalar(doc, line)) return undefined;
   if (line > 0) {
     const above = lineText(doc, line - 1);
     const ids = /^\s*#[ \t]*tls-lens-disable-next-line\b/.test(above) ? idsEnd(above, /tls-lens-disable-next-line\b/, rule) : undefined;
@@ -183,7 +181,7 @@ export class CodeActions {
     if (!wantQuick || ours.length === 0) return actions;
     const format = await this.linter.formatOf(doc);
     const rules = [...new Map(ours.map((d) => [ruleOf(d)!, d])).entries()];
-    if (COMMENTED.has(format)) {
+    if (readsSuppressions(format)) {
       for (const [rule, d] of rules) {
         if (NOT_SUPPRESSIBLE.test(rule)) continue;
         const diagnostics = ours.filter((x) => ruleOf(x) === rule);

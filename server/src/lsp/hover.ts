@@ -1,6 +1,6 @@
 import { MarkupKind, type Hover, type HoverParams, type TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { detectFormat, hoverAt, overSizeCap, type Host } from '../core';
+import { detectFormat, formatHoverAt, hoverAt, overSizeCap, type Host } from '../core';
 import type { DocumentLinter } from './diagnostics';
 import { policyFileHover } from './policyAssist';
 
@@ -15,6 +15,9 @@ export async function hover(documents: TextDocuments<TextDocument>, linter: Docu
   const { textDoc, policy, enabled } = await linter.prepare(doc);
   if (!enabled || overSizeCap(textDoc.text, policy)) return null;
   if (detectFormat(textDoc) === 'policy') return policyFileHover(textDoc.text, params.position, docsLink);
+  // A registered format's own hover (HAProxy keywords, effective settings, the files a path names).
+  const own = formatHoverAt(textDoc, params.position, host.now(), policy, await linter.facts(textDoc, policy));
+  if (own) return { contents: { kind: MarkupKind.Markdown, value: own.markdown }, range: own.range };
   const context = await linter.httpContext(textDoc, undefined, undefined, policy);
   // The files the nginx file names (certificates, keys, DH parameters): hovering a path shows what it holds.
   const referenced = await linter.referencedFilesForHover(textDoc, policy);

@@ -52,7 +52,7 @@ describe('TLS Lens: Probe Endpoint', () => {
     assert.match(out.html ?? '', /Content-Security-Policy" content="default-src 'none';/);
     // Compared with the workspace folder, which does not define this test host.
     assert.equal(out.result.report.config?.name, 'probe.test');
-    assert.match(out.html ?? '', /<h2>Configuration<\/h2><p class="undefined">No nginx file or manifest in the workspace defines probe\.test:\d+ \(\d+ nginx files and \d+ manifests searched\)\.<\/p>/);
+    assert.match(out.html ?? '', /<h2>Configuration<\/h2><p class="undefined">Nothing in the workspace defines probe\.test:\d+ \(\d+ nginx files(, \d+ \w+ files?)* and \d+ manifests searched\)\.<\/p>/);
     await reportTab(`TLS Lens: probe.test:${f.ports.valid}`);
     // Most severe first, and a time a person reads.
     const order = [...(out.html ?? '').matchAll(/<tr class="(error|warning|info|hint)">/g)].map((m) => m[1]);

@@ -9,19 +9,6 @@ import type { MozillaProfileData } from './profileData';
 
 export type TlsProtocol = 'SSLv2' | 'SSLv3' | 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
 
-/** Every protocol version, oldest first. */
-export const PROTOCOL_ORDER: readonly TlsProtocol[] = ['SSLv2', 'SSLv3', 'TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
-
-/**
- * A protocol list with the weak versions taken out and the profile's versions newer than
- * every version kept put in (`TLSv1 TLSv1.2` → `TLSv1.2 TLSv1.3` under intermediate), so a
- * fix never leaves less than the profile allows.
- */
-export function strongerProtocols(listed: readonly TlsProtocol[], isWeak: (p: TlsProtocol) => boolean, allowed: readonly TlsProtocol[]): TlsProtocol[] {
-  const kept = listed.filter((p) => !isWeak(p));
-  const newest = Math.max(...kept.map((p) => PROTOCOL_ORDER.indexOf(p)));
-  return [...kept, ...allowed.filter((p) => PROTOCOL_ORDER.indexOf(p) > newest && !kept.includes(p))];
-}
 export type ProfileName = 'modern' | 'intermediate' | 'legacy';
 
 export type Profile = MozillaProfileData;

@@ -6,7 +6,7 @@
  */
 import { NGINX_BASES } from '../formats/nginx/stock';
 import type { RuleMeta } from '../rules/rule';
-import { REQUIREMENT_KEYS, RULE_LEVELS, THRESHOLD_KEYS } from './policy';
+import { REQUIREMENT_KEYS, RULE_LEVELS, THRESHOLD_KEYS, VERSION_KEYS } from './policy';
 import { POLICY_KEYS } from './policyFile';
 
 export interface SchemaNode {
@@ -41,6 +41,10 @@ const THRESHOLD_DOCS: Record<(typeof THRESHOLD_KEYS)[number], string> = {
   certificateMaxLifetimeDays: "Longest lifetime accepted for certificates that do not look publicly trusted (default: the profile's, 366 days for intermediate).",
 };
 
+const VERSION_DOCS: Record<(typeof VERSION_KEYS)[number], string> = {
+  haproxyVersion: 'The HAProxy version the configuration targets; defaults such as the minimum TLS version of bind lines (TLSv1.2 since 2.2) and DH parameters depend on it. Quote it: "2.8".',
+};
+
 const REQUIREMENT_DOCS: Record<(typeof REQUIREMENT_KEYS)[number], string> = {
   endToEndEncryption: 'Every hop re-encrypted: a plaintext hop to an upstream or backend is reported (default false).',
   httpsRedirect: 'Plain HTTP must redirect to HTTPS where a name is also served over TLS (default true).',
@@ -71,6 +75,7 @@ export function policySchema(rules: readonly Pick<RuleMeta, 'id' | 'title' | 'de
       type: 'string',
       pattern: '^\\d+\\.\\d+(\\.\\d+)?$',
     },
+    ...Object.fromEntries(VERSION_KEYS.map((k): [string, SchemaNode] => [k, { description: VERSION_DOCS[k], type: 'string', pattern: '^\\d+\\.\\d+(\\.\\d+)?$' }])),
     thresholds: {
       description: 'Numeric limits the rules judge against.',
       type: 'object',

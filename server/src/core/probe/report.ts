@@ -172,7 +172,8 @@ export function probeReportText(rep: ProbeReport): string {
 }
 
 function configText(c: ProbeConfigComparison): string[] {
-  const out = [`Configuration of ${c.name}:${c.port} (${plural(c.searched.nginxFiles, 'nginx file')}, ${plural(c.searched.manifests, 'manifest file')} read):`];
+  const others = (c.searched.formats ?? []).map((f) => `, ${plural(f.files, `${f.title} file`)}`).join('');
+  const out = [`Configuration of ${c.name}:${c.port} (${plural(c.searched.nginxFiles, 'nginx file')}${others}, ${plural(c.searched.manifests, 'manifest file')} read):`];
   if (c.definitions.length === 0) out.push('  not defined in the configuration read');
   for (const d of c.definitions) {
     out.push(`  ${d.title}: ${d.at.file}:${d.at.range.start.line + 1} ${d.at.label}${d.match === 'default' ? '' : ` (${d.match} match)`}`);

@@ -4,7 +4,8 @@
  * missing field gets no fix (the change would not be mechanical).
  */
 import type { Fix, TextEdit } from '../../findings';
-import { PROTOCOL_ORDER, strongerProtocols, type Profile, type TlsProtocol } from '../../policy/profiles';
+import type { Profile, TlsProtocol } from '../../policy/profiles';
+import { PROTOCOL_ORDER, strongerProtocols } from '../../policy/tls';
 import { yaml } from '../yaml/documents';
 import type { KNode } from './node';
 import { WEAK_PROTOCOLS } from './tls';
