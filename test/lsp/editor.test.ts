@@ -96,6 +96,23 @@ void describe('suppression and documentation code actions', () => {
     assert.deepEqual(pt, ['Change to "extends"', 'Show documentation for policy/invalid']);
   });
 
+  void test('in HAProxy files too: "Disable for this line" above the bind line, and the finding is gone', async () => {
+    const uri = ws.uri('haproxy.cfg');
+    const text = 'frontend f\n    mode http\n    bind :9446 ssl crt a.pem ssl-min-ver SSLv3\n';
+    await s.open(uri, 'haproxy', text);
+    const { diagnostics } = await s.diagnostics(uri, { accept: (p) => p.diagnostics.some((d) => d.code === 'haproxy/weak-protocol') });
+    const weak = diagnostics.filter((d) => d.code === 'haproxy/weak-protocol');
+    const actions = (await s.codeActions(uri, weak[0]!.range, weak)) as CodeAction[];
+    const line = actions.find((a) => a.title === 'Disable haproxy/weak-protocol for this line');
+    assert.ok(line, actions.map((a) => a.title).join(' | '));
+    const fixed = apply(text, line, uri);
+    assert.equal(fixed, 'frontend f\n    mode http\n    # tls-lens-disable-next-line haproxy/weak-protocol\n    bind :9446 ssl crt a.pem ssl-min-ver SSLv3\n');
+    const mark = s.mark();
+    await s.change(uri, 2, [{ text: fixed }]);
+    const p = await s.diagnostics(uri, { after: mark, accept: (x) => x.version === 2 });
+    assert.deepEqual(p.diagnostics.filter((d) => d.code === 'haproxy/weak-protocol' || String(d.code).startsWith('core/')), []);
+  });
+
   void test('"Show documentation" asks the client to show the rule\'s page (window/showDocument)', async () => {
     const uri = ws.uri('site.nginx');
     const actions = (await s.codeActions(uri, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, [
@@ -267,7 +284,7 @@ void describe('tlsLens/status, tlsLens/probeTargets and the output channel', () 
     assert.equal(st.profile, 'legacy');
     assert.equal(st.profileFrom, 'settings');
     assert.equal(st.policyFile.problems, 1);
-    assert.deepEqual(st.policyFile.firstProblem, { message: 'unknown key "colour" (expected extends, nginxVersion, thresholds, require, rules, ignore, privateKeyAllowedPaths, pathMappings, nginx)', line: 1 });
+    assert.deepEqual(st.policyFile.firstProblem, { message: 'unknown key "colour" (expected extends, nginxVersion, haproxyVersion, thresholds, require, rules, ignore, privateKeyAllowedPaths, pathMappings, nginx)', line: 1 });
     assert.deepEqual(st.overrides, [], 'a broken file overrides nothing');
     const ignored = (await status('vendor/x.nginx')) as { enabled: boolean; disabledBy?: string };
     assert.deepEqual([ignored.enabled, ignored.disabledBy], [false, 'ignore']);
