@@ -34,6 +34,7 @@ import { productVersion, ruleDocFile } from './install';
 import type * as FleetModule from './cli/fleet';
 import type * as MergeModule from './cli/merge';
 import type * as ProbeModule from './cli/probe';
+import { plural } from './core/words';
 
 // `probe` (node:tls, node:http2, the scanner), its fleet runner, `merge` and `inspect` load
 // only when asked for: `check` starts without them. esbuild keeps each in the bundle,
@@ -324,7 +325,7 @@ function collapseApacheNotes(findings: Finding[]): void {
   const notes = findings.filter((f) => f.ruleId === 'apache/not-checked');
   if (notes.length < 2) return;
   const [first, ...rest] = notes;
-  first!.message += `; ${rest.length} more Apache httpd file(s) skipped in this run, e.g. ${rest[0]!.file}`;
+  first!.message += `; ${plural(rest.length, 'more Apache httpd file', 'more Apache httpd files')} skipped in this run, e.g. ${rest[0]!.file}`;
   const drop = new Set(rest);
   for (let i = findings.length - 1; i >= 0; i--) if (drop.has(findings[i]!)) findings.splice(i, 1);
 }

@@ -4,10 +4,8 @@
  * inline style carrying the nonce. Pure: no `vscode` import, so unit tests can render it.
  */
 import type { CertificateDetails, CertificateDetailsItem } from '../../../server/src/shared/protocol';
+import { SHARED_STYLE, escapeHtml, valueHtml } from '../webview';
 
-import { escapeHtml } from '../../../server/src/shared/escape';
-
-/** Escapes text for HTML element content and quoted attribute values, control characters too (the core's one escaper). */
 export { escapeHtml };
 
 const STYLE = `
@@ -27,7 +25,7 @@ const STYLE = `
   td code, td li { font-family: var(--vscode-editor-font-family); font-size: var(--vscode-editor-font-size); }
   ul { margin: 0; padding-left: 16px; }
   .note { color: var(--vscode-descriptionForeground); font-style: italic; }
-`;
+${SHARED_STYLE}`;
 
 /** Entries read from a binary file's bytes have no line. */
 const BINARY_ENCODINGS: ReadonlySet<string> = new Set(['der', 'pkcs7', 'pkcs12', 'jks', 'jceks']);
@@ -44,7 +42,7 @@ function section(item: CertificateDetailsItem, focused: boolean): string {
   const { text, level } = statusText(item);
   const position = e.kind === 'certificate' && e.chain && e.chain.size > 1 ? `${e.chain.index + 1} of ${e.chain.size} · ` : '';
   const rows = item.facts.map((f) => {
-    const value = f.items && f.items.length > 1 ? `<ul>${f.items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul>` : escapeHtml(f.value);
+    const value = f.items && f.items.length > 1 ? `<ul>${f.items.map((i) => `<li>${valueHtml(i)}</li>`).join('')}</ul>` : valueHtml(f.value);
     return `<tr><th>${escapeHtml(f.label)}</th><td>${value}</td></tr>`;
   });
   let body: string;

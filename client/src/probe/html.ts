@@ -4,7 +4,10 @@
  * in plain Node.
  */
 import { describeChainAsSent, describeShortHellos, type ConfigLink, type ProbeReport } from '../../../server/src/shared/probe';
-import { escapeHtml } from '../../../server/src/shared/escape';
+import { plural } from '../../../server/src/shared/protocol';
+import { SHARED_STYLE, escapeHtml, valueHtml } from '../webview';
+
+export { escapeHtml };
 
 /**
  * Every configuration link of a report, in the order the page numbers them: each
@@ -17,7 +20,7 @@ export function configLinks(rep: ProbeReport): ConfigLink[] {
     out.push(d.at);
     for (const c of d.certificate ?? []) out.push(c.at);
   }
-  for (const f of rep.findings) out.push(...(f.config ?? []));
+  for (const f of findingsBySeverity(rep)) out.push(...(f.config ?? []));
   return out;
 }
 
@@ -26,12 +29,24 @@ export interface RenderOptions {
   displayPath?: (file: string) => string;
 }
 
-export { escapeHtml };
-
 const e = escapeHtml;
 
 function row(label: string, value: string): string {
-  return `<tr><th scope="row">${e(label)}</th><td>${e(value)}</td></tr>`;
+  return `<tr><th scope="row">${e(label)}</th><td>${valueHtml(value)}</td></tr>`;
+}
+
+const SEVERITY_RANK: Record<string, number> = { error: 0, warning: 1, info: 2, hint: 3 };
+
+/** The findings, most severe first (in report order within a severity); each keeps its index for the config links. */
+export function findingsBySeverity(rep: ProbeReport): Array<ProbeReport['findings'][number]> {
+  return rep.findings.map((f, i) => ({ f, i })).sort((a, b) => (SEVERITY_RANK[a.f.severity] ?? 9) - (SEVERITY_RANK[b.f.severity] ?? 9) || a.i - b.i).map((x) => x.f);
+}
+
+/** `2026-12-02 17:30:05 UTC` for an ISO timestamp (the report's own is kept in the JSON). */
+export function readableTime(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return `${d.toISOString().slice(0, 10)} ${d.toISOString().slice(11, 19)} UTC`;
 }
 
 function yesNo(b: boolean | undefined): string {
@@ -64,8 +79,12 @@ export function renderProbeReport(rep: ProbeReport, nonce: string, cspSource: st
         .join('');
       return `<li>${e(d.title)}${d.match === 'default' ? '' : ` (${e(d.match)} match)`}: ${head}${certs ? `<ul>${certs}</ul>` : ''}</li>`;
     });
-    configSection = `<h2>Configuration</h2><p>${e(c.name)}:${c.port} in ${c.searched.nginxFiles} nginx file(s)${(c.searched.formats ?? []).map((f) => `, ${f.files} ${e(f.title)} file(s)`).join('')} and ${c.searched.manifests} manifest file(s) of the workspace:</p>${
-      defs.length ? `<ul class="defs">${defs.join('')}</ul>` : '<p>Not defined in the workspace.</p>'
+    const others = (c.searched.formats ?? []).map((f) => `, ${plural(f.files, `${e(f.title)} file`)}`).join('');
+    const searched = `${plural(c.searched.nginxFiles, 'nginx file')}${others} and ${plural(c.searched.manifests, 'manifest')} searched`;
+    configSection = `<h2>Configuration</h2>${
+      defs.length
+        ? `<p>The workspace defines ${e(c.name)}:${c.port} here (${searched}):</p><ul class="defs">${defs.join('')}</ul>`
+        : `<p class="undefined">Nothing in the workspace defines ${e(c.name)}:${c.port} (${searched}).</p>`
     }`;
   }
   const details: string[] = [];
@@ -86,7 +105,7 @@ export function renderProbeReport(rep: ProbeReport, nonce: string, cspSource: st
   if (rep.address) details.push(row('Address', rep.address));
 
   const findings = rep.findings.length
-    ? `<table class="findings"><thead><tr><th>Severity</th><th>Finding</th><th>Rule</th></tr></thead><tbody>${rep.findings
+    ? `<table class="findings"><thead><tr><th>Severity</th><th>Finding</th><th>Rule</th></tr></thead><tbody>${findingsBySeverity(rep)
         .map(
           (f) =>
             `<tr class="${e(f.severity)}"><td>${e(f.severity)}</td><td>${e(f.message)}${(f.config ?? []).map((l) => `<div class="config">config: ${cfg(l)}</div>`).join('')}</td><td><code>${e(f.ruleId)}</code></td></tr>`,
@@ -97,7 +116,7 @@ export function renderProbeReport(rep: ProbeReport, nonce: string, cspSource: st
   const protocols = rep.protocols
     .map(
       (p) =>
-        `<tr><th scope="row">${e(p.version)}</th><td>${p.accepted ? 'accepted' : 'refused'}${p.serverOrder === undefined ? '' : p.serverOrder ? ', server order' : ', client order'}</td><td>${p.suites.map((s) => `<code>${e(s)}</code>`).join('<br>')}</td></tr>`,
+        `<tr><th scope="row">${e(p.version)}</th><td>${p.accepted ? 'accepted' : 'refused'}${p.serverOrder === undefined ? '' : p.serverOrder ? ', server order' : ', client order'}</td><td>${p.suites.length ? `<ul class="suites">${p.suites.map((s) => `<li><code>${e(s)}</code></li>`).join('')}</ul>` : ''}</td></tr>`,
     )
     .join('');
 
@@ -133,17 +152,15 @@ export function renderProbeReport(rep: ProbeReport, nonce: string, cspSource: st
   tr.info td:first-child, tr.hint td:first-child { color: var(--vscode-editorInfo-foreground); }
   code, pre { font-family: var(--vscode-editor-font-family); }
   pre { background: var(--vscode-textCodeBlock-background); padding: .5em; overflow-x: auto; }
-  button { color: var(--vscode-button-foreground); background: var(--vscode-button-background); border: none; padding: .35em .9em; cursor: pointer; margin-right: .5em; }
-  button:hover { background: var(--vscode-button-hoverBackground); }
-  a.cfg { color: var(--vscode-textLink-foreground); }
+${SHARED_STYLE}  a.cfg { color: var(--vscode-textLink-foreground); }
   .cfglabel { color: var(--vscode-descriptionForeground); }
   .good { color: var(--vscode-testing-iconPassed, var(--vscode-foreground)); }
   .bad { color: var(--vscode-errorForeground); }
 </style>
 </head>
 <body>
-<h1><span class="grade ${gradeClass(g.letter)}" id="grade">${e(g.letter)}</span>${e(rep.endpoint)}${rep.sni ? ` (SNI ${e(rep.sni)})` : ''}</h1>
-<p>Score ${g.score} — protocol ${g.scores.protocol}, key exchange ${g.scores.keyExchange}, cipher ${g.scores.cipher}${g.ignoringTrust ? ` — ${e(g.ignoringTrust)} if trust issues are ignored` : ''}. Profile <strong>${e(rep.profile)}</strong>, probed ${e(rep.startedAt)}.</p>
+<h1><span class="grade ${gradeClass(g.letter)}" id="grade">${e(g.letter)}</span>${e(rep.endpoint)}${rep.connectTo ? ` at ${e(rep.connectTo)}` : ''}${rep.sni ? ` (SNI ${e(rep.sni)})` : ''}</h1>
+<p>Score ${g.score} — protocol ${g.scores.protocol}, key exchange ${g.scores.keyExchange}, cipher ${g.scores.cipher}${g.ignoringTrust ? ` — ${e(g.ignoringTrust)} if trust issues are ignored` : ''}. Profile <strong>${e(rep.profile)}</strong>, probed <time datetime="${e(rep.startedAt)}">${e(readableTime(rep.startedAt))}</time>.</p>
 ${caps || notes ? `<ul class="caps">${caps}${notes}</ul>` : ''}
 <p><button id="copy">Copy JSON</button><button id="again">Probe again</button></p>
 <h2>Findings</h2>

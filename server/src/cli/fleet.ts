@@ -35,6 +35,7 @@ import { NodeHost } from '../host/nodeHost';
 import { UsageError, formatArg } from './args';
 import { parseProbeArgs } from './probe';
 import { configSources, probePolicy, readPem, relativeToCwd } from './probeSetup';
+import { severityCounts } from '../core/words';
 
 export const FLEET_DEFAULTS = { maxConnections: 64, perHost: 8 } as const;
 
@@ -237,5 +238,5 @@ function progressLine(r: FleetRecord, done: number, total: number, now: Date): s
   const head = `[${done}/${total}] ${row.endpoint}${row.sni ? ` (SNI ${row.sni})` : ''}`;
   if (row.error) return `${head}: ${row.error.code === 'cancelled' ? 'cancelled' : `failed: ${row.error.message}`}\n`;
   const c = row.counts;
-  return `${head}: grade ${row.grade}${row.hidden ? ` (${row.hidden} ignoring trust)` : ''}, ${c.error} error(s), ${c.warning} warning(s), ${c.info + c.hint} note(s), ${row.durationMs} ms\n`;
+  return `${head}: grade ${row.grade}${row.hidden ? ` (${row.hidden} ignoring trust)` : ''}, ${severityCounts(c)}, ${row.durationMs} ms\n`;
 }

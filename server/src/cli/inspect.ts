@@ -3,6 +3,7 @@ import { PolicyFileFinder, RULE_IDS, ignoredByPolicyFile, resolvePolicy, type Lo
 import { inventoryPaths, type InventoryEntry, type InventoryNote } from '../core/certs/inventory';
 import { escapeControls } from '../core/escape';
 import { inventoryMetrics, renderOpenMetrics } from '../core/report/openmetrics';
+import { plural } from '../core/words';
 import { NodeHost } from '../host/nodeHost';
 import { formatArg, readArgs, walkOption } from './args';
 
@@ -85,8 +86,8 @@ function textReport(entries: readonly InventoryEntry[], filesScanned: number, no
   const count = (s: string): number => certs.filter((c) => c.kind === 'certificate' && c.status === s).length;
   const keys = entries.length - certs.length;
   out.push(
-    `${certs.length} certificate(s) (${count('expired')} expired, ${count('expiring')} expiring, ${count('not-yet-valid')} not yet valid, ${count('invalid')} unreadable), ` +
-      `${keys} private key(s) in ${filesScanned} file(s) scanned.`,
+    `${plural(certs.length, 'certificate')} (${count('expired')} expired, ${count('expiring')} expiring, ${count('not-yet-valid')} not yet valid, ${count('invalid')} unreadable), ` +
+      `${plural(keys, 'private key')} in ${plural(filesScanned, 'file')} scanned.`,
   );
   // Names and values come from files (and the decoder escapes what it decodes): each line reaches a terminal as text.
   return out.map(escapeControls).join('\n') + '\n';

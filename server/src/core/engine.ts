@@ -208,8 +208,13 @@ export function lintDocument(doc: TextDoc, opts: LintOptions): Finding[] {
 /** Formats whose comments start with "#", where `# tls-lens-disable-…` comments work. */
 const HASH_COMMENT_FORMATS: ReadonlySet<FormatKind> = new Set(['nginx', 'yaml', 'kubernetes', 'policy']);
 
+/** Whether `# tls-lens-disable-…` comments are read in this format (the editor offers to write them there). */
+export function readsSuppressions(format: FormatKind): boolean {
+  return HASH_COMMENT_FORMATS.has(format) || formatModule(format)?.lineComment === '#';
+}
+
 function applyInlineSuppressions(doc: TextDoc, format: FormatKind, policy: Policy, findings: Finding[]): Finding[] {
-  if (!HASH_COMMENT_FORMATS.has(format) && formatModule(format)?.lineComment !== '#') return findings;
+  if (!readsSuppressions(format)) return findings;
   const suppressions = scanSuppressions(doc.text, doc.lines);
   if (suppressions.length === 0) return findings;
   const { kept, unused, unknown } = applySuppressions(findings, suppressions, RULE_IDS);

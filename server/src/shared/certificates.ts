@@ -54,4 +54,9 @@ export const CertificateClientCommands = {
   showCertificateDetails: 'tlsLens.showCertificateDetails',
   refreshCertificates: 'tlsLens.refreshCertificates',
   exportCertificateInventory: 'tlsLens.exportCertificateInventory',
+  /** The Certificates view's context menu; each takes the view's node. */
+  copyCertificateFingerprint: 'tlsLens.copyCertificateFingerprint',
+  copyCertificatePem: 'tlsLens.copyCertificatePem',
+  revealCertificate: 'tlsLens.revealCertificate',
+  probeCertificateHost: 'tlsLens.probeCertificateHost',
 } as const;

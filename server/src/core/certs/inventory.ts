@@ -5,9 +5,10 @@ import type { Host } from '../host';
 import { DEFAULT_POLICY, type Policy, type Thresholds } from '../policy/policy';
 import { comparePositions, rangeContains, type Position, type Range } from '../text';
 import { walkFiles } from '../workspace/walk';
-import { decodeCertificate, isoDate, type CertificateSummary } from '../x509/certificate';
+import { certificatePem, decodeCertificate, isCa, isoDate, type CertificateSummary } from '../x509/certificate';
 import { certificateFacts, privateKeyFacts, type CertificateFact } from '../x509/facts';
 import type { PrivateKeySummary } from '../x509/keys';
+import { plural } from '../words';
 import { judgeExpiry } from './judge';
 import { readMaterialFile } from './material';
 import type { ContainerRead } from './containers';
@@ -57,8 +58,10 @@ export interface InventoryCertificate extends EntryBase {
   /** ISO 8601 timestamps. */
   notBefore?: string;
   notAfter?: string;
-  /** Whole days until notAfter (negative once expired). */
+  /** Whole days until notAfter, as the title counts them (`daysLeft`): -30 for "30 d ago". */
   daysLeft?: number;
+  /** A CA certificate (basicConstraints cA). */
+  ca?: boolean;
   sha256?: string;
   /** Why the certificate could not be read (status `invalid`). */
   error?: string;
@@ -95,31 +98,40 @@ export function commonName(dn: string): string | undefined {
   return m ? m[1]!.replace(/\\(.)/g, '$1').trim() : undefined;
 }
 
-function plural(n: number, unit: string): string {
-  return `${n} ${unit}${n === 1 ? '' : 's'}`;
-}
-
 /** Status of a decoded certificate at `now`: the judgement the `cert/*` expiry rules make (`judgeExpiry`). */
 export function certificateStatus(cert: Pick<CertificateSummary, 'notBefore' | 'notAfter'>, now: Date, thresholds: Thresholds): { status: CertificateStatus; level: InventoryLevel } {
   const j = judgeExpiry(cert, now, thresholds);
   return { status: j.standing, level: j.severity ?? 'ok' };
 }
 
-/** `expires 2027-01-10 (49 d)`, `expired 2025-11-01 (30 d ago)`, `not valid until 2027-01-10`. */
-function expiryPhrase(cert: CertificateSummary, now: Date): string {
+/**
+ * Whole days until notAfter, counted as the hover counts them: 49 for 49.5 days left, -30
+ * for "expired 30 days ago" (0 on the day it expired: `status` says expired).
+ */
+export function daysLeft(cert: Pick<CertificateSummary, 'notAfter'>, now: Date): number {
+  const left = cert.notAfter.getTime() - now.getTime();
+  return left < 0 ? -Math.floor(-left / DAY) : Math.floor(left / DAY);
+}
+
+/** `expires 2027-01-10 (49 d)`, `expired 2025-11-01 (30 d ago)`, `not valid until 2027-01-10`: the same days as `daysLeft`. */
+export function expiryPhrase(cert: CertificateSummary, now: Date): string {
   if (now.getTime() < cert.notBefore.getTime()) return `not valid until ${isoDate(cert.notBefore)}`;
   const left = cert.notAfter.getTime() - now.getTime();
-  if (left < 0) return `expired ${isoDate(cert.notAfter)} (${Math.floor(-left / DAY)} d ago)`;
-  const days = Math.floor(left / DAY);
+  const days = daysLeft(cert, now);
+  if (left < 0) return `expired ${isoDate(cert.notAfter)} (${days === 0 ? 'today' : `${-days} d ago`})`;
   return `expires ${isoDate(cert.notAfter)} (${days >= 1 ? `${days} d` : `${Math.max(1, Math.floor(left / 3_600_000))} h`})`;
 }
 
-/** The one-line title of a certificate: what the CodeLens, the tree and `inspect` show. */
+/**
+ * The one-line title of a certificate: what the CodeLens, the tree and `inspect` show. A CA
+ * certificate without SANs does not say "0 SANs" (CAs have none); a leaf does (`cert/no-san`).
+ */
 export function certificateTitle(cert: CertificateSummary, now: Date): string {
   // The decoder's CN (control characters escaped, no RFC 4514 escapes to undo).
   const cn = cert.subjectCommonName;
   const name = cn !== undefined ? `CN=${cn}` : cert.subject || cert.sans[0]?.value || '(no subject)';
-  return [name, plural(cert.sans.length, 'SAN'), expiryPhrase(cert, now)].join(' · ');
+  const sans = cert.sans.length === 0 && isCa(cert) ? [] : [plural(cert.sans.length, 'SAN')];
+  return [name, ...sans, expiryPhrase(cert, now)].join(' · ');
 }
 
 /** The inventory's short form of a key's shape (`x509/keys.ts`): "RSA 2048", "EC P-256", "encrypted", "unreadable". */
@@ -175,7 +187,8 @@ export function inventoryEntry(file: string, site: MaterialSite, now: Date, thre
     sans: c.sans.map((s) => `${s.type}:${s.value}`),
     notBefore: c.notBefore.toISOString(),
     notAfter: c.notAfter.toISOString(),
-    daysLeft: Math.floor((c.notAfter.getTime() - now.getTime()) / DAY),
+    daysLeft: daysLeft(c, now),
+    ...(isCa(c) ? { ca: true } : {}),
     sha256: c.sha256Fingerprint,
     ...(withFacts ? { facts: certificateFacts(c, now) } : {}),
   };
@@ -316,6 +329,8 @@ export interface CertificateDetailsItem {
   entry: InventoryEntry;
   /** Every labelled fact: `certificateFacts` for a readable certificate, `privateKeyFacts` for a key. */
   facts: CertificateFact[];
+  /** A readable certificate as PEM (for "Copy certificate PEM"); never set for a key. */
+  pem?: string;
 }
 
 export interface CertificateDetails {
@@ -358,7 +373,9 @@ export function certificateDetails(
     if (s === at) focus = items.length;
     const facts = entry.facts ?? [];
     delete entry.facts;
-    items.push({ entry, facts });
+    const item: CertificateDetailsItem = { entry, facts };
+    if (entry.kind === 'certificate' && entry.status !== 'invalid' && s.der) item.pem = certificatePem(s.der);
+    items.push(item);
   }
   if (container) {
     // A keystore whose parts are all closed still has a page: what it is and why nothing shows.

@@ -142,10 +142,11 @@ export const DEFAULT_POLICY: Policy = {
   keystorePasswords: [],
 };
 
-const LEVELS: readonly string[] = ['off', 'hint', 'info', 'warning', 'error'];
+/** What a policy may say about a rule, quietest first. */
+export const RULE_LEVELS: readonly RuleLevel[] = ['off', 'hint', 'info', 'warning', 'error'];
 
 export function isRuleLevel(s: unknown): s is RuleLevel {
-  return typeof s === 'string' && LEVELS.includes(s);
+  return typeof s === 'string' && (RULE_LEVELS as readonly string[]).includes(s);
 }
 
 /** Layers inputs over the defaults. Invalid values are ignored here; loaders report them. */

@@ -1,7 +1,8 @@
 /**
  * Sentences about a probe report that the text report and the webview both print. No imports
- * but types, so the client bundle takes this file alone.
+ * but types and the dependency-free `words.ts`, so the client bundle takes these files alone.
  */
+import { plural } from '../words';
 import type { ProbeReport } from './report';
 
 /** One line on the short ClientHellos a scan fell back to, or undefined when it did not. */
@@ -17,5 +18,5 @@ export function describeChainAsSent(rep: ProbeReport): string | undefined {
   if (!c) return undefined;
   const from = c.source === 'scan' ? 'the TLS 1.2 Certificate message' : 'the handshake';
   // RFC 5246 §7.4.2: the self-signed root "MAY be omitted from the chain".
-  return `${c.sent} certificate(s), from ${from}${c.rootIncluded ? '; the root is included (clients have it already; RFC 5246 §7.4.2 lets it be left out)' : ''}`;
+  return `${plural(c.sent, 'certificate')}, from ${from}${c.rootIncluded ? '; the root is included (clients have it already; RFC 5246 §7.4.2 lets it be left out)' : ''}`;
 }

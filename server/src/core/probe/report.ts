@@ -7,6 +7,7 @@ import { escapeControls } from '../escape';
 import { compareFindings, type Finding, type Severity } from '../findings';
 import type { Policy } from '../policy/policy';
 import { toJsonReport, type JsonReport } from '../report/json';
+import { certificatePem } from '../x509/certificate';
 import { certificateFacts, type CertificateFact } from '../x509/facts';
 import { targetLabel } from './errors';
 import { acceptedSuites, liveChain, liveChainSource, nameToVerify, suiteOf, hexCode } from './facts';
@@ -16,6 +17,7 @@ import type { ConfigLink, ProbeConfigComparison } from './config/types';
 import type { HandshakeResult, ProbeResult, ScanResult } from './types';
 import { probeFindings } from './verdicts';
 import { describeChainAsSent, describeShortHellos } from './describe';
+import { plural, severityCounts } from '../words';
 
 export interface ProbeReportCertificate {
   facts: CertificateFact[];
@@ -65,10 +67,7 @@ export interface ProbeReport {
   errors: ProbeResult['errors'];
 }
 
-function pem(der: Uint8Array): string {
-  const b64 = Buffer.from(der).toString('base64').replace(/.{64}/g, '$&\n');
-  return `-----BEGIN CERTIFICATE-----\n${b64}${b64.endsWith('\n') ? '' : '\n'}-----END CERTIFICATE-----\n`;
-}
+const pem = certificatePem;
 
 export function buildProbeReport(r: ProbeResult, policy: Policy, now: Date): ProbeReport {
   const findings = probeFindings(r, policy, now).sort(compareFindings);
@@ -169,13 +168,13 @@ export function probeReportText(rep: ProbeReport): string {
     for (const l of f.config ?? []) out.push(`  config: ${l.file}:${l.range.start.line + 1}:${l.range.start.character + 1} ${l.label}`);
   }
   const count = (s: Severity): number => rep.findings.filter((f) => f.severity === s).length;
-  out.push(rep.findings.length ? `${count('error')} error(s), ${count('warning')} warning(s), ${count('info') + count('hint')} note(s).` : 'No findings.');
+  out.push(rep.findings.length ? `${severityCounts({ error: count('error'), warning: count('warning'), info: count('info'), hint: count('hint') })}.` : 'No findings.');
   return out.map(escapeControls).join('\n') + '\n';
 }
 
 function configText(c: ProbeConfigComparison): string[] {
-  const others = (c.searched.formats ?? []).map((f) => `, ${f.files} ${f.title} file(s)`).join('');
-  const out = [`Configuration of ${c.name}:${c.port} (${c.searched.nginxFiles} nginx file(s)${others}, ${c.searched.manifests} manifest file(s) read):`];
+  const others = (c.searched.formats ?? []).map((f) => `, ${plural(f.files, `${f.title} file`)}`).join('');
+  const out = [`Configuration of ${c.name}:${c.port} (${plural(c.searched.nginxFiles, 'nginx file')}${others}, ${plural(c.searched.manifests, 'manifest file')} read):`];
   if (c.definitions.length === 0) out.push('  not defined in the configuration read');
   for (const d of c.definitions) {
     out.push(`  ${d.title}: ${d.at.file}:${d.at.range.start.line + 1} ${d.at.label}${d.match === 'default' ? '' : ` (${d.match} match)`}`);

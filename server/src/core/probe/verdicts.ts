@@ -17,6 +17,7 @@ import { targetLabel } from './errors';
 import { describeTrustError } from './handshake';
 import { acceptedSuites, acceptedVersions, enumerated, liveChain, nameToVerify, type AcceptedSuite } from './facts';
 import type { ProbeResult } from './types';
+import { plural } from '../words';
 
 /** Why each old version is weak (RFC 7568 for SSL 3.0, RFC 8996 for TLS 1.0 and 1.1). */
 const OLD_VERSIONS: Record<string, { why: string; severity: Severity }> = {
@@ -83,7 +84,7 @@ export function probeFindings(r: ProbeResult, policy: Policy, now: Date): Findin
   const chain = liveChain(r);
   const h = r.handshake;
   if (h && !h.trusted) {
-    report(PROBE_RULES.untrustedChain, `the chain does not verify: ${h.trustError ? describeTrustError(h.trustError) : 'no reason given'}; the server sends ${chain.length} certificate(s)`);
+    report(PROBE_RULES.untrustedChain, `the chain does not verify: ${h.trustError ? describeTrustError(h.trustError) : 'no reason given'}; the server sends ${plural(chain.length, 'certificate')}`);
   }
   chain.forEach((c, i) => {
     const what = i === 0 ? 'the leaf certificate' : `chain certificate ${i + 1}`;

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { asciiOrEscaped, escapeControls } from '../escape';
 import { DerError, TAG, children, contents, directoryString, expect, hex, integerBits, oid, readTime, readTlv, smallInt, type Tlv } from './der';
 import { CURVES, EXT, EXTENDED_KEY_USAGES, HASHES, KEY_ALGORITHMS, KEY_USAGE_BITS, NAME_ATTRIBUTES, SIGNATURES, UNDERSTOOD_EXTENSIONS, extensionName } from './oids';
+import { plural } from '../words';
 
 /**
  * Whether DER bytes are a certificate TLS Lens can read (the same decoder as every other
@@ -628,9 +629,7 @@ function relative(ms: number): string {
   return days >= 1 ? `in ${plural(days, 'day')}` : `in ${plural(Math.max(1, Math.floor(ms / 3_600_000)), 'hour')}`;
 }
 
-export function plural(n: number, unit: string): string {
-  return `${n} ${unit}${n === 1 ? '' : 's'}`;
-}
+export { plural };
 
 /** YYYY-MM-DD; years outside 0000–9999 as ISO's extended form. */
 export function isoDate(d: Date): string {
@@ -651,6 +650,12 @@ export function lifetimeDays(cert: Pick<CertificateSummary, 'notBefore' | 'notAf
 /** RSA keys, PKCS#1 v1.5 or RSASSA-PSS: sized by their modulus. */
 export function isRsaKey(k: CertificateSummary['publicKey']): boolean {
   return k.algorithm === 'RSA' || k.algorithm === 'RSA-PSS';
+}
+
+/** A certificate's DER as PEM (RFC 7468: 64 base64 characters a line). */
+export function certificatePem(der: Uint8Array): string {
+  const b64 = Buffer.from(der).toString('base64').replace(/.{64}/g, '$&\n');
+  return `-----BEGIN CERTIFICATE-----\n${b64}${b64.endsWith('\n') ? '' : '\n'}-----END CERTIFICATE-----\n`;
 }
 
 /** A CA certificate (basicConstraints cA), as opposed to a leaf. */
