@@ -302,10 +302,23 @@ function derInteger(hex: string): Buffer {
 
 /** PEM `DH PARAMETERS` (PKCS#3) of the 1024-bit Oakley group 2: weak on purpose, for DHE-1024 fixtures. */
 export function dhParams1024Pem(): string {
-  const body = Buffer.concat([derInteger(OAKLEY_GROUP_2), derInteger('02')]);
+  return dhParamsPem(OAKLEY_GROUP_2);
+}
+
+/** RFC 7919 Appendix A.1, ffdhe2048, generator 2. */
+const FFDHE2048 =
+  'FFFFFFFFFFFFFFFFADF85458A2BB4A9AAFDC5620273D3CF1D8B9C583CE2D3695A9E13641146433FBCC939DCE249B3EF97D2FE363630C75D8F681B202AEC4617AD3DF1ED5D5FD65612433F51F5F066ED0856365553DED1AF3B557135E7F57C935984F0C70E0E68B77E2A689DAF3EFE8721DF158A136ADE73530ACCA4F483A797ABC0AB182B324FB61D108A94BB2C8E3FBB96ADAB760D7F4681D4F42A3DE394DF4AE56EDE76372BB190B07A7C8EE0A6D709E02FCE1CDF7E2ECC03404CD28342F619172FE9CE98583FF8E4F1232EEF28183C3FE3B1B4C6FAD733BB5FCBC2EC22005C58EF1837D1683B2C6F34A26C1B2EFFA886B423861285C97FFFFFFFFFFFFFFFF';
+
+function dhParamsPem(primeHex: string): string {
+  const body = Buffer.concat([derInteger(primeHex), derInteger('02')]);
   const der = Buffer.concat([Buffer.from([0x30]), derLength(body.length), body]);
   const b64 = der.toString('base64').replace(/.{64}/g, '$&\n');
   return `-----BEGIN DH PARAMETERS-----\n${b64}${b64.endsWith('\n') ? '' : '\n'}-----END DH PARAMETERS-----\n`;
+}
+
+/** PEM `DH PARAMETERS` of RFC 7919's ffdhe2048 (what a server's DHE suites should use). */
+export function dhParams2048Pem(): string {
+  return dhParamsPem(FFDHE2048);
 }
 
 // ---------------------------------------------------------------------------------------

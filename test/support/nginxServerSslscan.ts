@@ -48,9 +48,9 @@ export function parseSslscan(output: string): SslscanResult {
   return { pairs: [...pairs].sort(), unknown, groups: [...groups].sort(), enabled, output };
 }
 
-/** Runs `sslscan --no-colour host:port` (with SNI) and parses it. */
-export function runSslscan(sslscan: string, host: string, port: number, sni?: string): Promise<SslscanResult> {
-  const args = ['--no-colour', ...(sni ? [`--sni-name=${sni}`] : []), `${host}:${port}`];
+/** Runs `sslscan --no-colour [extra…] host:port` (with SNI; e.g. `--starttls-smtp` in `extra`) and parses it. */
+export function runSslscan(sslscan: string, host: string, port: number, sni?: string, extra: readonly string[] = []): Promise<SslscanResult> {
+  const args = ['--no-colour', ...extra, ...(sni ? [`--sni-name=${sni}`] : []), `${host}:${port}`];
   return new Promise((resolve, reject) => {
     const child = spawn(sslscan, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';

@@ -19,3 +19,15 @@ export function describeChainAsSent(rep: ProbeReport): string | undefined {
   // RFC 5246 §7.4.2: the self-signed root "MAY be omitted from the chain".
   return `${c.sent} certificate(s), from ${from}${c.rootIncluded ? '; the root is included (clients have it already; RFC 5246 §7.4.2 lets it be left out)' : ''}`;
 }
+
+/**
+ * How TLS starts, for a report: "SMTP STARTTLS (chosen by the well-known port 25)"; undefined
+ * for HTTPS nobody chose (the default).
+ */
+export function describeService(rep: Pick<ProbeReport, 'service' | 'endpoint'>): string | undefined {
+  const s = rep.service;
+  if (!s || (!s.chosenBy && s.application === 'http')) return undefined;
+  const port = /:(\d+)$/.exec(rep.endpoint)?.[1] ?? '';
+  const how = s.chosenBy === 'port' ? ` (chosen by the well-known port ${port})` : s.chosenBy === 'option' ? ' (as asked)' : '';
+  return `${s.label}${how}${s.application === 'http' ? '' : '; HSTS and ALPN are HTTP matters and not asked'}`;
+}

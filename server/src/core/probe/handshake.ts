@@ -13,10 +13,21 @@ import * as tls from 'node:tls';
 import { parseHsts } from './hsts';
 import { parseOcspStaple } from './ocsp';
 import { targetLabel, toProbeError } from './errors';
+import { upgradeSocket, type Upgrading } from './starttls';
 import { ProbeError, type HandshakeResult, type ProbeOptions, type ProbeResult, type ProbeTarget } from './types';
 
-/** What the client offers in ALPN (RFC 7301), most preferred first. */
+/** What the client offers in ALPN (RFC 7301), most preferred first, to an HTTPS server. */
 export const ALPN_OFFER = ['h2', 'http/1.1'];
+
+/** Whether HTTP runs inside TLS (the default): only then is ALPN offered and `HEAD /` asked. */
+export function speaksHttp(target: ProbeTarget): boolean {
+  return !target.application || target.application === 'http';
+}
+
+/** ALPN for the target: h2 and http/1.1 to HTTPS, nothing to a mail, directory or database server. */
+export function alpnOffer(target: ProbeTarget): string[] {
+  return speaksHttp(target) ? ALPN_OFFER : [];
+}
 
 export interface HandshakeOutcome {
   handshake: HandshakeResult;
@@ -145,19 +156,47 @@ function openTls(target: ProbeTarget, options: ProbeOptions, context: tls.Secure
       reject(toProbeError(e, where));
     };
     const timer = setTimeout(
-      () => fail(new ProbeError('timeout', `${where}: no TLS handshake within ${options.timeoutMs} ms (${connectAt === started ? 'TCP connect' : 'TLS'} did not finish)`)),
+      () =>
+        fail(
+          new ProbeError(
+            'timeout',
+            `${where}: no TLS handshake within ${options.timeoutMs} ms (${connectAt === started ? 'TCP connect' : upgrading ? upgrading.describe() : 'TLS'} did not finish)`,
+          ),
+        ),
       options.timeoutMs,
     );
     const onAbort = (): void => fail(new ProbeError('cancelled', `${where}: the probe was cancelled`));
     options.signal?.addEventListener('abort', onAbort, { once: true });
-    raw.on('error', fail);
+    /** The upgrade before TLS (STARTTLS) while it runs: a timeout says where it stopped. */
+    let upgrading: Upgrading | undefined;
+    raw.on('error', (e) => {
+      if (!upgrading) fail(e);
+    });
     raw.once('connect', () => {
       connectAt = performance.now();
+      if (!target.starttls) {
+        startTls();
+        return;
+      }
+      const sni = sniName(target) ?? bare(target.sni ?? target.host);
+      upgrading = upgradeSocket(raw, target.starttls, { serverName: net.isIP(sni) ? undefined : sni });
+      upgrading.done.then(
+        (rest) => {
+          upgrading = undefined;
+          if (settled) return;
+          // Bytes the server sent past its go-ahead belong to the TLS layer (which will reject them).
+          if (rest.length) raw.unshift(rest);
+          startTls();
+        },
+        (e: unknown) => fail(e),
+      );
+    });
+    const startTls = (): void => {
       // requestOCSP is a documented tls.connect option that @types/node lacks.
       const opts: tls.ConnectionOptions & { requestOCSP: boolean } = {
         socket: raw,
         secureContext: context,
-        ALPNProtocols: alpn,
+        ...(alpn.length ? { ALPNProtocols: alpn } : {}),
         requestOCSP: true,
         rejectUnauthorized: false,
         // Trust and hostname are judged separately: authorizationError then holds only the chain's verdict.
@@ -186,7 +225,7 @@ function openTls(target: ProbeTarget, options: ProbeOptions, context: tls.Secure
         if (raw.remoteAddress) out.address = raw.remoteAddress;
         resolve(out);
       });
-    });
+    };
     if (options.signal?.aborted) onAbort();
   });
 }
@@ -332,6 +371,25 @@ function httpHead(opened: Opened, target: ProbeTarget, options: ProbeOptions): P
   });
 }
 
+/** HSTS and the status from `HEAD /` on the open connection; what fails lands in `errors`. */
+async function askHttp(opened: Opened, target: ProbeTarget, options: ProbeOptions, handshake: HandshakeResult, errors: ProbeResult['errors']): Promise<void> {
+  try {
+    const headers = await httpHead(opened, target, options);
+    if (headers) {
+      handshake.hsts = parseHsts(headers.get('strict-transport-security'));
+      const status = Number(headers.get(':status'));
+      if (status) handshake.httpStatus = status;
+      // nginx answers 400 when a required client certificate is missing (ssl_verify_client on).
+      if (status === 400 && !options.clientCertPem) {
+        errors.push({ phase: 'http', message: 'HEAD / was answered 400 Bad Request: if the server requires a client certificate, give one (--client-cert and --client-key)' });
+      }
+    } else errors.push({ phase: 'http', message: 'the server did not answer HEAD / with HTTP; HSTS not checked' });
+  } catch (e) {
+    if (e instanceof ProbeError && e.code === 'cancelled') throw e;
+    errors.push({ phase: 'http', message: e instanceof Error ? e.message : String(e) });
+  }
+}
+
 /** Waits up to `ms` for a session (a TLS 1.3 ticket) to arrive on an open socket. */
 function awaitSession(opened: Opened, ms: number): Promise<void> {
   if (opened.state.session || opened.socket.destroyed) return Promise.resolve();
@@ -354,7 +412,7 @@ function awaitSession(opened: Opened, ms: number): Promise<void> {
  */
 export async function fullHandshake(target: ProbeTarget, options: ProbeOptions, context = probeSecureContext(options)): Promise<HandshakeOutcome> {
   const errors: ProbeResult['errors'] = [];
-  const opened = await openTls(target, options, context, ALPN_OFFER);
+  const opened = await openTls(target, options, context, alpnOffer(target));
   const s = opened.socket;
   let handshake: HandshakeResult;
   try {
@@ -377,21 +435,7 @@ export async function fullHandshake(target: ProbeTarget, options: ProbeOptions, 
     if (s.alpnProtocol) handshake.alpn = s.alpnProtocol;
     handshake.ocsp = opened.ocsp ? parseOcspStaple(opened.ocsp, leafSerial(chainDer[0])) : { stapled: false };
     const ticketBefore = !!opened.state.session;
-    try {
-      const headers = await httpHead(opened, target, options);
-      if (headers) {
-        handshake.hsts = parseHsts(headers.get('strict-transport-security'));
-        const status = Number(headers.get(':status'));
-        if (status) handshake.httpStatus = status;
-        // nginx answers 400 when a required client certificate is missing (ssl_verify_client on).
-        if (status === 400 && !options.clientCertPem) {
-          errors.push({ phase: 'http', message: 'HEAD / was answered 400 Bad Request: if the server requires a client certificate, give one (--client-cert and --client-key)' });
-        }
-      } else errors.push({ phase: 'http', message: 'the server did not answer HEAD / with HTTP; HSTS not checked' });
-    } catch (e) {
-      if (e instanceof ProbeError && e.code === 'cancelled') throw e;
-      errors.push({ phase: 'http', message: e instanceof Error ? e.message : String(e) });
-    }
+    if (speaksHttp(target)) await askHttp(opened, target, options, handshake, errors);
     // TLS 1.3 tickets follow the handshake; the HEAD exchange normally brings them in.
     if (!opened.state.session && !s.destroyed) await awaitSession(opened, Math.min(200, options.timeoutMs));
     handshake.resumption = { ticket: ticketBefore || !!opened.state.session || !!s.getTLSTicket(), resumed: false };
@@ -401,7 +445,7 @@ export async function fullHandshake(target: ProbeTarget, options: ProbeOptions, 
   const session = opened.state.session ?? s.getSession();
   if (session) {
     try {
-      const again = await openTls(target, options, context, ALPN_OFFER, session);
+      const again = await openTls(target, options, context, alpnOffer(target), session);
       handshake.resumption.resumed = again.socket.isSessionReused();
       again.socket.destroy();
     } catch (e) {

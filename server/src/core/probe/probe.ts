@@ -15,7 +15,7 @@ export type ScanStep = (target: ProbeTarget, options: ProbeOptions) => Promise<S
 export const DEFAULT_PROBE_OPTIONS: Readonly<Pick<ProbeOptions, 'timeoutMs' | 'concurrency'>> = { timeoutMs: 5000, concurrency: 8 };
 
 /** Errors after which nothing can be learnt from this endpoint: the probe itself fails. */
-const FATAL = new Set(['refused', 'dns', 'timeout', 'cancelled', 'not-tls', 'reset']);
+const FATAL = new Set(['refused', 'dns', 'timeout', 'deadline', 'cancelled', 'not-tls', 'reset', 'closed', 'starttls']);
 
 export interface ProbeSteps {
   scan?: ScanStep | false;

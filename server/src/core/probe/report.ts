@@ -12,9 +12,10 @@ import { acceptedSuites, liveChain, liveChainSource, nameToVerify, suiteOf, hexC
 import { explainGrade, gradeProbe, type ProbeGrade } from './grade';
 import { describeTrustError } from './handshake';
 import type { ConfigLink, ProbeConfigComparison } from './config/types';
-import type { HandshakeResult, ProbeResult, ScanResult } from './types';
+import { protocolLabel } from './starttls/ports';
+import type { HandshakeResult, ProbeResult, ProbeTarget, ScanResult } from './types';
 import { probeFindings } from './verdicts';
-import { describeChainAsSent, describeShortHellos } from './describe';
+import { describeChainAsSent, describeService, describeShortHellos } from './describe';
 
 export interface ProbeReportCertificate {
   facts: CertificateFact[];
@@ -30,6 +31,12 @@ export interface ProbeReport {
   sni?: string;
   connectTo?: string;
   address?: string;
+  /**
+   * How TLS starts and what runs inside it: `label` "SMTP STARTTLS" (the protocol's upgrade
+   * first), "IMAP over TLS" (implicit TLS), "HTTPS"; `chosenBy` says whether an option or the
+   * well-known port decided (absent: HTTPS by default).
+   */
+  service: { label: string; application: string; starttls?: string; chosenBy?: 'option' | 'port' };
   startedAt: string;
   durationMs: number;
   profile: string;
@@ -75,6 +82,7 @@ export function buildProbeReport(r: ProbeResult, policy: Policy, now: Date): Pro
   const report: ProbeReport = {
     version: 1,
     endpoint: targetLabel(r.target.host, r.target.port),
+    service: serviceOf(r.target),
     startedAt: r.startedAt,
     durationMs: r.durationMs,
     profile: policy.profile.name,
@@ -125,6 +133,13 @@ export function buildProbeReport(r: ProbeResult, policy: Policy, now: Date): Pro
   return report;
 }
 
+function serviceOf(t: ProbeTarget): ProbeReport['service'] {
+  const out: ProbeReport['service'] = { label: protocolLabel(t), application: t.application ?? 'http' };
+  if (t.starttls) out.starttls = t.starttls;
+  if (t.protocolChosenBy) out.chosenBy = t.protocolChosenBy;
+  return out;
+}
+
 const LABEL: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'info', hint: 'hint' };
 
 function yesNo(b: boolean | undefined): string {
@@ -135,6 +150,8 @@ function yesNo(b: boolean | undefined): string {
 export function probeReportText(rep: ProbeReport): string {
   const out: string[] = [];
   out.push(`${rep.endpoint}${rep.sni ? ` (SNI ${rep.sni})` : ''}${rep.address ? ` → ${rep.address}` : ''}, ${rep.durationMs} ms, profile ${rep.profile}`);
+  const service = describeService(rep);
+  if (service) out.push(`Protocol: ${service}`);
   out.push(`Grade ${explainGrade(rep.grade).join('\n  ')}`);
   out.push('');
   out.push(rep.enumerated ? 'Protocols and suites:' : 'Negotiated (versions and suites not enumerated):');

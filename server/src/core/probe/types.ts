@@ -6,6 +6,17 @@
  * from a `ProbeResult` alone, so they can be tested from recorded results.
  */
 
+/**
+ * Application protocols whose own upgrade to TLS the probe speaks before its first TLS byte
+ * (`starttls/`): SMTP, IMAP, POP3 and FTP commands, the LDAP StartTLS extended operation, the
+ * XMPP stream feature, PostgreSQL's SSLRequest and MySQL's SSL request packet.
+ */
+export const STARTTLS_PROTOCOLS = ['smtp', 'imap', 'pop3', 'ftp', 'ldap', 'xmpp', 'xmpp-server', 'postgres', 'mysql'] as const;
+export type StarttlsProtocol = (typeof STARTTLS_PROTOCOLS)[number];
+
+/** What runs inside TLS: HTTP (the default: HSTS from `HEAD /`, ALPN h2/http1.1) or another protocol (neither). */
+export type ApplicationProtocol = 'http' | StarttlsProtocol | 'dns' | 'mqtt' | 'irc';
+
 export interface ProbeTarget {
   /** Host name or IP literal as the user typed it. */
   host: string;
@@ -15,6 +26,12 @@ export interface ProbeTarget {
   /** Connect to this address instead of resolving `host` (connect-to-IP with another SNI). */
   connectTo?: string;
   family?: 4 | 6;
+  /** Speak this protocol's upgrade on every connection before TLS (STARTTLS and the like); absent: TLS from the first byte. */
+  starttls?: StarttlsProtocol;
+  /** What runs inside TLS when it is not HTTP (set with `starttls`, or for an implicit-TLS port such as 993): no HTTP HEAD, no ALPN offer. */
+  application?: ApplicationProtocol;
+  /** How `starttls` / `application` were chosen: by an option (`--starttls`), or by the well-known port (`starttls/ports.ts`). */
+  protocolChosenBy?: 'option' | 'port';
 }
 
 export interface ProbeOptions {
@@ -118,7 +135,12 @@ export interface ProbeResult {
   errors: { phase: string; message: string }[];
 }
 
-export type ProbeErrorCode = 'refused' | 'timeout' | 'dns' | 'reset' | 'not-tls' | 'protocol' | 'cancelled';
+/**
+ * refused, dns, timeout (one connection), deadline (the whole probe's budget), reset (a TCP RST),
+ * closed (a graceful close without a TLS answer), not-tls, protocol, starttls (the upgrade before
+ * TLS was refused or not offered), cancelled.
+ */
+export type ProbeErrorCode = 'refused' | 'timeout' | 'deadline' | 'dns' | 'reset' | 'closed' | 'not-tls' | 'protocol' | 'starttls' | 'cancelled';
 
 /** The one error kind a probe raises: clear message, a code for tests and exit statuses. */
 export class ProbeError extends Error {

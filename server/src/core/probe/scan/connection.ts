@@ -4,7 +4,8 @@
  * socket is destroyed and the promise settles exactly once.
  */
 import * as net from 'node:net';
-import { ProbeError } from '../types';
+import { upgradeSocket, type Upgrading } from '../starttls';
+import { ProbeError, type StarttlsProtocol } from '../types';
 import { FlightError, FlightReader, type Flight } from './serverFlight';
 import { Ssl2Reader, type Ssl2Answer } from './sslv2';
 
@@ -26,6 +27,8 @@ export interface ExchangeOptions {
   signal?: AbortSignal;
   /** Stop reading after the ServerHello (TLS 1.3 and suite elimination need nothing more). */
   stopAtHello?: boolean;
+  /** Speak this protocol's upgrade (STARTTLS) after the connect, before the hello; the timeout covers it. */
+  upgrade?: { protocol: StarttlsProtocol; serverName?: string };
 }
 
 function describeEndpoint(e: Endpoint): string {
@@ -116,15 +119,20 @@ function exchangeWith<T>(endpoint: Endpoint, hello: Uint8Array, options: Exchang
     };
     const onAbort = (): void => finish({ err: new ProbeError('cancelled', 'the probe was cancelled') });
     options.signal?.addEventListener('abort', onAbort, { once: true });
+    /** The upgrade in progress (STARTTLS): the socket's events are its own until it is done. */
+    let upgrading: Upgrading | undefined;
     const timer = setTimeout(() => {
-      const what = reader.received ? `answered only ${reader.received} byte(s)` : socket.connecting ? 'did not accept the connection' : 'did not answer the ClientHello';
+      const what = upgrading
+        ? `did not finish ${upgrading.describe()}`
+        : reader.received
+          ? `answered only ${reader.received} byte(s)`
+          : socket.connecting
+            ? 'did not accept the connection'
+            : 'did not answer the ClientHello';
       finish({ err: new ProbeError('timeout', `${describeEndpoint(endpoint)} ${what} within ${options.timeoutMs} ms`) });
     }, options.timeoutMs);
     socket.setNoDelay(true);
-    socket.once('connect', () => {
-      socket.write(hello);
-    });
-    socket.on('data', (chunk: Buffer) => {
+    const push = (chunk: Uint8Array): void => {
       if (settled) return;
       try {
         const done = reader.push(chunk);
@@ -133,9 +141,30 @@ function exchangeWith<T>(endpoint: Endpoint, hello: Uint8Array, options: Exchang
         const kind = e instanceof FlightError ? e.kind : 'protocol';
         finish({ err: new ProbeError(kind, `${describeEndpoint(endpoint)}: ${(e as Error).message}`) });
       }
+    };
+    socket.once('connect', () => {
+      const up = options.upgrade;
+      if (!up) {
+        socket.write(hello);
+        return;
+      }
+      const u = upgradeSocket(socket, up.protocol, { serverName: up.serverName });
+      upgrading = u;
+      u.done.then(
+        (rest) => {
+          upgrading = undefined;
+          if (settled) return;
+          socket.write(hello);
+          if (rest.length) push(rest);
+        },
+        (e: unknown) => finish({ err: e instanceof ProbeError ? e : new ProbeError('starttls', String(e)) }),
+      );
+    });
+    socket.on('data', (chunk: Buffer) => {
+      if (!upgrading) push(chunk);
     });
     socket.on('error', (err: NodeJS.ErrnoException) => {
-      if (settled) return;
+      if (settled || upgrading) return;
       if (reader.received === 0 && (err.code === 'ECONNRESET' || err.code === 'EPIPE')) {
         finish({ ok: { kind: 'closed', reset: true } });
         return;
@@ -143,7 +172,7 @@ function exchangeWith<T>(endpoint: Endpoint, hello: Uint8Array, options: Exchang
       finish({ err: errorFor(endpoint, err, reader.received) });
     });
     socket.on('close', () => {
-      if (settled) return;
+      if (settled || upgrading) return;
       if (reader.received === 0) {
         finish({ ok: { kind: 'closed', reset: false } });
         return;

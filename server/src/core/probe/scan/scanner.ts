@@ -126,6 +126,7 @@ export async function scanEndpoint(target: ProbeTarget, options: Partial<ProbeOp
   try {
     const endpoint = await resolveEndpoint(target, signal);
     const serverName = target.sni ?? (isIP(target.host) ? undefined : target.host);
+    const upgrade = target.starttls ? { protocol: target.starttls, ...(serverName ? { serverName } : {}) } : undefined;
     const keys: KeyShareKeys = makeKeyShareKeys();
     const tls13Groups = GROUPS.filter((g) => g.tls13).map((g) => g.code);
     const ecGroups = GROUPS.filter((g) => g.ec).map((g) => g.code);
@@ -138,7 +139,7 @@ export async function scanEndpoint(target: ProbeTarget, options: Partial<ProbeOp
         const groups = spec.groups ?? (spec.short ? SHORT_GROUPS : spec.version === 'TLSv1.3' ? tls13Groups : ecGroups);
         const hello = buildClientHello({ ...spec, groups, serverName });
         try {
-          return await exchange(endpoint, hello, { timeoutMs, signal, stopAtHello: spec.version === 'TLSv1.3' });
+          return await exchange(endpoint, hello, { timeoutMs, signal, stopAtHello: spec.version === 'TLSv1.3', upgrade });
         } finally {
           finished++;
           progress();
@@ -216,7 +217,7 @@ export async function scanEndpoint(target: ProbeTarget, options: Partial<ProbeOp
         const version: ProtocolVersion = 'SSLv2';
         let ex: Ssl2Exchange;
         try {
-          ex = await exchangeSsl2(endpoint, buildSsl2ClientHello(), { timeoutMs, signal });
+          ex = await exchangeSsl2(endpoint, buildSsl2ClientHello(), { timeoutMs, signal, upgrade });
         } catch (e) {
           if (!(e instanceof ProbeError) || e.code === 'cancelled' || e.code === 'refused' || e.code === 'dns') throw e;
           return { version, refusal: e.message, failure: e.code === 'timeout' ? 'timeout' : 'malformed' };
