@@ -52,6 +52,8 @@ export interface FakeTlsSpec {
   maxSuites?: number;
   /** Never answer a ClientHello whose record body length is in [min, max] (the F5 terminator bug: 256–511). */
   hangOnHelloLength?: [number, number];
+  /** Never answer a ClientHello offering this highest version (wire code; TLS 1.3 by supported_versions). */
+  silentOnVersions?: number[];
 }
 
 export interface ParsedSsl2ClientHello {
@@ -301,6 +303,7 @@ export async function startFakeTls(spec: FakeTlsSpec, host = '127.0.0.1'): Promi
         return;
       }
       if (spec.hangOnHelloLength && recordLength >= spec.hangOnHelloLength[0] && recordLength <= spec.hangOnHelloLength[1]) return;
+      if (spec.silentOnVersions?.includes(hello.supportedVersions.length ? Math.max(...hello.supportedVersions) : hello.clientVersion)) return;
       if (spec.fault === 'reset') {
         socket.resetAndDestroy();
         return;

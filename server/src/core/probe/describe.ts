@@ -31,3 +31,9 @@ export function describeService(rep: Pick<ProbeReport, 'service' | 'endpoint'>):
   const how = s.chosenBy === 'port' ? ` (chosen by the well-known port ${port})` : s.chosenBy === 'option' ? ' (as asked)' : '';
   return `${s.label}${how}${s.application === 'http' ? '' : '; HSTS and ALPN are HTTP matters and not asked'}`;
 }
+
+/** What the deadline kept the probe from, in one line, or undefined. */
+export function describeNotReached(rep: Pick<ProbeReport, 'notReached' | 'deadlineMs'>): string | undefined {
+  if (!rep.notReached?.length) return undefined;
+  return `the deadline${rep.deadlineMs ? ` of ${rep.deadlineMs} ms` : ''} passed before ${rep.notReached.join('; ')}`;
+}

@@ -10,9 +10,10 @@ import * as http2 from 'node:http2';
 import * as net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import * as tls from 'node:tls';
+import { Budget } from './budget';
 import { parseHsts } from './hsts';
 import { parseOcspStaple } from './ocsp';
-import { targetLabel, toProbeError } from './errors';
+import { isGracefulClose, targetLabel, toProbeError } from './errors';
 import { upgradeSocket, type Upgrading } from './starttls';
 import { ProbeError, type HandshakeResult, type ProbeOptions, type ProbeResult, type ProbeTarget } from './types';
 
@@ -35,6 +36,8 @@ export interface HandshakeOutcome {
   address?: string;
   /** Parts after the handshake that failed (HTTP, resumption); the handshake result still stands. */
   errors: ProbeResult['errors'];
+  /** Parts the deadline kept from running. */
+  notReached?: string[];
 }
 
 function bare(host: string): string {
@@ -151,19 +154,26 @@ function openTls(target: ProbeTarget, options: ProbeOptions, context: tls.Secure
       if (settled) return;
       settled = true;
       cleanup();
+      const answered = raw.bytesRead;
       tlsSocket?.destroy();
       raw.destroy();
+      if (isGracefulClose(e) || (e instanceof ProbeError && e.code === 'closed')) {
+        reject(new ProbeError('closed', `${where}: the server closed the connection (a TCP FIN, no TLS alert) ${answered ? `after ${answered} byte(s) of its answer` : 'without answering'}, before the TLS handshake finished`));
+        return;
+      }
       reject(toProbeError(e, where));
     };
+    const budget = new Budget(options);
     const timer = setTimeout(
-      () =>
+      () => {
+        const what = connectAt === started ? 'TCP connect' : upgrading ? upgrading.describe() : 'TLS';
         fail(
-          new ProbeError(
-            'timeout',
-            `${where}: no TLS handshake within ${options.timeoutMs} ms (${connectAt === started ? 'TCP connect' : upgrading ? upgrading.describe() : 'TLS'} did not finish)`,
-          ),
-        ),
-      options.timeoutMs,
+          budget.reached
+            ? new ProbeError('deadline', `${where}: the deadline of ${budget.ms} ms passed before the TLS handshake finished (${what} did not finish)`)
+            : new ProbeError('timeout', `${where}: no TLS handshake within ${options.timeoutMs} ms (${what} did not finish)`),
+        );
+      },
+      budget.timeout(options.timeoutMs),
     );
     const onAbort = (): void => fail(new ProbeError('cancelled', `${where}: the probe was cancelled`));
     options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -214,7 +224,7 @@ function openTls(target: ProbeTarget, options: ProbeOptions, context: tls.Secure
         state.session = b;
       });
       s.on('error', fail);
-      s.once('close', () => fail(new ProbeError('reset', `${where}: the server closed the connection during the TLS handshake`)));
+      s.once('close', () => fail(new ProbeError('closed', `${where}: the server closed the connection during the TLS handshake`)));
       s.once('secureConnect', () => {
         if (settled) return;
         settled = true;
@@ -326,7 +336,11 @@ function httpHead(opened: Opened, target: ProbeTarget, options: ProbeOptions): P
       if (err) reject(toProbeError(err, `${where} HTTP HEAD`));
       else resolve(headers);
     };
-    const timer = setTimeout(() => finish(new ProbeError('timeout', `${where}: no HTTP answer within ${options.timeoutMs} ms`)), options.timeoutMs);
+    const budget = new Budget(options);
+    const timer = setTimeout(
+      () => finish(budget.reached ? new ProbeError('deadline', `${where}: the deadline of ${budget.ms} ms passed before HEAD / was answered`) : new ProbeError('timeout', `${where}: no HTTP answer within ${options.timeoutMs} ms`)),
+      budget.timeout(options.timeoutMs),
+    );
     const onAbort = (): void => finish(new ProbeError('cancelled', `${where}: the probe was cancelled`));
     options.signal?.addEventListener('abort', onAbort, { once: true });
     if (socket.alpnProtocol === 'h2') {
@@ -372,7 +386,7 @@ function httpHead(opened: Opened, target: ProbeTarget, options: ProbeOptions): P
 }
 
 /** HSTS and the status from `HEAD /` on the open connection; what fails lands in `errors`. */
-async function askHttp(opened: Opened, target: ProbeTarget, options: ProbeOptions, handshake: HandshakeResult, errors: ProbeResult['errors']): Promise<void> {
+async function askHttp(opened: Opened, target: ProbeTarget, options: ProbeOptions, handshake: HandshakeResult, errors: ProbeResult['errors'], notReached: string[]): Promise<void> {
   try {
     const headers = await httpHead(opened, target, options);
     if (headers) {
@@ -386,6 +400,7 @@ async function askHttp(opened: Opened, target: ProbeTarget, options: ProbeOption
     } else errors.push({ phase: 'http', message: 'the server did not answer HEAD / with HTTP; HSTS not checked' });
   } catch (e) {
     if (e instanceof ProbeError && e.code === 'cancelled') throw e;
+    if (e instanceof ProbeError && e.code === 'deadline') notReached.push('HSTS (HEAD /)');
     errors.push({ phase: 'http', message: e instanceof Error ? e.message : String(e) });
   }
 }
@@ -412,6 +427,7 @@ function awaitSession(opened: Opened, ms: number): Promise<void> {
  */
 export async function fullHandshake(target: ProbeTarget, options: ProbeOptions, context = probeSecureContext(options)): Promise<HandshakeOutcome> {
   const errors: ProbeResult['errors'] = [];
+  const notReached: string[] = [];
   const opened = await openTls(target, options, context, alpnOffer(target));
   const s = opened.socket;
   let handshake: HandshakeResult;
@@ -435,7 +451,7 @@ export async function fullHandshake(target: ProbeTarget, options: ProbeOptions, 
     if (s.alpnProtocol) handshake.alpn = s.alpnProtocol;
     handshake.ocsp = opened.ocsp ? parseOcspStaple(opened.ocsp, leafSerial(chainDer[0])) : { stapled: false };
     const ticketBefore = !!opened.state.session;
-    if (speaksHttp(target)) await askHttp(opened, target, options, handshake, errors);
+    if (speaksHttp(target)) await askHttp(opened, target, options, handshake, errors, notReached);
     // TLS 1.3 tickets follow the handshake; the HEAD exchange normally brings them in.
     if (!opened.state.session && !s.destroyed) await awaitSession(opened, Math.min(200, options.timeoutMs));
     handshake.resumption = { ticket: ticketBefore || !!opened.state.session || !!s.getTLSTicket(), resumed: false };
@@ -443,17 +459,20 @@ export async function fullHandshake(target: ProbeTarget, options: ProbeOptions, 
     s.destroy();
   }
   const session = opened.state.session ?? s.getSession();
-  if (session) {
+  if (session && new Budget(options).reached) notReached.push('resumption');
+  else if (session) {
     try {
       const again = await openTls(target, options, context, alpnOffer(target), session);
       handshake.resumption.resumed = again.socket.isSessionReused();
       again.socket.destroy();
     } catch (e) {
       if (e instanceof ProbeError && e.code === 'cancelled') throw e;
-      errors.push({ phase: 'resumption', message: e instanceof Error ? e.message : String(e) });
+      if (e instanceof ProbeError && e.code === 'deadline') notReached.push('resumption');
+      else errors.push({ phase: 'resumption', message: e instanceof Error ? e.message : String(e) });
     }
   }
   const out: HandshakeOutcome = { handshake, errors };
+  if (notReached.length) out.notReached = notReached;
   if (opened.address) out.address = opened.address;
   return out;
 }

@@ -13,9 +13,9 @@ import { explainGrade, gradeProbe, type ProbeGrade } from './grade';
 import { describeTrustError } from './handshake';
 import type { ConfigLink, ProbeConfigComparison } from './config/types';
 import { protocolLabel } from './starttls/ports';
-import type { HandshakeResult, ProbeResult, ProbeTarget, ScanResult } from './types';
+import type { HandshakeResult, ProbeError, ProbeErrorCode, ProbeResult, ProbeTarget, ScanResult } from './types';
 import { probeFindings } from './verdicts';
-import { describeChainAsSent, describeService, describeShortHellos } from './describe';
+import { describeChainAsSent, describeNotReached, describeService, describeShortHellos } from './describe';
 
 export interface ProbeReportCertificate {
   facts: CertificateFact[];
@@ -69,6 +69,26 @@ export interface ProbeReport {
   resumption?: HandshakeResult['resumption'];
   timing?: HandshakeResult['timing'];
   errors: ProbeResult['errors'];
+  /** The total budget the probe ran under (`--deadline`), ms. */
+  deadlineMs?: number;
+  /** What the deadline kept the probe from reaching. */
+  notReached?: string[];
+}
+
+/** What `--format json` prints when the endpoint cannot be probed at all (one object, like a report). */
+export interface ProbeErrorReport {
+  version: 1;
+  endpoint: string;
+  sni?: string;
+  service: ProbeReport['service'];
+  error: { code: ProbeErrorCode; message: string; notReached?: string[] };
+}
+
+export function probeErrorReport(target: ProbeTarget, e: ProbeError): ProbeErrorReport {
+  const out: ProbeErrorReport = { version: 1, endpoint: targetLabel(target.host, target.port), service: serviceOf(target), error: { code: e.code, message: e.message } };
+  if (target.sni) out.sni = target.sni;
+  if (e.notReached?.length) out.error.notReached = e.notReached;
+  return out;
 }
 
 function pem(der: Uint8Array): string {
@@ -109,6 +129,8 @@ export function buildProbeReport(r: ProbeResult, policy: Policy, now: Date): Pro
     const last = chain.at(-1)?.cert;
     report.chain = { source, sent: chain.length, rootIncluded: chain.length > 1 && !!last?.selfIssued };
   }
+  if (r.deadlineMs) report.deadlineMs = r.deadlineMs;
+  if (r.notReached?.length) report.notReached = r.notReached;
   if (r.target.sni) report.sni = r.target.sni;
   if (r.target.connectTo) report.connectTo = r.target.connectTo;
   if (r.address) report.address = r.address;
@@ -173,6 +195,8 @@ export function probeReportText(rep: ProbeReport): string {
   if (rep.timing) out.push(`Timing: TCP ${rep.timing.connectMs} ms, TLS ${rep.timing.tlsMs} ms`);
   const chain = describeChainAsSent(rep);
   if (chain) out.push(`Chain as sent: ${chain}`);
+  const late = describeNotReached(rep);
+  if (late) out.push(`Not reached: ${late}`);
   rep.certificates.forEach((c, i) => {
     out.push(`Certificate ${i + 1}:`);
     if (c.error) out.push(`  ${c.error}`);

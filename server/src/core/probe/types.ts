@@ -48,6 +48,14 @@ export interface ProbeOptions {
   clientKeyPem?: string;
   /** Progress callback: a short phase name and a fraction done in [0, 1]. */
   onProgress?: (phase: string, fraction: number) => void;
+  /**
+   * A total budget for the whole probe, ms (`--deadline`): no connection outlives it, nothing
+   * starts after it, and the result lists what was not reached. Each connection still ends on its
+   * own `timeoutMs`.
+   */
+  deadlineMs?: number;
+  /** The deadline as a `Date.now()` instant, set by `probeEndpoint` for its parts (scan, handshake). */
+  deadlineAt?: number;
 }
 
 export type ProtocolVersion = 'SSLv2' | 'SSLv3' | 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
@@ -94,6 +102,8 @@ export interface ScanResult {
    * `maxSuites` suites each, and what the full offer drew.
    */
   shortHellos?: { versions: ProtocolVersion[]; maxSuites: number; reason: string };
+  /** The deadline passed before these parts of the scan were done ("TLSv1: not tested", "groups: 9 of 23 not tested" …). */
+  notReached?: string[];
 }
 
 export interface HandshakeResult {
@@ -133,6 +143,10 @@ export interface ProbeResult {
   handshake?: HandshakeResult;
   /** Parts that could not be run, with why (e.g. "handshake: certificate required"). */
   errors: { phase: string; message: string }[];
+  /** With a deadline that passed: what the probe did not reach (from the scan and the handshake). */
+  notReached?: string[];
+  /** The deadline the probe ran under, ms. */
+  deadlineMs?: number;
 }
 
 /**
@@ -144,6 +158,8 @@ export type ProbeErrorCode = 'refused' | 'timeout' | 'deadline' | 'dns' | 'reset
 
 /** The one error kind a probe raises: clear message, a code for tests and exit statuses. */
 export class ProbeError extends Error {
+  /** With code 'deadline': what the probe did not reach. */
+  notReached?: string[];
   constructor(
     readonly code: ProbeErrorCode,
     message: string,

@@ -140,5 +140,8 @@ export function probeFindings(r: ProbeResult, policy: Policy, now: Date): Findin
 
   // What did not run.
   for (const e of r.errors) report(PROBE_RULES.incomplete, `${e.phase}: ${e.message}`);
+  if (r.notReached?.length) {
+    report(PROBE_RULES.incomplete, `the deadline${r.deadlineMs ? ` of ${r.deadlineMs} ms` : ''} ended the probe before: ${r.notReached.join('; ')}; what was not tested is not judged (give a longer --deadline)`);
+  }
   return out;
 }

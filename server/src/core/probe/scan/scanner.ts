@@ -11,6 +11,7 @@
  */
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
+import { Budget, DeadlineReached } from '../budget';
 import { PROTOCOL_CODES, ProbeError, type ProbeOptions, type ProbeTarget, type ProtocolVersion, type ScanResult, type VersionScan } from '../types';
 import { buildClientHello, makeKeyShareKeys, type ClientHelloSpec, type KeyShareKeys } from './clientHello';
 import { exchange, exchangeSsl2, type Endpoint, type Exchange, type Ssl2Exchange } from './connection';
@@ -70,7 +71,7 @@ interface VersionProbe {
   flight?: Flight;
   refusal?: string;
   /** How it was refused, to pick the error when nothing at all is accepted. */
-  failure?: 'alert' | 'closed' | 'reset' | 'timeout' | 'other-version' | 'malformed';
+  failure?: 'alert' | 'closed' | 'reset' | 'timeout' | 'deadline' | 'other-version' | 'malformed';
   /** The alert's code when refused by an alert. */
   alert?: number;
   /** Accepted only with short hellos: the chunks offered and, per chunk, the first choice. */
@@ -100,6 +101,9 @@ async function resolveEndpoint(target: ProbeTarget, signal: AbortSignal): Promis
  */
 export async function scanEndpoint(target: ProbeTarget, options: Partial<ProbeOptions> = {}): Promise<ScanResult> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const budget = new Budget(options);
+  /** What the deadline kept the scan from doing. */
+  const notReached: string[] = [];
   const limiter = new Limiter(Math.max(1, Math.floor(options.concurrency ?? DEFAULT_CONCURRENCY)));
   // One controller for the whole scan: the caller's cancel, or the first fatal error, stops every connection.
   const ctl = new AbortController();
@@ -136,16 +140,34 @@ export async function scanEndpoint(target: ProbeTarget, options: Partial<ProbeOp
     const send = (spec: Omit<ClientHelloSpec, 'serverName' | 'groups'> & { groups?: readonly number[]; short?: boolean }): Promise<Exchange> =>
       limiter.run(async () => {
         if (signal.aborted) throw new ProbeError('cancelled', 'the probe was cancelled');
+        budget.check();
         const groups = spec.groups ?? (spec.short ? SHORT_GROUPS : spec.version === 'TLSv1.3' ? tls13Groups : ecGroups);
         const hello = buildClientHello({ ...spec, groups, serverName });
         try {
-          return await exchange(endpoint, hello, { timeoutMs, signal, stopAtHello: spec.version === 'TLSv1.3', upgrade });
+          return await exchange(endpoint, hello, { timeoutMs: budget.timeout(timeoutMs), signal, stopAtHello: spec.version === 'TLSv1.3', upgrade });
+        } catch (e) {
+          throw budget.translate(e);
         } finally {
           finished++;
           progress();
         }
       });
     const x25519Share = [{ group: 0x001d, key: keys.x25519 }];
+    /** Hellos the deadline stopped, per part of the scan ("groups" …), for `notReached`. */
+    const missed = new Map<string, { missed: number; of: number }>();
+    /** `send`, or undefined when the deadline stops it (counted under `part`). */
+    const sendUnlessLate = async (part: string, spec: Parameters<typeof send>[0]): Promise<Exchange | undefined> => {
+      const m = missed.get(part) ?? { missed: 0, of: 0 };
+      missed.set(part, m);
+      m.of++;
+      try {
+        return await send(spec);
+      } catch (e) {
+        if (!(e instanceof DeadlineReached)) throw e;
+        m.missed++;
+        return undefined;
+      }
+    };
 
     /** The chosen suite must be one we offered (else the server is broken). */
     const checkOffered = (flight: Flight, offered: readonly number[]): void => {
@@ -159,6 +181,7 @@ export async function scanEndpoint(target: ProbeTarget, options: Partial<ProbeOp
       try {
         ex = await send({ version, suites: offered, keyShares: x25519Share, short });
       } catch (e) {
+        if (e instanceof DeadlineReached) return { version, refusal: 'not tested: the deadline passed', failure: 'deadline' };
         if (e instanceof ProbeError && e.code === 'timeout') return { version, refusal: e.message, failure: 'timeout' };
         throw e;
       }
@@ -202,10 +225,14 @@ export async function scanEndpoint(target: ProbeTarget, options: Partial<ProbeOp
       const version = full.version;
       const offered = suitesFor(version);
       if (full.flight || version === 'SSLv2' || offered.length <= SHORT_HELLO_SUITES) return full;
-      if (full.failure === 'other-version' || full.failure === 'malformed' || full.alert === ALERT_PROTOCOL_VERSION) return full;
+      if (full.failure === 'other-version' || full.failure === 'malformed' || full.failure === 'deadline' || full.alert === ALERT_PROTOCOL_VERSION) return full;
       if (full.failure === 'timeout' && !answered) return full;
       const common = COMMON_SUITES.filter((s) => offered.includes(s));
       const probe = await offerOnce(version, common, true);
+      if (probe.failure === 'deadline') {
+        notReached.push(`${version}: the retry with short hellos after "${full.refusal ?? 'a refusal'}"`);
+        return full;
+      }
       if (!probe.flight && probe.failure === full.failure && probe.alert === full.alert) return full;
       // Refused however it is offered: the short hello's answer is the one to report.
       return (await probeShort(version, full, offered)) ?? { ...probe, short: undefined };
@@ -217,8 +244,11 @@ export async function scanEndpoint(target: ProbeTarget, options: Partial<ProbeOp
         const version: ProtocolVersion = 'SSLv2';
         let ex: Ssl2Exchange;
         try {
-          ex = await exchangeSsl2(endpoint, buildSsl2ClientHello(), { timeoutMs, signal, upgrade });
-        } catch (e) {
+          budget.check();
+          ex = await exchangeSsl2(endpoint, buildSsl2ClientHello(), { timeoutMs: budget.timeout(timeoutMs), signal, upgrade });
+        } catch (raw) {
+          const e = budget.translate(raw);
+          if (e instanceof DeadlineReached) return { version, refusal: 'not tested: the deadline passed', failure: 'deadline' };
           if (!(e instanceof ProbeError) || e.code === 'cancelled' || e.code === 'refused' || e.code === 'dns') throw e;
           return { version, refusal: e.message, failure: e.code === 'timeout' ? 'timeout' : 'malformed' };
         } finally {
@@ -246,9 +276,16 @@ export async function scanEndpoint(target: ProbeTarget, options: Partial<ProbeOp
     const answered = fulls.some((p) => p.flight || p.failure === 'alert' || p.failure === 'other-version');
     const probes = await Promise.all(fulls.map((p) => retryShort(p, answered)));
     const accepted = probes.filter((p) => p.flight);
+    for (const p of probes) if (p.failure === 'deadline') notReached.push(`${p.version}: not tested`);
     if (accepted.length === 0 && !(await ssl2P).ssl2Kinds) {
       const kinds = new Set(probes.map((p) => p.failure));
       if (!kinds.has('alert') && !kinds.has('other-version')) {
+        if (kinds.has('deadline') && [...kinds].every((k) => k === 'deadline' || k === 'timeout')) {
+          const err = new ProbeError('deadline', `${target.host}:${target.port}: the deadline of ${budget.ms} ms passed before any ClientHello was answered (${probes.find((p) => p.failure === 'timeout')?.refusal ?? 'no answer'})`);
+          const ssl2 = await ssl2P;
+          err.notReached = [...notReached, ...(ssl2.failure === 'deadline' ? ['SSLv2: not tested'] : [])];
+          throw err;
+        }
         if (kinds.size === 1 && kinds.has('timeout')) throw new ProbeError('timeout', probes[0]!.refusal ?? 'timed out');
         throw new ProbeError('reset', `${target.host}:${target.port} closed or reset every connection without a TLS answer`);
       }
@@ -267,7 +304,14 @@ export async function scanEndpoint(target: ProbeTarget, options: Partial<ProbeOp
       const chosen: number[] = [];
       let offered = [...initial];
       while (offered.length > 0) {
-        const ex = await send({ version, suites: offered, keyShares: x25519Share, short });
+        let ex: Exchange;
+        try {
+          ex = await send({ version, suites: offered, keyShares: x25519Share, short });
+        } catch (e) {
+          if (!(e instanceof DeadlineReached)) throw e;
+          notReached.push(`${version}: ${offered.length} suite(s) not yet eliminated`);
+          break;
+        }
         if (ex.kind === 'closed' || ex.flight.alert) break;
         const f = ex.flight;
         if (f.hello!.version !== PROTOCOL_CODES[version]) break;
@@ -311,7 +355,8 @@ export async function scanEndpoint(target: ProbeTarget, options: Partial<ProbeOp
       // Whose order? Offer everything reversed: a server that picks by its own preference
       // chooses s0 again; one that follows the client picks another suite.
       const reversed = [...all].reverse();
-      const ex = await send({ version: p.version, suites: reversed, keyShares: x25519Share });
+      const ex = await sendUnlessLate(`${p.version} server order`, { version: p.version, suites: reversed, keyShares: x25519Share });
+      if (!ex) return { version: p.version, accepted: true, suites: [s0] };
       const f = ex.kind === 'flight' && ex.flight.hello && ex.flight.hello.version === PROTOCOL_CODES[p.version] ? ex.flight : undefined;
       if (f) {
         checkOffered(f, reversed);
@@ -342,8 +387,8 @@ export async function scanEndpoint(target: ProbeTarget, options: Partial<ProbeOp
     if (tls13) {
       for (const g of GROUPS.filter((x) => x.tls13)) {
         groupTasks.push(
-          send({ version: 'TLSv1.3', suites: TLS13_SUITES, groups: [g.code], keyShares: g.code === 0x001d ? x25519Share : [] }).then((ex) => {
-            if (ex.kind !== 'flight' || !ex.flight.hello) return undefined;
+          sendUnlessLate('groups', { version: 'TLSv1.3', suites: TLS13_SUITES, groups: [g.code], keyShares: g.code === 0x001d ? x25519Share : [] }).then((ex) => {
+            if (!ex || ex.kind !== 'flight' || !ex.flight.hello) return undefined;
             return ex.flight.hello.version === PROTOCOL_CODES['TLSv1.3'] && ex.flight.hello.keyShareGroup === g.code ? g.name : undefined;
           }),
         );
@@ -362,8 +407,8 @@ export async function scanEndpoint(target: ProbeTarget, options: Partial<ProbeOp
         groupTasks.push(
           offer.then(async (suites) => {
             if (!suites.length) return undefined;
-            const ex = await send({ version: highestLegacy.version, suites, groups: [g.code], short });
-            if (ex.kind !== 'flight' || !ex.flight.hello) return undefined;
+            const ex = await sendUnlessLate('groups', { version: highestLegacy.version, suites, groups: [g.code], short });
+            if (!ex || ex.kind !== 'flight' || !ex.flight.hello) return undefined;
             return ex.flight.keyExchange?.namedCurve === g.code ? g.name : undefined;
           }),
         );
@@ -377,7 +422,8 @@ export async function scanEndpoint(target: ProbeTarget, options: Partial<ProbeOp
       const lower = lowerProbe.version;
       planned++;
       const offer = lowerProbe.short?.offer ?? suitesFor(lower);
-      fallbackTask = send({ version: lower, suites: offer, keyShares: x25519Share, fallbackScsv: true, short: !!lowerProbe.short }).then((ex) => {
+      fallbackTask = sendUnlessLate('fallback SCSV', { version: lower, suites: offer, keyShares: x25519Share, fallbackScsv: true, short: !!lowerProbe.short }).then((ex) => {
+        if (!ex) return undefined;
         if (ex.kind === 'flight' && ex.flight.alert) return ex.flight.alert.description === ALERT_INAPPROPRIATE_FALLBACK ? true : undefined;
         if (ex.kind === 'flight' && ex.flight.hello) return false;
         return undefined;
@@ -399,8 +445,8 @@ export async function scanEndpoint(target: ProbeTarget, options: Partial<ProbeOp
         .map(async (s) => {
           const short = shortProbes.some((p) => p.version === s.version);
           const reversed = [...(short ? s.suites.slice(0, SHORT_HELLO_SUITES) : s.suites)].reverse();
-          const ex = await send({ version: s.version, suites: reversed, keyShares: x25519Share, short });
-          if (ex.kind !== 'flight' || !ex.flight.hello) return;
+          const ex = await sendUnlessLate(`${s.version} server order`, { version: s.version, suites: reversed, keyShares: x25519Share, short });
+          if (!ex || ex.kind !== 'flight' || !ex.flight.hello) return;
           checkOffered(ex.flight, reversed);
           s.serverOrder = ex.flight.hello.suite !== reversed[0];
         }),
@@ -424,6 +470,9 @@ export async function scanEndpoint(target: ProbeTarget, options: Partial<ProbeOp
       fallbackScsv,
       dhBits: dhBits.length ? Math.min(...dhBits) : undefined,
     };
+    if (ssl2.failure === 'deadline') notReached.push('SSLv2: not tested');
+    for (const [part, m] of missed) if (m.missed) notReached.push(m.of === 1 ? `${part}: not tested` : `${part}: ${m.missed} of ${m.of} hellos not sent`);
+    if (notReached.length) result.notReached = notReached;
     if (shortProbes.length) {
       result.shortHellos = { versions: shortProbes.map((p) => p.version), maxSuites: SHORT_HELLO_SUITES, reason: shortProbes.map((p) => p.short!.fullRefusal).join('; ') };
     }

@@ -93,6 +93,27 @@ export function chooseProtocol(port: number, option?: ProtocolOption): ProtocolC
   return {};
 }
 
+/** URL schemes a target may carry (`smtp://mail.example.com`, `ldaps://dir:1636`): the default port and the protocol. */
+export const SCHEMES: Readonly<Record<string, { port: number; option: ProtocolOption }>> = {
+  https: { port: 443, option: { implicit: 'http' } },
+  smtp: { port: 25, option: { starttls: 'smtp' } },
+  submission: { port: 587, option: { starttls: 'smtp' } },
+  smtps: { port: 465, option: { implicit: 'smtp' } },
+  imap: { port: 143, option: { starttls: 'imap' } },
+  imaps: { port: 993, option: { implicit: 'imap' } },
+  pop3: { port: 110, option: { starttls: 'pop3' } },
+  pop3s: { port: 995, option: { implicit: 'pop3' } },
+  ftp: { port: 21, option: { starttls: 'ftp' } },
+  ftps: { port: 990, option: { implicit: 'ftp' } },
+  ldap: { port: 389, option: { starttls: 'ldap' } },
+  ldaps: { port: 636, option: { implicit: 'ldap' } },
+  xmpp: { port: 5222, option: { starttls: 'xmpp' } },
+  postgres: { port: 5432, option: { starttls: 'postgres' } },
+  postgresql: { port: 5432, option: { starttls: 'postgres' } },
+  mysql: { port: 3306, option: { starttls: 'mysql' } },
+  mariadb: { port: 3306, option: { starttls: 'mysql' } },
+};
+
 /** Display names, for messages and reports. */
 export const PROTOCOL_NAMES: Readonly<Record<ApplicationProtocol, string>> = {
   http: 'HTTP',
