@@ -3,6 +3,7 @@
  * but types, so the client bundle takes this file alone.
  */
 import type { ProbeReport } from './report';
+import type { VulnerabilityCheck } from './types';
 
 /** One line on the short ClientHellos a scan fell back to, or undefined when it did not. */
 export function describeShortHellos(rep: ProbeReport): string | undefined {
@@ -36,4 +37,19 @@ export function describeService(rep: Pick<ProbeReport, 'service' | 'endpoint'>):
 export function describeNotReached(rep: Pick<ProbeReport, 'notReached' | 'deadlineMs'>): string | undefined {
   if (!rep.notReached?.length) return undefined;
   return `the deadline${rep.deadlineMs ? ` of ${rep.deadlineMs} ms` : ''} passed before ${rep.notReached.join('; ')}`;
+}
+
+/** The vulnerability checks as [label, "VULNERABLE — …" | "not vulnerable (…)" | "unknown (…)"] rows. */
+export function checkRows(rep: Pick<ProbeReport, 'checks'>): [string, string][] {
+  const c = rep.checks;
+  if (!c) return [];
+  const rows: [string, VulnerabilityCheck | undefined][] = [
+    ['Heartbleed', c.heartbleed],
+    ['CCS injection', c.ccsInjection],
+    ['TLS compression', c.compression],
+    ['Client-initiated renegotiation', c.clientRenegotiation],
+  ];
+  return rows
+    .filter(([, v]) => v)
+    .map(([label, v]) => [label, v!.vulnerable ? `VULNERABLE — ${v!.detail}` : v!.vulnerable === false ? `not vulnerable (${v!.detail})` : `unknown (${v!.detail})`]);
 }

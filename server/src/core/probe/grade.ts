@@ -142,6 +142,13 @@ export function gradeProbe(r: ProbeResult, now: Date): ProbeGrade {
     else if (r.scan.dhBits < 2048) cap('B', `DH parameters are ${r.scan.dhBits} bits (< 2048)`);
   }
   for (const c of chain) if (c.cert && !c.cert.selfIssued && /MD5/i.test(c.cert.signatureAlgorithm)) cap('F', `${c.cert.subject} is signed with MD5`);
+  const checks = r.scan?.checks;
+  if (checks?.heartbleed?.vulnerable) cap('F', 'vulnerable to Heartbleed (CVE-2014-0160)');
+  if (checks?.ccsInjection?.vulnerable) cap('F', 'vulnerable to the CCS injection (CVE-2014-0224)');
+  if (checks?.compression?.vulnerable) cap('C', 'TLS compression is on (CRIME, CVE-2012-4929)');
+  if (r.scan?.fallbackScsv === false) cap('A', 'TLS_FALLBACK_SCSV is not honoured (RFC 7507)');
+  if (r.target.starttls) notes.push('STARTTLS: a man in the middle can strip the upgrade unless the client insists on TLS (RFC 8314 prefers implicit TLS); testssl.sh 3.2 caps STARTTLS at T, SSL Labs grades HTTPS only');
+  if (r.target.application && r.target.application !== 'http') notes.push('A+ needs HSTS, an HTTP header: not applicable to this protocol');
 
   // Trust: T replaces the letter (SSL Labs shows the hidden grade beside it).
   const trustCaps: GradeCap[] = [];

@@ -77,7 +77,7 @@ export function describeTrustError(code: string): string {
   return TRUST_ERRORS[code] ? `${TRUST_ERRORS[code]} (${code})` : code;
 }
 
-interface Opened {
+export interface Opened {
   socket: tls.TLSSocket;
   connectMs: number;
   tlsMs: number;
@@ -88,7 +88,7 @@ interface Opened {
 }
 
 /** The last context made, by what made it: a language server probing again reuses it. */
-let cachedContext: { key: string; context: tls.SecureContext } | undefined;
+const cachedContexts = new Map<string, tls.SecureContext>();
 
 /**
  * One secure context per probe. OpenSSL reaches TLS 1.0/1.1 and small keys only at security
@@ -96,10 +96,11 @@ let cachedContext: { key: string; context: tls.SecureContext } | undefined;
  * An extra CA is added to a copy of Node's root store (`addCACert`, what `createSecureContext`
  * itself calls): passing `ca: [...tls.rootCertificates, extra]` would parse ~140 roots again.
  */
-export function probeSecureContext(options: Pick<ProbeOptions, 'extraCaPem' | 'clientCertPem' | 'clientKeyPem'>): tls.SecureContext {
-  const key = createHash('sha256').update(JSON.stringify([options.extraCaPem ?? '', options.clientCertPem ?? '', options.clientKeyPem ?? ''])).digest('hex');
-  if (cachedContext?.key === key) return cachedContext.context;
-  const base: tls.SecureContextOptions = { minVersion: 'TLSv1' };
+export function probeSecureContext(options: Pick<ProbeOptions, 'extraCaPem' | 'clientCertPem' | 'clientKeyPem'>, variant: Pick<tls.SecureContextOptions, 'maxVersion' | 'sigalgs'> = {}): tls.SecureContext {
+  const key = createHash('sha256').update(JSON.stringify([options.extraCaPem ?? '', options.clientCertPem ?? '', options.clientKeyPem ?? '', variant.maxVersion ?? '', variant.sigalgs ?? ''])).digest('hex');
+  const hit = cachedContexts.get(key);
+  if (hit) return hit;
+  const base: tls.SecureContextOptions = { minVersion: 'TLSv1', ...variant };
   if (options.clientCertPem || options.clientKeyPem) {
     if (!options.clientCertPem || !options.clientKeyPem) throw new ProbeError('protocol', 'a client certificate needs both the certificate and its key');
     base.cert = options.clientCertPem;
@@ -117,7 +118,9 @@ export function probeSecureContext(options: Pick<ProbeOptions, 'extraCaPem' | 'c
       throw new ProbeError('protocol', `the client certificate, key or CA cannot be used: ${reason}`);
     }
   }
-  cachedContext = { key, context };
+  // A few variants per probe (the main one, TLS 1.2 for renegotiation, one per key type): keep the last eight.
+  if (cachedContexts.size >= 8) cachedContexts.delete(cachedContexts.keys().next().value as string);
+  cachedContexts.set(key, context);
   return context;
 }
 
@@ -134,7 +137,7 @@ function createContext(base: tls.SecureContextOptions, extraCaPem: string | unde
 }
 
 /** Connects and completes a TLS handshake, within the timeout and the abort signal. */
-function openTls(target: ProbeTarget, options: ProbeOptions, context: tls.SecureContext, alpn: string[], session?: Buffer): Promise<Opened> {
+export function openTls(target: ProbeTarget, options: ProbeOptions, context: tls.SecureContext, alpn: string[], session?: Buffer): Promise<Opened> {
   const where = targetLabel(target.host, target.port);
   return new Promise<Opened>((resolve, reject) => {
     const started = performance.now();

@@ -6,6 +6,7 @@
  * the handshake alone, e.g. for a quick look).
  */
 import { fullHandshake, probeSecureContext, type HandshakeOutcome } from './handshake';
+import { checkClientRenegotiation } from './renegotiation';
 import { scanEndpoint } from './scan';
 import { targetLabel } from './errors';
 import { chooseProtocol, SCHEMES } from './starttls/ports';
@@ -44,10 +45,23 @@ export async function probeEndpoint(target: ProbeTarget, options: ProbeOptions, 
   };
   progress();
   const context = probeSecureContext(options);
-  const handshakeP: Promise<HandshakeOutcome> = fullHandshake(target, options, context).finally(() => {
-    handshakeDone = true;
-    progress();
-  });
+  // The handshake's lane: the full handshake, then the client-initiated renegotiation check.
+  const handshakeP: Promise<HandshakeOutcome> = fullHandshake(target, options, context)
+    .then(async (out) => {
+      try {
+        const reneg = await checkClientRenegotiation(target, options);
+        if (reneg) out.handshake.clientRenegotiation = reneg;
+      } catch (e) {
+        if (e instanceof ProbeError && e.code === 'cancelled') throw e;
+        if (e instanceof ProbeError && e.code === 'deadline') (out.notReached ??= []).push('client-initiated renegotiation');
+        else out.errors.push({ phase: 'renegotiation', message: messageOf(e) });
+      }
+      return out;
+    })
+    .finally(() => {
+      handshakeDone = true;
+      progress();
+    });
   const scanP: Promise<ScanResult> | undefined = scan?.(target, scanOptions);
   const [hs, sc] = await Promise.allSettled([handshakeP, scanP ?? Promise.resolve(undefined)]);
   if (options.signal?.aborted) throw new ProbeError('cancelled', `${targetLabel(target.host, target.port)}: the probe was cancelled`);

@@ -13,9 +13,9 @@ import { explainGrade, gradeProbe, type ProbeGrade } from './grade';
 import { describeTrustError } from './handshake';
 import type { ConfigLink, ProbeConfigComparison } from './config/types';
 import { protocolLabel } from './starttls/ports';
-import type { HandshakeResult, ProbeError, ProbeErrorCode, ProbeResult, ProbeTarget, ScanResult } from './types';
+import type { HandshakeResult, ProbeError, ProbeErrorCode, ProbeResult, ProbeTarget, ScanResult, VulnerabilityCheck } from './types';
 import { probeFindings } from './verdicts';
-import { describeChainAsSent, describeNotReached, describeService, describeShortHellos } from './describe';
+import { checkRows, describeChainAsSent, describeNotReached, describeService, describeShortHellos } from './describe';
 
 export interface ProbeReportCertificate {
   facts: CertificateFact[];
@@ -52,6 +52,8 @@ export interface ProbeReport {
   secureRenegotiation?: boolean;
   fallbackScsv?: boolean;
   dhBits?: number;
+  /** The vulnerability checks (raw handshakes on the highest TLS ≤ 1.2 version; renegotiation by node:tls). */
+  checks?: { heartbleed?: VulnerabilityCheck; compression?: VulnerabilityCheck; ccsInjection?: VulnerabilityCheck; clientRenegotiation?: VulnerabilityCheck };
   /** The server refused a ClientHello offering every suite; suites were offered in short hellos. */
   shortHellos?: ScanResult['shortHellos'];
   negotiated?: { protocol: string; cipher: string; alpn?: string };
@@ -140,7 +142,9 @@ export function buildProbeReport(r: ProbeResult, policy: Policy, now: Date): Pro
     if (r.scan.fallbackScsv !== undefined) report.fallbackScsv = r.scan.fallbackScsv;
     if (r.scan.dhBits !== undefined) report.dhBits = r.scan.dhBits;
     if (r.scan.shortHellos) report.shortHellos = r.scan.shortHellos;
+    if (r.scan.checks) report.checks = { ...r.scan.checks };
   }
+  if (h?.clientRenegotiation) (report.checks ??= {}).clientRenegotiation = h.clientRenegotiation;
   if (h) {
     report.negotiated = { protocol: h.protocol, cipher: h.cipher.standardName ?? h.cipher.name };
     if (h.alpn) report.negotiated.alpn = h.alpn;
@@ -192,6 +196,7 @@ export function probeReportText(rep: ProbeReport): string {
   if (rep.resumption) out.push(`Resumption: ticket ${yesNo(rep.resumption.ticket)}, resumed ${yesNo(rep.resumption.resumed)}`);
   if (rep.secureRenegotiation !== undefined) out.push(`Secure renegotiation: ${yesNo(rep.secureRenegotiation)}`);
   if (rep.fallbackScsv !== undefined) out.push(`Fallback SCSV: ${yesNo(rep.fallbackScsv)}`);
+  for (const [label, c] of checkRows(rep)) out.push(`${label}: ${c}`);
   if (rep.timing) out.push(`Timing: TCP ${rep.timing.connectMs} ms, TLS ${rep.timing.tlsMs} ms`);
   const chain = describeChainAsSent(rep);
   if (chain) out.push(`Chain as sent: ${chain}`);

@@ -82,6 +82,18 @@ export interface VersionScan {
   serverOrder?: boolean;
   /** The alert or failure seen when the version is refused, for the report. */
   refusal?: string;
+  /** Suites the server closes, resets or sends an unexpected alert on when it picks them (broken, e.g. DHE without DH parameters). */
+  breaksOn?: number[];
+}
+
+/** One vulnerability check by raw handshakes (or node:tls for renegotiation). */
+export interface VulnerabilityCheck {
+  /** true: the server has the weakness; false: it has not; undefined: it could not be told (why in `detail`). */
+  vulnerable?: boolean;
+  /** What was sent and what the server did, in words. */
+  detail: string;
+  /** The version the check was made with. */
+  version?: string;
 }
 
 export interface ScanResult {
@@ -102,6 +114,12 @@ export interface ScanResult {
    * `maxSuites` suites each, and what the full offer drew.
    */
   shortHellos?: { versions: ProtocolVersion[]; maxSuites: number; reason: string };
+  /**
+   * Checks made with raw handshakes on the highest accepted TLS ≤ 1.2 version: Heartbleed (a
+   * heartbeat request longer than its payload), TLS compression (DEFLATE offered), the CCS
+   * injection (an early ChangeCipherSpec). Absent when no TLS ≤ 1.2 version is accepted.
+   */
+  checks?: { heartbleed?: VulnerabilityCheck; compression?: VulnerabilityCheck; ccsInjection?: VulnerabilityCheck };
   /** The deadline passed before these parts of the scan were done ("TLSv1: not tested", "groups: 9 of 23 not tested" …). */
   notReached?: string[];
 }
@@ -126,6 +144,8 @@ export interface HandshakeResult {
   hostnameError?: string;
   ocsp?: { stapled: boolean; status?: 'good' | 'revoked' | 'unknown'; thisUpdate?: string; nextUpdate?: string; problem?: string };
   resumption?: { ticket: boolean; resumed: boolean };
+  /** Client-initiated renegotiation (a TLS 1.2 connection renegotiated by the client); absent when TLS ≤ 1.2 is refused. */
+  clientRenegotiation?: VulnerabilityCheck;
   timing: { connectMs: number; tlsMs: number };
   /** The HTTP status of a HEAD / over the TLS connection. */
   httpStatus?: number;

@@ -138,6 +138,38 @@ export function probeFindings(r: ProbeResult, policy: Policy, now: Date): Findin
     else if (ocsp.nextUpdate && Date.parse(ocsp.nextUpdate) < now.getTime()) report(PROBE_RULES.ocspStaple, `the stapled OCSP response is stale (nextUpdate ${ocsp.nextUpdate}); clients may reject it`, 'warning');
   }
 
+  // Vulnerability checks by raw handshakes (scan/heartbleed.ts, compression.ts, ccsInjection.ts) and node:tls (renegotiation.ts).
+  const checks = r.scan?.checks;
+  if (checks?.heartbleed?.vulnerable) report(PROBE_RULES.heartbleed, `${checks.heartbleed.version}: ${checks.heartbleed.detail}`);
+  if (checks?.ccsInjection?.vulnerable) report(PROBE_RULES.ccsInjection, `${checks.ccsInjection.version}: ${checks.ccsInjection.detail}`);
+  if (checks?.compression?.vulnerable) report(PROBE_RULES.tlsCompression, checks.compression.detail);
+  for (const [name, c] of [['Heartbleed', checks?.heartbleed], ['TLS compression', checks?.compression], ['CCS injection', checks?.ccsInjection]] as const) {
+    if (c && c.vulnerable === undefined && !/^not tested: the deadline/.test(c.detail)) report(PROBE_RULES.incomplete, `the ${name} check could not tell: ${c.detail}`);
+  }
+  const legacyAccepted = r.scan?.versions.some((v) => v.accepted && v.version !== 'TLSv1.3' && v.version !== 'SSLv2');
+  if (legacyAccepted && r.scan?.secureRenegotiation === false) {
+    report(PROBE_RULES.insecureRenegotiation, 'the ServerHello carries no renegotiation_info (RFC 5746): if the server renegotiates at all, a man in the middle can splice his own request in front of a client\'s (CVE-2009-3555)');
+  }
+  const reneg = h?.clientRenegotiation;
+  if (reneg?.vulnerable) {
+    report(
+      PROBE_RULES.clientRenegotiation,
+      `${reneg.detail}: any client can make it repeat its private-key operation on one connection (a denial of service, CVE-2011-1473)${r.scan?.secureRenegotiation === false ? ', and without RFC 5746 that renegotiation is the CVE-2009-3555 injection' : ''}`,
+      r.scan?.secureRenegotiation === false ? 'error' : undefined,
+    );
+  }
+  if (r.scan?.fallbackScsv === false) {
+    const accepted = acceptedVersions(r);
+    const old = accepted.filter((v) => v === 'SSLv3' || v === 'TLSv1' || v === 'TLSv1.1');
+    report(
+      PROBE_RULES.fallbackScsv,
+      old.length
+        ? `a ClientHello for a lower version with TLS_FALLBACK_SCSV was accepted instead of refused with inappropriate_fallback: a man in the middle can push clients that retry with lower versions down to ${old.join(', ')}`
+        : `a ClientHello for a lower version with TLS_FALLBACK_SCSV was accepted instead of refused with inappropriate_fallback; only TLS 1.2 and 1.3 are accepted, and TLS 1.3's downgrade sentinel (RFC 8446 §4.1.3) protects clients that speak it`,
+      old.length ? 'warning' : 'info',
+    );
+  }
+
   // What did not run.
   for (const e of r.errors) report(PROBE_RULES.incomplete, `${e.phase}: ${e.message}`);
   if (r.notReached?.length) {

@@ -12,11 +12,14 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { Budget, DeadlineReached } from '../budget';
-import { PROTOCOL_CODES, ProbeError, type ProbeOptions, type ProbeTarget, type ProtocolVersion, type ScanResult, type VersionScan } from '../types';
+import { PROTOCOL_CODES, ProbeError, type ProbeOptions, type ProbeTarget, type ProtocolVersion, type ScanResult, type VersionScan, type VulnerabilityCheck } from '../types';
 import { buildClientHello, makeKeyShareKeys, type ClientHelloSpec, type KeyShareKeys } from './clientHello';
-import { exchange, exchangeSsl2, type Endpoint, type Exchange, type Ssl2Exchange } from './connection';
-import { ALERT_INAPPROPRIATE_FALLBACK, GROUPS, TLS13_SUITES, suiteByCode, suitesFor, versionName } from './constants';
+import { ccsFollowUp, ccsUntil, judgeCcsInjection } from './ccsInjection';
+import { COMPRESSION_OFFER, judgeCompression } from './compression';
+import { converse, exchange, exchangeSsl2, type AfterRecord, type Conversation, type Endpoint, type Exchange, type Ssl2Exchange } from './connection';
+import { heartbleedFollowUp, heartbleedUntil, judgeHeartbleed } from './heartbleed';
 import type { Flight } from './serverFlight';
+import { ALERT_INAPPROPRIATE_FALLBACK, GROUPS, TLS13_SUITES, suiteByCode, suitesFor, versionName } from './constants';
 import { buildSsl2ClientHello } from './sslv2';
 
 export const DEFAULT_TIMEOUT_MS = 5000;
@@ -32,6 +35,8 @@ export const SCAN_VERSIONS: readonly ProtocolVersion[] = ['TLSv1.3', 'TLSv1.2', 
  */
 export const SHORT_HELLO_SUITES = 32;
 const SHORT_GROUPS: readonly number[] = [0x001d, 0x0017, 0x0018, 0x0019];
+/** Alerts that end an elimination normally: nothing acceptable is left in the offer (RFC 8446 §6.2). */
+const NOTHING_ACCEPTABLE: ReadonlySet<number> = new Set([40, 71, 70]);
 /** RFC 8446 §6.2 protocol_version: the usual answer to a version the server does not speak. */
 const ALERT_PROTOCOL_VERSION = 70;
 /** The first short hello after a refused full offer: suites most servers of any age accept (ECDHE/DHE/RSA with AES-GCM, ChaCha20, AES-CBC, 3DES, RC4). */
@@ -153,6 +158,25 @@ export async function scanEndpoint(target: ProbeTarget, options: Partial<ProbeOp
         }
       });
     const x25519Share = [{ group: 0x001d, key: keys.x25519 }];
+    /** A hello, its flight, a follow-up and what the server does next (vulnerability checks), under the same limits as `send`. */
+    const talk = (
+      spec: Omit<ClientHelloSpec, 'serverName' | 'groups'> & { short?: boolean },
+      next: (f: Flight) => Uint8Array | undefined,
+      until: (r: AfterRecord) => boolean,
+    ): Promise<Conversation> =>
+      limiter.run(async () => {
+        if (signal.aborted) throw new ProbeError('cancelled', 'the probe was cancelled');
+        budget.check();
+        const hello = buildClientHello({ ...spec, groups: spec.short ? SHORT_GROUPS : ecGroups, serverName });
+        try {
+          return await converse(endpoint, hello, { timeoutMs: budget.timeout(timeoutMs), signal, upgrade }, next, until);
+        } catch (e) {
+          throw budget.translate(e);
+        } finally {
+          finished++;
+          progress();
+        }
+      });
     /** Hellos the deadline stopped, per part of the scan ("groups" …), for `notReached`. */
     const missed = new Map<string, { missed: number; of: number }>();
     /** `send`, or undefined when the deadline stops it (counted under `part`). */
@@ -300,7 +324,27 @@ export async function scanEndpoint(target: ProbeTarget, options: Partial<ProbeOp
     };
 
     /** Sequential elimination over `offered`: offer, note the choice, remove it, repeat. */
-    const eliminateFrom = async (version: ProtocolVersion, initial: readonly number[], short = false): Promise<number[]> => {
+    const refusalKey = (ex: Exchange | undefined): string => (!ex ? 'none' : ex.kind === 'closed' ? (ex.reset ? 'reset' : 'closed') : ex.flight.alert ? `alert ${ex.flight.alert.description}` : 'hello');
+    /** How the server answers a hello offering only a GREASE suite (RFC 8701), which no server accepts: once per version, when needed. */
+    const nothingAcceptableOf = new Map<ProtocolVersion, Promise<string>>();
+    const nothingAcceptable = (version: ProtocolVersion, short: boolean): Promise<string> => {
+      let p = nothingAcceptableOf.get(version);
+      if (!p) {
+        p = sendUnlessLate(`${version} refusal of an empty offer`, { version, suites: [0x0a0a], keyShares: x25519Share, short }).then(refusalKey, () => 'error');
+        nothingAcceptableOf.set(version, p);
+      }
+      return p;
+    };
+    /** Per version, suites the server fails on when it picks them (it closes, resets or sends an odd alert). */
+    const breaksOn = new Map<ProtocolVersion, number[]>();
+    /**
+     * Sequential elimination over `offered`: offer, note the choice, remove it, repeat, until
+     * the server refuses with handshake_failure (nothing acceptable left). A close, a reset or
+     * another alert instead means the server failed on the suite it picked (dovecot closes on a
+     * DHE suite without DH parameters): the offer is split in two and each half eliminated, so
+     * the suites after the broken one are still found and the broken one is named.
+     */
+    const eliminateFrom = async (version: ProtocolVersion, initial: readonly number[], short = false, depth = 0): Promise<number[]> => {
       const chosen: number[] = [];
       let offered = [...initial];
       while (offered.length > 0) {
@@ -312,7 +356,20 @@ export async function scanEndpoint(target: ProbeTarget, options: Partial<ProbeOp
           notReached.push(`${version}: ${offered.length} suite(s) not yet eliminated`);
           break;
         }
-        if (ex.kind === 'closed' || ex.flight.alert) break;
+        if (ex.kind === 'closed' || ex.flight.alert) {
+          if (ex.kind === 'flight' && NOTHING_ACCEPTABLE.has(ex.flight.alert!.description)) break;
+          // The same answer as to an offer of nothing it knows: the server's way of saying none is left.
+          if (refusalKey(ex) === (await nothingAcceptable(version, short))) break;
+          if (offered.length === 1) {
+            breaksOn.set(version, [...(breaksOn.get(version) ?? []), offered[0]!]);
+            break;
+          }
+          if (depth >= 12) break;
+          const half = Math.ceil(offered.length / 2);
+          const [a, b] = await Promise.all([eliminateFrom(version, offered.slice(0, half), short, depth + 1), eliminateFrom(version, offered.slice(half), short, depth + 1)]);
+          chosen.push(...a, ...b);
+          break;
+        }
         const f = ex.flight;
         if (f.hello!.version !== PROTOCOL_CODES[version]) break;
         checkOffered(f, offered);
@@ -430,7 +487,36 @@ export async function scanEndpoint(target: ProbeTarget, options: Partial<ProbeOp
       });
     }
 
-    const [scans, groupNames, fallbackScsv, ssl2] = await Promise.all([Promise.all([...scanOf.values()]), Promise.all(groupTasks), fallbackTask, ssl2P]);
+    // Vulnerability checks on the highest TLS ≤ 1.2 version, with the offer it accepted.
+    const checksTask: Promise<ScanResult['checks']> = highestLegacy
+      ? (async () => {
+          const version = highestLegacy.version;
+          const short = !!highestLegacy.short;
+          const suites = highestLegacy.short?.offer ?? suitesFor(version);
+          const base = { version, suites, keyShares: x25519Share, short };
+          const check = async (part: string, run: () => Promise<VulnerabilityCheck>): Promise<VulnerabilityCheck> => {
+            try {
+              return await run();
+            } catch (e) {
+              if (e instanceof DeadlineReached) {
+                notReached.push(`${part}: not tested`);
+                return { vulnerable: undefined, detail: 'not tested: the deadline passed', version };
+              }
+              if (e instanceof ProbeError && e.code !== 'cancelled') return { vulnerable: undefined, detail: e.message, version };
+              throw e;
+            }
+          };
+          planned += 3;
+          const [heartbleed, compression, ccsInjection] = await Promise.all([
+            check('Heartbleed', async () => judgeHeartbleed(await talk({ ...base, heartbeat: true }, heartbleedFollowUp(version), heartbleedUntil), version)),
+            check('TLS compression', async () => judgeCompression(await send({ ...base, compression: COMPRESSION_OFFER }), version)),
+            check('CCS injection', async () => judgeCcsInjection(await talk(base, ccsFollowUp(version), ccsUntil), version)),
+          ]);
+          return { heartbleed, compression, ccsInjection };
+        })()
+      : Promise.resolve(undefined);
+
+    const [scans, groupNames, fallbackScsv, ssl2, checks] = await Promise.all([Promise.all([...scanOf.values()]), Promise.all(groupTasks), fallbackTask, ssl2P, checksTask]);
     if (ssl2.ssl2Kinds) scans.push({ version: 'SSLv2', accepted: true, suites: ssl2.ssl2Kinds });
     probes.push(ssl2);
     const shortProbes = accepted.filter((p) => p.short);
@@ -454,6 +540,8 @@ export async function scanEndpoint(target: ProbeTarget, options: Partial<ProbeOp
 
     const versions: VersionScan[] = SCAN_VERSIONS.map((v) => {
       const scan = scans.find((s) => s.version === v);
+      const broken = breaksOn.get(v)?.filter((x) => !scan?.suites.includes(x));
+      if (scan && broken?.length) scan.breaksOn = [...new Set(broken)];
       if (scan) return scan;
       const p = probes.find((x) => x.version === v);
       return { version: v, accepted: false, suites: [], refusal: p?.refusal };
@@ -470,6 +558,7 @@ export async function scanEndpoint(target: ProbeTarget, options: Partial<ProbeOp
       fallbackScsv,
       dhBits: dhBits.length ? Math.min(...dhBits) : undefined,
     };
+    if (checks) result.checks = checks;
     if (ssl2.failure === 'deadline') notReached.push('SSLv2: not tested');
     for (const [part, m] of missed) if (m.missed) notReached.push(m.of === 1 ? `${part}: not tested` : `${part}: ${m.missed} of ${m.of} hellos not sent`);
     if (notReached.length) result.notReached = notReached;
