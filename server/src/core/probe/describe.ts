@@ -53,3 +53,10 @@ export function checkRows(rep: Pick<ProbeReport, 'checks'>): [string, string][] 
     .filter(([, v]) => v)
     .map(([label, v]) => [label, v!.vulnerable ? `VULNERABLE — ${v!.detail}` : v!.vulnerable === false ? `not vulnerable (${v!.detail})` : `unknown (${v!.detail})`]);
 }
+
+/** A version's signature algorithms in one line, or undefined when not enumerated. */
+export function describeSignatureAlgorithms(p: ProbeReport['protocols'][number]): string | undefined {
+  if (p.anySignatureAlgorithm) return 'any (an unassigned one was accepted too)';
+  if (!p.signatureAlgorithms) return undefined;
+  return p.signatureAlgorithms.length ? p.signatureAlgorithms.join(', ') : 'none accepted alone';
+}

@@ -12,10 +12,11 @@ import { acceptedSuites, liveChain, liveChainSource, nameToVerify, suiteOf, hexC
 import { explainGrade, gradeProbe, type ProbeGrade } from './grade';
 import { describeTrustError } from './handshake';
 import type { ConfigLink, ProbeConfigComparison } from './config/types';
+import { signatureSchemeName } from './scan/signatureAlgorithms';
 import { protocolLabel } from './starttls/ports';
 import type { HandshakeResult, ProbeError, ProbeErrorCode, ProbeResult, ProbeTarget, ScanResult, VulnerabilityCheck } from './types';
 import { probeFindings } from './verdicts';
-import { checkRows, describeChainAsSent, describeNotReached, describeService, describeShortHellos } from './describe';
+import { checkRows, describeSignatureAlgorithms, describeChainAsSent, describeNotReached, describeService, describeShortHellos } from './describe';
 
 export interface ProbeReportCertificate {
   facts: CertificateFact[];
@@ -45,8 +46,22 @@ export interface ProbeReport {
   findings: Array<JsonReport['findings'][number] & { config?: ConfigLink[] }>;
   /** "Compare with config": where the endpoint is defined in the workspace (absent when not asked for). */
   config?: ProbeConfigComparison;
-  /** Per version: accepted or not, the accepted suites (IANA names) in the server's order. */
-  protocols: { version: string; accepted: boolean; suites: string[]; serverOrder?: boolean; refusal?: string }[];
+  /**
+   * Per version: accepted or not, the accepted suites (IANA names) — in the server's order of
+   * preference when `serverOrder` (the first is the one it prefers) —, for TLS 1.2 and 1.3 the
+   * signature algorithms it accepts offered alone (`anySignatureAlgorithm`: it accepted an
+   * unassigned one too), and suites it breaks on when it picks them.
+   */
+  protocols: {
+    version: string;
+    accepted: boolean;
+    suites: string[];
+    serverOrder?: boolean;
+    refusal?: string;
+    signatureAlgorithms?: string[];
+    anySignatureAlgorithm?: boolean;
+    breaksOn?: string[];
+  }[];
   enumerated: boolean;
   groups?: string[];
   secureRenegotiation?: boolean;
@@ -115,6 +130,9 @@ export function buildProbeReport(r: ProbeResult, policy: Policy, now: Date): Pro
           const p: ProbeReport['protocols'][number] = { version: v.version, accepted: v.accepted, suites: v.suites.map((c) => suiteOf(v.version, c)?.iana ?? hexCode(c, v.version)) };
           if (v.serverOrder !== undefined) p.serverOrder = v.serverOrder;
           if (v.refusal) p.refusal = v.refusal;
+          if (v.signatureAlgorithms) p.signatureAlgorithms = v.signatureAlgorithms.map(signatureSchemeName);
+          if (v.anySignatureAlgorithm) p.anySignatureAlgorithm = true;
+          if (v.breaksOn?.length) p.breaksOn = v.breaksOn.map((c) => suiteOf(v.version, c)?.iana ?? hexCode(c, v.version));
           return p;
         })
       : h
@@ -182,8 +200,11 @@ export function probeReportText(rep: ProbeReport): string {
   out.push('');
   out.push(rep.enumerated ? 'Protocols and suites:' : 'Negotiated (versions and suites not enumerated):');
   for (const p of rep.protocols) {
-    out.push(`  ${p.version.padEnd(8)} ${p.accepted ? 'accepted' : 'refused'}${p.serverOrder === undefined ? '' : p.serverOrder ? ', server order' : ', client order'}`);
-    for (const s of p.suites) out.push(`    ${s}`);
+    out.push(`  ${p.version.padEnd(8)} ${p.accepted ? 'accepted' : 'refused'}${p.serverOrder === undefined ? '' : p.serverOrder ? ', server order (most preferred first)' : ', client order'}`);
+    p.suites.forEach((s, i) => out.push(`    ${s}${i === 0 && p.serverOrder ? '  (preferred)' : ''}`));
+    const sigs = describeSignatureAlgorithms(p);
+    if (sigs) out.push(`    signature algorithms: ${sigs}`);
+    if (p.breaksOn?.length) out.push(`    the server closes the connection when it picks: ${p.breaksOn.join(', ')}`);
   }
   const shortHellos = describeShortHellos(rep);
   if (shortHellos) out.push(`Short ClientHellos: ${shortHellos}`);

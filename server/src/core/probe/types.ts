@@ -82,6 +82,13 @@ export interface VersionScan {
   serverOrder?: boolean;
   /** The alert or failure seen when the version is refused, for the report. */
   refusal?: string;
+  /**
+   * TLS 1.2 and 1.3: the signature schemes (IANA codes) the server accepted when offered
+   * alone, in the registry's order; `anySignatureAlgorithm` when it accepted an unassigned one
+   * too (then the list means nothing). Absent when not enumerated.
+   */
+  signatureAlgorithms?: number[];
+  anySignatureAlgorithm?: boolean;
   /** Suites the server closes, resets or sends an unexpected alert on when it picks them (broken, e.g. DHE without DH parameters). */
   breaksOn?: number[];
 }

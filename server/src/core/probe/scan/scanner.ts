@@ -18,6 +18,7 @@ import { ccsFollowUp, ccsUntil, judgeCcsInjection } from './ccsInjection';
 import { COMPRESSION_OFFER, judgeCompression } from './compression';
 import { converse, exchange, exchangeSsl2, type AfterRecord, type Conversation, type Endpoint, type Exchange, type Ssl2Exchange } from './connection';
 import { heartbleedFollowUp, heartbleedUntil, judgeHeartbleed } from './heartbleed';
+import { BOGUS_SIGNATURE_SCHEME, SIGNATURE_SCHEME_NAMES } from './signatureAlgorithms';
 import type { Flight } from './serverFlight';
 import { ALERT_INAPPROPRIATE_FALLBACK, GROUPS, TLS13_SUITES, suiteByCode, suitesFor, versionName } from './constants';
 import { buildSsl2ClientHello } from './sslv2';
@@ -487,6 +488,23 @@ export async function scanEndpoint(target: ProbeTarget, options: Partial<ProbeOp
       });
     }
 
+    // Signature schemes, one at a time, for TLS 1.3 and 1.2 (signature_algorithms exists from TLS 1.2 on).
+    const sigVersions = accepted.filter((p) => p.version === 'TLSv1.3' || p.version === 'TLSv1.2');
+    const sigTask = Promise.all(
+      sigVersions.map(async (p) => {
+        const suites = p.short?.offer ?? suitesFor(p.version);
+        const offer = (scheme: number): Promise<boolean> =>
+          sendUnlessLate(`${p.version} signature algorithms`, { version: p.version, suites, keyShares: x25519Share, signatureAlgorithms: [scheme], short: !!p.short }).then(
+            (ex) => !!ex && ex.kind === 'flight' && !!ex.flight.hello && ex.flight.hello.version === PROTOCOL_CODES[p.version] && !ex.flight.hello.helloRetry,
+          );
+        planned += 1 + SIGNATURE_SCHEME_NAMES.size;
+        if (await offer(BOGUS_SIGNATURE_SCHEME)) return { version: p.version, any: true, schemes: [] as number[] };
+        const codes = [...SIGNATURE_SCHEME_NAMES.keys()];
+        const ok = await Promise.all(codes.map(offer));
+        return { version: p.version, any: false, schemes: codes.filter((_, i) => ok[i]) };
+      }),
+    );
+
     // Vulnerability checks on the highest TLS ≤ 1.2 version, with the offer it accepted.
     const checksTask: Promise<ScanResult['checks']> = highestLegacy
       ? (async () => {
@@ -516,7 +534,13 @@ export async function scanEndpoint(target: ProbeTarget, options: Partial<ProbeOp
         })()
       : Promise.resolve(undefined);
 
-    const [scans, groupNames, fallbackScsv, ssl2, checks] = await Promise.all([Promise.all([...scanOf.values()]), Promise.all(groupTasks), fallbackTask, ssl2P, checksTask]);
+    const [scans, groupNames, fallbackScsv, ssl2, checks, sigs] = await Promise.all([Promise.all([...scanOf.values()]), Promise.all(groupTasks), fallbackTask, ssl2P, checksTask, sigTask]);
+    for (const sg of sigs) {
+      const v = scans.find((x) => x.version === sg.version);
+      if (!v) continue;
+      if (sg.any) v.anySignatureAlgorithm = true;
+      else v.signatureAlgorithms = sg.schemes;
+    }
     if (ssl2.ssl2Kinds) scans.push({ version: 'SSLv2', accepted: true, suites: ssl2.ssl2Kinds });
     probes.push(ssl2);
     const shortProbes = accepted.filter((p) => p.short);
