@@ -34,6 +34,8 @@ export interface NginxServerBlock {
   ownPort?: boolean;
   /** `listen … ssl http2`. */
   http2?: boolean;
+  /** More `ssl_certificate` / `ssl_certificate_key` pairs (an ECDSA one beside the RSA one: nginx picks by what the client offers). */
+  moreCertificates?: { certChainPem: string; keyPem: string }[];
 }
 
 export interface NginxSpec extends Partial<NginxServerBlock> {
@@ -81,7 +83,7 @@ function serverBlock(b: NginxServerBlock, i: number, host: string, port: number,
         server_name ${b.serverName ?? '_'};
         ssl_certificate site${i}.crt;
         ssl_certificate_key site${i}.key;
-        ${b.tls ?? ''}
+${(b.moreCertificates ?? []).map((_, j) => `        ssl_certificate site${i}-${j + 1}.crt;\n        ssl_certificate_key site${i}-${j + 1}.key;\n`).join('')}        ${b.tls ?? ''}
         ${b.body ?? 'location / { return 200 "ok\\n"; }'}
     }
 `;
@@ -141,6 +143,7 @@ export async function startNginx(nginxPath: string, spec: NginxSpec): Promise<Ng
       tls: spec.tls,
       body: spec.body,
       http2: spec.http2,
+      ...(spec.moreCertificates ? { moreCertificates: spec.moreCertificates } : {}),
     },
   ];
   if (blocks.some((b) => !b.certChainPem || !b.keyPem)) throw new Error('startNginx: every server needs certChainPem and keyPem');
@@ -150,6 +153,10 @@ export async function startNginx(nginxPath: string, spec: NginxSpec): Promise<Ng
   blocks.forEach((b, i) => {
     writeFileSync(path.join(prefix, 'conf', `site${i}.crt`), b.certChainPem);
     writeFileSync(path.join(prefix, 'conf', `site${i}.key`), b.keyPem, { mode: 0o600 });
+    (b.moreCertificates ?? []).forEach((c, j) => {
+      writeFileSync(path.join(prefix, 'conf', `site${i}-${j + 1}.crt`), c.certChainPem);
+      writeFileSync(path.join(prefix, 'conf', `site${i}-${j + 1}.key`), c.keyPem, { mode: 0o600 });
+    });
   });
   for (const [name, content] of Object.entries(spec.files ?? {})) writeFileSync(path.join(prefix, 'conf', name), content);
   const errorLogPath = path.join(prefix, 'logs', 'error.log');

@@ -60,3 +60,11 @@ export function describeSignatureAlgorithms(p: ProbeReport['protocols'][number])
   if (!p.signatureAlgorithms) return undefined;
   return p.signatureAlgorithms.length ? p.signatureAlgorithms.join(', ') : 'none accepted alone';
 }
+
+/** One line per key type the server holds a certificate of. */
+export function describeServedCertificates(rep: Pick<ProbeReport, 'servedCertificates'>): string[] {
+  return (rep.servedCertificates ?? []).map((c) => {
+    const what = c.primary ? 'the certificate shown above' : `${c.subject || '(empty subject)'}${c.sha256 ? `, SHA-256 ${c.sha256.slice(0, 23)}…` : ''}`;
+    return `${c.keyType} (${c.versions.join(', ')}): ${what}${c.trusted ? '' : `; NOT trusted — ${c.trustError ?? 'no reason given'}`}`;
+  });
+}

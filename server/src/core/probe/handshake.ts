@@ -96,11 +96,17 @@ const cachedContexts = new Map<string, tls.SecureContext>();
  * An extra CA is added to a copy of Node's root store (`addCACert`, what `createSecureContext`
  * itself calls): passing `ca: [...tls.rootCertificates, extra]` would parse ~140 roots again.
  */
-export function probeSecureContext(options: Pick<ProbeOptions, 'extraCaPem' | 'clientCertPem' | 'clientKeyPem'>, variant: Pick<tls.SecureContextOptions, 'maxVersion' | 'sigalgs'> = {}): tls.SecureContext {
-  const key = createHash('sha256').update(JSON.stringify([options.extraCaPem ?? '', options.clientCertPem ?? '', options.clientKeyPem ?? '', variant.maxVersion ?? '', variant.sigalgs ?? ''])).digest('hex');
+export function probeSecureContext(
+  options: Pick<ProbeOptions, 'extraCaPem' | 'clientCertPem' | 'clientKeyPem'>,
+  variant: Pick<tls.SecureContextOptions, 'minVersion' | 'maxVersion' | 'sigalgs' | 'ciphers'> = {},
+): tls.SecureContext {
+  const key = createHash('sha256')
+    .update(JSON.stringify([options.extraCaPem ?? '', options.clientCertPem ?? '', options.clientKeyPem ?? '', variant.minVersion ?? '', variant.maxVersion ?? '', variant.sigalgs ?? '', variant.ciphers ?? '']))
+    .digest('hex');
   const hit = cachedContexts.get(key);
   if (hit) return hit;
-  const base: tls.SecureContextOptions = { minVersion: 'TLSv1', ...variant };
+  const { ciphers, ...rest } = variant;
+  const base: tls.SecureContextOptions = { minVersion: 'TLSv1', ...rest };
   if (options.clientCertPem || options.clientKeyPem) {
     if (!options.clientCertPem || !options.clientKeyPem) throw new ProbeError('protocol', 'a client certificate needs both the certificate and its key');
     base.cert = options.clientCertPem;
@@ -108,10 +114,10 @@ export function probeSecureContext(options: Pick<ProbeOptions, 'extraCaPem' | 'c
   }
   let context: tls.SecureContext;
   try {
-    context = createContext(base, options.extraCaPem, `${tls.DEFAULT_CIPHERS}:@SECLEVEL=0`);
+    context = createContext(base, options.extraCaPem, `${ciphers ?? tls.DEFAULT_CIPHERS}:@SECLEVEL=0`);
   } catch {
     try {
-      context = createContext(base, options.extraCaPem, undefined);
+      context = createContext(base, options.extraCaPem, ciphers);
     } catch (e) {
       // The message is OpenSSL's reason (e.g. "key values mismatch"), never the key itself.
       const reason = (e as { reason?: string }).reason ?? (e instanceof Error ? e.message : String(e));
@@ -388,6 +394,18 @@ function httpHead(opened: Opened, target: ProbeTarget, options: ProbeOptions): P
   });
 }
 
+/** The chain an open connection got, its trust and whether it covers the name to verify. */
+export function servedChain(s: tls.TLSSocket, target: ProbeTarget, options: Pick<ProbeOptions, 'extraCaPem'>): Pick<HandshakeResult, 'chainDer' | 'storeIssuersDer' | 'trusted' | 'trustError' | 'hostnameMatches' | 'hostnameError'> {
+  const { sent: chainDer, fromStore } = peerChain(s, options.extraCaPem);
+  const peer = s.getPeerCertificate(true);
+  const identityError = peer && peer.raw ? tls.checkServerIdentity(verifiedName(target), peer) : new Error('the server sent no certificate');
+  const out: ReturnType<typeof servedChain> = { chainDer, trusted: s.authorized, hostnameMatches: identityError === undefined };
+  if (fromStore.length) out.storeIssuersDer = fromStore;
+  if (!s.authorized && s.authorizationError) out.trustError = String(s.authorizationError);
+  if (identityError) out.hostnameError = identityError.message;
+  return out;
+}
+
 /** HSTS and the status from `HEAD /` on the open connection; what fails lands in `errors`. */
 async function askHttp(opened: Opened, target: ProbeTarget, options: ProbeOptions, handshake: HandshakeResult, errors: ProbeResult['errors'], notReached: string[]): Promise<void> {
   try {
@@ -436,21 +454,14 @@ export async function fullHandshake(target: ProbeTarget, options: ProbeOptions, 
   let handshake: HandshakeResult;
   try {
     const cipher = s.getCipher();
-    const { sent: chainDer, fromStore } = peerChain(s, options.extraCaPem);
-    const name = verifiedName(target);
-    const peer = s.getPeerCertificate(true);
-    const identityError = peer && peer.raw ? tls.checkServerIdentity(name, peer) : new Error('the server sent no certificate');
+    const served = servedChain(s, target, options);
+    const chainDer = served.chainDer;
     handshake = {
       protocol: s.getProtocol() ?? 'unknown',
       cipher: cipher.standardName ? { name: cipher.name, standardName: cipher.standardName } : { name: cipher.name },
-      chainDer,
-      trusted: s.authorized,
-      hostnameMatches: identityError === undefined,
+      ...served,
       timing: { connectMs: opened.connectMs, tlsMs: opened.tlsMs },
     };
-    if (fromStore.length) handshake.storeIssuersDer = fromStore;
-    if (!s.authorized && s.authorizationError) handshake.trustError = String(s.authorizationError);
-    if (identityError) handshake.hostnameError = identityError.message;
     if (s.alpnProtocol) handshake.alpn = s.alpnProtocol;
     handshake.ocsp = opened.ocsp ? parseOcspStaple(opened.ocsp, leafSerial(chainDer[0])) : { stapled: false };
     const ticketBefore = !!opened.state.session;

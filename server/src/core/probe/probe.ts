@@ -6,6 +6,7 @@
  * the handshake alone, e.g. for a quick look).
  */
 import { fullHandshake, probeSecureContext, type HandshakeOutcome } from './handshake';
+import { findServedCertificates } from './keyTypes';
 import { checkClientRenegotiation } from './renegotiation';
 import { scanEndpoint } from './scan';
 import { targetLabel } from './errors';
@@ -48,14 +49,23 @@ export async function probeEndpoint(target: ProbeTarget, options: ProbeOptions, 
   // The handshake's lane: the full handshake, then the client-initiated renegotiation check.
   const handshakeP: Promise<HandshakeOutcome> = fullHandshake(target, options, context)
     .then(async (out) => {
-      try {
+      const more = async (what: string, phase: string, run: () => Promise<void>): Promise<void> => {
+        try {
+          await run();
+        } catch (e) {
+          if (e instanceof ProbeError && e.code === 'cancelled') throw e;
+          if (e instanceof ProbeError && e.code === 'deadline') (out.notReached ??= []).push(what);
+          else out.errors.push({ phase, message: messageOf(e) });
+        }
+      };
+      await more('client-initiated renegotiation', 'renegotiation', async () => {
         const reneg = await checkClientRenegotiation(target, options);
         if (reneg) out.handshake.clientRenegotiation = reneg;
-      } catch (e) {
-        if (e instanceof ProbeError && e.code === 'cancelled') throw e;
-        if (e instanceof ProbeError && e.code === 'deadline') (out.notReached ??= []).push('client-initiated renegotiation');
-        else out.errors.push({ phase: 'renegotiation', message: messageOf(e) });
-      }
+      });
+      await more('the certificates by key type', 'certificates', async () => {
+        const served = await findServedCertificates(target, options);
+        if (served.length) out.handshake.servedCertificates = served;
+      });
       return out;
     })
     .finally(() => {

@@ -8,7 +8,7 @@ import type { Policy } from '../policy/policy';
 import { toJsonReport, type JsonReport } from '../report/json';
 import { certificateFacts, type CertificateFact } from '../x509/facts';
 import { targetLabel } from './errors';
-import { acceptedSuites, liveChain, liveChainSource, nameToVerify, suiteOf, hexCode } from './facts';
+import { acceptedSuites, liveChain, liveChainSource, nameToVerify, servedLeaves, suiteOf, hexCode, type ChainEntry } from './facts';
 import { explainGrade, gradeProbe, type ProbeGrade } from './grade';
 import { describeTrustError } from './handshake';
 import type { ConfigLink, ProbeConfigComparison } from './config/types';
@@ -16,7 +16,7 @@ import { signatureSchemeName } from './scan/signatureAlgorithms';
 import { protocolLabel } from './starttls/ports';
 import type { HandshakeResult, ProbeError, ProbeErrorCode, ProbeResult, ProbeTarget, ScanResult, VulnerabilityCheck } from './types';
 import { probeFindings } from './verdicts';
-import { checkRows, describeSignatureAlgorithms, describeChainAsSent, describeNotReached, describeService, describeShortHellos } from './describe';
+import { checkRows, describeServedCertificates, describeSignatureAlgorithms, describeChainAsSent, describeNotReached, describeService, describeShortHellos } from './describe';
 
 export interface ProbeReportCertificate {
   facts: CertificateFact[];
@@ -81,6 +81,12 @@ export interface ProbeReport {
    * local trust store ('handshake'); whether the last one is a self-signed root.
    */
   chain?: { source: 'scan' | 'handshake'; sent: number; rootIncluded: boolean };
+  /**
+   * The certificate of each key type the server has (one key type's signature algorithms
+   * offered at a time, TLS 1.3 and 1.2): `primary` is the chain above; the others with their
+   * own chain, trust and facts. Absent when the check did not run.
+   */
+  servedCertificates?: { keyType: string; versions: string[]; primary: boolean; sha256?: string; subject?: string; trusted: boolean; trustError?: string; chain: ProbeReportCertificate[] }[];
   ocsp?: HandshakeResult['ocsp'];
   hsts?: HandshakeResult['hsts'];
   resumption?: HandshakeResult['resumption'];
@@ -106,6 +112,10 @@ export function probeErrorReport(target: ProbeTarget, e: ProbeError): ProbeError
   if (target.sni) out.sni = target.sni;
   if (e.notReached?.length) out.error.notReached = e.notReached;
   return out;
+}
+
+function reportCertificate(c: ChainEntry, now: Date): ProbeReportCertificate {
+  return c.cert ? { facts: certificateFacts(c.cert, now), pem: pem(c.der) } : { facts: [], pem: pem(c.der), error: c.error ?? 'cannot be decoded' };
 }
 
 function pem(der: Uint8Array): string {
@@ -140,7 +150,7 @@ export function buildProbeReport(r: ProbeResult, policy: Policy, now: Date): Pro
         : [],
     enumerated: r.scan !== undefined,
     hostname: { name: nameToVerify(r) },
-    certificates: liveChain(r).map((c) => (c.cert ? { facts: certificateFacts(c.cert, now), pem: pem(c.der) } : { facts: [], pem: pem(c.der), error: c.error ?? 'cannot be decoded' })),
+    certificates: liveChain(r).map((c) => reportCertificate(c, now)),
     errors: r.errors,
   };
   const source = liveChainSource(r);
@@ -148,6 +158,19 @@ export function buildProbeReport(r: ProbeResult, policy: Policy, now: Date): Pro
     const chain = liveChain(r);
     const last = chain.at(-1)?.cert;
     report.chain = { source, sent: chain.length, rootIncluded: chain.length > 1 && !!last?.selfIssued };
+  }
+  const served = servedLeaves(r);
+  if (served.length) {
+    report.servedCertificates = served.map((l) => {
+      const leaf = l.chain[0]?.cert;
+      const out: NonNullable<ProbeReport['servedCertificates']>[number] = { keyType: l.keyType, versions: l.versions, primary: l.primary, trusted: l.trusted, chain: l.primary ? [] : l.chain.map((c) => reportCertificate(c, now)) };
+      if (leaf) {
+        out.sha256 = leaf.sha256Fingerprint;
+        out.subject = leaf.subject;
+      }
+      if (l.trustError) out.trustError = describeTrustError(l.trustError);
+      return out;
+    });
   }
   if (r.deadlineMs) report.deadlineMs = r.deadlineMs;
   if (r.notReached?.length) report.notReached = r.notReached;
@@ -228,6 +251,17 @@ export function probeReportText(rep: ProbeReport): string {
     if (c.error) out.push(`  ${c.error}`);
     for (const f of c.facts) out.push(`  ${f.label}: ${f.value}`);
   });
+  if (rep.servedCertificates?.length) {
+    out.push('Certificates by key type (one key type\'s signature algorithms offered at a time):');
+    for (const line of describeServedCertificates(rep)) out.push(`  ${line}`);
+    for (const sc of rep.servedCertificates.filter((x) => !x.primary)) {
+      sc.chain.forEach((c, i) => {
+        out.push(`${sc.keyType} certificate${i ? ` chain ${i + 1}` : ''}:`);
+        if (c.error) out.push(`  ${c.error}`);
+        for (const f of c.facts) out.push(`  ${f.label}: ${f.value}`);
+      });
+    }
+  }
   out.push('');
   if (rep.config) out.push(...configText(rep.config), '');
   for (const f of rep.findings) {
@@ -245,7 +279,12 @@ function configText(c: ProbeConfigComparison): string[] {
   for (const d of c.definitions) {
     out.push(`  ${d.title}: ${d.at.file}:${d.at.range.start.line + 1} ${d.at.label}${d.match === 'default' ? '' : ` (${d.match} match)`}`);
     for (const cert of d.certificate ?? []) {
-      const state = cert.matchesLive === true ? 'the certificate the server sends' : cert.matchesLive === false ? 'NOT the certificate the server sends' : `not compared: ${cert.note ?? 'unknown'}`;
+      const state =
+        cert.matchesLive === true
+          ? `the certificate the server sends${cert.servedAs ? ` as its ${cert.servedAs}` : ''}`
+          : cert.matchesLive === false
+            ? 'NOT the certificate the server sends'
+            : `not compared: ${cert.note ?? 'unknown'}`;
       out.push(`    ${cert.at.label} (${cert.at.file}:${cert.at.range.start.line + 1})${cert.subject ? ` ${cert.subject}` : ''}: ${state}`);
     }
   }

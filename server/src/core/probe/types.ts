@@ -131,6 +131,26 @@ export interface ScanResult {
   notReached?: string[];
 }
 
+/** Key types a server may hold a certificate of (and sign with). */
+export type CertificateKeyType = 'RSA' | 'ECDSA' | 'EdDSA';
+
+/**
+ * A certificate the server sent when the client offered only one key type's signature
+ * algorithms (and, in TLS 1.2, only that key type's suites): how a server with an RSA and an
+ * ECDSA certificate shows each.
+ */
+export interface ServedCertificate {
+  keyType: CertificateKeyType;
+  /** The versions it was sent with, when only this key type was offered. */
+  versions: string[];
+  /** As sent (leaf first), without what Node adds from the local trust store. */
+  chainDer: Uint8Array[];
+  trusted: boolean;
+  trustError?: string;
+  hostnameMatches: boolean;
+  hostnameError?: string;
+}
+
 export interface HandshakeResult {
   protocol: string;
   cipher: { name: string; standardName?: string };
@@ -151,6 +171,8 @@ export interface HandshakeResult {
   hostnameError?: string;
   ocsp?: { stapled: boolean; status?: 'good' | 'revoked' | 'unknown'; thisUpdate?: string; nextUpdate?: string; problem?: string };
   resumption?: { ticket: boolean; resumed: boolean };
+  /** Per key type (TLS 1.3 and 1.2, one type's signature algorithms offered at a time): what the server sent; absent when not asked. */
+  servedCertificates?: ServedCertificate[];
   /** Client-initiated renegotiation (a TLS 1.2 connection renegotiated by the client); absent when TLS ≤ 1.2 is refused. */
   clientRenegotiation?: VulnerabilityCheck;
   timing: { connectMs: number; tlsMs: number };

@@ -14,7 +14,7 @@ import { describePublicKey, describeValidity, isoDate } from '../x509/certificat
 import { sansCoverHost } from '../x509/names';
 import { targetLabel } from './errors';
 import { describeTrustError } from './handshake';
-import { acceptedSuites, acceptedVersions, enumerated, liveChain, nameToVerify, type AcceptedSuite } from './facts';
+import { acceptedSuites, acceptedVersions, enumerated, liveChain, nameToVerify, otherLeaves, servedLeaves, type AcceptedSuite, type ChainEntry } from './facts';
 import type { ProbeResult } from './types';
 
 /** Why each old version is weak (RFC 7568 for SSL 3.0, RFC 8996 for TLS 1.0 and 1.1). */
@@ -42,6 +42,31 @@ export function probeFindings(r: ProbeResult, policy: Policy, now: Date): Findin
   };
   const profile = policy.profile;
   const scope = enumerated(r) ? '' : ' (only the negotiated version and suite are known: the scan did not run)';
+
+  /** The certificates of one chain: decodable, expiry, key size, signatures. `keyType` names a chain other than the main one ("ECDSA"). */
+  const judgeChain = (chain: ChainEntry[], keyType = ''): void => {
+    chain.forEach((c, i) => {
+      const what = i === 0 ? `the ${keyType ? `${keyType} ` : ''}leaf certificate` : `${keyType ? `the ${keyType} chain's ` : 'chain '}certificate ${i + 1}`;
+      if (!c.cert) {
+        report(PROBE_RULES.incomplete, `${what} cannot be decoded: ${c.error ?? 'unknown error'}`);
+        return;
+      }
+      const cert = c.cert;
+      const subject = cert.subject || '(empty subject)';
+      // The same judgement as cert/expiring: days, or a share of the lifetime for short-lived certificates.
+      const expiry = judgeExpiry(cert, now, policy.thresholds);
+      if (expiry.standing === 'not-yet-valid') report(PROBE_RULES.certificateExpiry, `${what} (${subject}) is ${describeValidity(cert, now)}`, 'error');
+      else if (expiry.severity) report(PROBE_RULES.certificateExpiry, `${what} (${subject}) ${describeValidity(cert, now)} (${isoDate(cert.notAfter)})`, expiry.severity);
+      const minRsa = Math.max(2048, profile.rsaKeySize ?? 2048);
+      if (cert.publicKey.algorithm === 'RSA' && cert.publicKey.bits !== undefined && cert.publicKey.bits < minRsa) {
+        report(PROBE_RULES.weakCertificate, `${what} (${subject}) has a ${describePublicKey(cert.publicKey)} key; the ${profile.name} profile asks for at least ${minRsa} bits`, cert.publicKey.bits < 1024 ? 'error' : 'warning');
+      }
+      // A root's own signature is never checked by clients; every other signature is.
+      if (!cert.selfIssued && /SHA-1|MD5/i.test(cert.signatureAlgorithm)) {
+        report(PROBE_RULES.weakCertificate, `${what} (${subject}) is signed with ${cert.signatureAlgorithm}, which browsers reject (CA/B Forum BR 7.1.3)`, /MD5/i.test(cert.signatureAlgorithm) ? 'error' : 'warning');
+      }
+    });
+  };
 
   // Versions beyond the profile.
   const allowedVersions = new Set<string>(profile.protocols);
@@ -81,31 +106,13 @@ export function probeFindings(r: ProbeResult, policy: Policy, now: Date): Findin
   // The live chain.
   const chain = liveChain(r);
   const h = r.handshake;
+  // With certificates of several key types, the main chain's messages name its type too.
+  const served = servedLeaves(r);
+  const mainType = served.length > 1 ? served.find((l) => l.primary)?.keyType : undefined;
   if (h && !h.trusted) {
-    report(PROBE_RULES.untrustedChain, `the chain does not verify: ${h.trustError ? describeTrustError(h.trustError) : 'no reason given'}; the server sends ${chain.length} certificate(s)`);
+    report(PROBE_RULES.untrustedChain, `the ${mainType ? `${mainType} ` : ''}chain does not verify: ${h.trustError ? describeTrustError(h.trustError) : 'no reason given'}; the server sends ${chain.length} certificate(s)`);
   }
-  chain.forEach((c, i) => {
-    const what = i === 0 ? 'the leaf certificate' : `chain certificate ${i + 1}`;
-    if (!c.cert) {
-      report(PROBE_RULES.incomplete, `${what} cannot be decoded: ${c.error ?? 'unknown error'}`);
-      return;
-    }
-    const cert = c.cert;
-    const subject = cert.subject || '(empty subject)';
-    // The same judgement as cert/expiring: days, or a share of the lifetime for short-lived certificates.
-    const expiry = judgeExpiry(cert, now, policy.thresholds);
-    if (expiry.standing === 'not-yet-valid') report(PROBE_RULES.certificateExpiry, `${what} (${subject}) is ${describeValidity(cert, now)}`, 'error');
-    else if (expiry.severity) report(PROBE_RULES.certificateExpiry, `${what} (${subject}) ${describeValidity(cert, now)} (${isoDate(cert.notAfter)})`, expiry.severity);
-    const minRsa = Math.max(2048, profile.rsaKeySize ?? 2048);
-    if (cert.publicKey.algorithm === 'RSA' && cert.publicKey.bits !== undefined && cert.publicKey.bits < minRsa) {
-      report(PROBE_RULES.weakCertificate, `${what} (${subject}) has a ${describePublicKey(cert.publicKey)} key; the ${profile.name} profile asks for at least ${minRsa} bits`, cert.publicKey.bits < 1024 ? 'error' : 'warning');
-    }
-    // A root's own signature is never checked by clients; every other signature is.
-    if (!cert.selfIssued && /SHA-1|MD5/i.test(cert.signatureAlgorithm)) {
-      report(PROBE_RULES.weakCertificate, `${what} (${subject}) is signed with ${cert.signatureAlgorithm}, which browsers reject (CA/B Forum BR 7.1.3)`, /MD5/i.test(cert.signatureAlgorithm) ? 'error' : 'warning');
-    }
-  });
-
+  judgeChain(chain, mainType);
   // The name.
   const leaf = chain[0]?.cert;
   const name = nameToVerify(r);
@@ -116,6 +123,15 @@ export function probeFindings(r: ProbeResult, policy: Policy, now: Date): Findin
     }
   } else if (h && !h.hostnameMatches) {
     report(PROBE_RULES.hostnameMismatch, h.hostnameError ?? `the certificate does not cover ${name}`);
+  }
+
+  // The other certificates (an ECDSA one beside an RSA one …), each judged as the main one is.
+  for (const o of otherLeaves(r)) {
+    const sent = `the ${o.keyType} certificate (sent to clients offering ${o.keyType} signatures, ${o.versions.join(' and ')})`;
+    if (!o.trusted) report(PROBE_RULES.untrustedChain, `${sent} does not verify: ${o.trustError ? describeTrustError(o.trustError) : 'no reason given'}; the server sends ${o.chain.length} certificate(s) with it`);
+    judgeChain(o.chain, o.keyType);
+    const l = o.chain[0]?.cert;
+    if (l && !sansCoverHost(l.sans, name)) report(PROBE_RULES.hostnameMismatch, `${sent} does not cover ${name} (SANs: ${l.sans.map((x) => `${x.type}:${x.value}`).join(', ') || 'none'})`);
   }
 
   // HSTS (RFC 6797).
