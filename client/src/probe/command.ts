@@ -58,6 +58,8 @@ export class ProbeCommand {
     }
     const cfg = vscode.workspace.getConfiguration('tlsLens.probe');
     const params: ProbeParams = { target, timeoutMs: cfg.get<number>('timeoutMs', 5000), concurrency: cfg.get<number>('concurrency', 8) };
+    const deadlineMs = cfg.get<number>('deadlineMs', 0);
+    if (deadlineMs > 0) params.deadlineMs = deadlineMs;
     if (args?.sni) params.sni = args.sni;
     if (args?.connectTo) params.connectTo = args.connectTo;
     if (args?.caFile) params.caFile = args.caFile;
@@ -139,7 +141,7 @@ export class ProbeCommand {
     return new Promise((resolve) => {
       const qp = vscode.window.createQuickPick();
       qp.title = 'TLS Lens: Probe Endpoint';
-      qp.placeholder = 'host[:port], e.g. example.com or example.com:8443 (only this endpoint is contacted)';
+      qp.placeholder = 'host[:port] or smtp://, imap://, ldaps://, postgres:// … host, e.g. example.com:8443 (only this endpoint is contacted)';
       const base = history.map((label) => ({ label, description: 'probed before' }));
       qp.items = base;
       qp.onDidChangeValue((v) => {

@@ -41,4 +41,12 @@ export type ProbeCommandResult =
   | { ok: true; report: ProbeReport }
   | { ok: false; cancelled: boolean; error: string; code?: string };
 
-export { describeChainAsSent, describeService, describeShortHellos } from '../core/probe/describe';
+export {
+  checkRows,
+  describeChainAsSent,
+  describeNotReached,
+  describeServedCertificates,
+  describeService,
+  describeShortHellos,
+  describeSignatureAlgorithms,
+} from '../core/probe/describe';
