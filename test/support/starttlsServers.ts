@@ -220,9 +220,14 @@ userdb {
   driver = static
   args = uid=nobody gid=nogroup home=${dir}/home
 }
+# High-performance mode (a login process serves many connections), as large sites run it: a scan opens hundreds.
 service imap-login {
+  service_count = 0
+  process_min_avail = 1
 ${listener('imap', ports.imap!)}${tls.enabled ? listener('imaps', ports.imaps!) : ''}}
 service pop3-login {
+  service_count = 0
+  process_min_avail = 1
 ${listener('pop3', ports.pop3!)}${tls.enabled ? listener('pop3s', ports.pop3s!) : ''}}
 service anvil {
   chroot =
