@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
 const require = createRequire(import.meta.url);
-const { ALL_RULES, POLICY_KEYS, REQUIREMENT_KEYS, THRESHOLD_KEYS } = require(join(root, 'out/server/src/core/index.js'));
+const { ALL_RULES, NGINX_BASES, POLICY_KEYS, REQUIREMENT_KEYS, THRESHOLD_KEYS } = require(join(root, 'out/server/src/core/index.js'));
 const out = join(root, 'schemas', 'tls-lens-policy.schema.json');
 
 const thresholdDocs = {
@@ -64,10 +64,27 @@ const properties = {
     items: { type: 'string' },
   },
   pathMappings: {
-    description: 'Server path prefixes mapped to workspace folders (relative to this file), for files nginx names: { "/etc/nginx/": "deploy/nginx/" }.',
+    description: 'Server path prefixes mapped to workspace folders (relative to this file), for the includes and files nginx names: { "/etc/nginx/": "deploy/nginx/" }.',
     type: 'object',
     propertyNames: { pattern: '^/' },
     additionalProperties: { type: 'string' },
+  },
+  nginx: {
+    description: 'How nginx files are read when the workspace holds only part of the configuration.',
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      base: {
+        description:
+          "The platform whose stock nginx.conf includes a site file whose own nginx.conf is not in the workspace. Default: from the file's folder (sites-enabled/ or sites-available/ → debian; conf.d/ alone → official-image; else none).",
+        enum: NGINX_BASES,
+        enumDescriptions: [
+          "Debian/Ubuntu's nginx package: its http block sets ssl_protocols TLSv1 TLSv1.1 TLSv1.2 TLSv1.3 and ssl_prefer_server_ciphers on (Debian 12 nginx-common).",
+          "The official nginx Docker image: its http block sets no TLS directive (nginx/pkg-oss debian/debian/nginx.conf).",
+          'No stock file: the http block is assumed to set no TLS directive.',
+        ],
+      },
+    },
   },
   ignore: {
     description: "gitignore-style patterns of files not to lint, relative to this file's folder.",

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   ALL_RULES,
+  ConfinedHost,
   PolicyFileFinder,
   RULE_IDS,
   atLeast,
@@ -17,6 +18,7 @@ import {
   toJsonReport,
   toSarif,
   toText,
+  trailingPathGuesser,
   walkFiles,
   type Finding,
   type LoadedPolicyFile,
@@ -25,14 +27,28 @@ import {
   type TreeCache,
 } from './core';
 import { UsageError, failOnArg, formatArg, readArgs, walkOption, type FailOn } from './cli/args';
-import { INSPECT_USAGE, inspect } from './cli/inspect';
+import type * as InspectModule from './cli/inspect';
 import { NodeHost } from './host/nodeHost';
 import { productVersion, ruleDocFile } from './install';
-import { PROBE_USAGE, probeCommand } from './cli/probe';
+import type * as FleetModule from './cli/fleet';
+import type * as MergeModule from './cli/merge';
+import type * as ProbeModule from './cli/probe';
+
+// `probe` (node:tls, node:http2, the scanner), its fleet runner, `merge` and `inspect` load
+// only when asked for: `check` starts without them. esbuild keeps each in the bundle,
+// initialised on first require.
+/* eslint-disable @typescript-eslint/no-require-imports -- deliberate lazy loads */
+const probeModule = (): typeof ProbeModule => require('./cli/probe') as typeof ProbeModule;
+const fleetModule = (): typeof FleetModule => require('./cli/fleet') as typeof FleetModule;
+const mergeModule = (): typeof MergeModule => require('./cli/merge') as typeof MergeModule;
+const inspectModule = (): typeof InspectModule => require('./cli/inspect') as typeof InspectModule;
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 const USAGE = `Usage: tls-lens check [paths...] [options]
        tls-lens probe host[:port] [options]   (see tls-lens probe --help)
-       tls-lens inspect [paths...] [--format text|json]   (see tls-lens inspect --help)
+       tls-lens probe --targets FILE|- [options]   (a fleet; see tls-lens probe --help)
+       tls-lens merge FILES... [options]   (a fleet's shard outputs; see tls-lens merge --help)
+       tls-lens inspect [paths...] [--format text|json|openmetrics]   (see tls-lens inspect --help)
 
 Lints nginx, Kubernetes and PEM files for TLS problems. Directories are walked,
 honouring .gitignore files; paths default to the current directory.
@@ -86,9 +102,14 @@ function formatPolicyProblems(p: LoadedPolicyFile, cwd: string): string[] {
 }
 
 async function check(args: CheckArgs, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
-  const host = new NodeHost({ blocking: true });
+  const raw = new NodeHost({ blocking: true });
   const cwd = process.cwd();
-  const finder = new PolicyFileFinder(host, RULE_IDS);
+  // Reads follow the paths named (and the folders pathMappings name), never the rest of the
+  // machine: an include of /etc/nginx/… is judged by what the workspace holds, not by this host.
+  const roots = args.paths.map((p) => path.resolve(p));
+  const host = new ConfinedHost(raw, () => roots);
+  // Policy files are looked for above the named paths, as documented.
+  const finder = new PolicyFileFinder(raw, RULE_IDS);
   let ioErrors = 0;
   const reportError = (message: string): void => {
     ioErrors++;
@@ -98,6 +119,7 @@ async function check(args: CheckArgs, out: NodeJS.WritableStream, err: NodeJS.Wr
   let explicit: LoadedPolicyFile | undefined;
   if (args.policy) {
     explicit = await finder.load(path.resolve(args.policy));
+    host.allow(path.resolve(args.policy));
     if (explicit.problems.length) {
       for (const line of formatPolicyProblems(explicit, cwd)) err.write(`tls-lens: ${line}\n`);
       return 2;
@@ -115,6 +137,7 @@ async function check(args: CheckArgs, out: NodeJS.WritableStream, err: NodeJS.Wr
         err.write(`tls-lens: ${line} (this policy file is ignored; built-in defaults and flags apply)\n`);
       }
     }
+    if (found && !found.problems.length) for (const to of Object.values(found.input.pathMappings ?? {})) host.allow(to);
     return found && !found.problems.length ? found : undefined;
   };
 
@@ -122,24 +145,29 @@ async function check(args: CheckArgs, out: NodeJS.WritableStream, err: NodeJS.Wr
   const linted = new Set<string>();
   const trees: TreeCache = new Map();
   let filesChecked = 0;
+  let filesSkipped = 0;
   const now = host.now();
   /** Lints one file once; files met in a directory walk honour the policy file's `ignore`. */
   const display = (abs: string): string => path.relative(cwd, abs) || path.basename(abs);
+  let guessPath: ReturnType<typeof trailingPathGuesser> = () => undefined;
   const lintOne = async (abs: string, walked: boolean, kubeIndex: KubeIndex, files: IndexedFilesHost): Promise<void> => {
     if (linted.has(abs)) return;
     linted.add(abs);
     const policyFile = await policyFileFor(abs);
     if (walked && ignoredByPolicyFile(abs, policyFile)) return;
+    const policy = resolvePolicy(policyFile?.input, flags);
     const result = await lintFile(files, abs, display(abs), {
-      policy: resolvePolicy(policyFile?.input, flags),
+      policy,
       now,
       kubeIndex,
+      guessPath,
       // A sites-enabled/conf.d snippet is judged with what its nginx.conf sets in http.
-      resolveHttpContext: (p) => includerHttpContext(host, p, { trees }),
+      resolveHttpContext: (p) => includerHttpContext(host, p, { trees, pathMappings: policy.pathMappings, guessPath }),
     });
     if ('error' in result) reportError(result.error);
     else {
-      filesChecked++;
+      if (result.skipped) filesSkipped++;
+      else filesChecked++;
       findings.push(...result.findings);
     }
   };
@@ -171,11 +199,14 @@ async function check(args: CheckArgs, out: NodeJS.WritableStream, err: NodeJS.Wr
   }
   // Manifests refer to each other across files (an Ingress to its Secret): index them all first.
   // The lint then takes the bytes the index read rather than reading each manifest again.
-  const cached = new IndexedFilesHost(host);
+  const cached = new ConfinedIndexedHost(host);
+  // An absolute include outside the named paths may still be a workspace file with the same trailing path.
+  guessPath = trailingPathGuesser(targets.map((t) => t.abs));
   const kubeIndex = await indexFiles(host, targets.map((t) => ({ path: t.abs, name: display(t.abs) })), resolvePolicy(explicit?.input, flags).maxFileSizeBytes, undefined, undefined, cached);
   for (const t of targets) await lintOne(t.abs, t.walked, kubeIndex, cached);
 
   findings.sort(compareFindings);
+  collapseApacheNotes(findings);
   if (args.format === 'json') out.write(JSON.stringify(toJsonReport(findings), null, 2) + '\n');
   else if (args.format === 'sarif') {
     const help = new Map<string, string>();
@@ -185,7 +216,7 @@ async function check(args: CheckArgs, out: NodeJS.WritableStream, err: NodeJS.Wr
     }
     const srcRoot = pathToFileURL(cwd + path.sep).href;
     out.write(JSON.stringify(toSarif(findings, { toolVersion: productVersion(), rules: ALL_RULES, ruleHelp: help, srcRoot }), null, 2) + '\n');
-  } else out.write(toText(findings, filesChecked));
+  } else out.write(toText(findings, filesChecked, filesSkipped));
 
   if (ioErrors > 0) return 2;
   const failOn = args.failOn;
@@ -210,13 +241,22 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     }
     if (command === 'probe') {
       if (rest.includes('-h') || rest.includes('--help')) {
-        out.write(PROBE_USAGE);
+        out.write(probeModule().PROBE_USAGE + fleetModule().FLEET_USAGE);
         return 0;
       }
-      return await probeCommand(rest, out, err);
+      // A list of endpoints, or OpenMetrics (a list of one): the fleet runner (cli/fleet.ts).
+      if (fleetModule().isFleetInvocation(rest)) return await fleetModule().fleetCommand(rest, out, err);
+      return await probeModule().probeCommand(rest, out, err);
     }
-    if (command === 'inspect') return await inspect(rest, out, err);
-    if (command !== 'check') throw new UsageError(`unknown command "${command}" (expected: check, inspect or probe)`);
+    if (command === 'merge') {
+      if (rest.includes('-h') || rest.includes('--help')) {
+        out.write(mergeModule().MERGE_USAGE);
+        return 0;
+      }
+      return await mergeModule().mergeCommand(rest, out, err);
+    }
+    if (command === 'inspect') return await inspectModule().inspect(rest, out, err);
+    if (command !== 'check') throw new UsageError(`unknown command "${command}" (expected: check, inspect, probe or merge)`);
     if (rest.includes('-h') || rest.includes('--help')) {
       out.write(USAGE);
       return 0;
@@ -224,7 +264,14 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     return await check(parseCheckArgs(rest), out, err);
   } catch (e) {
     if (e instanceof UsageError) {
-      const usage = command === 'probe' ? PROBE_USAGE : command === 'inspect' ? INSPECT_USAGE : USAGE;
+      const usage =
+        command === 'probe'
+          ? probeModule().PROBE_USAGE + fleetModule().FLEET_USAGE
+          : command === 'merge'
+            ? mergeModule().MERGE_USAGE
+            : command === 'inspect'
+              ? inspectModule().INSPECT_USAGE
+              : USAGE;
       err.write(`tls-lens: ${e.message}\n\n${usage}`);
       return 2;
     }
@@ -243,4 +290,25 @@ if (require.main === module) {
       process.exitCode = 2;
     },
   );
+}
+
+/** The index's cached bytes over the confined host, still saying what lies outside. */
+class ConfinedIndexedHost extends IndexedFilesHost {
+  constructor(private readonly confined: ConfinedHost) {
+    super(confined);
+  }
+
+  outside(p: string): boolean {
+    return this.confined.outside(p);
+  }
+}
+
+/** One note per run for the Apache files a walk met (each file's own note says the same). */
+function collapseApacheNotes(findings: Finding[]): void {
+  const notes = findings.filter((f) => f.ruleId === 'apache/not-checked');
+  if (notes.length < 2) return;
+  const [first, ...rest] = notes;
+  first!.message += `; ${rest.length} more Apache httpd file(s) skipped in this run, e.g. ${rest[0]!.file}`;
+  const drop = new Set(rest);
+  for (let i = findings.length - 1; i >= 0; i--) if (drop.has(findings[i]!)) findings.splice(i, 1);
 }

@@ -8,7 +8,7 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { POLICY_FILE_NAMES, TextDoc, detectFormat, mayHoldManifests } from './core';
+import { ConfinedHost, POLICY_FILE_NAMES, TextDoc, detectFormat, mayHoldManifests } from './core';
 import { NodeHost } from './host/nodeHost';
 import { productVersion } from './install';
 import { CertificateFeatures } from './lsp/certificates';
@@ -20,7 +20,7 @@ import { hover } from './lsp/hover';
 import { isNginxFileEvent, watchNginxFiles } from './lsp/nginxWatch';
 import { KubeWorkspace } from './lsp/kubeWorkspace';
 import { PolicyResolver } from './lsp/policy';
-import { EndpointProber } from './lsp/probe';
+import type * as ProbeModule from './lsp/probe';
 import { probeLenses } from './lsp/probeLens';
 import { SettingsCache } from './lsp/settings';
 import { ServerCommands } from './shared/protocol';
@@ -34,17 +34,27 @@ function logError(what: string): (e: unknown) => void {
 // The server outlives any single failure: a stray rejection is logged, never fatal.
 process.on('unhandledRejection', logError('a background task'));
 const documents = new TextDocuments(TextDocument);
-const host = new NodeHost();
 let folders: string[] = [];
+// The server reads nothing outside its workspace folders (and the folders pathMappings name):
+// an include of /etc/… or ../../x is judged by what the workspace holds, never by this machine.
+const disk = new NodeHost();
+const host = new ConfinedHost(disk, () => folders);
 let canPullSettings = false;
 let canRegisterConfigurationChange = false;
 let clientCapabilities: ClientCapabilities = {};
 
 const settings = new SettingsCache(connection, () => canPullSettings);
-const policies = new PolicyResolver(host, () => folders);
+// Policy files: the nearest one within the folder, or the one tlsLens.policyFile names.
+const policies = new PolicyResolver(disk, () => folders, (root) => host.allow(root));
 const linter = new DocumentLinter(connection, documents, settings, policies, host);
 const checker = new WorkspaceChecker(connection, documents, settings, policies, linter, host, () => folders);
-const prober = new EndpointProber(settings, policies, host, () => folders, () => kube.get(), (p) => documents.get(pathToUri(p))?.getText());
+// The prober (node:tls, node:http2, the scanner) loads on the first probe, not at start-up.
+let prober: ProbeModule.EndpointProber | undefined;
+const getProber = (): ProbeModule.EndpointProber => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- deliberate lazy load
+  const { EndpointProber } = require('./lsp/probe') as typeof ProbeModule;
+  return (prober ??= new EndpointProber(settings, policies, host, () => folders, () => kube.get(), (p) => documents.get(pathToUri(p))?.getText()));
+};
 const certificates = new CertificateFeatures({ connection, documents, linter, settings, policies, host, folders: () => folders });
 const kube = new KubeWorkspace(host, () => folders, documents);
 linter.kube = kube;
@@ -143,7 +153,7 @@ connection.onExecuteCommand(async (params, token, workDone) => {
   }
   if (params.command === ServerCommands.probe) {
     const progress = workDone ?? (await connection.window.createWorkDoneProgress());
-    return prober.run(params.arguments?.[0], progress, token);
+    return getProber().run(params.arguments?.[0], progress, token);
   }
   throw new Error(`unknown command ${params.command}`);
 });

@@ -115,7 +115,7 @@ describe('tls-lens inspect', () => {
     assert.match(missing.stdout, /CN=soon\.example\.com/);
     const bad = run(['inspect', '--format', 'sarif']);
     assert.equal(bad.code, 2);
-    assert.match(bad.stderr, /--format must be text or json/);
+    assert.match(bad.stderr, /--format must be text, json or openmetrics/);
     assert.match(run(['inspect', '--bogus']).stderr, /unknown option --bogus/);
     const help = run(['inspect', '--help']);
     assert.equal(help.code, 0);

@@ -19,10 +19,13 @@ spec:
     - hosts: [shop.example.com, api.example.com]
       secretName: shop-tls
     - hosts: [admin.example.com]
+    - hosts: [legacy.example.com]
+      secretName: legacy-tls
   rules:
     - host: shop.example.com
     - host: api.example.com
     - host: admin.example.com
+    - host: legacy.example.com
 `;
 
 const configMaps = (i: number): string =>
@@ -56,9 +59,10 @@ describe('first lint of a manifest in the language server', () => {
       assert.ok(codes(0).includes('ingress/missing-secret-name'), codes(0).join(', '));
       assert.ok(!codes(0).includes('ingress/certificate-mismatch'), codes(0).join(', '));
       // Only the open documents are known then: the Secret in secret.yaml is not reported missing.
-      assert.ok(!codes(0).includes('ingress/secret-not-found'), codes(0).join(', '));
-      // Once indexed: both, and the related location in the Secret's file.
+      assert.ok(!codes(0).includes('kube/not-in-workspace'), codes(0).join(', '));
+      // Once indexed: both, the Secret that is nowhere, and the related location in the Secret's file.
       assert.ok(codes(at).includes('ingress/missing-secret-name'), codes(at).join(', '));
+      assert.ok(codes(at).includes('kube/not-in-workspace'), codes(at).join(', '));
       const d = crossFile.diagnostics.find((x) => x.code === 'ingress/certificate-mismatch')!;
       assert.equal(d.relatedInformation?.[0]?.location.uri, fileUri(path.join(dir, 'secret.yaml')));
     } finally {

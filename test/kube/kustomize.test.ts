@@ -37,12 +37,13 @@ describe('kustomization namespaces in a workspace', () => {
   test('each namespace reaches the files and folders its kustomization lists; the listing parent wins over a nested one', () => {
     const r = checkJson(ws.dir);
     assert.equal(r.status, 1, r.stderr);
-    const found = r.findings.filter((f) => f.ruleId.startsWith('ingress/'));
+    const found = r.findings.filter((f) => f.ruleId.startsWith('ingress/') || f.ruleId === 'kube/not-in-workspace');
     const shop = found.filter((f) => f.resource?.name === 'web');
-    const pay = found.filter((f) => f.resource?.name === 'pay');
+    const pay = found.filter((f) => f.resource?.name === 'pay' || f.file === path.join('payments', 'ingress.yaml'));
     // shop/web finds Secret shop/shop-tls two levels down (shop's namespace, over tls's "certs").
     assert.deepEqual(shop.map((f) => [f.ruleId, f.resource?.namespace, f.related?.[0]?.file]), [['ingress/certificate-mismatch', 'shop', path.join('shop', 'tls', 'secret.yaml')]]);
     // payments/pay: the stray Secret beside it is in "default", so nothing of that name in payments.
-    assert.deepEqual(pay.map((f) => [f.ruleId, f.resource?.namespace]), [['ingress/secret-not-found', 'payments']]);
+    assert.deepEqual(pay.map((f) => [f.ruleId, f.resource?.namespace]), [['kube/not-in-workspace', undefined]]);
+    assert.match(r.findings.find((f) => f.ruleId === 'kube/not-in-workspace')?.message ?? '', /Secret payments\/shop-tls \(Ingress payments\/pay/);
   });
 });

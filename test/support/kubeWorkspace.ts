@@ -43,7 +43,11 @@ export async function shopCertificates(): Promise<{ narrow: string; wide: string
 
 export interface CliFinding {
   ruleId: string;
+  severity: string;
+  message: string;
   file: string;
+  range: { start: { line: number; character: number } };
+  assumptions?: string[];
   resource?: { kind: string; name: string; namespace?: string };
   related?: Array<{ file: string; range: { start: { line: number } } }>;
 }

@@ -61,6 +61,8 @@ export interface StartOptions {
   onRegistration?: (params: RegistrationParams) => void;
   /** Extra client capabilities, merged over the defaults. */
   capabilities?: ClientCapabilities;
+  /** The server to run (`--stdio` is added) and its environment; default `node dist/server.js`. */
+  command?: { file: string; args?: string[]; env?: NodeJS.ProcessEnv };
 }
 
 export type SettingsProvider = (item: ConfigurationItem) => unknown;
@@ -144,7 +146,8 @@ export class LspSession {
 
   /** Spawns the server, sends `initialize` and `initialized`. */
   static async start(options: StartOptions = {}): Promise<LspSession> {
-    const proc = spawn(process.execPath, [serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const command = options.command ?? { file: process.execPath, args: [serverPath] };
+    const proc = spawn(command.file, [...(command.args ?? []), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: command.env ?? process.env });
     const connection = createProtocolConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
     const session = new LspSession(proc, connection, options);
     const folders = options.workspaceFolders ?? [];

@@ -47,6 +47,8 @@ export interface NginxSpec extends Partial<NginxServerBlock> {
   files?: Record<string, string | Uint8Array>;
   /** Host to listen on (default 127.0.0.1). */
   host?: string;
+  /** `worker_connections` (default 256; each listening port takes one). */
+  workerConnections?: number;
 }
 
 export interface NginxServer {
@@ -96,7 +98,7 @@ master_process off;
 worker_processes 1;
 pid logs/nginx.pid;
 error_log logs/error.log info;
-events { worker_connections 256; }
+events { worker_connections ${spec.workerConnections ?? 256}; }
 http {
     access_log off;
     client_body_temp_path logs/client;
@@ -172,7 +174,16 @@ export async function startNginx(nginxPath: string, spec: NginxSpec): Promise<Ng
   for (let attempt = 0; attempt < 5; attempt++) {
     const port = await freePort(host);
     const ports: number[] = [];
-    for (const b of blocks) ports.push(b.ownPort && ports.length > 0 ? await freePort(host) : port);
+    for (const b of blocks) {
+      if (!b.ownPort || ports.length === 0) {
+        ports.push(port);
+        continue;
+      }
+      // Ports free now, and each a different one (the system may hand out a port twice).
+      let own = await freePort(host);
+      while (ports.includes(own)) own = await freePort(host);
+      ports.push(own);
+    }
     const config = nginxConfig(spec, blocks, host, ports);
     writeFileSync(path.join(prefix, 'conf', 'nginx.conf'), config);
     const child = spawn(nginxPath, ['-p', prefix + '/', '-c', 'conf/nginx.conf', '-e', errorLogPath], { stdio: ['ignore', 'ignore', 'pipe'] });

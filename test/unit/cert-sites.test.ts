@@ -65,12 +65,12 @@ describe('base64 material in YAML', () => {
   });
 
   test('malformed base64 is located at the offending character; DER that does not parse is a problem of its value', () => {
-    const text = secret({ 'tls.crt': 'LS0tLS1CRUdJTiBDRVJU*SUZJQ0FURS0tLS0t', 'ca.crt': b64('\x30\x03\x02\x01\x01'), 'tls.key': 'QUJD' });
+    const text = secret({ 'tls.crt': 'LS0tLS1CRUdJTiBDRVJU*SUZJQ0FURS0tLS0t', 'ca.crt': b64('\x30\x03\x02\x01\x01'), 'tls.key': 'AQIDQUJD' });
     const s = sites(text);
     assert.deepEqual(s.map((x) => [x.label, x.problem?.message, x.problem && [x.problem.range.start.line, x.problem.range.start.character, x.problem.range.end.character]]), [
       ['CERTIFICATE', 'invalid base64 in "tls.crt": unexpected "*"', [7, 31, 32]],
       ['CERTIFICATE', 'the decoded value of "ca.crt" is DER but not a valid X.509 certificate: tbsCertificate: expected tag 0x30, found 0x2', [8, 10, 18]],
-      ['PRIVATE KEY', 'the decoded value of "tls.key" is neither PEM nor DER', [9, 11, 15]],
+      ['PRIVATE KEY', 'the decoded value of "tls.key" is neither PEM nor DER', [9, 11, 19]],
     ]);
     const truncated = sites(secret({ 'tls.crt': b64(chain.leaf.pem).slice(0, 101) }));
     assert.match(truncated[0]?.problem?.message ?? '', /not a multiple of 4 \(truncated\?\)/);

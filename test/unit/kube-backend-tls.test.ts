@@ -61,7 +61,7 @@ describe('BackendTLSPolicy CA certificates', () => {
           'missing',
           `    caCertificateRefs:
       - {group: "", kind: ConfigMap, name: nowhere}
-#                                          ^^^^^^^ info gateway/backend-ca-ref: ConfigMap shop/nowhere is not in the workspace
+#                                          ^^^^^^^ info kube/not-in-workspace: ConfigMap shop/nowhere (BackendTLSPolicy shop/missing
       - {group: "", kind: ConfigMap, name: corp-ca}
     hostname: api.shop.svc.cluster.local
 `,
@@ -83,7 +83,7 @@ describe('BackendTLSPolicy CA certificates', () => {
         ),
       ].join('---\n'),
       workspace,
-      { rules: ['gateway/backend-'] },
+      { rules: ['gateway/backend-', 'kube/not-in-workspace'] },
     );
   });
 });

@@ -41,7 +41,7 @@ spec:
   parentRefs:
     - name: gw
       sectionName: passthrough
-#                  ^^^^^^^^^^^ error gateway/route-on-passthrough: attached to Gateway web/gw, but listener passthrough is in TLS Passthrough mode
+#                  ^^^^^^^^^^^ error gateway/route-on-passthrough: attached to Gateway web/gw (gateway.yaml), but listener passthrough is in TLS Passthrough mode
     - name: gw
       sectionName: https
     - name: gw

@@ -60,7 +60,8 @@ spec:
     const ids = lintKube(INGRESS('    - hosts: [a.example.com, a.b.example.com]\n      secretName: wild', '    - host: a.example.com\n    - host: a.b.example.com'), others).map((f) => `${f.ruleId} ${f.message.split(': ')[1]?.slice(0, 30)}`);
     assert.deepEqual(ids.filter((i) => i.startsWith('ingress/certificate-mismatch')), ['ingress/certificate-mismatch TLS host a.b.example.com is no']);
     const missing = lintKube(INGRESS('    - hosts: [shop.example.com]\n      secretName: shop-tls', '    - host: shop.example.com'), others);
-    assert.deepEqual(missing.map((f) => f.ruleId), ['ingress/secret-not-found']);
+    assert.deepEqual(missing.map((f) => f.ruleId), ['kube/not-in-workspace']);
+    assert.match(missing[0]!.message, /one object this file refers to is not in the workspace: Secret shop\/shop-tls \(Ingress shop\/web, line \d+\)/);
   });
 
   test('expired certificate, missing key, and the kustomization namespace', () => {
@@ -178,5 +179,24 @@ data:
     const text = INGRESS('    - hosts: [a.example.com]', '    - host: a.example.com');
     assert.deepEqual(lintKube(text, {}, { index: false }).map((f) => f.ruleId), ['ingress/missing-secret-name']);
     assert.deepEqual(lintKube(text, {}, { index: false, policy: { require: { defaultCertificate: true } } }), []);
+  });
+
+  test('a TLS entry without hosts covers the rule hosts (the API default): no plain-HTTP warning; its certificate is checked against them', () => {
+    const findings = expectKube(
+      INGRESS(
+        '    - secretName: shop-tls',
+        '    - host: shop.example.com\n    - host: api.example.com\n#           ^^^^^^^^^^^^^^^ error ingress/certificate-mismatch: host api.example.com is not covered by the certificate in Secret shop/shop-tls\n',
+      ),
+      { 'manifests/secret.yaml': tlsSecret('shop-tls', 'shop', shop) },
+      { rules: ['ingress/', 'kube/'] },
+    );
+    assert.deepEqual(findings[0]!.assumptions, ["spec.tls[0] lists no hosts: taken to cover the rule hosts (the API's default for an entry without hosts)"]);
+    assert.match(findings[0]!.message, /\(assumed: spec\.tls\[0\] lists no hosts/);
+    // cert-manager's dnsNames are held to the same hosts.
+    const cert = `apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata: {name: shop, namespace: shop}\nspec:\n  secretName: shop-tls\n  dnsNames: [shop.example.com]\n  issuerRef: {name: le, kind: ClusterIssuer}\n`;
+    const ingress = INGRESS('    - secretName: shop-tls', '    - host: shop.example.com\n    - host: api.example.com');
+    const onCert = lintKube(cert, { 'ingress.yaml': ingress }, { file: 'certificate.yaml' }).filter((f) => f.ruleId === 'certmanager/dns-names-mismatch');
+    assert.equal(onCert.length, 1);
+    assert.match(onCert[0]!.message, /serves Secret shop-tls for api\.example\.com/);
   });
 });

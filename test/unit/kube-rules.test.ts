@@ -79,6 +79,12 @@ spec:
     );
   });
 
+  test('a DestinationRule without caCertificates: the message says what current Istio does, with the istioctl code', () => {
+    const f = lintKube(`apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: db, namespace: shop}\nspec:\n  host: db.acme.io\n  trafficPolicy:\n    tls: {mode: SIMPLE}\n`, {}, { index: false });
+    assert.equal(f.length, 1);
+    assert.match(f[0]!.message, /Istio 1\.21 and later check the server's certificate against the proxy's operating-system CA bundle .*Istio before 1\.21 does not check it at all; set caCertificates .*\(istioctl IST0128\)$/);
+  });
+
   test("a Gateway's certificate must cover its hosts", () => {
     const f = lintKube(
       'apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {name: gw, namespace: istio-system}\nspec:\n  selector: {istio: ingressgateway}\n  servers:\n    - port: {number: 443, name: https, protocol: HTTPS}\n      hosts: [shop.example.com, "shop/api.example.com", "*"]\n      tls: {mode: SIMPLE, credentialName: shop-tls}\n',
@@ -182,8 +188,9 @@ spec:
   duration: 9000h
 #           ^^^^^ warning certmanager/lifetime: 375 days
   renewBefore: 240h
-#              ^^^^ info certmanager/lifetime: later than the policy's 30-day
+#              ^^^^ info certmanager/lifetime: later than TLS Lens's own expiry warning (30 days
   issuerRef: {name: le, kind: ClusterIssuer}
+#                   ^^ warning certmanager/staging-issuer: issued by ClusterIssuer le, which uses Let's Encrypt staging
   privateKey:
     algorithm: RSA
     size: 1024
@@ -197,7 +204,6 @@ metadata: {name: le}
 spec:
   acme:
     server: https://acme-staging-v02.api.letsencrypt.org/directory
-#           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning certmanager/staging-issuer
     skipTLSVerify: true
 #                  ^^^^ error certmanager/acme-skip-tls-verify
 `,

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { PolicyFileFinder, RULE_IDS, ignoredByPolicyFile, resolvePolicy, type LoadedPolicyFile, type Policy, type PolicyInput } from '../core';
 import { inventoryPaths, type InventoryEntry } from '../core/certs/inventory';
+import { inventoryMetrics, renderOpenMetrics } from '../core/report/openmetrics';
 import { NodeHost } from '../host/nodeHost';
 import { formatArg, readArgs, walkOption } from './args';
 
@@ -12,7 +13,11 @@ fact TLS Lens knows about each certificate. Private keys are described by algori
 and size only. Paths default to the current directory.
 
 Options:
-  --format text|json            output format (default: text)
+  --format text|json|openmetrics
+                                output format (default: text); openmetrics: each certificate's
+                                notAfter and time left by file, line, subject, resource and
+                                SHA-256, counts by status (for the Prometheus textfile collector
+                                or a Pushgateway; private keys are only counted)
   --policy FILE                 expiry thresholds from this policy file instead of the
                                 nearest .tls-lens.yaml
   --profile modern|intermediate|legacy
@@ -25,7 +30,7 @@ Exit codes: 0 listed, 2 usage or I/O error (what could be read is still listed).
 
 interface InspectArgs {
   paths: string[];
-  format: 'text' | 'json';
+  format: 'text' | 'json' | 'openmetrics';
   policy?: string;
   profile?: string;
   maxFileSizeKb?: number;
@@ -37,7 +42,7 @@ function parseInspectArgs(argv: string[]): InspectArgs {
     argv,
     { posix: true },
     (flag, value) => {
-      if (flag === '--format') args.format = formatArg(value(), ['text', 'json'] as const);
+      if (flag === '--format') args.format = formatArg(value(), ['text', 'json', 'openmetrics'] as const);
       else return walkOption(args, flag, value);
       return true;
     },
@@ -137,6 +142,8 @@ export async function inspect(argv: string[], out: NodeJS.WritableStream, err: N
     // Structured fields only: the facts rows are for people.
     const entries = inv.entries.map((e) => (e.kind === 'certificate' ? { ...e, facts: undefined } : e));
     out.write(JSON.stringify({ version: 1, filesScanned: inv.filesScanned, entries }, null, 2) + '\n');
+  } else if (args.format === 'openmetrics') {
+    out.write(renderOpenMetrics(inventoryMetrics(inv.entries, inv.filesScanned, now)));
   } else {
     out.write(textReport(inv.entries, inv.filesScanned));
   }

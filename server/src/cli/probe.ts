@@ -92,18 +92,20 @@ function positiveInt(flag: string, v: string): number {
   return n;
 }
 
-function starttlsArg(v: string): ProtocolOption {
+export function starttlsArg(v: string): ProtocolOption {
   const o = parseStarttlsName(v);
   if (!o) throw new UsageError(`--starttls must be one of ${PROTOCOL_OPTION_NAMES.join(', ')} (got "${v}")`);
   return o;
 }
 
-export function parseProbeArgs(argv: string[]): ProbeArgs {
+/** With `fleet` (`probe --targets`, cli/fleet.ts): its own flags first, and no endpoint operand required. */
+export function parseProbeArgs(argv: string[], fleet?: { option: (flag: string, value: () => string) => boolean }): ProbeArgs {
   const args: ProbeArgs = { format: 'text', failOn: 'warning', scan: true, config: [], ...DEFAULT_PROBE_OPTIONS };
   readArgs(
     argv,
     { posix: false },
     (flag, value) => {
+      if (fleet?.option(flag, value)) return true;
       if (flag === '--sni') args.sni = value();
       else if (flag === '--connect-to') args.connectTo = value();
       else if (flag === '-4') args.family = 4;
@@ -129,7 +131,7 @@ export function parseProbeArgs(argv: string[]): ProbeArgs {
       args.target = a;
     },
   );
-  if (args.target === undefined) throw new UsageError('name the endpoint to probe: tls-lens probe host[:port]');
+  if (args.target === undefined && !fleet) throw new UsageError('name the endpoint to probe: tls-lens probe host[:port]');
   if ((args.clientCert === undefined) !== (args.clientKey === undefined)) throw new UsageError('--client-cert and --client-key go together');
   return args;
 }
@@ -140,6 +142,14 @@ function readFile(flag: string, file: string): Buffer {
   } catch (e) {
     throw new UsageError(`${flag} ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
+}
+
+/** `--client-key FILE`, refused with why when it cannot be used (OpenSSH, bad base64, truncated …; the key is never quoted). */
+export function readClientKey(file: string): string {
+  const key = readFile('--client-key', file);
+  const problem = clientKeyProblem(key);
+  if (problem) throw new UsageError(`--client-key ${file}: ${problem}`);
+  return key.toString('utf8');
 }
 
 function readPem(flag: string, file: string): string {
@@ -185,10 +195,7 @@ export async function probeCommand(argv: string[], out: NodeJS.WritableStream, e
   if (args.ca) options.extraCaPem = readPem('--ca', args.ca);
   if (args.clientCert && args.clientKey) {
     options.clientCertPem = readPem('--client-cert', args.clientCert);
-    const key = readFile('--client-key', args.clientKey);
-    const problem = clientKeyProblem(key);
-    if (problem) throw new UsageError(`--client-key ${args.clientKey}: ${problem}`);
-    options.clientKeyPem = key.toString('utf8');
+    options.clientKeyPem = readClientKey(args.clientKey);
   }
   const ac = new AbortController();
   const onSigint = (): void => ac.abort();

@@ -1,13 +1,16 @@
 import { TextDoc } from './document';
 import { SEVERITY_ORDER, compareFindings, withAssumptions, type Finding, type Severity } from './findings';
-import { detectFormat, formatFromName, looksBinary, textLooksBinary, type FormatKind } from './formats/detect';
+import { detectFormat, formatFromName, looksBinary, textLooksBinary, withoutCopySuffix, type FormatKind } from './formats/detect';
 import type { NginxConfig, NginxDirective } from './formats/nginx/ast';
-import { asIncludedInHttp, includeKey, isBlockSnippet, isHttpSnippet, spliceIncludes } from './formats/nginx/context';
+import { asIncludedInHttp, includeKey, isBlockSnippet, isHttpSnippet, spliceIncludes, spliceStock } from './formats/nginx/context';
+import { baseFromLayout, type NginxBase } from './formats/nginx/stock';
+import { UnknownIncludes } from './formats/nginx/unknowns';
 
 export { includeKey } from './formats/nginx/context';
 import { effectiveConfig, type EffectiveConfig } from './formats/nginx/effective';
 import { loadNginxConfig, nginxConfsAbove, normalizePath, type NginxLoadOptions, type NginxTree, type NginxTreeProblem } from './formats/nginx/includes';
-import { parseNginxDoc } from './formats/nginx/parseCache';
+import { parseNginxCached, parseNginxDoc } from './formats/nginx/parseCache';
+import { rawBodies, templateOf } from './formats/nginx/template';
 import { scanPem, type PemBlock } from './formats/pem/scanner';
 import { parseYamlFile, type YamlFile } from './formats/yaml/documents';
 import { materialSites, type MaterialSite } from './certs/sites';
@@ -41,6 +44,11 @@ export interface LintOptions {
   nginxReferencedFiles?: ReferencedFiles;
   /** Every workspace manifest by kind/namespace/name, so Kubernetes rules follow references across files. */
   kubeIndex?: KubeIndex;
+  /**
+   * For a site file whose nginx.conf is not known: the platform whose stock nginx.conf stands
+   * for it. Default: the policy's `nginxBase`, else from the file's folder (`baseFromLayout`).
+   */
+  nginxBase?: NginxBase;
 }
 
 /** Every range object of directives read from other files (includer context, included files). */
@@ -94,15 +102,21 @@ export function lintDocument(doc: TextDoc, opts: LintOptions): Finding[] {
   let nginx: NginxConfig | undefined;
   let effective: EffectiveConfig | undefined;
   let foreign: WeakSet<Range> | undefined;
-  const nginxEffective = (): EffectiveConfig => {
-    if (effective) return effective;
+  let tree: readonly NginxDirective[] | undefined;
+  let unknowns: UnknownIncludes | undefined;
+  const nginxTree = (): readonly NginxDirective[] => {
+    if (tree) return tree;
     const own = parsed().directives;
     const spliced = opts.nginxIncluded?.size ? spliceIncludes(own, opts.nginxIncluded) : own;
-    const tree = asIncludedInHttp(spliced, opts.nginxHttpContext);
+    const base = opts.nginxBase ?? policy.nginxBase ?? baseFromLayout(doc.file);
+    // Files nginx ships (mime.types, snippets/snakeoil.conf …) are known content.
+    tree = spliceStock(asIncludedInHttp(spliced, opts.nginxHttpContext, base));
     // Findings belong to the file a directive is in: none at another file's directives.
     if (tree !== own) foreign = foreignRanges(tree, new WeakSet());
-    return (effective = effectiveConfig(tree, { nginxVersion: policy.nginxVersion }));
+    return tree;
   };
+  const nginxEffective = (): EffectiveConfig => (effective ??= effectiveConfig(nginxTree(), { nginxVersion: policy.nginxVersion }));
+  const nginxUnknowns = (): UnknownIncludes => (unknowns ??= new UnknownIncludes(nginxTree()));
   let pem: PemBlock[] | undefined;
   let yamlFile: YamlFile | undefined;
   let sites: MaterialSite[] | undefined;
@@ -111,7 +125,11 @@ export function lintDocument(doc: TextDoc, opts: LintOptions): Finding[] {
   const indexed = opts.kubeIndex?.entry(doc.file);
   if (indexed && indexed.text === doc.text) doc.adoptLines(indexed.lines);
   const blocks = (): PemBlock[] => (pem ??= scanPem(doc.text, doc.lines));
-  const parsed = (): NginxConfig => (nginx ??= parseNginxDoc(doc));
+  // A template (Go, Jinja, ERB) is read with its tags blanked (same offsets).
+  const template = format === 'nginx' ? templateOf(doc.text, rawBodies(doc)) : undefined;
+  const parsed = (): NginxConfig => (nginx ??= template ? parseNginxCached(template.blanked, `${doc.file}\u0000template`, doc.lines).config : parseNginxDoc(doc));
+  // …and when even that is not nginx, only the template note speaks for the file's nginx rules.
+  const templateBroken = template !== undefined && parsed().problems.some((p) => p.severity !== 'warning');
   const yamlOnce = (): YamlFile => (yamlFile ??= indexedYaml(opts.kubeIndex, doc.file, doc.text) ?? parseYamlFile(doc.text, doc.lines));
   // The accessors every rule's context shares (made once per document, not once per rule).
   const includeProblems = (): readonly NginxTreeProblem[] => opts.nginxIncludeProblems ?? [];
@@ -121,6 +139,7 @@ export function lintDocument(doc: TextDoc, opts: LintOptions): Finding[] {
   for (const rule of RULES) {
     if (!rule.formats.includes(format)) continue;
     if (policy.rules[rule.id] === 'off') continue;
+    if (templateBroken && rule.id.startsWith('nginx/') && rule.id !== 'nginx/template-skipped') continue;
     const ctx: RuleContext = {
       doc,
       format,
@@ -129,6 +148,7 @@ export function lintDocument(doc: TextDoc, opts: LintOptions): Finding[] {
       nginx: parsed,
       nginxIncludeProblems: includeProblems,
       nginxEffective,
+      nginxUnknowns,
       nginxReferencedFiles: referencedFiles,
       pemBlocks: blocks,
       yaml: yamlOnce,
@@ -218,11 +238,12 @@ function binaryMessage(format: FormatKind): string {
   return `file holds binary data, not ${format === 'pem' ? 'PEM text (a DER file?)' : format + ' text'}; not linted`;
 }
 
-export type FileLintResult = { findings: Finding[] } | { error: string };
+/** `skipped`: the file was not linted (binary with no format, or a format TLS Lens does not read): a summary does not count it as checked. */
+export type FileLintResult = { findings: Finding[]; skipped?: string } | { error: string };
 
 /** Whether a file on disk is one TLS Lens looks at when walking a directory. */
 export function isCandidateName(path: string): boolean {
-  return formatFromName(path) !== undefined || /\.(conf|json|md|txt)$/i.test(path);
+  return formatFromName(path) !== undefined || /\.(conf|json|md|txt)$/i.test(withoutCopySuffix(path));
 }
 
 /**
@@ -233,7 +254,11 @@ export async function lintFile(
   host: Host,
   path: string,
   display: string,
-  opts: LintOptions & { resolveHttpContext?: (path: string) => Promise<readonly NginxDirective[] | undefined> },
+  opts: LintOptions & {
+    resolveHttpContext?: (path: string) => Promise<readonly NginxDirective[] | undefined>;
+    /** The trailing-path guess for absolute includes outside the workspace (`trailingPathGuesser`). */
+    guessPath?: NginxLoadOptions['guessPath'];
+  },
 ): Promise<FileLintResult> {
   let bytes: Uint8Array;
   try {
@@ -249,18 +274,28 @@ export async function lintFile(
   }
   if (looksBinary(bytes)) {
     const format = formatFromName(path);
-    return { findings: format ? notice(ENGINE_NOTICES.binaryFile, display, opts.policy, binaryMessage(format)) : [] };
+    return format ? { findings: notice(ENGINE_NOTICES.binaryFile, display, opts.policy, binaryMessage(format)), skipped: 'binary' } : { findings: [], skipped: 'binary' };
   }
-  let text = new TextDecoder('utf-8').decode(bytes);
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const decoded = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
+  const bom = decoded.charCodeAt(0) === 0xfeff;
+  let text = bom ? decoded.slice(1) : decoded;
   // The format comes from the real path: the display name may have lost the folders
   // (sites-enabled/, conf.d/) that say what the file is.
-  const doc = new TextDoc(display, text, undefined, detectFormat(new TextDoc(path, text)));
+  const format = detectFormat(new TextDoc(path, text));
+  // nginx refuses a byte order mark (nginx/byte-order-mark): an nginx file keeps it.
+  if (bom && format === 'nginx') text = decoded;
+  const doc = new TextDoc(display, text, undefined, format);
+  if (format === 'apache') return { findings: lintDocument(doc, opts), skipped: 'apache' };
   let lintOpts: LintOptions = opts;
   if (hasNginxIncludes(doc)) {
-    const { problems, included } = await includeContext(host, path, () => text);
+    const load: Pick<NginxLoadOptions, 'pathMappings' | 'guessPath'> = { pathMappings: opts.policy.pathMappings };
+    if (opts.guessPath) load.guessPath = opts.guessPath;
+    const { problems, included } = await includeContext(host, path, () => text, { load });
     lintOpts = { ...lintOpts, nginxIncludeProblems: problems, nginxIncluded: included };
   }
+  // The platform's stock nginx.conf stands for a lone site file's: from the real path, and on
+  // whether a sites-* folder stands beside a conf.d/ one (Debian's layout has both).
+  if (doc.format === 'nginx' && lintOpts.nginxBase === undefined && opts.policy.nginxBase === undefined) lintOpts = { ...lintOpts, nginxBase: await layoutBase(host, path) };
   if (doc.format === 'nginx' && namesReferencedFiles(text)) lintOpts = { ...lintOpts, nginxReferencedFiles: await loadReferencedFiles(host, path, text, opts.policy) };
   if (opts.resolveHttpContext && needsHttpContext(doc)) {
     const context = await opts.resolveHttpContext(path).catch(() => undefined);
@@ -295,6 +330,8 @@ export async function includeContext(
     others?: (p: string) => string | undefined;
     /** Loads (and may cache) the tree; default loadNginxConfig. */
     loadTree?: (entry: string, o: NginxLoadOptions) => Promise<NginxTree>;
+    /** pathMappings and the trailing-path guess for absolute includes. */
+    load?: Pick<NginxLoadOptions, 'pathMappings' | 'guessPath'>;
   } = {},
 ): Promise<{ problems: NginxTreeProblem[]; included: Map<string, NginxDirective[]> }> {
   const self = normalizePath(path);
@@ -303,15 +340,19 @@ export async function includeContext(
   try {
     const others = opts.others;
     const load = opts.loadTree ?? ((entry: string, o: NginxLoadOptions) => loadNginxConfig(host, entry, o));
-    tree = await load(self, { text: (p) => (p === self ? text(p) : others?.(p)) });
+    const loadOpts: NginxLoadOptions = { ...opts.load, text: (p) => (p === self ? text(p) : others?.(p)) };
+    tree = await load(self, loadOpts);
     // A cached tree may predate this text: then read afresh.
-    if (opts.loadTree && tree.files.get(self)?.text !== text(self)) tree = await loadNginxConfig(host, self, { text: (p) => (p === self ? text(p) : others?.(p)) });
+    if (opts.loadTree && tree.files.get(self)?.text !== text(self)) tree = await loadNginxConfig(host, self, loadOpts);
   } catch {
     return { problems: [], included };
   }
   const problems = await ownIncludeProblems(host, self, tree);
   const haveConf = (await nginxConfsAbove(host, self).catch(() => [])).length > 0;
-  const broken = tree.problems.filter((p) => INCLUDE_PROBLEMS.has(p.kind) || p.kind === 'read-error');
+  // A cycle or a limit below an include leaves its content unknown as a whole; a file not found
+  // below it is one more unread include, judged by its name where it stands.
+  const broken = tree.problems.filter((p) => p.kind === 'include-cycle' || p.kind === 'include-limit');
+  const read = new Set(tree.includes.filter((s) => !s.outside && (s.files.length > 0 || s.glob)).map((s) => s.directive));
   // What each include read: the directives after it (in its list) that came in through it.
   const content = new Map<NginxDirective, NginxDirective[]>();
   const collect = (list: readonly NginxDirective[]): void => {
@@ -333,7 +374,7 @@ export async function includeContext(
   collect(tree.directives);
   for (const site of tree.includes) {
     if (site.file !== self) continue;
-    if (site.files.length === 0 && !site.glob) continue;
+    if (!read.has(site.directive)) continue;
     if (!haveConf && !site.pattern.startsWith('/')) continue;
     const under = new Set<string>();
     const queue = [...site.files];
@@ -345,15 +386,24 @@ export async function includeContext(
     }
     const at = site.directive.range.start.line;
     if (broken.some((p) => under.has(p.file) || (p.file === self && p.range.start.line >= at && p.range.start.line <= site.directive.range.end.line))) continue;
-    // Nested includes below it were all read: what they read stands in their place.
-    included.set(includeKey(site.directive), withoutIncludes(content.get(site.directive) ?? []));
+    // What nested includes read stands in their place; unread ones stay, as unknowns.
+    const spliced = withoutReadIncludes(content.get(site.directive) ?? [], read);
+    if (site.guessed) spliced.unshift(guessMarker(site.directive, site.resolved));
+    included.set(includeKey(site.directive), spliced);
   }
   return { problems, included };
 }
 
-/** Directives with `include` lines removed at every depth (their content is already spliced in). */
-function withoutIncludes(list: readonly NginxDirective[]): NginxDirective[] {
-  return list.filter((d) => d.name !== 'include' || d.block).map((d) => (d.block ? { ...d, block: { range: d.block.range, directives: withoutIncludes(d.block.directives) } } : d));
+/** Directives with the `include` lines that read their files removed at every depth (their content follows them). */
+function withoutReadIncludes(list: readonly NginxDirective[], read: ReadonlySet<NginxDirective>): NginxDirective[] {
+  return list.filter((d) => d.name !== 'include' || d.block || !read.has(d)).map((d) => (d.block ? { ...d, block: { range: d.block.range, directives: withoutReadIncludes(d.block.directives, read) } } : d));
+}
+
+/** Where an include read from a guessed workspace folder stood: its judgements say so (unknowns.ts). */
+function guessMarker(d: NginxDirective, readFrom: string): NginxDirective {
+  const r = (x: Range): Range => ({ start: x.start, end: x.end });
+  const { file: _file, ...own } = d;
+  return { ...own, nameRange: r(d.nameRange), range: r(d.range), args: d.args.map((a) => ({ ...a, range: r(a.range) })), guessedFrom: readFrom };
 }
 
 async function ownIncludeProblems(host: Host, self: string, tree: NginxTree): Promise<NginxTreeProblem[]> {
@@ -362,7 +412,7 @@ async function ownIncludeProblems(host: Host, self: string, tree: NginxTree): Pr
     // its configuration prefix): a "not found" for them would be a guess.
     const haveConf = (await nginxConfsAbove(host, self)).length > 0;
     const own = tree.problems.filter(
-      (p) => p.file === self && INCLUDE_PROBLEMS.has(p.kind) && (haveConf || p.kind !== 'include-not-found' || isAbsoluteInclude(tree, p)),
+      (p) => p.file === self && (INCLUDE_PROBLEMS.has(p.kind) || p.kind === 'read-error') && (haveConf || p.kind !== 'include-not-found' || isAbsoluteInclude(tree, p)),
     );
     // A cycle is detected in the file that closes it, but it stops nginx from loading this
     // file too: show it here as well, on the first of this file's includes that reads files
@@ -402,3 +452,18 @@ function isAbsoluteInclude(tree: NginxTree, p: NginxTreeProblem): boolean {
   const site = tree.includes.find((s) => s.file === p.file && s.directive.args[0] && s.directive.args[0].range.start.line === p.range.start.line && s.directive.args[0].range.start.character === p.range.start.character);
   return site !== undefined && site.pattern.startsWith('/');
 }
+
+/** `baseFromLayout` for a file on disk: a conf.d/ folder with sites-enabled/ or sites-available/ beside it is Debian's. */
+export async function layoutBase(host: Host, path: string): Promise<NginxBase> {
+  const p = normalizePath(path);
+  const m = /^(.*)\/conf\.d\/[^/]+$/.exec(p);
+  let sites = false;
+  if (m) {
+    for (const name of ['sites-enabled', 'sites-available']) {
+      const st = await host.stat(`${m[1] || ''}/${name}`).catch(() => undefined);
+      if (st?.isDirectory) sites = true;
+    }
+  }
+  return baseFromLayout(p, sites);
+}
+

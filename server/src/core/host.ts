@@ -22,6 +22,11 @@ export interface Host {
   readDirectory(path: string): Promise<DirEntry[]>;
   /** The current time; injected so expiry is testable. */
   now(): Date;
+  /**
+   * True for a path this host will not read (outside the workspace, see `ConfinedHost`):
+   * callers say "not in the workspace" rather than "not found".
+   */
+  outside?(path: string): boolean;
 }
 
 /** A host over an in-memory map of path → contents (paths use "/"). */

@@ -1,7 +1,8 @@
 import type { TextDoc } from './document';
 import { detectFormat } from './formats/detect';
 import { walkDirectives, type NginxDirective } from './formats/nginx/ast';
-import { asIncludedInHttp, includeKey, isHttpSnippet, spliceIncludes } from './formats/nginx/context';
+import { asIncludedInHttp, includeKey, isHttpSnippet, spliceIncludes, spliceStock } from './formats/nginx/context';
+import { STOCK_BASES, baseFromLayout } from './formats/nginx/stock';
 import { effectiveConfig, findHeader, walkLocations, type EffectiveLocation, type EffectiveServer, type EffectiveValue } from './formats/nginx/effective';
 import { TLS_DIRECTIVES } from './formats/nginx/directives';
 import { parseNginxDoc } from './formats/nginx/parseCache';
@@ -141,10 +142,11 @@ function effectiveMarkdown(
   policy: Policy | undefined,
   context: readonly NginxDirective[] | undefined,
   included: ReadonlyMap<string, readonly NginxDirective[]> | undefined,
+  file: string,
 ): string | undefined {
   if ((block.name !== 'server' && block.name !== 'location') || !block.block) return undefined;
   const tree = included?.size ? spliceIncludes(parsed, included) : parsed;
-  const cfg = effectiveConfig(asIncludedInHttp(tree, context), { nginxVersion: policy?.nginxVersion });
+  const cfg = effectiveConfig(spliceStock(asIncludedInHttp(tree, context, policy?.nginxBase ?? baseFromLayout(file))), { nginxVersion: policy?.nginxVersion });
   // A block with includes spelled out is a copy: it keeps the original's ranges.
   let owner: EffectiveServer | EffectiveLocation | undefined = cfg.servers.find((s) => s.directive.range === block.range);
   if (!owner) {
@@ -170,7 +172,10 @@ function effectiveMarkdown(
   const stsFile = sts?.directive.file ? `, from ${escapeMarkdown(sts.directive.file)}` : '';
   md.push(`| Strict-Transport-Security | ${sts ? codeSpan(sts.value) + (sts.always ? ' always' : '') : '(none)'} | ${sts ? (stsHere ? 'here' : `from ${sts.level}`) + stsFile : ''} |`);
   const unknown = isHttpSnippet(parsed) && !context;
-  if (unknown) md.push('', '_The configuration that includes this file was not found: values it sets in `http` are not shown._');
+  if (unknown) {
+    const base = policy?.nginxBase ?? baseFromLayout(file);
+    md.push('', base === 'none' ? '_No nginx.conf in the workspace includes this file: its `http` block is assumed to set no TLS directive._' : `_No nginx.conf in the workspace includes this file: shown as included by ${escapeMarkdown(STOCK_BASES[base].label)} (\`nginx.base: ${base}\`)._`);
+  }
   let ancestorInclude = false;
   // Includes whose files were read are spelled out above; only unread ones leave values unknown.
   const unread = (c: NginxDirective): boolean => c.name === 'include' && !included?.has(includeKey(c));
@@ -211,7 +216,7 @@ export function hoverAt(
       const markdown = referencedFileMarkdown(fileArg.ref, now);
       if (markdown) return { markdown, range: fileArg.d.args[0]!.range };
     }
-    const markdown = found && (directiveMarkdown(found, policy) ?? effectiveMarkdown(found, parsed, policy, nginxHttpContext, nginxIncluded));
+    const markdown = found && (directiveMarkdown(found, policy) ?? effectiveMarkdown(found, parsed, policy, nginxHttpContext, nginxIncluded, doc.file));
     if (found && markdown) return { markdown, range: found.nameRange };
   }
   const sites = materialSites(doc);

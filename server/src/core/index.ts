@@ -3,6 +3,7 @@ export { TextDoc } from './document';
 export {
   lintDocument,
   lintFile,
+  layoutBase,
   includeProblems,
   includeContext,
   isCandidateName,
@@ -18,6 +19,7 @@ export { SEVERITY_ORDER, compareFindings, withAssumptions } from './findings';
 export { detectFormat, type FormatKind } from './formats/detect';
 export type { Host, FileStat, DirEntry } from './host';
 export { MemoryHost } from './host';
+export { ConfinedHost } from './confinedHost';
 export { hoverAt, type HoverResult } from './hover';
 export { DEFAULT_POLICY, REQUIREMENT_KEYS, THRESHOLD_KEYS, resolvePolicy, type Policy, type PolicyInput, type Requirements, type Thresholds } from './policy/policy';
 export { parsePolicyFile, POLICY_FILE_NAME, POLICY_FILE_NAMES, POLICY_KEYS, type PolicyFile } from './policy/policyFile';
@@ -34,7 +36,8 @@ export { toSarif, type SarifOptions } from './report/sarif';
 export { toText } from './report/text';
 export { applyEdits, combineFixes } from './fixes';
 export { includerHttpContext, isHttpSnippet, type TreeCache } from './formats/nginx/context';
-export { loadNginxConfig, normalizePath, type NginxLoadOptions, type NginxTree } from './formats/nginx/includes';
+export { loadNginxConfig, normalizePath, trailingPathGuesser, type NginxLoadOptions, type NginxTree, type PathGuess } from './formats/nginx/includes';
+export { NGINX_BASES, STOCK_BASES, STOCK_FILES, baseFromLayout, type NginxBase } from './formats/nginx/stock';
 export { clearParseCache } from './formats/nginx/parseCache';
 export { loadReferencedFiles, namesReferencedFiles, type ReferencedFile, type ReferencedFiles } from './certs/referenced';
 export type { NginxDirective } from './formats/nginx/ast';

@@ -1,5 +1,6 @@
 import type { Finding } from './findings';
 import type { LineIndex, Range } from './text';
+import { RETIRED_RULE_IDS } from './policy/policy';
 
 /**
  * Inline suppressions in comments (nginx, YAML):
@@ -84,7 +85,7 @@ export function applySuppressions(findings: readonly Finding[], suppressions: re
       return;
     }
     for (const r of s.ruleIds) {
-      if (!knownRuleIds.has(r.id)) unknown.push({ range: r.range, message: `${directive} names an unknown rule "${r.id}"` });
+      if (!knownRuleIds.has(r.id)) unknown.push({ range: r.range, message: RETIRED_RULE_IDS[r.id] ? `${directive} names the retired rule "${r.id}", now part of ${RETIRED_RULE_IDS[r.id]}` : `${directive} names an unknown rule "${r.id}"` });
       else if (!used.has(key(i, r.id))) unused.push({ range: r.range, ruleId: r.id, message: `${directive} ${r.id} silences nothing on line ${s.targetLine + 1}; remove it` });
     }
   });

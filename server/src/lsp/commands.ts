@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { CancellationToken, Connection, TextDocuments, WorkDoneProgressReporter } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { includerHttpContext, isCandidateName, lintFile, walkFiles, type Finding, type Host, type TreeCache } from '../core';
+import { includerHttpContext, isCandidateName, lintFile, trailingPathGuesser, walkFiles, type Finding, type Host, type PathGuess, type TreeCache } from '../core';
 import type { CheckWorkspaceResult } from '../shared/protocol';
 import { pathToUri, toDiagnostic, uriToPath } from './convert';
 import type { DocumentLinter } from './diagnostics';
@@ -19,6 +19,8 @@ export class WorkspaceChecker {
   private published = new Set<string>();
   /** nginx configurations loaded during one run (files on disk do not change meanwhile). */
   private trees: TreeCache = new Map();
+  /** The trailing-path guess over the files of the run (absolute includes outside the workspace). */
+  private guess: (path: string) => PathGuess | undefined = () => undefined;
   /** The workspace's manifests; rebuilt from disk at the start of every run. */
   kube: KubeWorkspace | undefined;
 
@@ -54,6 +56,7 @@ export class WorkspaceChecker {
           files.push(f);
         }
       }
+      this.guess = trailingPathGuesser(files);
       const previous = this.published;
       this.published = new Set();
       for (let i = 0; i < files.length; i++) {
@@ -119,7 +122,8 @@ export class WorkspaceChecker {
       policy,
       now: this.host.now(),
       kubeIndex: await this.kube?.get(),
-      resolveHttpContext: (p) => includerHttpContext(this.host, p, { stopAt: this.policies.folderOf(p), trees: this.trees }),
+      guessPath: this.guess,
+      resolveHttpContext: (p) => includerHttpContext(this.host, p, { stopAt: this.policies.folderOf(p), trees: this.trees, pathMappings: policy.pathMappings, guessPath: this.guess }),
     });
     if ('error' in r) {
       result.errors.push(r.error);

@@ -6,6 +6,11 @@ import {
   detectFormat,
   hasNginxIncludes,
   includeContext,
+  isCandidateName,
+  layoutBase,
+  trailingPathGuesser,
+  walkFiles,
+  type PathGuess,
   loadReferencedFiles,
   namesReferencedFiles,
   type ReferencedFiles,
@@ -117,8 +122,26 @@ export class DocumentLinter {
     return affected;
   }
 
+  /** The workspace's candidate files, for the trailing-path guess of absolute includes (walked on first need). */
+  private workspaceFiles: Promise<(path: string) => PathGuess | undefined> | undefined;
+
+  private async guessPath(): Promise<(path: string) => PathGuess | undefined> {
+    this.workspaceFiles ??= (async () => {
+      const files: string[] = [];
+      for (const folder of this.policies.folders()) {
+        for await (const f of walkFiles(this.host, folder, { accept: isCandidateName })) {
+          files.push(f);
+          if (files.length >= 50_000) break;
+        }
+      }
+      return trailingPathGuesser(files);
+    })().catch(() => () => undefined);
+    return this.workspaceFiles;
+  }
+
   /** nginx files changed on disk (created, changed, deleted): trees are reloaded, open nginx documents re-linted. */
   nginxFilesChanged(): void {
+    this.workspaceFiles = undefined;
     this.forgetTreesWith();
     for (const d of this.documents.all()) if (this.seen.has(d.uri)) this.schedule(d.uri);
   }
@@ -211,9 +234,10 @@ export class DocumentLinter {
    * For an nginx snippet (top-level servers, no http block): the http-level directives of
    * the nginx.conf that includes it, read through the host with open editors' text first.
    */
-  async httpContext(textDoc: TextDoc, deps = new Set<string>(), epoch = this.epoch): Promise<readonly NginxDirective[] | undefined> {
+  async httpContext(textDoc: TextDoc, deps = new Set<string>(), epoch = this.epoch, policy?: Policy): Promise<readonly NginxDirective[] | undefined> {
     if (!path.isAbsolute(textDoc.file) || !needsHttpContext(textDoc)) return undefined;
-    return includerHttpContext(this.host, textDoc.file, { stopAt: this.policies.folderOf(textDoc.file), text: this.openText(), loadTree: this.recording(deps, epoch) }).catch(() => undefined);
+    const guessPath = await this.guessPath();
+    return includerHttpContext(this.host, textDoc.file, { stopAt: this.policies.folderOf(textDoc.file), text: this.openText(), loadTree: this.recording(deps, epoch), pathMappings: policy?.pathMappings ?? {}, guessPath }).catch(() => undefined);
   }
 
   /** For an nginx file: the certificate, key and DH parameter files it names, read inside its workspace folder. */
@@ -223,9 +247,9 @@ export class DocumentLinter {
   }
 
   /** What an nginx file's own includes read (for hover), through the shared trees. */
-  async included(textDoc: TextDoc): Promise<Map<string, NginxDirective[]> | undefined> {
+  async included(textDoc: TextDoc, policy?: Policy): Promise<Map<string, NginxDirective[]> | undefined> {
     if (!path.isAbsolute(textDoc.file) || !hasNginxIncludes(textDoc)) return undefined;
-    const r = await includeContext(this.host, textDoc.file, () => textDoc.text, { others: this.openText(), loadTree: this.loadTree }).catch(() => undefined);
+    const r = await includeContext(this.host, textDoc.file, () => textDoc.text, { others: this.openText(), loadTree: this.loadTree, load: { pathMappings: policy?.pathMappings ?? {}, guessPath: await this.guessPath() } }).catch(() => undefined);
     return r?.included;
   }
 
@@ -240,14 +264,15 @@ export class DocumentLinter {
       this.dependencies.set(doc.uri, deps);
       return undefined;
     }
-    const context = await this.httpContext(textDoc, deps, epoch);
+    const context = await this.httpContext(textDoc, deps, epoch, policy);
     const options: LintOptions = { policy, now: this.host.now() };
     if (context) options.nginxHttpContext = context;
     if (path.isAbsolute(textDoc.file) && hasNginxIncludes(textDoc)) {
-      const { problems, included } = await includeContext(this.host, textDoc.file, () => textDoc.text, { others: this.openText(), loadTree: this.recording(deps, epoch) });
+      const { problems, included } = await includeContext(this.host, textDoc.file, () => textDoc.text, { others: this.openText(), loadTree: this.recording(deps, epoch), load: { pathMappings: policy.pathMappings, guessPath: await this.guessPath() } });
       options.nginxIncludeProblems = problems;
       options.nginxIncluded = included;
     }
+    if (path.isAbsolute(textDoc.file) && !policy.nginxBase && detectFormat(textDoc) === 'nginx') options.nginxBase = await layoutBase(this.host, textDoc.file);
     if (this.documents.get(doc.uri)) this.dependencies.set(doc.uri, deps);
     const referenced = await this.referencedFiles(textDoc, policy);
     if (referenced) options.nginxReferencedFiles = referenced;

@@ -9,9 +9,9 @@ export async function hover(documents: TextDocuments<TextDocument>, linter: Docu
   if (!doc) return null;
   const { textDoc, policy, enabled } = await linter.prepare(doc);
   if (!enabled || overSizeCap(textDoc.text, policy)) return null;
-  const context = await linter.httpContext(textDoc);
+  const context = await linter.httpContext(textDoc, undefined, undefined, policy);
   // The files the nginx file names (certificates, keys, DH parameters): hovering a path shows what it holds.
   const referenced = await linter.referencedFiles(textDoc, policy);
-  const result = hoverAt(textDoc, params.position, host.now(), policy, context, referenced, await linter.included(textDoc));
+  const result = hoverAt(textDoc, params.position, host.now(), policy, context, referenced, await linter.included(textDoc, policy));
   return result ? { contents: { kind: MarkupKind.Markdown, value: result.markdown }, range: result.range } : null;
 }

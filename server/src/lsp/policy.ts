@@ -16,7 +16,12 @@ export interface ResolvedPolicy {
 export class PolicyResolver {
   private readonly finder: PolicyFileFinder;
 
-  constructor(host: Host, private readonly folders: () => readonly string[]) {
+  constructor(
+    host: Host,
+    readonly folders: () => readonly string[],
+    /** Told each folder a policy maps server paths to (pathMappings), which may then be read. */
+    private readonly allow: (root: string) => void = () => undefined,
+  ) {
     this.finder = new PolicyFileFinder(host, RULE_IDS);
   }
 
@@ -51,6 +56,7 @@ export class PolicyResolver {
     const base = this.folderOf(file) ?? path.dirname(file);
     const pathMappings = Object.fromEntries(Object.entries(settings.pathMappings).map(([from, to]) => [from, path.resolve(base, to)]));
     const policy = resolvePolicy({ profile: settings.profile, rules: settings.rules, maxFileSizeKb: settings.maxFileSizeKb, pathMappings }, usable?.input);
+    for (const to of Object.values(policy.pathMappings)) this.allow(to);
     return { policy, enabled: settings.enable && !ignoredByPolicyFile(file, usable) };
   }
 }

@@ -113,7 +113,8 @@ describe('TLS Lens in VS Code', () => {
     assert.ok(result, 'the command returns its result');
     assert.equal(result.cancelled, false);
     assert.ok(result.filesChecked >= 9, JSON.stringify(result));
-    assert.deepEqual(result.findings, { error: 8, warning: 12, info: 4, hint: 0 });
+    // weak.example.com's ssl_prefer_server_ciphers on is not advised off: its own list enables weak suites.
+    assert.deepEqual(result.findings, { error: 8, warning: 12, info: 3, hint: 0 });
     assert.equal(result.filesWithFindings, 9);
     // A file nobody opened now has its diagnostic in Problems too.
     const unopened = file('nginx', 'conf.d', 'legacy-backend.conf');

@@ -132,6 +132,8 @@ function keyTitle(algorithm: string): string {
 
 /** One inventory entry for a site, or undefined for material that is neither a certificate nor a private key (CSR, CRL, public key). */
 export function inventoryEntry(file: string, site: MaterialSite, now: Date, thresholds: Thresholds, withFacts = false, sites: readonly MaterialSite[] = [site]): InventoryEntry | undefined {
+  // A placeholder is no material: nothing to list.
+  if (site.placeholder) return undefined;
   const base = { file, range: site.range, anchor: site.anchor, encoding: site.encoding, label: site.label, ...(site.container !== undefined ? { container: site.container } : {}) };
   if (isPrivateKeySite(site)) {
     const key = site.problem ? undefined : privateKeyOfSite(site);

@@ -1,7 +1,7 @@
 import { TextDoc } from '../document';
 import { looksBinary } from '../formats/detect';
 import { walkDirectives, type NginxDirective } from '../formats/nginx/ast';
-import { defaultPrefix, isAbsolutePath, joinPath, normalizePath } from '../formats/nginx/includes';
+import { applyPathMappings, defaultPrefix, isAbsolutePath, joinPath, normalizePath } from '../formats/nginx/includes';
 import { parseNginx } from '../formats/nginx/parser';
 import type { Host } from '../host';
 import type { Policy } from '../policy/policy';
@@ -63,17 +63,8 @@ export function resolveReferencedPath(written: string, prefix: string, mappings:
   if (written.includes('$') || /^(data|engine|store):/.test(written)) return undefined;
   if (!isAbsolutePath(written)) return normalizePath(joinPath(prefix, written));
   const norm = normalizePath(written);
-  let best: string | undefined;
-  for (const from of Object.keys(mappings)) {
-    const f = normalizePath(from);
-    if ((norm === f || norm.startsWith(f.endsWith('/') ? f : f + '/')) && (!best || f.length > normalizePath(best).length)) best = from;
-  }
-  if (best !== undefined) {
-    const to = mappings[best]!;
-    const rest = norm.slice(normalizePath(best).length).replace(/^\/+/, '');
-    const base = isAbsolutePath(to) ? to : joinPath(prefix, to);
-    return normalizePath(rest ? joinPath(base, rest) : base);
-  }
+  const mapped = applyPathMappings(norm, mappings, prefix);
+  if (mapped !== undefined) return mapped;
   const p = normalizePath(prefix);
   return norm.startsWith(p.endsWith('/') ? p : p + '/') ? norm : undefined;
 }

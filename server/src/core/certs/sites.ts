@@ -5,6 +5,7 @@ import { CERTIFICATE_LABELS, isPrivateKeyLabel, scanPem, type PemBlock } from '.
 import { parseYamlFile, yaml, type YamlFile } from '../formats/yaml/documents';
 import { LineIndex, type Range } from '../text';
 import { decodeCertificate } from '../x509/certificate';
+import { decodesToStandIn, notMaterial } from '../formats/kube/placeholders';
 
 /**
  * Where a piece of certificate or key material was found in a document. Every front
@@ -47,6 +48,11 @@ export interface MaterialSite {
   bundleSize?: number;
   /** A private key protected by a passphrase (ENCRYPTED PRIVATE KEY, or a legacy `Proc-Type: 4,ENCRYPTED` header). */
   encrypted?: boolean;
+  /**
+   * The value is a documentation placeholder (`<base64 CA>`, `REPLACE_ME`, `${VAR}`, `...`),
+   * not material: `problem` says so, and `pem/malformed` gives such values one note per file.
+   */
+  placeholder?: true;
 }
 
 export function isCertificateSite(s: MaterialSite): boolean {
@@ -163,16 +169,27 @@ export function jsonPemSites(doc: TextDoc): MaterialSite[] {
   return sites;
 }
 
-/** Keys whose value is base64 PEM by definition (kubeconfig, admission webhooks, Secrets of type kubernetes.io/tls). */
+/** Keys whose value is base64 PEM by definition wherever they stand (kubeconfig, admission webhooks, API services, CRD conversion). */
 const KNOWN_KEYS: ReadonlyMap<string, 'cert' | 'key'> = new Map([
-  ['tls.crt', 'cert'],
-  ['tls.key', 'key'],
-  ['ca.crt', 'cert'],
   ['certificate-authority-data', 'cert'],
   ['client-certificate-data', 'cert'],
   ['client-key-data', 'key'],
   ['caBundle', 'cert'],
 ]);
+
+/** Keys of a Secret's `data` (base64 by the API) that hold PEM by convention (type kubernetes.io/tls, ca.crt). */
+const SECRET_DATA_KEYS: ReadonlyMap<string, 'cert' | 'key'> = new Map([
+  ['tls.crt', 'cert'],
+  ['tls.key', 'key'],
+  ['ca.crt', 'cert'],
+]);
+
+/**
+ * Kinds whose fields look like a Secret's but are not Secret data: templates an operator
+ * renders (External Secrets' ExternalSecret and PushSecret `template.data`) and encrypted
+ * values (Sealed Secrets' `encryptedData`). Their values are not read as base64 material.
+ */
+const NOT_SECRET_DATA = new Set(['ExternalSecret', 'ClusterExternalSecret', 'PushSecret', 'ClusterPushSecret', 'SealedSecret']);
 
 /** base64("-----BEGIN"): a value that starts with it is PEM, whatever its key. */
 const B64_PEM_PREFIX = 'LS0tLS1CRUdJT';
@@ -251,6 +268,22 @@ function firstBadChar(doc: TextDoc, node: Yaml.Scalar, r: { start: number; end: 
   return undefined;
 }
 
+/** Whether the pair at the end of `path` is in the `data` of a Secret: the document's (`kind`) or a List item's. */
+function secretAt(path: readonly unknown[], kind: string | undefined): boolean {
+  const y = yaml();
+  // path: Document, root Map, Pair(data), Map, (Pair) — or, in a List: …, Pair(items), Seq, item Map, Pair(data), Map.
+  const dataPair = path.length - 2;
+  const owner = path[dataPair - 1];
+  if (dataPair === 2) return kind === 'Secret';
+  return y.isMap(owner) && scalarString(mapGet(owner, 'kind')) === 'Secret' && y.isSeq(path[dataPair - 2]);
+}
+
+/** A value as a message shows it: at most 24 characters. */
+function shorten(v: string): string {
+  const t = v.trim().replace(/\s+/g, ' ');
+  return JSON.stringify(t.length > 24 ? `${t.slice(0, 23)}…` : t);
+}
+
 /** Base64 values in YAML whose decoded bytes are PEM or DER. */
 export function yamlBase64Sites(doc: TextDoc, file?: () => YamlFile): MaterialSite[] {
   if (!YAML_HINT.test(doc.text)) return [];
@@ -269,6 +302,7 @@ export function yamlBase64Sites(doc: TextDoc, file?: () => YamlFile): MaterialSi
     }
     const root = ydoc.doc.contents;
     const kind = scalarString(mapGet(root, 'kind'));
+    if (kind !== undefined && NOT_SECRET_DATA.has(kind)) continue;
     const meta = mapGet(root, 'metadata');
     const name = scalarString(mapGet(meta, 'name'));
     const ns = scalarString(mapGet(meta, 'namespace'));
@@ -282,9 +316,10 @@ export function yamlBase64Sites(doc: TextDoc, file?: () => YamlFile): MaterialSi
         const key = String(pair.key.value);
         const compact = value.replace(/\s+/g, '');
         if (compact.length === 0) return;
-        const known = KNOWN_KEYS.get(key);
         const parent = path[path.length - 2];
-        const inSecretData = kind === 'Secret' && path.length === 4 && y.isPair(parent) && y.isScalar(parent.key) && parent.key.value === 'data';
+        // `data` of a Secret: the document's own, or an item's of a List.
+        const inSecretData = y.isPair(parent) && y.isScalar(parent.key) && parent.key.value === 'data' && secretAt(path, kind);
+        const known = KNOWN_KEYS.get(key) ?? (inSecretData ? SECRET_DATA_KEYS.get(key) : undefined);
         if (!known && !compact.startsWith(B64_PEM_PREFIX) && !(inSecretData && compact.startsWith('MI'))) return;
         const r = scalarRange(doc, pair.value);
         const range = doc.lines.rangeOf(r.start, r.end);
@@ -296,6 +331,16 @@ export function yamlBase64Sites(doc: TextDoc, file?: () => YamlFile): MaterialSi
           return s;
         };
         const guess = known === 'key' ? 'PRIVATE KEY' : 'CERTIFICATE';
+        const not = notMaterial(value);
+        if (not === 'template' || not === 'encrypted') return;
+        if (not === 'placeholder' && !compact.startsWith(B64_PEM_PREFIX)) {
+          if (!known && !inSecretData) return;
+          const site = base(guess, 'base64-pem');
+          site.placeholder = true;
+          site.problem = { message: `"${key}" holds a placeholder (${shorten(value)}), not base64 material`, range };
+          sites.push(site);
+          return;
+        }
         if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compact) || compact.length % 4 !== 0) {
           if (!known && !compact.startsWith(B64_PEM_PREFIX)) return;
           const bad = firstBadChar(doc, pair.value, r);
@@ -347,7 +392,10 @@ export function yamlBase64Sites(doc: TextDoc, file?: () => YamlFile): MaterialSi
         }
         if (known) {
           const s = base(guess, 'base64-pem');
-          s.problem = { message: `the decoded value of "${key}" is neither PEM nor DER`, range };
+          if (decodesToStandIn(bytes)) {
+            s.placeholder = true;
+            s.problem = { message: `"${key}" holds a stand-in (base64 of ${JSON.stringify(bytes.toString('latin1').trim())}), not certificate material`, range };
+          } else s.problem = { message: `the decoded value of "${key}" is neither PEM nor DER`, range };
           sites.push(s);
         }
       },

@@ -4,7 +4,7 @@ import type { TextDoc } from '../document';
  * What a document holds, as far as TLS Lens cares. PEM blocks are looked for in every
  * kind; `pem` means the file is meant to hold nothing but PEM.
  */
-export type FormatKind = 'nginx' | 'kubernetes' | 'yaml' | 'pem' | 'policy' | 'text';
+export type FormatKind = 'nginx' | 'kubernetes' | 'yaml' | 'pem' | 'policy' | 'text' | 'apache';
 
 const PEM_EXTENSIONS = ['.pem', '.crt', '.cer', '.key', '.csr'];
 const YAML_EXTENSIONS = ['.yaml', '.yml'];
@@ -19,9 +19,23 @@ function extension(name: string): string {
   return i > 0 ? name.slice(i).toLowerCase() : '';
 }
 
+/**
+ * Suffixes repositories add to an nginx configuration that is copied or rendered before use
+ * (`site.subdomain.conf.sample`, `default.conf.template`, `nginx.conf.j2`): the name before
+ * them says what the file is.
+ */
+const COPY_SUFFIX = /\.(sample|example|dist|default|template|tmpl|tpl|j2|jinja2?|erb|in)$/i;
+
+/** The name without a copy suffix (`x.conf.sample` → `x.conf`). */
+export function withoutCopySuffix(file: string): string {
+  const stripped = file.replace(COPY_SUFFIX, '');
+  // Only for nginx's names: other formats' samples (values.yaml.example) are not read as such.
+  return stripped !== file && (/\.(conf|nginx)$/i.test(stripped) || /(^|[\\/])sites-(available|enabled)[\\/][^\\/]+$/.test(stripped)) ? stripped : file;
+}
+
 /** Format from the file name alone (the same patterns the extension contributes to VS Code). */
 export function formatFromName(file: string): FormatKind | undefined {
-  const norm = file.replace(/\\/g, '/');
+  const norm = withoutCopySuffix(file.replace(/\\/g, '/'));
   const name = baseName(norm);
   const ext = extension(name);
   if (name === '.tls-lens.yaml' || name === '.tls-lens.json') return 'policy';
@@ -34,6 +48,10 @@ export function formatFromName(file: string): FormatKind | undefined {
   return undefined;
 }
 
+/** Apache httpd configuration: its section tags and directives (no ";" at the end). */
+const APACHE_SNIFF = /^[ \t]*(?:<(?:VirtualHost|IfModule|Directory|DirectoryMatch|Location|Files|FilesMatch|Macro|IfDefine)\b|(?:SSLEngine|SSLCertificateFile|SSLProtocol|DocumentRoot|ServerAlias|LoadModule|RewriteEngine|RewriteRule)[ \t]+[^;\n]*$)/im;
+/** A block nginx opens: seen in a file, it is not Apache's. */
+const NGINX_BLOCK = /^[ \t]*(?:http|server|events|stream|upstream|location)\b[^{;\n]*\{/m;
 const NGINX_SNIFF = /^[ \t]*(?:(?:http|server|events|stream|upstream|location)\b[^{;\n]*\{|(?:ssl_[a-z_]+|listen|server_name)[ \t]+[^;\n]*;)/m;
 const KUBE_API_VERSION = /^[ \t]*apiVersion:[ \t]*\S/m;
 const KUBE_KIND = /^[ \t]*kind:[ \t]*\S/m;
@@ -47,19 +65,31 @@ export function detectFormat(doc: TextDoc): FormatKind {
   const byName = formatFromName(doc.file);
   if (byName === 'policy') return 'policy';
   const byLanguage = doc.languageId ? fromLanguageId(doc.languageId) : undefined;
+  if (doc.languageId === 'apacheconf') return 'apache';
   let kind = byLanguage ?? byName;
+  const ext = extension(baseName(withoutCopySuffix(doc.file)));
   if (!kind) {
-    const ext = extension(baseName(doc.file));
     const head = doc.text.slice(0, 64 * 1024);
-    if (ext === '.conf' && NGINX_SNIFF.test(head)) kind = 'nginx';
+    // A file with no extension (named on the command line) is recognised by its content.
+    if ((ext === '.conf' || ext === '') && NGINX_SNIFF.test(head) && !looksApache(doc.file, head)) kind = 'nginx';
+    else if ((ext === '.conf' || ext === '') && looksApache(doc.file, head)) return 'apache';
     else if (ext === '.json' && KUBE_JSON_API_VERSION.test(head) && KUBE_JSON_KIND.test(head)) return 'kubernetes';
+    else if (ext === '' && KUBE_API_VERSION.test(head) && KUBE_KIND.test(head)) return 'kubernetes';
     else kind = 'text';
   }
+  // sites-available/*.conf and conf.d/*.conf are Apache's folders too (Debian's apache2, httpd).
+  if (kind === 'nginx' && !byLanguage && looksApache(doc.file, doc.text.slice(0, 64 * 1024))) return 'apache';
   if (kind === 'yaml') {
     const head = doc.text.slice(0, 256 * 1024);
     if (KUBE_API_VERSION.test(head) && KUBE_KIND.test(head)) return 'kubernetes';
   }
   return kind;
+}
+
+/** Apache httpd's: its tags or directives and no nginx block, or an apache2/ or httpd/ folder and no nginx block. */
+function looksApache(file: string, head: string): boolean {
+  if (NGINX_BLOCK.test(head)) return false;
+  return APACHE_SNIFF.test(head) || /(^|[\\/])(apache2?|httpd)[\\/]/i.test(file);
 }
 
 function fromLanguageId(id: string): FormatKind | undefined {

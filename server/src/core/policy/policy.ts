@@ -1,4 +1,5 @@
 import type { RuleLevel } from '../findings';
+import { NGINX_BASES, type NginxBase } from '../formats/nginx/stock';
 import { DEFAULT_PROFILE, PROFILES, isProfileName, type Profile } from './profiles';
 
 /** The resolved policy a file is linted against. */
@@ -17,6 +18,11 @@ export interface Policy {
   privateKeyAllowedPaths: readonly string[];
   /** Server path prefix → workspace folder (e.g. `/etc/nginx/` → `deploy/nginx/`), for files nginx names. */
   pathMappings: Readonly<Record<string, string>>;
+  /**
+   * The platform whose stock nginx.conf includes a lone site file (`nginx.base`): `debian`,
+   * `official-image` or `none`; unset: chosen from the file's folder (stock.ts `baseFromLayout`).
+   */
+  nginxBase?: NginxBase;
 }
 
 export interface Requirements {
@@ -62,6 +68,18 @@ export const THRESHOLD_KEYS = [
 /** "1.24.0", "1.25": an nginx version as the policy names it. */
 export const NGINX_VERSION = /^\d+\.\d+(\.\d+)?$/;
 
+/** Rule ids that no longer exist, with what took their place (named in the problem a policy file or a suppression gets). */
+export const RETIRED_RULE_IDS: Readonly<Record<string, string>> = {
+  'ingress/secret-not-found': 'kube/not-in-workspace (one note per file for every reference the workspace cannot answer)',
+  'istio/gateway-credential-not-found': 'kube/not-in-workspace (one note per file for every reference the workspace cannot answer)',
+};
+
+/** "unknown rule "x"", or what replaced a retired rule. */
+export function unknownRuleMessage(id: string): string {
+  const now = RETIRED_RULE_IDS[id];
+  return now ? `rule "${id}" was retired: it is now part of ${now}` : `unknown rule "${id}"`;
+}
+
 /**
  * Loose input from editor settings, a policy file or CLI flags; later sources win.
  * `ignore` is only meaningful relative to the policy file it came from: see
@@ -77,6 +95,7 @@ export interface PolicyInput {
   require?: Partial<Requirements>;
   privateKeyAllowedPaths?: string[];
   pathMappings?: Record<string, string>;
+  nginxBase?: string;
 }
 
 /** Where private keys are expected in a repository: test data and examples. */
@@ -117,6 +136,7 @@ export function resolvePolicy(...inputs: Array<PolicyInput | undefined>): Policy
   const rules: Record<string, RuleLevel> = {};
   let maxFileSizeBytes = DEFAULT_POLICY.maxFileSizeBytes;
   let nginxVersion: string | undefined;
+  let nginxBase: NginxBase | undefined;
   const thresholds: Partial<Thresholds> = {};
   const require: Requirements = { ...DEFAULT_REQUIREMENTS };
   let privateKeyAllowedPaths = DEFAULT_PRIVATE_KEY_ALLOWED_PATHS;
@@ -129,6 +149,7 @@ export function resolvePolicy(...inputs: Array<PolicyInput | undefined>): Policy
     for (const [id, level] of Object.entries(input.rules ?? {})) if (isRuleLevel(level)) rules[id] = level;
     if (typeof input.maxFileSizeKb === 'number' && input.maxFileSizeKb > 0) maxFileSizeBytes = Math.round(input.maxFileSizeKb * 1024);
     if (typeof input.nginxVersion === 'string' && NGINX_VERSION.test(input.nginxVersion)) nginxVersion = input.nginxVersion;
+    if (isNginxBase(input.nginxBase)) nginxBase = input.nginxBase;
     for (const k of THRESHOLD_KEYS) {
       const v = input.thresholds?.[k];
       if (typeof v === 'number' && Number.isFinite(v) && v >= 0) thresholds[k] = v;
@@ -141,5 +162,10 @@ export function resolvePolicy(...inputs: Array<PolicyInput | undefined>): Policy
   // Thresholds not set explicitly follow the final profile.
   const policy: Policy = { profile, rules, maxFileSizeBytes, thresholds: { ...defaultThresholds(profile), ...thresholds }, require, privateKeyAllowedPaths, pathMappings };
   if (nginxVersion) policy.nginxVersion = nginxVersion;
+  if (nginxBase) policy.nginxBase = nginxBase;
   return policy;
+}
+
+export function isNginxBase(s: unknown): s is NginxBase {
+  return typeof s === 'string' && (NGINX_BASES as readonly string[]).includes(s);
 }

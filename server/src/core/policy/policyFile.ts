@@ -1,7 +1,8 @@
 import type * as Yaml from 'yaml';
 import type { Node } from 'yaml';
 import type { Range } from '../text';
-import { NGINX_VERSION, REQUIREMENT_KEYS, THRESHOLD_KEYS, isRuleLevel, type PolicyInput } from './policy';
+import { NGINX_BASES } from '../formats/nginx/stock';
+import { NGINX_VERSION, REQUIREMENT_KEYS, THRESHOLD_KEYS, isNginxBase, isRuleLevel, unknownRuleMessage, type PolicyInput } from './policy';
 import { PROFILES, isProfileName } from './profiles';
 
 export const POLICY_FILE_NAME = '.tls-lens.yaml';
@@ -9,7 +10,10 @@ export const POLICY_FILE_NAME = '.tls-lens.yaml';
 export const POLICY_FILE_NAMES = [POLICY_FILE_NAME, '.tls-lens.json'] as const;
 
 /** The keys a policy file may have (schemas/tls-lens-policy.schema.json describes them). */
-export const POLICY_KEYS = ['extends', 'nginxVersion', 'thresholds', 'require', 'rules', 'ignore', 'privateKeyAllowedPaths', 'pathMappings'] as const;
+export const POLICY_KEYS = ['extends', 'nginxVersion', 'thresholds', 'require', 'rules', 'ignore', 'privateKeyAllowedPaths', 'pathMappings', 'nginx'] as const;
+
+/** The keys of the `nginx` section. */
+export const NGINX_POLICY_KEYS = ['base'] as const;
 
 export interface PolicyFileProblem {
   message: string;
@@ -105,7 +109,7 @@ export function parsePolicyFile(text: string, knownRuleIds: ReadonlySet<string>)
           const id = isScalar(idNode) ? String(idNode.value) : '';
           const lvNode = r.value as Node | null;
           const level = isScalar(lvNode) ? lvNode.value : undefined;
-          if (!knownRuleIds.has(id)) problems.push({ message: `unknown rule "${id}"`, range: nodeRange(idNode) });
+          if (!knownRuleIds.has(id)) problems.push({ message: unknownRuleMessage(id), range: nodeRange(idNode) });
           else if (!isRuleLevel(level)) problems.push({ message: `rule "${id}": expected off, hint, info, warning or error`, range: nodeRange(lvNode ?? idNode) });
           else rules[id] = level;
         }
@@ -168,6 +172,11 @@ export function parsePolicyFile(text: string, knownRuleIds: ReadonlySet<string>)
           else mappings[from] = vNode.value;
         }
         input.pathMappings = mappings;
+        break;
+      }
+      case 'nginx': {
+        const n = keyedMap(value ?? keyNode, 'nginx', 'nginx setting', NGINX_POLICY_KEYS, `one of ${NGINX_BASES.join(', ')}`, 'values', (v): v is string => isNginxBase(v));
+        if (n?.base) input.nginxBase = n.base;
         break;
       }
       default:

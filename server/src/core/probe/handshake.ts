@@ -249,6 +249,14 @@ export function openTls(target: ProbeTarget, options: ProbeOptions, context: tls
   });
 }
 
+/**
+ * After `destroy()`: resolves once the socket's file descriptor is closed, so the server sees
+ * this connection end before the probe opens another (`concurrency` bounds what it sees).
+ */
+function socketClosed(s: tls.TLSSocket): Promise<void> {
+  return s.closed ? Promise.resolve() : new Promise<void>((r) => s.once('close', () => r()));
+}
+
 function round(ms: number): number {
   return Math.round(ms * 100) / 100;
 }
@@ -472,6 +480,7 @@ export async function fullHandshake(target: ProbeTarget, options: ProbeOptions, 
   } finally {
     s.destroy();
   }
+  await socketClosed(s);
   const session = opened.state.session ?? s.getSession();
   if (session && new Budget(options).reached) notReached.push('resumption');
   else if (session) {
@@ -479,6 +488,7 @@ export async function fullHandshake(target: ProbeTarget, options: ProbeOptions, 
       const again = await openTls(target, options, context, alpnOffer(target), session);
       handshake.resumption.resumed = again.socket.isSessionReused();
       again.socket.destroy();
+      await socketClosed(again.socket);
     } catch (e) {
       if (e instanceof ProbeError && e.code === 'cancelled') throw e;
       if (e instanceof ProbeError && e.code === 'deadline') notReached.push('resumption');

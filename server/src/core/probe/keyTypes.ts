@@ -66,14 +66,16 @@ async function offerKeyType(target: ProbeTarget, options: ProbeOptions, offer: K
 const leafKey = (c: { chainDer: Uint8Array[] }): string => (c.chainDer[0] ? Buffer.from(c.chainDer[0]).toString('base64') : '');
 
 /**
- * The certificate of each key type the server has for this name, TLS 1.3 and 1.2 side by
- * side (one key type at a time, the two versions at once). A key type the server answers with
+ * The certificate of each key type the server has for this name, TLS 1.3 and 1.2 (one
+ * handshake at a time). A key type the server answers with
  * the same certificate as another (an RSA-PSS-capable RSA key, EdDSA refused) is left out.
  */
 export async function findServedCertificates(target: ProbeTarget, options: ProbeOptions): Promise<ServedCertificate[]> {
   const out: ServedCertificate[] = [];
   for (const offer of KEY_TYPE_OFFERS) {
-    const answers = await Promise.all(VERSIONS.map((v) => offerKeyType(target, options, offer, v)));
+    // One connection at a time: the handshake's lane holds one of the probe's concurrency budget.
+    const answers: Awaited<ReturnType<typeof offerKeyType>>[] = [];
+    for (const v of VERSIONS) answers.push(await offerKeyType(target, options, offer, v));
     answers.forEach((a, i) => {
       if (!a?.chainDer.length) return;
       const same = out.find((c) => c.keyType === offer.keyType && leafKey(c) === leafKey(a));

@@ -33,6 +33,7 @@ import { insecureFallback } from './gateway/insecure-fallback';
 import { listenerNoCertificate } from './gateway/listener-no-certificate';
 import { referenceNotPermitted } from './gateway/reference-not-permitted';
 import { routeOnPassthrough } from './gateway/route-on-passthrough';
+import { listenerHttpOnly } from './gateway/listener-http-only';
 import { secretProblem } from './gateway/secret-problem';
 import { defaultInboundPolicy } from './linkerd/default-inbound-policy';
 import { disableIdentity } from './linkerd/disable-identity';
@@ -42,6 +43,8 @@ import { unauthenticatedAuthorization } from './linkerd/unauthenticated-authoriz
 import { ingressRouteWithoutTls } from './traefik/ingressroute-without-tls';
 import { sniStrict } from './traefik/sni-strict';
 import { tlsOption } from './traefik/tls-option';
+import { serversTransportInsecure } from './traefik/servers-transport-insecure';
+import { backendInsecureSkipVerify } from './envoygateway/backend-insecure-skip-verify';
 import { backendUnverified } from './ingress/backend-unverified';
 import { certificateExpired } from './ingress/certificate-expired';
 import { certificateMismatch } from './ingress/certificate-mismatch';
@@ -51,7 +54,6 @@ import { hostWithoutTls } from './ingress/host-without-tls';
 import { missingSecretName } from './ingress/missing-secret-name';
 import { plaintextBackend } from './ingress/plaintext-backend';
 import { secretInvalid } from './ingress/secret-invalid';
-import { secretNotFound } from './ingress/secret-not-found';
 import { sslPassthrough } from './ingress/ssl-passthrough';
 import { sslRedirectDisabled } from './ingress/ssl-redirect-disabled';
 import { tlsHostUnused } from './ingress/tls-host-unused';
@@ -62,22 +64,29 @@ import { disableUnderStrict } from './istio/disable-under-strict';
 import { gatewayCertificateExpiring } from './istio/gateway-certificate-expiring';
 import { gatewayCertificateMismatch } from './istio/gateway-certificate-mismatch';
 import { gatewayCredentialInvalid } from './istio/gateway-credential-invalid';
-import { gatewayCredentialNotFound } from './istio/gateway-credential-not-found';
 import { gatewayDuplicateCertificate } from './istio/gateway-duplicate-certificate';
 import { gatewayHttpNoRedirect } from './istio/gateway-http-no-redirect';
+import { gatewayHttpOnly } from './istio/gateway-http-only';
 import { gatewayMinProtocol } from './istio/gateway-min-protocol';
 import { gatewayWeakCiphers } from './istio/gateway-weak-ciphers';
 import { insecureSkipVerify } from './istio/insecure-skip-verify';
 import { noMeshStrict } from './istio/no-mesh-strict';
 import { peerAuthenticationMode } from './istio/peer-authentication-mode';
 import { manifestLimits } from './kube/manifest-limits';
+import { notInWorkspace } from './kube/not-in-workspace';
 import { templateSkipped } from './kube/template-skipped';
+import { yamlSyntax } from './kube/yaml-syntax';
 import { defaultProtocols } from './nginx/default-protocols';
 import { deprecatedListenHttp2 } from './nginx/deprecated-listen-http2';
 import { earlyData } from './nginx/early-data';
 import { ecdhCurve } from './nginx/ecdh-curve';
 import { hstsDropped } from './nginx/hsts-dropped';
+import { apacheNotChecked } from './apache/not-checked';
+import { byteOrderMark } from './nginx/byte-order-mark';
 import { includeNotFound } from './nginx/include-not-found';
+import { listenSpdy } from './nginx/listen-spdy';
+import { templateSkipped as nginxTemplateSkipped } from './nginx/template-skipped';
+import { includeUnknown } from './nginx/include-unknown';
 import { httpWithoutRedirect } from './nginx/http-without-redirect';
 import { missingCertificate } from './nginx/missing-certificate';
 import { missingHsts } from './nginx/missing-hsts';
@@ -99,7 +108,9 @@ import type { Rule, RuleMeta } from './rule';
 /** Every rule that checks documents, in the order they run. */
 export const RULES: readonly Rule[] = [
   nginxSyntax,
-  includeNotFound,
+  nginxTemplateSkipped,
+  byteOrderMark,
+  listenSpdy,
   weakProtocol,
   defaultProtocols,
   weakCiphers,
@@ -120,6 +131,9 @@ export const RULES: readonly Rule[] = [
   weakDhparam,
   staplingLetsencrypt,
   certificateNameMismatch,
+  // After every rule that judges effective values: they report what unread includes hid.
+  includeNotFound,
+  includeUnknown,
   pemMalformed,
   certExpired,
   certNotYetValid,
@@ -132,14 +146,15 @@ export const RULES: readonly Rule[] = [
   certKeyMismatch,
   certPrivateKeyCommitted,
   policyInvalid,
+  apacheNotChecked,
   templateSkipped,
+  yamlSyntax,
   hostWithoutTls,
   tlsHostUnused,
   missingSecretName,
   certificateMismatch,
   certificateExpired,
   secretInvalid,
-  secretNotFound,
   sslRedirectDisabled,
   plaintextBackend,
   backendUnverified,
@@ -153,7 +168,6 @@ export const RULES: readonly Rule[] = [
   destinationRuleNoCa,
   insecureSkipVerify,
   disableUnderStrict,
-  gatewayCredentialNotFound,
   gatewayCredentialInvalid,
   gatewayCertificateMismatch,
   gatewayCertificateExpiring,
@@ -161,6 +175,7 @@ export const RULES: readonly Rule[] = [
   gatewayMinProtocol,
   gatewayWeakCiphers,
   gatewayHttpNoRedirect,
+  gatewayHttpOnly,
   listenerNoCertificate,
   referenceNotPermitted,
   secretProblem,
@@ -171,6 +186,7 @@ export const RULES: readonly Rule[] = [
   backendCaRef,
   backendHostnameUncovered,
   routeOnPassthrough,
+  listenerHttpOnly,
   weakKey,
   keyAlgorithm,
   lifetime,
@@ -187,6 +203,9 @@ export const RULES: readonly Rule[] = [
   tlsOption,
   sniStrict,
   ingressRouteWithoutTls,
+  serversTransportInsecure,
+  backendInsecureSkipVerify,
+  notInWorkspace,
   // Last: it reports the aliases the other Kubernetes rules could not follow.
   manifestLimits,
 ];

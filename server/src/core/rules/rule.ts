@@ -3,6 +3,7 @@ import type { Fix, RelatedLocation, ResourceRef, Severity } from '../findings';
 import type { FormatKind } from '../formats/detect';
 import type { NginxConfig } from '../formats/nginx/ast';
 import type { EffectiveConfig } from '../formats/nginx/effective';
+import type { UnknownIncludes } from '../formats/nginx/unknowns';
 import type { NginxTreeProblem } from '../formats/nginx/includes';
 import type { PemBlock } from '../formats/pem/scanner';
 import type { YamlFile } from '../formats/yaml/documents';
@@ -48,6 +49,12 @@ export interface RuleContext {
    * (sites-enabled/…, conf.d/…) is read as included in http.
    */
   nginxEffective(): EffectiveConfig;
+  /**
+   * The includes of the effective configuration whose content is unknown, where they stand
+   * and what their names suggest they set (`formats/nginx/unknowns.ts`). Rules ask it before
+   * judging a value an include could set, and record what they left out.
+   */
+  nginxUnknowns(): UnknownIncludes;
   /**
    * Problems with this file's own `include` directives (not found, cycles, limits), when
    * the caller resolved them through the host (`LintOptions.nginxIncludeProblems`).

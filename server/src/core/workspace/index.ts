@@ -3,7 +3,7 @@ import { detectFormat } from '../formats/detect';
 import { parseKubeFile, resourceKindKey, type KubeFile, type KubeResource } from '../formats/kube/resources';
 import { parseYamlFile, type YamlFile } from '../formats/yaml/documents';
 import { LineIndex } from '../text';
-import { KustomizeNamespaces, type KustomizationInfo } from './kustomize';
+import { KustomizeNamespaces, normalizePath, type KustomizationInfo } from './kustomize';
 
 /** One indexed file: its text (so a lint of the same text reuses the parse) and its resources. */
 export interface IndexEntry {
@@ -31,6 +31,7 @@ const CLUSTER_SCOPED = new Set([
   'MutatingWebhookConfiguration',
   'ClusterIssuer.cert-manager.io',
   'GatewayClass.gateway.networking.k8s.io',
+  'ClusterExternalSecret.external-secrets.io',
 ]);
 
 const KUSTOMIZATION = /(^|[\\/])kustomization\.ya?ml$/i;
@@ -95,6 +96,12 @@ export class KubeIndex {
         const info: KustomizationInfo = { resources: [...k.root.get('resources').strings(), ...k.root.get('bases').strings()].map((x) => x.value) };
         const ns = k.root.get('namespace').str();
         if (ns) info.namespace = ns;
+        // Patch files (inline patches hold line breaks and name no file).
+        const patches = [
+          ...k.root.get('patchesStrategicMerge').strings().map((x) => x.value),
+          ...k.root.get('patches').items().flatMap((p) => p.get('path').str() ?? []),
+        ].filter((x) => !/\n/.test(x));
+        if (patches.length) info.patches = patches;
         entry.kustomization = info;
       }
     }
@@ -129,6 +136,16 @@ export class KubeIndex {
   namespaceOf(r: KubeResource): string | undefined {
     if (CLUSTER_SCOPED.has(r.kind) || CLUSTER_SCOPED.has(resourceKindKey(r))) return undefined;
     return this.kustomize.namespaceFor(r.file) ?? r.namespace ?? 'default';
+  }
+
+  /** Whether a kustomization reads `file` as a patch: its objects are not definitions (`KustomizeNamespaces.isPatch`). */
+  isPatch(file: string): boolean {
+    return this.kustomize.isPatch(file);
+  }
+
+  /** The kustomizations whose build includes `file`, with how many levels up (`KustomizeNamespaces.ancestors`). */
+  kustomizationsOf(file: string): ReadonlyMap<string, number> {
+    return this.kustomize.ancestors(file);
   }
 
   /** Resources of a kind (`Kind` or `Kind.group`) with this namespace and name, in any file. */
@@ -193,10 +210,31 @@ function pull<K, V>(m: Map<K, V[]>, k: K, v: V): void {
   if (a.length === 0) m.delete(k);
 }
 
+/** How near a definition is to the file that refers to it, nearest first. */
+export type Nearness = 'this file' | 'this folder' | 'this kustomization' | 'the workspace';
+
+/** What a lookup among several definitions of one identity (or of one role) decided. */
+export interface Choice {
+  /** The definition used: the nearest one, or one of the nearest when they all agree. */
+  resource?: KubeResource;
+  /** How near the definitions it was chosen among are. */
+  near?: Nearness;
+  /** Every definition there was (patch files left out). */
+  candidates: readonly KubeResource[];
+  /** The nearest definitions differ from each other: nothing is concluded from any of them. */
+  ambiguous?: readonly KubeResource[];
+}
+
 /**
  * What a rule sees of Kubernetes while linting one file: that file's resources (from the
  * text being linted, which may be newer than the index's copy) and, when the caller built
  * an index, every other file's.
+ *
+ * Where several files define the same kind/namespace/name (example folders, overlays, two
+ * teams' folders), a lookup takes the definition nearest the linted file: the same file, then
+ * the same folder, then a kustomization that builds both (the one fewest levels up), then the
+ * rest of the workspace; when the nearest definitions differ, nothing is concluded
+ * (`Choice.ambiguous`). Files a kustomization reads as patches are not definitions.
  */
 export class KubeView {
   constructor(
@@ -220,11 +258,31 @@ export class KubeView {
     return r.namespace ?? 'default';
   }
 
-  /** The first resource of a kind with this namespace and name: this file first, then the others. */
+  /**
+   * The view from another file of the workspace (the index's copy of it), so a lookup made
+   * on that file's behalf resolves as it would when that file is linted; this view for its own file.
+   */
+  forFile(file: string): KubeView {
+    if (file === this.file || !this.index) return this;
+    const entry = this.index.entry(file);
+    return entry ? new KubeView(file, entry.kube, this.index) : this;
+  }
+
+  /** Every definition of a kind with this namespace and name: this file's, then the others' (patch files left out). */
+  definitions(kind: string, namespace: string | undefined, name: string): KubeResource[] {
+    const own = this.kube.resources.filter((r) => resourceKindKey(r) === kind && r.name === name && this.namespaceOf(r) === namespace);
+    if (!this.index) return own;
+    return own.concat(this.index.find(kind, namespace, name).filter((r) => r.file !== this.file && !this.index!.isPatch(r.file)));
+  }
+
+  /** The definition of a kind with this namespace and name nearest this file (see the class comment). */
+  lookup(kind: string, namespace: string | undefined, name: string): Choice {
+    return this.choose(this.definitions(kind, namespace, name));
+  }
+
+  /** The nearest definition of a kind with this namespace and name, or undefined (none, or the nearest ones differ). */
   find(kind: string, namespace: string | undefined, name: string): KubeResource | undefined {
-    for (const r of this.kube.resources) if (resourceKindKey(r) === kind && r.name === name && this.namespaceOf(r) === namespace) return r;
-    if (!this.index) return undefined;
-    return this.index.find(kind, namespace, name).find((r) => r.file !== this.file);
+    return this.lookup(kind, namespace, name).resource;
   }
 
   /** Every resource of a kind: this file's, then the others'. */
@@ -233,6 +291,112 @@ export class KubeView {
     if (!this.index) return own;
     return own.concat(this.index.ofKind(kind).filter((r) => r.file !== this.file));
   }
+
+  /** The nearest of `candidates` (several when equally near), or undefined when there are none. */
+  nearest(candidates: readonly KubeResource[]): { group: KubeResource[]; near: Nearness } | undefined {
+    const list = candidates.filter((r) => r.file === this.file || !this.index?.isPatch(r.file));
+    if (list.length === 0) return undefined;
+    if (list.length === 1) return { group: [list[0]!], near: this.nearness(list[0]!) };
+    const own = list.filter((r) => r.file === this.file && this.file !== '');
+    if (own.length) return { group: own, near: 'this file' };
+    if (this.file === '') return { group: list, near: 'the workspace' };
+    const dir = dirOf(this.file);
+    const folder = list.filter((r) => dirOf(r.file) === dir);
+    if (folder.length) return { group: folder, near: 'this folder' };
+    const mine = this.index?.kustomizationsOf(this.file);
+    if (mine?.size) {
+      let best = Infinity;
+      let group: KubeResource[] = [];
+      for (const r of list) {
+        let depth = Infinity;
+        for (const [k, d] of this.index!.kustomizationsOf(r.file)) {
+          const up = mine.get(k);
+          // How far up the referrer's side the shared build is (then the candidate's side).
+          if (up !== undefined) depth = Math.min(depth, up * 1000 + d);
+        }
+        if (depth < best) {
+          best = depth;
+          group = [r];
+        } else if (depth === best && depth !== Infinity) group.push(r);
+      }
+      if (group.length) return { group, near: 'this kustomization' };
+    }
+    return { group: list, near: 'the workspace' };
+  }
+
+  /** The nearest of `candidates`, when the nearest ones agree (`sameDefinition`); see the class comment. */
+  choose(candidates: readonly KubeResource[]): Choice {
+    const all = candidates.filter((r) => r.file === this.file || !this.index?.isPatch(r.file));
+    const n = this.nearest(all);
+    if (!n) return { candidates: all };
+    const first = n.group[0]!;
+    if (n.group.every((r) => sameDefinition(r, first))) return { resource: first, near: n.near, candidates: all };
+    return { near: n.near, candidates: all, ambiguous: n.group };
+  }
+
+  private nearness(r: KubeResource): Nearness {
+    if (this.file === '') return 'the workspace';
+    if (r.file === this.file) return 'this file';
+    if (dirOf(r.file) === dirOf(this.file)) return 'this folder';
+    const mine = this.index?.kustomizationsOf(this.file);
+    if (mine?.size) for (const k of this.index!.kustomizationsOf(r.file).keys()) if (mine.has(k)) return 'this kustomization';
+    return 'the workspace';
+  }
+}
+
+/**
+ * What a finding says about a choice among several definitions, when there were several
+ * ("the Gateway in a/gateway.yaml, the nearest of 3 definitions (this folder)"), for
+ * `Report.assumptions`; nothing when the identity has one definition.
+ */
+export function choiceAssumption(choice: Choice, what: string): string | undefined {
+  // A definition in the referring file itself is what anyone would take.
+  if (!choice.resource || choice.candidates.length < 2 || choice.near === 'this file') return undefined;
+  const others = choice.candidates.filter((r) => r !== choice.resource && !sameDefinition(r, choice.resource!)).length;
+  const where = choice.near === 'the workspace' ? 'all its definitions agree' : `the definition in ${choice.near}`;
+  return `${what} is the one in ${choice.resource.file} (${where}; ${choice.candidates.length} definitions in the workspace${others ? `, ${others} different` : ''})`;
+}
+
+function dirOf(file: string): string {
+  const n = normalizePath(file);
+  const i = n.lastIndexOf('/');
+  return i < 0 ? '' : n.slice(0, i);
+}
+
+const fingerprints = new WeakMap<KubeResource, string>();
+
+/**
+ * Whether two definitions of one identity say the same: the objects as data, with metadata
+ * reduced to labels and annotations (names and namespaces are equal by construction; layout,
+ * comments and key order do not count).
+ */
+export function sameDefinition(a: KubeResource, b: KubeResource): boolean {
+  return a === b || fingerprint(a) === fingerprint(b);
+}
+
+function fingerprint(r: KubeResource): string {
+  const known = fingerprints.get(r);
+  if (known !== undefined) return known;
+  const data = r.root.data();
+  let out: string;
+  if (data && typeof data === 'object' && !Array.isArray(data)) {
+    const { metadata, status: _status, ...rest } = data as Record<string, unknown>;
+    const m = (metadata ?? {}) as Record<string, unknown>;
+    out = stableJson({ ...rest, labels: m['labels'] ?? null, annotations: m['annotations'] ?? null });
+  } else out = `unreadable ${r.file} ${r.range.start.line}`;
+  fingerprints.set(r, out);
+  return out;
+}
+
+function stableJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
+  if (v && typeof v === 'object') {
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stableJson((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(v) ?? 'null';
 }
 
 /** The view for a document: the index's parse when its text is the same, else a fresh one. */

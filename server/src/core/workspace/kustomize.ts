@@ -15,6 +15,11 @@ export interface KustomizationInfo {
   namespace?: string;
   /** `resources:` and `bases:` entries as written. */
   resources: string[];
+  /**
+   * Files holding patches (`patchesStrategicMerge:` entries, `patches[].path`): their objects
+   * change what a resource becomes; they are not definitions of their own.
+   */
+  patches?: string[];
 }
 
 interface Node {
@@ -23,6 +28,8 @@ interface Node {
   info: KustomizationInfo;
   /** Workspace paths the entries lead to (normalised, no scheme). */
   targets: string[];
+  /** Workspace paths of its patch files. */
+  patches: string[];
 }
 
 /** Forward slashes, no `.`/`..` segments, no trailing slash. */
@@ -47,6 +54,8 @@ function join(dir: string, entry: string): string {
   return normalizePath(dir ? `${dir}/${entry}` : entry);
 }
 
+const EMPTY: ReadonlyMap<string, number> = new Map();
+
 const AMBIGUOUS = Symbol('ambiguous');
 type Outcome = string | undefined | typeof AMBIGUOUS;
 
@@ -61,6 +70,10 @@ export class KustomizeNamespaces {
   private readonly nodes = new Map<string, Node>();
   /** Kustomizations by the workspace path each entry leads to. */
   private listedBy = new Map<string, Node[]>();
+  /** Kustomizations by the workspace path of each patch file they read. */
+  private patchedBy = new Map<string, Node[]>();
+  /** `ancestors` per file, for the current graph. */
+  private readonly ancestorCache = new Map<string, ReadonlyMap<string, number>>();
   private readonly cache = new Map<string, string | undefined>();
   /** `emitted` per kustomization, for the current graph (many paths lead through the same ones). */
   private readonly emittedCache = new Map<Node, Outcome>();
@@ -77,17 +90,26 @@ export class KustomizeNamespaces {
     if (info) {
       const dir = dirOf(key);
       // Remote bases (URLs, git references) are not in the workspace.
-      const targets = info.resources.filter((r) => !/^[a-z][a-z0-9+.-]*:\/\/|^git@|^github\.com\//i.test(r)).map((r) => join(dir, r));
-      this.nodes.set(key, { file: key, dir, info, targets });
+      const local = (r: string): boolean => !/^[a-z][a-z0-9+.-]*:\/\/|^git@|^github\.com\//i.test(r);
+      const targets = info.resources.filter(local).map((r) => join(dir, r));
+      const patches = (info.patches ?? []).filter(local).map((r) => join(dir, r));
+      this.nodes.set(key, { file: key, dir, info, targets, patches });
     } else this.nodes.delete(key);
     this.rebuild();
   }
 
   private rebuild(): void {
     this.listedBy = new Map();
+    this.patchedBy = new Map();
     this.cache.clear();
     this.emittedCache.clear();
+    this.ancestorCache.clear();
     for (const n of this.nodes.values()) {
+      for (const p of n.patches) {
+        const list = this.patchedBy.get(p);
+        if (list) list.push(n);
+        else this.patchedBy.set(p, [n]);
+      }
       for (const t of n.targets) {
         const list = this.listedBy.get(t);
         if (list) list.push(n);
@@ -101,9 +123,40 @@ export class KustomizeNamespaces {
     if (this.nodes.size === 0) return undefined;
     const key = normalizePath(file);
     if (this.cache.has(key)) return this.cache.get(key);
-    const ns = this.resolve(this.listedBy.get(key) ?? []);
+    // A patch file's objects end up in what the kustomization that reads it builds.
+    const ns = this.resolve([...(this.listedBy.get(key) ?? []), ...(this.patchedBy.get(key) ?? [])]);
     this.cache.set(key, ns);
     return ns;
+  }
+
+  /** Whether a kustomization reads `file` as a patch (its objects are not definitions). */
+  isPatch(file: string): boolean {
+    return this.patchedBy.size > 0 && this.patchedBy.has(normalizePath(file));
+  }
+
+  /**
+   * The kustomizations whose build includes `file`, each with how many levels up it is: 1 for
+   * one that lists the file, 2 for one that lists that one's folder, and so on (the nearest
+   * count when several paths lead there). Empty when no kustomization lists the file.
+   */
+  ancestors(file: string): ReadonlyMap<string, number> {
+    if (this.nodes.size === 0) return EMPTY;
+    const key = normalizePath(file);
+    const known = this.ancestorCache.get(key);
+    if (known) return known;
+    const out = new Map<string, number>();
+    let level = [...(this.listedBy.get(key) ?? []), ...(this.patchedBy.get(key) ?? [])];
+    for (let depth = 1; level.length && depth <= 64; depth++) {
+      const next: Node[] = [];
+      for (const k of level) {
+        if (out.has(k.file)) continue;
+        out.set(k.file, depth);
+        next.push(...(this.listedBy.get(k.dir) ?? []));
+      }
+      level = next;
+    }
+    this.ancestorCache.set(key, out);
+    return out;
   }
 
   private resolve(listing: readonly Node[]): string | undefined {

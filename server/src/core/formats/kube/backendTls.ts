@@ -18,6 +18,8 @@ export type CaRefResolution =
   /** The object is there but `ca.crt` is absent, empty or unreadable. */
   | { kind: 'unusable'; target: KubeResource; node: KNode | undefined; why: string }
   | { kind: 'missing' }
+  /** Equally near definitions of the object differ: nothing is concluded. */
+  | { kind: 'ambiguous'; candidates: readonly KubeResource[] }
   /** No workspace index, a templated name, or a kind other than ConfigMap/Secret (implementation-specific). */
   | { kind: 'unknown' };
 
@@ -30,7 +32,7 @@ export interface CaRef {
 
 /** `ca.crt` of a ConfigMap (`data`, or base64 `binaryData`) or of a Secret (base64 `data`, or `stringData`). */
 function caText(target: KubeResource): DecodedValue | undefined {
-  return target.kind === 'Secret' ? decodedValue(target, 'stringData', 'data', 'ca.crt') : decodedValue(target, 'data', 'binaryData', 'ca.crt');
+  return target.kind === 'Secret' ? decodedValue(target, 'stringData', 'data', 'ca.crt', true) : decodedValue(target, 'data', 'binaryData', 'ca.crt', true);
 }
 
 const cache = new WeakMap<KubeResource, CaRefResolution>();
@@ -41,6 +43,8 @@ function readCa(target: KubeResource): CaRefResolution {
   let out: CaRefResolution;
   const value = caText(target);
   if (!value) out = { kind: 'unusable', target, node: undefined, why: 'has no ca.crt key' };
+  // A template expression or a documentation placeholder: the certificates are unknown.
+  else if (value.placeholder) out = { kind: 'unknown' };
   else if (value.invalidBase64) out = { kind: 'unusable', target, node: value.node, why: 'ca.crt is not valid base64' };
   else {
     const certs: CertificateSummary[] = [];
@@ -76,8 +80,10 @@ export function backendCaRefs(view: KubeView, policy: KubeResource): CaRef[] {
       const name = node.get('name').str() ?? '';
       let resolution: CaRefResolution = { kind: 'unknown' };
       if (group === '' && (refKind === 'ConfigMap' || refKind === 'Secret') && name && !isTemplated(name)) {
-        const target = view.find(refKind === 'ConfigMap' ? K.configMap : K.secret, ns, name);
+        const choice = view.lookup(refKind === 'ConfigMap' ? K.configMap : K.secret, ns, name);
+        const target = choice.resource;
         if (target) resolution = target.templated ? { kind: 'unknown' } : readCa(target);
+        else if (choice.ambiguous) resolution = { kind: 'ambiguous', candidates: choice.ambiguous };
         else if (view.hasWorkspace) resolution = { kind: 'missing' };
       }
       return { node, refKind, name, resolution };

@@ -1,6 +1,45 @@
 import type { KubeView } from '../../workspace/index';
+import { isTemplated, type KNode } from './node';
 import { K } from './refs';
 import type { KubeResource } from './resources';
+
+/** The annotation through which cert-manager's ingress-shim or gateway-shim issues an Ingress's or Gateway's certificates. */
+export interface ShimAnnotation {
+  annotation: string;
+  value: string;
+  node: KNode;
+  /** The Issuer or ClusterIssuer it names (undefined for `kubernetes.io/tls-acme`, which uses the configured default). */
+  issuerKind?: 'Issuer' | 'ClusterIssuer';
+}
+
+/**
+ * cert-manager's shim annotations on an Ingress (ingress-shim) or a Gateway (gateway-shim):
+ * `cert-manager.io/cluster-issuer`, `cert-manager.io/issuer`, and on an Ingress also
+ * `kubernetes.io/tls-acme: "true"` (cert-manager docs, "Securing Ingress Resources" and
+ * "Annotated Gateway resource"). cert-manager then creates a Certificate per TLS entry or
+ * listener, for its hosts, writing the Secret the entry or listener names.
+ */
+export function shimAnnotation(r: KubeResource, gateway = false): ShimAnnotation | undefined {
+  for (const [annotation, issuerKind] of [
+    ['cert-manager.io/cluster-issuer', 'ClusterIssuer'],
+    ['cert-manager.io/issuer', 'Issuer'],
+  ] as const) {
+    const node = r.metadata.get('annotations', annotation);
+    const value = node.str()?.trim();
+    if (value) return { annotation, value, node, issuerKind };
+  }
+  if (!gateway) {
+    const node = r.metadata.get('annotations', 'kubernetes.io/tls-acme');
+    if (node.str()?.trim() === 'true') return { annotation: 'kubernetes.io/tls-acme', value: 'true', node };
+  }
+  return undefined;
+}
+
+/** The Issuer or ClusterIssuer a shim annotation names, nearest first; undefined when not in the workspace or templated. */
+export function shimIssuer(view: KubeView, r: KubeResource, shim: ShimAnnotation): KubeResource | undefined {
+  if (!shim.issuerKind || isTemplated(shim.value)) return undefined;
+  return shim.issuerKind === 'ClusterIssuer' ? view.find(K.clusterIssuer, undefined, shim.value) : view.find(K.issuer, view.namespaceOf(r), shim.value);
+}
 
 /** A Go duration ("2160h", "1h30m", "90m") in hours; undefined when it is not one. */
 export function goDurationHours(s: string): number | undefined {
@@ -33,3 +72,8 @@ export function ingressesUsing(view: KubeView, cert: KubeResource): KubeResource
 }
 
 export const LE_STAGING = 'acme-staging-v02.api.letsencrypt.org';
+
+/** Whether an Issuer/ClusterIssuer is an ACME issuer on Let's Encrypt's staging directory. */
+export function isStagingIssuer(issuer: KubeResource): boolean {
+  return issuer.spec.get('acme', 'server').str()?.includes(LE_STAGING) === true;
+}

@@ -1,6 +1,7 @@
 import type { KubeView } from '../../workspace/index';
 import type { KNode } from './node';
 import { isTemplated } from './node';
+import { shimAnnotation } from './certManager';
 import { K, resolveSecret, type SecretResolution } from './refs';
 import { named, relatedAt } from './report';
 import { resourceKindKey, type KubeResource } from './resources';
@@ -41,6 +42,8 @@ export function listenerCertRefs(view: KubeView, gw: KubeResource): ListenerCert
 export function listenerSecretRefs(view: KubeView, gw: KubeResource, l: KNode): ListenerCertRef[] {
   const ns = view.namespaceOf(gw);
   const out: ListenerCertRef[] = [];
+  // cert-manager's gateway-shim writes the Secrets of the listeners that terminate TLS for a hostname.
+  const shim = shimAnnotation(gw, true) && l.get('hostname').str() && (l.get('tls', 'mode').str() ?? 'Terminate') === 'Terminate';
   for (const ref of l.get('tls', 'certificateRefs').items()) {
     const kind = ref.get('kind').str() ?? 'Secret';
     const group = ref.get('group').str() ?? '';
@@ -56,7 +59,7 @@ export function listenerSecretRefs(view: KubeView, gw: KubeResource, l: KNode): 
       namespace: refNs,
       crossNamespace,
       permitted: !crossNamespace || referenceGranted(view, ns, refNs, name),
-      resolution: resolveSecret(view, refNs, name),
+      resolution: shim && !crossNamespace ? { kind: 'generated', by: gw } : resolveSecret(view, refNs, name),
     };
     const host = l.get('hostname').str();
     if (host) r.hostname = host;
@@ -73,6 +76,28 @@ export interface ResolvedListenerRef<T extends SecretResolution = SecretResoluti
 
 /** Any resolution (for `resolveListenerSecret`). */
 export const anyResolution = (r: SecretResolution): r is SecretResolution => r !== undefined;
+
+/** A resolution to a Secret in the workspace. */
+export function isSecretResolution(r: SecretResolution): r is Extract<SecretResolution, { kind: 'secret' }> {
+  return r.kind === 'secret';
+}
+
+/**
+ * The references grouped by Gateway and Secret (in the order first met): one Secret serving
+ * several listeners of a Gateway is one problem, reported once.
+ */
+export function groupBySecret<T extends ResolvedListenerRef>(refs: readonly T[]): T[][] {
+  const groups = new Map<string, T[]>();
+  const ids = new Map<object, number>();
+  for (const r of refs) {
+    if (!ids.has(r.gateway)) ids.set(r.gateway, ids.size);
+    const key = `${ids.get(r.gateway)}\u0000${r.namespace ?? ''}\u0000${r.name}`;
+    const g = groups.get(key);
+    if (g) g.push(r);
+    else groups.set(key, [r]);
+  }
+  return [...groups.values()];
+}
 
 /** A resolution to a Secret in the workspace whose certificate was read. */
 export function isSecretWithCertificate(r: SecretResolution): r is Extract<SecretResolution, { kind: 'secret' }> {

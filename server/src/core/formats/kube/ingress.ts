@@ -1,6 +1,7 @@
 import type { KubeView } from '../../workspace/index';
 import type { KNode } from './node';
 import { isTemplated } from './node';
+import { shimAnnotation } from './certManager';
 import { resolveSecret, type SecretResolution } from './refs';
 import { resourceKindKey, type KubeResource } from './resources';
 
@@ -22,7 +23,14 @@ export interface Named {
 export interface IngressTlsEntry {
   index: number;
   entry: KNode;
+  /**
+   * The hosts the entry covers: its `hosts`, or, when it lists none, the rule hosts (the API's
+   * default: "the wildcard host setting for the loadbalancer controller", which serves the
+   * rules' hosts) — then `hostsDefaulted` is set.
+   */
   hosts: Named[];
+  /** The entry lists no `hosts`: `hosts` are the Ingress's rule hosts. */
+  hostsDefaulted?: true;
   secretName?: string;
   secretNode: KNode;
 }
@@ -30,11 +38,21 @@ export interface IngressTlsEntry {
 export function ingressTls(r: KubeResource): IngressTlsEntry[] {
   return r.spec.get('tls').items().map((entry, index) => {
     const secretNode = entry.get('secretName');
-    const e: IngressTlsEntry = { index, entry, hosts: entry.get('hosts').strings(), secretNode };
+    const listed = entry.get('hosts').strings();
+    const e: IngressTlsEntry = { index, entry, hosts: listed, secretNode };
+    if (!entry.get('hosts').items().length) {
+      e.hosts = ingressRuleHosts(r).filter((h, i, all) => all.findIndex((x) => sameHost(x.value, h.value)) === i);
+      e.hostsDefaulted = true;
+    }
     const s = secretNode.str();
     if (s) e.secretName = s;
     return e;
   });
+}
+
+/** What an assumption says about a TLS entry without hosts. */
+export function defaultedHostsAssumption(t: IngressTlsEntry): string | undefined {
+  return t.hostsDefaulted ? `spec.tls[${t.index}] lists no hosts: taken to cover the rule hosts (the API's default for an entry without hosts)` : undefined;
 }
 
 /** A `spec.tls` entry's Secret, with where it leads. */
@@ -51,11 +69,13 @@ export interface IngressSecretRef {
 export function ingressSecretRefs(view: KubeView, r: KubeResource, distinct = false): IngressSecretRef[] {
   const out: IngressSecretRef[] = [];
   const seen = new Set<string>();
+  // cert-manager's ingress-shim writes every TLS entry's Secret (a Secret in the repository would be overwritten).
+  const shim = shimAnnotation(r);
   for (const t of ingressTls(r)) {
     const name = t.secretName;
     if (!name || isTemplated(name) || (distinct && seen.has(name))) continue;
     seen.add(name);
-    out.push({ tls: { ...t, secretName: name }, resolution: resolveSecret(view, view.namespaceOf(r), name) });
+    out.push({ tls: { ...t, secretName: name }, resolution: shim ? { kind: 'generated', by: r } : resolveSecret(view, view.namespaceOf(r), name) });
   }
   return out;
 }

@@ -106,17 +106,20 @@ export interface ResolvedServerCredential<T extends SecretResolution> {
  * Where the servers of the linted file's Istio Gateways get their certificates: every server's
  * `tls.credentialName` (not templated) → `resolveCredential` in the namespaces Istio reads
  * (`credentialNamespaces`), keeping those `accept` takes. The Istio counterpart of
- * `resolveListenerSecret`; the Gateway credential rules share it.
+ * `resolveListenerSecret`; the Gateway credential rules share it. `distinct`: each
+ * credentialName once per Gateway (one Secret's problem is reported once, not per server).
  */
-export function resolveServerCredentials<T extends SecretResolution>(view: KubeView, accept: (r: SecretResolution) => r is T): Array<ResolvedServerCredential<T>> {
+export function resolveServerCredentials<T extends SecretResolution>(view: KubeView, accept: (r: SecretResolution) => r is T, distinct = false): Array<ResolvedServerCredential<T>> {
   const out: Array<ResolvedServerCredential<T>> = [];
   for (const gateway of view.resources) {
     if (resourceKindKey(gateway) !== K.istioGateway) continue;
     const { namespaces } = credentialNamespaces(view, gateway);
+    const seen = new Set<string>();
     for (const server of gatewayServers(gateway)) {
       const node = server.tls.get('credentialName');
       const name = node.str();
-      if (!name || isTemplated(name)) continue;
+      if (!name || isTemplated(name) || (distinct && seen.has(name))) continue;
+      seen.add(name);
       const resolution = resolveCredential(view, namespaces, name, accept);
       if (resolution) out.push({ gateway, server, node, name, resolution });
     }

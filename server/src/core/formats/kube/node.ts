@@ -1,6 +1,6 @@
 import type * as Yaml from 'yaml';
 import type { LineIndex, Range } from '../../text';
-import { nodeRange, yaml } from '../yaml/documents';
+import { YAML_MAX_ALIAS_COUNT, nodeRange, yaml } from '../yaml/documents';
 
 /** Aliases resolved per file before TLS Lens stops following them (alias bombs). */
 export const MAX_ALIAS_RESOLUTIONS = 1000;
@@ -169,6 +169,20 @@ export class KNode {
       if (s !== undefined) out[k] = s;
     }
     return out;
+  }
+
+  /**
+   * The node as plain data (aliases expanded up to `YAML_MAX_ALIAS_COUNT`), for comparing
+   * whole objects; undefined when it cannot be had (an alias bomb).
+   */
+  data(): unknown {
+    const n = this.resolved();
+    if (!n) return undefined;
+    try {
+      return n.toJS(this.doc, { maxAliasCount: YAML_MAX_ALIAS_COUNT });
+    } catch {
+      return undefined;
+    }
   }
 
   /** The strings of a sequence of scalars. */

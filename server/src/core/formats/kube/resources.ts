@@ -32,9 +32,11 @@ export interface KubeResource {
 }
 
 export interface KubeFileNote {
-  kind: 'template' | 'limit';
+  kind: 'template' | 'limit' | 'syntax';
   message: string;
   range: Range;
+  /** Overrides the rule's severity for this note. */
+  severity?: 'error' | 'warning' | 'info';
 }
 
 /** A parsed manifest file: its resources and what kept parts of it from being read. */
@@ -73,6 +75,8 @@ export function describeResource(r: Pick<KubeResource, 'kind' | 'name'>, namespa
 }
 
 const TEMPLATE = /\{\{/;
+/** Substitution placeholders that break a YAML parse: `${VAR}` (envsubst, Flux postBuild) and `{VAR}` (sed-style). */
+const SUBSTITUTION = /\$\{[A-Za-z_][\w]*\}|(?<![{$\w])\{[A-Za-z_][\w]*\}(?!\})/;
 
 /**
  * Reads every Kubernetes object of a (multi-document, YAML or JSON) manifest: objects with
@@ -87,13 +91,49 @@ export function parseKubeFile(file: string, text: string, lines: LineIndex, pars
   const budget: AliasBudget = { used: 0, exceeded: false };
   const hasTemplate = TEMPLATE.test(text);
   const brokenDocs = new Set<number>();
+  const templateDocs: number[] = [];
+  /** Where the first template document fails to parse (for the note's place when the file has no `{{`). */
+  let templateAt: number | undefined;
+  const lenient: Array<{ index: number; range: Range }> = [];
   // A simple document parses without errors (and is not parsed here).
-  for (const d of yf.documents) if (!d.simple && d.doc.errors.length) brokenDocs.add(d.index);
-  if (brokenDocs.size && hasTemplate) {
-    const at = text.search(TEMPLATE);
+  yf.documents.forEach((d, i) => {
+    if (d.simple || !d.doc.errors.length) return;
+    brokenDocs.add(d.index);
+    // The document's source: from its start to the next document's (an error can cut its own range short).
+    const next = yf.documents[i + 1];
+    const from = d.doc.range?.[0] ?? 0;
+    const to = next ? (next.simple?.start ?? next.doc.range?.[0] ?? text.length) : text.length;
+    const own = text.slice(from, to);
+    const err = d.doc.errors[0]!;
+    const [s0 = 0, e0 = s0] = err.pos ?? [];
+    const errorLine = lines.lineText(lines.positionAt(s0).line);
+    // A template's documents are not YAML until rendered: `{{ … }}` (Helm, Go), or `${VAR}` / `{VAR}` substitution where the parse fails.
+    if ((hasTemplate && TEMPLATE.test(own)) || SUBSTITUTION.test(errorLine)) {
+      templateDocs.push(d.index);
+      templateAt ??= s0;
+      return;
+    }
+    const where = yf.documents.length > 1 ? `document ${d.index + 1} of ${yf.documents.length} is not checked, the others are` : 'the file is not checked';
+    const range = lines.rangeOf(s0, Math.max(e0, s0 + 1));
+    // libyaml-based parsers (kubectl's) accept a quoted value whose continuation lines are less indented than its key; YAML 1.2 does not.
+    if (err.code === 'MISSING_CHAR' && /quote/.test(err.message)) lenient.push({ index: d.index, range });
+    else notes.push({ kind: 'syntax', message: `YAML syntax error: ${err.message.split('\n')[0]}; ${where}`, range });
+  });
+  if (lenient.length) {
+    const docs = lenient.map((l) => l.index + 1);
+    notes.push({
+      kind: 'syntax',
+      severity: 'info',
+      message: `${lenient.length === 1 ? 'a quoted value runs' : `quoted values run`} over lines less indented than ${lenient.length === 1 ? 'its key' : 'their keys'} (line ${lenient.map((l) => l.range.start.line + 1).slice(0, 5).join(', ')}${lenient.length > 5 ? ', …' : ''}), which YAML 1.2 does not allow; kubectl's parser accepts it, TLS Lens's does not, so ${yf.documents.length > 1 ? `document${docs.length > 1 ? 's' : ''} ${docs.slice(0, 5).join(', ')}${docs.length > 5 ? ', …' : ''} of ${yf.documents.length} ${docs.length > 1 ? 'are' : 'is'} not checked (the others are)` : 'the file is not checked'} — indent the continuation lines to have ${docs.length > 1 ? 'them' : 'it'} checked`,
+      range: lenient[0]!.range,
+    });
+  }
+  if (templateDocs.length) {
+    const found = text.search(TEMPLATE);
+    const at = found >= 0 ? found : (templateAt ?? 0);
     notes.push({
       kind: 'template',
-      message: `${brokenDocs.size === 1 && yf.documents.length <= 1 ? 'this file is' : `${brokenDocs.size} of ${Math.max(yf.documents.length, 1)} documents are`} a template (Helm or Go {{ … }}) that is not YAML until rendered; not checked — lint the rendered output (helm template …) instead`,
+      message: `${templateDocs.length === 1 && yf.documents.length <= 1 ? 'this file is' : `${templateDocs.length} of ${Math.max(yf.documents.length, 1)} documents are`} a template (Helm or Go {{ … }}, or \${VAR} substitution) that is not YAML until rendered; not checked — lint the rendered output (helm template …, envsubst) instead`,
       range: lines.rangeOf(at, at + 2),
     });
   }

@@ -3,6 +3,7 @@ import { sansCoverHostPattern } from '../../x509/names';
 import { CERTIFICATE_LABELS, scanPem } from '../pem/scanner';
 import { LineIndex } from '../../text';
 import type { KNode } from './node';
+import { decodesToStandIn, notMaterial } from './placeholders';
 import type { KubeResource } from './resources';
 
 /** The certificate side of a TLS Secret, decoded; private keys are only checked for presence. */
@@ -17,6 +18,11 @@ export interface SecretTls {
   certs: CertificateSummary[];
   /** Why the certificate could not be read. */
   problem?: string;
+  /**
+   * `tls.crt` holds a template expression or a documentation placeholder (`<base64 cert>`,
+   * `REPLACE_ME`, `${CERT}`) rather than a certificate: its contents are unknown, not wrong.
+   */
+  placeholder?: true;
 }
 
 const cache = new WeakMap<KubeResource, SecretTls>();
@@ -26,23 +32,30 @@ export interface DecodedValue {
   text: string;
   node: KNode;
   invalidBase64?: true;
+  /** The written value is a template or placeholder (`notMaterial`), or decodes to a short stand-in text. */
+  placeholder?: true;
 }
 
 /**
  * The value of `key` in `resource`: plain text under `plainField` (a Secret's `stringData`, a
  * ConfigMap's `data`), else base64 under `base64Field` (a Secret's `data`, a ConfigMap's
  * `binaryData`) decoded to text; the plain one wins, as the API server merges `stringData` over `data`.
+ * `material`: the key holds certificate or key material, so a template expression or a
+ * documentation placeholder (`notMaterial`), or base64 of one short word, is `placeholder`.
  */
-export function decodedValue(resource: KubeResource, plainField: string, base64Field: string, key: string): DecodedValue | undefined {
+export function decodedValue(resource: KubeResource, plainField: string, base64Field: string, key: string, material = false): DecodedValue | undefined {
   const plain = resource.root.get(plainField, key);
   const ps = plain.str();
-  if (ps !== undefined) return { text: ps, node: plain };
+  if (ps !== undefined) return material && !ps.includes('-----BEGIN') && notMaterial(ps) ? { text: '', node: plain, placeholder: true } : { text: ps, node: plain };
   const enc = resource.root.get(base64Field, key);
   const es = enc.str();
   if (es === undefined) return undefined;
   const compact = es.replace(/\s+/g, '');
+  if (material && notMaterial(es) && !compact.startsWith('LS0tLS1CRUdJT')) return { text: '', node: enc, placeholder: true };
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compact)) return { text: '', node: enc, invalidBase64: true };
-  return { text: Buffer.from(compact, 'base64').toString('latin1'), node: enc };
+  const bytes = Buffer.from(compact, 'base64');
+  if (material && bytes[0] !== 0x30 && decodesToStandIn(bytes)) return { text: '', node: enc, placeholder: true };
+  return { text: bytes.toString('latin1'), node: enc };
 }
 
 /**
@@ -57,16 +70,17 @@ export function secretTls(secret: KubeResource): SecretTls {
     ['tls.crt', 'tls.key'],
     ['cert', 'key'],
   ] as const) {
-    const crt = decodedValue(secret, 'stringData', 'data', c);
-    const key = decodedValue(secret, 'stringData', 'data', k);
+    const crt = decodedValue(secret, 'stringData', 'data', c, true);
+    const key = decodedValue(secret, 'stringData', 'data', k, true);
     if (!crt && !key) continue;
     if (crt) {
       out.certKey = c;
       out.certNode = crt.node;
     }
     out.keyKey = k;
-    out.hasKey = key !== undefined && (key.invalidBase64 === true || key.text.trim().length > 0);
-    if (!crt) out.problem = `has ${k} but no ${c}`;
+    out.hasKey = key !== undefined && (key.invalidBase64 === true || key.placeholder === true || key.text.trim().length > 0);
+    if (crt?.placeholder) out.placeholder = true;
+    else if (!crt) out.problem = `has ${k} but no ${c}`;
     else if (crt.invalidBase64) out.problem = `${c} is not valid base64`;
     else if (crt.text.trim() === '') out.problem = `${c} is empty`;
     else {

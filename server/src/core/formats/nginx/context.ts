@@ -1,6 +1,7 @@
 import type { Host } from '../../host';
-import { range } from '../../text';
+import { range, type Range } from '../../text';
 import type { NginxDirective } from './ast';
+import { STOCK_BASES, STOCK_SOURCE, stockFile, type NginxBase } from './stock';
 import { findIncluders, loadNginxConfig, type FindIncludersOptions, type NginxLoadOptions, type NginxTree } from './includes';
 
 /**
@@ -15,14 +16,16 @@ export type TreeCache = Map<string, Promise<NginxTree>>;
  * in `http`: `ssl_protocols`, `add_header`, `resolver`, `proxy_ssl_verify` … — the
  * directives from every file that configuration reads, as nginx assembles them.
  *
- * Undefined when that cannot be known for sure: no includer, several, an include site
- * that is not directly in `http`, or an includer whose own includes could not all be read.
- * The directives keep their `file`, so rules can tell them from the snippet's own.
+ * Undefined when there is no includer, the include site is not directly in `http`, or the
+ * includer's tree hit a cycle or a limit. With several includers the nearest stands for
+ * them. Includes of the includer's http block that read nothing stay in the list (they are
+ * judged by their names, see unknowns.ts). The directives keep their `file`, so rules can
+ * tell them from the snippet's own.
  */
 export async function includerHttpContext(
   host: Host,
   file: string,
-  opts: Pick<FindIncludersOptions, 'stopAt' | 'text' | 'loadTree'> & { trees?: TreeCache } = {},
+  opts: Pick<FindIncludersOptions, 'stopAt' | 'text' | 'loadTree' | 'pathMappings' | 'guessPath'> & { trees?: TreeCache } = {},
 ): Promise<NginxDirective[] | undefined> {
   let includers;
   try {
@@ -38,24 +41,25 @@ export async function includerHttpContext(
   } catch {
     return undefined;
   }
-  if (includers.length !== 1) return undefined;
-  const inc = includers[0]!;
-  // Unknown when an include directly in http could not be read (deeper ones, inside other
-  // servers, do not change what http sets), or the tree hit a limit.
-  const httpIncludeMissing = inc.tree.includes.some((s) => s.context.length === 1 && s.context[0] === 'http' && s.files.length === 0 && !s.glob);
-  if (httpIncludeMissing || inc.tree.problems.some((p) => p.kind === 'include-limit' || p.kind === 'include-cycle')) return undefined;
+  // Several includers: the nearest one (nginx.conf files above come first) stands for them.
+  const inc = includers[0];
+  if (!inc) return undefined;
+  // A cycle or a limit leaves the tree incomplete in ways an include's name does not tell.
+  if (inc.tree.problems.some((p) => p.kind === 'include-limit' || p.kind === 'include-cycle')) return undefined;
   const http = inc.tree.directives.find((d) => d.name === 'http' && d.block);
   if (!http?.block) return undefined;
+  const resolved = resolvedIncludes(inc.tree);
   const site = inc.sites[0];
   if (inc.sites.length === 1 && site && site.context.length >= 2 && site.context[0] === 'http') {
     // A snippet of a server's (or location's) lines; a file with server blocks of its own cannot be there.
     const parent = site.ancestors[site.ancestors.length - 1]!;
     const read = parent.block?.directives.filter((d) => d.includedBy === site.directive) ?? [];
-    return isBlockSnippet(read) ? enclosingContext(site.directive, site.ancestors, resolvedIncludes(inc.tree)) : undefined;
+    return isBlockSnippet(read) ? enclosingContext(site.directive, site.ancestors, resolved) : undefined;
   }
   if (inc.sites.length === 0 || !inc.sites.every((s) => s.context.length === 1 && s.context[0] === 'http')) return undefined;
-  // The snippet's own top-level lines are part of the tree too: they are not context.
-  return http.block.directives.filter((d) => !d.block && d.name !== 'include' && d.file !== inc.includedAs);
+  // The snippet's own top-level lines are part of the tree too: they are not context. Includes
+  // that read their files are spelled out after them; unread ones stay, as unknowns (unknowns.ts).
+  return http.block.directives.filter((d) => !d.block && !(d.name === 'include' && resolved.has(d)) && d.file !== inc.includedAs);
 }
 
 /**
@@ -132,15 +136,62 @@ export function isHttpSnippet(directives: readonly NginxDirective[]): boolean {
 /**
  * A snippet holding server blocks without an http block (sites-enabled/…) is read as
  * inside http, where nginx includes it: with the includer's http-level directives when
- * they are known, else with an `include` (with no arguments) standing for the unknown, so
- * rules treat it like any block whose include might provide a setting.
+ * they are known, else with the http block of the platform's stock nginx.conf (`base`,
+ * stock.ts), marked `virtualBase` so findings that rest on it say so.
  */
-export function asIncludedInHttp(directives: readonly NginxDirective[], context: readonly NginxDirective[] | undefined): readonly NginxDirective[] {
+export function asIncludedInHttp(directives: readonly NginxDirective[], context: readonly NginxDirective[] | undefined, base: NginxBase = 'none'): readonly NginxDirective[] {
   if (context && slotted(context)) return fillSlot(context, directives);
   if (!isHttpSnippet(directives)) return directives;
   const zero = range(0, 0, 0, 0);
-  const known = context ?? [{ name: 'include', nameRange: zero, args: [], range: zero }];
-  return [{ name: 'http', nameRange: zero, args: [], range: zero, block: { range: zero, directives: [...known, ...directives] } }];
+  let known: readonly NginxDirective[];
+  if (context) known = context;
+  else {
+    const stock = base === 'none' ? undefined : STOCK_BASES[base];
+    known = (stock?.http ?? []).map(([name, ...args]) => ({
+      name: name!,
+      nameRange: range(0, 0, 0, 0),
+      args: args.map((value) => ({ value, range: range(0, 0, 0, 0), quoted: false })),
+      range: range(0, 0, 0, 0),
+      file: stock!.path,
+      virtualBase: base,
+    }));
+  }
+  const http: NginxDirective = { name: 'http', nameRange: zero, args: [], range: zero, block: { range: zero, directives: [...known, ...directives] } };
+  if (!context) http.virtualBase = base;
+  return [http];
+}
+
+/**
+ * The directives with every `include` of a file nginx ships (stock.ts) that is still in place
+ * (not read from the workspace) replaced by what that file sets, each marked `stock`.
+ */
+export function spliceStock(list: readonly NginxDirective[]): readonly NginxDirective[] {
+  return spliceWhere(list, (d) => {
+    const stock = d.name === 'include' && !d.block && d.args.length === 1 ? stockFile(d.args[0]!.value) : undefined;
+    if (!stock) return undefined;
+    const r = (): Range => ({ start: d.range.start, end: d.range.end });
+    return stock.sets.map(([name, ...args]) => ({ name: name!, nameRange: r(), args: args.map((value) => ({ value, range: r(), quoted: false })), range: r(), file: d.file ?? `${stock.name} (${STOCK_SOURCE})`, stock: stock.name }));
+  });
+}
+
+/** The directives with those `replace` answers for replaced at every depth; the same list when none is. */
+function spliceWhere(list: readonly NginxDirective[], replace: (d: NginxDirective) => readonly NginxDirective[] | undefined): readonly NginxDirective[] {
+  let changed = false;
+  const out: NginxDirective[] = [];
+  for (const d of list) {
+    const read = replace(d);
+    if (read) {
+      out.push(...read);
+      changed = true;
+    } else if (d.block) {
+      const inner = spliceWhere(d.block.directives, replace);
+      if (inner !== d.block.directives) {
+        out.push({ ...d, block: { range: d.block.range, directives: [...inner] } });
+        changed = true;
+      } else out.push(d);
+    } else out.push(d);
+  }
+  return changed ? out : list;
 }
 
 /** The key of an `include` directive in `LintOptions.nginxIncluded`: where it starts in its file. */
@@ -150,20 +201,5 @@ export function includeKey(d: NginxDirective): string {
 
 /** This file's directives with every resolved `include` replaced by what it read. */
 export function spliceIncludes(list: readonly NginxDirective[], included: ReadonlyMap<string, readonly NginxDirective[]>): readonly NginxDirective[] {
-  let changed = false;
-  const out: NginxDirective[] = [];
-  for (const d of list) {
-    const read = d.name === 'include' && !d.block ? included.get(includeKey(d)) : undefined;
-    if (read) {
-      out.push(...read);
-      changed = true;
-    } else if (d.block) {
-      const inner = spliceIncludes(d.block.directives, included);
-      if (inner !== d.block.directives) {
-        out.push({ ...d, block: { range: d.block.range, directives: [...inner] } });
-        changed = true;
-      } else out.push(d);
-    } else out.push(d);
-  }
-  return changed ? out : list;
+  return spliceWhere(list, (d) => (d.name === 'include' && !d.block ? included.get(includeKey(d)) : undefined));
 }

@@ -223,7 +223,7 @@ export function isTrackedDirective(name: string): boolean {
   return /^(ssl|proxy_ssl|grpc_ssl|uwsgi_ssl)(_|$)/.test(name) || TRACKED_EXTRA.has(name);
 }
 
-const TRACKED_EXTRA = new Set(['http2', 'http3', 'http3_hq', 'quic_retry', 'quic_gso', 'quic_host_key', 'resolver', 'resolver_timeout', 'starttls', 'add_header_inherit']);
+const TRACKED_EXTRA = new Set(['http2', 'http3', 'http3_hq', 'quic_retry', 'quic_gso', 'quic_host_key', 'resolver', 'resolver_timeout', 'starttls', 'add_header_inherit', 'security_headers']);
 
 // ---------------------------------------------------------------------------------------
 // Settings with inheritance
@@ -428,17 +428,41 @@ const PASSES: Record<string, { kind: UpstreamPass['kind']; sslPrefix: UpstreamPa
   uwsgi_pass: { kind: 'uwsgi', sslPrefix: 'uwsgi_ssl_', tlsSchemes: ['suwsgi'], plainSchemes: ['uwsgi'] },
 };
 
+/**
+ * The value `set $name …;` gives a variable in these blocks (innermost first; the last `set`
+ * of a block wins, as the rewrite module runs them in order), when it is a plain word.
+ */
+function setValue(scopes: ReadonlyArray<readonly NginxDirective[]>, name: string): string | undefined {
+  for (const list of scopes) {
+    for (let i = list.length - 1; i >= 0; i--) {
+      const d = list[i]!;
+      if (d.name === 'set' && !d.block && d.args[0]?.value === `$${name}`) {
+        const v = d.args[1]?.value;
+        return v !== undefined && !v.includes('$') ? v : undefined;
+      }
+    }
+  }
+  return undefined;
+}
+
 function passesOf(
   children: readonly NginxDirective[],
   module: NginxModule,
   settings: EffectiveSettings,
   upstreams: ReadonlyMap<string, NginxDirective>,
+  outer: ReadonlyArray<readonly NginxDirective[]> = [],
 ): UpstreamPass[] {
   const out: UpstreamPass[] = [];
   for (const d of children) {
     const p = PASSES[d.name];
     if (!p || d.block) continue;
-    const target = d.args[0]?.value ?? '';
+    let target = d.args[0]?.value ?? '';
+    // SWAG's pattern: set $upstream_proto https; proxy_pass $upstream_proto://…
+    const v = /^\$(?:\{([A-Za-z0-9_]+)\}|([A-Za-z0-9_]+)):\/\//.exec(target);
+    if (v) {
+      const value = setValue([children, ...outer], (v[1] ?? v[2])!);
+      if (value !== undefined && /^[A-Za-z][A-Za-z0-9+.-]*$/.test(value)) target = value + target.slice(v[0].length - 3);
+    }
     const m = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(target);
     const scheme = m?.[1]?.toLowerCase();
     let tls: boolean | undefined;
@@ -447,7 +471,7 @@ function passesOf(
     else if (target.startsWith('$')) tls = undefined;
     else tls = p.kind === 'proxy' ? undefined : false; // grpc_pass/uwsgi_pass without a scheme are plain
     const hostPart = (m ? target.slice(m[0].length) : target).split(/[/:?]/)[0] ?? '';
-    const pass: UpstreamPass = { directive: d, kind: p.kind, target, tls, sslPrefix: p.sslPrefix };
+    const pass: UpstreamPass = { directive: d, kind: p.kind, target: d.args[0]?.value ?? '', tls, sslPrefix: p.sslPrefix };
     if (scheme !== undefined) pass.scheme = scheme;
     const up = upstreams.get(hostPart);
     if (up) pass.upstream = up;
@@ -471,6 +495,7 @@ function buildLocation(
   parentHeaders: EffectiveHeaders,
   upstreams: ReadonlyMap<string, NginxDirective>,
   version: string | undefined,
+  outer: ReadonlyArray<readonly NginxDirective[]> = [],
 ): EffectiveLocation {
   const children = childrenOf(d);
   const settings = new EffectiveSettings(kind, module, children, parentSettings, version);
@@ -497,10 +522,10 @@ function buildLocation(
   for (const c of children) {
     if (!c.block) continue;
     if (c.name === 'location' || c.name === 'if' || c.name === 'limit_except') {
-      locations.push(buildLocation(c, c.name, module, settings, headers, upstreams, version));
+      locations.push(buildLocation(c, c.name, module, settings, headers, upstreams, version, [children, ...outer]));
     }
   }
-  return { kind, directive: d, modifier, match, settings, headers, passes: passesOf(children, module, settings, upstreams), locations };
+  return { kind, directive: d, modifier, match, settings, headers, passes: passesOf(children, module, settings, upstreams, outer), locations };
 }
 
 function buildServer(
@@ -523,7 +548,7 @@ function buildServer(
   const locations: EffectiveLocation[] = [];
   for (const c of children) {
     if (!c.block) continue;
-    if (c.name === 'location' || c.name === 'if') locations.push(buildLocation(c, c.name, module, settings, headers, upstreams, version));
+    if (c.name === 'location' || c.name === 'if') locations.push(buildLocation(c, c.name, module, settings, headers, upstreams, version, [children]));
   }
   const tls = listens.some((l) => l.ssl || l.quic) || settings.flag('ssl') === true;
   const http2 = module === 'http' && (listens.some((l) => l.http2) || settings.flag('http2') === true);
@@ -617,4 +642,31 @@ export function walkLocations(
     walkLocations(l, visit, parents);
     parents.pop();
   }
+}
+
+/** Whether a protocol list enables TLS 1.3 alone (nginx then uses no cipher string: TLS 1.3 suites come from OpenSSL). */
+export function tls13Only(protocols: readonly string[] | undefined): boolean {
+  return protocols !== undefined && protocols.length > 0 && protocols.every((p) => p.toLowerCase() === 'tlsv1.3');
+}
+
+const blockSettings = new WeakMap<EffectiveConfig, Map<unknown, EffectiveSettings>>();
+
+/**
+ * The effective settings at a block (http/stream/mail, server, location, if) of the
+ * configuration. Found by the block's range, so a block of the file's own parse finds its
+ * copy in a tree with includes spliced in.
+ */
+export function settingsOfBlock(cfg: EffectiveConfig, block: NginxDirective): EffectiveSettings | undefined {
+  let map = blockSettings.get(cfg);
+  if (!map) {
+    map = new Map();
+    for (const b of cfg.blocks) map.set(b.directive.range, b.settings);
+    for (const s of cfg.servers) {
+      map.set(s.directive.range, s.settings);
+      const m = map;
+      walkLocations(s, (l) => m.set(l.directive.range, l.settings));
+    }
+    blockSettings.set(cfg, map);
+  }
+  return map.get(block.range);
 }

@@ -1,5 +1,5 @@
 import type { LineIndex } from '../../text';
-import type { NginxArg, NginxBlock, NginxConfig, NginxDirective, ParseProblem } from './ast';
+import { MAX_NESTING, type NginxArg, type NginxBlock, type NginxConfig, type NginxDirective, type ParseProblem } from './ast';
 
 type Token =
   | { kind: 'word'; value: string; start: number; end: number; quoted: boolean; unterminated?: boolean }
@@ -32,7 +32,8 @@ class Lexer {
     /** Where reading stops (exclusive): the text's length, or a block's closing brace for a partial parse. */
     private readonly end: number,
   ) {
-    this.pos = start;
+    // A byte order mark is read past (nginx/byte-order-mark reports it), so the rest is judged.
+    this.pos = start === 0 && text.charCodeAt(0) === 0xfeff ? 1 : start;
   }
 
   next(): Token {
@@ -178,6 +179,7 @@ export function parseNginxRange(text: string, lines: LineIndex, start: number, e
   }
   const stack: Frame[] = [{ list: top, open: 0 }];
   let words: Array<Extract<Token, { kind: 'word' }>> = [];
+  let tooDeep = false;
 
   const makeDirective = (endOffset: number): NginxDirective => {
     const [name, ...rest] = words;
@@ -222,7 +224,13 @@ export function parseNginxRange(text: string, lines: LineIndex, start: number, e
         d.range = lines.rangeOf(lines.offsetAt(d.nameRange.start), stop);
         continue;
       }
-      stack.push({ list: block.directives, owner: d, open: tok.start });
+      // Deeper than any real configuration: what is inside is read for its braces only, so no
+      // walk over the tree (every rule's) can run out of stack.
+      if (stack.length > MAX_NESTING && !tooDeep) {
+        tooDeep = true;
+        problems.push({ message: `blocks nested deeper than ${MAX_NESTING} levels: what is inside is not checked`, range: lines.rangeOf(tok.start, tok.end), severity: 'warning' });
+      }
+      stack.push({ list: stack.length > MAX_NESTING ? [] : block.directives, owner: d, open: tok.start });
       continue;
     }
     if (tok.kind === '}') {

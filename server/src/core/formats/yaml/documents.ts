@@ -61,6 +61,8 @@ export function nodeRange(lines: LineIndex, node: { range?: readonly number[] | 
  * spaces, so offsets and document numbers stay) and parsed on their own when their `doc` is first asked for.
  */
 export function parseYamlFile(text: string, lines: LineIndex, lazy = true): YamlFile {
+  // A lone CR is a line break (YAML 1.2 b-break, and LineIndex), which the parser does not take: the same offsets with LF.
+  if (text.includes('\r')) text = text.replace(/\r(?!\n)/g, '\n');
   const { parseAllDocuments } = yaml();
   const errors: YamlFile['errors'] = [];
   const documents: YamlDocument[] = [];

@@ -14,6 +14,7 @@ import { walkFiles } from '../../workspace/walk';
 import { liveChain, nameToVerify, servedLeaves } from '../facts';
 import type { ProbeReport } from '../report';
 import type { ProbeResult } from '../types';
+import type { CertificateSummary } from '../../x509/certificate';
 import { locateInManifests } from './kube';
 import { locateInNginx, type Located } from './nginx';
 import type { ConfigLink, ProbeConfigComparison } from './types';
@@ -63,9 +64,33 @@ function short(sha: string): string {
  * report's findings keep their order (a new finding goes to its rule's place).
  */
 export async function compareWithConfig(report: ProbeReport, result: ProbeResult, sources: ConfigSources, policy: Policy): Promise<ProbeReport> {
-  const name = nameToVerify(result);
+  const live: LiveEndpoint = { name: nameToVerify(result), port: result.target.port };
+  const leaf = liveChain(result)[0]?.cert;
+  if (leaf) live.leaf = leaf;
+  const served = servedLeaves(result).flatMap((l) => (l.chain[0]?.cert ? [{ sha256: l.chain[0].cert.sha256Fingerprint, subject: l.chain[0].cert.subject, keyType: l.keyType, versions: l.versions }] : []));
+  if (served.length) live.served = served;
+  return compareEndpointWithConfig(report, live, sources, policy);
+}
+
+/** A stored report's certificates by key type, for `compareEndpointWithConfig` (`tls-lens merge --config`). */
+export function servedOfReport(report: Pick<ProbeReport, 'servedCertificates'>): LiveEndpoint['served'] {
+  const out = (report.servedCertificates ?? []).flatMap((c) => (c.sha256 ? [{ sha256: c.sha256, subject: c.subject ?? '', keyType: c.keyType, versions: c.versions }] : []));
+  return out.length ? out : undefined;
+}
+
+/** What the comparison needs of a probe: the name checked, the port, the live leaf (a result's, or a stored report's: `tls-lens merge --config`). */
+export interface LiveEndpoint {
+  name: string;
+  port: number;
+  leaf?: CertificateSummary;
+  /** Every live leaf by key type, when the server was asked for each (`ProbeReport.servedCertificates`). */
+  served?: { sha256: string; subject: string; keyType: string; versions: string[] }[];
+}
+
+/** `compareWithConfig` from the parts (a report read back from JSON has no ProbeResult). */
+export async function compareEndpointWithConfig(report: ProbeReport, live: LiveEndpoint, sources: ConfigSources, policy: Policy): Promise<ProbeReport> {
+  const { name, port } = live;
   const isIp = /^[\d.]+$|:/.test(name);
-  const port = result.target.port;
   const nginxOpts: Parameters<typeof locateInNginx>[0] = { host: sources.host, files: sources.nginxFiles };
   if (sources.nginxVersion !== undefined) nginxOpts.nginxVersion = sources.nginxVersion;
   if (sources.pathMappings) nginxOpts.pathMappings = sources.pathMappings;
@@ -75,7 +100,7 @@ export async function compareWithConfig(report: ProbeReport, result: ProbeResult
   // A definition by name (any kind) wins over nginx default servers that would only catch the name.
   const byName = found.filter((l) => l.definition.match !== 'default');
   const located = byName.length ? byName : found;
-  const liveLeaf = liveChain(result)[0]?.cert;
+  const liveLeaf = live.leaf;
   const cmp: ProbeConfigComparison = {
     name,
     port,
@@ -85,13 +110,11 @@ export async function compareWithConfig(report: ProbeReport, result: ProbeResult
   if (liveLeaf) cmp.liveSha256 = liveLeaf.sha256Fingerprint;
   // Every live leaf: the main one, and one per key type when the server holds several (RSA and ECDSA).
   const lives: { sha256: string; subject: string; keyType?: string; versions?: string[] }[] = liveLeaf ? [{ sha256: liveLeaf.sha256Fingerprint, subject: liveLeaf.subject }] : [];
-  const served = servedLeaves(result);
+  const served = live.served ?? [];
   for (const l of served) {
-    const c = l.chain[0]?.cert;
-    if (!c) continue;
-    const known = lives.find((x) => sameSha(x.sha256, c.sha256Fingerprint));
+    const known = lives.find((x) => sameSha(x.sha256, l.sha256));
     if (known) Object.assign(known, { keyType: l.keyType, versions: l.versions });
-    else lives.push({ sha256: c.sha256Fingerprint, subject: c.subject, keyType: l.keyType, versions: l.versions });
+    else lives.push({ ...l });
   }
   if (served.length > 1) cmp.live = lives.filter((x) => x.keyType).map((x) => ({ sha256: x.sha256, keyType: x.keyType!, versions: x.versions! }));
   for (const d of cmp.definitions) {

@@ -60,13 +60,15 @@ class Limiter {
   private readonly queue: (() => void)[] = [];
   constructor(private readonly limit: number) {}
   async run<T>(task: () => Promise<T>): Promise<T> {
+    // A finished task hands its slot to the first waiter: a caller arriving in between cannot take it too.
     if (this.active >= this.limit) await new Promise<void>((r) => this.queue.push(r));
-    this.active++;
+    else this.active++;
     try {
       return await task();
     } finally {
-      this.active--;
-      this.queue.shift()?.();
+      const next = this.queue.shift();
+      if (next) next();
+      else this.active--;
     }
   }
 }

@@ -1,5 +1,5 @@
 import { ingressesUsing } from '../../formats/kube/certManager';
-import { ingressTls } from '../../formats/kube/ingress';
+import { defaultedHostsAssumption, ingressTls } from '../../formats/kube/ingress';
 import { isTemplated } from '../../formats/kube/node';
 import { K, certificateSans } from '../../formats/kube/refs';
 import { resourceKindKey } from '../../formats/kube/resources';
@@ -32,7 +32,8 @@ export const dnsNamesMismatch: Rule = {
           reportResource(ctx, cert, {
             range: cert.spec.get('dnsNames').present ? cert.spec.get('dnsNames').keyRange : cert.spec.get('secretName').at,
             message: `${named(view, ing)} serves Secret ${secret} for ${uncovered.map((h) => h.value).join(', ')}, which ${listNames(sans)} does not cover`,
-            related: uncovered.map((h) => relatedAt(ing, h.node, `${named(view, ing)}: TLS host ${h.value}`)),
+            related: uncovered.map((h) => relatedAt(ing, h.node, `${named(view, ing)}: ${t.hostsDefaulted ? 'host' : 'TLS host'} ${h.value}`)),
+            ...(t.hostsDefaulted ? { assumptions: [defaultedHostsAssumption(t)!] } : {}),
           });
         }
       }

@@ -1,8 +1,12 @@
-import { isSecretWithCertificate, resolveListenerSecret, secretCertificateRelated } from '../../formats/kube/gatewayApi';
+import { groupBySecret, isSecretWithCertificate, resolveListenerSecret, secretCertificateRelated } from '../../formats/kube/gatewayApi';
 import { named, reportResource, validityProblem } from '../../formats/kube/report';
 import type { Rule } from '../rule';
+import { listenerNames } from './secret-problem';
 
-/** The certificate of a listener's Secret is expired, not yet valid, or expires within the policy's thresholds. */
+/**
+ * The certificate of a listener's Secret is expired, not yet valid, or expires within the
+ * policy's thresholds. Reported once per Gateway and Secret, naming every listener that uses it.
+ */
 export const certificateExpired: Rule = {
   id: 'gateway/certificate-expired',
   title: "A listener's certificate is expired or expires soon",
@@ -10,15 +14,17 @@ export const certificateExpired: Rule = {
   formats: ['kubernetes'],
   check(ctx) {
     const view = ctx.kube();
-    for (const r of resolveListenerSecret(view, isSecretWithCertificate)) {
+    for (const refs of groupBySecret(resolveListenerSecret(view, isSecretWithCertificate))) {
+      const r = refs[0]!;
       const res = r.resolution;
       const p = validityProblem(res.tls.certs[0]!, ctx.now, ctx.policy);
       if (!p) continue;
       reportResource(ctx, r.gateway, {
         range: r.ref.get('name').at,
         severity: p.severity,
-        message: `listener ${r.listenerName}: the certificate in ${named(view, res.secret)} ${p.text}`,
-        related: [secretCertificateRelated(view, res)],
+        message: `${listenerNames(refs)}: the certificate in ${named(view, res.secret)} ${p.text}`,
+        related: [secretCertificateRelated(view, res), ...refs.slice(1).map((x) => ({ file: ctx.doc.file, range: x.ref.get('name').at, message: `listener ${x.listenerName}` }))],
+        ...(res.assumptions ? { assumptions: res.assumptions } : {}),
       });
     }
   },

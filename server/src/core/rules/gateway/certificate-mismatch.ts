@@ -35,10 +35,12 @@ export const certificateMismatch: Rule = {
         return [];
       });
       if (known.length !== refs.length || known.some((k) => covers(k.sans, host))) continue;
+      const assumptions = [...new Set(refs.flatMap((r) => r.resolution.assumptions ?? []))];
       reportResource(ctx, first.gateway, {
         range: first.listener.get('hostname').at,
         message: `listener ${first.listenerName}: hostname ${host} is not covered by its certificate (${known.map((k) => listNames(k.sans)).join('; ')})`,
         related: known.map((k) => k.related),
+        ...(assumptions.length ? { assumptions } : {}),
       });
     }
   },

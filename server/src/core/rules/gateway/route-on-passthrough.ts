@@ -1,11 +1,8 @@
-import { K } from '../../formats/kube/refs';
 import type { KNode } from '../../formats/kube/node';
+import { GRPC_ROUTE, HTTP_ROUTE, routeParents } from '../../formats/kube/gatewayRoutes';
 import { named, ownOfKind, relatedAt, reportResource } from '../../formats/kube/report';
+import { choiceAssumption } from '../../workspace/index';
 import type { Rule } from '../rule';
-
-const GROUP = 'gateway.networking.k8s.io';
-const HTTP_ROUTE = `HTTPRoute.${GROUP}`;
-const GRPC_ROUTE = `GRPCRoute.${GROUP}`;
 
 const isPassthrough = (l: KNode): boolean => l.get('protocol').str() === 'TLS' && l.get('tls', 'mode').str() === 'Passthrough';
 
@@ -14,7 +11,8 @@ const isPassthrough = (l: KNode): boolean => l.get('protocol').str() === 'TLS' &
  * listener forwards the encrypted stream and only accepts TLSRoutes (Gateway API,
  * "TLS Configuration": Passthrough requires protocol TLS and TLSRoute), so the route is not
  * accepted there. A parentRef without sectionName or port is reported only when every
- * listener of the Gateway is Passthrough.
+ * listener of the Gateway is Passthrough. The Gateway is the definition nearest the route
+ * (`KubeView.lookup`); the message names its file.
  */
 export const routeOnPassthrough: Rule = {
   id: 'gateway/route-on-passthrough',
@@ -24,20 +22,9 @@ export const routeOnPassthrough: Rule = {
   check(ctx) {
     const view = ctx.kube();
     for (const route of ownOfKind(view, HTTP_ROUTE, GRPC_ROUTE)) {
-      const routeNs = view.namespaceOf(route);
-      for (const ref of route.spec.get('parentRefs').items()) {
-        if ((ref.get('kind').str() ?? 'Gateway') !== 'Gateway' || (ref.get('group').str() ?? GROUP) !== GROUP) continue;
-        const name = ref.get('name').str();
-        if (!name) continue;
-        const gw = view.find(K.gateway, ref.get('namespace').str() ?? routeNs, name);
-        if (!gw) continue;
-        const section = ref.get('sectionName').str();
-        const port = ref.get('port').str();
-        const listeners = gw.spec
-          .get('listeners')
-          .items()
-          .filter((l) => (section === undefined || l.get('name').str() === section) && (port === undefined || l.get('port').str() === port));
-        if (listeners.length === 0 || !listeners.every(isPassthrough)) continue;
+      for (const { ref, choice, listeners, sectionName: section, port } of routeParents(view, route)) {
+        const gw = choice.resource;
+        if (!gw || listeners.length === 0 || !listeners.every(isPassthrough)) continue;
         const first = listeners[0]!;
         const which =
           section !== undefined
@@ -47,10 +34,12 @@ export const routeOnPassthrough: Rule = {
               : listeners.length === 1
                 ? `listener ${first.get('name').str() ?? '?'} on port ${port}`
                 : `every listener on port ${port}`;
+        const assumption = choiceAssumption(choice, named(view, gw));
         reportResource(ctx, route, {
           range: (section !== undefined ? ref.get('sectionName') : ref.get('name')).at,
-          message: `attached to ${named(view, gw)}, but ${which} is in TLS Passthrough mode, which accepts only TLSRoutes: this route is not attached there (use a TLSRoute, or an HTTPS listener that terminates TLS)`,
+          message: `attached to ${named(view, gw)}${gw.file === ctx.doc.file ? '' : ` (${gw.file})`}, but ${which} is in TLS Passthrough mode, which accepts only TLSRoutes: this route is not attached there (use a TLSRoute, or an HTTPS listener that terminates TLS)`,
           related: [relatedAt(gw, first.get('tls', 'mode'), `${named(view, gw)}: tls.mode Passthrough`)],
+          ...(assumption ? { assumptions: [assumption] } : {}),
         });
       }
     }

@@ -1,33 +1,24 @@
-import { resolveListenerSecret, secretCertificateRelated } from '../../formats/kube/gatewayApi';
-import type { SecretResolution } from '../../formats/kube/refs';
+import { isSecretResolution, groupBySecret, resolveListenerSecret, secretCertificateRelated } from '../../formats/kube/gatewayApi';
 import { named, reportResource } from '../../formats/kube/report';
 import type { Rule } from '../rule';
 
-type MissingOrSecret = Extract<SecretResolution, { kind: 'missing' | 'secret' }>;
-const missingOrSecret = (r: SecretResolution): r is MissingOrSecret => r.kind === 'missing' || r.kind === 'secret';
-
 /**
- * A listener's certificateRef names a Secret that is not in the workspace (a note: often
- * made elsewhere; a cert-manager Certificate, ExternalSecret or SealedSecret making it
- * counts), or one without a readable `tls.crt` and a `tls.key` (the listener gets
- * ResolvedRefs=False, InvalidCertificateRef).
+ * A listener's certificateRef names a Secret without a readable `tls.crt` and a `tls.key`
+ * (the listener gets ResolvedRefs=False, InvalidCertificateRef). Reported once per Gateway
+ * and Secret, naming every listener that uses it. A Secret not in the workspace is in
+ * `kube/not-in-workspace`'s note.
  */
 export const secretProblem: Rule = {
   id: 'gateway/secret-problem',
-  title: "A listener's Secret is missing or not a usable TLS Secret",
+  title: "A listener's Secret is not a usable TLS Secret",
   defaultSeverity: 'error',
   formats: ['kubernetes'],
   check(ctx) {
     const view = ctx.kube();
-    for (const r of resolveListenerSecret(view, missingOrSecret)) {
+    for (const refs of groupBySecret(resolveListenerSecret(view, isSecretResolution))) {
+      const r = refs[0]!;
       const res = r.resolution;
-      if (res.kind === 'missing') {
-        if (r.permitted) {
-          reportResource(ctx, r.gateway, { range: r.ref.get('name').at, severity: 'info', message: `listener ${r.listenerName}: Secret ${r.namespace}/${r.name} is not in the workspace (nor a cert-manager Certificate that writes it): its certificate cannot be checked` });
-        }
-        continue;
-      }
-      if (res.secret.templated) continue;
+      if (res.secret.templated || res.tls.placeholder) continue;
       const problems: string[] = [];
       if (res.tls.problem) problems.push(res.tls.problem);
       else if (res.tls.certKey !== 'tls.crt') problems.push(`keeps its certificate under "${res.tls.certKey}", not tls.crt`);
@@ -36,9 +27,16 @@ export const secretProblem: Rule = {
       reportResource(ctx, r.gateway, {
         range: r.ref.get('name').at,
         severity: res.tls.problem || res.tls.certKey !== 'tls.crt' ? 'error' : 'warning',
-        message: `listener ${r.listenerName}: ${named(view, res.secret)} ${problems.join(' and ')} (InvalidCertificateRef)`,
-        related: [secretCertificateRelated(view, res)],
+        message: `${listenerNames(refs)}: ${named(view, res.secret)} ${problems.join(' and ')} (InvalidCertificateRef)`,
+        related: [secretCertificateRelated(view, res), ...refs.slice(1).map((x) => ({ file: ctx.doc.file, range: x.ref.get('name').at, message: `listener ${x.listenerName}` }))],
+        ...(res.assumptions ? { assumptions: res.assumptions } : {}),
       });
     }
   },
 };
+
+/** "listener https" or "listeners a, b and c". */
+export function listenerNames(refs: ReadonlyArray<{ listenerName: string }>): string {
+  const names = [...new Set(refs.map((r) => r.listenerName))];
+  return names.length === 1 ? `listener ${names[0]}` : `listeners ${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}

@@ -24,6 +24,7 @@ export const certificateExpired: Rule = {
           severity: p.severity,
           message: `the certificate in ${named(view, res.secret)} ${p.text}`,
           related: [relatedAt(res.secret, res.tls.certNode, `${named(view, res.secret)}: the certificate`)],
+          ...(res.assumptions ? { assumptions: res.assumptions } : {}),
         });
       }
     }

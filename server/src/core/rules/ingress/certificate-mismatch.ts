@@ -1,4 +1,4 @@
-import { ingressSecretRefs, isIngress } from '../../formats/kube/ingress';
+import { defaultedHostsAssumption, ingressSecretRefs, isIngress } from '../../formats/kube/ingress';
 import { isTemplated } from '../../formats/kube/node';
 import { named, relatedAt, reportResource } from '../../formats/kube/report';
 import { covers, listNames } from '../../formats/kube/secrets';
@@ -34,12 +34,14 @@ export const certificateMismatch: Rule = {
           what = `${named(view, res.certificate)}, which writes Secret ${t.secretName}`;
           related = relatedAt(res.certificate, res.certificate.spec.get('dnsNames'), `${named(view, res.certificate)}: dnsNames ${listNames(sans)}`);
         } else continue;
+        const assumptions = [defaultedHostsAssumption(t), ...(res.assumptions ?? [])].filter((a): a is string => a !== undefined);
         for (const h of t.hosts) {
           if (isTemplated(h.value) || covers(sans, h.value)) continue;
           reportResource(ctx, r, {
             range: h.node.at,
-            message: `TLS host ${h.value} is not covered by ${what}: it names ${listNames(sans)}; clients will reject the certificate`,
+            message: `${t.hostsDefaulted ? 'host' : 'TLS host'} ${h.value} is not covered by ${what}: it names ${listNames(sans)}; clients will reject the certificate`,
             related: [related],
+            ...(assumptions.length ? { assumptions } : {}),
           });
         }
       }

@@ -17,7 +17,7 @@ export const secretInvalid: Rule = {
     for (const r of view.resources) {
       if (!isIngress(r)) continue;
       for (const { tls: t, resolution: res } of ingressSecretRefs(view, r, true)) {
-        if (res.kind !== 'secret' || res.secret.templated) continue;
+        if (res.kind !== 'secret' || res.secret.templated || res.tls.placeholder) continue;
         const problems: string[] = [];
         if (res.tls.problem) problems.push(res.tls.problem);
         else if (res.tls.certKey !== 'tls.crt') problems.push(`keeps its certificate under "${res.tls.certKey}", not tls.crt`);
@@ -29,6 +29,7 @@ export const secretInvalid: Rule = {
           severity: res.tls.problem || res.tls.certKey !== 'tls.crt' ? 'error' : 'warning',
           message: `${named(view, res.secret)} ${problems.join(' and ')}: the controller serves its default certificate instead`,
           related: [relatedAt(res.secret, res.tls.certNode ?? res.secret.root.get('data'), `${named(view, res.secret)}`)],
+          ...(res.assumptions ? { assumptions: res.assumptions } : {}),
         });
       }
     }

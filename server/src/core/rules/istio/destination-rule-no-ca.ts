@@ -9,7 +9,9 @@ import type { Rule } from '../rule';
  * same situations: `trafficPolicy.tls` / `trafficPolicy.portLevelSettings[].tls` with mode
  * SIMPLE or MUTUAL and no `caCertificates` — except when that `tls` sets `credentialName`
  * and the DestinationRule has a `workloadSelector` (the credential then supplies the CA;
- * istio/istio#42005). Like istioctl, subsets' traffic policies are not examined.
+ * istio/istio#42005). Like istioctl, subsets' traffic policies are not examined. The message
+ * says what current Istio does: since 1.21, VERIFY_CERT_AT_CLIENT is on by default and the
+ * server certificate is verified against the OS CA bundle (Istio 1.21 upgrade notes).
  */
 export const destinationRuleNoCa: Rule = {
   id: 'istio/destination-rule-no-ca',
@@ -30,7 +32,7 @@ export const destinationRuleNoCa: Rule = {
         if (tls.get('credentialName').str() && hasSelector) return;
         reportResource(ctx, r, {
           range: tls.get('mode').at,
-          message: `TLS mode ${mode} without caCertificates: the server's certificate is not verified for host ${host}${where} (istioctl ${code})`,
+          message: `TLS mode ${mode} without caCertificates for host ${host}${where}: Istio 1.21 and later check the server's certificate against the proxy's operating-system CA bundle (any public CA passes, a private CA's certificate is refused), Istio before 1.21 does not check it at all; set caCertificates to the CA that issues it (istioctl ${code})`,
         });
       };
       const policy = r.spec.get('trafficPolicy');

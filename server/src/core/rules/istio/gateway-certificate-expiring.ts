@@ -14,11 +14,11 @@ export const gatewayCertificateExpiring: Rule = {
   formats: ['kubernetes'],
   check(ctx) {
     const view = ctx.kube();
-    for (const { gateway, node, name, resolution: res } of resolveServerCredentials(view, isSecretResolution)) {
+    for (const { gateway, node, name, resolution: res } of resolveServerCredentials(view, isSecretResolution, true)) {
       const leaf = res.tls.certs[0];
       if (leaf && ctx.now >= leaf.notBefore && ctx.now <= leaf.notAfter) {
         const p = validityProblem(leaf, ctx.now, ctx.policy);
-        if (p) reportResource(ctx, gateway, { range: node.at, severity: p.severity, message: `credentialName ${name}: the certificate in ${named(view, res.secret)} ${p.text}`, related: [relatedAt(res.secret, res.tls.certNode, named(view, res.secret))] });
+        if (p) reportResource(ctx, gateway, { range: node.at, severity: p.severity, message: `credentialName ${name}: the certificate in ${named(view, res.secret)} ${p.text}`, related: [relatedAt(res.secret, res.tls.certNode, named(view, res.secret))], ...(res.assumptions ? { assumptions: res.assumptions } : {}) });
       }
     }
   },

@@ -36,7 +36,7 @@ export const gatewayCertificateMismatch: Rule = {
       for (const h of s.hosts) {
         const host = hostPart(h.value);
         if (host === '*' || isTemplated(host) || covers(sans, host)) continue;
-        reportResource(ctx, gw, { range: h.node.at, message: `host ${host} is not covered by ${what}: it names ${listNames(sans)}`, related: [related] });
+        reportResource(ctx, gw, { range: h.node.at, message: `host ${host} is not covered by ${what}: it names ${listNames(sans)}`, related: [related], ...(res.assumptions ? { assumptions: res.assumptions } : {}) });
       }
     }
   },

@@ -15,8 +15,8 @@ export const gatewayCredentialInvalid: Rule = {
   formats: ['kubernetes'],
   check(ctx) {
     const view = ctx.kube();
-    for (const { gateway, node, name, resolution: res } of resolveServerCredentials(view, isSecretResolution)) {
-      if (res.secret.templated) continue;
+    for (const { gateway, node, name, resolution: res } of resolveServerCredentials(view, isSecretResolution, true)) {
+      if (res.secret.templated || res.tls.placeholder) continue;
       const tls = res.tls;
       let why: string | undefined;
       if (!tls.certKey || !tls.hasKey) why = `lacks the keys Istio reads (tls.crt and tls.key, or cert and key)`;
@@ -30,6 +30,7 @@ export const gatewayCredentialInvalid: Rule = {
           range: node.at,
           message: `credentialName ${name}: ${named(view, res.secret)} ${why} (istioctl IST0161)`,
           related: [relatedAt(res.secret, tls.certNode ?? res.secret.root.get('data'), named(view, res.secret))],
+          ...(res.assumptions ? { assumptions: res.assumptions } : {}),
         });
       }
     }

@@ -2,7 +2,9 @@ import { forEachNamed, type NginxArg } from '../../formats/nginx/ast';
 import { evaluateCipherString, type CipherSuite } from '../../policy/ciphers/evaluate';
 import type { Profile } from '../../policy/profiles';
 import type { Range } from '../../text';
-import { insertInServer, mayBeSetByInclude } from '../../formats/nginx/edits';
+import { insertInServer } from '../../formats/nginx/edits';
+import { settingsOfBlock, tls13Only } from '../../formats/nginx/effective';
+import { serverChain } from '../../formats/nginx/unknowns';
 import type { Rule, RuleContext } from '../rule';
 
 /**
@@ -89,10 +91,16 @@ export const weakCiphers: Rule = {
     const allowed = new Set(profile.ciphers.openssl);
     const replacement = profileCiphers(profile);
     judgeDefaults(ctx, allowed, replacement);
-    forEachNamed(ctx.nginx().directives, CIPHER_DIRECTIVES, (d) => {
+    const cfg = ctx.nginxEffective();
+    forEachNamed(ctx.nginx().directives, CIPHER_DIRECTIVES, (d, parent) => {
       if (!CIPHER_DIRECTIVES.has(d.name)) return;
       const arg = d.args[0];
-      if (!arg || d.args.length !== 1) return;
+      // nginx does not expand variables here: a "$" is a template tag (or an error nginx reports).
+      if (!arg || d.args.length !== 1 || arg.value.includes('$')) return;
+      // TLS 1.3 suites are not set by *_ciphers (OpenSSL's own, or ssl_conf_command Ciphersuites):
+      // where only TLS 1.3 is enabled, the string is never used.
+      const protocols = d.name.replace(/ciphers$/, 'protocols');
+      if (parent && tls13Only(settingsOfBlock(cfg, parent)?.get(protocols)?.args)) return;
       const fix = replacement
         ? [{ title: `Use the ${profile.name} profile's ciphers`, edits: [{ range: arg.range, newText: replacement }], preferred: true }]
         : [];
@@ -108,24 +116,33 @@ export const weakCiphers: Rule = {
         return;
       }
       const result = evaluated(arg.value);
+      const usable = result.valid ? result.suites.filter(negotiable) : [];
+      const flagged = new Set<number>();
+      const classFindings: Array<{ cls: WeakClass; hits: CipherSuite[] }> = [];
+      for (const cls of CLASSES) {
+        const hits = usable.filter((s) => !flagged.has(s.code) && counts(cls, s, allowed));
+        if (hits.length === 0) continue;
+        for (const s of hits) flagged.add(s.code);
+        classFindings.push({ cls, hits });
+      }
       for (const p of result.problems) {
         const range = rangeInArg(ctx, arg, p.offset, p.length);
         const word = arg.value.slice(p.offset, p.offset + p.length);
         if (p.kind === 'syntax' || p.kind === 'empty') {
           ctx.report({ range, severity: 'error', message: `${d.name}: ${p.message}; nginx will not start with it`, fixes: fix });
-        } else if (LEGACY_WEAK_WORD.test(word) && !/[!-]$/.test(arg.value.slice(0, p.offset))) {
+          continue;
+        }
+        // A word removed with a "!" or "-" takes nothing away that is there: harmless.
+        if (/[!-]$/.test(arg.value.slice(0, p.offset))) continue;
+        if (LEGACY_WEAK_WORD.test(word)) {
           ctx.report({ range, message: `${d.name} asks for ${word}: OpenSSL 3.0 offers no such suite, but nginx built with an older OpenSSL enables it; remove it`, fixes: fix });
-        } else {
+        } else if (classFindings.length === 0) {
+          // A word OpenSSL 3 does not know (EXPORT56, +LOW) enables nothing: when the expanded
+          // list is judged weak anyway, it needs no finding of its own.
           ctx.report({ range, severity: 'info', message: `${d.name}: ${p.message}` });
         }
       }
-      if (!result.valid) return;
-      const usable = result.suites.filter(negotiable);
-      const flagged = new Set<number>();
-      for (const cls of CLASSES) {
-        const hits = usable.filter((s) => !flagged.has(s.code) && counts(cls, s, allowed));
-        if (hits.length === 0) continue;
-        for (const s of hits) flagged.add(s.code);
+      for (const { cls, hits } of classFindings) {
         ctx.report({
           range: arg.range,
           severity: cls.severity,
@@ -151,7 +168,11 @@ function judgeDefaults(ctx: RuleContext, allowed: ReadonlySet<string>, replaceme
     if (server.module !== 'http' || !server.tls || server.settings.flag('ssl_reject_handshake') === true) continue;
     const value = server.settings.get('ssl_ciphers');
     if (!value || value.origin !== 'default') continue;
-    if (mayBeSetByInclude(cfg, server)) continue;
+    // With TLS 1.3 only, no cipher string is used.
+    if (tls13Only(server.settings.get('ssl_protocols')?.args)) continue;
+    const listen = [...server.listens].reverse().find((l) => l.ssl && !l.implicit)?.directive;
+    const assumptions = ctx.nginxUnknowns().judge(serverChain(cfg, server), ['ssl_ciphers', 'ssl_protocols'], server.module, 'ssl_ciphers', listen ? listen.range : server.directive.nameRange);
+    if (!assumptions) continue;
     // Every such server has the same default string: expand and judge it once.
     const cipherString = value.args.join(' ');
     let suites = weakByString.get(cipherString);
@@ -160,8 +181,8 @@ function judgeDefaults(ctx: RuleContext, allowed: ReadonlySet<string>, replaceme
       weakByString.set(cipherString, suites);
     }
     if (suites.length === 0) continue;
-    const listen = [...server.listens].reverse().find((l) => l.ssl && !l.implicit)?.directive;
     ctx.report({
+      assumptions,
       range: listen ? listen.range : server.directive.nameRange,
       severity: 'info',
       message: `no ssl_ciphers here or above: nginx's default ${value.args.join(' ')} enables ${suites.length} suites without forward secrecy or AEAD, e.g. ${examples(suites)}`,

@@ -1,5 +1,6 @@
 import { CERTIFICATE_LABELS } from '../../formats/pem/scanner';
 import { isCertificateDer } from '../../x509/certificate';
+import type { MaterialSite } from '../../certs/sites';
 import type { Rule } from '../rule';
 
 /**
@@ -26,8 +27,14 @@ export const pemMalformed: Rule = {
     // Base64 values in YAML (Secrets, kubeconfig, webhooks): bad base64, a decoded value that is
     // not PEM/DER, a block inside it that does not read.
     const reported = new Set<string>();
-    for (const s of ctx.materialSites()) {
+    const placeholders: MaterialSite[] = [];
+    const sites = ctx.materialSites();
+    for (const s of sites) {
       if (s.encoding !== 'base64-pem' && s.encoding !== 'base64-der') continue;
+      if (s.placeholder) {
+        placeholders.push(s);
+        continue;
+      }
       const problem = s.problem ?? (s.der && CERTIFICATE_LABELS.has(s.label) && !isCertificateDer(s.der)
         ? { message: `a certificate in ${s.container ?? 'this value'} is not a valid X.509 certificate (its DER does not parse)`, range: s.range }
         : undefined);
@@ -36,6 +43,16 @@ export const pemMalformed: Rule = {
       if (reported.has(key)) continue;
       reported.add(key);
       ctx.report({ range: problem.range, message: problem.message });
+    }
+    // Documentation placeholders (`<base64 CA>`, REPLACE_ME, ${VAR}): one note for the file.
+    const first = placeholders[0];
+    if (first) {
+      const shown = placeholders.slice(0, 3).map((p) => `${p.container ?? 'a value'} (line ${p.range.start.line + 1})`);
+      ctx.report({
+        range: first.range,
+        severity: 'info',
+        message: `${placeholders.length === 1 ? first.problem!.message : `${placeholders.length} values hold placeholders, not base64 material: ${shown.join(', ')}${placeholders.length > 3 ? ', …' : ''}`}; not checked — fill in real values (or leave the file as the example it is)`,
+      });
     }
     if (ctx.format === 'pem' && blocks.length === 0 && ctx.doc.text.trim().length > 0) {
       ctx.report({
