@@ -92,6 +92,20 @@ describe('tls-lens probe: the protocol by the well-known port', { skip }, () => 
   });
 });
 
+describe('tls-lens probe --targets: the fleet chooses the protocol per endpoint as one probe does', { skip }, () => {
+  test('port 25 by its port, 465 by smtps://, JSON Lines with each service', async () => {
+    const list = path.join(dir, 'targets.txt');
+    writeFileSync(list, `# two ways into one postfix\n${srv.host}:25 ${DOMAIN}\nsmtps://${srv.host}:465 ${DOMAIN}\n`);
+    const r = await run(['probe', '--targets', list, '--ca', ca, '--format', 'json', '--fail-on', 'never', '--deadline', '60000']);
+    assert.equal(r.code, 0, r.stderr);
+    const recs = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { endpoint: string; service: { label: string; chosenBy?: string }; errors: unknown[] });
+    const by = new Map(recs.map((x) => [x.endpoint.replace(/^.*:/, ''), x]));
+    assert.deepEqual(by.get('25')?.service, { label: 'SMTP STARTTLS', application: 'smtp', starttls: 'smtp', chosenBy: 'port' });
+    assert.deepEqual(by.get('465')?.service, { label: 'SMTP over TLS', application: 'smtp', chosenBy: 'option' });
+    assert.deepEqual(by.get('25')?.errors, []);
+  });
+});
+
 describe('tls-lens probe --client-key: a key it cannot use is refused with why', () => {
   const sshKeygen = findTool('ssh-keygen', 'openssh-client');
   test('an OpenSSH key and a truncated one', { skip: sshKeygen.skip }, async () => {
