@@ -8,7 +8,6 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
@@ -17,7 +16,7 @@ import { buildProbeReport, probeEndpoint, probeReportText } from '../../server/s
 import { scanEndpoint } from '../../server/src/core/probe/scan';
 import type { ProbeResult } from '../../server/src/core/probe/types';
 import { startFakeTls, type FakeTlsServer, type FakeTlsSpec } from '../support/fakeTls';
-import { freePort, makeTestPki, nginxFixture, startNginx, type NginxServer, type TestPki } from '../support/nginxServer';
+import { freePort, isListening, makeTestPki, nginxFixture, startNginx, type NginxServer, type TestPki } from '../support/nginxServer';
 import { runSslscan } from '../support/nginxServerSslscan';
 import { findTool } from '../support/tools';
 
@@ -125,14 +124,7 @@ describe('real servers', () => {
     const port = await freePort();
     const child: ChildProcess = spawn(openssl.path!, ['s_server', '-accept', `127.0.0.1:${port}`, '-cert', path.join(dir, 'chain.pem'), '-key', path.join(dir, 'key.pem'), '-client_renegotiation', '-tls1_2', '-quiet', '-www'], { stdio: 'ignore' });
     try {
-      for (let i = 0; i < 200; i++) {
-        const up = await new Promise<boolean>((resolve) => {
-          const s = net.connect(port, '127.0.0.1', () => (s.destroy(), resolve(true)));
-          s.on('error', () => resolve(false));
-        });
-        if (up) break;
-        await new Promise((r) => setTimeout(r, 25));
-      }
+      for (let i = 0; i < 200 && !(await isListening('127.0.0.1', port)); i++) await new Promise((r) => setTimeout(r, 25));
       const r = await probeEndpoint({ host: 'reneg.test', connectTo: '127.0.0.1', port }, { timeoutMs: 5000, concurrency: 4, extraCaPem: pki.root.certPem }, { scan: false });
       assert.equal(r.handshake?.clientRenegotiation?.vulnerable, true, r.handshake?.clientRenegotiation?.detail);
       const rep = buildProbeReport(r, resolvePolicy(), new Date());

@@ -111,21 +111,25 @@ ${blocks.map((b, i) => serverBlock(b, i, host, ports[i]!, b.ownPort || i === def
 `;
 }
 
+/** Whether something accepts a TCP connection on host:port right now. */
+export function isListening(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect({ host, port });
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => {
+      s.destroy();
+      resolve(false);
+    });
+  });
+}
+
 async function waitListening(host: string, port: number, child: ChildProcess, deadline: number): Promise<void> {
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) throw new Error(`nginx exited (${child.exitCode ?? child.signalCode})`);
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = net.connect({ host, port });
-      s.once('connect', () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.once('error', () => {
-        s.destroy();
-        resolve(false);
-      });
-    });
-    if (ok) return;
+    if (await isListening(host, port)) return;
     if (Date.now() > deadline) throw new Error(`nginx did not listen on ${host}:${port} within 10 s`);
     await new Promise((r) => setTimeout(r, 20));
   }

@@ -12,11 +12,10 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { StarttlsProtocol } from '../../server/src/core/probe/types';
-import { dhParams2048Pem, freePort } from './nginxServer';
+import { dhParams2048Pem, freePort, isListening } from './nginxServer';
 import { toolsRequired } from './tools';
 
 export type StarttlsServerName = 'postfix' | 'dovecot' | 'postgresql' | 'slapd' | 'mariadb' | 'vsftpd' | 'prosody';
@@ -106,20 +105,6 @@ function uidOf(user: string): { uid: number; gid: number } {
   const gid = Number(spawnSync('id', ['-g', user], { encoding: 'utf8' }).stdout.trim());
   if (!Number.isInteger(uid) || !Number.isInteger(gid)) throw new Error(`no user ${user}`);
   return { uid, gid };
-}
-
-function listening(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect({ host, port });
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => {
-      s.destroy();
-      resolve(false);
-    });
-  });
 }
 
 interface Plan {
@@ -378,7 +363,7 @@ async function waitUp(host: string, ports: number[], child: ChildProcess, until:
   for (const port of ports) {
     for (;;) {
       if (child.exitCode !== null || child.signalCode !== null) throw new Error(`exited (${child.exitCode ?? child.signalCode}):\n${output()}`);
-      if (await listening(host, port)) break;
+      if (await isListening(host, port)) break;
       if (Date.now() > until) throw new Error(`did not listen on ${host}:${port} within 20 s:\n${output()}`);
       await new Promise((r) => setTimeout(r, 30));
     }
