@@ -84,6 +84,7 @@ describe('one nginx server with an RSA and an ECDSA certificate', { skip }, () =
     assert.match(expiry.message, /^the ECDSA leaf certificate \(CN=dual\.probe\.test\) expired/);
     assert.match(untrusted?.message ?? '', /^the ECDSA (chain|certificate \(sent to clients offering ECDSA signatures, TLSv1\.3 and TLSv1\.2\)) does not verify: a certificate in the chain has expired/);
     assert.ok(!rep.findings.some((f) => /RSA leaf|RSA chain|the RSA certificate/.test(f.message) && /expired|does not verify/.test(f.message)), 'the RSA certificate is fine');
+    assert.equal(rep.grade.letter, 'T', 'whichever certificate is shown first, the expired ECDSA one caps the grade');
     const byType = new Map(rep.servedCertificates?.map((c) => [c.keyType, c]));
     assert.equal(byType.get('RSA')?.trusted, true);
     assert.equal(byType.get('ECDSA')?.trusted, false);

@@ -5,7 +5,7 @@
  * mismatch) replace the letter and the letter they hide is kept. A+ needs HSTS with
  * max-age ≥ 180 days and nothing that caps or warns.
  */
-import { acceptedSuites, acceptedVersions, enumerated, keyStrengthBits, liveChain, nameToVerify } from './facts';
+import { acceptedSuites, acceptedVersions, enumerated, keyStrengthBits, liveChain, nameToVerify, otherLeaves } from './facts';
 import { sansCoverHost } from '../x509/names';
 import type { ProbeResult } from './types';
 
@@ -158,6 +158,12 @@ export function gradeProbe(r: ProbeResult, now: Date): ProbeGrade {
   if (leaf && (now > leaf.notAfter || now < leaf.notBefore)) trustCaps.push({ letter: 'T', reason: now > leaf.notAfter ? 'the certificate has expired' : 'the certificate is not yet valid' });
   for (const c of chain) if (c.cert && !c.cert.selfIssued && /SHA-1/i.test(c.cert.signatureAlgorithm)) trustCaps.push({ letter: 'T', reason: `${c.cert.subject} is signed with SHA-1` });
   if (leaf ? !sansCoverHost(leaf.sans, nameToVerify(r)) : h ? !h.hostnameMatches : false) trustCaps.push({ letter: 'M', reason: `the certificate does not cover ${nameToVerify(r)}` });
+  // The certificates of the other key types reach clients too (those offering only that type's signatures).
+  for (const o of otherLeaves(r)) {
+    if (!o.trusted) trustCaps.push({ letter: 'T', reason: `the ${o.keyType} certificate is not trusted (${o.trustError ?? 'no reason given'})` });
+    const l = o.chain[0]?.cert;
+    if (l && !sansCoverHost(l.sans, nameToVerify(r))) trustCaps.push({ letter: 'M', reason: `the ${o.keyType} certificate does not cover ${nameToVerify(r)}` });
+  }
 
   let letter = letterFor(score);
   for (const c of caps) letter = worse(letter, c.letter);
