@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
 const require = createRequire(import.meta.url);
-const { ALL_RULES, NGINX_BASES, POLICY_KEYS, REQUIREMENT_KEYS, THRESHOLD_KEYS } = require(join(root, 'out/server/src/core/index.js'));
+const { ALL_RULES, NGINX_BASES, POLICY_KEYS, REQUIREMENT_KEYS, THRESHOLD_KEYS, VERSION_KEYS } = require(join(root, 'out/server/src/core/index.js'));
 const out = join(root, 'schemas', 'tls-lens-policy.schema.json');
 
 const thresholdDocs = {
@@ -23,6 +23,9 @@ const requirementDocs = {
   httpsRedirect: 'Plain HTTP must redirect to HTTPS where a name is also served over TLS (default true).',
   meshStrict: 'Service-mesh traffic must be mutual TLS only: permissive or unauthenticated modes are warnings (default false).',
   defaultCertificate: 'The ingress controller has a default certificate (ingress-nginx --default-ssl-certificate): a TLS entry without secretName uses it (default false).',
+};
+const versionDocs = {
+  haproxyVersion: 'The HAProxy version the configuration targets; defaults such as the minimum TLS version of bind lines (TLSv1.2 since 2.2) and DH parameters depend on it. Quote it: "2.8".',
 };
 const properties = {
   extends: {
@@ -40,6 +43,7 @@ const properties = {
     type: 'string',
     pattern: '^\\d+\\.\\d+(\\.\\d+)?$',
   },
+  ...Object.fromEntries(VERSION_KEYS.map((k) => [k, { description: versionDocs[k], type: 'string', pattern: '^\\d+\\.\\d+(\\.\\d+)?$' }])),
   thresholds: {
     description: 'Numeric limits the rules judge against.',
     type: 'object',
@@ -92,6 +96,8 @@ const properties = {
     items: { type: 'string' },
   },
 };
+const undocumented = VERSION_KEYS.filter((k) => !versionDocs[k]);
+if (undocumented.length) throw new Error(`versionDocs lacks ${undocumented.join(', ')}`);
 const missing = POLICY_KEYS.filter((k) => !(k in properties));
 if (missing.length) throw new Error(`schema lacks policy keys: ${missing.join(', ')}`);
 const schema = {

@@ -14,9 +14,10 @@ import { registerCertificates } from './certificates';
 
 let client: LanguageClient | undefined;
 
-/** The documents TLS Lens looks at: nginx, PEM files, YAML (Kubernetes manifests, the policy file). */
+/** The documents TLS Lens looks at: nginx, HAProxy, PEM files, YAML (Kubernetes manifests, the policy file). */
 const DOCUMENT_SELECTOR = [
   { language: 'nginx' },
+  { language: 'haproxy' },
   { language: 'pem' },
   { language: 'yaml' },
   { scheme: 'file', pattern: '**/.tls-lens.json' },

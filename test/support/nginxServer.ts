@@ -126,11 +126,12 @@ export function isListening(host: string, port: number): Promise<boolean> {
   });
 }
 
-async function waitListening(host: string, port: number, child: ChildProcess, deadline: number): Promise<void> {
+/** Waits until `child` (nginx, or another server a test starts) accepts connections on host:port. */
+export async function waitListening(host: string, port: number, child: ChildProcess, deadline: number, what = 'nginx'): Promise<void> {
   for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`nginx exited (${child.exitCode ?? child.signalCode})`);
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${what} exited (${child.exitCode ?? child.signalCode})`);
     if (await isListening(host, port)) return;
-    if (Date.now() > deadline) throw new Error(`nginx did not listen on ${host}:${port} within 10 s`);
+    if (Date.now() > deadline) throw new Error(`${what} did not listen on ${host}:${port} within 10 s`);
     await new Promise((r) => setTimeout(r, 20));
   }
 }

@@ -76,7 +76,7 @@ export function renderProbeReport(rep: ProbeReport, nonce: string, cspSource: st
         .join('');
       return `<li>${e(d.title)}${d.match === 'default' ? '' : ` (${e(d.match)} match)`}: ${head}${certs ? `<ul>${certs}</ul>` : ''}</li>`;
     });
-    configSection = `<h2>Configuration</h2><p>${e(c.name)}:${c.port} in ${c.searched.nginxFiles} nginx file(s) and ${c.searched.manifests} manifest file(s) of the workspace:</p>${
+    configSection = `<h2>Configuration</h2><p>${e(c.name)}:${c.port} in ${c.searched.nginxFiles} nginx file(s)${(c.searched.formats ?? []).map((f) => `, ${f.files} ${e(f.title)} file(s)`).join('')} and ${c.searched.manifests} manifest file(s) of the workspace:</p>${
       defs.length ? `<ul class="defs">${defs.join('')}</ul>` : '<p>Not defined in the workspace.</p>'
     }`;
   }

@@ -18,7 +18,9 @@ import { loadReferencedFiles, namesReferencedFiles, type ReferencedFiles } from 
 import { indexedYaml, kubeViewFor, type KubeIndex, type KubeView } from './workspace/index';
 import type { Host } from './host';
 import type { Policy } from './policy/policy';
-import { ENGINE_NOTICES, RULES, RULE_IDS } from './rules';
+import { ENGINE_NOTICES, FORMAT_NEUTRAL_RULES, RULES, RULE_IDS } from './rules';
+import type { FormatFacts, FormatModule, NamedMaterial } from './formats/format';
+import { formatModule, formatModules } from './formats/registry';
 import { applySuppressions, scanSuppressions } from './suppressions';
 import type { Report, RuleContext, RuleMeta } from './rules/rule';
 import { range, type Range } from './text';
@@ -44,6 +46,8 @@ export interface LintOptions {
   nginxReferencedFiles?: ReferencedFiles;
   /** Every workspace manifest by kind/namespace/name, so Kubernetes rules follow references across files. */
   kubeIndex?: KubeIndex;
+  /** What a registered format's `gather` read for this document (`gatherFacts`). */
+  facts?: FormatFacts;
   /**
    * For a site file whose nginx.conf is not known: the platform whose stock nginx.conf stands
    * for it. Default: the policy's `nginxBase`, else from the file's folder (`baseFromLayout`).
@@ -136,8 +140,18 @@ export function lintDocument(doc: TextDoc, opts: LintOptions): Finding[] {
   const referencedFiles = (): ReferencedFiles => opts.nginxReferencedFiles ?? NO_FILES;
   const sitesOnce = (): MaterialSite[] => (sites ??= materialSites(doc, blocks(), yamlOnce));
   const kubeOnce = (): KubeView => (kube ??= kubeViewFor(doc, opts.kubeIndex, yamlOnce));
+  // A registered format (formats/registry.ts): its model once per lint, and the files it names.
+  const module = formatModule(format);
+  const models = new Map<string, unknown>();
+  const modelOf = <M>(m: FormatModule<string, M>): M => {
+    if (!models.has(m.id)) models.set(m.id, m.model({ doc, policy, ...(opts.facts?.format === m.id ? { facts: opts.facts.value } : {}) }));
+    return models.get(m.id) as M;
+  };
+  let named: readonly NamedMaterial[] | undefined;
+  const namedOnce = (): readonly NamedMaterial[] => (named ??= module?.namedMaterial?.(modelOf(module)) ?? []);
   for (const rule of RULES) {
-    if (!rule.formats.includes(format)) continue;
+    // Format-neutral rules (cert/*) judge the material any registered format names.
+    if (!rule.formats.includes(format) && !(module && FORMAT_NEUTRAL_RULES.has(rule))) continue;
     if (policy.rules[rule.id] === 'off') continue;
     if (templateBroken && rule.id.startsWith('nginx/') && rule.id !== 'nginx/template-skipped') continue;
     const ctx: RuleContext = {
@@ -154,6 +168,8 @@ export function lintDocument(doc: TextDoc, opts: LintOptions): Finding[] {
       yaml: yamlOnce,
       materialSites: sitesOnce,
       kube: kubeOnce,
+      model: modelOf,
+      namedMaterial: namedOnce,
       report: (r: Report) => {
         const severity = effectiveSeverity(rule, policy, r.severity);
         if (!severity || foreign?.has(r.range)) return;
@@ -186,7 +202,7 @@ export function lintDocument(doc: TextDoc, opts: LintOptions): Finding[] {
 const HASH_COMMENT_FORMATS: ReadonlySet<FormatKind> = new Set(['nginx', 'yaml', 'kubernetes', 'policy']);
 
 function applyInlineSuppressions(doc: TextDoc, format: FormatKind, policy: Policy, findings: Finding[]): Finding[] {
-  if (!HASH_COMMENT_FORMATS.has(format)) return findings;
+  if (!HASH_COMMENT_FORMATS.has(format) && formatModule(format)?.lineComment !== '#') return findings;
   const suppressions = scanSuppressions(doc.text, doc.lines);
   if (suppressions.length === 0) return findings;
   const { kept, unused, unknown } = applySuppressions(findings, suppressions, RULE_IDS);
@@ -243,7 +259,31 @@ export type FileLintResult = { findings: Finding[]; skipped?: string } | { error
 
 /** Whether a file on disk is one TLS Lens looks at when walking a directory. */
 export function isCandidateName(path: string): boolean {
-  return formatFromName(path) !== undefined || /\.(conf|json|md|txt)$/i.test(withoutCopySuffix(path));
+  return formatFromName(path) !== undefined || /\.(conf|json|md|txt)$/i.test(withoutCopySuffix(path)) || formatModules().some((m) => m.candidate(path));
+}
+
+/**
+ * Reads, through the host, the workspace facts a registered format's rules need for a
+ * document (`FormatModule.gather`); undefined for built-in formats. `root`: nothing outside
+ * it is read. Never throws.
+ */
+export async function gatherFacts(
+  host: Host,
+  path: string,
+  doc: TextDoc,
+  policy: Policy,
+  opts: { root?: string; text?: (path: string) => string | undefined } = {},
+): Promise<FormatFacts | undefined> {
+  const m = formatModule(detectFormat(doc));
+  if (!m?.gather) return undefined;
+  try {
+    const input: Parameters<NonNullable<FormatModule['gather']>>[0] = { host, path, doc, policy };
+    if (opts.root !== undefined) input.root = opts.root;
+    if (opts.text) input.text = opts.text;
+    return { format: m.id, value: await m.gather(input) };
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -256,6 +296,8 @@ export async function lintFile(
   display: string,
   opts: LintOptions & {
     resolveHttpContext?: (path: string) => Promise<readonly NginxDirective[] | undefined>;
+    /** The workspace folder: a registered format's facts are read only inside it. */
+    root?: string;
     /** The trailing-path guess for absolute includes outside the workspace (`trailingPathGuesser`). */
     guessPath?: NginxLoadOptions['guessPath'];
   },
@@ -297,6 +339,8 @@ export async function lintFile(
   // whether a sites-* folder stands beside a conf.d/ one (Debian's layout has both).
   if (doc.format === 'nginx' && lintOpts.nginxBase === undefined && opts.policy.nginxBase === undefined) lintOpts = { ...lintOpts, nginxBase: await layoutBase(host, path) };
   if (doc.format === 'nginx' && namesReferencedFiles(text)) lintOpts = { ...lintOpts, nginxReferencedFiles: await loadReferencedFiles(host, path, text, opts.policy) };
+  const facts = await gatherFacts(host, path, doc, opts.policy, opts.root !== undefined ? { root: opts.root } : {});
+  if (facts) lintOpts = { ...lintOpts, facts };
   if (opts.resolveHttpContext && needsHttpContext(doc)) {
     const context = await opts.resolveHttpContext(path).catch(() => undefined);
     if (context) lintOpts = { ...lintOpts, nginxHttpContext: context };

@@ -16,6 +16,8 @@ import { certificateFacts, privateKeyFacts } from './x509/facts';
 import { OTHER_MATERIAL_LABELS, describeOtherMaterial } from './x509/otherMaterial';
 import { LineIndex, rangeContains, type Position, type Range } from './text';
 import { decodeCertificate, describeValidity, type CertificateSummary } from './x509/certificate';
+import type { FormatFacts, FormatHover, HoverText } from './formats/format';
+import { formatModule } from './formats/registry';
 
 export interface HoverResult {
   /** Markdown. */
@@ -227,4 +229,37 @@ export function hoverAt(
   const shown = first.encoding === 'base64-pem' ? here : [first];
   const parts = shown.map((s) => siteMarkdown(s, sites, now)).filter((m): m is string => m !== undefined);
   return parts.length ? { markdown: parts.join('\n\n---\n\n'), range: first.range } : undefined;
+}
+
+function hoverText(t: HoverText): string {
+  return t.code !== undefined ? codeSpan(t.code) : escapeMarkdown(t.text ?? '');
+}
+
+/** Markdown for a registered format's hover (`FormatModule.hover`): every value escaped, named files shown as above. */
+function formatHoverMarkdown(h: FormatHover, now: Date): string | undefined {
+  if ('files' in h) {
+    const parts = h.files.map((f) => referencedFileMarkdown(f, now)).filter((m): m is string => m !== undefined);
+    return parts.length ? parts.join('\n\n---\n\n') : undefined;
+  }
+  const md = [`**${escapeMarkdown(h.title)}**${h.summary ? ` — ${escapeMarkdown(h.summary)}` : ''}`];
+  for (const f of h.facts ?? []) md.push('', `${escapeMarkdown(f.label)}: ${hoverText(f)}`);
+  if (h.table) {
+    md.push('', `| ${h.table.columns.map(escapeMarkdown).join(' | ')} |`, `|${h.table.columns.map(() => '---').join('|')}|`);
+    for (const row of h.table.rows) md.push(`| ${row.map(hoverText).join(' | ')} |`);
+  }
+  for (const n of h.notes ?? []) md.push('', `_${escapeMarkdown(n)}_`);
+  return md.join('\n');
+}
+
+/**
+ * The hover of a registered format (`formats/registry.ts`) at a position, with the facts the
+ * caller gathered (`gatherFacts`); undefined for built-in formats or where it has none (then
+ * `hoverAt` answers).
+ */
+export function formatHoverAt(doc: TextDoc, position: Position, now: Date, policy: Policy, facts?: FormatFacts): HoverResult | undefined {
+  const m = formatModule(detectFormat(doc));
+  if (!m?.hover) return undefined;
+  const h = m.hover(m.model({ doc, policy, ...(facts?.format === m.id ? { facts: facts.value } : {}) }), position);
+  const markdown = h && formatHoverMarkdown(h, now);
+  return h && markdown ? { markdown, range: h.range } : undefined;
 }

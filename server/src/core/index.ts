@@ -11,6 +11,7 @@ export {
   overSizeCap,
   needsHttpContext,
   hasNginxIncludes,
+  gatherFacts,
   type LintOptions,
   type FileLintResult,
 } from './engine';
@@ -20,8 +21,8 @@ export { detectFormat, type FormatKind } from './formats/detect';
 export type { Host, FileStat, DirEntry } from './host';
 export { MemoryHost } from './host';
 export { ConfinedHost } from './confinedHost';
-export { hoverAt, type HoverResult } from './hover';
-export { DEFAULT_POLICY, REQUIREMENT_KEYS, THRESHOLD_KEYS, resolvePolicy, type Policy, type PolicyInput, type Requirements, type Thresholds } from './policy/policy';
+export { formatHoverAt, hoverAt, type HoverResult } from './hover';
+export { DEFAULT_POLICY, REQUIREMENT_KEYS, THRESHOLD_KEYS, VERSION_KEYS, resolvePolicy, type Policy, type PolicyInput, type Requirements, type Thresholds } from './policy/policy';
 export { parsePolicyFile, POLICY_FILE_NAME, POLICY_FILE_NAMES, POLICY_KEYS, type PolicyFile } from './policy/policyFile';
 export { PROFILES, type ProfileName } from './policy/profiles';
 export { ALL_RULES, RULE_IDS, ruleDocPath } from './rules';
@@ -41,3 +42,5 @@ export { NGINX_BASES, STOCK_BASES, STOCK_FILES, baseFromLayout, type NginxBase }
 export { clearParseCache } from './formats/nginx/parseCache';
 export { loadReferencedFiles, namesReferencedFiles, type ReferencedFile, type ReferencedFiles } from './certs/referenced';
 export type { NginxDirective } from './formats/nginx/ast';
+export type { FormatFacts, FormatModule } from './formats/format';
+export { formatModule, formatModules } from './formats/registry';

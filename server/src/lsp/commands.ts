@@ -118,9 +118,11 @@ export class WorkspaceChecker {
     const folder = this.policies.folderOf(file);
     const { policy, enabled } = await this.policies.resolve(file, await this.settings.get(folder ? pathToUri(folder) : uri));
     if (!enabled) return undefined;
+    const root = this.policies.folderOf(file);
     const r = await lintFile(this.host, file, file, {
       policy,
       now: this.host.now(),
+      ...(root !== undefined ? { root } : {}),
       kubeIndex: await this.kube?.get(),
       guessPath: this.guess,
       resolveHttpContext: (p) => includerHttpContext(this.host, p, { stopAt: this.policies.folderOf(p), trees: this.trees, pathMappings: policy.pathMappings, guessPath: this.guess }),

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import {
   TextDoc,
   detectFormat,
+  gatherFacts,
   hasNginxIncludes,
   includeContext,
   isCandidateName,
@@ -21,6 +22,7 @@ import {
   normalizePath,
   type NginxTree,
   type Finding,
+  type FormatFacts,
   type LintOptions,
   type NginxDirective,
   type NginxLoadOptions,
@@ -246,6 +248,13 @@ export class DocumentLinter {
     return loadReferencedFiles(this.host, textDoc.file, textDoc.text, policy, this.policies.folderOf(textDoc.file));
   }
 
+  /** For a registered format (HAProxy): the workspace facts its rules need, read inside the document's workspace folder, open editors' text first. */
+  async facts(textDoc: TextDoc, policy: Policy): Promise<FormatFacts | undefined> {
+    if (!path.isAbsolute(textDoc.file)) return undefined;
+    const root = this.policies.folderOf(textDoc.file);
+    return gatherFacts(this.host, textDoc.file, textDoc, policy, { ...(root !== undefined ? { root } : {}), text: this.openText() });
+  }
+
   /** What an nginx file's own includes read (for hover), through the shared trees. */
   async included(textDoc: TextDoc, policy?: Policy): Promise<Map<string, NginxDirective[]> | undefined> {
     if (!path.isAbsolute(textDoc.file) || !hasNginxIncludes(textDoc)) return undefined;
@@ -276,6 +285,8 @@ export class DocumentLinter {
     if (this.documents.get(doc.uri)) this.dependencies.set(doc.uri, deps);
     const referenced = await this.referencedFiles(textDoc, policy);
     if (referenced) options.nginxReferencedFiles = referenced;
+    const facts = await this.facts(textDoc, policy);
+    if (facts) options.facts = facts;
     if (this.kube && detectFormat(textDoc) === 'kubernetes') {
       if (this.kube.ready()) {
         const changed = await this.kube.setOpen(textDoc.file, textDoc.text);

@@ -1,6 +1,6 @@
 import { MarkupKind, type Hover, type HoverParams, type TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { hoverAt, overSizeCap, type Host } from '../core';
+import { formatHoverAt, hoverAt, overSizeCap, type Host } from '../core';
 import type { DocumentLinter } from './diagnostics';
 
 /** The hover for a position; nothing where TLS Lens is off, the file ignored or over the size cap. */
@@ -9,6 +9,9 @@ export async function hover(documents: TextDocuments<TextDocument>, linter: Docu
   if (!doc) return null;
   const { textDoc, policy, enabled } = await linter.prepare(doc);
   if (!enabled || overSizeCap(textDoc.text, policy)) return null;
+  // A registered format's own hover (HAProxy keywords, effective settings, the files a path names).
+  const own = formatHoverAt(textDoc, params.position, host.now(), policy, await linter.facts(textDoc, policy));
+  if (own) return { contents: { kind: MarkupKind.Markdown, value: own.markdown }, range: own.range };
   const context = await linter.httpContext(textDoc, undefined, undefined, policy);
   // The files the nginx file names (certificates, keys, DH parameters): hovering a path shows what it holds.
   const referenced = await linter.referencedFiles(textDoc, policy);

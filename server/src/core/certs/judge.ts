@@ -1,3 +1,4 @@
+import type { MaterialRole, NamedMaterial } from '../formats/format';
 import type { NginxDirective } from '../formats/nginx/ast';
 import type { RuleContext } from '../rules/rule';
 import { fileDirectives, referencedSites, type ReferencedFile } from './referenced';
@@ -66,9 +67,31 @@ export function referencedUses(ctx: RuleContext, names?: ReadonlySet<string>): R
   return out;
 }
 
+/** A file a registered format names (`RuleContext.namedMaterial`) that the caller could read. */
+export interface NamedUse {
+  material: NamedMaterial;
+  ref: ReferencedFile;
+  sites: MaterialSite[];
+  /** The path argument: where findings about the file go. */
+  range: Range;
+}
+
+/** The files with these roles the document names (any registered format), when they were read. */
+export function namedUses(ctx: RuleContext, roles: ReadonlySet<MaterialRole>): NamedUse[] {
+  const out: NamedUse[] = [];
+  for (const m of ctx.namedMaterial()) {
+    if (!roles.has(m.role) || !m.file) continue;
+    out.push({ material: m, ref: m.file, sites: referencedSites(m.file), range: m.range });
+  }
+  return out;
+}
+
+const CERTIFICATE_ROLES: ReadonlySet<MaterialRole> = new Set(['certificate', 'ca']);
+
 /**
  * The readable certificates of a document (decoded lazily through the shared cache); in an
- * nginx file also those of the certificate files its directives name, located at the directive.
+ * nginx file, or a registered format's, also those of the certificate files it names,
+ * located at the path that names them.
  */
 export function judgedCertificates(ctx: RuleContext): JudgedCertificate[] {
   if (!judgesDocument(ctx)) return [];
@@ -84,6 +107,12 @@ export function judgedCertificates(ctx: RuleContext): JudgedCertificate[] {
       const cert = certificateOfSite(site);
       if (!cert) continue;
       out.push({ site, cert, range: use.range, name: `${describeSite(site, cert)}, named by ${use.directive.name},` });
+    }
+  }
+  for (const use of namedUses(ctx, CERTIFICATE_ROLES)) {
+    for (const site of use.sites) {
+      const cert = certificateOfSite(site);
+      if (cert) out.push({ site, cert, range: use.range, name: `${describeSite(site, cert)}, named by ${use.material.by},` });
     }
   }
   return out;

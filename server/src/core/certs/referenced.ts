@@ -70,7 +70,7 @@ export function resolveReferencedPath(written: string, prefix: string, mappings:
 }
 
 /** Files are read up to this size: certificate bundles are small; a big file is not one. */
-const MAX_REFERENCED_BYTES = 4 * 1024 * 1024;
+export const MAX_REFERENCED_BYTES = 4 * 1024 * 1024;
 
 /**
  * Reads the files an nginx file's own directives name (certificates, keys, CA bundles, DH
@@ -100,24 +100,31 @@ export async function loadReferencedFiles(
       if (out.has(written)) continue;
       const path = resolveReferencedPath(written, prefix, policy.pathMappings);
       if (!path || (within !== undefined && !path.startsWith(within))) continue;
-      try {
-        const st = await host.stat(path);
-        if (!st?.isFile || st.size > limit) continue;
-        const bytes = await host.readFile(path);
-        if (looksBinary(bytes)) out.set(written, { written, path, bytes });
-        else {
-          let t = new TextDecoder('utf-8').decode(bytes);
-          if (t.charCodeAt(0) === 0xfeff) t = t.slice(1);
-          out.set(written, { written, path, text: t });
-        }
-      } catch {
-        // unreadable: as if absent
-      }
+      const ref = await readReferencedFile(host, written, path, limit);
+      if (ref) out.set(written, ref);
     }
   } catch {
     // a broken configuration names nothing readable
   }
   return out;
+}
+
+/**
+ * Reads one file a configuration names: text (UTF-8, BOM removed) or, when binary, bytes.
+ * undefined when it is missing, not a file, larger than `limit`, or unreadable. Never throws.
+ */
+export async function readReferencedFile(host: Host, written: string, path: string, limit: number): Promise<ReferencedFile | undefined> {
+  try {
+    const st = await host.stat(path);
+    if (!st?.isFile || st.size > limit) return undefined;
+    const bytes = await host.readFile(path);
+    if (looksBinary(bytes)) return { written, path, bytes };
+    let t = new TextDecoder('utf-8').decode(bytes);
+    if (t.charCodeAt(0) === 0xfeff) t = t.slice(1);
+    return { written, path, text: t };
+  } catch {
+    return undefined; // unreadable: as if absent
+  }
 }
 
 const siteCache = new WeakMap<ReferencedFile, MaterialSite[]>();

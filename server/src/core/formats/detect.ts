@@ -1,10 +1,12 @@
 import type { TextDoc } from '../document';
+import { formatModules, type RegisteredFormatId } from './registry';
 
 /**
  * What a document holds, as far as TLS Lens cares. PEM blocks are looked for in every
- * kind; `pem` means the file is meant to hold nothing but PEM.
+ * kind; `pem` means the file is meant to hold nothing but PEM. Registered formats
+ * (`formats/registry.ts`) are detected by their modules' scores.
  */
-export type FormatKind = 'nginx' | 'kubernetes' | 'yaml' | 'pem' | 'policy' | 'text' | 'apache';
+export type FormatKind = 'nginx' | 'kubernetes' | 'yaml' | 'pem' | 'policy' | 'text' | 'apache' | RegisteredFormatId;
 
 const PEM_EXTENSIONS = ['.pem', '.crt', '.cer', '.key', '.csr'];
 const YAML_EXTENSIONS = ['.yaml', '.yml'];
@@ -35,6 +37,30 @@ export function withoutCopySuffix(file: string): string {
 
 /** Format from the file name alone (the same patterns the extension contributes to VS Code). */
 export function formatFromName(file: string): FormatKind | undefined {
+  const builtin = builtinFromName(file);
+  const registered = bestRegistered({ file });
+  return registered && registered.score > nameScore(file, builtin) ? registered.id : builtin;
+}
+
+/** The best registered format for what is known of a document, with its score. */
+function bestRegistered(input: { file: string; languageId?: string; head?: string }): { id: FormatKind; score: number } | undefined {
+  let best: { id: FormatKind; score: number } | undefined;
+  for (const m of formatModules()) {
+    const score = m.detect(input);
+    if (score > 0 && (!best || score > best.score)) best = { id: m.id as FormatKind, score };
+  }
+  return best;
+}
+
+/** How sure the built-in name patterns are (`format.ts` DETECTION lists the scale). */
+function nameScore(file: string, kind: FormatKind | undefined): number {
+  if (kind === undefined) return 0;
+  if (kind === 'policy') return Infinity;
+  if (kind === 'nginx') return /(^|[\\/])nginx\.conf$|\.nginx$/i.test(withoutCopySuffix(file)) ? 90 : 70;
+  return 60;
+}
+
+function builtinFromName(file: string): FormatKind | undefined {
   const norm = withoutCopySuffix(file.replace(/\\/g, '/'));
   const name = baseName(norm);
   const ext = extension(name);
@@ -62,9 +88,25 @@ const KUBE_JSON_KIND = /"kind"\s*:\s*"/;
 /** Decides what a document is from the editor's language id, its name and its first bytes. */
 export function detectFormat(doc: TextDoc): FormatKind {
   if (doc.format) return doc.format;
-  const byName = formatFromName(doc.file);
-  if (byName === 'policy') return 'policy';
+  const builtin = builtinDetect(doc);
+  if (builtin.kind === 'policy') return 'policy';
+  const input: { file: string; languageId?: string; head: string } = { file: doc.file, head: doc.text.slice(0, 64 * 1024) };
+  if (doc.languageId) input.languageId = doc.languageId;
+  const registered = bestRegistered(input);
+  return registered && registered.score > builtin.score ? registered.id : builtin.kind;
+}
+
+/** The built-in formats' decision, with how sure it is (see `nameScore`). */
+function builtinDetect(doc: TextDoc): { kind: FormatKind; score: number } {
+  const byName = builtinFromName(doc.file);
   const byLanguage = doc.languageId ? fromLanguageId(doc.languageId) : undefined;
+  const kind = builtinKind(doc, byName, byLanguage);
+  const score = byLanguage || doc.languageId === 'apacheconf' ? 100 : byName !== undefined && kind === byName ? nameScore(doc.file, byName) : kind === 'text' ? 0 : 50;
+  return { kind, score };
+}
+
+function builtinKind(doc: TextDoc, byName: FormatKind | undefined, byLanguage: FormatKind | undefined): FormatKind {
+  if (byName === 'policy') return 'policy';
   if (doc.languageId === 'apacheconf') return 'apache';
   let kind = byLanguage ?? byName;
   const ext = extension(baseName(withoutCopySuffix(doc.file)));

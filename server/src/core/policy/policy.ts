@@ -2,8 +2,15 @@ import type { RuleLevel } from '../findings';
 import { NGINX_BASES, type NginxBase } from '../formats/nginx/stock';
 import { DEFAULT_PROFILE, PROFILES, isProfileName, type Profile } from './profiles';
 
+/**
+ * Versions of other products the policy may name (`haproxyVersion: "2.8"`); their defaults
+ * depend on them. Each is `<product>Version`, a quoted dotted version; unknown when unset.
+ */
+export const VERSION_KEYS = ['haproxyVersion'] as const;
+export type VersionKey = (typeof VERSION_KEYS)[number];
+
 /** The resolved policy a file is linted against. */
-export interface Policy {
+export interface Policy extends Partial<Record<VersionKey, string>> {
   profile: Profile;
   /** Per-rule overrides; a rule not named here runs at its default severity. */
   rules: Readonly<Record<string, RuleLevel>>;
@@ -85,7 +92,7 @@ export function unknownRuleMessage(id: string): string {
  * `ignore` is only meaningful relative to the policy file it came from: see
  * `ignoredByPolicyFile`.
  */
-export interface PolicyInput {
+export interface PolicyInput extends Partial<Record<VersionKey, string>> {
   profile?: string;
   rules?: Record<string, string>;
   ignore?: string[];
@@ -136,6 +143,7 @@ export function resolvePolicy(...inputs: Array<PolicyInput | undefined>): Policy
   const rules: Record<string, RuleLevel> = {};
   let maxFileSizeBytes = DEFAULT_POLICY.maxFileSizeBytes;
   let nginxVersion: string | undefined;
+  const versions: Partial<Record<VersionKey, string>> = {};
   let nginxBase: NginxBase | undefined;
   const thresholds: Partial<Thresholds> = {};
   const require: Requirements = { ...DEFAULT_REQUIREMENTS };
@@ -149,6 +157,10 @@ export function resolvePolicy(...inputs: Array<PolicyInput | undefined>): Policy
     for (const [id, level] of Object.entries(input.rules ?? {})) if (isRuleLevel(level)) rules[id] = level;
     if (typeof input.maxFileSizeKb === 'number' && input.maxFileSizeKb > 0) maxFileSizeBytes = Math.round(input.maxFileSizeKb * 1024);
     if (typeof input.nginxVersion === 'string' && NGINX_VERSION.test(input.nginxVersion)) nginxVersion = input.nginxVersion;
+    for (const k of VERSION_KEYS) {
+      const v = input[k];
+      if (typeof v === 'string' && NGINX_VERSION.test(v)) versions[k] = v;
+    }
     if (isNginxBase(input.nginxBase)) nginxBase = input.nginxBase;
     for (const k of THRESHOLD_KEYS) {
       const v = input.thresholds?.[k];
@@ -162,6 +174,7 @@ export function resolvePolicy(...inputs: Array<PolicyInput | undefined>): Policy
   // Thresholds not set explicitly follow the final profile.
   const policy: Policy = { profile, rules, maxFileSizeBytes, thresholds: { ...defaultThresholds(profile), ...thresholds }, require, privateKeyAllowedPaths, pathMappings };
   if (nginxVersion) policy.nginxVersion = nginxVersion;
+  Object.assign(policy, versions);
   if (nginxBase) policy.nginxBase = nginxBase;
   return policy;
 }

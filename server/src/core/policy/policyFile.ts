@@ -2,7 +2,7 @@ import type * as Yaml from 'yaml';
 import type { Node } from 'yaml';
 import type { Range } from '../text';
 import { NGINX_BASES } from '../formats/nginx/stock';
-import { NGINX_VERSION, REQUIREMENT_KEYS, THRESHOLD_KEYS, isNginxBase, isRuleLevel, unknownRuleMessage, type PolicyInput } from './policy';
+import { NGINX_VERSION, REQUIREMENT_KEYS, THRESHOLD_KEYS, VERSION_KEYS, isNginxBase, isRuleLevel, unknownRuleMessage, type PolicyInput, type VersionKey } from './policy';
 import { PROFILES, isProfileName } from './profiles';
 
 export const POLICY_FILE_NAME = '.tls-lens.yaml';
@@ -10,7 +10,7 @@ export const POLICY_FILE_NAME = '.tls-lens.yaml';
 export const POLICY_FILE_NAMES = [POLICY_FILE_NAME, '.tls-lens.json'] as const;
 
 /** The keys a policy file may have (schemas/tls-lens-policy.schema.json describes them). */
-export const POLICY_KEYS = ['extends', 'nginxVersion', 'thresholds', 'require', 'rules', 'ignore', 'privateKeyAllowedPaths', 'pathMappings', 'nginx'] as const;
+export const POLICY_KEYS = ['extends', 'nginxVersion', ...VERSION_KEYS, 'thresholds', 'require', 'rules', 'ignore', 'privateKeyAllowedPaths', 'pathMappings', 'nginx'] as const;
 
 /** The keys of the `nginx` section. */
 export const NGINX_POLICY_KEYS = ['base'] as const;
@@ -179,8 +179,15 @@ export function parsePolicyFile(text: string, knownRuleIds: ReadonlySet<string>)
         if (n?.base) input.nginxBase = n.base;
         break;
       }
-      default:
+      default: {
+        if ((VERSION_KEYS as readonly string[]).includes(key)) {
+          const v = isScalar(value) && typeof value.value === 'string' ? value.value : undefined;
+          if (v !== undefined && NGINX_VERSION.test(v)) input[key as VersionKey] = v;
+          else problems.push({ message: `${key} must be a quoted version like "2.8"`, range: nodeRange(value ?? keyNode) });
+          break;
+        }
         problems.push({ message: `unknown key "${key}" (expected ${POLICY_KEYS.join(', ')})`, range: nodeRange(keyNode) });
+      }
     }
   }
   return { input, problems };

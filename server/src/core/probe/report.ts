@@ -274,7 +274,8 @@ export function probeReportText(rep: ProbeReport): string {
 }
 
 function configText(c: ProbeConfigComparison): string[] {
-  const out = [`Configuration of ${c.name}:${c.port} (${c.searched.nginxFiles} nginx file(s), ${c.searched.manifests} manifest file(s) read):`];
+  const others = (c.searched.formats ?? []).map((f) => `, ${f.files} ${f.title} file(s)`).join('');
+  const out = [`Configuration of ${c.name}:${c.port} (${c.searched.nginxFiles} nginx file(s)${others}, ${c.searched.manifests} manifest file(s) read):`];
   if (c.definitions.length === 0) out.push('  not defined in the configuration read');
   for (const d of c.definitions) {
     out.push(`  ${d.title}: ${d.at.file}:${d.at.range.start.line + 1} ${d.at.label}${d.match === 'default' ? '' : ` (${d.match} match)`}`);

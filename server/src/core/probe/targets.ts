@@ -3,13 +3,15 @@
  * http server that listens with TLS, with the port when it is not 443. Wildcards, regular
  * expressions, `_` and names with variables are not endpoints and are skipped. Manifests:
  * Ingress TLS hosts, Gateway API HTTPS/TLS listener hostnames, Istio Gateway TLS hosts
- * (`kubeTargets.ts`).
+ * (`kubeTargets.ts`). Registered formats name theirs (`FormatModule.probeTargets`).
  */
 import type { TextDoc } from '../document';
 import { detectFormat } from '../formats/detect';
 import { asIncludedInHttp } from '../formats/nginx/context';
 import { effectiveConfig } from '../formats/nginx/effective';
 import { parseNginx } from '../formats/nginx/parser';
+import { formatModule } from '../formats/registry';
+import { DEFAULT_POLICY } from '../policy/policy';
 import type { Range } from '../text';
 import { endpointsInManifest } from './kubeTargets';
 
@@ -25,6 +27,9 @@ const PLAIN_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9]
 export function endpointsInDocument(doc: TextDoc): NamedEndpoint[] {
   const format = detectFormat(doc);
   if (format === 'kubernetes') return endpointsInManifest(doc);
+  // A registered format names its own (HAProxy: the TLS bind lines).
+  const module = formatModule(format);
+  if (module?.probeTargets) return [...module.probeTargets(module.model({ doc, policy: DEFAULT_POLICY }))];
   if (format !== 'nginx') return [];
   const cfg = effectiveConfig(asIncludedInHttp(parseNginx(doc.text, doc.lines).directives, undefined));
   const out: NamedEndpoint[] = [];

@@ -102,6 +102,17 @@ import { weakCiphers } from './nginx/weak-ciphers';
 import { weakProtocol } from './nginx/weak-protocol';
 import { pemMalformed } from './pem/malformed';
 import { policyInvalid } from './policy/invalid';
+import { haproxyDefaultProtocols } from './haproxy/default-protocols';
+import { haproxyHttpWithoutRedirect } from './haproxy/http-without-redirect';
+import { haproxyIgnoredVersionOptions } from './haproxy/ignored-version-options';
+import { haproxyMissingCertificate } from './haproxy/missing-certificate';
+import { haproxyMissingHsts } from './haproxy/missing-hsts';
+import { haproxyServerNoSni } from './haproxy/server-no-sni';
+import { haproxyServerUnverified } from './haproxy/server-unverified';
+import { haproxySyntax } from './haproxy/syntax';
+import { haproxyWeakCiphers } from './haproxy/weak-ciphers';
+import { haproxyWeakDh } from './haproxy/weak-dh';
+import { haproxyWeakProtocol } from './haproxy/weak-protocol';
 import { PROBE_RULE_LIST } from './probe';
 import type { Rule, RuleMeta } from './rule';
 
@@ -206,9 +217,27 @@ export const RULES: readonly Rule[] = [
   serversTransportInsecure,
   backendInsecureSkipVerify,
   notInWorkspace,
+  haproxySyntax,
+  haproxyWeakProtocol,
+  haproxyIgnoredVersionOptions,
+  haproxyDefaultProtocols,
+  haproxyWeakCiphers,
+  haproxyMissingCertificate,
+  haproxyServerUnverified,
+  haproxyServerNoSni,
+  haproxyMissingHsts,
+  haproxyHttpWithoutRedirect,
+  haproxyWeakDh,
   // Last: it reports the aliases the other Kubernetes rules could not follow.
   manifestLimits,
 ];
+
+/**
+ * Rules that judge certificate material wherever it is (the `cert/` area), so they also run
+ * on every registered format (`formats/registry.ts`), on the files it names
+ * (`RuleContext.namedMaterial`).
+ */
+export const FORMAT_NEUTRAL_RULES: ReadonlySet<Rule> = new Set(RULES.filter((r) => r.id.startsWith('cert/')));
 
 /** Notices the engine itself reports; documented like rules and configurable like them. */
 export const ENGINE_NOTICES = { fileTooLarge, binaryFile, internalError, unusedSuppression, unknownSuppression } as const;

@@ -1,6 +1,7 @@
 import type { TextDoc } from '../document';
 import type { Fix, RelatedLocation, ResourceRef, Severity } from '../findings';
 import type { FormatKind } from '../formats/detect';
+import type { FormatModule, NamedMaterial } from '../formats/format';
 import type { NginxConfig } from '../formats/nginx/ast';
 import type { EffectiveConfig } from '../formats/nginx/effective';
 import type { UnknownIncludes } from '../formats/nginx/unknowns';
@@ -69,6 +70,13 @@ export interface RuleContext {
   materialSites(): readonly MaterialSite[];
   /** The file's Kubernetes resources and, with a workspace index, every other file's (`workspace/index.ts`). */
   kube(): KubeView;
+  /**
+   * The model of a registered format (`formats/registry.ts`) for this document, made once per
+   * lint with the facts the caller gathered: `ctx.model(haproxyFormat)`.
+   */
+  model<M>(format: FormatModule<string, M>): M;
+  /** The certificate, key, CA, CRL and DH files the document names (any registered format), with what was read. */
+  namedMaterial(): readonly NamedMaterial[];
   report(r: Report): void;
 }
 

@@ -5,6 +5,7 @@
  * one the workspace configures (a `probe/certificate-differs` finding when it is not).
  */
 import { formatFromName } from '../../formats/detect';
+import { formatModules } from '../../formats/registry';
 import type { Host } from '../../host';
 import type { Policy } from '../../policy/policy';
 import { PROBE_RULES } from '../../rules/probe';
@@ -16,6 +17,7 @@ import type { ProbeReport } from '../report';
 import type { ProbeResult } from '../types';
 import type { CertificateSummary } from '../../x509/certificate';
 import { locateInManifests } from './kube';
+import { locateInFormats } from './formats';
 import { locateInNginx, type Located } from './nginx';
 import type { ConfigLink, ProbeConfigComparison } from './types';
 
@@ -25,6 +27,8 @@ export interface ConfigSources {
   nginxFiles: readonly string[];
   /** The workspace's manifests. */
   kube?: KubeIndex;
+  /** Files a registered format may hold (HAProxy's `.cfg`), detected when read. */
+  formatFiles?: readonly string[];
   nginxVersion?: string;
   pathMappings?: Readonly<Record<string, string>>;
   text?: (path: string) => string | undefined;
@@ -38,16 +42,19 @@ export async function collectConfigSources(
 ): Promise<ConfigSources> {
   const nginxFiles: string[] = [];
   const manifests: string[] = [];
+  const formatFiles: string[] = [];
+  const registered = (p: string): boolean => formatModules().some((m) => m.endpoints && m.candidate(p));
   for (const root of roots) {
-    const walk: Parameters<typeof walkFiles>[2] = { accept: (p) => formatFromName(p) === 'nginx' || (!opts.kube && mayHoldManifests(p)) };
+    const walk: Parameters<typeof walkFiles>[2] = { accept: (p) => formatFromName(p) === 'nginx' || registered(p) || (!opts.kube && mayHoldManifests(p)) };
     if (opts.isCancelled) walk.isCancelled = opts.isCancelled;
     for await (const f of walkFiles(host, root, walk)) {
       if (formatFromName(f) === 'nginx') nginxFiles.push(f);
+      else if (registered(f)) formatFiles.push(f);
       else manifests.push(f);
     }
   }
   const kube = opts.kube ?? (await indexFiles(host, manifests.map((p) => ({ path: p, name: p })), opts.maxFileBytes, new KubeIndex(), opts.isCancelled));
-  return { host, nginxFiles, kube };
+  return { host, nginxFiles, kube, formatFiles };
 }
 
 function sameSha(a: string | undefined, b: string | undefined): boolean {
@@ -96,7 +103,8 @@ export async function compareEndpointWithConfig(report: ProbeReport, live: LiveE
   if (sources.pathMappings) nginxOpts.pathMappings = sources.pathMappings;
   if (sources.text) nginxOpts.text = sources.text;
   const nginx = await locateInNginx(nginxOpts, isIp ? undefined : name, port);
-  const found: Located[] = [...nginx.located, ...(sources.kube && !isIp ? locateInManifests(sources.kube, name, port) : [])];
+  const formats = await locateInFormats({ host: sources.host, files: sources.formatFiles ?? [], policy: { ...policy, pathMappings: sources.pathMappings ?? policy.pathMappings }, maxFileBytes: policy.maxFileSizeBytes, ...(sources.text ? { text: sources.text } : {}) }, isIp ? undefined : name, port);
+  const found: Located[] = [...nginx.located, ...formats.located, ...(sources.kube && !isIp ? locateInManifests(sources.kube, name, port) : [])];
   // A definition by name (any kind) wins over nginx default servers that would only catch the name.
   const byName = found.filter((l) => l.definition.match !== 'default');
   const located = byName.length ? byName : found;
@@ -104,7 +112,11 @@ export async function compareEndpointWithConfig(report: ProbeReport, live: LiveE
   const cmp: ProbeConfigComparison = {
     name,
     port,
-    searched: { nginxFiles: nginx.filesRead, manifests: sources.kube?.fileCount ?? 0 },
+    searched: {
+      nginxFiles: nginx.filesRead,
+      manifests: sources.kube?.fileCount ?? 0,
+      ...(formats.read.size ? { formats: [...formats.read].map(([m, files]) => ({ id: m.id, title: m.title, files })) } : {}),
+    },
     definitions: located.map((l) => l.definition),
   };
   if (liveLeaf) cmp.liveSha256 = liveLeaf.sha256Fingerprint;

@@ -4,6 +4,7 @@
  * in the core (the CLI prints it relative to the current folder, the language server adds
  * `uri`).
  */
+import type { RegisteredFormatId } from '../../formats/registry';
 import type { Range } from '../../text';
 
 export interface ConfigLink {
@@ -29,7 +30,7 @@ export interface ConfiguredCertificate {
   note?: string;
 }
 
-export type DefinitionKind = 'nginx' | 'ingress' | 'gateway' | 'istio';
+export type DefinitionKind = 'nginx' | 'ingress' | 'gateway' | 'istio' | RegisteredFormatId;
 
 export interface ConfigDefinition {
   kind: DefinitionKind;
@@ -47,7 +48,12 @@ export interface ProbeConfigComparison {
   name: string;
   port: number;
   /** Files looked at (nginx files read, manifests indexed). */
-  searched: { nginxFiles: number; manifests: number };
+  searched: {
+    nginxFiles: number;
+    manifests: number;
+    /** Files of registered formats read (HAProxy …), when there were any. */
+    formats?: Array<{ id: string; title: string; files: number }>;
+  };
   definitions: ConfigDefinition[];
   /** SHA-256 of the live leaf certificate. */
   liveSha256?: string;

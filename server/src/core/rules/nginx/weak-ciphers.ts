@@ -1,5 +1,6 @@
 import { forEachNamed, type NginxArg } from '../../formats/nginx/ast';
-import { evaluateCipherString, type CipherSuite } from '../../policy/ciphers/evaluate';
+import type { CipherSuite } from '../../policy/ciphers/evaluate';
+import { WEAK_SUITE_CLASSES, evaluatedCipherString, examples, negotiable, weakClassCounts, type WeakClass } from '../../policy/tls';
 import type { Profile } from '../../policy/profiles';
 import type { Range } from '../../text';
 import { insertInServer } from '../../formats/nginx/edits';
@@ -7,66 +8,10 @@ import { settingsOfBlock, tls13Only } from '../../formats/nginx/effective';
 import { serverChain } from '../../formats/nginx/unknowns';
 import type { Rule, RuleContext } from '../rule';
 
-/**
- * Evaluations by cipher string: a big configuration repeats the same few strings in every
- * server, and an editor re-lints on every pause. Results are never mutated; bounded.
- */
-const evaluations = new Map<string, ReturnType<typeof evaluateCipherString>>();
-function evaluated(s: string): ReturnType<typeof evaluateCipherString> {
-  let r = evaluations.get(s);
-  if (!r) {
-    if (evaluations.size >= 256) evaluations.delete(evaluations.keys().next().value!);
-    evaluations.set(s, (r = evaluateCipherString(s)));
-  }
-  return r;
-}
-
 const CIPHER_DIRECTIVES = new Set(['ssl_ciphers', 'proxy_ssl_ciphers', 'grpc_ssl_ciphers', 'uwsgi_ssl_ciphers']);
-
-/**
- * Classes of weak suites, worst first. Sources: RFC 7465 (RC4 prohibited), RFC 9325 (no
- * NULL, export or < 112-bit suites; forward secrecy and AEAD recommended), SWEET32
- * (CVE-2016-2183) for 64-bit block ciphers, RFC 6151 for MD5.
- */
-interface WeakClass {
-  id: string;
-  label: string;
-  severity: 'error' | 'warning';
-  test: (s: CipherSuite) => boolean;
-  /** Whether the profile's own list makes it acceptable (e.g. 3DES and static RSA in "old"). */
-  profileMayAllow: boolean;
-}
-
-const SIXTY_FOUR_BIT = /^(3DES|DES|IDEA|SEED|RC2)/i;
-
-const CLASSES: readonly WeakClass[] = [
-  { id: 'null', label: 'no encryption (NULL)', severity: 'error', test: (s) => /^none$/i.test(s.enc) || s.bits === 0, profileMayAllow: false },
-  { id: 'anon', label: 'no authentication (anonymous)', severity: 'error', test: (s) => /^none$/i.test(s.au) || /^(ADH|AECDH)-/.test(s.openssl ?? ''), profileMayAllow: false },
-  { id: 'export', label: 'export-grade keys', severity: 'error', test: (s) => s.export, profileMayAllow: false },
-  { id: 'rc4', label: 'RC4 (RFC 7465 prohibits it)', severity: 'error', test: (s) => /RC4/i.test(s.enc), profileMayAllow: false },
-  { id: '64bit', label: '64-bit block ciphers (3DES and the like, SWEET32)', severity: 'warning', test: (s) => SIXTY_FOUR_BIT.test(s.enc), profileMayAllow: true },
-  { id: 'md5', label: 'MD5 MACs', severity: 'warning', test: (s) => /^MD5$/i.test(s.mac), profileMayAllow: false },
-  { id: 'nofs', label: 'no forward secrecy (static key exchange)', severity: 'warning', test: (s) => !s.forwardSecrecy, profileMayAllow: true },
-  { id: 'cbc', label: 'no AEAD (CBC mode with HMAC)', severity: 'warning', test: (s) => !s.aead, profileMayAllow: true },
-];
-
-/** PSK and SRP suites need callbacks nginx does not set: they are never negotiated. */
-function negotiable(s: CipherSuite): boolean {
-  return !/PSK|SRP/.test(s.kx);
-}
-
-/** Whether a class holds a suite against the profile (a class the profile may allow spares the suites it lists). */
-function counts(cls: WeakClass, s: CipherSuite, allowed: ReadonlySet<string>): boolean {
-  return cls.test(s) && !(cls.profileMayAllow && s.openssl !== null && allowed.has(s.openssl));
-}
 
 /** Words naming weak suites that OpenSSL 3.0 no longer offers but nginx built on older OpenSSL enables. */
 const LEGACY_WEAK_WORD = /^(RC4|3DES|DES|EXP|EXPORT|IDEA|SEED|RC2|[A-Z0-9-]*(RC4|DES-CBC3|DES-CBC|IDEA|SEED|EXP)[A-Z0-9-]*)$/;
-
-function examples(suites: readonly CipherSuite[]): string {
-  const names = suites.slice(0, 3).map((s) => s.openssl ?? s.iana);
-  return names.join(', ') + (suites.length > 3 ? `, … (${suites.length} in all)` : '');
-}
 
 /** Maps an offset in the argument's value to a range in the document, when the value is written plainly. */
 function rangeInArg(ctx: RuleContext, arg: NginxArg, offset: number, length: number): Range {
@@ -115,12 +60,12 @@ export const weakCiphers: Rule = {
         });
         return;
       }
-      const result = evaluated(arg.value);
+      const result = evaluatedCipherString(arg.value);
       const usable = result.valid ? result.suites.filter(negotiable) : [];
       const flagged = new Set<number>();
       const classFindings: Array<{ cls: WeakClass; hits: CipherSuite[] }> = [];
-      for (const cls of CLASSES) {
-        const hits = usable.filter((s) => !flagged.has(s.code) && counts(cls, s, allowed));
+      for (const cls of WEAK_SUITE_CLASSES) {
+        const hits = usable.filter((s) => !flagged.has(s.code) && weakClassCounts(cls, s, allowed));
         if (hits.length === 0) continue;
         for (const s of hits) flagged.add(s.code);
         classFindings.push({ cls, hits });
@@ -177,7 +122,7 @@ function judgeDefaults(ctx: RuleContext, allowed: ReadonlySet<string>, replaceme
     const cipherString = value.args.join(' ');
     let suites = weakByString.get(cipherString);
     if (!suites) {
-      suites = evaluated(cipherString).suites.filter((x) => negotiable(x) && CLASSES.some((c) => counts(c, x, allowed)));
+      suites = evaluatedCipherString(cipherString).suites.filter((x) => negotiable(x) && WEAK_SUITE_CLASSES.some((c) => weakClassCounts(c, x, allowed)));
       weakByString.set(cipherString, suites);
     }
     if (suites.length === 0) continue;
@@ -192,4 +137,4 @@ function judgeDefaults(ctx: RuleContext, allowed: ReadonlySet<string>, replaceme
 }
 
 /** The same classes judge the suites a live server accepted (core/probe/verdicts.ts, grade.ts). */
-export { CLASSES as WEAK_SUITE_CLASSES, counts as weakClassCounts, type WeakClass };
+export { WEAK_SUITE_CLASSES, weakClassCounts, type WeakClass };

@@ -2,6 +2,7 @@ import type { NginxDirective } from '../../formats/nginx/ast';
 import { forEachNamed } from '../../formats/nginx/ast';
 import type { Fix, TextEdit } from '../../findings';
 import type { TlsProtocol } from '../../policy/profiles';
+import { WEAK_PROTOCOLS } from '../../policy/tls';
 import type { Rule } from '../rule';
 
 /**
@@ -10,16 +11,8 @@ import type { Rule } from '../rule';
  */
 const PROTOCOL_DIRECTIVES = new Set(['ssl_protocols', 'proxy_ssl_protocols', 'grpc_ssl_protocols', 'uwsgi_ssl_protocols']);
 
-/**
- * Why each old version is weak. SSL 2.0: RFC 6176 prohibits it; SSL 3.0: RFC 7568
- * deprecates it (POODLE); TLS 1.0 and 1.1: RFC 8996 deprecates both.
- */
-const WEAK: Partial<Record<TlsProtocol, { why: string; severity: 'error' | 'warning' }>> = {
-  SSLv2: { why: 'prohibited by RFC 6176', severity: 'error' },
-  SSLv3: { why: 'deprecated by RFC 7568 (POODLE)', severity: 'error' },
-  TLSv1: { why: 'deprecated by RFC 8996', severity: 'warning' },
-  'TLSv1.1': { why: 'deprecated by RFC 8996', severity: 'warning' },
-};
+/** Why each old version is weak (`policy/tls.ts`). */
+const WEAK = WEAK_PROTOCOLS;
 
 /** nginx compares protocol names without regard to case (ngx_conf_set_bitmask_slot uses ngx_strcasecmp). */
 const CANONICAL = new Map<string, string>(['SSLv2', 'SSLv3', 'TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'].map((p) => [p.toLowerCase(), p]));
