@@ -28,6 +28,14 @@ describe('the Probe Endpoint input', () => {
     assert.deepEqual(parseProbeInput('shop.example.com@[2001:db8::7]'), { target: 'shop.example.com', connectTo: '2001:db8::7' });
   });
 
+  test('a protocol scheme stays on the target (the probe speaks its STARTTLS), and survives Edit', () => {
+    assert.deepEqual(parseProbeInput('smtp://mail.example.com:587'), { target: 'smtp://mail.example.com:587' });
+    assert.deepEqual(parseProbeInput('LDAPS://ldap.example.com'), { target: 'ldaps://ldap.example.com' });
+    const viaLb = parseProbeInput('imap://mail.example.com@10.0.0.9:143');
+    assert.deepEqual(viaLb, { target: 'imap://mail.example.com:143', connectTo: '10.0.0.9' });
+    assert.deepEqual(parseProbeInput(formatProbeInput(viaLb)), viaLb);
+  });
+
   test('what is wrong is said in a sentence', () => {
     assert.match((parseProbeInput('') as { error: string }).error, /^type host\[:port\]/);
     assert.match((parseProbeInput('exa mple.com') as { error: string }).error, /is not host\[:port\]/);

@@ -86,6 +86,8 @@ export class ProbeCommand {
     }
     const cfg = vscode.workspace.getConfiguration('tlsLens.probe');
     const params: ProbeParams = { target, timeoutMs: cfg.get<number>('timeoutMs', 5000), concurrency: cfg.get<number>('concurrency', 8) };
+    const deadlineMs = cfg.get<number>('deadlineMs', 0);
+    if (deadlineMs > 0) params.deadlineMs = deadlineMs;
     if (effective.sni) params.sni = effective.sni;
     if (effective.connectTo) params.connectTo = effective.connectTo;
     if (effective.caFile) params.caFile = effective.caFile;
@@ -223,7 +225,7 @@ export class ProbeCommand {
     const qp = vscode.window.createQuickPick<TargetItem>();
     this.input = qp;
     qp.title = 'TLS Lens: Probe Endpoint';
-    qp.placeholder = 'host[:port] or name@address[:port]; only this endpoint is contacted';
+    qp.placeholder = 'host[:port], smtp://host (imap://, ldaps://, postgres:// …) or name@address[:port]; only this endpoint is contacted';
     // The workspace's endpoints arrive while it is open, and steps may follow: a click elsewhere does not drop it (Escape does).
     qp.ignoreFocusOut = true;
     const steps: TargetItem = { label: STEPS_LABEL, detail: 'the name the certificate must cover, the address to connect to, the SNI to send', steps: true, alwaysShow: true };

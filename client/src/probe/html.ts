@@ -3,7 +3,18 @@
  * and script), the editor's theme colours, every value escaped. No vscode import: unit-tested
  * in plain Node.
  */
-import { describeChainAsSent, describeShortHellos, type ConfigLink, type ProbeReport } from '../../../server/src/shared/probe';
+import {
+  checkRows,
+  describeChainAsSent,
+  describeNotReached,
+  describeServedCertificates,
+  describeService,
+  describeShortHellos,
+  describeSignatureAlgorithms,
+  type ConfigLink,
+  type ProbeReport,
+  type ProbeReportCertificate,
+} from '../../../server/src/shared/probe';
 import { plural } from '../../../server/src/shared/protocol';
 import { SHARED_STYLE, escapeHtml, valueHtml } from '../webview';
 
@@ -73,7 +84,7 @@ export function renderProbeReport(rep: ProbeReport, nonce: string, cspSource: st
       const head = cfg(d.at);
       const certs = (d.certificate ?? [])
         .map((x) => {
-          const state = x.matchesLive === true ? '<strong class="good">the certificate the server sends</strong>' : x.matchesLive === false ? '<strong class="bad">NOT the certificate the server sends</strong>' : `not compared: ${e(x.note ?? 'unknown')}`;
+          const state = x.matchesLive === true ? `<strong class="good">the certificate the server sends${x.servedAs ? ` as its ${e(x.servedAs)}` : ''}</strong>` : x.matchesLive === false ? '<strong class="bad">NOT the certificate the server sends</strong>' : `not compared: ${e(x.note ?? 'unknown')}`;
           return `<li>${cfg(x.at)}${x.subject ? ` — ${e(x.subject)}` : ''}: ${state}</li>`;
         })
         .join('');
@@ -88,6 +99,8 @@ export function renderProbeReport(rep: ProbeReport, nonce: string, cspSource: st
     }`;
   }
   const details: string[] = [];
+  const service = describeService(rep);
+  if (service) details.push(row('Protocol', service));
   if (rep.negotiated) details.push(row('Negotiated', `${rep.negotiated.protocol} ${rep.negotiated.cipher}${rep.negotiated.alpn ? `, ALPN ${rep.negotiated.alpn}` : ''}`));
   if (rep.trust) details.push(row('Trusted', rep.trust.trusted ? 'yes' : `no — ${rep.trust.error ?? ''}`));
   details.push(row(`Name ${rep.hostname.name}`, rep.hostname.matches === undefined ? 'not checked' : rep.hostname.matches ? 'covered by the certificate' : 'NOT covered by the certificate'));
@@ -97,6 +110,9 @@ export function renderProbeReport(rep: ProbeReport, nonce: string, cspSource: st
   if (rep.groups?.length) details.push(row('Groups', rep.groups.join(', ')));
   if (rep.secureRenegotiation !== undefined) details.push(row('Secure renegotiation', yesNo(rep.secureRenegotiation)));
   if (rep.fallbackScsv !== undefined) details.push(row('Fallback SCSV', yesNo(rep.fallbackScsv)));
+  for (const [label, value] of checkRows(rep)) details.push(`<tr><th scope="row">${e(label)}</th><td${/^VULNERABLE/.test(value) ? ' class="bad"' : ''}>${e(value)}</td></tr>`);
+  const late = describeNotReached(rep);
+  if (late) details.push(row('Not reached', late));
   const shortHellos = describeShortHellos(rep);
   if (shortHellos) details.push(row('Short ClientHellos', shortHellos));
   const chainAsSent = describeChainAsSent(rep);
@@ -114,18 +130,25 @@ export function renderProbeReport(rep: ProbeReport, nonce: string, cspSource: st
     : '<p>No findings.</p>';
 
   const protocols = rep.protocols
-    .map(
-      (p) =>
-        `<tr><th scope="row">${e(p.version)}</th><td>${p.accepted ? 'accepted' : 'refused'}${p.serverOrder === undefined ? '' : p.serverOrder ? ', server order' : ', client order'}</td><td>${p.suites.length ? `<ul class="suites">${p.suites.map((s) => `<li><code>${e(s)}</code></li>`).join('')}</ul>` : ''}</td></tr>`,
-    )
+    .map((p) => {
+      const sigs = describeSignatureAlgorithms(p);
+      const extra = [sigs ? `<div class="sub">signature algorithms: ${e(sigs)}</div>` : '', p.breaksOn?.length ? `<div class="sub bad">closes the connection when it picks: ${e(p.breaksOn.join(', '))}</div>` : ''].join('');
+      const suites = p.suites.map((s, i) => `<code>${e(s)}</code>${i === 0 && p.serverOrder ? ' <span class="sub">(preferred)</span>' : ''}`).join('<br>');
+      return `<tr><th scope="row">${e(p.version)}</th><td>${p.accepted ? 'accepted' : 'refused'}${p.serverOrder === undefined ? '' : p.serverOrder ? ', server order (most preferred first)' : ', client order'}</td><td>${suites}${extra}</td></tr>`;
+    })
     .join('');
 
-  const certs = rep.certificates
-    .map(
-      (c, i) =>
-        `<section class="cert"><h3>Certificate ${i + 1}</h3>${c.error ? `<p>${e(c.error)}</p>` : ''}<table>${c.facts.map((f) => row(f.label, f.value)).join('')}</table><details><summary>PEM</summary><pre>${e(c.pem)}</pre></details></section>`,
-    )
-    .join('');
+  const certSection = (title: string, c: ProbeReportCertificate): string =>
+    `<section class="cert"><h3>${e(title)}</h3>${c.error ? `<p>${e(c.error)}</p>` : ''}<table>${c.facts.map((f) => row(f.label, f.value)).join('')}</table><details><summary>PEM</summary><pre>${e(c.pem)}</pre></details></section>`;
+  const certs = rep.certificates.map((c, i) => certSection(`Certificate ${i + 1}`, c)).join('');
+  const byKey = rep.servedCertificates?.length
+    ? `<h2>Certificates by key type</h2><p>One key type's signature algorithms offered at a time (TLS 1.3 and 1.2):</p><ul>${describeServedCertificates(rep)
+        .map((l) => `<li>${e(l)}</li>`)
+        .join('')}</ul>${rep.servedCertificates
+        .filter((x) => !x.primary)
+        .map((x) => x.chain.map((c, i) => certSection(`${x.keyType} certificate${i ? ` chain ${i + 1}` : ''}`, c)).join(''))
+        .join('')}`
+    : '';
 
   const caps = g.caps.map((c) => `<li>capped at <strong>${e(c.letter)}</strong>: ${e(c.reason)}</li>`).join('');
   const notes = g.notes.map((n) => `<li>${e(n)}</li>`).join('');
@@ -156,6 +179,7 @@ ${SHARED_STYLE}  a.cfg { color: var(--vscode-textLink-foreground); }
   .cfglabel { color: var(--vscode-descriptionForeground); }
   .good { color: var(--vscode-testing-iconPassed, var(--vscode-foreground)); }
   .bad { color: var(--vscode-errorForeground); }
+  .sub { color: var(--vscode-descriptionForeground); }
 </style>
 </head>
 <body>
@@ -172,6 +196,7 @@ ${configSection}
 <table>${details.join('')}</table>
 <h2>Certificate chain</h2>
 ${certs || '<p>No certificate received.</p>'}
+${byKey}
 ${errors}
 <script nonce="${nonce}">
   const vscode = acquireVsCodeApi();

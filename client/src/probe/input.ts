@@ -38,12 +38,21 @@ function hostPort(s: string): { host: string; port: number | undefined } | undef
 }
 
 /**
- * Reads what was typed: `example.com`, `example.com:8443`, `https://example.com/`,
+ * Reads what was typed: `example.com`, `example.com:8443`, `https://example.com/`, `smtp://mail.example.com:587`,
  * `shop.example.com@10.0.0.5`, `shop.example.com@10.0.0.5:8443`, `shop.example.com:8443@lb.internal`.
  * The port may be written on either side of `@` (on both, it must agree).
  */
 export function parseProbeInput(raw: string): ProbeInput | { error: string } {
-  const text = raw.trim().replace(/^https?:\/\//i, '').replace(/\/.*$/, '');
+  const parsed = parseUnschemed(raw.replace(/^\s*([A-Za-z][A-Za-z0-9+.-]*):\/\//, ''));
+  // A protocol scheme (smtp://, imaps://, ldap://, postgres:// …) stays on the target: the probe
+  // speaks that protocol's STARTTLS (or implicit TLS); http(s):// says nothing the port does not.
+  const scheme = /^\s*([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(raw)?.[1]?.toLowerCase();
+  if ('error' in parsed || !scheme || scheme === 'http' || scheme === 'https') return parsed;
+  return { ...parsed, target: `${scheme}://${parsed.target}` };
+}
+
+function parseUnschemed(raw: string): ProbeInput | { error: string } {
+  const text = raw.trim().replace(/\/.*$/, '');
   if (!text) return { error: 'type host[:port], or name@address[:port] to probe a name at another address' };
   const at = text.lastIndexOf('@');
   if (at < 0) {
