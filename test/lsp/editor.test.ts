@@ -284,7 +284,7 @@ void describe('tlsLens/status, tlsLens/probeTargets and the output channel', () 
     assert.equal(st.profile, 'legacy');
     assert.equal(st.profileFrom, 'settings');
     assert.equal(st.policyFile.problems, 1);
-    assert.deepEqual(st.policyFile.firstProblem, { message: 'unknown key "colour" (expected extends, nginxVersion, haproxyVersion, thresholds, require, rules, ignore, privateKeyAllowedPaths, pathMappings, nginx)', line: 1 });
+    assert.deepEqual(st.policyFile.firstProblem, { message: 'unknown key "colour" (expected extends, nginxVersion, haproxyVersion, thresholds, require, rules, ignore, privateKeyAllowedPaths, pathMappings, nginx, keystorePasswords)', line: 1 });
     assert.deepEqual(st.overrides, [], 'a broken file overrides nothing');
     const ignored = (await status('vendor/x.nginx')) as { enabled: boolean; disabledBy?: string };
     assert.deepEqual([ignored.enabled, ignored.disabledBy], [false, 'ignore']);

@@ -546,6 +546,7 @@ void describe('workspace/executeCommand tlsLens.server.checkWorkspace', () => {
     file('conf.d/old.bak.conf', 'ssl_protocols SSLv2;\n');
     file('node_modules/pkg/nginx.conf', 'ssl_protocols SSLv2;\n');
     file('image.png', seededBytes(7, 256));
+    file('apache2/sites-available/shop.conf', '<VirtualHost *:443>\n    SSLEngine on\n</VirtualHost>\n');
     s = await LspSession.start({ workspaceFolders: [ws] });
   });
   after(() => s?.dispose());
@@ -559,9 +560,11 @@ void describe('workspace/executeCommand tlsLens.server.checkWorkspace', () => {
     const mark = s.mark();
     const result = await s.executeCommand(CHECK_WORKSPACE, [], 'check-1');
     assert.deepEqual(result, {
-      filesChecked: 5, // nginx.conf, conf.d/site.conf, certs/broken.pem, README.md, sites-enabled/default
-      filesWithFindings: 3,
-      findings: { error: 2, warning: 2, info: 0, hint: 0 },
+      // nginx.conf, conf.d/site.conf, certs/broken.pem, README.md, sites-enabled/default; the Apache
+      // file is not read (its one note is published) and is not counted as checked.
+      filesChecked: 5,
+      filesWithFindings: 4,
+      findings: { error: 2, warning: 2, info: 1, hint: 0 },
       cancelled: false,
       errors: [],
     });
@@ -569,6 +572,7 @@ void describe('workspace/executeCommand tlsLens.server.checkWorkspace', () => {
     assert.deepEqual(
       Object.fromEntries(byUri),
       {
+        [uriOf('apache2/sites-available/shop.conf')]: ['apache/not-checked@0:0'],
         [uriOf('certs/broken.pem')]: ['pem/malformed@2:0'],
         [uriOf('conf.d/site.conf')]: ['nginx/weak-protocol@1:18', 'nginx/weak-protocol@1:24'],
         [uriOf('nginx.conf')]: ['nginx/weak-protocol@3:18'],
@@ -584,8 +588,8 @@ void describe('workspace/executeCommand tlsLens.server.checkWorkspace', () => {
     file('certs/broken.pem', GOOD_PEM);
     const mark = s.mark();
     const result = (await s.executeCommand(CHECK_WORKSPACE)) as { filesWithFindings: number; findings: Record<string, number> };
-    assert.equal(result.filesWithFindings, 2);
-    assert.deepEqual(result.findings, { error: 1, warning: 2, info: 0, hint: 0 });
+    assert.equal(result.filesWithFindings, 3);
+    assert.deepEqual(result.findings, { error: 1, warning: 2, info: 1, hint: 0 });
     assert.deepEqual(
       s.publishesFor(uriOf('certs/broken.pem'), mark).map((p) => p.diagnostics),
       [[]],

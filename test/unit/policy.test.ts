@@ -69,7 +69,7 @@ colour: blue
     assert.deepEqual(second.map((f) => f.message.replace(/ \(while.*\)$/, '')), ['unknown profile modren; did you mean "modern"?', 'rule "nginx/weak-protocol": expected off, hint, info, warning or error; did you mean "warning"?']);
     for (const f of [...second].reverse()) fixed = applyFix(fixed, f);
     assert.deepEqual(lint(fixed, '.tls-lens.yaml'), []);
-    assert.equal(parsePolicyFile('colour: blue\n', RULE_IDS).problems[0]!.message, 'unknown key "colour" (expected extends, nginxVersion, haproxyVersion, thresholds, require, rules, ignore, privateKeyAllowedPaths, pathMappings, nginx)', 'no guess when nothing is close');
+    assert.equal(parsePolicyFile('colour: blue\n', RULE_IDS).problems[0]!.message, 'unknown key "colour" (expected extends, nginxVersion, haproxyVersion, thresholds, require, rules, ignore, privateKeyAllowedPaths, pathMappings, nginx, keystorePasswords)', 'no guess when nothing is close');
   });
 
   test('an extends that is not a name says what it got', () => {

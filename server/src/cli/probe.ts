@@ -3,9 +3,9 @@
  * judges it with the same policy `check` uses, prints text or JSON. Exit codes as `check`:
  * 0 nothing at or above --fail-on, 1 findings, 2 usage error or the endpoint could not be probed.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { PolicyFileFinder, RULE_IDS, atLeast, resolvePolicy, type PolicyInput } from '../core';
+import { atLeast } from '../core';
 import {
   DEFAULT_PROBE_OPTIONS,
   PROTOCOL_OPTION_NAMES,
@@ -22,8 +22,9 @@ import {
   type ProbeTarget,
   type ProtocolOption,
 } from '../core/probe';
-import { collectConfigSources, compareWithConfig, mapConfigFiles } from '../core/probe/config/compare';
+import { compareWithConfig, mapConfigFiles } from '../core/probe/config/compare';
 import { NodeHost } from '../host/nodeHost';
+import { configSources, probePolicy, readPem } from './probeSetup';
 import { UsageError, failOnArg, formatArg, profileArg, readArgs, type FailOn } from './args';
 
 export const PROBE_USAGE = `Usage: tls-lens probe host[:port] | scheme://host[:port] [options]
@@ -152,10 +153,6 @@ export function readClientKey(file: string): string {
   return key.toString('utf8');
 }
 
-function readPem(flag: string, file: string): string {
-  return readFile(flag, file).toString('utf8');
-}
-
 export async function probeCommand(argv: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
   const args = parseProbeArgs(argv);
   let target: ProbeTarget;
@@ -170,25 +167,11 @@ export async function probeCommand(argv: string[], out: NodeJS.WritableStream, e
   // --starttls wins over a scheme; without either, the well-known port decides.
   if (args.starttls || !target.protocolChosenBy) Object.assign(target, chooseProtocol(target.port, args.starttls));
 
-  for (const d of args.config) {
-    let dir = false;
-    try {
-      dir = statSync(d).isDirectory();
-    } catch {
-      dir = false;
-    }
-    if (!dir) throw new UsageError(`--config ${d}: not a folder`);
-  }
   const host = new NodeHost();
-  const finder = new PolicyFileFinder(host, RULE_IDS);
-  const policyFile = args.policy ? await finder.load(path.resolve(args.policy)) : await finder.forFile(path.join(process.cwd(), '.tls-lens-probe'));
-  if (policyFile?.problems.length) {
-    for (const p of policyFile.problems) err.write(`tls-lens: ${policyFile.path}:${p.range.start.line + 1}:${p.range.start.character + 1}: ${p.message}\n`);
-    if (args.policy) return 2;
-  }
-  const flags: PolicyInput = {};
-  if (args.profile) flags.profile = args.profile;
-  const policy = resolvePolicy(policyFile && !policyFile.problems.length ? policyFile.input : undefined, flags);
+  const policy = await probePolicy(host, args, err);
+  if (!policy) return 2;
+  // Usage errors (a --config that is no folder) before anything is contacted.
+  const sources = await configSources(host, args.config, policy);
 
   const options: ProbeOptions = { timeoutMs: args.timeoutMs, concurrency: args.concurrency };
   if (args.deadlineMs) options.deadlineMs = args.deadlineMs;
@@ -204,13 +187,7 @@ export async function probeCommand(argv: string[], out: NodeJS.WritableStream, e
   try {
     const result = await probeEndpoint(target, options, args.scan ? {} : { scan: false });
     let report = buildProbeReport(result, policy, host.now());
-    if (args.config.length) {
-      const roots = args.config.map((d) => path.resolve(d));
-      const sources = await collectConfigSources(host, roots, { maxFileBytes: policy.maxFileSizeBytes });
-      if (policy.nginxVersion !== undefined) sources.nginxVersion = policy.nginxVersion;
-      sources.pathMappings = policy.pathMappings;
-      report = mapConfigFiles(await compareWithConfig(report, result, sources, policy), (f) => ({ file: path.relative(process.cwd(), f) || f }));
-    }
+    if (sources) report = mapConfigFiles(await compareWithConfig(report, result, sources, policy), (f) => ({ file: path.relative(process.cwd(), f) || f }));
     out.write(args.format === 'json' ? JSON.stringify(report, null, 2) + '\n' : probeReportText(report));
     const failOn = args.failOn;
     return failOn !== 'never' && report.findings.some((f) => atLeast(f.severity, failOn)) ? 1 : 0;
