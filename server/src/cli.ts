@@ -30,10 +30,12 @@ import {
 import { UsageError, failOnArg, formatArg, readArgs, walkOption, type FailOn } from './cli/args';
 import type * as InspectModule from './cli/inspect';
 import { NodeHost } from './host/nodeHost';
+import { escapeControls } from './core/escape';
 import { productVersion, ruleDocFile } from './install';
 import type * as FleetModule from './cli/fleet';
 import type * as MergeModule from './cli/merge';
 import type * as ProbeModule from './cli/probe';
+import { plural } from './core/words';
 
 // `probe` (node:tls, node:http2, the scanner), its fleet runner, `merge` and `inspect` load
 // only when asked for: `check` starts without them. esbuild keeps each in the bundle,
@@ -228,8 +230,23 @@ async function check(args: CheckArgs, out: NodeJS.WritableStream, err: NodeJS.Wr
   return 0;
 }
 
-export async function main(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
+/**
+ * stderr as lines of text without control characters (a path or a message quoting a file may
+ * hold them): the reports on stdout escape their own text (JSON must stay JSON).
+ */
+function escapingLines(stream: NodeJS.WritableStream): NodeJS.WritableStream {
+  return new Proxy(stream, {
+    get(target, prop, receiver) {
+      if (prop !== 'write') return Reflect.get(target, prop, receiver) as unknown;
+      return (chunk: unknown, ...rest: unknown[]) =>
+        (target.write as (...a: unknown[]) => boolean).call(target, typeof chunk === 'string' ? chunk.split('\n').map(escapeControls).join('\n') : chunk, ...rest);
+    },
+  });
+}
+
+export async function main(argv: string[], out: NodeJS.WritableStream = process.stdout, errStream: NodeJS.WritableStream = process.stderr): Promise<number> {
   const [command, ...rest] = argv;
+  const err = escapingLines(errStream);
   try {
     if (command === undefined) {
       err.write(USAGE);
@@ -312,7 +329,7 @@ function collapseApacheNotes(findings: Finding[]): void {
   const notes = findings.filter((f) => f.ruleId === 'apache/not-checked');
   if (notes.length < 2) return;
   const [first, ...rest] = notes;
-  first!.message += `; ${rest.length} more Apache httpd file(s) skipped in this run, e.g. ${rest[0]!.file}`;
+  first!.message += `; ${plural(rest.length, 'more Apache httpd file', 'more Apache httpd files')} skipped in this run, e.g. ${rest[0]!.file}`;
   const drop = new Set(rest);
   for (let i = findings.length - 1; i >= 0; i--) if (drop.has(findings[i]!)) findings.splice(i, 1);
 }

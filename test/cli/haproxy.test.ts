@@ -99,7 +99,7 @@ describe('tls-lens on HAProxy configurations', () => {
       writeFileSync(path.join(ws, 'etc', 'haproxy', 'site.pem'), other.chainPem + other.keyPem);
       const r = await run(ws, ['probe', `www.example.test:${srv.port}`, '--connect-to', '127.0.0.1', '--ca', path.join(fx.dir, 'ca.pem'), '--config', 'etc', '--fail-on', 'never']);
       assert.equal(r.code, 0, r.stderr);
-      assert.ok(r.stdout.includes('(0 nginx file(s), 1 HAProxy file(s), 0 manifest file(s) read)'), r.stdout);
+      assert.ok(r.stdout.includes('(0 nginx files, 1 HAProxy file, 0 manifest files read)'), r.stdout);
       assert.ok(r.stdout.includes('HAProxy frontend https'), r.stdout);
       assert.ok(r.stdout.includes('probe/certificate-differs'), r.stdout);
     });

@@ -68,7 +68,7 @@ describe('repository-shaped workspaces through the CLI', () => {
     const withMap = check(mapped, '.').findings;
     assert.deepEqual(withMap.map((f) => [f.ruleId, f.file]), [['nginx/weak-protocol', 'deploy/nginx/snippets/tls.conf']], JSON.stringify(withMap, null, 1));
     const text = spawnSync(process.execPath, [CLI, 'check', '.'], { cwd: mapped, encoding: 'utf8' }).stdout;
-    assert.match(text, /1 warning\(s\), 0 note\(s\) in 4 file\(s\) checked\./);
+    assert.match(text, /1 warning, 0 notes in 4 files checked\./);
     // Without the mapping, the one workspace file whose path ends as the include's is read (the trailing-path guess): the same verdicts.
     const guessed = check(workspace(files), '.').findings;
     assert.deepEqual(guessed.map((f) => [f.ruleId, f.file]), withMap.map((f) => [f.ruleId, f.file]));

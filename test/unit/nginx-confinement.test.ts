@@ -32,6 +32,9 @@ class CountingHost implements Host {
   now(): Date {
     return this.inner.now();
   }
+  env(name: string): string | undefined {
+    return this.inner.env(name);
+  }
 }
 
 const within = (root: string) => (p: string) => p === root || p.startsWith(root + '/');

@@ -107,6 +107,7 @@ describe('nginx work grows with the configuration, not with its square', () => {
       stat: () => Promise.resolve({ isFile: true, isDirectory: false, size: 0 }),
       readDirectory: () => Promise.resolve([]),
       now: () => now,
+      env: () => undefined,
     };
     const host = new ConfinedHost(inner, () => c.list);
     for (let i = 0; i < 2000; i++) {

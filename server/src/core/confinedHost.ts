@@ -8,8 +8,8 @@ import { normalizePath } from './formats/nginx/includes';
  */
 export class ConfinedHost implements Host {
   private readonly extra = new Set<string>();
-  /** The normalized roots, rebuilt when `roots()` answers another list or a root is allowed. */
-  private known: { from: readonly string[]; extra: number; set: Set<string> } | undefined;
+  /** The normalized roots, rebuilt when `roots()` answers another list (or a longer or shorter one) or a root is allowed. */
+  private known: { from: readonly string[]; length: number; extra: number; set: Set<string> } | undefined;
 
   constructor(
     private readonly inner: Host,
@@ -23,9 +23,9 @@ export class ConfinedHost implements Host {
 
   private rootSet(): Set<string> {
     const from = this.roots();
-    if (this.known?.from === from && this.known.extra === this.extra.size) return this.known.set;
+    if (this.known?.from === from && this.known.length === from.length && this.known.extra === this.extra.size) return this.known.set;
     const set = new Set([...from.map((x) => normalizePath(x)), ...this.extra]);
-    this.known = { from, extra: this.extra.size, set };
+    this.known = { from, length: from.length, extra: this.extra.size, set };
     return set;
   }
 
@@ -60,5 +60,9 @@ export class ConfinedHost implements Host {
 
   now(): Date {
     return this.inner.now();
+  }
+
+  env(name: string): string | undefined {
+    return this.inner.env(name);
   }
 }

@@ -14,6 +14,7 @@ import { rawBodies, templateOf } from './formats/nginx/template';
 import { scanPem, type PemBlock } from './formats/pem/scanner';
 import { parseYamlFile, type YamlFile } from './formats/yaml/documents';
 import { materialSites, type MaterialSite } from './certs/sites';
+import { containerKind, keystorePassword, readContainer, type ContainerRead } from './certs/containers';
 import { loadReferencedFiles, namesReferencedFiles, type ReferencedFiles } from './certs/referenced';
 import { indexedYaml, kubeViewFor, type KubeIndex, type KubeView } from './workspace/index';
 import type { Host } from './host';
@@ -24,6 +25,7 @@ import { formatModule, formatModules } from './formats/registry';
 import { applySuppressions, scanSuppressions } from './suppressions';
 import type { Report, RuleContext, RuleMeta } from './rules/rule';
 import { range, type Range } from './text';
+import { escapeControls } from './escape';
 
 export interface LintOptions {
   policy: Policy;
@@ -48,6 +50,8 @@ export interface LintOptions {
   kubeIndex?: KubeIndex;
   /** What a registered format's `gather` read for this document (`gatherFacts`). */
   facts?: FormatFacts;
+  /** A binary container read from the file's bytes (`lintContainer`): its sites stand for the document's, whose text is empty. */
+  container?: ContainerRead;
   /**
    * For a site file whose nginx.conf is not known: the platform whose stock nginx.conf stands
    * for it. Default: the policy's `nginxBase`, else from the file's folder (`baseFromLayout`).
@@ -80,7 +84,7 @@ function effectiveSeverity(rule: RuleMeta, policy: Policy, proposed: Severity | 
 
 function notice(rule: RuleMeta, file: string, policy: Policy, message: string): Finding[] {
   const severity = effectiveSeverity(rule, policy, undefined);
-  return severity ? [{ ruleId: rule.id, severity, message, file, range: range(0, 0, 0, 0), fixes: [], related: [] }] : [];
+  return severity ? [{ ruleId: rule.id, severity, message: escapeControls(message), file, range: range(0, 0, 0, 0), fixes: [], related: [] }] : [];
 }
 
 /** True when `severity` is at or above `threshold`. */
@@ -99,7 +103,7 @@ export function lintDocument(doc: TextDoc, opts: LintOptions): Finding[] {
   if (size > policy.maxFileSizeBytes) {
     return notice(ENGINE_NOTICES.fileTooLarge, doc.file, policy, tooLargeMessage(size, policy));
   }
-  if (format !== 'text' && textLooksBinary(doc.text)) {
+  if (format !== 'text' && format !== 'container' && textLooksBinary(doc.text)) {
     return notice(ENGINE_NOTICES.binaryFile, doc.file, policy, binaryMessage(format));
   }
   const findings: Finding[] = [];
@@ -140,7 +144,8 @@ export function lintDocument(doc: TextDoc, opts: LintOptions): Finding[] {
   // The accessors every rule's context shares (made once per document, not once per rule).
   const includeProblems = (): readonly NginxTreeProblem[] => opts.nginxIncludeProblems ?? [];
   const referencedFiles = (): ReferencedFiles => opts.nginxReferencedFiles ?? NO_FILES;
-  const sitesOnce = (): MaterialSite[] => (sites ??= materialSites(doc, blocks(), yamlOnce));
+  const sitesOnce = (): MaterialSite[] => (sites ??= opts.container ? opts.container.sites : materialSites(doc, blocks(), yamlOnce));
+  const container = (): ContainerRead | undefined => opts.container;
   const kubeOnce = (): KubeView => (kube ??= kubeViewFor(doc, opts.kubeIndex, yamlOnce));
   // A registered format (formats/registry.ts): its model once per lint, and the files it names.
   const module = formatModule(format);
@@ -169,6 +174,7 @@ export function lintDocument(doc: TextDoc, opts: LintOptions): Finding[] {
       pemBlocks: blocks,
       yaml: yamlOnce,
       materialSites: sitesOnce,
+      container,
       kube: kubeOnce,
       model: modelOf,
       namedMaterial: namedOnce,
@@ -176,17 +182,18 @@ export function lintDocument(doc: TextDoc, opts: LintOptions): Finding[] {
         const severity = effectiveSeverity(rule, policy, r.severity);
         if (!severity) return;
         if (mixed && (foreign ??= foreignRanges(tree!, new Set())).has(r.range)) return;
+        // Messages quote what files hold (names, values): never a raw control character (`escape.ts`).
         const f: Finding = {
           ruleId: rule.id,
           severity,
-          message: withAssumptions(r.message, r.assumptions),
+          message: escapeControls(withAssumptions(r.message, r.assumptions)),
           file: doc.file,
           range: r.range,
           fixes: r.fixes ?? [],
-          related: r.related ?? [],
+          related: (r.related ?? []).map((x) => ({ ...x, message: escapeControls(x.message) })),
         };
         if (r.resource) f.resource = r.resource;
-        if (r.assumptions?.length) f.assumptions = [...r.assumptions];
+        if (r.assumptions?.length) f.assumptions = r.assumptions.map(escapeControls);
         findings.push(f);
       },
     };
@@ -204,14 +211,19 @@ export function lintDocument(doc: TextDoc, opts: LintOptions): Finding[] {
 /** Formats whose comments start with "#", where `# tls-lens-disable-…` comments work. */
 const HASH_COMMENT_FORMATS: ReadonlySet<FormatKind> = new Set(['nginx', 'yaml', 'kubernetes', 'policy']);
 
+/** Whether `# tls-lens-disable-…` comments are read in this format (the editor offers to write them there). */
+export function readsSuppressions(format: FormatKind): boolean {
+  return HASH_COMMENT_FORMATS.has(format) || formatModule(format)?.lineComment === '#';
+}
+
 function applyInlineSuppressions(doc: TextDoc, format: FormatKind, policy: Policy, findings: Finding[]): Finding[] {
-  if (!HASH_COMMENT_FORMATS.has(format) && formatModule(format)?.lineComment !== '#') return findings;
+  if (!readsSuppressions(format)) return findings;
   const suppressions = scanSuppressions(doc.text, doc.lines);
   if (suppressions.length === 0) return findings;
   const { kept, unused, unknown } = applySuppressions(findings, suppressions, RULE_IDS);
   const located = (rule: RuleMeta, items: ReadonlyArray<{ range: Range; message: string }>): Finding[] => {
     const severity = effectiveSeverity(rule, policy, undefined);
-    return severity ? items.map((i) => ({ ruleId: rule.id, severity, message: i.message, file: doc.file, range: i.range, fixes: [], related: [] })) : [];
+    return severity ? items.map((i) => ({ ruleId: rule.id, severity, message: escapeControls(i.message), file: doc.file, range: i.range, fixes: [], related: [] })) : [];
   };
   // A suppression for a rule the policy turns off is not "unused": it may matter under another policy.
   const reallyUnused = unused.filter((u) => policy.rules[u.ruleId] !== 'off');
@@ -259,6 +271,11 @@ function binaryMessage(format: FormatKind): string {
 
 /** `skipped`: the file was not linted (binary with no format, or a format TLS Lens does not read): a summary does not count it as checked. */
 export type FileLintResult = { findings: Finding[]; skipped?: string } | { error: string };
+
+/** Lints what a binary container holds: the certificate rules on its sites, `cert/container` on its notes. */
+export function lintContainer(display: string, container: ContainerRead, opts: LintOptions): Finding[] {
+  return lintDocument(new TextDoc(display, '', undefined, 'container'), { ...opts, container });
+}
 
 /** Whether a file on disk is one TLS Lens looks at when walking a directory. */
 export function isCandidateName(path: string): boolean {
@@ -319,8 +336,13 @@ export async function lintFile(
   } catch (e) {
     return { error: `${display}: ${e instanceof Error ? e.message : String(e)}` };
   }
+  // Binary certificate containers (DER, PKCS#7, PKCS#12, JKS) are read from their bytes.
+  const kind = containerKind(path, bytes);
+  if (kind) return { findings: lintContainer(display, readContainer(kind, bytes, keystorePassword(opts.policy, host, path)), opts) };
   if (looksBinary(bytes)) {
     const format = formatFromName(path);
+    // A binary file under a container's name that is no certificate container (a DER CSR, DH parameters): not ours.
+    if (format === 'container') return { findings: [], skipped: 'binary' };
     return format ? { findings: notice(ENGINE_NOTICES.binaryFile, display, opts.policy, binaryMessage(format)), skipped: 'binary' } : { findings: [], skipped: 'binary' };
   }
   const decoded = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);

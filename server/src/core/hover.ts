@@ -18,6 +18,7 @@ import { LineIndex, comparePositions, rangeContains, type Position, type Range }
 import { decodeCertificate, describeValidity, type CertificateSummary } from './x509/certificate';
 import type { FormatFacts, FormatHover, HoverText } from './formats/format';
 import { formatModule } from './formats/registry';
+import { escapeControls } from './escape';
 
 export interface HoverResult {
   /** Markdown. */
@@ -26,16 +27,16 @@ export interface HoverResult {
 }
 
 
-/** Escapes text for Markdown so subject names cannot inject links or formatting. */
+/** Escapes text for Markdown so subject names cannot inject links or formatting, nor control characters (`escapeControls`). */
 export function escapeMarkdown(s: string): string {
-  return s.replace(/[\\`*_[\]<>|]/g, (c) => '\\' + c);
+  return escapeControls(s).replace(/[\\`*_[\]<>|&~]/g, (c) => '\\' + c);
 }
 
 /** A Markdown code span that holds any text (the fence is longer than any backtick run inside; `|` is escaped for tables). */
 export function codeSpan(s: string): string {
   const longest = Math.max(0, ...(s.match(/`+/g) ?? []).map((r) => r.length));
   const fence = '`'.repeat(longest + 1);
-  const body = s.replace(/\|/g, '\\|');
+  const body = escapeControls(s).replace(/\|/g, '\\|');
   const pad = body.startsWith('`') || body.endsWith('`') ? ' ' : '';
   return `${fence}${pad}${body}${pad}${fence}`;
 }
@@ -53,6 +54,7 @@ export function certificateMarkdown(cert: CertificateSummary, now: Date, positio
     let value: string;
     // Code spans: names are shown as written, never turned into links.
     if (f.label === 'SANs') value = cert.sans.length ? cert.sans.map((s) => `${s.type}:${codeSpan(s.value)}`).join(', ') : '(none)';
+    else if (f.prose && f.items) value = f.items.map(escapeMarkdown).join('; ');
     else if (f.items && f.items.length && f.label !== 'Key usage' && f.label !== 'Extended key usage') value = f.items.map(codeSpan).join(', ');
     else if (f.monospace) value = codeSpan(f.value);
     else if (f.label === 'Valid') value = escapeMarkdown(f.value.slice(0, f.value.length - validity.length)) + `**${escapeMarkdown(validity)}**`;
@@ -101,7 +103,7 @@ function siteMarkdown(site: MaterialSite, sites: readonly MaterialSite[], now: D
   const decoded = decodeCertificate(site.der);
   if (!decoded.ok) return `**${escapeMarkdown(site.label)}**: ${escapeMarkdown(decoded.error)}`;
   const position = site.bundleIndex !== undefined && site.bundleSize !== undefined ? { index: site.bundleIndex, count: site.bundleSize } : undefined;
-  const scope = site.encoding === 'pem' ? 'this file' : site.encoding === 'pem-in-json' ? 'this string' : 'this value';
+  const scope = site.collection && site.encoding === 'pem' ? 'this PKCS#7 block' : site.encoding === 'pem' ? 'this file' : site.encoding === 'pem-in-json' ? 'this string' : 'this value';
   return certificateMarkdown(decoded.cert, now, position, site.container, scope);
 }
 
@@ -253,8 +255,8 @@ export function hoverAt(
   const here = sites.filter((s) => rangeContains(s.range, position));
   const first = here[0];
   if (!first) return undefined;
-  // The blocks of one base64 value share its range: show each (a chain in tls.crt).
-  const shown = first.encoding === 'base64-pem' ? here : [first];
+  // The blocks of one base64 value share its range: show each (a chain in tls.crt); so do the certificates of a PKCS#7 block.
+  const shown = first.encoding === 'base64-pem' || first.collection ? here : [first];
   const parts = shown.map((s) => siteMarkdown(s, sites, now)).filter((m): m is string => m !== undefined);
   return parts.length ? { markdown: parts.join('\n\n---\n\n'), range: first.range } : undefined;
 }

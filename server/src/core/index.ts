@@ -12,6 +12,7 @@ export {
   needsHttpContext,
   hasNginxIncludes,
   gatherFacts,
+  readsSuppressions,
   type LintOptions,
   type FileLintResult,
 } from './engine';
@@ -35,7 +36,7 @@ export { PolicyFileFinder, ignoredByPolicyFile, type LoadedPolicyFile } from './
 export { toJsonReport, type JsonReport } from './report/json';
 export { toSarif, type SarifOptions } from './report/sarif';
 export { toText } from './report/text';
-export { applyEdits, combineFixes } from './fixes';
+export { applyEdits, combineFixes, type FixStats } from './fixes';
 export { cachingTreeLoader, includerHttpContext, isHttpSnippet, type TreeCache } from './formats/nginx/context';
 export { loadNginxConfig, normalizePath, trailingPathGuesser, type NginxLoadOptions, type NginxTree, type PathGuess } from './formats/nginx/includes';
 export { NGINX_BASES, STOCK_BASES, STOCK_FILES, baseFromLayout, type NginxBase } from './formats/nginx/stock';

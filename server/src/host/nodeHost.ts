@@ -50,4 +50,9 @@ export class NodeHost implements Host {
   now(): Date {
     return new Date();
   }
+
+  /** The process environment (keystore passwords: `keystorePasswords` `{ env: NAME }`, TLS_LENS_KEYSTORE_PASSWORD). */
+  env(name: string): string | undefined {
+    return process.env[name];
+  }
 }

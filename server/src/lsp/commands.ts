@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { CancellationToken, Connection, TextDocuments, WorkDoneProgressReporter } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { includerHttpContext, isCandidateName, lintFile, trailingPathGuesser, walkFiles, type Finding, type Host, type PathGuess, type TreeCache } from '../core';
+import { TextDoc, detectFormat, includerHttpContext, isCandidateName, lintFile, trailingPathGuesser, walkFiles, type Finding, type Host, type PathGuess, type TreeCache } from '../core';
 import type { CheckWorkspaceResult } from '../shared/protocol';
 import { pathToUri, toDiagnostic, uriToPath } from './convert';
 import type { DocumentLinter } from './diagnostics';
@@ -67,9 +67,11 @@ export class WorkspaceChecker {
         const file = files[i]!;
         const uri = pathToUri(file);
         progress.report(Math.round((100 * i) / Math.max(1, files.length)), `${i + 1}/${files.length} ${path.basename(file)}`);
-        const findings = await this.lintOne(file, uri, result);
-        if (findings === undefined) continue;
-        result.filesChecked++;
+        const linted = await this.lintOne(file, uri, result);
+        if (linted === undefined) continue;
+        const { findings } = linted;
+        // A file TLS Lens does not read (Apache httpd, a binary file) is not counted as checked; its note is still shown.
+        if (!linted.skipped) result.filesChecked++;
         if (findings.length) {
           result.filesWithFindings++;
           for (const f of findings) result.findings[f.severity]++;
@@ -105,15 +107,18 @@ export class WorkspaceChecker {
     }
     const result: CheckWorkspaceResult = { filesChecked: 0, filesWithFindings: 0, findings: { error: 0, warning: 0, info: 0, hint: 0 }, cancelled: false, errors: [] };
     this.trees = new Map(); // files may have changed since the last run
-    const findings = (await this.lintOne(uriToPath(uri), uri, result)) ?? [];
+    const findings = (await this.lintOne(uriToPath(uri), uri, result))?.findings ?? [];
     if (this.documents.get(uri)) return; // reopened meanwhile: the open document's lint wins
     if (findings.length === 0) this.published.delete(uri);
     await this.connection.sendDiagnostics({ uri, diagnostics: findings.map(toDiagnostic) });
   }
 
-  private async lintOne(file: string, uri: string, result: CheckWorkspaceResult): Promise<Finding[] | undefined> {
+  private async lintOne(file: string, uri: string, result: CheckWorkspaceResult): Promise<{ findings: Finding[]; skipped: boolean } | undefined> {
     const open = this.documents.get(uri);
-    if (open) return this.linter.findingsFor(open);
+    if (open) {
+      const findings = await this.linter.findingsFor(open);
+      return findings === undefined ? undefined : { findings, skipped: detectFormat(new TextDoc(file, open.getText(), open.languageId)) === 'apache' };
+    }
     // Resource-scoped settings differ per workspace folder, not per file: ask once per folder.
     const folder = this.policies.folderOf(file);
     const { policy, enabled } = await this.policies.resolve(file, await this.settings.get(folder ? pathToUri(folder) : uri));
@@ -131,6 +136,6 @@ export class WorkspaceChecker {
       result.errors.push(r.error);
       return undefined;
     }
-    return r.findings;
+    return { findings: r.findings, skipped: r.skipped !== undefined };
   }
 }

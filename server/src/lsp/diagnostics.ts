@@ -27,12 +27,34 @@ import {
   type NginxDirective,
   type NginxLoadOptions,
   type Policy,
+  type TextEdit,
 } from '../core';
+import type { FormatKind } from '../core/formats/detect';
 import type { Host } from '../core';
 import { toDiagnostic, uriToPath } from './convert';
 import type { KubeWorkspace } from './kubeWorkspace';
 import type { PolicyResolver } from './policy';
 import type { SettingsCache } from './settings';
+
+/** One lint of an open document: the version linted, its findings and how the document was read. */
+export interface LintRecord {
+  version: number;
+  findings: Finding[];
+  format: FormatKind;
+  /** False when TLS Lens is off for the document (no findings, no actions). */
+  enabled: boolean;
+  /** Distinct preferred fixes among the findings (what "Fix all" would take, before overlaps wait for a later pass). */
+  fixable: number;
+  /** "Fix all" for these findings, computed once on first need (`combineFixes`). */
+  fixAll?: { edits: TextEdit[]; applied: number };
+}
+
+/** Distinct preferred fixes (the findings of one directive share one fix object). */
+function countFixable(findings: readonly Finding[]): number {
+  const fixes = new Set<unknown>();
+  for (const f of findings) for (const x of f.fixes) if (x.preferred) fixes.add(x);
+  return fixes.size;
+}
 
 /**
  * Lints open documents: immediately on open, debounced on change, all again when
@@ -55,6 +77,10 @@ export class DocumentLinter {
   private readonly loadedTrees = new Map<string, NginxTree>();
   /** The workspace's manifests, for Kubernetes rules that follow references across files. */
   kube: KubeWorkspace | undefined;
+  /** Per open document, the findings of its latest published lint (code actions read them instead of linting again). */
+  private readonly latest = new Map<string, LintRecord>();
+  /** Per open document, the lint running now and the version it lints. */
+  private readonly inflight = new Map<string, { version: number; done: Promise<void> }>();
 
   constructor(
     private readonly connection: Connection,
@@ -218,18 +244,52 @@ export class DocumentLinter {
     this.dependencies.delete(uri);
     this.cancel(uri);
     this.seen.delete(uri);
+    this.latest.delete(uri);
+    this.referencedByLint.delete(uriToPath(uri));
     this.runs.set(uri, (this.runs.get(uri) ?? 0) + 1);
   }
 
-  /** The policy for an open document, and the core's view of it (the named policy file is a policy). */
-  async prepare(doc: TextDocument): Promise<{ textDoc: TextDoc; policy: Policy; enabled: boolean }> {
+  /** The policy for an open document, and the core's view of it (the named policy file is a policy), with the version of the text taken. */
+  async prepare(doc: TextDocument): Promise<{ textDoc: TextDoc; policy: Policy; enabled: boolean; version: number }> {
     const file = uriToPath(doc.uri);
     const settings = await this.settings.get(doc.uri);
     const { policy, enabled } = await this.policies.resolve(file, settings);
     const named = this.policies.explicitPolicyFile(file, settings);
     if (named) this.namedPolicyFiles.add(named);
     const format = named === file ? 'policy' : undefined;
-    return { textDoc: new TextDoc(file, doc.getText(), doc.languageId, format), policy, enabled };
+    return { textDoc: new TextDoc(file, doc.getText(), doc.languageId, format), policy, enabled, version: doc.version };
+  }
+
+  /** How TLS Lens reads an open document (`tlsLens.policyFile` names a policy file of any name). */
+  async formatOf(doc: TextDocument): Promise<FormatKind> {
+    const file = uriToPath(doc.uri);
+    const named = this.policies.explicitPolicyFile(file, await this.settings.get(doc.uri));
+    return detectFormat(new TextDoc(file, doc.getText().slice(0, 256 * 1024), doc.languageId, named === file ? 'policy' : undefined));
+  }
+
+  /** The document's last published lint, whatever version it was of (it may be older than the text). */
+  recorded(uri: string): LintRecord | undefined {
+    return this.latest.get(uri);
+  }
+
+  /**
+   * The findings of the document's current version: those last published when they are of
+   * this version, else the lint of this version (started now if none is running). One lint
+   * per version however many requests ask.
+   */
+  async latestLint(doc: TextDocument): Promise<LintRecord | undefined> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const have = this.latest.get(doc.uri);
+      if (have?.version === doc.version) return have;
+      const running = this.inflight.get(doc.uri);
+      if (running?.version === doc.version) await running.done;
+      else {
+        this.cancel(doc.uri);
+        await this.lint(doc.uri);
+      }
+    }
+    const have = this.latest.get(doc.uri);
+    return have?.version === doc.version ? have : undefined;
   }
 
   /**
@@ -242,10 +302,23 @@ export class DocumentLinter {
     return includerHttpContext(this.host, textDoc.file, { stopAt: this.policies.folderOf(textDoc.file), text: this.openText(), loadTree: this.recording(deps, epoch), pathMappings: policy?.pathMappings ?? {}, guessPath }).catch(() => undefined);
   }
 
+  /** Per file, the referenced files its latest lint read, with the text and path mappings they were read for. */
+  private readonly referencedByLint = new Map<string, { text: string; mappings: string; files: ReferencedFiles | undefined }>();
+
   /** For an nginx file: the certificate, key and DH parameter files it names, read inside its workspace folder. */
   async referencedFiles(textDoc: TextDoc, policy: Policy): Promise<ReferencedFiles | undefined> {
     if (!path.isAbsolute(textDoc.file) || detectFormat(textDoc) !== 'nginx' || !namesReferencedFiles(textDoc.text)) return undefined;
     return loadReferencedFiles(this.host, textDoc.file, textDoc.text, policy, this.policies.folderOf(textDoc.file));
+  }
+
+  /**
+   * The referenced files for a hover: those the latest lint read for this very text (a large
+   * file names thousands: a hover about one position does not read them all again), else read now.
+   */
+  async referencedFilesForHover(textDoc: TextDoc, policy: Policy): Promise<ReferencedFiles | undefined> {
+    const had = this.referencedByLint.get(textDoc.file);
+    if (had && had.text === textDoc.text && had.mappings === JSON.stringify(policy.pathMappings)) return had.files;
+    return this.referencedFiles(textDoc, policy);
   }
 
   /** For a registered format (HAProxy): the workspace facts its rules need, read inside the document's workspace folder, open editors' text first. */
@@ -264,14 +337,20 @@ export class DocumentLinter {
 
   /** Findings for a document as it is now; undefined when TLS Lens is off for it. */
   async findingsFor(doc: TextDocument): Promise<Finding[] | undefined> {
+    const r = await this.lintRecord(doc);
+    return r?.enabled ? r.findings : undefined;
+  }
+
+  /** The findings for a document as it is now, with the version and format linted. */
+  private async lintRecord(doc: TextDocument): Promise<LintRecord | undefined> {
     // Taken before the text is: trees are shared only by lints that saw no edit since.
     const epoch = this.epoch;
     const deps = new Set<string>();
     this.dependencies.set(doc.uri, 'pending');
-    const { textDoc, policy, enabled } = await this.prepare(doc);
+    const { textDoc, policy, enabled, version } = await this.prepare(doc);
     if (!enabled) {
       this.dependencies.set(doc.uri, deps);
-      return undefined;
+      return { version, findings: [], format: detectFormat(textDoc), enabled: false, fixable: 0 };
     }
     const context = await this.httpContext(textDoc, deps, epoch, policy);
     const options: LintOptions = { policy, now: this.host.now() };
@@ -285,6 +364,7 @@ export class DocumentLinter {
     if (this.documents.get(doc.uri)) this.dependencies.set(doc.uri, deps);
     const referenced = await this.referencedFiles(textDoc, policy);
     if (referenced) options.nginxReferencedFiles = referenced;
+    if (this.documents.get(doc.uri)) this.referencedByLint.set(textDoc.file, { text: textDoc.text, mappings: JSON.stringify(policy.pathMappings), files: referenced });
     const facts = await this.facts(textDoc, policy);
     if (facts) options.facts = facts;
     if (this.kube && detectFormat(textDoc) === 'kubernetes') {
@@ -300,7 +380,8 @@ export class DocumentLinter {
         this.relintManifestsWhenBuilt(this.kube);
       }
     }
-    return lintDocument(textDoc, options);
+    const findings = lintDocument(textDoc, options);
+    return { version, findings, format: detectFormat(textDoc), enabled: true, fixable: countFixable(findings) };
   }
 
   /** The index build the open manifests wait for (one re-lint per build). */
@@ -328,18 +409,27 @@ export class DocumentLinter {
     }
   }
 
-  private async lint(uri: string): Promise<void> {
+  private lint(uri: string): Promise<void> {
     const doc = this.documents.get(uri);
-    if (!doc) return;
+    if (!doc) return Promise.resolve();
     const run = (this.runs.get(uri) ?? 0) + 1;
     this.runs.set(uri, run);
-    try {
-      const findings = await this.findingsFor(doc);
-      // A later lint (an edit, a settings change, a close) supersedes this one.
-      if (this.runs.get(uri) !== run || !this.documents.get(uri)) return;
-      await this.connection.sendDiagnostics({ uri, version: doc.version, diagnostics: (findings ?? []).map(toDiagnostic) });
-    } catch (e) {
-      this.connection.console.error(`TLS Lens: linting ${uri} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-    }
+    const version = doc.version;
+    const entry: { version: number; done: Promise<void> } = { version, done: Promise.resolve() };
+    entry.done = (async () => {
+      try {
+        const record = await this.lintRecord(doc);
+        // A later lint (an edit, a settings change, a close) supersedes this one.
+        if (!record || this.runs.get(uri) !== run || !this.documents.get(uri)) return;
+        this.latest.set(uri, record);
+        await this.connection.sendDiagnostics({ uri, version: record.version, diagnostics: record.findings.map(toDiagnostic) });
+      } catch (e) {
+        this.connection.console.error(`TLS Lens: linting ${uri} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      } finally {
+        if (this.inflight.get(uri) === entry) this.inflight.delete(uri);
+      }
+    })();
+    this.inflight.set(uri, entry);
+    return entry.done;
   }
 }

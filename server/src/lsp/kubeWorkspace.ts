@@ -13,6 +13,8 @@ export class KubeWorkspace {
   private building: Promise<void> | undefined;
   /** The index whose build has finished (it is `index` unless a reset began another). */
   private built: KubeIndex | undefined;
+  /** Told when a build of the whole workspace has finished (for the output channel). */
+  onBuilt: ((index: KubeIndex, ms: number) => void) | undefined;
 
   constructor(
     private readonly host: Host,
@@ -30,8 +32,11 @@ export class KubeWorkspace {
   whenBuilt(): Promise<void> {
     if (!this.building) {
       const index = this.index;
+      const started = Date.now();
       this.building = this.build(index).then(() => {
-        if (this.index === index) this.built = index;
+        if (this.index !== index) return;
+        this.built = index;
+        this.onBuilt?.(index, Date.now() - started);
       });
     }
     return this.building;

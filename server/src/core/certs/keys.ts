@@ -6,6 +6,7 @@ import { isCertificateSite, siteGroup, type MaterialSite } from './sites';
 const keyOfSite = new WeakMap<MaterialSite, PrivateKeySummary>();
 
 export function privateKeyOfSite(site: MaterialSite): PrivateKeySummary | undefined {
+  if (site.keySummary) return site.keySummary;
   if (!site.der && !site.encrypted) return undefined;
   // Several servers name one key file: its summary is looked up by the site, not hashed again for each.
   let key = keyOfSite.get(site);

@@ -3,12 +3,16 @@ import { formatModules, type RegisteredFormatId } from './registry';
 
 /**
  * What a document holds, as far as TLS Lens cares. PEM blocks are looked for in every
- * kind; `pem` means the file is meant to hold nothing but PEM. Registered formats
+ * kind; `pem` means the file is meant to hold nothing but PEM; `container` is a binary
+ * certificate container (DER, PKCS#7, PKCS#12, JKS/JCEKS) read from its bytes
+ * (`certs/containers/`), whose document text is empty. Registered formats
  * (`formats/registry.ts`) are detected by their modules' scores.
  */
-export type FormatKind = 'nginx' | 'kubernetes' | 'yaml' | 'pem' | 'policy' | 'text' | 'apache' | RegisteredFormatId;
+export type FormatKind = 'nginx' | 'kubernetes' | 'yaml' | 'pem' | 'policy' | 'text' | 'apache' | 'container' | RegisteredFormatId;
 
-const PEM_EXTENSIONS = ['.pem', '.crt', '.cer', '.key', '.csr'];
+const PEM_EXTENSIONS = ['.pem', '.crt', '.cer', '.key', '.csr', '.p7b', '.p7c'];
+/** Binary certificate files: read from their bytes (`certs/containers/`); as text (PEM under such a name) they are PEM. */
+const CONTAINER_EXTENSIONS = ['.der', '.p12', '.pfx', '.jks', '.jceks', '.keystore', '.truststore'];
 const YAML_EXTENSIONS = ['.yaml', '.yml'];
 
 function baseName(file: string): string {
@@ -70,6 +74,7 @@ function builtinFromName(file: string): FormatKind | undefined {
   if (/(^|\/)sites-(available|enabled)\/[^/]+$/.test(norm)) return 'nginx';
   if (/(^|\/)nginx\/snippets\/[^/]+\.conf$/.test(norm)) return 'nginx';
   if (PEM_EXTENSIONS.includes(ext)) return 'pem';
+  if (CONTAINER_EXTENSIONS.includes(ext)) return 'container';
   if (YAML_EXTENSIONS.includes(ext)) return 'yaml';
   return undefined;
 }
@@ -117,7 +122,8 @@ function builtinDetect(doc: TextDoc): { kind: FormatKind; score: number } {
 function builtinKind(doc: TextDoc, byName: FormatKind | undefined, byLanguage: FormatKind | undefined): FormatKind {
   if (byName === 'policy') return 'policy';
   if (doc.languageId === 'apacheconf') return 'apache';
-  let kind = byLanguage ?? byName;
+  // A container's name on text (PEM saved as .der): read as PEM.
+  let kind = byLanguage ?? (byName === 'container' ? 'pem' : byName);
   const ext = extension(baseName(withoutCopySuffix(doc.file)));
   if (!kind) {
     const head = doc.text.slice(0, 64 * 1024);

@@ -30,6 +30,15 @@ export interface Policy extends Partial<Record<VersionKey, string>> {
    * `official-image` or `none`; unset: chosen from the file's folder (stock.ts `baseFromLayout`).
    */
   nginxBase?: NginxBase;
+  /** Passwords of keystores (PKCS#12, JKS) by glob pattern, in the order written: a literal or an environment variable. */
+  keystorePasswords: readonly KeystorePasswordEntry[];
+}
+
+/** One `keystorePasswords` entry: files matching `pattern` open with `password`, or with the value of the environment variable `env`. */
+export interface KeystorePasswordEntry {
+  pattern: string;
+  password?: string;
+  env?: string;
 }
 
 export interface Requirements {
@@ -102,6 +111,7 @@ export interface PolicyInput extends Partial<Record<VersionKey, string>> {
   require?: Partial<Requirements>;
   privateKeyAllowedPaths?: string[];
   pathMappings?: Record<string, string>;
+  keystorePasswords?: KeystorePasswordEntry[];
   nginxBase?: string;
 }
 
@@ -129,12 +139,14 @@ export const DEFAULT_POLICY: Policy = {
   require: DEFAULT_REQUIREMENTS,
   privateKeyAllowedPaths: DEFAULT_PRIVATE_KEY_ALLOWED_PATHS,
   pathMappings: {},
+  keystorePasswords: [],
 };
 
-const LEVELS: readonly string[] = ['off', 'hint', 'info', 'warning', 'error'];
+/** What a policy may say about a rule, quietest first. */
+export const RULE_LEVELS: readonly RuleLevel[] = ['off', 'hint', 'info', 'warning', 'error'];
 
 export function isRuleLevel(s: unknown): s is RuleLevel {
-  return typeof s === 'string' && LEVELS.includes(s);
+  return typeof s === 'string' && (RULE_LEVELS as readonly string[]).includes(s);
 }
 
 /** Layers inputs over the defaults. Invalid values are ignored here; loaders report them. */
@@ -149,8 +161,11 @@ export function resolvePolicy(...inputs: Array<PolicyInput | undefined>): Policy
   const require: Requirements = { ...DEFAULT_REQUIREMENTS };
   let privateKeyAllowedPaths = DEFAULT_PRIVATE_KEY_ALLOWED_PATHS;
   const pathMappings: Record<string, string> = {};
+  let keystorePasswords: KeystorePasswordEntry[] = [];
   for (const input of inputs) {
     if (!input) continue;
+    // A later input's entries come first: it wins where both name a file.
+    if (Array.isArray(input.keystorePasswords)) keystorePasswords = [...input.keystorePasswords.filter((e) => typeof e?.pattern === 'string'), ...keystorePasswords];
     if (Array.isArray(input.privateKeyAllowedPaths)) privateKeyAllowedPaths = input.privateKeyAllowedPaths.filter((p) => typeof p === 'string');
     for (const [from, to] of Object.entries(input.pathMappings ?? {})) if (typeof to === 'string' && from) pathMappings[from] = to;
     if (isProfileName(input.profile)) profile = PROFILES[input.profile];
@@ -172,7 +187,7 @@ export function resolvePolicy(...inputs: Array<PolicyInput | undefined>): Policy
     }
   }
   // Thresholds not set explicitly follow the final profile.
-  const policy: Policy = { profile, rules, maxFileSizeBytes, thresholds: { ...defaultThresholds(profile), ...thresholds }, require, privateKeyAllowedPaths, pathMappings };
+  const policy: Policy = { profile, rules, maxFileSizeBytes, thresholds: { ...defaultThresholds(profile), ...thresholds }, require, privateKeyAllowedPaths, pathMappings, keystorePasswords };
   if (nginxVersion) policy.nginxVersion = nginxVersion;
   Object.assign(policy, versions);
   if (nginxBase) policy.nginxBase = nginxBase;

@@ -36,6 +36,17 @@ export function olderThan(a: TlsProtocol, b: TlsProtocol): boolean {
   return PROTOCOL_ORDER.indexOf(a) < PROTOCOL_ORDER.indexOf(b);
 }
 
+/**
+ * A protocol list with the weak versions taken out and the profile's versions newer than
+ * every version kept put in (`TLSv1 TLSv1.2` → `TLSv1.2 TLSv1.3` under intermediate), so a
+ * fix never leaves less than the profile allows.
+ */
+export function strongerProtocols(listed: readonly TlsProtocol[], isWeak: (p: TlsProtocol) => boolean, allowed: readonly TlsProtocol[]): TlsProtocol[] {
+  const kept = listed.filter((p) => !isWeak(p));
+  const newest = Math.max(...kept.map((p) => PROTOCOL_ORDER.indexOf(p)));
+  return [...kept, ...allowed.filter((p) => PROTOCOL_ORDER.indexOf(p) > newest && !kept.includes(p))];
+}
+
 /** A class of weak suites, worst first. */
 export interface WeakClass {
   id: string;

@@ -3,6 +3,9 @@ import { certExpired } from './cert/expired';
 import { certExpiring } from './cert/expiring';
 import { certKeyMismatch } from './cert/key-mismatch';
 import { certLifetime } from './cert/lifetime';
+import { certMalformedExtension } from './cert/malformed-extension';
+import { certContainer } from './cert/container';
+import { certStructure } from './cert/structure';
 import { certNoSan } from './cert/no-san';
 import { certNotYetValid } from './cert/not-yet-valid';
 import { certPrivateKeyCommitted } from './cert/private-key-committed';
@@ -156,6 +159,9 @@ export const RULES: readonly Rule[] = [
   certChain,
   certKeyMismatch,
   certPrivateKeyCommitted,
+  certMalformedExtension,
+  certStructure,
+  certContainer,
   policyInvalid,
   apacheNotChecked,
   templateSkipped,

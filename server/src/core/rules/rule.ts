@@ -10,6 +10,7 @@ import type { PemBlock } from '../formats/pem/scanner';
 import type { YamlFile } from '../formats/yaml/documents';
 import type { MaterialSite } from '../certs/sites';
 import type { ReferencedFiles } from '../certs/referenced';
+import type { ContainerRead } from '../certs/containers/types';
 import type { KubeView } from '../workspace/index';
 import type { Policy } from '../policy/policy';
 import type { Range } from '../text';
@@ -66,8 +67,10 @@ export interface RuleContext {
   pemBlocks(): readonly PemBlock[];
   /** Every YAML document of the file with exact ranges (yaml, kubernetes and policy formats). */
   yaml(): YamlFile;
-  /** Certificate and key material found in the document (`core/certs/sites.ts`). */
+  /** Certificate and key material found in the document (`core/certs/sites.ts`), or in the binary container it is. */
   materialSites(): readonly MaterialSite[];
+  /** The binary container (DER, PKCS#7, PKCS#12, JKS) this document was read from, with its notes; undefined for text. */
+  container(): ContainerRead | undefined;
   /** The file's Kubernetes resources and, with a workspace index, every other file's (`workspace/index.ts`). */
   kube(): KubeView;
   /**

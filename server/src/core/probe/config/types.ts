@@ -22,8 +22,10 @@ export interface ConfiguredCertificate {
   /** SHA-256 of the configured leaf (colon hex, as certificate facts show it). */
   sha256?: string;
   subject?: string;
-  /** true: the live leaf is this certificate; false: another one; undefined: unknown (see `note`). */
+  /** true: the live leaf (or, for a server with several, one of them) is this certificate; false: none is; undefined: unknown (see `note`). */
   matchesLive?: boolean;
+  /** When the server has certificates of several key types: which it sends as this one ("ECDSA, TLSv1.3 and TLSv1.2"). */
+  servedAs?: string;
   /** Why it could not be compared (file not in the workspace, issued by cert-manager …). */
   note?: string;
 }
@@ -55,4 +57,6 @@ export interface ProbeConfigComparison {
   definitions: ConfigDefinition[];
   /** SHA-256 of the live leaf certificate. */
   liveSha256?: string;
+  /** Every live leaf, by key type, when the server holds several (SHA-256, key type, versions). */
+  live?: { sha256: string; keyType: string; versions: string[] }[];
 }

@@ -1,4 +1,4 @@
-import { bundles, judgesDocument, namedUses, ordinal, referencedUses } from '../../certs/judge';
+import { CERTIFICATE_FORMATS, bundles, judgesDocument, namedUses, ordinal, referencedUses } from '../../certs/judge';
 import type { MaterialRole } from '../../formats/format';
 import type { Range } from '../../text';
 import { certificateName, certificateOfSite } from '../../certs/keys';
@@ -21,7 +21,7 @@ export const certChain: Rule = {
   id: 'cert/chain',
   title: 'Certificate chain problem',
   defaultSeverity: 'warning',
-  formats: ['pem', 'nginx', 'yaml', 'kubernetes', 'text'],
+  formats: CERTIFICATE_FORMATS,
   check(ctx) {
     if (!judgesDocument(ctx)) return;
     for (const bundle of bundles(ctx.materialSites())) {

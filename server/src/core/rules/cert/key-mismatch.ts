@@ -1,4 +1,4 @@
-import { judgesDocument, leafOf, namedUses, sitesNamedBy } from '../../certs/judge';
+import { CERTIFICATE_FORMATS, judgesDocument, leafOf, namedUses, sitesNamedBy } from '../../certs/judge';
 import { certificateName, certificatesNear, matchingCertificate, privateKeyOfSite } from '../../certs/keys';
 import { isPrivateKeySite } from '../../certs/sites';
 import { isCa } from '../../x509/certificate';
@@ -13,7 +13,7 @@ export const certKeyMismatch: Rule = {
   id: 'cert/key-mismatch',
   title: 'Private key does not match its certificate',
   defaultSeverity: 'error',
-  formats: ['pem', 'nginx', 'yaml', 'kubernetes', 'text'],
+  formats: CERTIFICATE_FORMATS,
   check(ctx) {
     if (!judgesDocument(ctx)) return;
     const sites = ctx.materialSites();

@@ -85,7 +85,7 @@ export const missingHsts: Rule = {
             range: h.directive.nameRange,
             severity: 'info',
             message: 'without "always", nginx sends Strict-Transport-Security only with 2xx and 3xx responses',
-            fixes: [{ title: 'Add "always"', edits: [{ range: { start: last.range.end, end: last.range.end }, newText: ' always' }] }],
+            fixes: [{ title: 'Add "always"', edits: [{ range: { start: last.range.end, end: last.range.end }, newText: ' always' }], preferred: true }],
           });
         }
       }
