@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   ALL_RULES,
+  cachingTreeLoader,
   ConfinedHost,
   PolicyFileFinder,
   RULE_IDS,
@@ -145,7 +146,9 @@ async function check(args: CheckArgs, out: NodeJS.WritableStream, err: NodeJS.Wr
 
   const findings: Finding[] = [];
   const linted = new Set<string>();
+  // One tree per configuration for the whole run: nginx.conf's includes and every site file's includer.
   const trees: TreeCache = new Map();
+  const loadTree = cachingTreeLoader(host, trees);
   let filesChecked = 0;
   let filesSkipped = 0;
   const now = host.now();
@@ -163,6 +166,7 @@ async function check(args: CheckArgs, out: NodeJS.WritableStream, err: NodeJS.Wr
       now,
       kubeIndex,
       guessPath,
+      loadTree,
       // A sites-enabled/conf.d snippet is judged with what its nginx.conf sets in http.
       resolveHttpContext: (p) => includerHttpContext(host, p, { trees, pathMappings: policy.pathMappings, guessPath }),
     });

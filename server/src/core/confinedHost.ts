@@ -8,6 +8,8 @@ import { normalizePath } from './formats/nginx/includes';
  */
 export class ConfinedHost implements Host {
   private readonly extra = new Set<string>();
+  /** The normalized roots, rebuilt when `roots()` answers another list (or a longer or shorter one) or a root is allowed. */
+  private known: { from: readonly string[]; length: number; extra: number; set: Set<string> } | undefined;
 
   constructor(
     private readonly inner: Host,
@@ -19,12 +21,26 @@ export class ConfinedHost implements Host {
     this.extra.add(normalizePath(root));
   }
 
+  private rootSet(): Set<string> {
+    const from = this.roots();
+    if (this.known?.from === from && this.known.length === from.length && this.known.extra === this.extra.size) return this.known.set;
+    const set = new Set([...from.map((x) => normalizePath(x)), ...this.extra]);
+    this.known = { from, length: from.length, extra: this.extra.size, set };
+    return set;
+  }
+
+  /** Whether the path is none of the roots and under none: its folders are looked up, not every root compared (the CLI's roots are every path named). */
   outside(path: string): boolean {
-    const p = normalizePath(path);
-    for (const r of [...this.roots().map((x) => normalizePath(x)), ...this.extra]) {
-      if (p === r || p.startsWith(r.endsWith('/') ? r : r + '/')) return false;
+    const roots = this.rootSet();
+    for (let p = normalizePath(path); ; ) {
+      if (roots.has(p)) return false;
+      const i = p.lastIndexOf('/');
+      if (i < 0) return true;
+      const head = p.slice(0, i);
+      const up = i === 0 ? '/' : /^[A-Za-z]:$/.test(head) ? head + '/' : head;
+      if (up === p) return true;
+      p = up;
     }
-    return true;
   }
 
   async readFile(path: string): Promise<Uint8Array> {

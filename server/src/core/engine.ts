@@ -60,7 +60,7 @@ export interface LintOptions {
 }
 
 /** Every range object of directives read from other files (includer context, included files). */
-function foreignRanges(list: readonly NginxDirective[], into: WeakSet<Range>): WeakSet<Range> {
+function foreignRanges(list: readonly NginxDirective[], into: Set<Range>): Set<Range> {
   for (const d of list) {
     if (d.file !== undefined) {
       into.add(d.range);
@@ -109,7 +109,9 @@ export function lintDocument(doc: TextDoc, opts: LintOptions): Finding[] {
   const findings: Finding[] = [];
   let nginx: NginxConfig | undefined;
   let effective: EffectiveConfig | undefined;
-  let foreign: WeakSet<Range> | undefined;
+  // Built on the first report only: a lint without findings never walks the tree for it.
+  let foreign: Set<Range> | undefined;
+  let mixed = false;
   let tree: readonly NginxDirective[] | undefined;
   let unknowns: UnknownIncludes | undefined;
   const nginxTree = (): readonly NginxDirective[] => {
@@ -120,7 +122,7 @@ export function lintDocument(doc: TextDoc, opts: LintOptions): Finding[] {
     // Files nginx ships (mime.types, snippets/snakeoil.conf …) are known content.
     tree = spliceStock(asIncludedInHttp(spliced, opts.nginxHttpContext, base));
     // Findings belong to the file a directive is in: none at another file's directives.
-    if (tree !== own) foreign = foreignRanges(tree, new WeakSet());
+    mixed = tree !== own;
     return tree;
   };
   const nginxEffective = (): EffectiveConfig => (effective ??= effectiveConfig(nginxTree(), { nginxVersion: policy.nginxVersion }));
@@ -134,7 +136,7 @@ export function lintDocument(doc: TextDoc, opts: LintOptions): Finding[] {
   if (indexed && indexed.text === doc.text) doc.adoptLines(indexed.lines);
   const blocks = (): PemBlock[] => (pem ??= scanPem(doc.text, doc.lines));
   // A template (Go, Jinja, ERB) is read with its tags blanked (same offsets).
-  const template = format === 'nginx' ? templateOf(doc.text, rawBodies(doc)) : undefined;
+  const template = format === 'nginx' ? templateOf(doc.text, () => rawBodies(doc)) : undefined;
   const parsed = (): NginxConfig => (nginx ??= template ? parseNginxCached(template.blanked, `${doc.file}\u0000template`, doc.lines).config : parseNginxDoc(doc));
   // …and when even that is not nginx, only the template note speaks for the file's nginx rules.
   const templateBroken = template !== undefined && parsed().problems.some((p) => p.severity !== 'warning');
@@ -178,7 +180,8 @@ export function lintDocument(doc: TextDoc, opts: LintOptions): Finding[] {
       namedMaterial: namedOnce,
       report: (r: Report) => {
         const severity = effectiveSeverity(rule, policy, r.severity);
-        if (!severity || foreign?.has(r.range)) return;
+        if (!severity) return;
+        if (mixed && (foreign ??= foreignRanges(tree!, new Set())).has(r.range)) return;
         // Messages quote what files hold (names, values): never a raw control character (`escape.ts`).
         const f: Finding = {
           ruleId: rule.id,
@@ -317,6 +320,8 @@ export async function lintFile(
     root?: string;
     /** The trailing-path guess for absolute includes outside the workspace (`trailingPathGuesser`). */
     guessPath?: NginxLoadOptions['guessPath'];
+    /** Loads (and may cache, `cachingTreeLoader`) the trees this file's includes are read from. */
+    loadTree?: (entry: string, o: NginxLoadOptions) => Promise<NginxTree>;
   },
 ): Promise<FileLintResult> {
   let bytes: Uint8Array;
@@ -348,13 +353,14 @@ export async function lintFile(
   const format = detectFormat(new TextDoc(path, text));
   // nginx refuses a byte order mark (nginx/byte-order-mark): an nginx file keeps it.
   if (bom && format === 'nginx') text = decoded;
-  const doc = new TextDoc(display, text, undefined, format);
+  // Parsed under the real path, as the include loader and the referenced-file reader parse it.
+  const doc = new TextDoc(display, text, undefined, format, normalizePath(path));
   if (format === 'apache') return { findings: lintDocument(doc, opts), skipped: 'apache' };
   let lintOpts: LintOptions = opts;
   if (hasNginxIncludes(doc)) {
     const load: Pick<NginxLoadOptions, 'pathMappings' | 'guessPath'> = { pathMappings: opts.policy.pathMappings };
     if (opts.guessPath) load.guessPath = opts.guessPath;
-    const { problems, included } = await includeContext(host, path, () => text, { load });
+    const { problems, included } = await includeContext(host, path, () => text, opts.loadTree ? { load, loadTree: opts.loadTree } : { load });
     lintOpts = { ...lintOpts, nginxIncludeProblems: problems, nginxIncluded: included };
   }
   // The platform's stock nginx.conf stands for a lone site file's: from the real path, and on

@@ -1,9 +1,9 @@
 import type { TextDoc } from './document';
 import { detectFormat } from './formats/detect';
-import { walkDirectives, type NginxDirective } from './formats/nginx/ast';
+import type { NginxDirective } from './formats/nginx/ast';
 import { asIncludedInHttp, includeKey, isHttpSnippet, spliceIncludes, spliceStock } from './formats/nginx/context';
 import { STOCK_BASES, baseFromLayout } from './formats/nginx/stock';
-import { effectiveConfig, findHeader, walkLocations, type EffectiveLocation, type EffectiveServer, type EffectiveValue } from './formats/nginx/effective';
+import { blockOwnerOf, effectiveConfig, findHeader, type EffectiveValue } from './formats/nginx/effective';
 import { TLS_DIRECTIVES } from './formats/nginx/directives';
 import { parseNginxDoc } from './formats/nginx/parseCache';
 import type { Policy } from './policy/policy';
@@ -14,7 +14,7 @@ import { keyMatchDescription, privateKeyOfSite } from './certs/keys';
 import { isCertificateSite, materialSites, type MaterialSite } from './certs/sites';
 import { certificateFacts, privateKeyFacts } from './x509/facts';
 import { OTHER_MATERIAL_LABELS, describeOtherMaterial } from './x509/otherMaterial';
-import { LineIndex, rangeContains, type Position, type Range } from './text';
+import { LineIndex, comparePositions, rangeContains, type Position, type Range } from './text';
 import { decodeCertificate, describeValidity, type CertificateSummary } from './x509/certificate';
 import type { FormatFacts, FormatHover, HoverText } from './formats/format';
 import { formatModule } from './formats/registry';
@@ -142,6 +142,7 @@ function directiveMarkdown(d: NginxDirective, policy: Policy | undefined): strin
 /** The TLS settings that apply in a `server` or `location` block, with where each comes from. */
 function effectiveMarkdown(
   block: NginxDirective,
+  ancestors: readonly NginxDirective[],
   parsed: readonly NginxDirective[],
   policy: Policy | undefined,
   context: readonly NginxDirective[] | undefined,
@@ -152,12 +153,7 @@ function effectiveMarkdown(
   const tree = included?.size ? spliceIncludes(parsed, included) : parsed;
   const cfg = effectiveConfig(spliceStock(asIncludedInHttp(tree, context, policy?.nginxBase ?? baseFromLayout(file))), { nginxVersion: policy?.nginxVersion });
   // A block with includes spelled out is a copy: it keeps the original's ranges.
-  let owner: EffectiveServer | EffectiveLocation | undefined = cfg.servers.find((s) => s.directive.range === block.range);
-  if (!owner) {
-    for (const s of cfg.servers) walkLocations(s, (l) => {
-      if (l.directive.range === block.range) owner = l;
-    });
-  }
+  const owner = blockOwnerOf(cfg, block);
   if (!owner) return undefined;
   const names = block.name === 'server'
     ? ['ssl_protocols', 'ssl_ciphers', 'ssl_prefer_server_ciphers', 'ssl_certificate', 'ssl_session_tickets', 'ssl_stapling', 'proxy_ssl_verify']
@@ -180,15 +176,47 @@ function effectiveMarkdown(
     const base = policy?.nginxBase ?? baseFromLayout(file);
     md.push('', base === 'none' ? '_No nginx.conf in the workspace includes this file: its `http` block is assumed to set no TLS directive._' : `_No nginx.conf in the workspace includes this file: shown as included by ${escapeMarkdown(STOCK_BASES[base].label)} (\`nginx.base: ${base}\`)._`);
   }
-  let ancestorInclude = false;
   // Includes whose files were read are spelled out above; only unread ones leave values unknown.
   const unread = (c: NginxDirective): boolean => c.name === 'include' && !included?.has(includeKey(c));
   const unreadInside = (d: NginxDirective): boolean => d.block?.directives.some((c) => unread(c) || unreadInside(c)) ?? false;
-  walkDirectives(parsed, (d, ancestors) => {
-    if (d === block && (unreadInside(block) || ancestors.some((a) => a.block?.directives.some(unread)))) ancestorInclude = true;
-  });
+  const ancestorInclude = unreadInside(block) || ancestors.some((a) => includesDirectlyIn(a).some(unread));
   if (ancestorInclude) md.push('', '_This block or one around it has an `include`: values the included file sets are not shown._');
   return md.join('\n');
+}
+
+/** The `include` directives directly in a block, kept per block: an http block of thousands of servers is read once, not on every hover. */
+const directIncludes = new WeakMap<NginxDirective, { list: readonly NginxDirective[]; includes: NginxDirective[] }>();
+function includesDirectlyIn(block: NginxDirective): readonly NginxDirective[] {
+  const list = block.block?.directives ?? [];
+  let known = directIncludes.get(block);
+  if (known?.list !== list) directIncludes.set(block, (known = { list, includes: list.filter((d) => d.name === 'include') }));
+  return known.includes;
+}
+
+/**
+ * Calls `visit` for each directive whose range holds `position`, depth first in document order,
+ * with its enclosing directives: siblings are in document order and do not overlap, so each
+ * list is searched by halving, and a hover in a file of 100,000 lines walks a few dozen.
+ */
+function directivesAt(list: readonly NginxDirective[], position: Position, visit: (d: NginxDirective, ancestors: readonly NginxDirective[]) => void, ancestors: NginxDirective[] = []): void {
+  // The first directive that does not end before the position.
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (comparePositions(list[mid]!.range.end, position) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  // Where one ends and the next begins, both hold the position.
+  for (let i = lo; i < list.length && comparePositions(list[i]!.range.start, position) <= 0; i++) {
+    const d = list[i]!;
+    visit(d, ancestors);
+    if (d.block) {
+      ancestors.push(d);
+      directivesAt(d.block.directives, position, visit, ancestors);
+      ancestors.pop();
+    }
+  }
 }
 
 /**
@@ -207,11 +235,11 @@ export function hoverAt(
   nginxIncluded?: ReadonlyMap<string, readonly NginxDirective[]>,
 ): HoverResult | undefined {
   if (detectFormat(doc) === 'nginx') {
-    let found: NginxDirective | undefined;
+    let found: { d: NginxDirective; ancestors: NginxDirective[] } | undefined;
     let fileArg: { d: NginxDirective; ref: ReferencedFile } | undefined;
     const parsed = parseNginxDoc(doc).directives;
-    walkDirectives(parsed, (d) => {
-      if (!found && rangeContains(d.nameRange, position)) found = d;
+    directivesAt(parsed, position, (d, ancestors) => {
+      if (!found && rangeContains(d.nameRange, position)) found = { d, ancestors: [...ancestors] };
       const arg = d.args[0];
       const ref = arg && FILE_DIRECTIVES.has(d.name) && rangeContains(arg.range, position) ? referenced?.get(arg.value) : undefined;
       if (ref && !fileArg) fileArg = { d, ref };
@@ -220,8 +248,8 @@ export function hoverAt(
       const markdown = referencedFileMarkdown(fileArg.ref, now);
       if (markdown) return { markdown, range: fileArg.d.args[0]!.range };
     }
-    const markdown = found && (directiveMarkdown(found, policy) ?? effectiveMarkdown(found, parsed, policy, nginxHttpContext, nginxIncluded, doc.file));
-    if (found && markdown) return { markdown, range: found.nameRange };
+    const markdown = found && (directiveMarkdown(found.d, policy) ?? effectiveMarkdown(found.d, found.ancestors, parsed, policy, nginxHttpContext, nginxIncluded, doc.file));
+    if (found && markdown) return { markdown, range: found.d.nameRange };
   }
   const sites = materialSites(doc);
   const here = sites.filter((s) => rangeContains(s.range, position));

@@ -37,7 +37,7 @@ export { toJsonReport, type JsonReport } from './report/json';
 export { toSarif, type SarifOptions } from './report/sarif';
 export { toText } from './report/text';
 export { applyEdits, combineFixes, type FixStats } from './fixes';
-export { includerHttpContext, isHttpSnippet, type TreeCache } from './formats/nginx/context';
+export { cachingTreeLoader, includerHttpContext, isHttpSnippet, type TreeCache } from './formats/nginx/context';
 export { loadNginxConfig, normalizePath, trailingPathGuesser, type NginxLoadOptions, type NginxTree, type PathGuess } from './formats/nginx/includes';
 export { NGINX_BASES, STOCK_BASES, STOCK_FILES, baseFromLayout, type NginxBase } from './formats/nginx/stock';
 export { clearParseCache } from './formats/nginx/parseCache';

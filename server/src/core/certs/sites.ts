@@ -318,9 +318,9 @@ function shorten(v: string): string {
 
 /** Base64 values in YAML whose decoded bytes are PEM or DER. */
 export function yamlBase64Sites(doc: TextDoc, file?: () => YamlFile): MaterialSite[] {
-  if (!YAML_HINT.test(doc.text)) return [];
   const format = detectFormat(doc);
   if (format !== 'yaml' && format !== 'kubernetes') return [];
+  if (!YAML_HINT.test(doc.text)) return [];
   const parsed = file ? file() : parseYamlFile(doc.text, doc.lines);
   const y = yaml();
   const sites: MaterialSite[] = [];

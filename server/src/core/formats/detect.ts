@@ -93,6 +93,15 @@ const KUBE_JSON_KIND = /"kind"\s*:\s*"/;
 /** Decides what a document is from the editor's language id, its name and its first bytes. */
 export function detectFormat(doc: TextDoc): FormatKind {
   if (doc.format) return doc.format;
+  // A document's name, language and text do not change: one lint asks many times, sniffed once.
+  let kind = detected.get(doc);
+  if (kind === undefined) detected.set(doc, (kind = detectOnce(doc)));
+  return kind;
+}
+
+const detected = new WeakMap<TextDoc, FormatKind>();
+
+function detectOnce(doc: TextDoc): FormatKind {
   const builtin = builtinDetect(doc);
   if (builtin.kind === 'policy') return 'policy';
   const input: { file: string; languageId?: string; head: string } = { file: doc.file, head: doc.text.slice(0, 64 * 1024) };

@@ -604,27 +604,58 @@ function blockContext(top: NginxDirective, module: NginxModule, version: string 
   return context;
 }
 
+/** Per configuration, the http/stream/mail block each server stands in (a memoized server may stand in another configuration's block). */
+const HOLDERS = Symbol('holders');
+type WithHolders = EffectiveConfig & { [HOLDERS]?: Map<EffectiveServer, EffectiveModuleBlock> };
+
+/** The http/stream/mail block of `cfg` that holds `server`. */
+export function moduleBlockOf(cfg: EffectiveConfig, server: EffectiveServer): EffectiveModuleBlock | undefined {
+  const holders = (cfg as WithHolders)[HOLDERS];
+  if (holders) return holders.get(server);
+  // A configuration not built by effectiveConfig (assembled by hand).
+  return cfg.blocks.find((b) => b.module === server.module && b.directive.block?.directives.includes(server.directive));
+}
+
+/**
+ * The last configuration built from each tree (the same list, as the parse cache and the
+ * splices hand out while nothing changed): a hover or code lens after a lint builds nothing.
+ * Configurations are never mutated by their readers.
+ */
+const configMemo = new WeakMap<readonly NginxDirective[], { version: string | undefined; cfg: EffectiveConfig }>();
+
 /** Builds the effective configuration of a directive tree (from `loadNginxConfig` or a plain `parseNginx`). */
 export function effectiveConfig(directives: readonly NginxDirective[], opts: EffectiveOptions = {}): EffectiveConfig {
   const version = opts.nginxVersion;
+  const known = configMemo.get(directives);
+  if (known && known.version === version) return known.cfg;
+  const cfg = buildConfig(directives, version);
+  configMemo.set(directives, { version, cfg });
+  return cfg;
+}
+
+function buildConfig(directives: readonly NginxDirective[], version: string | undefined): EffectiveConfig {
   const cfg: EffectiveConfig = { blocks: [], servers: [], upstreams: [] };
   if (version !== undefined) cfg.nginxVersion = version;
+  const holders = new Map<EffectiveServer, EffectiveModuleBlock>();
+  Object.defineProperty(cfg, HOLDERS, { value: holders });
   for (const top of directives) {
     if (!top.block || (top.name !== 'http' && top.name !== 'stream' && top.name !== 'mail')) continue;
     const module: NginxModule = top.name;
     const context = blockContext(top, module, version);
-    cfg.blocks.push({ module, directive: top, settings: context.settings, headers: context.headers });
+    const block: EffectiveModuleBlock = { module, directive: top, settings: context.settings, headers: context.headers };
+    cfg.blocks.push(block);
     for (const c of context.upstreamList) cfg.upstreams.push({ module, name: c.args[0]!.value, directive: c });
     for (const c of childrenOf(top)) {
       if (c.name !== 'server' || !c.block) continue;
       const memo = serverMemo.get(c);
-      if (memo && memo.context === context) {
-        cfg.servers.push(memo.server);
-        continue;
+      let server: EffectiveServer;
+      if (memo && memo.context === context) server = memo.server;
+      else {
+        server = buildServer(c, module, context.settings, context.headers, context.upstreams, version);
+        serverMemo.set(c, { context, server });
       }
-      const server = buildServer(c, module, context.settings, context.headers, context.upstreams, version);
-      serverMemo.set(c, { context, server });
       cfg.servers.push(server);
+      holders.set(server, block);
     }
   }
   return cfg;
@@ -669,4 +700,25 @@ export function settingsOfBlock(cfg: EffectiveConfig, block: NginxDirective): Ef
     blockSettings.set(cfg, map);
   }
   return map.get(block.range);
+}
+
+const blockOwners = new WeakMap<EffectiveConfig, { servers: Map<unknown, EffectiveServer>; locations: Map<unknown, EffectiveLocation> }>();
+
+/**
+ * The effective server (the first with that range) or location (the last) of a block of the
+ * configuration, found by the block's range as `settingsOfBlock` finds settings: the map is
+ * made once per configuration, so a hover after the first one searches nothing.
+ */
+export function blockOwnerOf(cfg: EffectiveConfig, block: NginxDirective): EffectiveServer | EffectiveLocation | undefined {
+  let owners = blockOwners.get(cfg);
+  if (!owners) {
+    const servers = new Map<unknown, EffectiveServer>();
+    const locations = new Map<unknown, EffectiveLocation>();
+    for (const s of cfg.servers) {
+      if (!servers.has(s.directive.range)) servers.set(s.directive.range, s);
+      walkLocations(s, (l) => locations.set(l.directive.range, l));
+    }
+    blockOwners.set(cfg, (owners = { servers, locations }));
+  }
+  return owners.servers.get(block.range) ?? owners.locations.get(block.range);
 }

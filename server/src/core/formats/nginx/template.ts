@@ -39,12 +39,29 @@ export interface TemplateInfo {
   blanked: string;
 }
 
+/** Whether a text holds anything that opens a template tag (four native searches beat one regular expression). */
+function hasTagOpening(text: string): boolean {
+  return text.includes('{{') || text.includes('{%') || text.includes('{#') || text.includes('<%');
+}
+
+/** The last answer of `templateOf` (the engine and nginx/template-skipped ask about the same text). */
+let last: { text: string; info: TemplateInfo | undefined } | undefined;
+
 /**
  * The template tags of a text, or undefined when it has none. `skip` lists offset ranges
- * that are not nginx (the bodies of `*_by_lua_block`, where `{%` and `{{` are Lua templates).
+ * that are not nginx (the bodies of `*_by_lua_block`, where `{%` and `{{` are Lua templates);
+ * given as a function, it is asked only when the text holds something like a tag.
  */
-export function templateOf(text: string, skip: ReadonlyArray<readonly [number, number]> = []): TemplateInfo | undefined {
-  if (!/\{\{|\{%|\{#|<%/.test(text)) return undefined;
+export function templateOf(text: string, skip: ReadonlyArray<readonly [number, number]> | (() => ReadonlyArray<readonly [number, number]>) = []): TemplateInfo | undefined {
+  if (!hasTagOpening(text)) return undefined;
+  if (typeof skip !== 'function') return findTags(text, skip);
+  if (last?.text === text) return last.info;
+  const info = findTags(text, skip());
+  last = { text, info };
+  return info;
+}
+
+function findTags(text: string, skip: ReadonlyArray<readonly [number, number]>): TemplateInfo | undefined {
   let out = '';
   let pos = 0;
   let first = -1;

@@ -1,7 +1,7 @@
 import type { Range } from '../../text';
 import type { NginxDirective } from './ast';
 import { allowedIn } from './contexts';
-import type { EffectiveConfig, EffectiveLocation, EffectiveServer, EffectiveValue, LevelKind, NginxModule } from './effective';
+import { moduleBlockOf, type EffectiveConfig, type EffectiveLocation, type EffectiveServer, type EffectiveValue, type LevelKind, type NginxModule } from './effective';
 import { STOCK_BASES, type NginxBase } from './stock';
 
 /**
@@ -100,26 +100,53 @@ export function baseAssumption(base: NginxBase): string {
   return `no nginx.conf in the workspace includes this file; judged as included by ${b.label} (nginx.base: ${base})`;
 }
 
+const NO_PAIRS: ReadonlyArray<NginxDirective | UnknownInclude | undefined> = [];
+/** Per block, the includes in it and in its nested blocks (`includePairs`), while its list is the same. */
+const pairsMemo = new WeakMap<NginxDirective, { list: readonly NginxDirective[]; pairs: ReadonlyArray<NginxDirective | UnknownInclude | undefined> }>();
+
+/**
+ * The `include` directives in `list` and in the blocks nested in it, each after the block it
+ * stands in (`owner` for the list's own): [owner, entry, owner, entry …] in document order.
+ * Kept per block, so after an edit only the blocks on the edited path are walked again
+ * (an unchanged block is the same directive object, parseCache.ts).
+ */
+function includePairs(list: readonly NginxDirective[], owner: NginxDirective | undefined): ReadonlyArray<NginxDirective | UnknownInclude | undefined> {
+  let out: Array<NginxDirective | UnknownInclude | undefined> | undefined;
+  for (const d of list) {
+    if (d.block) {
+      const known = pairsMemo.get(d);
+      let inner: ReadonlyArray<NginxDirective | UnknownInclude | undefined>;
+      if (known && known.list === d.block.directives) inner = known.pairs;
+      else {
+        inner = includePairs(d.block.directives, d);
+        pairsMemo.set(d, { list: d.block.directives, pairs: inner });
+      }
+      if (inner.length) {
+        out ??= [];
+        for (const x of inner) out.push(x);
+      }
+    } else if (d.name === 'include' && d.args.length === 1) {
+      const pattern = d.args[0]!.value;
+      const entry: UnknownInclude = { directive: d, pattern, level: owner ? levelOf(owner) : 'main', kinds: d.guessedFrom !== undefined ? new Set() : includeKinds(pattern) };
+      (out ??= []).push(owner, entry);
+    }
+  }
+  return out ?? NO_PAIRS;
+}
+
 /** The unknown includes of a tree, by the block they stand in. */
 export class UnknownIncludes {
   private readonly byBlock = new Map<NginxDirective | undefined, UnknownInclude[]>();
   readonly hidden: Hidden[] = [];
 
   constructor(tree: readonly NginxDirective[]) {
-    // Iterative: configurations may nest deeply.
-    const stack: Array<{ list: readonly NginxDirective[]; owner: NginxDirective | undefined }> = [{ list: tree, owner: undefined }];
-    while (stack.length) {
-      const { list, owner } = stack.pop()!;
-      for (const d of list) {
-        if (d.block) stack.push({ list: d.block.directives, owner: d });
-        else if (d.name === 'include' && d.args.length === 1) {
-          const pattern = d.args[0]!.value;
-          const entry: UnknownInclude = { directive: d, pattern, level: owner ? levelOf(owner) : 'main', kinds: d.guessedFrom !== undefined ? new Set() : includeKinds(pattern) };
-          const at = this.byBlock.get(owner);
-          if (at) at.push(entry);
-          else this.byBlock.set(owner, [entry]);
-        }
-      }
+    const pairs = includePairs(tree, undefined);
+    for (let i = 0; i < pairs.length; i += 2) {
+      const owner = pairs[i] as NginxDirective | undefined;
+      const entry = pairs[i + 1] as UnknownInclude;
+      const at = this.byBlock.get(owner);
+      if (at) at.push(entry);
+      else this.byBlock.set(owner, [entry]);
     }
   }
 
@@ -175,7 +202,7 @@ export class UnknownIncludes {
    * set explicitly somewhere in the chain, only includes inside that level count.
    */
   judge(chain: readonly NginxDirective[], names: readonly string[], module: NginxModule, what: string, at: Range, value?: EffectiveValue): string[] | undefined {
-    const setAt = value && value.origin !== 'default' ? holderOf(chain, value.directives[0]) : undefined;
+    const setAt = value && value.origin !== 'default' ? holderOf(chain, value.directives[0], value.level) : undefined;
     const v = this.about(chain, names, module, setAt, what);
     if (v.hiddenBy) {
       this.hide(v.hiddenBy, what, at);
@@ -185,14 +212,21 @@ export class UnknownIncludes {
   }
 }
 
-/** The block of `chain` that holds `d` directly. */
-function holderOf(chain: readonly NginxDirective[], d: NginxDirective | undefined): NginxDirective | undefined {
-  return d ? chain.find((b) => b.block?.directives.includes(d)) : undefined;
+/**
+ * The block of `chain` that holds `d` directly. The level the value was found at names it when
+ * one block of the chain is of that kind (nested locations and ifs are told apart by their
+ * lists), so a value inherited from an http block of thousands of servers costs no search.
+ */
+function holderOf(chain: readonly NginxDirective[], d: NginxDirective | undefined, level?: LevelKind): NginxDirective | undefined {
+  if (!d) return undefined;
+  const candidates = level === undefined ? chain : chain.filter((b) => levelOf(b) === level);
+  if (candidates.length === 1) return candidates[0];
+  return (candidates.length ? candidates : chain).find((b) => b.block?.directives.includes(d));
 }
 
 /** The enclosing blocks of a server, outermost first: its http/stream/mail block, itself. */
 export function serverChain(cfg: EffectiveConfig, server: EffectiveServer): NginxDirective[] {
-  const top = cfg.blocks.find((b) => b.module === server.module && b.directive.block?.directives.includes(server.directive))?.directive;
+  const top = moduleBlockOf(cfg, server)?.directive;
   return top ? [top, server.directive] : [server.directive];
 }
 

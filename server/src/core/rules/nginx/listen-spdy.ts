@@ -1,5 +1,8 @@
-import { forEachNamed } from '../../formats/nginx/ast';
+import { forEachNamed, indexedNames } from '../../formats/nginx/ast';
 import type { Rule } from '../rule';
+
+/** The directives this rule looks up (declared to the shared index when the rule loads). */
+const NAMES = indexedNames(['listen']);
 
 /**
  * The `spdy` parameter of `listen` was removed in nginx 1.9.5, when HTTP/2 replaced SPDY
@@ -11,7 +14,7 @@ export const listenSpdy: Rule = {
   defaultSeverity: 'error',
   formats: ['nginx'],
   check(ctx) {
-    forEachNamed(ctx.nginx().directives, ['listen'], (d) => {
+    forEachNamed(ctx.nginx().directives, NAMES, (d) => {
       if (d.name !== 'listen') return;
       const arg = d.args.find((a, i) => i > 0 && a.value === 'spdy');
       if (!arg) return;

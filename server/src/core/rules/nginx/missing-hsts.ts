@@ -115,8 +115,23 @@ interface MoreSet {
   value: string;
 }
 
+/**
+ * What `moreSetSts` found in a block, while its list is the same: the http block's list is read
+ * once for all its servers, and an unchanged server is not walked again after an edit.
+ */
+const moreMemo = [new WeakMap<NginxDirective, { list: readonly NginxDirective[]; out: MoreSet[] }>(), new WeakMap<NginxDirective, { list: readonly NginxDirective[]; out: MoreSet[] }>()] as const;
+
 /** `more_set_headers "Strict-Transport-Security: …"` directly in a block (or anywhere inside it, with `deep`). */
 function moreSetSts(block: NginxDirective, deep: boolean): MoreSet[] {
+  const memo = moreMemo[deep ? 1 : 0];
+  const known = memo.get(block);
+  if (known && known.list === block.block?.directives) return known.out;
+  const out = walkMoreSetSts(block, deep);
+  if (block.block) memo.set(block, { list: block.block.directives, out });
+  return out;
+}
+
+function walkMoreSetSts(block: NginxDirective, deep: boolean): MoreSet[] {
   const out: MoreSet[] = [];
   const stack = [block];
   while (stack.length) {

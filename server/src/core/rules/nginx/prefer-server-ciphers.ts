@@ -1,8 +1,11 @@
-import { forEachNamed } from '../../formats/nginx/ast';
+import { forEachNamed, indexedNames } from '../../formats/nginx/ast';
 import { settingsOfBlock } from '../../formats/nginx/effective';
 import { evaluateCipherString } from '../../policy/ciphers/evaluate';
 import type { Rule } from '../rule';
 import { WEAK_SUITE_CLASSES, weakClassCounts } from './weak-ciphers';
+
+/** The directives this rule looks up (declared to the shared index when the rule loads). */
+const NAMES = indexedNames(['ssl_prefer_server_ciphers']);
 
 /**
  * `ssl_prefer_server_ciphers` against the profile's `server_preferred_order` (Mozilla
@@ -21,7 +24,7 @@ export const preferServerCiphers: Rule = {
     const profile = ctx.policy.profile;
     const want = profile.serverPreferredOrder ? 'on' : 'off';
     const allowed = new Set(profile.ciphers.openssl);
-    forEachNamed(ctx.nginx().directives, ['ssl_prefer_server_ciphers'], (d, parent) => {
+    forEachNamed(ctx.nginx().directives, NAMES, (d, parent) => {
       if (d.name !== 'ssl_prefer_server_ciphers') return;
       const arg = d.args[0];
       if (!arg || d.args.length !== 1 || arg.value.toLowerCase() === want) return;

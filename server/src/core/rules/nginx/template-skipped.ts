@@ -12,7 +12,7 @@ export const templateSkipped: Rule = {
   defaultSeverity: 'info',
   formats: ['nginx'],
   check(ctx) {
-    const tpl = templateOf(ctx.doc.text, rawBodies(ctx.doc));
+    const tpl = templateOf(ctx.doc.text, () => rawBodies(ctx.doc));
     if (!tpl) return;
     const at = ctx.doc.lines.positionAt(tpl.first);
     const range = { start: at, end: { line: at.line, character: at.character + 2 } };

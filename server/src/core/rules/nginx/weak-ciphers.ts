@@ -1,5 +1,5 @@
-import { forEachNamed, type NginxArg } from '../../formats/nginx/ast';
-import type { CipherSuite } from '../../policy/ciphers/evaluate';
+import { forEachNamed, indexedNames, type NginxArg } from '../../formats/nginx/ast';
+import type { CipherSuite, evaluateCipherString } from '../../policy/ciphers/evaluate';
 import { WEAK_SUITE_CLASSES, evaluatedCipherString, examples, negotiable, weakClassCounts, type WeakClass } from '../../policy/tls';
 import type { Profile } from '../../policy/profiles';
 import type { Range } from '../../text';
@@ -8,7 +8,29 @@ import { settingsOfBlock, tls13Only } from '../../formats/nginx/effective';
 import { serverChain } from '../../formats/nginx/unknowns';
 import type { Rule, RuleContext } from '../rule';
 
-const CIPHER_DIRECTIVES = new Set(['ssl_ciphers', 'proxy_ssl_ciphers', 'grpc_ssl_ciphers', 'uwsgi_ssl_ciphers']);
+const CIPHER_DIRECTIVES = indexedNames(new Set(['ssl_ciphers', 'proxy_ssl_ciphers', 'grpc_ssl_ciphers', 'uwsgi_ssl_ciphers']));
+
+/** Per profile and cipher string, the weak classes it enables (servers repeat the same few strings). */
+const classMemo = new WeakMap<Profile, Map<string, ReadonlyArray<{ cls: WeakClass; hits: CipherSuite[] }>>>();
+
+function weakClasses(profile: Profile, value: string, result: ReturnType<typeof evaluateCipherString>, allowed: ReadonlySet<string>): ReadonlyArray<{ cls: WeakClass; hits: CipherSuite[] }> {
+  let byValue = classMemo.get(profile);
+  if (!byValue) classMemo.set(profile, (byValue = new Map<string, ReadonlyArray<{ cls: WeakClass; hits: CipherSuite[] }>>()));
+  const known = byValue.get(value);
+  if (known) return known;
+  const usable = result.valid ? result.suites.filter(negotiable) : [];
+  const flagged = new Set<number>();
+  const out: Array<{ cls: WeakClass; hits: CipherSuite[] }> = [];
+  for (const cls of WEAK_SUITE_CLASSES) {
+    const hits = usable.filter((s) => !flagged.has(s.code) && weakClassCounts(cls, s, allowed));
+    if (hits.length === 0) continue;
+    for (const s of hits) flagged.add(s.code);
+    out.push({ cls, hits });
+  }
+  if (byValue.size >= 256) byValue.delete(byValue.keys().next().value!);
+  byValue.set(value, out);
+  return out;
+}
 
 /** Words naming weak suites that OpenSSL 3.0 no longer offers but nginx built on older OpenSSL enables. */
 const LEGACY_WEAK_WORD = /^(RC4|3DES|DES|EXP|EXPORT|IDEA|SEED|RC2|[A-Z0-9-]*(RC4|DES-CBC3|DES-CBC|IDEA|SEED|EXP)[A-Z0-9-]*)$/;
@@ -42,6 +64,11 @@ export const weakCiphers: Rule = {
       const arg = d.args[0];
       // nginx does not expand variables here: a "$" is a template tag (or an error nginx reports).
       if (!arg || d.args.length !== 1 || arg.value.includes('$')) return;
+      const profileAlias = /(^|[:, ])PROFILE=\S*/i.exec(arg.value);
+      const result = profileAlias ? undefined : evaluatedCipherString(arg.value);
+      const classFindings = result ? weakClasses(profile, arg.value, result, allowed) : [];
+      // Most strings are fine: nothing more to look up for them.
+      if (result && result.problems.length === 0 && classFindings.length === 0) return;
       // TLS 1.3 suites are not set by *_ciphers (OpenSSL's own, or ssl_conf_command Ciphersuites):
       // where only TLS 1.3 is enabled, the string is never used.
       const protocols = d.name.replace(/ciphers$/, 'protocols');
@@ -49,26 +76,15 @@ export const weakCiphers: Rule = {
       const fix = replacement
         ? [{ title: `Use the ${profile.name} profile's ciphers`, edits: [{ range: arg.range, newText: replacement }], preferred: true }]
         : [];
-      const profileAlias = /(^|[:, ])PROFILE=\S*/i.exec(arg.value);
-      if (profileAlias) {
+      if (!result) {
         // A system-wide crypto policy alias (Fedora/RHEL OpenSSL): what it enables depends on the host.
-        const word = profileAlias[0].replace(/^[:, ]/, '');
+        const word = profileAlias![0].replace(/^[:, ]/, '');
         ctx.report({
           range: rangeInArg(ctx, arg, arg.value.indexOf(word), word.length),
           severity: 'info',
           message: `${d.name}: ${word} names the system's crypto policy (Fedora/RHEL OpenSSL); TLS Lens cannot judge what it enables`,
         });
         return;
-      }
-      const result = evaluatedCipherString(arg.value);
-      const usable = result.valid ? result.suites.filter(negotiable) : [];
-      const flagged = new Set<number>();
-      const classFindings: Array<{ cls: WeakClass; hits: CipherSuite[] }> = [];
-      for (const cls of WEAK_SUITE_CLASSES) {
-        const hits = usable.filter((s) => !flagged.has(s.code) && weakClassCounts(cls, s, allowed));
-        if (hits.length === 0) continue;
-        for (const s of hits) flagged.add(s.code);
-        classFindings.push({ cls, hits });
       }
       for (const p of result.problems) {
         const range = rangeInArg(ctx, arg, p.offset, p.length);

@@ -1,5 +1,5 @@
 import type { NginxDirective } from '../../formats/nginx/ast';
-import { forEachNamed } from '../../formats/nginx/ast';
+import { forEachNamed, indexedNames } from '../../formats/nginx/ast';
 import type { Fix, TextEdit } from '../../findings';
 import { targetsAtLeast } from '../../policy/nginxVersion';
 import type { TlsProtocol } from '../../policy/profiles';
@@ -10,7 +10,7 @@ import type { Rule } from '../rule';
  * Directives that take a protocol list. `ssl_protocols` is the server side (http, mail,
  * stream); the others pick the protocols nginx offers to upstream servers.
  */
-const PROTOCOL_DIRECTIVES = new Set(['ssl_protocols', 'proxy_ssl_protocols', 'grpc_ssl_protocols', 'uwsgi_ssl_protocols']);
+const PROTOCOL_DIRECTIVES = indexedNames(new Set(['ssl_protocols', 'proxy_ssl_protocols', 'grpc_ssl_protocols', 'uwsgi_ssl_protocols']));
 
 /** Why each old version is weak (`policy/tls.ts`). */
 const WEAK = WEAK_PROTOCOLS;
