@@ -1,6 +1,8 @@
 // Benchmark (not a test): a full probe of a loopback nginx (raw scan of every version and
-// suite + groups + full handshake: chain, trust, name, OCSP staple, ALPN, resumption, HSTS),
-// medians over repeated runs, beside sslscan on the same server in the same run.
+// suite, groups, signature algorithms, Heartbleed / compression / CCS / renegotiation checks,
+// the certificate of each key type, and the full handshake: chain, trust, name, OCSP staple,
+// ALPN, resumption, HSTS), medians over repeated runs, beside sslscan on the same server in
+// the same run — plain, and with --show-sigs, which enumerates signature algorithms as we do.
 // Usage: npm run build && node bench/probe-full.mjs [--runs N]
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -38,6 +40,7 @@ try {
   const ours = [];
   const inProcess = [];
   const theirs = [];
+  const theirsSigs = [];
   const node0 = [];
   for (let i = 0; i < RUNS; i++) {
     // Interleaved, so both see the same machine load.
@@ -45,6 +48,7 @@ try {
     ours.push(r.t);
     inProcess.push(JSON.parse(r.stdout).durationMs);
     if (sslscan) theirs.push(wall(sslscan, ['--no-colour', `127.0.0.1:${port}`]).t);
+    if (sslscan) theirsSigs.push(wall(sslscan, ['--no-colour', '--show-sigs', `127.0.0.1:${port}`]).t);
     node0.push(wall(process.execPath, ['-e', '0']).t);
   }
   const m = median(ours);
@@ -52,7 +56,10 @@ try {
   console.log(`  tls-lens probe (CLI wall)        ${m.toFixed(0)} ms`);
   console.log(`  probeEndpoint (in process)       ${median(inProcess).toFixed(0)} ms`);
   console.log(`  reference: node -e 0             ${median(node0).toFixed(0)} ms`);
-  if (sslscan) console.log(`  sslscan --no-colour (wall)       ${median(theirs).toFixed(0)} ms  → ratio ours/sslscan ${(m / median(theirs)).toFixed(2)}`);
+  if (sslscan) {
+    console.log(`  sslscan --no-colour (wall)       ${median(theirs).toFixed(0)} ms  → ratio ours/sslscan ${(m / median(theirs)).toFixed(2)}`);
+    console.log(`  sslscan --show-sigs (wall)       ${median(theirsSigs).toFixed(0)} ms  → ratio ours/sslscan ${(m / median(theirsSigs)).toFixed(2)}`);
+  }
   else console.log('  sslscan not installed: no ratio');
 } finally {
   await fx.stop();

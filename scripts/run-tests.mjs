@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-const roots = ['out/test/unit', 'out/test/cli', 'out/test/nginx', 'out/test/lsp', 'out/test/nvim', 'out/test/kube', 'out/test/repos', 'out/test/probe'];
+const roots = ['out/test/unit', 'out/test/cli', 'out/test/ci', 'out/test/nginx', 'out/test/lsp', 'out/test/nvim', 'out/test/kube', 'out/test/repos', 'out/test/probe'];
 const files = [];
 const walk = (dir) => {
   let names;

@@ -8,15 +8,20 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import { ClientCommands, ServerCommands, type CheckWorkspaceResult } from '../../server/src/shared/protocol';
+import { ClientCommands, ServerCommands, type CheckWorkspaceResult, type TlsLensInitializationOptions } from '../../server/src/shared/protocol';
+import { summarize } from './summary';
 import { ProbeCommand, type ProbeCommandArgs } from './probe/command';
 import { registerCertificates } from './certificates';
+import { registerContainerEditor } from './certificates/containerEditor';
+import { linkRulePages, showRuleDocumentation } from './docs';
+import { LanguageStatus } from './status';
 
 let client: LanguageClient | undefined;
 
-/** The documents TLS Lens looks at: nginx, PEM files, YAML (Kubernetes manifests, the policy file). */
+/** The documents TLS Lens looks at: nginx, HAProxy, PEM files, YAML (Kubernetes manifests, the policy file). */
 const DOCUMENT_SELECTOR = [
   { language: 'nginx' },
+  { language: 'haproxy' },
   { language: 'pem' },
   { language: 'yaml' },
   { scheme: 'file', pattern: '**/.tls-lens.json' },
@@ -34,17 +39,14 @@ function createClient(context: vscode.ExtensionContext): LanguageClient {
     // Policy files, and manifests (Kubernetes rules follow references across files).
     synchronize: { fileEvents: [vscode.workspace.createFileSystemWatcher('**/.tls-lens.{yaml,json}'), vscode.workspace.createFileSystemWatcher('**/*.{yaml,yml,json}')] },
     outputChannelName: 'TLS Lens',
+    // "Show documentation" code actions and hover links call the client's command: rule pages open rendered.
+    initializationOptions: { showDocumentationCommand: ClientCommands.showRuleDocumentation } satisfies TlsLensInitializationOptions,
+    markdown: { isTrusted: { enabledCommands: [ClientCommands.showRuleDocumentation] } },
+    middleware: { handleDiagnostics: (uri, diagnostics, next) => next(uri, linkRulePages(diagnostics)) },
   };
   return new LanguageClient('tlsLens', 'TLS Lens', serverOptions, clientOptions);
 }
 
-function summarize(r: CheckWorkspaceResult): string {
-  const total = r.findings.error + r.findings.warning + r.findings.info + r.findings.hint;
-  const parts = [`${r.findings.error} error(s)`, `${r.findings.warning} warning(s)`, `${r.findings.info + r.findings.hint} note(s)`];
-  const head = r.cancelled ? 'TLS Lens: check cancelled;' : 'TLS Lens:';
-  const errors = r.errors.length ? ` ${r.errors.length} path(s) could not be read (see Output).` : '';
-  return `${head} ${total} finding(s) (${parts.join(', ')}) in ${r.filesWithFindings} of ${r.filesChecked} file(s) checked.${errors}`;
-}
 
 async function checkWorkspace(): Promise<CheckWorkspaceResult | undefined> {
   const c = client;
@@ -78,10 +80,22 @@ async function checkWorkspace(): Promise<CheckWorkspaceResult | undefined> {
   return result;
 }
 
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
+/** What `activate` returns: where this extension host keeps its logs (the output channel's file is beside them). */
+export interface TlsLensExports {
+  logUri: vscode.Uri;
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<TlsLensExports> {
   client = createClient(context);
   const probe = new ProbeCommand(context, () => client);
+  const status = new LanguageStatus(DOCUMENT_SELECTOR, () => client);
+  status.watch(client);
   context.subscriptions.push(
+    status,
+    vscode.commands.registerCommand(ClientCommands.showRuleDocumentation, (ruleId: unknown) => showRuleDocumentation(context, ruleId)),
+    vscode.commands.registerCommand(ClientCommands.openPolicyFile, openPolicyFile),
+    // Not contributed: what the language status item shows, refreshed now (the VS Code suite reads it).
+    vscode.commands.registerCommand('tlsLens.languageStatusShown', () => status.snapshot()),
     { dispose: () => void client?.stop() },
     vscode.commands.registerCommand(ClientCommands.checkWorkspace, checkWorkspace),
     vscode.commands.registerCommand(ClientCommands.restartServer, async () => {
@@ -90,9 +104,21 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand(ClientCommands.showOutput, () => client?.outputChannel.show(true)),
     vscode.commands.registerCommand(ClientCommands.probeEndpoint, (args?: ProbeCommandArgs) => probe.run(args)),
     vscode.commands.registerCommand(ClientCommands.probeOpenConfig, (index: unknown) => probe.openConfig(index)),
+    // Not contributed: the open Probe Endpoint input's value and items (the VS Code suite reads them).
+    vscode.commands.registerCommand('tlsLens.probeInputState', () => probe.inputState()),
+    vscode.commands.registerCommand('tlsLens.probeInputType', (value: unknown) => probe.typeIntoInput(value)),
   );
   registerCertificates(context, () => client);
+  registerContainerEditor(context, () => client);
   await client.start();
+  return { logUri: context.logUri };
+}
+
+/** Opens a policy file (the status item's action), at a line when given (its first problem). */
+async function openPolicyFile(uri?: unknown, line?: unknown): Promise<vscode.TextEditor | undefined> {
+  if (typeof uri !== 'string') return undefined;
+  const at = typeof line === 'number' && line >= 0 ? new vscode.Position(line, 0) : undefined;
+  return vscode.window.showTextDocument(vscode.Uri.parse(uri), at ? { selection: new vscode.Range(at, at) } : {});
 }
 
 export async function deactivate(): Promise<void> {

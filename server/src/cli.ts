@@ -3,6 +3,8 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   ALL_RULES,
+  cachingTreeLoader,
+  ConfinedHost,
   PolicyFileFinder,
   RULE_IDS,
   atLeast,
@@ -17,6 +19,7 @@ import {
   toJsonReport,
   toSarif,
   toText,
+  trailingPathGuesser,
   walkFiles,
   type Finding,
   type LoadedPolicyFile,
@@ -25,12 +28,24 @@ import {
   type TreeCache,
 } from './core';
 import { UsageError, failOnArg, formatArg, readArgs, walkOption, type FailOn } from './cli/args';
-import { INSPECT_USAGE, inspect } from './cli/inspect';
+import type * as InspectModule from './cli/inspect';
 import { NodeHost } from './host/nodeHost';
+import { escapeControls } from './core/escape';
 import { productVersion, ruleDocFile } from './install';
-import { PROBE_USAGE, probeCommand } from './cli/probe';
-import { FLEET_USAGE, fleetCommand, isFleetInvocation } from './cli/fleet';
-import { MERGE_USAGE, mergeCommand } from './cli/merge';
+import type * as FleetModule from './cli/fleet';
+import type * as MergeModule from './cli/merge';
+import type * as ProbeModule from './cli/probe';
+import { plural } from './core/words';
+
+// `probe` (node:tls, node:http2, the scanner), its fleet runner, `merge` and `inspect` load
+// only when asked for: `check` starts without them. esbuild keeps each in the bundle,
+// initialised on first require.
+/* eslint-disable @typescript-eslint/no-require-imports -- deliberate lazy loads */
+const probeModule = (): typeof ProbeModule => require('./cli/probe') as typeof ProbeModule;
+const fleetModule = (): typeof FleetModule => require('./cli/fleet') as typeof FleetModule;
+const mergeModule = (): typeof MergeModule => require('./cli/merge') as typeof MergeModule;
+const inspectModule = (): typeof InspectModule => require('./cli/inspect') as typeof InspectModule;
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 const USAGE = `Usage: tls-lens check [paths...] [options]
        tls-lens probe host[:port] [options]   (see tls-lens probe --help)
@@ -90,9 +105,14 @@ function formatPolicyProblems(p: LoadedPolicyFile, cwd: string): string[] {
 }
 
 async function check(args: CheckArgs, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
-  const host = new NodeHost({ blocking: true });
+  const raw = new NodeHost({ blocking: true });
   const cwd = process.cwd();
-  const finder = new PolicyFileFinder(host, RULE_IDS);
+  // Reads follow the paths named (and the folders pathMappings name), never the rest of the
+  // machine: an include of /etc/nginx/… is judged by what the workspace holds, not by this host.
+  const roots = args.paths.map((p) => path.resolve(p));
+  const host = new ConfinedHost(raw, () => roots);
+  // Policy files are looked for above the named paths, as documented.
+  const finder = new PolicyFileFinder(raw, RULE_IDS);
   let ioErrors = 0;
   const reportError = (message: string): void => {
     ioErrors++;
@@ -102,6 +122,7 @@ async function check(args: CheckArgs, out: NodeJS.WritableStream, err: NodeJS.Wr
   let explicit: LoadedPolicyFile | undefined;
   if (args.policy) {
     explicit = await finder.load(path.resolve(args.policy));
+    host.allow(path.resolve(args.policy));
     if (explicit.problems.length) {
       for (const line of formatPolicyProblems(explicit, cwd)) err.write(`tls-lens: ${line}\n`);
       return 2;
@@ -119,31 +140,40 @@ async function check(args: CheckArgs, out: NodeJS.WritableStream, err: NodeJS.Wr
         err.write(`tls-lens: ${line} (this policy file is ignored; built-in defaults and flags apply)\n`);
       }
     }
+    if (found && !found.problems.length) for (const to of Object.values(found.input.pathMappings ?? {})) host.allow(to);
     return found && !found.problems.length ? found : undefined;
   };
 
   const findings: Finding[] = [];
   const linted = new Set<string>();
+  // One tree per configuration for the whole run: nginx.conf's includes and every site file's includer.
   const trees: TreeCache = new Map();
+  const loadTree = cachingTreeLoader(host, trees);
   let filesChecked = 0;
+  let filesSkipped = 0;
   const now = host.now();
   /** Lints one file once; files met in a directory walk honour the policy file's `ignore`. */
   const display = (abs: string): string => path.relative(cwd, abs) || path.basename(abs);
+  let guessPath: ReturnType<typeof trailingPathGuesser> = () => undefined;
   const lintOne = async (abs: string, walked: boolean, kubeIndex: KubeIndex, files: IndexedFilesHost): Promise<void> => {
     if (linted.has(abs)) return;
     linted.add(abs);
     const policyFile = await policyFileFor(abs);
     if (walked && ignoredByPolicyFile(abs, policyFile)) return;
+    const policy = resolvePolicy(policyFile?.input, flags);
     const result = await lintFile(files, abs, display(abs), {
-      policy: resolvePolicy(policyFile?.input, flags),
+      policy,
       now,
       kubeIndex,
+      guessPath,
+      loadTree,
       // A sites-enabled/conf.d snippet is judged with what its nginx.conf sets in http.
-      resolveHttpContext: (p) => includerHttpContext(host, p, { trees }),
+      resolveHttpContext: (p) => includerHttpContext(host, p, { trees, pathMappings: policy.pathMappings, guessPath }),
     });
     if ('error' in result) reportError(result.error);
     else {
-      filesChecked++;
+      if (result.skipped) filesSkipped++;
+      else filesChecked++;
       findings.push(...result.findings);
     }
   };
@@ -175,11 +205,14 @@ async function check(args: CheckArgs, out: NodeJS.WritableStream, err: NodeJS.Wr
   }
   // Manifests refer to each other across files (an Ingress to its Secret): index them all first.
   // The lint then takes the bytes the index read rather than reading each manifest again.
-  const cached = new IndexedFilesHost(host);
+  const cached = new ConfinedIndexedHost(host);
+  // An absolute include outside the named paths may still be a workspace file with the same trailing path.
+  guessPath = trailingPathGuesser(targets.map((t) => t.abs));
   const kubeIndex = await indexFiles(host, targets.map((t) => ({ path: t.abs, name: display(t.abs) })), resolvePolicy(explicit?.input, flags).maxFileSizeBytes, undefined, undefined, cached);
   for (const t of targets) await lintOne(t.abs, t.walked, kubeIndex, cached);
 
   findings.sort(compareFindings);
+  collapseApacheNotes(findings);
   if (args.format === 'json') out.write(JSON.stringify(toJsonReport(findings), null, 2) + '\n');
   else if (args.format === 'sarif') {
     const help = new Map<string, string>();
@@ -189,7 +222,7 @@ async function check(args: CheckArgs, out: NodeJS.WritableStream, err: NodeJS.Wr
     }
     const srcRoot = pathToFileURL(cwd + path.sep).href;
     out.write(JSON.stringify(toSarif(findings, { toolVersion: productVersion(), rules: ALL_RULES, ruleHelp: help, srcRoot }), null, 2) + '\n');
-  } else out.write(toText(findings, filesChecked));
+  } else out.write(toText(findings, filesChecked, filesSkipped));
 
   if (ioErrors > 0) return 2;
   const failOn = args.failOn;
@@ -197,8 +230,23 @@ async function check(args: CheckArgs, out: NodeJS.WritableStream, err: NodeJS.Wr
   return 0;
 }
 
-export async function main(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
+/**
+ * stderr as lines of text without control characters (a path or a message quoting a file may
+ * hold them): the reports on stdout escape their own text (JSON must stay JSON).
+ */
+function escapingLines(stream: NodeJS.WritableStream): NodeJS.WritableStream {
+  return new Proxy(stream, {
+    get(target, prop, receiver) {
+      if (prop !== 'write') return Reflect.get(target, prop, receiver) as unknown;
+      return (chunk: unknown, ...rest: unknown[]) =>
+        (target.write as (...a: unknown[]) => boolean).call(target, typeof chunk === 'string' ? chunk.split('\n').map(escapeControls).join('\n') : chunk, ...rest);
+    },
+  });
+}
+
+export async function main(argv: string[], out: NodeJS.WritableStream = process.stdout, errStream: NodeJS.WritableStream = process.stderr): Promise<number> {
   const [command, ...rest] = argv;
+  const err = escapingLines(errStream);
   try {
     if (command === undefined) {
       err.write(USAGE);
@@ -214,21 +262,21 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     }
     if (command === 'probe') {
       if (rest.includes('-h') || rest.includes('--help')) {
-        out.write(PROBE_USAGE + FLEET_USAGE);
+        out.write(probeModule().PROBE_USAGE + fleetModule().FLEET_USAGE);
         return 0;
       }
       // A list of endpoints, or OpenMetrics (a list of one): the fleet runner (cli/fleet.ts).
-      if (isFleetInvocation(rest)) return await fleetCommand(rest, out, err);
-      return await probeCommand(rest, out, err);
+      if (fleetModule().isFleetInvocation(rest)) return await fleetModule().fleetCommand(rest, out, err);
+      return await probeModule().probeCommand(rest, out, err);
     }
     if (command === 'merge') {
       if (rest.includes('-h') || rest.includes('--help')) {
-        out.write(MERGE_USAGE);
+        out.write(mergeModule().MERGE_USAGE);
         return 0;
       }
-      return await mergeCommand(rest, out, err);
+      return await mergeModule().mergeCommand(rest, out, err);
     }
-    if (command === 'inspect') return await inspect(rest, out, err);
+    if (command === 'inspect') return await inspectModule().inspect(rest, out, err);
     if (command !== 'check') throw new UsageError(`unknown command "${command}" (expected: check, inspect, probe or merge)`);
     if (rest.includes('-h') || rest.includes('--help')) {
       out.write(USAGE);
@@ -237,7 +285,14 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     return await check(parseCheckArgs(rest), out, err);
   } catch (e) {
     if (e instanceof UsageError) {
-      const usage = command === 'probe' ? PROBE_USAGE + FLEET_USAGE : command === 'merge' ? MERGE_USAGE : command === 'inspect' ? INSPECT_USAGE : USAGE;
+      const usage =
+        command === 'probe'
+          ? probeModule().PROBE_USAGE + fleetModule().FLEET_USAGE
+          : command === 'merge'
+            ? mergeModule().MERGE_USAGE
+            : command === 'inspect'
+              ? inspectModule().INSPECT_USAGE
+              : USAGE;
       err.write(`tls-lens: ${e.message}\n\n${usage}`);
       return 2;
     }
@@ -256,4 +311,25 @@ if (require.main === module) {
       process.exitCode = 2;
     },
   );
+}
+
+/** The index's cached bytes over the confined host, still saying what lies outside. */
+class ConfinedIndexedHost extends IndexedFilesHost {
+  constructor(private readonly confined: ConfinedHost) {
+    super(confined);
+  }
+
+  outside(p: string): boolean {
+    return this.confined.outside(p);
+  }
+}
+
+/** One note per run for the Apache files a walk met (each file's own note says the same). */
+function collapseApacheNotes(findings: Finding[]): void {
+  const notes = findings.filter((f) => f.ruleId === 'apache/not-checked');
+  if (notes.length < 2) return;
+  const [first, ...rest] = notes;
+  first!.message += `; ${plural(rest.length, 'more Apache httpd file', 'more Apache httpd files')} skipped in this run, e.g. ${rest[0]!.file}`;
+  const drop = new Set(rest);
+  for (let i = findings.length - 1; i >= 0; i--) if (drop.has(findings[i]!)) findings.splice(i, 1);
 }

@@ -4,27 +4,32 @@ import {
   TextDocumentSyncKind,
   TextDocuments,
   createConnection,
+  type CancellationToken,
   type ClientCapabilities,
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { POLICY_FILE_NAMES, TextDoc, detectFormat, mayHoldManifests } from './core';
+import { ConfinedHost, POLICY_FILE_NAMES, TextDoc, detectFormat, mayHoldManifests } from './core';
 import { NodeHost } from './host/nodeHost';
 import { productVersion } from './install';
 import { CertificateFeatures } from './lsp/certificates';
 import { WorkspaceChecker } from './lsp/commands';
-import { FIX_ALL_KIND, codeActions } from './lsp/codeActions';
+import { CodeActions, FIX_ALL_KIND } from './lsp/codeActions';
 import { pathToUri, uriToPath } from './lsp/convert';
 import { DocumentLinter } from './lsp/diagnostics';
 import { hover } from './lsp/hover';
 import { IdleMemory } from './lsp/idleMemory';
+import { OutputLog } from './lsp/outputLog';
+import { policyCompletion, ruleDocUri } from './lsp/policyAssist';
+import { probeTargets } from './lsp/probeTargets';
+import { fileStatus } from './lsp/status';
 import { isNginxFileEvent, watchNginxFiles } from './lsp/nginxWatch';
 import { KubeWorkspace } from './lsp/kubeWorkspace';
 import { PolicyResolver } from './lsp/policy';
-import { EndpointProber } from './lsp/probe';
+import type * as ProbeModule from './lsp/probe';
 import { probeLenses } from './lsp/probeLens';
 import { SettingsCache } from './lsp/settings';
-import { ServerCommands } from './shared/protocol';
+import { ProbeTargetsRequest, ServerCommands, StatusRequest, plural, severityCounts, type StatusParams, type TlsLensInitializationOptions } from './shared/protocol';
 
 // Wiring only: the transport (stdio, IPC or a socket) comes from the command line.
 const connection = createConnection(ProposedFeatures.all);
@@ -35,17 +40,29 @@ function logError(what: string): (e: unknown) => void {
 // The server outlives any single failure: a stray rejection is logged, never fatal.
 process.on('unhandledRejection', logError('a background task'));
 const documents = new TextDocuments(TextDocument);
-const host = new NodeHost();
 let folders: string[] = [];
+// The server reads nothing outside its workspace folders (and the folders pathMappings name):
+// an include of /etc/… or ../../x is judged by what the workspace holds, never by this machine.
+const disk = new NodeHost();
+const host = new ConfinedHost(disk, () => folders);
 let canPullSettings = false;
 let canRegisterConfigurationChange = false;
 let clientCapabilities: ClientCapabilities = {};
+let initOptions: TlsLensInitializationOptions = {};
+const log = new OutputLog(connection);
 
 const settings = new SettingsCache(connection, () => canPullSettings);
-const policies = new PolicyResolver(host, () => folders);
+// Policy files: the nearest one within the folder, or the one tlsLens.policyFile names.
+const policies = new PolicyResolver(disk, () => folders, (root) => host.allow(root));
 const linter = new DocumentLinter(connection, documents, settings, policies, host);
 const checker = new WorkspaceChecker(connection, documents, settings, policies, linter, host, () => folders);
-const prober = new EndpointProber(settings, policies, host, () => folders, () => kube.get(), (p) => documents.get(pathToUri(p))?.getText());
+// The prober (node:tls, node:http2, the scanner) loads on the first probe, not at start-up.
+let prober: ProbeModule.EndpointProber | undefined;
+const getProber = (): ProbeModule.EndpointProber => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- deliberate lazy load
+  const { EndpointProber } = require('./lsp/probe') as typeof ProbeModule;
+  return (prober ??= new EndpointProber(settings, policies, host, () => folders, () => kube.get(), (p) => documents.get(pathToUri(p))?.getText()));
+};
 const certificates = new CertificateFeatures({ connection, documents, linter, settings, policies, host, folders: () => folders });
 const kube = new KubeWorkspace(host, () => folders, documents);
 linter.kube = kube;
@@ -54,9 +71,31 @@ checker.kube = kube;
 const idle = new IdleMemory();
 linter.idle = idle;
 kube.idle = idle;
+kube.onBuilt = (index, ms) => log.index(index.fileCount, index.resourceCount, ms);
+
+/** How a client shows a rule's page: its own command (VS Code's Markdown preview), else `window/showDocument`, else not at all. */
+function docsCommand(): string | undefined {
+  if (typeof initOptions.showDocumentationCommand === 'string') return initOptions.showDocumentationCommand;
+  return clientCapabilities.window?.showDocument?.support ? ServerCommands.showRuleDocumentation : undefined;
+}
+const actions = new CodeActions(documents, linter, () => {
+  const command = docsCommand();
+  return {
+    resolveEdits: clientCapabilities.textDocument?.codeAction?.resolveSupport?.properties.includes('edit') === true,
+    ...(clientCapabilities.workspace?.applyEdit ? { fixAllCommand: ServerCommands.fixAll } : {}),
+    ...(command ? { docsCommand: command } : {}),
+  };
+});
+/** A link to a rule's page in a hover: the client's command where it has one, else the file. */
+function docsLink(ruleId: string): string | undefined {
+  const command = initOptions.showDocumentationCommand;
+  return command ? `command:${command}?${encodeURIComponent(JSON.stringify([ruleId]))}` : ruleDocUri(ruleId);
+}
+const logPolicies = (): void => void log.policies(folders, policies, settings).catch(logError('logging the policies'));
 
 connection.onInitialize((params): InitializeResult => {
   clientCapabilities = params.capabilities;
+  initOptions = (params.initializationOptions && typeof params.initializationOptions === 'object' ? params.initializationOptions : {}) as TlsLensInitializationOptions;
   canPullSettings = params.capabilities.workspace?.configuration === true;
   canRegisterConfigurationChange = params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
   certificates.initialize(params.capabilities);
@@ -66,9 +105,11 @@ connection.onInitialize((params): InitializeResult => {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
       hoverProvider: true,
-      codeActionProvider: { codeActionKinds: ['quickfix', FIX_ALL_KIND] },
+      codeActionProvider: { codeActionKinds: ['quickfix', FIX_ALL_KIND], resolveProvider: true },
       codeLensProvider: { resolveProvider: false },
-      executeCommandProvider: { commands: [ServerCommands.checkWorkspace, ServerCommands.probe] },
+      // Policy files: keys on a new line or after "  ", values after ": ".
+      completionProvider: { triggerCharacters: [' ', ':'] },
+      executeCommandProvider: { commands: [ServerCommands.checkWorkspace, ServerCommands.probe, ServerCommands.showRuleDocumentation, ServerCommands.fixAll] },
       workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     },
     serverInfo: { name: 'TLS Lens', version: productVersion() },
@@ -76,6 +117,8 @@ connection.onInitialize((params): InitializeResult => {
 });
 
 connection.onInitialized(() => {
+  log.started(productVersion(), folders);
+  logPolicies();
   watchNginxFiles(connection, clientCapabilities);
   if (canPullSettings && canRegisterConfigurationChange) {
     connection.client.register(DidChangeConfigurationNotification.type, undefined).catch((e: unknown) => {
@@ -88,6 +131,7 @@ connection.onInitialized(() => {
     policies.invalidate();
     kube.reset();
     linter.relintAll();
+    logPolicies();
   });
 });
 
@@ -96,6 +140,7 @@ connection.onDidChangeConfiguration((change) => {
   policies.invalidate();
   linter.relintAll();
   certificates.refresh();
+  logPolicies();
 });
 
 connection.onDidChangeWatchedFiles((change) => {
@@ -109,6 +154,7 @@ connection.onDidChangeWatchedFiles((change) => {
   if (change.changes.some((c) => POLICY_FILE_NAMES.some((n) => c.uri.endsWith('/' + n)))) {
     policies.invalidate();
     linter.relintAll();
+    logPolicies();
   } else if (change.changes.some(isNginxFileEvent)) {
     linter.nginxFilesChanged();
   }
@@ -130,25 +176,47 @@ documents.onDidSave((e) => {
   if (format === 'policy' || linter.isNamedPolicyFile(file)) {
     policies.invalidate();
     linter.relintAll();
+    logPolicies();
   } else if (format === 'nginx') {
     // Snippets are judged with their nginx.conf, and nginx.conf with its includes.
     linter.relintAll();
   }
 });
 
-connection.onHover((params) => hover(documents, linter, host, params));
-connection.onCodeAction((params) => codeActions(documents, linter, params));
+connection.onHover((params) => hover(documents, linter, host, params, docsLink));
+connection.onCodeAction((params) => actions.provide(params));
+connection.onCodeActionResolve((action) => actions.resolve(action));
+connection.onCompletion((params) => policyCompletion(documents, linter, params, clientCapabilities.textDocument?.completion?.completionItem?.snippetSupport === true));
+connection.onRequest(StatusRequest, (params: StatusParams) => fileStatus(documents, linter, policies, settings, params));
+connection.onRequest(ProbeTargetsRequest, (_params: unknown, token: CancellationToken) =>
+  probeTargets(host, folders, () => kube.get(), (p) => documents.get(pathToUri(p))?.getText(), token),
+);
 // One handler for every lens: certificates and keys, and "Probe" above nginx TLS server names.
 connection.onCodeLens(async (params) => [...(await certificates.codeLenses(params)), ...(await probeLenses(documents, linter, params))]);
 
 connection.onExecuteCommand(async (params, token, workDone) => {
   if (params.command === ServerCommands.checkWorkspace) {
     const progress = workDone ?? (await connection.window.createWorkDoneProgress());
-    return checker.run(progress, token);
+    const started = Date.now();
+    const r = await checker.run(progress, token);
+    log.info(`Check Workspace: ${plural(r.filesChecked, 'file')} checked, ${severityCounts(r.findings)} in ${plural(r.filesWithFindings, 'file')}${r.cancelled ? ' (cancelled)' : ''} (${Date.now() - started} ms)`);
+    return r;
   }
   if (params.command === ServerCommands.probe) {
     const progress = workDone ?? (await connection.window.createWorkDoneProgress());
-    return prober.run(params.arguments?.[0], progress, token);
+    return getProber().run(params.arguments?.[0], progress, token);
+  }
+  if (params.command === ServerCommands.fixAll) {
+    const uri: unknown = params.arguments?.[0];
+    if (typeof uri !== 'string') return { applied: false };
+    const { edits, version } = await actions.fixAllEdits(uri);
+    if (edits.length === 0) return { applied: false };
+    return connection.workspace.applyEdit({ label: 'Fix all TLS Lens problems', edit: { documentChanges: [{ textDocument: { uri, version }, edits }] } });
+  }
+  if (params.command === ServerCommands.showRuleDocumentation) {
+    const uri = typeof params.arguments?.[0] === 'string' ? ruleDocUri(params.arguments[0]) : undefined;
+    if (!uri) return { success: false };
+    return connection.window.showDocument({ uri, external: false, takeFocus: true });
   }
   throw new Error(`unknown command ${params.command}`);
 });

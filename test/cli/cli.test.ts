@@ -45,7 +45,7 @@ describe('tls-lens check', () => {
       [
         'nginx/conf.d/ssl3.conf:1:15: error ssl_protocols enables SSLv3, deprecated by RFC 7568 (POODLE); the intermediate profile allows TLSv1.2, TLSv1.3 [nginx/weak-protocol]',
         'nginx/sites-enabled/weak:3:19: warning ssl_protocols enables TLSv1, deprecated by RFC 8996; the intermediate profile allows TLSv1.2, TLSv1.3 [nginx/weak-protocol]',
-        '1 error(s), 1 warning(s), 0 note(s) in 4 file(s) checked.',
+        '1 error, 1 warning, 0 notes in 4 files checked.',
         '',
       ].join('\n'),
     );
@@ -63,8 +63,11 @@ describe('tls-lens check', () => {
     const r = run(['check', 'nginx/sites-enabled/weak', '--format', 'json']);
     assert.equal(r.code, 1);
     const fix = {
-      title: 'Remove TLSv1 from ssl_protocols',
-      edits: [{ range: { start: { line: 2, character: 18 }, end: { line: 2, character: 24 } }, newText: '' }],
+      title: 'Remove TLSv1 from ssl_protocols and add TLSv1.3',
+      edits: [
+        { range: { start: { line: 2, character: 18 }, end: { line: 2, character: 24 } }, newText: '' },
+        { range: { start: { line: 2, character: 31 }, end: { line: 2, character: 31 } }, newText: ' TLSv1.3' },
+      ],
       preferred: true,
     };
     assert.deepEqual(JSON.parse(r.stdout), {
@@ -166,7 +169,7 @@ describe('tls-lens check', () => {
       assert.deepEqual(lines(run(['check', 'pol/vendor/conf.d/v.conf'])), ['pol/vendor/conf.d/v.conf:1:15'], 'a file named on the command line is checked');
       const twice = run(['check', 'pol', 'pol/team', 'pol/team/conf.d/t.conf']);
       assert.deepEqual(lines(twice), ['pol/team/conf.d/t.conf:1:21'], 'each file once, however often it is named');
-      assert.match(twice.stdout, /in 3 file\(s\) checked\.$/m);
+      assert.match(twice.stdout, /in 3 files checked\.$/m);
     } finally {
       rmSync(path.join(dir, 'pol'), { recursive: true });
     }

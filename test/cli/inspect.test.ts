@@ -64,7 +64,7 @@ describe('tls-lens inspect', () => {
     assert.match(r.stdout, /\n {2}Key +RSA 2048 bits\n/);
     assert.match(r.stdout, /\n {2}SHA-256 +([0-9A-F]{2}:){31}[0-9A-F]{2}\n/);
     assert.ok(r.stdout.includes('  RSA 2048 private key\n'));
-    assert.match(r.stdout, /4 certificate\(s\) \(1 expired, 1 expiring, 0 not yet valid, 0 unreadable\), 1 private key\(s\) in 5 file\(s\) scanned\.\n$/);
+    assert.match(r.stdout, /4 certificates \(1 expired, 1 expiring, 0 not yet valid, 0 unreadable\), 1 private key in 5 files scanned\.\n$/);
     const keyLine = keyPem.split('\n')[1]!;
     assert.ok(!r.stdout.includes(keyLine.slice(0, 24)), 'no key material in the output');
   });

@@ -80,7 +80,7 @@ describe('tls-lens probe --config', { skip }, () => {
     writeFileSync(path.join(ws, 'etc', 'nginx', 'site0.crt'), otherCertPem);
     const r = await run(['probe', `${name}:${srv.port}`, '--connect-to', '127.0.0.1', '--ca', ca, '--config', 'etc', '--fail-on', 'never', '--no-scan']);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, new RegExp(`Configuration of ${name.replace(/\./g, '\\.')}:${srv.port} \\(1 nginx file\\(s\\)`));
+    assert.match(r.stdout, new RegExp(`Configuration of ${name.replace(/\./g, '\\.')}:${srv.port} \\(1 nginx file, 0 manifest files read\\)`));
     assert.match(r.stdout, /ssl_certificate site0\.crt \(etc\/nginx\/nginx\.conf:\d+\) CN=.*: NOT the certificate the server sends/);
     assert.match(r.stdout, new RegExp(`warning the server sends a different certificate .*\\[probe/certificate-differs\\]\\n  config: etc/nginx/nginx\\.conf:${lineOf('ssl_certificate site0.crt')}:\\d+ ssl_certificate site0\\.crt`));
   });

@@ -55,4 +55,26 @@ void describe('the server reads the certificate files nginx names', () => {
     const p = await s.diagnostics(uri);
     assert.deepEqual(p.diagnostics.filter((d) => d.code === 'cert/expired').map((d) => [d.range.start.line, d.range.start.character]), [[2, 20]]);
   });
+
+  void test('a hover on the path shows what the latest lint read: the files are not read again per hover', async () => {
+    const cert = path.join(ws, 'deploy', 'tls', 'hover.crt');
+    const now = Date.now();
+    writeFileSync(cert, (await makeCert({ cn: 'hover.example.test', dns: ['hover.example.test'], notBefore: new Date(now - DAY), notAfter: new Date(now + 60 * DAY) })).pem);
+    const file = path.join(ws, 'nginx', 'hover.conf');
+    const text = 'server {\n    listen 443 ssl;\n    server_name hover.example.test;\n    ssl_certificate /etc/nginx/tls/hover.crt;\n}\n';
+    writeFileSync(file, text);
+    const uri = fileUri(file);
+    await s.open(uri, 'nginx', text);
+    await s.diagnostics(uri);
+    const shows = async (): Promise<string> => JSON.stringify((await s.hover(uri, { line: 3, character: 30 }))?.contents ?? null);
+    assert.match(await shows(), /hover\.example\.test/);
+    // Gone from the disk (no file event for it): the hover still shows what this version's lint read.
+    rmSync(cert);
+    assert.match(await shows(), /hover\.example\.test/);
+    // A new version is linted again, and the hover follows it.
+    const mark = s.mark();
+    await s.change(uri, 2, [{ text: text + '# edited\n' }]);
+    await s.diagnostics(uri, { after: mark, accept: (p) => p.version === 2 });
+    assert.doesNotMatch(await shows(), /hover\.example\.test/);
+  });
 });

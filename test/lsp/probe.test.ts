@@ -70,6 +70,28 @@ describe('workspace/executeCommand tlsLens.server.probe', { skip }, () => {
     assert.deepEqual(r.ok ? 'ok' : [r.code, r.cancelled, /refused/.test(r.error)], ['refused', false, true]);
   });
 
+  test('deadlineMs ends a probe of a silent listener with code deadline; starttls is checked; a bad client key says why', async () => {
+    const sockets: net.Socket[] = [];
+    const server = net.createServer((c) => sockets.push(c));
+    await new Promise<void>((res) => server.listen(0, '127.0.0.1', res));
+    const port = (server.address() as net.AddressInfo).port;
+    try {
+      const r = (await s.executeCommand(PROBE, [{ target: `127.0.0.1:${port}`, timeoutMs: 30_000, deadlineMs: 400, concurrency: 2 }])) as ProbeCommandResult;
+      assert.deepEqual(r.ok ? 'ok' : [r.code, r.cancelled, /deadline of 400 ms/.test(r.error)], ['deadline', false, true]);
+      const wrong = (await s.executeCommand(PROBE, [{ target: `127.0.0.1:${port}`, starttls: 'gopher' }])) as ProbeCommandResult;
+      assert.deepEqual(wrong.ok ? 'ok' : [wrong.code, /starttls must be one of smtp/.test(wrong.error)], ['usage', true]);
+      const keyFile = path.join(ws, 'bad.key');
+      writeFileSync(keyFile, '-----BEGIN PRIVATE KEY-----\nMIIB*AIBADANBgkqhkiG9w0BAQEFAASCAT8wggE7AgEAAkEA\n-----END PRIVATE KEY-----\n');
+      const bad = (await s.executeCommand(PROBE, [{ target: `127.0.0.1:${port}`, clientCertFile: caFile, clientKeyFile: keyFile }])) as ProbeCommandResult;
+      assert.deepEqual(bad.ok ? 'ok' : [bad.code, /bad base64 in the "PRIVATE KEY" block at line 2/.test(bad.error)], ['usage', true]);
+      // The deadline probe: the handshake and one scan hello at most, both cut at 400 ms; the two refused requests contacted nothing.
+      assert.ok(sockets.length >= 1 && sockets.length <= 2, `${sockets.length} connections`);
+    } finally {
+      sockets.forEach((c) => c.destroy());
+      server.close();
+    }
+  });
+
   test('cancel aborts the probe and says so', async () => {
     // A listener that never answers: only the cancel ends the probe before the 30 s timeout.
     const sockets: net.Socket[] = [];

@@ -139,8 +139,8 @@ void describe('initialize, diagnostics, code actions and edits', () => {
     const r = s.initializeResult!;
     assert.deepEqual(r.capabilities.textDocumentSync, { openClose: true, change: 2 /* Incremental */, save: { includeText: false } });
     assert.equal(r.capabilities.hoverProvider, true);
-    assert.deepEqual(r.capabilities.codeActionProvider, { codeActionKinds: ['quickfix', 'source.fixAll.tls-lens'] });
-    assert.deepEqual(r.capabilities.executeCommandProvider?.commands, [CHECK_WORKSPACE, 'tlsLens.server.probe']);
+    assert.deepEqual(r.capabilities.codeActionProvider, { codeActionKinds: ['quickfix', 'source.fixAll.tls-lens'], resolveProvider: true });
+    assert.deepEqual(r.capabilities.executeCommandProvider?.commands, [CHECK_WORKSPACE, 'tlsLens.server.probe', 'tlsLens.server.showRuleDocumentation', 'tlsLens.server.fixAll']);
     assert.equal(r.serverInfo?.name, 'TLS Lens');
     // The client advertised dynamic didChangeConfiguration: the server registers for it after `initialized`.
     await s.waitUntil('client/registerCapability for workspace/didChangeConfiguration', () =>
@@ -177,7 +177,16 @@ void describe('initialize, diagnostics, code actions and edits', () => {
     for (const d of published) {
       assertDocsLink(d);
       assert.deepEqual(d.data, {
-        fixes: [{ title: 'Remove SSLv3, TLSv1 from ssl_protocols', edits: [{ range: range(3, 18, 3, 30), newText: '' }], preferred: true }],
+        fixes: [
+          {
+            title: 'Remove SSLv3, TLSv1 from ssl_protocols and add TLSv1.3',
+            edits: [
+              { range: range(3, 18, 3, 30), newText: '' },
+              { range: range(3, 37, 3, 37), newText: ' TLSv1.3' },
+            ],
+            preferred: true,
+          },
+        ],
       });
     }
     // The server asked for this document's settings.
@@ -200,19 +209,22 @@ void describe('initialize, diagnostics, code actions and edits', () => {
     assert.deepEqual((await s.diagnostics(text)).diagnostics, []);
   });
 
-  void test('codeAction returns a preferred quickfix whose edit fixes the line', async () => {
+  void test('codeAction returns a preferred quickfix whose edit fixes the line, then the suppressions', async () => {
     const first = published[0]!;
-    const actions = await s.codeActions(doc.uri, first.range, [first]);
-    assert.ok(actions && actions.length === 1, `one action, got ${JSON.stringify(actions)}`);
-    const action = actions[0] as CodeAction;
-    assert.equal(action.title, 'Remove SSLv3, TLSv1 from ssl_protocols');
+    const actions = (await s.codeActions(doc.uri, first.range, [first])) as CodeAction[];
+    assert.deepEqual(
+      actions.map((a) => a.title),
+      ['Remove SSLv3, TLSv1 from ssl_protocols and add TLSv1.3', 'Disable nginx/weak-protocol for this line', 'Disable nginx/weak-protocol for this file'],
+      'no "Show documentation": this client can show no document',
+    );
+    const action = actions[0]!;
     assert.equal(action.kind, 'quickfix');
     assert.equal(action.isPreferred, true);
     assert.deepEqual(action.diagnostics, [first]);
     const edits = action.edit?.changes?.[doc.uri];
     assert.ok(edits, `edit for ${doc.uri}: ${JSON.stringify(action.edit)}`);
     const fixed = TextDocument.applyEdits(doc.doc, edits);
-    assert.equal(fixed.split('\n')[3], '    ssl_protocols TLSv1.2;');
+    assert.equal(fixed.split('\n')[3], '    ssl_protocols TLSv1.2 TLSv1.3;');
     assert.equal(fixed.split('\n').length, NGINX_SITE.split('\n').length, 'only that line changes');
   });
 
@@ -225,11 +237,13 @@ void describe('initialize, diagnostics, code actions and edits', () => {
   void test('an incremental didChange that removes the weak protocols clears the diagnostics', async () => {
     const mark = s.mark();
     const fix = (published[0]!.data as { fixes: Array<{ edits: TextEdit[] }> }).fixes[0]!.edits;
+    // A fix's edits all refer to the text before it; content changes apply one after another, so the last goes first.
+    const backwards = [...fix].sort((a, b) => b.range.start.line - a.range.start.line || b.range.start.character - a.range.start.character);
     await doc.change(
       s,
-      fix.map((e) => ({ range: e.range, text: e.newText })),
+      backwards.map((e) => ({ range: e.range, text: e.newText })),
     );
-    assert.equal(doc.line(3), '    ssl_protocols TLSv1.2;');
+    assert.equal(doc.line(3), '    ssl_protocols TLSv1.2 TLSv1.3;');
     const p = await s.diagnostics(doc.uri, { after: mark });
     assert.equal(p.version, 2);
     assert.deepEqual(p.diagnostics, []);
@@ -243,7 +257,7 @@ void describe('initialize, diagnostics, code actions and edits', () => {
       { range: range(3, 18, 3, 24), text: '' }, // drop "SSLv2 "
       { range: range(0, 0, 0, 0), text: '# edited\n' }, // and shift everything down a line
     ]); // v5
-    assert.equal(doc.line(4), '    ssl_protocols TLSv1.1 TLSv1.2;');
+    assert.equal(doc.line(4), '    ssl_protocols TLSv1.1 TLSv1.2 TLSv1.3;');
     const final = await s.diagnostics(doc.uri, { after: mark, accept: (p) => p.version === 5, what: 'diagnostics for version 5' });
     assert.deepEqual(
       final.diagnostics.map((d) => [d.code, d.severity, d.range]),
@@ -326,7 +340,7 @@ void describe('initialize, diagnostics, code actions and edits', () => {
       const actions = (await s.codeActions(uri, range(3, 0, 3, 40), p.diagnostics)) as CodeAction[];
       assert.deepEqual(
         actions.map((a) => a.title),
-        ['Remove SSLv3, TLSv1 from ssl_protocols'],
+        ['Remove SSLv3, TLSv1 from ssl_protocols and add TLSv1.3', 'Disable nginx/weak-protocol for this line', 'Disable nginx/weak-protocol for this file'],
       );
     },
   );
@@ -532,6 +546,7 @@ void describe('workspace/executeCommand tlsLens.server.checkWorkspace', () => {
     file('conf.d/old.bak.conf', 'ssl_protocols SSLv2;\n');
     file('node_modules/pkg/nginx.conf', 'ssl_protocols SSLv2;\n');
     file('image.png', seededBytes(7, 256));
+    file('apache2/sites-available/shop.conf', '<VirtualHost *:443>\n    SSLEngine on\n</VirtualHost>\n');
     s = await LspSession.start({ workspaceFolders: [ws] });
   });
   after(() => s?.dispose());
@@ -545,9 +560,11 @@ void describe('workspace/executeCommand tlsLens.server.checkWorkspace', () => {
     const mark = s.mark();
     const result = await s.executeCommand(CHECK_WORKSPACE, [], 'check-1');
     assert.deepEqual(result, {
-      filesChecked: 5, // nginx.conf, conf.d/site.conf, certs/broken.pem, README.md, sites-enabled/default
-      filesWithFindings: 3,
-      findings: { error: 2, warning: 2, info: 0, hint: 0 },
+      // nginx.conf, conf.d/site.conf, certs/broken.pem, README.md, sites-enabled/default; the Apache
+      // file is not read (its one note is published) and is not counted as checked.
+      filesChecked: 5,
+      filesWithFindings: 4,
+      findings: { error: 2, warning: 2, info: 1, hint: 0 },
       cancelled: false,
       errors: [],
     });
@@ -555,6 +572,7 @@ void describe('workspace/executeCommand tlsLens.server.checkWorkspace', () => {
     assert.deepEqual(
       Object.fromEntries(byUri),
       {
+        [uriOf('apache2/sites-available/shop.conf')]: ['apache/not-checked@0:0'],
         [uriOf('certs/broken.pem')]: ['pem/malformed@2:0'],
         [uriOf('conf.d/site.conf')]: ['nginx/weak-protocol@1:18', 'nginx/weak-protocol@1:24'],
         [uriOf('nginx.conf')]: ['nginx/weak-protocol@3:18'],
@@ -570,8 +588,8 @@ void describe('workspace/executeCommand tlsLens.server.checkWorkspace', () => {
     file('certs/broken.pem', GOOD_PEM);
     const mark = s.mark();
     const result = (await s.executeCommand(CHECK_WORKSPACE)) as { filesWithFindings: number; findings: Record<string, number> };
-    assert.equal(result.filesWithFindings, 2);
-    assert.deepEqual(result.findings, { error: 1, warning: 2, info: 0, hint: 0 });
+    assert.equal(result.filesWithFindings, 3);
+    assert.deepEqual(result.findings, { error: 1, warning: 2, info: 1, hint: 0 });
     assert.deepEqual(
       s.publishesFor(uriOf('certs/broken.pem'), mark).map((p) => p.diagnostics),
       [[]],

@@ -212,9 +212,10 @@ void describe('Neovim built-in LSP client against dist/server.js', { skip }, () 
   void test('the quick fix offered for the line, applied by Neovim, fixes it and clears the diagnostics', () => {
     const actions = event('code-actions')['actions'] as Array<{ title: string; kind: string; preferred?: boolean }>;
     assert.ok(actions.length >= 1, 'at least one code action');
-    assert.deepEqual(actions[0], { title: 'Remove SSLv3, TLSv1 from ssl_protocols', kind: 'quickfix', preferred: true });
+    assert.deepEqual(actions[0], { title: 'Remove SSLv3, TLSv1 from ssl_protocols and add TLSv1.3', kind: 'quickfix', preferred: true });
+    // Neovim applies the fix's two edits (one removes, one adds) as one workspace edit.
     const fixed = event('after-fix');
-    assert.equal(fixed['line'], '    ssl_protocols TLSv1.2;');
+    assert.equal(fixed['line'], '    ssl_protocols TLSv1.2 TLSv1.3;');
     assert.deepEqual(fixed['items'], []);
   });
 

@@ -10,6 +10,7 @@ import * as tls from 'node:tls';
 import { after, before, describe, test } from 'node:test';
 import { fullHandshake } from '../../server/src/core/probe/handshake';
 import { parseTarget } from '../../server/src/core/probe/probe';
+import { chooseProtocol, parseStarttlsName } from '../../server/src/core/probe/starttls/ports';
 import { ProbeError, type ProbeOptions, type ProbeTarget } from '../../server/src/core/probe/types';
 import { decodeCertificate } from '../../server/src/core/x509/certificate';
 import { freePort, startProbeServers, type ProbeFixtures } from '../support/nginxServer';
@@ -241,5 +242,35 @@ describe('parseTarget', () => {
     assert.deepEqual(parseTarget('2001:db8::1'), { host: '2001:db8::1', port: 443 });
     assert.deepEqual(parseTarget('https://example.com:9443/path?q'), { host: 'example.com', port: 9443 });
     for (const bad of ['', 'a b', 'x:0', 'x:70000', 'x:abc']) assert.throws(() => parseTarget(bad), ProbeError, bad);
+  });
+});
+
+describe('protocols by scheme and port', () => {
+  test('smtp://, imaps://, ldap:// … give the default port and the upgrade or implicit TLS', () => {
+    assert.deepEqual(parseTarget('smtp://mail.example.com'), { host: 'mail.example.com', port: 25, starttls: 'smtp', application: 'smtp', protocolChosenBy: 'option' });
+    assert.deepEqual(parseTarget('imaps://mail.example.com:1993'), { host: 'mail.example.com', port: 1993, application: 'imap', protocolChosenBy: 'option' });
+    assert.deepEqual(parseTarget('postgresql://user@db.example.com/app'), { host: 'db.example.com', port: 5432, starttls: 'postgres', application: 'postgres', protocolChosenBy: 'option' });
+    assert.deepEqual(parseTarget('http://example.com'), { host: 'example.com', port: 443 });
+    assert.throws(() => parseTarget('gopher://example.com'), /does not know the scheme gopher:\/\//);
+  });
+
+  test('the well-known port decides when nothing is said; an option wins', () => {
+    assert.deepEqual(chooseProtocol(25), { starttls: 'smtp', application: 'smtp', protocolChosenBy: 'port' });
+    assert.deepEqual(chooseProtocol(587), { starttls: 'smtp', application: 'smtp', protocolChosenBy: 'port' });
+    for (const [port, p] of [[143, 'imap'], [110, 'pop3'], [21, 'ftp'], [389, 'ldap'], [5222, 'xmpp'], [5269, 'xmpp-server'], [5432, 'postgres'], [3306, 'mysql']] as const) {
+      assert.equal(chooseProtocol(port).starttls, p, String(port));
+    }
+    for (const [port, app] of [[465, 'smtp'], [993, 'imap'], [995, 'pop3'], [636, 'ldap'], [990, 'ftp'], [5223, 'xmpp'], [853, 'dns']] as const) {
+      assert.deepEqual(chooseProtocol(port), { application: app, protocolChosenBy: 'port' }, String(port));
+    }
+    assert.deepEqual(chooseProtocol(443), {});
+    assert.deepEqual(chooseProtocol(8443), {});
+    assert.deepEqual(chooseProtocol(25, 'none'), { protocolChosenBy: 'option' });
+    assert.deepEqual(chooseProtocol(993, 'none'), { application: 'imap', protocolChosenBy: 'port' });
+    assert.deepEqual(chooseProtocol(2525, parseStarttlsName('SMTP')), { starttls: 'smtp', application: 'smtp', protocolChosenBy: 'option' });
+    assert.deepEqual(parseStarttlsName('psql'), { starttls: 'postgres' });
+    assert.deepEqual(parseStarttlsName('mariadb'), { starttls: 'mysql' });
+    assert.deepEqual(parseStarttlsName('ldaps'), { implicit: 'ldap' });
+    assert.equal(parseStarttlsName('gopher'), undefined);
   });
 });

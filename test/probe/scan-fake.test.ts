@@ -184,3 +184,25 @@ test('IPv6: an IPv6 literal, and a name resolved with family 6', async (t) => {
 test('SCAN_VERSIONS lists every version once, highest first', () => {
   assert.deepEqual(SCAN_VERSIONS, ['TLSv1.3', 'TLSv1.2', 'TLSv1.1', 'TLSv1', 'SSLv3', 'SSLv2']);
 });
+
+test('a suite the server breaks on (closes when it picks it) is named, and the suites after it are still found', async () => {
+  for (const serverOrder of [false, true]) {
+    // TLS_DHE_RSA_WITH_AES_128_GCM_SHA256 breaks, as dovecot's DHE suites do without ssl_dh.
+    fake = await startFakeTls({ versions: [0x0303], suites: [0xc02f, 0x009e, 0xc030, 0x009c], serverOrder, breakOnSuites: [0x009e] });
+    const r = await scanEndpoint(target(fake.port), { timeoutMs: 3000 });
+    const v12 = r.versions.find((v) => v.version === 'TLSv1.2')!;
+    assert.deepEqual([...v12.suites].sort((a, b) => a - b), [0x009c, 0xc02f, 0xc030], `serverOrder ${serverOrder}`);
+    assert.deepEqual(v12.breaksOn, [0x009e], `serverOrder ${serverOrder}`);
+    await fake.close();
+    fake = undefined;
+  }
+});
+
+test('a server that closes instead of an alert when nothing is acceptable: no suite is called broken, and few hellos are spent', async () => {
+  fake = await startFakeTls({ versions: [0x0303], suites: [0xc02f, 0xc030], serverOrder: true, closeWhenNothingAcceptable: true });
+  const r = await scanEndpoint(target(fake.port), { timeoutMs: 3000 });
+  const v12 = r.versions.find((v) => v.version === 'TLSv1.2')!;
+  assert.deepEqual(v12.suites, [0xc02f, 0xc030]);
+  assert.equal(v12.breaksOn, undefined);
+  assert.ok(fake.hellos.length < 60, `${fake.hellos.length} hellos`);
+});

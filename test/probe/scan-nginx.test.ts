@@ -3,9 +3,11 @@
  * with sslscan on every fixture: the accepted version/suite pairs are equal.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { scanEndpoint } from '../../server/src/core/probe/scan';
+import { signatureSchemeName } from '../../server/src/core/probe/scan/signatureAlgorithms';
 import type { ScanResult } from '../../server/src/core/probe/types';
 import { makeTestPki, nginxFixture, startNginx, NGINX_FIXTURES, type NginxFixture, type NginxServer, type TestPki } from '../support/nginxServer';
 import { pair, runSslscan } from '../support/nginxServerSslscan';
@@ -13,6 +15,7 @@ import { findTool } from '../support/tools';
 
 const nginx = findTool('nginx');
 const sslscan = findTool('sslscan');
+const openssl = findTool('openssl');
 const skip = nginx.skip ?? false;
 
 let pki: TestPki;
@@ -25,6 +28,26 @@ before(async () => {
 after(async () => {
   await Promise.all([...running.values()].map((r) => r.server.stop()));
 });
+
+/** OpenSSL's -sigalgs names of the schemes it can offer in TLS 1.2 (MD5 and "nohash" it cannot). */
+const OPENSSL_SIGALGS: readonly [string, string][] = [
+  ['rsa_pkcs1_sha1', 'RSA+SHA1'], ['dsa_sha1', 'DSA+SHA1'], ['ecdsa_sha1', 'ECDSA+SHA1'],
+  ['rsa_pkcs1_sha224', 'RSA+SHA224'], ['dsa_sha224', 'DSA+SHA224'], ['ecdsa_sha224', 'ECDSA+SHA224'],
+  ['rsa_pkcs1_sha256', 'RSA+SHA256'], ['dsa_sha256', 'DSA+SHA256'], ['ecdsa_secp256r1_sha256', 'ECDSA+SHA256'],
+  ['rsa_pkcs1_sha384', 'RSA+SHA384'], ['dsa_sha384', 'DSA+SHA384'], ['ecdsa_secp384r1_sha384', 'ECDSA+SHA384'],
+  ['rsa_pkcs1_sha512', 'RSA+SHA512'], ['dsa_sha512', 'DSA+SHA512'], ['ecdsa_secp521r1_sha512', 'ECDSA+SHA512'],
+  ['rsa_pss_rsae_sha256', 'rsa_pss_rsae_sha256'], ['rsa_pss_rsae_sha384', 'rsa_pss_rsae_sha384'], ['rsa_pss_rsae_sha512', 'rsa_pss_rsae_sha512'],
+  ['ed25519', 'ed25519'], ['ed448', 'ed448'],
+  ['rsa_pss_pss_sha256', 'rsa_pss_pss_sha256'], ['rsa_pss_pss_sha384', 'rsa_pss_pss_sha384'], ['rsa_pss_pss_sha512', 'rsa_pss_pss_sha512'],
+];
+
+/** The TLS 1.2 schemes `openssl s_client` completes a handshake with, offering one at a time. */
+function opensslSigalgs(port: number, sni: string): string[] {
+  return OPENSSL_SIGALGS.filter(([, o]) => {
+    const r = spawnSync(openssl.path!, ['s_client', '-connect', `127.0.0.1:${port}`, '-servername', sni, '-tls1_2', '-sigalgs', o, '-cipher', 'ALL:@SECLEVEL=0'], { input: '', encoding: 'utf8', timeout: 10_000 });
+    return /^New, TLSv1\.2, Cipher is (?!\(NONE\))/m.test(r.stdout);
+  }).map(([n]) => n);
+}
 
 const pairsOf = (r: ScanResult): string[] => r.versions.flatMap((v) => v.suites.map((s) => pair(v.version, s))).sort();
 const version = (r: ScanResult, v: string) => r.versions.find((x) => x.version === v)!;
@@ -85,7 +108,7 @@ for (const name of NGINX_FIXTURES) {
 
     test('agrees with sslscan on every accepted version/suite pair', { skip: sslscan.skip }, async () => {
       const { scan, server, fixture } = running.get(name)!;
-      const ref = await runSslscan(sslscan.path!, '127.0.0.1', server.port, fixture.serverName);
+      const ref = await runSslscan(sslscan.path!, '127.0.0.1', server.port, fixture.serverName, ['--show-sigs']);
       assert.deepEqual(ref.unknown, [], 'every suite sslscan printed is in the cipher table');
       assert.ok(ref.pairs.length > 0, `sslscan found suites:\n${ref.output}`);
       assert.deepEqual(pairsOf(scan), ref.pairs);
@@ -94,6 +117,28 @@ for (const name of NGINX_FIXTURES) {
       // sslscan 2.0.7 lists no groups for the DHE fixture although `openssl s_client -tls1_2
       // -groups X448|P-256|X25519 -cipher ECDHE-RSA-AES128-GCM-SHA256` negotiates each there.
       if (name !== 'dhe1024') assert.deepEqual([...scan.groups].sort(), ref.groups, 'the same key exchange groups');
+    });
+
+    test('signature algorithms per version and the server\'s suite order, as sslscan --show-sigs shows them', { skip: sslscan.skip }, async () => {
+      const { scan, server, fixture } = running.get(name)!;
+      const ref = await runSslscan(sslscan.path!, '127.0.0.1', server.port, fixture.serverName, ['--show-sigs']);
+      for (const v of scan.versions.filter((x) => x.accepted && (x.version === 'TLSv1.2' || x.version === 'TLSv1.3'))) {
+        const ours = v.anySignatureAlgorithm ? 'any' : (v.signatureAlgorithms ?? []).map(signatureSchemeName);
+        if (name === 'ecdsa' && v.version === 'TLSv1.2') {
+          // sslscan 2.0.7 sends no supported_groups in its TLS 1.2 signature hellos, so an
+          // ECDSA-only server can use no ECDHE suite and it lists nothing; openssl s_client,
+          // offering one scheme at a time, is the reference there.
+          assert.equal(ref.sigalgs['TLSv1.2'], undefined, 'sslscan lists no TLS 1.2 scheme for an ECDSA-only server');
+          assert.deepEqual(ours, opensslSigalgs(server.port, fixture.serverName), 'TLS 1.2 signature algorithms, by openssl s_client');
+          continue;
+        }
+        assert.deepEqual(ours, ref.sigalgs[v.version], `${v.version} signature algorithms`);
+      }
+      for (const v of scan.versions.filter((x) => x.accepted && x.serverOrder)) {
+        // A server that picks by its own preference: both eliminations meet its choices in the same order.
+        assert.deepEqual(v.suites, ref.order[v.version], `${v.version}: the server's order, most preferred first`);
+      }
+      if (name === 'legacy' || name === 'static-rsa') assert.ok(scan.versions.some((v) => v.serverOrder), 'the fixture orders by the server');
     });
   });
 }

@@ -52,6 +52,18 @@ export interface FakeTlsSpec {
   maxSuites?: number;
   /** Never answer a ClientHello whose record body length is in [min, max] (the F5 terminator bug: 256–511). */
   hangOnHelloLength?: [number, number];
+  /** Close the connection instead of a handshake_failure alert when no offered suite is acceptable (old IIS). */
+  closeWhenNothingAcceptable?: boolean;
+  /** Close the connection (no alert) when it would pick one of these suites (a server broken on them: dovecot's DHE without DH parameters). */
+  breakOnSuites?: number[];
+  /** Negotiate the heartbeat extension (RFC 6520) when offered: 'patched' discards a request longer than its payload, 'vulnerable' answers it as OpenSSL 1.0.1–1.0.1f did (Heartbleed). */
+  heartbeat?: 'patched' | 'vulnerable';
+  /** Choose DEFLATE when the client offers it (CRIME). */
+  compression?: boolean;
+  /** Take a ChangeCipherSpec before the key exchange and fail on the next record with bad_record_mac (CVE-2014-0224); otherwise refuse it with unexpected_message. */
+  ccsInjection?: boolean;
+  /** Never answer a ClientHello offering this highest version (wire code; TLS 1.3 by supported_versions). */
+  silentOnVersions?: number[];
 }
 
 export interface ParsedSsl2ClientHello {
@@ -96,6 +108,8 @@ export interface ParsedClientHello {
   keyShareGroups: number[];
   supportedVersions: number[];
   renegotiationInfo: boolean;
+  compression: number[];
+  heartbeat: boolean;
 }
 
 /** Parses a ClientHello record (throws on anything malformed). */
@@ -117,8 +131,9 @@ export function parseClientHello(buf: Buffer): ParsedClientHello | undefined {
   const suites: number[] = [];
   for (let i = 0; i < suitesLen; i += 2) suites.push(b.readUInt16BE(p + i));
   p += suitesLen;
+  const compression = [...b.subarray(p + 1, p + 1 + b[p]!)];
   p += 1 + b[p]!;
-  const out: ParsedClientHello = { recordVersion: buf.readUInt16BE(1), clientVersion, suites, groups: [], keyShareGroups: [], supportedVersions: [], renegotiationInfo: false };
+  const out: ParsedClientHello = { recordVersion: buf.readUInt16BE(1), clientVersion, suites, groups: [], keyShareGroups: [], supportedVersions: [], renegotiationInfo: false, compression, heartbeat: false };
   if (p >= b.length) return out;
   const extEnd = p + 2 + b.readUInt16BE(p);
   p += 2;
@@ -138,6 +153,7 @@ export function parseClientHello(buf: Buffer): ParsedClientHello | undefined {
       }
     }
     if (type === 0xff01) out.renegotiationInfo = true;
+    if (type === 15) out.heartbeat = true;
   }
   return out;
 }
@@ -149,9 +165,9 @@ const handshake = (type: number, body: Buffer): Buffer => Buffer.concat([Buffer.
 const alert = (version: number, description: number): Buffer => record(21, version, Buffer.from([2, description]));
 const HRR_RANDOM = Buffer.from('cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c', 'hex');
 
-function serverHello(version: number, suite: number, exts: Buffer[], sessionId: Buffer, random = randomBytes(32)): Buffer {
+function serverHello(version: number, suite: number, exts: Buffer[], sessionId: Buffer, random = randomBytes(32), compression = 0): Buffer {
   const extBlock = Buffer.concat(exts);
-  return handshake(2, Buffer.concat([u16(version), random, Buffer.from([sessionId.length]), sessionId, u16(suite), Buffer.from([0]), ...(exts.length ? [u16(extBlock.length), extBlock] : [])]));
+  return handshake(2, Buffer.concat([u16(version), random, Buffer.from([sessionId.length]), sessionId, u16(suite), Buffer.from([compression]), ...(exts.length ? [u16(extBlock.length), extBlock] : [])]));
 }
 
 /** The flight the fake answers a ClientHello with. */
@@ -181,10 +197,13 @@ export function answer(spec: FakeTlsSpec, hello: ParsedClientHello): Buffer {
   if (!legacy.includes(version)) return alert(Math.max(0x0300, Math.min(hello.clientVersion, 0x0303)), 70);
   if (hello.suites.includes(0x5600) && hello.clientVersion < Math.max(...spec.versions) && (spec.fallbackScsv ?? true)) return alert(recVersion, 86);
   const suite = pick(spec, spec.suites, hello.suites);
-  if (suite === undefined) return alert(recVersion, 40);
+  if (suite === undefined) return spec.closeWhenNothingAcceptable ? Buffer.alloc(0) : alert(recVersion, 40);
+  if (spec.breakOnSuites?.includes(suite)) return Buffer.alloc(0);
   const exts: Buffer[] = [];
   if ((spec.renegotiationInfo ?? true) && (hello.renegotiationInfo || hello.suites.includes(0x00ff))) exts.push(Buffer.concat([u16(0xff01), u16(1), Buffer.from([0])]));
-  const msgs = [serverHello(version, suite, exts, sid)];
+  if (spec.heartbeat && hello.heartbeat) exts.push(Buffer.concat([u16(15), u16(1), Buffer.from([1])]));
+  const deflate = spec.compression && hello.compression.includes(1);
+  const msgs = [serverHello(version, suite, exts, sid, randomBytes(32), deflate ? 1 : 0)];
   const chain = spec.chainDer ?? [randomBytes(300)];
   const list = Buffer.concat(chain.map((c) => Buffer.concat([u24(c.length), Buffer.from(c)])));
   msgs.push(handshake(11, Buffer.concat([u24(list.length), list])));
@@ -243,8 +262,43 @@ export async function startFakeTls(spec: FakeTlsSpec, host = '127.0.0.1'): Promi
     socket.on('error', () => undefined);
     let buf = Buffer.alloc(0);
     let answered = false;
+    /** After the flight: the records the client sends (heartbeats, early ChangeCipherSpecs, alerts). */
+    let after = Buffer.alloc(0);
+    let ccsTaken = false;
+    let recordVersion = 0x0303;
+    const followUp = (chunk: Buffer): void => {
+      after = Buffer.concat([after, chunk]);
+      while (after.length >= 5) {
+        const type = after[0]!;
+        const len = after.readUInt16BE(3);
+        if (after.length < 5 + len) return;
+        const body = after.subarray(5, 5 + len);
+        after = after.subarray(5 + len);
+        if (type === 24 && body[0] === 1 && spec.heartbeat === 'vulnerable') {
+          // What OpenSSL 1.0.1f did: echo payload_length bytes, read past the request (random bytes here), plus 16 of padding.
+          const claimed = body.readUInt16BE(1);
+          socket.write(record(24, recordVersion, Buffer.concat([Buffer.from([2]), u16(claimed), randomBytes(claimed + 16)])));
+        } else if (type === 20) {
+          if (!spec.ccsInjection) {
+            socket.end(alert(recordVersion, 10));
+            return;
+          }
+          if (ccsTaken) {
+            socket.end(alert(recordVersion, 20));
+            return;
+          }
+          ccsTaken = true;
+        } else if (type === 21) {
+          socket.end();
+          return;
+        }
+      }
+    };
     socket.on('data', (chunk) => {
-      if (answered) return;
+      if (answered) {
+        followUp(chunk);
+        return;
+      }
       buf = Buffer.concat([buf, chunk]);
       if (spec.fault === 'silent') return;
       if (spec.fault === 'http') {
@@ -301,11 +355,17 @@ export async function startFakeTls(spec: FakeTlsSpec, host = '127.0.0.1'): Promi
         return;
       }
       if (spec.hangOnHelloLength && recordLength >= spec.hangOnHelloLength[0] && recordLength <= spec.hangOnHelloLength[1]) return;
+      if (spec.silentOnVersions?.includes(hello.supportedVersions.length ? Math.max(...hello.supportedVersions) : hello.clientVersion)) return;
       if (spec.fault === 'reset') {
         socket.resetAndDestroy();
         return;
       }
       const flight = answer(spec, hello);
+      recordVersion = flight.length >= 3 ? flight.readUInt16BE(1) : 0x0303;
+      if (flight.length === 0) {
+        socket.end();
+        return;
+      }
       if (spec.fault === 'reset-mid-flight') {
         socket.write(flight.subarray(0, flight.length >> 1), () => setTimeout(() => socket.resetAndDestroy(), 50));
         return;

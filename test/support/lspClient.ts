@@ -7,6 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import {
+  ApplyWorkspaceEditRequest,
   CodeActionRequest,
   ConfigurationRequest,
   DidChangeConfigurationNotification,
@@ -22,11 +23,13 @@ import {
   WorkDoneProgress,
   PublishDiagnosticsNotification,
   RegistrationRequest,
+  ShowDocumentRequest,
   ShutdownRequest,
   StreamMessageReader,
   StreamMessageWriter,
   WorkDoneProgressCreateRequest,
   createProtocolConnection,
+  type ApplyWorkspaceEditParams,
   type ClientCapabilities,
   type CodeAction,
   type Command,
@@ -61,6 +64,10 @@ export interface StartOptions {
   onRegistration?: (params: RegistrationParams) => void;
   /** Extra client capabilities, merged over the defaults. */
   capabilities?: ClientCapabilities;
+  /** Sent as `initializationOptions` (TlsLensInitializationOptions). */
+  initializationOptions?: unknown;
+  /** The server to run (`--stdio` is added) and its environment; default `node dist/server.js`. */
+  command?: { file: string; args?: string[]; env?: NodeJS.ProcessEnv };
 }
 
 export type SettingsProvider = (item: ConfigurationItem) => unknown;
@@ -91,6 +98,10 @@ export class LspSession {
   readonly configurationRequests: ConfigurationItem[][] = [];
   readonly registrations: RegistrationParams[] = [];
   readonly logMessages: string[] = [];
+  /** Every `window/showDocument` request's URI (answered with success). */
+  readonly shownDocuments: string[] = [];
+  /** Every `workspace/applyEdit` request (answered as applied). */
+  readonly appliedEdits: ApplyWorkspaceEditParams[] = [];
   readonly progress: Array<{ token: string | number; value: ProgressValue }> = [];
   /** Transport or protocol errors seen by the client; a healthy session has none. */
   readonly protocolErrors: string[] = [];
@@ -136,6 +147,16 @@ export class LspSession {
       options.onRegistration?.(p);
     });
     connection.onRequest(WorkDoneProgressCreateRequest.type, () => undefined);
+    connection.onRequest(ApplyWorkspaceEditRequest.type, (p) => {
+      this.appliedEdits.push(p);
+      this.poke();
+      return { applied: true };
+    });
+    connection.onRequest(ShowDocumentRequest.type, (p) => {
+      this.shownDocuments.push(p.uri);
+      this.poke();
+      return { success: true };
+    });
     connection.onError(([error]) => {
       this.protocolErrors.push(`error: ${error.message}`);
     });
@@ -144,7 +165,8 @@ export class LspSession {
 
   /** Spawns the server, sends `initialize` and `initialized`. */
   static async start(options: StartOptions = {}): Promise<LspSession> {
-    const proc = spawn(process.execPath, [serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const command = options.command ?? { file: process.execPath, args: [serverPath] };
+    const proc = spawn(command.file, [...(command.args ?? []), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: command.env ?? process.env });
     const connection = createProtocolConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
     const session = new LspSession(proc, connection, options);
     const folders = options.workspaceFolders ?? [];
@@ -163,6 +185,7 @@ export class LspSession {
         ...options.capabilities?.textDocument,
       },
       window: { workDoneProgress: true, ...options.capabilities?.window },
+      ...(options.capabilities?.general ? { general: options.capabilities.general } : {}),
     };
     try {
       session.initializeResult = await session.within(
@@ -173,6 +196,7 @@ export class LspSession {
           workspaceFolders: folders.length ? folders.map((f, i) => ({ uri: fileUri(f), name: `folder${i}` })) : null,
           capabilities,
           clientInfo: { name: 'tls-lens-protocol-test' },
+          ...(options.initializationOptions !== undefined ? { initializationOptions: options.initializationOptions } : {}),
         }),
       );
       await connection.sendNotification(InitializedNotification.type, {});

@@ -34,6 +34,8 @@ export interface NginxServerBlock {
   ownPort?: boolean;
   /** `listen … ssl http2`. */
   http2?: boolean;
+  /** More `ssl_certificate` / `ssl_certificate_key` pairs (an ECDSA one beside the RSA one: nginx picks by what the client offers). */
+  moreCertificates?: { certChainPem: string; keyPem: string }[];
 }
 
 export interface NginxSpec extends Partial<NginxServerBlock> {
@@ -83,7 +85,7 @@ function serverBlock(b: NginxServerBlock, i: number, host: string, port: number,
         server_name ${b.serverName ?? '_'};
         ssl_certificate site${i}.crt;
         ssl_certificate_key site${i}.key;
-        ${b.tls ?? ''}
+${(b.moreCertificates ?? []).map((_, j) => `        ssl_certificate site${i}-${j + 1}.crt;\n        ssl_certificate_key site${i}-${j + 1}.key;\n`).join('')}        ${b.tls ?? ''}
         ${b.body ?? 'location / { return 200 "ok\\n"; }'}
     }
 `;
@@ -109,22 +111,27 @@ ${blocks.map((b, i) => serverBlock(b, i, host, ports[i]!, b.ownPort || i === def
 `;
 }
 
-async function waitListening(host: string, port: number, child: ChildProcess, deadline: number): Promise<void> {
-  for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`nginx exited (${child.exitCode ?? child.signalCode})`);
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = net.connect({ host, port });
-      s.once('connect', () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.once('error', () => {
-        s.destroy();
-        resolve(false);
-      });
+/** Whether something accepts a TCP connection on host:port right now. */
+export function isListening(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect({ host, port });
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
     });
-    if (ok) return;
-    if (Date.now() > deadline) throw new Error(`nginx did not listen on ${host}:${port} within 10 s`);
+    s.once('error', () => {
+      s.destroy();
+      resolve(false);
+    });
+  });
+}
+
+/** Waits until `child` (nginx, or another server a test starts) accepts connections on host:port. */
+export async function waitListening(host: string, port: number, child: ChildProcess, deadline: number, what = 'nginx'): Promise<void> {
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${what} exited (${child.exitCode ?? child.signalCode})`);
+    if (await isListening(host, port)) return;
+    if (Date.now() > deadline) throw new Error(`${what} did not listen on ${host}:${port} within 10 s`);
     await new Promise((r) => setTimeout(r, 20));
   }
 }
@@ -143,6 +150,7 @@ export async function startNginx(nginxPath: string, spec: NginxSpec): Promise<Ng
       tls: spec.tls,
       body: spec.body,
       http2: spec.http2,
+      ...(spec.moreCertificates ? { moreCertificates: spec.moreCertificates } : {}),
     },
   ];
   if (blocks.some((b) => !b.certChainPem || !b.keyPem)) throw new Error('startNginx: every server needs certChainPem and keyPem');
@@ -152,6 +160,10 @@ export async function startNginx(nginxPath: string, spec: NginxSpec): Promise<Ng
   blocks.forEach((b, i) => {
     writeFileSync(path.join(prefix, 'conf', `site${i}.crt`), b.certChainPem);
     writeFileSync(path.join(prefix, 'conf', `site${i}.key`), b.keyPem, { mode: 0o600 });
+    (b.moreCertificates ?? []).forEach((c, j) => {
+      writeFileSync(path.join(prefix, 'conf', `site${i}-${j + 1}.crt`), c.certChainPem);
+      writeFileSync(path.join(prefix, 'conf', `site${i}-${j + 1}.key`), c.keyPem, { mode: 0o600 });
+    });
   });
   for (const [name, content] of Object.entries(spec.files ?? {})) writeFileSync(path.join(prefix, 'conf', name), content);
   const errorLogPath = path.join(prefix, 'logs', 'error.log');
@@ -313,10 +325,23 @@ function derInteger(hex: string): Buffer {
 
 /** PEM `DH PARAMETERS` (PKCS#3) of the 1024-bit Oakley group 2: weak on purpose, for DHE-1024 fixtures. */
 export function dhParams1024Pem(): string {
-  const body = Buffer.concat([derInteger(OAKLEY_GROUP_2), derInteger('02')]);
+  return dhParamsPem(OAKLEY_GROUP_2);
+}
+
+/** RFC 7919 Appendix A.1, ffdhe2048, generator 2. */
+const FFDHE2048 =
+  'FFFFFFFFFFFFFFFFADF85458A2BB4A9AAFDC5620273D3CF1D8B9C583CE2D3695A9E13641146433FBCC939DCE249B3EF97D2FE363630C75D8F681B202AEC4617AD3DF1ED5D5FD65612433F51F5F066ED0856365553DED1AF3B557135E7F57C935984F0C70E0E68B77E2A689DAF3EFE8721DF158A136ADE73530ACCA4F483A797ABC0AB182B324FB61D108A94BB2C8E3FBB96ADAB760D7F4681D4F42A3DE394DF4AE56EDE76372BB190B07A7C8EE0A6D709E02FCE1CDF7E2ECC03404CD28342F619172FE9CE98583FF8E4F1232EEF28183C3FE3B1B4C6FAD733BB5FCBC2EC22005C58EF1837D1683B2C6F34A26C1B2EFFA886B423861285C97FFFFFFFFFFFFFFFF';
+
+function dhParamsPem(primeHex: string): string {
+  const body = Buffer.concat([derInteger(primeHex), derInteger('02')]);
   const der = Buffer.concat([Buffer.from([0x30]), derLength(body.length), body]);
   const b64 = der.toString('base64').replace(/.{64}/g, '$&\n');
   return `-----BEGIN DH PARAMETERS-----\n${b64}${b64.endsWith('\n') ? '' : '\n'}-----END DH PARAMETERS-----\n`;
+}
+
+/** PEM `DH PARAMETERS` of RFC 7919's ffdhe2048 (what a server's DHE suites should use). */
+export function dhParams2048Pem(): string {
+  return dhParamsPem(FFDHE2048);
 }
 
 // ---------------------------------------------------------------------------------------

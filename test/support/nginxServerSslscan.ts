@@ -21,6 +21,10 @@ export interface SslscanResult {
   groups: string[];
   /** Versions sslscan reports enabled (SSLv2 by its own raw hello, as sslscan 2 does). */
   enabled: ProtocolVersion[];
+  /** Per version, the suites in the order sslscan lists them (its "Preferred" first). */
+  order: Partial<Record<ProtocolVersion, number[]>>;
+  /** Per version, the "Server Signature Algorithm(s)" names (`--show-sigs`); 'any' when it says the server accepts all. */
+  sigalgs: Partial<Record<ProtocolVersion, string[] | 'any'>>;
   output: string;
 }
 
@@ -33,24 +37,40 @@ export function parseSslscan(output: string): SslscanResult {
   const unknown: string[] = [];
   const enabled: ProtocolVersion[] = [];
   const groups = new Set<string>();
+  const order: SslscanResult['order'] = {};
+  const sigalgs: SslscanResult['sigalgs'] = {};
+  let inSigs = false;
   for (const line of output.split('\n')) {
+    if (/^\s+Server Signature Algorithm\(s\):/.test(line)) inSigs = true;
+    else if (/^\s+\S/.test(line)) inSigs = false;
+    if (inSigs) {
+      const sg = /^(TLSv1\.[0-3])\s+(\S.*?)\s*$/.exec(line);
+      if (sg) {
+        const v = VERSION[sg[1]!]!;
+        if (/accepts all signature algorithms/i.test(sg[2]!)) sigalgs[v] = 'any';
+        else if (sigalgs[v] !== 'any') (sigalgs[v] = (sigalgs[v]) ?? []).push(sg[2]!);
+      }
+    }
     const m = /^(?:Preferred|Accepted)\s+(SSLv3|TLSv1\.[0-3])\s+\d+\s+bits\s+(\S+)/.exec(line);
     if (m) {
       const code = codeOf(m[2]!);
       if (code === undefined) unknown.push(m[2]!);
-      else pairs.add(pair(VERSION[m[1]!]!, code));
+      else {
+        pairs.add(pair(VERSION[m[1]!]!, code));
+        (order[VERSION[m[1]!]!] ??= []).push(code);
+      }
     }
     const g = /^(?:SSLv3|TLSv1\.[0-3])\s+\d+\s+bits\s+(\S+)/.exec(line);
     if (g) groups.add(g[1]!);
     const e = /^(SSLv[23]|TLSv1\.[0-3])\s+enabled/.exec(line);
     if (e) enabled.push(VERSION[e[1]!]!);
   }
-  return { pairs: [...pairs].sort(), unknown, groups: [...groups].sort(), enabled, output };
+  return { pairs: [...pairs].sort(), unknown, groups: [...groups].sort(), enabled, order, sigalgs, output };
 }
 
-/** Runs `sslscan --no-colour host:port` (with SNI) and parses it. */
-export function runSslscan(sslscan: string, host: string, port: number, sni?: string): Promise<SslscanResult> {
-  const args = ['--no-colour', ...(sni ? [`--sni-name=${sni}`] : []), `${host}:${port}`];
+/** Runs `sslscan --no-colour [extra…] host:port` (with SNI; e.g. `--starttls-smtp` in `extra`) and parses it. */
+export function runSslscan(sslscan: string, host: string, port: number, sni?: string, extra: readonly string[] = []): Promise<SslscanResult> {
+  const args = ['--no-colour', ...extra, ...(sni ? [`--sni-name=${sni}`] : []), `${host}:${port}`];
   return new Promise((resolve, reject) => {
     const child = spawn(sslscan, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';

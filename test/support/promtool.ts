@@ -24,9 +24,9 @@ export function checkMetrics(promtool: string, text: string): { code: number | n
   return { code: r.status, output: `${r.stdout}${r.stderr}`.trim() };
 }
 
-/** Go's %q label values as `tsdb dump` prints them. */
+/** Go's %q label values as `tsdb dump` prints them (`\xNN` read as JSON's `\u00NN`; an escaped backslash stays one, so a literal backslash-x is kept). */
 function unquote(v: string): string {
-  return JSON.parse(`"${v.replace(/\\x([0-9a-f]{2})/gi, '\\u00$1')}"`) as string;
+  return JSON.parse(`"${v.replace(/\\(x([0-9a-f]{2})|.)/gi, (m: string, _e: string, hex: string | undefined) => (hex ? `\\u00${hex}` : m))}"`) as string;
 }
 
 /** The series Prometheus' OpenMetrics parser reads from the text (through a TSDB block), sorted as dumped. */

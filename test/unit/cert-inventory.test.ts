@@ -56,7 +56,8 @@ describe('certificate inventory', () => {
     assert.equal(l!.commonName, 'api.example.com');
     assert.equal(l!.issuer, 'CN=Example CA');
     assert.deepEqual(c!.chain, { index: 1, size: 2 });
-    assert.match(c!.title, /^CN=Example CA · 0 SANs · expires /);
+    assert.match(c!.title, /^CN=Example CA · expires /, "a CA does not say 0 SANs");
+    assert.equal(c!.ca, true);
     assert.deepEqual(l!.anchor.start, { line: 0, character: 0 });
   });
 
@@ -71,7 +72,7 @@ describe('certificate inventory', () => {
     assert.equal(certs(inventoryDocument(new TextDoc('a.pem', expiring), NOW, lax))[0]!.status, 'ok');
     const [old] = certs(inventoryDocument(new TextDoc('b.pem', expired), NOW));
     assert.equal(old!.status, 'expired');
-    assert.equal(old!.daysLeft, -31);
+    assert.equal(old!.daysLeft, -30, "as the title says: 30 d ago");
     assert.match(old!.title, /^CN=old\.example\.com · 0 SANs · expired \d{4}-\d{2}-\d{2} \(30 d ago\)$/);
   });
 

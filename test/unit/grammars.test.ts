@@ -16,6 +16,7 @@ const examples = path.join(root, 'examples');
 const GRAMMARS: Record<string, string> = {
   'source.nginx': path.join(syntaxes, 'nginx.tmLanguage.json'),
   'text.pem': path.join(syntaxes, 'pem.tmLanguage.json'),
+  'source.haproxy': path.join(syntaxes, 'haproxy.tmLanguage.json'),
 };
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -166,7 +167,7 @@ function loadOniguruma(): Promise<void> {
   return onigReady;
 }
 
-async function loadGrammars(): Promise<{ nginx: vsctm.IGrammar; pem: vsctm.IGrammar }> {
+async function loadGrammars(): Promise<{ nginx: vsctm.IGrammar; pem: vsctm.IGrammar; haproxy: vsctm.IGrammar }> {
   await loadOniguruma();
   const registry = new vsctm.Registry({
     onigLib: Promise.resolve({
@@ -182,8 +183,9 @@ async function loadGrammars(): Promise<{ nginx: vsctm.IGrammar; pem: vsctm.IGram
   });
   const nginx = await registry.loadGrammar('source.nginx');
   const pem = await registry.loadGrammar('text.pem');
-  assert.ok(nginx && pem, 'both grammars load');
-  return { nginx, pem };
+  const haproxy = await registry.loadGrammar('source.haproxy');
+  assert.ok(nginx && pem && haproxy, 'the grammars load');
+  return { nginx, pem, haproxy };
 }
 
 void describe('grammar and language-configuration files', () => {
@@ -464,6 +466,112 @@ trailing notes
       expectNoInvalid(doc, path.relative(root, file));
       assert.equal(doc.finalDepth, 1, `${path.relative(root, file)}: every block is closed`);
       expectScope(doc, '-----BEGIN CERTIFICATE-----', 'meta.marker.begin.pem');
+    }
+  });
+});
+
+void describe('HAProxy grammar and language configuration', () => {
+  const grammarFile = path.join(syntaxes, 'haproxy.tmLanguage.json');
+  const configFile = path.join(syntaxes, 'haproxy.language-configuration.json');
+  let haproxy: vsctm.IGrammar;
+  before(async () => {
+    ({ haproxy } = await loadGrammars());
+  });
+
+  void test('valid JSON, the contributed scope name, local includes defined, every regex compiles in JavaScript and Oniguruma', async () => {
+    const grammar = readJson(grammarFile);
+    assert.equal(field(grammar, 'scopeName'), 'source.haproxy');
+    const pkg = readJson(path.join(root, 'package.json'));
+    const grammars = field(field(pkg, 'contributes'), 'grammars');
+    assert.ok(Array.isArray(grammars) && grammars.some((g) => field(g, 'scopeName') === 'source.haproxy' && field(g, 'language') === 'haproxy'));
+    const repository = field(grammar, 'repository');
+    for (const inc of grammarIncludes(grammar)) if (inc.startsWith('#')) assert.ok(isObject(field(repository, inc.slice(1))), `${inc} is not defined`);
+    await loadOniguruma();
+    const regexes = grammarRegexes(grammar);
+    assert.ok(regexes.length > 10);
+    for (const { where, source } of regexes) {
+      assert.doesNotThrow(() => new RegExp(source), `${where}: /${source}/`);
+      assert.doesNotThrow(() => new oniguruma.OnigScanner([source]).dispose(), `${where}: /${source}/ in Oniguruma`);
+    }
+    const config = readJson(configFile);
+    assert.equal(field(field(config, 'comments'), 'lineComment'), '#');
+    const languages = field(field(pkg, 'contributes'), 'languages');
+    const lang = Array.isArray(languages) ? languages.find((l) => field(l, 'id') === 'haproxy') : undefined;
+    const firstLine = field(lang, 'firstLine');
+    assert.ok(typeof firstLine === 'string');
+    const fl = new RegExp(firstLine);
+    for (const yes of ['global', 'defaults', 'frontend web', 'listen stats # x']) assert.ok(fl.test(yes), yes);
+    for (const no of ['[global]', 'globals', 'frontend', '# comment', 'server {']) assert.ok(!fl.test(no), no);
+  });
+
+  const SAMPLE = `# edge
+global
+    ssl-default-bind-options ssl-min-ver TLSv1.2 no-tlsv10
+    tune.ssl.default-dh-param 2048
+defaults web from base
+    mode http
+    timeout client 30s
+frontend https-in from web
+    bind :443 ssl crt "\${CERTS}/site.pem" alpn h2,http/1.1 # TLS here
+    http-request redirect scheme https unless { ssl_fc }
+    http-response set-header Strict-Transport-Security "max-age=63072000; \\"x\\""
+    http-request set-header X-Path %[path,lower] if { path_beg /api }
+    use_backend api if { req.ssl_sni -i api.example.test }
+.if version_atleast(2.5)
+    http-request set-header X-Raw 'a $b \\x'
+.endif
+    no option httplog
+backend api
+    server s1 10.0.0.1:443 ssl verify none ssl-max-ver TLSv1.1
+`;
+
+  void test('sections, directives, TLS options, protocol constants, strings, variables, ACL blocks, conditions', () => {
+    const doc = tokenize(haproxy, SAMPLE);
+    expectScope(doc, '# edge', 'comment.line.number-sign.haproxy');
+    expectScope(doc, 'global', 'entity.name.tag.section.haproxy');
+    expectScope(doc, 'defaults', 'entity.name.tag.section.haproxy');
+    expectScope(doc, 'web', 'entity.name.section.haproxy', 'defaults web');
+    expectScope(doc, 'from', 'keyword.other.from.haproxy', 'defaults web');
+    expectScope(doc, 'base', 'entity.name.type.defaults.haproxy');
+    expectScope(doc, 'https-in', 'entity.name.section.haproxy');
+    expectScope(doc, 'ssl-default-bind-options', 'keyword.other.directive.tls.haproxy');
+    expectScope(doc, 'tune.ssl.default-dh-param', 'keyword.other.directive.tls.haproxy');
+    expectScope(doc, 'bind', 'keyword.other.directive.tls.haproxy');
+    expectScope(doc, 'mode', 'keyword.other.directive.haproxy');
+    expectScope(doc, 'use_backend', 'keyword.control.flow.haproxy');
+    expectScope(doc, 'ssl', 'keyword.other.option.tls.haproxy', 'bind :443');
+    expectScope(doc, 'crt', 'keyword.other.option.tls.haproxy');
+    expectScope(doc, 'verify', 'keyword.other.option.tls.haproxy');
+    expectScope(doc, 'none', 'constant.language.haproxy', 'verify none');
+    expectScope(doc, 'TLSv1.2', 'constant.language.tls-protocol.haproxy', 'ssl-min-ver');
+    expectNoScope(doc, 'TLSv1.2', 'constant.language.tls-protocol.deprecated', 'ssl-min-ver');
+    expectScope(doc, 'TLSv1.1', 'constant.language.tls-protocol.deprecated.haproxy');
+    expectScope(doc, '"\${CERTS}/site.pem"', 'string.quoted.double.haproxy');
+    expectScope(doc, '\${CERTS}', 'variable.other.environment.haproxy');
+    expectScope(doc, '# TLS here', 'comment.line.number-sign.haproxy');
+    expectScope(doc, '\\"', 'constant.character.escape.haproxy');
+    expectNoScope(doc, '; ', 'comment', 'max-age');
+    expectScope(doc, "'a $b \\x'", 'string.quoted.single.haproxy');
+    expectNoScope(doc, '$b', 'variable', 'X-Raw');
+    expectScope(doc, '{', 'punctuation.section.block.acl.haproxy', 'ssl_fc');
+    expectScope(doc, 'unless', 'keyword.control.conditional.haproxy');
+    expectScope(doc, '%[path,lower]', 'meta.embedded.sample.haproxy');
+    expectScope(doc, '.if', 'keyword.control.conditional.directive.haproxy');
+    expectScope(doc, 'no', 'keyword.operator.modifier.haproxy', 'no option');
+    expectScope(doc, '443', 'constant.numeric.haproxy', 'bind :443');
+    expectScope(doc, '30s', 'constant.numeric.haproxy');
+    expectNoInvalid(doc, 'sample');
+    assert.equal(doc.finalDepth, 1);
+  });
+
+  void test('the HAProxy test fixtures tokenize cleanly', () => {
+    const files = listFiles(path.join(root, 'test', 'fixtures', 'haproxy'));
+    assert.ok(files.length >= 5);
+    for (const file of files) {
+      const doc = tokenize(haproxy, readFileSync(file, 'utf8'));
+      expectNoInvalid(doc, path.relative(root, file));
+      assert.equal(doc.finalDepth, 1, file);
+      expectScope(doc, 'global', 'entity.name.tag.section.haproxy');
     }
   });
 });

@@ -181,6 +181,15 @@ data:
     assert.deepEqual(lintKube(text, {}, { index: false, policy: { require: { defaultCertificate: true } } }), []);
   });
 
+  test('a host that is no public name (cluster-local, special-use, private network, an IP) is not a plain-HTTP site; example.com is judged', () => {
+    const hosts = ['web.shop.svc.cluster.local', 'keycloak.auth-system', 'dev.localhost', 'nas.home.arpa', 'wiki.corp', '10.0.0.7', 'grafana.internal', 'shop.example.com', 'shop.example.org'];
+    const found = lintKube(INGRESS('    - hosts: [tls.example.net]\n      secretName: t', hosts.map((h) => `    - host: ${h}`).join('\n'))).filter((f) => f.ruleId === 'ingress/host-without-tls');
+    assert.deepEqual(
+      found.map((f) => /host (\S+) is in no/.exec(f.message)?.[1]),
+      ['shop.example.com', 'shop.example.org'],
+    );
+  });
+
   test('a TLS entry without hosts covers the rule hosts (the API default): no plain-HTTP warning; its certificate is checked against them', () => {
     const findings = expectKube(
       INGRESS(

@@ -33,15 +33,26 @@ describe('snippets judged in the context of the nginx.conf that includes them', 
     ], 'stapling without a resolver is nginx.conf\'s finding, not the snippet\'s');
   });
 
-  test('no includer, several, or an unreadable include: the context is unknown and nothing is guessed', async () => {
+  test('no includer: judged as included by the stock nginx.conf of the layout, saying so; an unread include in http is judged by its name', async () => {
     const alone = new MemoryHost({ '/srv/sites-enabled/a': SITE });
     assert.equal(await includerHttpContext(alone, '/srv/sites-enabled/a'), undefined);
-    assert.deepEqual(await ruleIds(alone, '/srv/sites-enabled/a'), []);
+    const r = await lintFile(alone, '/srv/sites-enabled/a', 'a', { policy, now: NOW, resolveHttpContext: (p) => includerHttpContext(alone, p) });
+    assert.ok('findings' in r);
+    assert.deepEqual(r.findings.map((f) => f.ruleId).sort(), ['nginx/default-protocols', 'nginx/missing-certificate', 'nginx/missing-hsts', 'nginx/session-tickets', 'nginx/upstream-unverified', 'nginx/weak-ciphers']);
+    for (const f of r.findings) assert.ok(f.assumptions?.some((a) => /Debian\/Ubuntu's stock \/etc\/nginx\/nginx.conf .*nginx.base: debian/.test(a)), `${f.ruleId}: ${f.message}`);
+    assert.match(r.findings.find((f) => f.ruleId === 'nginx/default-protocols')!.message, /sets "ssl_protocols TLSv1 TLSv1.1 TLSv1.2 TLSv1.3" in http, so this server enables TLSv1 and TLSv1.1/);
     const missing = new MemoryHost({
       '/etc/nginx/nginx.conf': 'events {}\nhttp {\n    include /nowhere/headers.conf;\n    include sites-enabled/*;\n}\n',
       '/etc/nginx/sites-enabled/a': SITE,
     });
-    assert.equal(await includerHttpContext(missing, '/etc/nginx/sites-enabled/a'), undefined);
+    const ctx = await includerHttpContext(missing, '/etc/nginx/sites-enabled/a');
+    assert.deepEqual(ctx?.map((d) => [d.name, d.args[0]?.value]), [['include', '/nowhere/headers.conf']], 'the unread include stays, as an unknown');
+    const m = await lintFile(missing, '/etc/nginx/sites-enabled/a', 'a', { policy, now: NOW, resolveHttpContext: (p) => includerHttpContext(missing, p) });
+    assert.ok('findings' in m);
+    const ids = m.findings.map((f) => f.ruleId);
+    assert.ok(!ids.includes('nginx/missing-hsts'), 'headers.conf likely sets the header: not judged');
+    assert.ok(ids.includes('nginx/default-protocols'), 'a headers file sets no ssl_protocols: judged');
+    assert.match(m.findings.find((f) => f.ruleId === 'nginx/include-unknown')!.message, /Strict-Transport-Security not judged: `include \/nowhere\/headers.conf;` \(nginx.conf, line 3\)/);
     const inServer = new MemoryHost({
       '/etc/nginx/nginx.conf': 'events {}\nhttp {\n    server {\n        include sites-enabled/*;\n    }\n}\n',
       '/etc/nginx/sites-enabled/a': SITE,

@@ -104,10 +104,13 @@ describe('includes inside server and location blocks', () => {
     assert.deepEqual(await lintAt(two, '/etc/nginx/snippets/p.conf'), []);
   });
 
-  test('an include that cannot be read keeps the server unknown (no guessing at what it sets)', async () => {
+  test('an include that cannot be read hides what its name says it sets, and only that', async () => {
     const host = new MemoryHost({ '/etc/nginx/nginx.conf': CONF, '/etc/nginx/snippets/proxy.conf': 'proxy_pass http://app;\n' });
     const conf = await lintAt(host, '/etc/nginx/nginx.conf');
-    assert.deepEqual(ids(conf), ['nginx/include-not-found']);
+    // ssl-params.conf likely sets ssl_*: protocols, ciphers, certificate and tickets are not judged; HSTS is, saying what it assumed.
+    assert.deepEqual(ids(conf), ['nginx/include-not-found', 'nginx/missing-hsts']);
+    assert.match(conf.find((f) => f.ruleId === 'nginx/include-not-found')!.message, /not found.*likely sets ssl_protocols, ssl_ciphers, ssl_certificate and ssl_session_tickets, not judged here/);
+    assert.deepEqual(conf.find((f) => f.ruleId === 'nginx/missing-hsts')!.assumptions, ['`include snippets/ssl-params.conf;` (line 6) is not in the workspace; assumed it sets no Strict-Transport-Security']);
   });
 });
 

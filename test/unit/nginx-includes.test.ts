@@ -296,6 +296,7 @@ describe('nginx includes: loadNginxConfig', () => {
         throw new Error('EACCES');
       },
       now: () => new Date(),
+      env: () => undefined,
     };
     const tree = await loadNginxConfig(broken, '/n/nginx.conf', { prefix: '/n' });
     assert.deepEqual(
@@ -311,6 +312,7 @@ describe('nginx includes: loadNginxConfig', () => {
       stat: async (p) => (p === '/n/sites-enabled/a' ? mem.stat('/n/sites-available/a') : mem.stat(p)),
       readDirectory: async (p) => (p === '/n/sites-enabled' ? [{ name: 'a', type: 'symlink' }] : mem.readDirectory(p)),
       now: () => new Date(),
+      env: () => undefined,
     };
     const tree = await loadNginxConfig(host, '/n/nginx.conf');
     assert.deepEqual(tree.problems, []);

@@ -174,8 +174,10 @@ describe('hover on a server or location: its effective TLS settings', () => {
     assert.match(location, /\| proxy_ssl_trusted_certificate \| \(not set\) \|/);
   });
 
-  test('a snippet without its includer says what it cannot show', () => {
-    assert.match(at(0, 2, 'sites-enabled/x', 'server {\n    listen 443 ssl;\n}\n'), /not found: values it sets in `http` are not shown/);
+  test('a snippet without its includer says which stock nginx.conf it is shown with', () => {
+    const md = at(0, 2, 'sites-enabled/x', 'server {\n    listen 443 ssl;\n}\n');
+    assert.match(md, /No nginx.conf in the workspace includes this file: shown as included by Debian\/Ubuntu's stock \/etc\/nginx\/nginx.conf \(nginx-common\) \(`nginx.base: debian`\)/);
+    assert.match(md, /\| ssl_protocols \| `TLSv1 TLSv1.1 TLSv1.2 TLSv1.3` \| from http \(\/etc\/nginx\/nginx.conf\) \|/);
   });
 });
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { MemoryHost, PolicyFileFinder, RULE_IDS, parsePolicyFile, resolvePolicy } from '../../server/src/core';
-import { expectAnnotated } from '../support/lint';
+import { applyFix, expectAnnotated, lint } from '../support/lint';
 
 describe('policy', () => {
   test('defaults: intermediate profile, no overrides, 2 MiB cap', () => {
@@ -49,6 +49,27 @@ colour: blue
 `,
       '.tls-lens.yaml',
     );
+  });
+
+  test('typos get "did you mean" and a fix that writes the suggestion; "not used" is said once', () => {
+    const text = 'extend: modren\nrules:\n  nginx/weak-protocl: warn\nthresholds:\n  hstsMinAge: 1\n';
+    const found = lint(text, '.tls-lens.yaml');
+    assert.deepEqual(
+      found.map((f) => f.message),
+      [
+        'unknown key "extend"; did you mean "extends"? (while this file has errors, it is not used: files get the built-in defaults and editor settings)',
+        'unknown rule "nginx/weak-protocl"; did you mean "nginx/weak-protocol"?',
+        'unknown threshold "hstsMinAge"; did you mean "hstsMinAgeSeconds"?',
+      ],
+    );
+    let fixed = text;
+    for (const f of [...found].reverse()) fixed = applyFix(fixed, f);
+    assert.equal(fixed, 'extends: modren\nrules:\n  nginx/weak-protocol: warn\nthresholds:\n  hstsMinAgeSeconds: 1\n');
+    const second = lint(fixed, '.tls-lens.yaml');
+    assert.deepEqual(second.map((f) => f.message.replace(/ \(while.*\)$/, '')), ['unknown profile modren; did you mean "modern"?', 'rule "nginx/weak-protocol": expected off, hint, info, warning or error; did you mean "warning"?']);
+    for (const f of [...second].reverse()) fixed = applyFix(fixed, f);
+    assert.deepEqual(lint(fixed, '.tls-lens.yaml'), []);
+    assert.equal(parsePolicyFile('colour: blue\n', RULE_IDS).problems[0]!.message, 'unknown key "colour" (expected extends, nginxVersion, haproxyVersion, thresholds, require, rules, ignore, privateKeyAllowedPaths, pathMappings, nginx, keystorePasswords)', 'no guess when nothing is close');
   });
 
   test('an extends that is not a name says what it got', () => {

@@ -38,4 +38,25 @@ ssl_protocols TLSv1;
     assert.deepEqual(lint(yaml, 'values.yaml').map((f) => f.ruleId).sort(), ['core/unused-suppression', 'pem/malformed']);
     assert.deepEqual(lint('# tls-lens-disable-next-line nginx/weak-protocol\n', 'notes.md'), []);
   });
+
+  test('disable-file silences the named rules anywhere in the file, wherever the comment stands', () => {
+    expectAnnotated(`
+ssl_protocols TLSv1 TLSv1.2;
+server {
+    ssl_protocols TLSv1.1 TLSv1.2;
+    ssl_early_data on;
+#                  ^^ warning nginx/early-data
+}
+# tls-lens-disable-file nginx/weak-protocol -- legacy terminals, tracked in OPS-12
+`, 'nginx.conf', undefined, ['nginx/weak-protocol', 'nginx/early-data', 'core/unused-suppression']);
+  });
+
+  test('an unused disable-file says so for the file; an unknown id gets a suggestion', () => {
+    expectAnnotated(`
+# tls-lens-disable-file nginx/early-data, nginx/weak-protocl
+#                       ^^^^^^^^^^^^^^^^ warning core/unused-suppression: tls-lens-disable-file nginx/early-data silences nothing in this file
+#                                         ^^^^^^^^^^^^^^^^^^ warning core/unknown-suppression: names an unknown rule "nginx/weak-protocl" (did you mean "nginx/weak-protocol"?)
+ssl_protocols TLSv1.2;
+`);
+  });
 });

@@ -92,14 +92,14 @@ ssl_protocols sslv3 tlsv1.1 TLSV1.2;
 #                   ^^^^^^^ warning nginx/weak-protocol: enables tlsv1.1
 `, 'nginx.conf', undefined, ['nginx/weak-protocol']);
     const text = 'ssl_protocols sslv3 tlsv1.1 TLSV1.2;';
-    assert.equal(applyFix(text, lint(text)[0]!), 'ssl_protocols TLSV1.2;');
+    assert.equal(applyFix(text, lint(text)[0]!), 'ssl_protocols TLSV1.2 TLSv1.3;');
   });
 
   test('the fix removes only the weak words: comments, line breaks and order stay', () => {
     const cases: Array<[string, string]> = [
-      ['ssl_protocols TLSv1.2 TLSv1.1;', 'ssl_protocols TLSv1.2;'],
+      ['ssl_protocols TLSv1.2 TLSv1.1;', 'ssl_protocols TLSv1.2 TLSv1.3;'],
       ['ssl_protocols TLSv1 TLSv1.2 TLSv1.1 TLSv1.3;', 'ssl_protocols TLSv1.2 TLSv1.3;'],
-      ['ssl_protocols TLSv1 # legacy clients\n    TLSv1.2;', 'ssl_protocols # legacy clients\n    TLSv1.2;'],
+      ['ssl_protocols TLSv1 # legacy clients\n    TLSv1.2;', 'ssl_protocols # legacy clients\n    TLSv1.2 TLSv1.3;'],
       ['ssl_protocols TLSv1.2\n    TLSv1.1 # old\n    TLSv1.3;', 'ssl_protocols TLSv1.2\n     # old\n    TLSv1.3;'],
       ['ssl_protocols "TLSv1" \'TLSv1.3\';', "ssl_protocols 'TLSv1.3';"],
     ];
@@ -111,6 +111,19 @@ ssl_protocols sslv3 tlsv1.1 TLSV1.2;
       // Every finding of one directive carries the same fix.
       for (const f of found) assert.deepEqual(f.fixes, found[0]!.fixes);
     }
+  });
+
+  test('the fix keeps what the profile allows: TLSv1.3 is added unless the target nginx predates it', () => {
+    const text = 'ssl_protocols TLSv1 TLSv1.1 TLSv1.2;';
+    const [first] = lint(text);
+    assert.equal(first?.fixes[0]?.title, 'Remove TLSv1, TLSv1.1 from ssl_protocols and add TLSv1.3');
+    assert.equal(applyFix(text, first), 'ssl_protocols TLSv1.2 TLSv1.3;');
+    const [old] = lint(text, 'site.nginx', { nginxVersion: '1.12.2' });
+    assert.equal(applyFix(text, old!), 'ssl_protocols TLSv1.2;', 'nginx before 1.13.0 rejects TLSv1.3');
+    const [legacy] = lint('ssl_protocols SSLv3 TLSv1 TLSv1.2;', 'site.nginx', { profile: 'legacy' });
+    assert.equal(applyFix('ssl_protocols SSLv3 TLSv1 TLSv1.2;', legacy!), 'ssl_protocols TLSv1 TLSv1.2 TLSv1.3;', 'only versions above the newest kept are added');
+    const [unknown] = lint('ssl_protocols TLSv1 $extra;');
+    assert.equal(applyFix('ssl_protocols TLSv1 $extra;', unknown!), 'ssl_protocols $extra;', 'nothing is added next to a word that is no version');
   });
 
   test('when only weak versions are listed, the fix sets the profile\'s versions', () => {

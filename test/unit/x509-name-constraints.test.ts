@@ -87,11 +87,13 @@ describe('Name Constraints decoding (RFC 5280 §4.2.1.10)', () => {
     assert.equal(certificateFacts(plain, NOW).some((f) => f.label === 'Name constraints'), false);
   });
 
-  test('a malformed Name Constraints value is a decode error, not a crash', async () => {
+  test('a malformed Name Constraints value is a located problem (critical: an error), not a crash; the rest of the certificate reads', async () => {
     const bad = new x509.Extension('2.5.29.30', true, new Uint8Array([0x30, 0x03, 0x82, 0x01, 0x61]));
     const d = decodeCertificate(der(await makeRaw({ ...around, extensions: [bad] })));
-    assert.equal(d.ok, false);
-    assert.match(d.ok ? '' : d.error, /nameConstraints: unexpected tag 0x82/);
+    assert.ok(d.ok);
+    assert.equal(d.cert.nameConstraints, undefined);
+    assert.deepEqual(d.cert.problems.map((p) => [p.kind, p.severity, p.extension?.name]), [['malformed-extension', 'error', 'nameConstraints']]);
+    assert.match(d.cert.problems[0]!.message, /nameConstraints: unexpected tag 0x82/);
   });
 });
 

@@ -4,11 +4,9 @@
  * inline style carrying the nonce. Pure: no `vscode` import, so unit tests can render it.
  */
 import type { CertificateDetails, CertificateDetailsItem } from '../../../server/src/shared/protocol';
+import { SHARED_STYLE, escapeHtml, valueHtml } from '../webview';
 
-/** Escapes text for HTML element content and double- or single-quoted attribute values. */
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
+export { escapeHtml };
 
 const STYLE = `
   body { font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); color: var(--vscode-foreground); background: var(--vscode-editor-background); padding: 0 16px 16px; }
@@ -27,7 +25,10 @@ const STYLE = `
   td code, td li { font-family: var(--vscode-editor-font-family); font-size: var(--vscode-editor-font-size); }
   ul { margin: 0; padding-left: 16px; }
   .note { color: var(--vscode-descriptionForeground); font-style: italic; }
-`;
+${SHARED_STYLE}`;
+
+/** Entries read from a binary file's bytes have no line. */
+const BINARY_ENCODINGS: ReadonlySet<string> = new Set(['der', 'pkcs7', 'pkcs12', 'jks', 'jceks']);
 
 function statusText(item: CertificateDetailsItem): { text: string; level: string } {
   const e = item.entry;
@@ -41,7 +42,7 @@ function section(item: CertificateDetailsItem, focused: boolean): string {
   const { text, level } = statusText(item);
   const position = e.kind === 'certificate' && e.chain && e.chain.size > 1 ? `${e.chain.index + 1} of ${e.chain.size} · ` : '';
   const rows = item.facts.map((f) => {
-    const value = f.items && f.items.length > 1 ? `<ul>${f.items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul>` : escapeHtml(f.value);
+    const value = f.items && f.items.length > 1 ? `<ul>${f.items.map((i) => `<li>${valueHtml(i)}</li>`).join('')}</ul>` : valueHtml(f.value);
     return `<tr><th>${escapeHtml(f.label)}</th><td>${value}</td></tr>`;
   });
   let body: string;
@@ -51,7 +52,7 @@ function section(item: CertificateDetailsItem, focused: boolean): string {
   return (
     `<section class="${focused ? 'focus' : ''}">` +
     `<h2>${escapeHtml(position)}${escapeHtml(e.title)}<span class="status level-${escapeHtml(level)}">${escapeHtml(text)}</span></h2>` +
-    `<div class="where">${escapeHtml(e.label)}${e.container ? ` · ${escapeHtml(e.container)}` : ''} · line ${e.range.start.line + 1}</div>` +
+    `<div class="where">${escapeHtml(e.label)}${e.container ? ` · ${escapeHtml(e.container)}` : ''}${BINARY_ENCODINGS.has(e.encoding) ? '' : ` · line ${e.range.start.line + 1}`}</div>` +
     body +
     `</section>`
   );
@@ -74,6 +75,8 @@ export function detailsHtml(details: CertificateDetails, fileLabel: string, nonc
     '</head><body>',
     `<h1>${escapeHtml(heading)}</h1>`,
     `<div class="where">${details.container ? `${escapeHtml(fileLabel)} · ` : ''}${count} item${count === 1 ? '' : 's'}: certificates in file order${details.items.some((i) => i.entry.kind === 'key') ? ', private keys by algorithm only' : ''}</div>`,
+    // A binary container's notes: encrypted parts not opened, how its password is supplied, its integrity.
+    ...(details.notes ?? []).map((n) => `<p class="${n.severity === 'info' ? 'note' : `level-${n.severity}`}">${escapeHtml(n.message)}</p>`),
     ...details.items.map((item, i) => section(item, i === details.focus)),
     '</body></html>',
   ].join('\n');

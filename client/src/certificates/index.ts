@@ -5,6 +5,7 @@ import { WorkDoneProgress, type LanguageClient } from 'vscode-languageclient/nod
 import {
   CertificateRequests,
   ClientCommands,
+  plural,
   type CertificateDetails,
   type CertificateDetailsParams,
   type CertificateInventoryParams,
@@ -12,13 +13,14 @@ import {
 } from '../../../server/src/shared/protocol';
 import { inventoryCsv, inventoryJson } from './csv';
 import { detailsHtml } from './html';
+import { probeHosts } from './entryText';
 import { CertificateTree, type CertificateNode } from './tree';
 
 export const VIEW_ID = 'tlsLens.certificates';
 
-/** Every file is watched; only changes to files the inventory reads (as `isInventoryCandidate` on the server) refresh it. */
+/** Every file is watched; only changes to files the inventory reads (as `isInventoryCandidate` on the server, binary containers too) refresh it. */
 const WATCH_GLOB = '**/*';
-const CANDIDATE = /\.(pem|crt|cer|key|csr|ya?ml|json|conf|md|txt|nginx)$|\/sites-(available|enabled)\/[^/]+$/i;
+const CANDIDATE = /\.(pem|crt|cer|key|csr|der|p7b|p7c|p12|pfx|jks|jceks|keystore|truststore|ya?ml|json|conf|md|txt|nginx)$|\/sites-(available|enabled)\/[^/]+$/i;
 
 /**
  * The certificate fronts in VS Code: the details webview (CodeLens "Show details"), the
@@ -121,6 +123,8 @@ export function registerCertificates(context: vscode.ExtensionContext, getClient
     vscode.commands.registerCommand(ClientCommands.refreshCertificates, refresh),
     // Not contributed: what the view shows now, without refreshing (the VS Code suite reads it).
     vscode.commands.registerCommand('tlsLens.certificatesShown', () => tree.snapshot()),
+    // Not contributed: the view's entry nodes, as its context menu passes them (the VS Code suite calls the menu's commands with them).
+    vscode.commands.registerCommand('tlsLens.certificateNodes', () => tree.entryNodes()),
     vscode.commands.registerCommand(ClientCommands.showCertificateDetails, async (target?: string | vscode.Uri | CertificateNode, position?: vscode.Position | { line: number; character: number }, bundleIndex?: number) => {
       const client = getClient();
       if (!client) return undefined;
@@ -151,6 +155,43 @@ export function registerCertificates(context: vscode.ExtensionContext, getClient
       return details;
     }),
     vscode.commands.registerCommand(ClientCommands.exportCertificateInventory, async (target?: vscode.Uri) => exportInventory(target)),
+    vscode.commands.registerCommand(ClientCommands.copyCertificateFingerprint, async (node?: CertificateNode) => {
+      const e = node?.kind === 'entry' ? node.entry : undefined;
+      if (e?.kind !== 'certificate' || !e.sha256) return undefined;
+      await vscode.env.clipboard.writeText(e.sha256);
+      void vscode.window.showInformationMessage(`TLS Lens: SHA-256 fingerprint of ${e.commonName ? `CN=${e.commonName}` : 'the certificate'} copied.`);
+      return e.sha256;
+    }),
+    vscode.commands.registerCommand(ClientCommands.copyCertificatePem, async (node?: CertificateNode) => {
+      const e = node?.kind === 'entry' ? node.entry : undefined;
+      const client = getClient();
+      if (e?.kind !== 'certificate' || !client) return undefined;
+      const params: CertificateDetailsParams = { textDocument: { uri: e.uri }, position: e.anchor.start, ...(e.chain ? { bundleIndex: e.chain.index } : {}) };
+      const details = await client.sendRequest<CertificateDetails | null>(CertificateRequests.details, params);
+      const pem = details?.items[details.focus]?.pem;
+      if (!pem) {
+        void vscode.window.showWarningMessage('TLS Lens: this certificate cannot be read, so there is no PEM to copy.');
+        return undefined;
+      }
+      await vscode.env.clipboard.writeText(pem);
+      void vscode.window.showInformationMessage(`TLS Lens: PEM of ${e.commonName ? `CN=${e.commonName}` : 'the certificate'} copied.`);
+      return pem;
+    }),
+    vscode.commands.registerCommand(ClientCommands.revealCertificate, async (node?: CertificateNode) => {
+      const e = node?.kind === 'entry' ? node.entry : undefined;
+      if (!e) return undefined;
+      const r = e.range;
+      return vscode.window.showTextDocument(vscode.Uri.parse(e.uri), { selection: new vscode.Range(r.start.line, r.start.character, r.start.line, r.start.character), preserveFocus: false });
+    }),
+    vscode.commands.registerCommand(ClientCommands.probeCertificateHost, async (node?: CertificateNode, pickFirst?: boolean) => {
+      const e = node?.kind === 'entry' ? node.entry : undefined;
+      const hosts = e ? probeHosts(e) : [];
+      if (!e || hosts.length === 0) return undefined;
+      const host = hosts.length === 1 || pickFirst === true ? hosts[0] : await vscode.window.showQuickPick(hosts, { title: 'TLS Lens: probe which name of the certificate?', placeHolder: 'a name from its SANs (port 443)' });
+      if (!host) return undefined;
+      // The name comes from a file: in an untrusted workspace the probe asks first.
+      return vscode.commands.executeCommand(ClientCommands.probeEndpoint, { target: host, fromFile: e.uri });
+    }),
   );
 
   async function exportInventory(target?: vscode.Uri): Promise<vscode.Uri | undefined> {
@@ -175,7 +216,9 @@ export function registerCertificates(context: vscode.ExtensionContext, getClient
     const text = json ? inventoryJson(result.entries, label) : inventoryCsv(result.entries, label);
     await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
     const partial = result.cancelled ? ' (cancelled: incomplete)' : '';
-    void vscode.window.showInformationMessage(`TLS Lens: exported ${result.entries.length} entr${result.entries.length === 1 ? 'y' : 'ies'} to ${vscode.workspace.asRelativePath(uri)}${partial}.`);
+    void vscode.window.showInformationMessage(`TLS Lens: exported ${plural(result.entries.length, 'entry', 'entries')} to ${vscode.workspace.asRelativePath(uri)}${partial}.`, 'Open').then((pick) => {
+      if (pick === 'Open') void vscode.window.showTextDocument(uri);
+    });
     return uri;
   }
 

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { CertificateInventoryResult, InventoryEntry } from '../../../server/src/shared/protocol';
+import { LARGE_BUNDLE, certificateDescription, probeHosts, tooltipLines } from './entryText';
 
 type Entry = InventoryEntry & { uri: string };
 
@@ -14,8 +15,6 @@ function icon(e: InventoryEntry): vscode.ThemeIcon {
   if (e.level === 'warning') return new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
   return new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground'));
 }
-
-const STATUS_WORDS: Record<string, string> = { ok: 'valid', expiring: 'expiring', expired: 'expired', 'not-yet-valid': 'not yet valid', invalid: 'unreadable' };
 
 /** The "Certificates" view in the Explorer: files by soonest expiry, their certificates and keys. */
 export class CertificateTree implements vscode.TreeDataProvider<CertificateNode> {
@@ -62,7 +61,7 @@ export class CertificateTree implements vscode.TreeDataProvider<CertificateNode>
       return item;
     }
     if (node.kind === 'file') {
-      const item = new vscode.TreeItem(node.uri, vscode.TreeItemCollapsibleState.Expanded);
+      const item = new vscode.TreeItem(node.uri, node.entries.length > LARGE_BUNDLE ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.Expanded);
       item.label = vscode.workspace.asRelativePath(node.uri);
       const certs = node.entries.filter((e) => e.kind === 'certificate').length;
       const keys = node.entries.length - certs;
@@ -73,33 +72,33 @@ export class CertificateTree implements vscode.TreeDataProvider<CertificateNode>
     }
     const e = node.entry;
     const range = new vscode.Range(e.range.start.line, e.range.start.character, e.range.start.line, e.range.start.character);
-    let label: string;
-    let description: string;
-    if (e.kind === 'key') {
-      label = e.title;
-      description = e.container ?? '';
-    } else {
-      const parts = e.title.split(' · ');
-      label = e.status === 'invalid' ? 'unreadable certificate' : (parts[0] ?? e.title);
-      description = e.status === 'invalid' ? (e.error ?? '') : parts.slice(1).join(' · ');
-      if (e.chain && e.chain.size > 1) description += ` · ${e.chain.index + 1} of ${e.chain.size}`;
-    }
+    const label = e.kind === 'key' ? e.title : e.status === 'invalid' ? 'unreadable certificate' : (e.title.split(' · ')[0] ?? e.title);
     const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
-    item.description = description;
+    item.description = certificateDescription(e);
     item.iconPath = icon(e);
-    const status = e.kind === 'certificate' ? STATUS_WORDS[e.status] ?? e.status : 'private key (algorithm only)';
-    item.tooltip = [e.title, status, e.container, `${vscode.workspace.asRelativePath(vscode.Uri.parse(e.uri))}:${e.range.start.line + 1}`].filter(Boolean).join('\n');
-    item.contextValue = e.kind === 'key' ? 'tlsLens.key' : 'tlsLens.certificate';
+    const where = `${vscode.workspace.asRelativePath(vscode.Uri.parse(e.uri))}:${e.range.start.line + 1}`;
+    item.tooltip = new vscode.MarkdownString(tooltipLines(e, where).join('  \n'));
+    // The context menu's commands test these (package.json view/item/context).
+    item.contextValue = e.kind === 'key' ? 'tlsLens.key' : e.status === 'invalid' ? 'tlsLens.certificate.unreadable' : probeHosts(e).length ? 'tlsLens.certificate.host' : 'tlsLens.certificate';
     item.command = { title: 'Reveal', command: 'vscode.open', arguments: [vscode.Uri.parse(e.uri), { selection: range, preserveFocus: false } satisfies vscode.TextDocumentShowOptions] };
     return item;
   }
 
+  /** Every entry node under every file node (what the context menu's commands receive). */
+  entryNodes(): CertificateNode[] {
+    return this.getChildren().flatMap((n) => this.getChildren(n));
+  }
+
   /** What the view shows, as text: for tests and the refresh command's result. */
-  snapshot(): Array<{ label: string; description: string; children: Array<{ label: string; description: string }> }> {
-    const text = (node: CertificateNode): { label: string; description: string } => {
+  snapshot(): Array<{ label: string; description: string; collapsed?: boolean; tooltip?: string; contextValue?: string; children: Array<{ label: string; description: string; tooltip?: string; contextValue?: string }> }> {
+    const text = (node: CertificateNode): { label: string; description: string; collapsed?: boolean; tooltip?: string; contextValue?: string } => {
       const item = this.getTreeItem(node);
       const label = typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
-      return { label, description: typeof item.description === 'string' ? item.description : '' };
+      const out: { label: string; description: string; collapsed?: boolean; tooltip?: string; contextValue?: string } = { label, description: typeof item.description === 'string' ? item.description : '' };
+      if (item.collapsibleState === vscode.TreeItemCollapsibleState.Collapsed) out.collapsed = true;
+      if (item.tooltip instanceof vscode.MarkdownString) out.tooltip = item.tooltip.value;
+      if (item.contextValue) out.contextValue = item.contextValue;
+      return out;
     };
     return this.getChildren().map((n) => ({ ...text(n), children: this.getChildren(n).map(text) }));
   }

@@ -8,7 +8,7 @@
  * `tls-lens probe host --format openmetrics` comes here too, as a list of one.
  */
 import { readFileSync } from 'node:fs';
-import { buildProbeReport, parseTarget, probeEndpoint, type ProbeOptions } from '../core/probe';
+import { buildProbeReport, chooseProtocol, parseTarget, probeEndpoint, probeErrorReport, type ProbeOptions } from '../core/probe';
 import { compareWithConfig, mapConfigFiles } from '../core/probe/config/compare';
 import { targetLabel } from '../core/probe/errors';
 import {
@@ -33,8 +33,9 @@ import {
 import { probeMetrics, renderOpenMetrics } from '../core/report/openmetrics';
 import { NodeHost } from '../host/nodeHost';
 import { UsageError, formatArg } from './args';
-import { parseProbeArgs } from './probe';
+import { parseProbeArgs, readClientKey } from './probe';
 import { configSources, probePolicy, readPem, relativeToCwd } from './probeSetup';
+import { severityCounts } from '../core/words';
 
 export const FLEET_DEFAULTS = { maxConnections: 64, perHost: 8 } as const;
 
@@ -162,16 +163,20 @@ export async function fleetCommand(argv: string[], out: NodeJS.WritableStream, e
     entries = [{ file: '', line: 0, input: args.target!, target, options: {} }];
   }
   if (args.family) for (const e of entries) e.target.family = args.family;
+  // How TLS starts, per endpoint, as for one: --starttls, else its scheme (smtp://…), else its port.
+  for (const e of entries) if (args.starttls || !e.target.protocolChosenBy) Object.assign(e.target, chooseProtocol(e.target.port, args.starttls));
 
   const host = new NodeHost();
   const policy = await probePolicy(host, args, err);
   if (!policy) return 2;
   const sources = await configSources(host, args.config, policy);
   const base: Omit<ProbeOptions, 'timeoutMs' | 'concurrency'> = {};
+  // The budget is each endpoint's own: its probe starts the clock.
+  if (args.deadlineMs) base.deadlineMs = args.deadlineMs;
   if (args.ca) base.extraCaPem = readPem('--ca', args.ca);
   if (args.clientCert && args.clientKey) {
     base.clientCertPem = readPem('--client-cert', args.clientCert);
-    base.clientKeyPem = readPem('--client-key', args.clientKey);
+    base.clientKeyPem = readClientKey(args.clientKey);
   }
 
   const listed = (e: FleetTarget): Pick<FleetRecord, 'listedAt'> => (e.line > 0 ? { listedAt: { file: e.file, line: e.line } } : {});
@@ -192,9 +197,10 @@ export async function fleetCommand(argv: string[], out: NodeJS.WritableStream, e
       endpoint: targetLabel(t.host, t.port),
       ...(t.sni ? { sni: t.sni } : {}),
       ...(t.connectTo ? { connectTo: t.connectTo } : {}),
+      service: probeErrorReport(t, o.error).service,
       ...(o.address ? { address: o.address } : {}),
       startedAt: new Date().toISOString(),
-      error: { code: o.error.code, message: o.error.message },
+      error: { code: o.error.code, message: o.error.message, ...(o.error.notReached?.length ? { notReached: o.error.notReached } : {}) },
       ...listed(o.entry),
     } satisfies FleetErrorRecord;
   };
@@ -237,5 +243,5 @@ function progressLine(r: FleetRecord, done: number, total: number, now: Date): s
   const head = `[${done}/${total}] ${row.endpoint}${row.sni ? ` (SNI ${row.sni})` : ''}`;
   if (row.error) return `${head}: ${row.error.code === 'cancelled' ? 'cancelled' : `failed: ${row.error.message}`}\n`;
   const c = row.counts;
-  return `${head}: grade ${row.grade}${row.hidden ? ` (${row.hidden} ignoring trust)` : ''}, ${c.error} error(s), ${c.warning} warning(s), ${c.info + c.hint} note(s), ${row.durationMs} ms\n`;
+  return `${head}: grade ${row.grade}${row.hidden ? ` (${row.hidden} ignoring trust)` : ''}, ${severityCounts(c)}, ${row.durationMs} ms\n`;
 }

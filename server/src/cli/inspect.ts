@@ -1,7 +1,9 @@
 import * as path from 'node:path';
 import { PolicyFileFinder, RULE_IDS, ignoredByPolicyFile, resolvePolicy, type LoadedPolicyFile, type Policy, type PolicyInput } from '../core';
-import { inventoryPaths, type InventoryEntry } from '../core/certs/inventory';
+import { inventoryPaths, type InventoryEntry, type InventoryNote } from '../core/certs/inventory';
+import { escapeControls } from '../core/escape';
 import { inventoryMetrics, renderOpenMetrics } from '../core/report/openmetrics';
+import { plural } from '../core/words';
 import { NodeHost } from '../host/nodeHost';
 import { formatArg, readArgs, walkOption } from './args';
 
@@ -64,7 +66,7 @@ function statusWord(e: InventoryEntry): string {
   return e.status === 'ok' ? 'ok' : `${e.status} (${MARK[e.level]})`;
 }
 
-function textReport(entries: readonly InventoryEntry[], filesScanned: number): string {
+function textReport(entries: readonly InventoryEntry[], filesScanned: number, notes: readonly InventoryNote[] = []): string {
   const out: string[] = [];
   // One column for every label of the report.
   const width = Math.max(0, ...entries.flatMap((e) => (e.kind === 'certificate' ? (e.facts ?? []) : []).map((f) => f.label.length)));
@@ -77,14 +79,18 @@ function textReport(entries: readonly InventoryEntry[], filesScanned: number): s
     for (const f of e.kind === 'certificate' ? (e.facts ?? []) : []) out.push(`  ${f.label.padEnd(width)} ${f.value}`);
     out.push('');
   }
+  // What containers did not let us read (encrypted parts without a password…): said, not silently left out.
+  for (const n of notes) out.push(`${n.file}: ${n.severity === 'info' ? 'note' : n.severity}: ${n.message}`);
+  if (notes.length) out.push('');
   const certs = entries.filter((e) => e.kind === 'certificate');
   const count = (s: string): number => certs.filter((c) => c.kind === 'certificate' && c.status === s).length;
   const keys = entries.length - certs.length;
   out.push(
-    `${certs.length} certificate(s) (${count('expired')} expired, ${count('expiring')} expiring, ${count('not-yet-valid')} not yet valid, ${count('invalid')} unreadable), ` +
-      `${keys} private key(s) in ${filesScanned} file(s) scanned.`,
+    `${plural(certs.length, 'certificate')} (${count('expired')} expired, ${count('expiring')} expiring, ${count('not-yet-valid')} not yet valid, ${count('invalid')} unreadable), ` +
+      `${plural(keys, 'private key')} in ${plural(filesScanned, 'file')} scanned.`,
   );
-  return out.join('\n') + '\n';
+  // Names and values come from files (and the decoder escapes what it decodes): each line reaches a terminal as text.
+  return out.map(escapeControls).join('\n') + '\n';
 }
 
 export async function inspect(argv: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
@@ -141,11 +147,11 @@ export async function inspect(argv: string[], out: NodeJS.WritableStream, err: N
   if (args.format === 'json') {
     // Structured fields only: the facts rows are for people.
     const entries = inv.entries.map((e) => (e.kind === 'certificate' ? { ...e, facts: undefined } : e));
-    out.write(JSON.stringify({ version: 1, filesScanned: inv.filesScanned, entries }, null, 2) + '\n');
+    out.write(JSON.stringify({ version: 1, filesScanned: inv.filesScanned, entries, notes: inv.notes }, null, 2) + '\n');
   } else if (args.format === 'openmetrics') {
     out.write(renderOpenMetrics(inventoryMetrics(inv.entries, inv.filesScanned, now)));
   } else {
-    out.write(textReport(inv.entries, inv.filesScanned));
+    out.write(textReport(inv.entries, inv.filesScanned, inv.notes));
   }
   return ioErrors > 0 ? 2 : 0;
 }

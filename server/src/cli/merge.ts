@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ALL_RULES, toSarif, type Policy } from '../core';
-import { compareEndpointWithConfig, mapConfigFiles } from '../core/probe/config/compare';
+import { compareEndpointWithConfig, mapConfigFiles, servedOfReport, type LiveEndpoint } from '../core/probe/config/compare';
 import { PROBE_RULES } from '../core/rules/probe';
 import { targetLabel } from '../core/probe/errors';
 import {
@@ -128,7 +128,9 @@ async function withConfig(records: FleetRecord[], dirs: readonly string[], host:
     void _config;
     const plain = { ...bare, findings: bare.findings.filter((f) => f.ruleId !== PROBE_RULES.certificateDiffers.id).map(({ config: _c, ...f }) => (void _c, f)) };
     const leaf = reportLeaf(r);
-    const live = leaf ? { name: r.hostname.name, port: endpointPort(r.endpoint), leaf } : { name: r.hostname.name, port: endpointPort(r.endpoint) };
+    const live: LiveEndpoint = leaf ? { name: r.hostname.name, port: endpointPort(r.endpoint), leaf } : { name: r.hostname.name, port: endpointPort(r.endpoint) };
+    const served = servedOfReport(r);
+    if (served) live.served = served;
     const compared = mapConfigFiles(await compareEndpointWithConfig(plain, live, sources, policy), relativeToCwd);
     out.push(r.listedAt ? { ...compared, listedAt: r.listedAt } : compared);
   }

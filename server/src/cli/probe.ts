@@ -3,15 +3,31 @@
  * judges it with the same policy `check` uses, prints text or JSON. Exit codes as `check`:
  * 0 nothing at or above --fail-on, 1 findings, 2 usage error or the endpoint could not be probed.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { PolicyFileFinder, RULE_IDS, atLeast, resolvePolicy, type PolicyInput } from '../core';
-import { DEFAULT_PROBE_OPTIONS, ProbeError, buildProbeReport, parseTarget, probeEndpoint, probeReportText, type ProbeOptions, type ProbeTarget } from '../core/probe';
-import { collectConfigSources, compareWithConfig, mapConfigFiles } from '../core/probe/config/compare';
+import { atLeast } from '../core';
+import {
+  DEFAULT_PROBE_OPTIONS,
+  PROTOCOL_OPTION_NAMES,
+  ProbeError,
+  buildProbeReport,
+  chooseProtocol,
+  clientKeyProblem,
+  parseStarttlsName,
+  parseTarget,
+  probeEndpoint,
+  probeErrorReport,
+  probeReportText,
+  type ProbeOptions,
+  type ProbeTarget,
+  type ProtocolOption,
+} from '../core/probe';
+import { compareWithConfig, mapConfigFiles } from '../core/probe/config/compare';
 import { NodeHost } from '../host/nodeHost';
+import { configSources, probePolicy, readPem } from './probeSetup';
 import { UsageError, failOnArg, formatArg, profileArg, readArgs, type FailOn } from './args';
 
-export const PROBE_USAGE = `Usage: tls-lens probe host[:port] [options]
+export const PROBE_USAGE = `Usage: tls-lens probe host[:port] | scheme://host[:port] [options]
 
 Probes a live TLS endpoint: accepted versions and suites (raw ClientHellos), groups,
 certificate chain, trust, host name, ALPN, OCSP staple, resumption and HSTS; judges
@@ -19,11 +35,21 @@ them with the policy and grades them like SSL Labs. Only the endpoint named is c
 
 Options:
   --sni NAME                    server name to send and to check the certificate against
+                                (and the XMPP domain)
+  --starttls PROTO              speak PROTO's upgrade before TLS: smtp, imap, pop3, ftp, ldap,
+                                xmpp, xmpp-server, postgres, mysql; or TLS at once with PROTO
+                                inside: smtps, imaps, pop3s, ftps, ldaps, xmpps; or none.
+                                Default by the port: 25 587 smtp, 143 imap, 110 pop3, 21 ftp,
+                                389 ldap, 5222 xmpp, 5269 xmpp-server, 5432 postgres, 3306 mysql;
+                                465 993 995 990 636 5223 853 8883 6697 TLS at once; else HTTPS.
+                                smtp://host, imaps://host … say the same in the target
   --connect-to IP               connect to this address instead of resolving the host
   -4, -6                        use IPv4 or IPv6 only
   --format text|json            output format (default: text)
   --timeout MS                  per-connection timeout (default: ${DEFAULT_PROBE_OPTIONS.timeoutMs})
   --concurrency N               connections in flight at once (default: ${DEFAULT_PROBE_OPTIONS.concurrency})
+  --deadline MS                 total time for the whole probe; what it did not reach is reported
+                                (each connection still ends after --timeout)
   --fail-on error|warning|info|never
                                 exit 1 when a finding is at or above this level (default: warning)
   --policy FILE                 policy file (default: the nearest .tls-lens.yaml from the current folder)
@@ -37,7 +63,8 @@ Options:
                                 each finding comes from; nothing is read without it
   -h, --help                    show this help
 
-Exit codes: 0 no findings at or above --fail-on, 1 findings, 2 usage error or the probe failed.
+Exit codes: 0 no findings at or above --fail-on, 1 findings, 2 usage error or the probe failed
+(with --format json, a failed probe prints {"version":1,"endpoint",…,"error":{code,message}}).
 `;
 
 interface ProbeArgs {
@@ -48,6 +75,8 @@ interface ProbeArgs {
   format: 'text' | 'json';
   timeoutMs: number;
   concurrency: number;
+  deadlineMs?: number;
+  starttls?: ProtocolOption;
   failOn: FailOn;
   policy?: string;
   profile?: string;
@@ -62,6 +91,12 @@ function positiveInt(flag: string, v: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} must be a positive whole number (got "${v}")`);
   return n;
+}
+
+export function starttlsArg(v: string): ProtocolOption {
+  const o = parseStarttlsName(v);
+  if (!o) throw new UsageError(`--starttls must be one of ${PROTOCOL_OPTION_NAMES.join(', ')} (got "${v}")`);
+  return o;
 }
 
 /** With `fleet` (`probe --targets`, cli/fleet.ts): its own flags first, and no endpoint operand required. */
@@ -79,6 +114,8 @@ export function parseProbeArgs(argv: string[], fleet?: { option: (flag: string, 
       else if (flag === '--format') args.format = formatArg(value(), ['text', 'json'] as const);
       else if (flag === '--timeout') args.timeoutMs = positiveInt(flag, value());
       else if (flag === '--concurrency') args.concurrency = positiveInt(flag, value());
+      else if (flag === '--deadline') args.deadlineMs = positiveInt(flag, value());
+      else if (flag === '--starttls') args.starttls = starttlsArg(value());
       else if (flag === '--fail-on') args.failOn = failOnArg(value());
       else if (flag === '--policy') args.policy = value();
       else if (flag === '--profile') args.profile = profileArg(value());
@@ -100,12 +137,20 @@ export function parseProbeArgs(argv: string[], fleet?: { option: (flag: string, 
   return args;
 }
 
-function readPem(flag: string, file: string): string {
+function readFile(flag: string, file: string): Buffer {
   try {
-    return readFileSync(file, 'utf8');
+    return readFileSync(file);
   } catch (e) {
     throw new UsageError(`${flag} ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
+}
+
+/** `--client-key FILE`, refused with why when it cannot be used (OpenSSH, bad base64, truncated …; the key is never quoted). */
+export function readClientKey(file: string): string {
+  const key = readFile('--client-key', file);
+  const problem = clientKeyProblem(key);
+  if (problem) throw new UsageError(`--client-key ${file}: ${problem}`);
+  return key.toString('utf8');
 }
 
 export async function probeCommand(argv: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
@@ -119,32 +164,21 @@ export async function probeCommand(argv: string[], out: NodeJS.WritableStream, e
   if (args.sni) target.sni = args.sni;
   if (args.connectTo) target.connectTo = args.connectTo;
   if (args.family) target.family = args.family;
+  // --starttls wins over a scheme; without either, the well-known port decides.
+  if (args.starttls || !target.protocolChosenBy) Object.assign(target, chooseProtocol(target.port, args.starttls));
 
-  for (const d of args.config) {
-    let dir = false;
-    try {
-      dir = statSync(d).isDirectory();
-    } catch {
-      dir = false;
-    }
-    if (!dir) throw new UsageError(`--config ${d}: not a folder`);
-  }
   const host = new NodeHost();
-  const finder = new PolicyFileFinder(host, RULE_IDS);
-  const policyFile = args.policy ? await finder.load(path.resolve(args.policy)) : await finder.forFile(path.join(process.cwd(), '.tls-lens-probe'));
-  if (policyFile?.problems.length) {
-    for (const p of policyFile.problems) err.write(`tls-lens: ${policyFile.path}:${p.range.start.line + 1}:${p.range.start.character + 1}: ${p.message}\n`);
-    if (args.policy) return 2;
-  }
-  const flags: PolicyInput = {};
-  if (args.profile) flags.profile = args.profile;
-  const policy = resolvePolicy(policyFile && !policyFile.problems.length ? policyFile.input : undefined, flags);
+  const policy = await probePolicy(host, args, err);
+  if (!policy) return 2;
+  // Usage errors (a --config that is no folder) before anything is contacted.
+  const sources = await configSources(host, args.config, policy);
 
   const options: ProbeOptions = { timeoutMs: args.timeoutMs, concurrency: args.concurrency };
+  if (args.deadlineMs) options.deadlineMs = args.deadlineMs;
   if (args.ca) options.extraCaPem = readPem('--ca', args.ca);
   if (args.clientCert && args.clientKey) {
     options.clientCertPem = readPem('--client-cert', args.clientCert);
-    options.clientKeyPem = readPem('--client-key', args.clientKey);
+    options.clientKeyPem = readClientKey(args.clientKey);
   }
   const ac = new AbortController();
   const onSigint = (): void => ac.abort();
@@ -153,19 +187,15 @@ export async function probeCommand(argv: string[], out: NodeJS.WritableStream, e
   try {
     const result = await probeEndpoint(target, options, args.scan ? {} : { scan: false });
     let report = buildProbeReport(result, policy, host.now());
-    if (args.config.length) {
-      const roots = args.config.map((d) => path.resolve(d));
-      const sources = await collectConfigSources(host, roots, { maxFileBytes: policy.maxFileSizeBytes });
-      if (policy.nginxVersion !== undefined) sources.nginxVersion = policy.nginxVersion;
-      sources.pathMappings = policy.pathMappings;
-      report = mapConfigFiles(await compareWithConfig(report, result, sources, policy), (f) => ({ file: path.relative(process.cwd(), f) || f }));
-    }
+    if (sources) report = mapConfigFiles(await compareWithConfig(report, result, sources, policy), (f) => ({ file: path.relative(process.cwd(), f) || f }));
     out.write(args.format === 'json' ? JSON.stringify(report, null, 2) + '\n' : probeReportText(report));
     const failOn = args.failOn;
     return failOn !== 'never' && report.findings.some((f) => atLeast(f.severity, failOn)) ? 1 : 0;
   } catch (e) {
     if (e instanceof ProbeError) {
-      err.write(`tls-lens: ${e.message}\n`);
+      const notReached = e.notReached?.length ? ` (not reached: ${e.notReached.join('; ')})` : '';
+      err.write(`tls-lens: ${e.message}${notReached}\n`);
+      if (args.format === 'json') out.write(JSON.stringify(probeErrorReport(target, e), null, 2) + '\n');
       return 2;
     }
     throw e;

@@ -1,12 +1,11 @@
 /**
- * What a probe needs before it starts, shared by the fleet (cli/fleet.ts) and merge
- * (cli/merge.ts): the policy (--policy, else the nearest policy file from the current folder),
+ * What a probe needs before it starts, shared by one probe (cli/probe.ts), the fleet
+ * (cli/fleet.ts) and merge (cli/merge.ts): the policy (--policy, else the nearest policy file from the current folder),
  * the PEM files of --ca / --client-cert / --client-key, the configuration of --config DIR.
- * (cli/probe.ts still has its own copy of these steps; it can call these instead.)
  */
 import { readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { PolicyFileFinder, RULE_IDS, resolvePolicy, type Policy, type PolicyInput } from '../core';
+import { ConfinedHost, PolicyFileFinder, RULE_IDS, resolvePolicy, type Host, type Policy, type PolicyInput } from '../core';
 import { collectConfigSources, type ConfigSources } from '../core/probe/config/compare';
 import type { NodeHost } from '../host/nodeHost';
 import { UsageError } from './args';
@@ -32,6 +31,17 @@ export async function probePolicy(host: NodeHost, args: { policy?: string; profi
   return resolvePolicy(policyFile && !policyFile.problems.length ? policyFile.input : undefined, flags);
 }
 
+/**
+ * The host the comparison reads through: the --config folders and the folders pathMappings
+ * name, nothing else (an include of /etc/nginx/… is judged by what the folders hold, as `check` does).
+ */
+export function confinedTo(host: Host, dirs: readonly string[], policy: Policy): ConfinedHost {
+  const roots = dirs.map((d) => path.resolve(d));
+  const confined = new ConfinedHost(host, () => roots);
+  for (const to of Object.values(policy.pathMappings)) confined.allow(to);
+  return confined;
+}
+
 /** The configuration to compare with (--config DIR…), or undefined without it. */
 export async function configSources(host: NodeHost, dirs: readonly string[], policy: Policy): Promise<ConfigSources | undefined> {
   for (const d of dirs) {
@@ -44,7 +54,7 @@ export async function configSources(host: NodeHost, dirs: readonly string[], pol
     if (!dir) throw new UsageError(`--config ${d}: not a folder`);
   }
   if (!dirs.length) return undefined;
-  const sources = await collectConfigSources(host, dirs.map((d) => path.resolve(d)), { maxFileBytes: policy.maxFileSizeBytes });
+  const sources = await collectConfigSources(confinedTo(host, dirs, policy), dirs.map((d) => path.resolve(d)), { maxFileBytes: policy.maxFileSizeBytes });
   if (policy.nginxVersion !== undefined) sources.nginxVersion = policy.nginxVersion;
   sources.pathMappings = policy.pathMappings;
   return sources;

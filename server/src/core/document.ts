@@ -12,6 +12,8 @@ export class TextDoc {
     readonly languageId?: string,
     /** What the caller knows the document is, overriding detection (e.g. a policy file under another name). */
     readonly format?: FormatKind,
+    /** The file's real path when `file` is a display name (the CLI's relative names): parses are shared under it. */
+    readonly source?: string,
   ) {}
 
   /** Uses an index already built for this very text (by a cached parse) instead of building one. */

@@ -1,26 +1,33 @@
 import { TextDoc } from './document';
 import { SEVERITY_ORDER, compareFindings, withAssumptions, type Finding, type Severity } from './findings';
-import { detectFormat, formatFromName, looksBinary, textLooksBinary, type FormatKind } from './formats/detect';
+import { detectFormat, formatFromName, looksBinary, textLooksBinary, withoutCopySuffix, type FormatKind } from './formats/detect';
 import type { NginxConfig, NginxDirective } from './formats/nginx/ast';
-import { asIncludedInHttp, includeKey, isBlockSnippet, isHttpSnippet, spliceIncludes } from './formats/nginx/context';
+import { asIncludedInHttp, includeKey, isBlockSnippet, isHttpSnippet, spliceIncludes, spliceStock } from './formats/nginx/context';
+import { baseFromLayout, type NginxBase } from './formats/nginx/stock';
+import { UnknownIncludes } from './formats/nginx/unknowns';
 
 export { includeKey } from './formats/nginx/context';
 import { effectiveConfig, type EffectiveConfig } from './formats/nginx/effective';
 import { loadNginxConfig, nginxConfsAbove, normalizePath, type NginxLoadOptions, type NginxTree, type NginxTreeProblem } from './formats/nginx/includes';
-import { parseNginxDoc } from './formats/nginx/parseCache';
+import { parseNginxCached, parseNginxDoc } from './formats/nginx/parseCache';
+import { rawBodies, templateOf } from './formats/nginx/template';
 import { scanPem, type PemBlock } from './formats/pem/scanner';
 import type { YamlFile } from './formats/yaml/documents';
 import { parseYamlCached } from './formats/yaml/parseCache';
-import { materialSites, type MaterialSite } from './certs/sites';
 import { resourceKindKey } from './formats/kube/resources';
+import { materialSites, type MaterialSite } from './certs/sites';
+import { containerKind, keystorePassword, readContainer, type ContainerRead } from './certs/containers';
 import { loadReferencedFiles, namesReferencedFiles, type ReferencedFiles } from './certs/referenced';
 import { indexedYaml, kubeViewFor, type KubeIndex, type KubeView } from './workspace/index';
 import type { Host } from './host';
 import type { Policy } from './policy/policy';
-import { ENGINE_NOTICES, RULES, RULE_IDS } from './rules';
+import { ENGINE_NOTICES, FORMAT_NEUTRAL_RULES, RULES, RULE_IDS } from './rules';
+import type { FormatFacts, FormatModule, NamedMaterial } from './formats/format';
+import { formatModule, formatModules } from './formats/registry';
 import { applySuppressions, scanSuppressions } from './suppressions';
 import type { Report, Rule, RuleContext, RuleMeta } from './rules/rule';
 import { range, type Range } from './text';
+import { escapeControls } from './escape';
 
 export interface LintOptions {
   policy: Policy;
@@ -43,10 +50,19 @@ export interface LintOptions {
   nginxReferencedFiles?: ReferencedFiles;
   /** Every workspace manifest by kind/namespace/name, so Kubernetes rules follow references across files. */
   kubeIndex?: KubeIndex;
+  /** What a registered format's `gather` read for this document (`gatherFacts`). */
+  facts?: FormatFacts;
+  /** A binary container read from the file's bytes (`lintContainer`): its sites stand for the document's, whose text is empty. */
+  container?: ContainerRead;
+  /**
+   * For a site file whose nginx.conf is not known: the platform whose stock nginx.conf stands
+   * for it. Default: the policy's `nginxBase`, else from the file's folder (`baseFromLayout`).
+   */
+  nginxBase?: NginxBase;
 }
 
 /** Every range object of directives read from other files (includer context, included files). */
-function foreignRanges(list: readonly NginxDirective[], into: WeakSet<Range>): WeakSet<Range> {
+function foreignRanges(list: readonly NginxDirective[], into: Set<Range>): Set<Range> {
   for (const d of list) {
     if (d.file !== undefined) {
       into.add(d.range);
@@ -70,7 +86,7 @@ function effectiveSeverity(rule: RuleMeta, policy: Policy, proposed: Severity | 
 
 function notice(rule: RuleMeta, file: string, policy: Policy, message: string): Finding[] {
   const severity = effectiveSeverity(rule, policy, undefined);
-  return severity ? [{ ruleId: rule.id, severity, message, file, range: range(0, 0, 0, 0), fixes: [], related: [] }] : [];
+  return severity ? [{ ruleId: rule.id, severity, message: escapeControls(message), file, range: range(0, 0, 0, 0), fixes: [], related: [] }] : [];
 }
 
 /** True when `severity` is at or above `threshold`. */
@@ -89,22 +105,30 @@ export function lintDocument(doc: TextDoc, opts: LintOptions): Finding[] {
   if (size > policy.maxFileSizeBytes) {
     return notice(ENGINE_NOTICES.fileTooLarge, doc.file, policy, tooLargeMessage(size, policy));
   }
-  if (format !== 'text' && textLooksBinary(doc.text)) {
+  if (format !== 'text' && format !== 'container' && textLooksBinary(doc.text)) {
     return notice(ENGINE_NOTICES.binaryFile, doc.file, policy, binaryMessage(format));
   }
   const findings: Finding[] = [];
   let nginx: NginxConfig | undefined;
   let effective: EffectiveConfig | undefined;
-  let foreign: WeakSet<Range> | undefined;
-  const nginxEffective = (): EffectiveConfig => {
-    if (effective) return effective;
+  // Built on the first report only: a lint without findings never walks the tree for it.
+  let foreign: Set<Range> | undefined;
+  let mixed = false;
+  let tree: readonly NginxDirective[] | undefined;
+  let unknowns: UnknownIncludes | undefined;
+  const nginxTree = (): readonly NginxDirective[] => {
+    if (tree) return tree;
     const own = parsed().directives;
     const spliced = opts.nginxIncluded?.size ? spliceIncludes(own, opts.nginxIncluded) : own;
-    const tree = asIncludedInHttp(spliced, opts.nginxHttpContext);
+    const base = opts.nginxBase ?? policy.nginxBase ?? baseFromLayout(doc.file);
+    // Files nginx ships (mime.types, snippets/snakeoil.conf …) are known content.
+    tree = spliceStock(asIncludedInHttp(spliced, opts.nginxHttpContext, base));
     // Findings belong to the file a directive is in: none at another file's directives.
-    if (tree !== own) foreign = foreignRanges(tree, new WeakSet());
-    return (effective = effectiveConfig(tree, { nginxVersion: policy.nginxVersion }));
+    mixed = tree !== own;
+    return tree;
   };
+  const nginxEffective = (): EffectiveConfig => (effective ??= effectiveConfig(nginxTree(), { nginxVersion: policy.nginxVersion }));
+  const nginxUnknowns = (): UnknownIncludes => (unknowns ??= new UnknownIncludes(nginxTree()));
   let pem: PemBlock[] | undefined;
   let yamlFile: YamlFile | undefined;
   let sites: MaterialSite[] | undefined;
@@ -113,84 +137,102 @@ export function lintDocument(doc: TextDoc, opts: LintOptions): Finding[] {
   const indexed = opts.kubeIndex?.entry(doc.file);
   if (indexed && indexed.text === doc.text) doc.adoptLines(indexed.lines);
   const blocks = (): PemBlock[] => (pem ??= scanPem(doc.text, doc.lines));
-  const parsed = (): NginxConfig => (nginx ??= parseNginxDoc(doc));
+  // A template (Go, Jinja, ERB) is read with its tags blanked (same offsets).
+  const template = format === 'nginx' ? templateOf(doc.text, () => rawBodies(doc)) : undefined;
+  const parsed = (): NginxConfig => (nginx ??= template ? parseNginxCached(template.blanked, `${doc.file}\u0000template`, doc.lines).config : parseNginxDoc(doc));
+  // …and when even that is not nginx, only the template note speaks for the file's nginx rules.
+  const templateBroken = template !== undefined && parsed().problems.some((p) => p.severity !== 'warning');
   const yamlOnce = (): YamlFile => (yamlFile ??= indexedYaml(opts.kubeIndex, doc.file, doc.text) ?? parseYamlCached(doc.text, doc.file, doc.lines));
   // The accessors every rule's context shares (made once per document, not once per rule).
   const includeProblems = (): readonly NginxTreeProblem[] => opts.nginxIncludeProblems ?? [];
   const referencedFiles = (): ReferencedFiles => opts.nginxReferencedFiles ?? NO_FILES;
-  const sitesOnce = (): MaterialSite[] => (sites ??= materialSites(doc, blocks(), yamlOnce));
+  const sitesOnce = (): MaterialSite[] => (sites ??= opts.container ? opts.container.sites : materialSites(doc, blocks(), yamlOnce));
+  const container = (): ContainerRead | undefined => opts.container;
   const kubeOnce = (): KubeView => (kube ??= kubeViewFor(doc, opts.kubeIndex, yamlOnce));
-  // One context for every rule of the document; `report` files findings under the rule running.
-  let rule: Rule = RULES[0]!;
-  const ctx: RuleContext = {
-    doc,
-    format,
-    policy,
-    now: opts.now,
-    nginx: parsed,
-    nginxIncludeProblems: includeProblems,
-    nginxEffective,
-    nginxReferencedFiles: referencedFiles,
-    pemBlocks: blocks,
-    yaml: yamlOnce,
-    materialSites: sitesOnce,
-    kube: kubeOnce,
-    report: (r: Report) => {
-      const severity = effectiveSeverity(rule, policy, r.severity);
-      if (!severity || foreign?.has(r.range)) return;
-      const f: Finding = {
-        ruleId: rule.id,
-        severity,
-        message: withAssumptions(r.message, r.assumptions),
-        file: doc.file,
-        range: r.range,
-        fixes: r.fixes ?? [],
-        related: r.related ?? [],
-      };
-      if (r.resource) f.resource = r.resource;
-      if (r.assumptions?.length) f.assumptions = [...r.assumptions];
-      findings.push(f);
-    },
+  // A registered format (formats/registry.ts): its model once per lint, and the files it names.
+  const module = formatModule(format);
+  const models = new Map<string, unknown>();
+  const modelOf = <M>(m: FormatModule<string, M>): M => {
+    if (!models.has(m.id)) models.set(m.id, m.model({ doc, policy, ...(opts.facts?.format === m.id ? { facts: opts.facts.value } : {}) }));
+    return models.get(m.id) as M;
   };
+  let named: readonly NamedMaterial[] | undefined;
+  const namedOnce = (): readonly NamedMaterial[] => (named ??= module?.namedMaterial?.(modelOf(module)) ?? []);
   // The kinds of a manifest's resources: a rule for other kinds does not run (`Rule.kinds`).
   let kinds: Set<string> | undefined;
-  const judged = (r: Rule): boolean => {
-    if (!r.kinds || format !== 'kubernetes') return true;
+  const judged = (rule: Rule): boolean => {
+    if (!rule.kinds || format !== 'kubernetes') return true;
     kinds ??= new Set(kubeOnce().resources.map(resourceKindKey));
-    return r.kinds.some((k) => kinds!.has(k));
+    return rule.kinds.some((k) => kinds!.has(k));
   };
-  for (const r of rulesFor(format)) {
-    if (policy.rules[r.id] === 'off') continue;
-    rule = r;
+  for (const rule of RULES) {
+    // Format-neutral rules (cert/*) judge the material any registered format names.
+    if (!rule.formats.includes(format) && !(module && FORMAT_NEUTRAL_RULES.has(rule))) continue;
+    if (policy.rules[rule.id] === 'off') continue;
+    if (templateBroken && rule.id.startsWith('nginx/') && rule.id !== 'nginx/template-skipped') continue;
+    const ctx: RuleContext = {
+      doc,
+      format,
+      policy,
+      now: opts.now,
+      nginx: parsed,
+      nginxIncludeProblems: includeProblems,
+      nginxEffective,
+      nginxUnknowns,
+      nginxReferencedFiles: referencedFiles,
+      pemBlocks: blocks,
+      yaml: yamlOnce,
+      materialSites: sitesOnce,
+      container,
+      kube: kubeOnce,
+      model: modelOf,
+      namedMaterial: namedOnce,
+      report: (r: Report) => {
+        const severity = effectiveSeverity(rule, policy, r.severity);
+        if (!severity) return;
+        if (mixed && (foreign ??= foreignRanges(tree!, new Set())).has(r.range)) return;
+        // Messages quote what files hold (names, values): never a raw control character (`escape.ts`).
+        const f: Finding = {
+          ruleId: rule.id,
+          severity,
+          message: escapeControls(withAssumptions(r.message, r.assumptions)),
+          file: doc.file,
+          range: r.range,
+          fixes: r.fixes ?? [],
+          related: (r.related ?? []).map((x) => ({ ...x, message: escapeControls(x.message) })),
+        };
+        if (r.resource) f.resource = r.resource;
+        if (r.assumptions?.length) f.assumptions = r.assumptions.map(escapeControls);
+        findings.push(f);
+      },
+    };
     try {
-      if (judged(r)) r.check(ctx);
+      if (judged(rule)) rule.check(ctx);
     } catch (e) {
-      findings.push(...notice(ENGINE_NOTICES.internalError, doc.file, policy, `${r.id} failed on this file: ${e instanceof Error ? e.message : String(e)}`));
+      findings.push(
+        ...notice(ENGINE_NOTICES.internalError, doc.file, policy, `${rule.id} failed on this file: ${e instanceof Error ? e.message : String(e)}`),
+      );
     }
   }
   return applyInlineSuppressions(doc, format, policy, findings).sort(compareFindings);
 }
 
-const RULES_BY_FORMAT = new Map<FormatKind, readonly Rule[]>();
-
-/** The rules that judge a format, in registry order. */
-function rulesFor(format: FormatKind): readonly Rule[] {
-  let list = RULES_BY_FORMAT.get(format);
-  if (!list) RULES_BY_FORMAT.set(format, (list = RULES.filter((r) => r.formats.includes(format))));
-  return list;
-}
-
 /** Formats whose comments start with "#", where `# tls-lens-disable-…` comments work. */
 const HASH_COMMENT_FORMATS: ReadonlySet<FormatKind> = new Set(['nginx', 'yaml', 'kubernetes', 'policy']);
 
+/** Whether `# tls-lens-disable-…` comments are read in this format (the editor offers to write them there). */
+export function readsSuppressions(format: FormatKind): boolean {
+  return HASH_COMMENT_FORMATS.has(format) || formatModule(format)?.lineComment === '#';
+}
+
 function applyInlineSuppressions(doc: TextDoc, format: FormatKind, policy: Policy, findings: Finding[]): Finding[] {
-  if (!HASH_COMMENT_FORMATS.has(format)) return findings;
+  if (!readsSuppressions(format)) return findings;
   const suppressions = scanSuppressions(doc.text, doc.lines);
   if (suppressions.length === 0) return findings;
   const { kept, unused, unknown } = applySuppressions(findings, suppressions, RULE_IDS);
   const located = (rule: RuleMeta, items: ReadonlyArray<{ range: Range; message: string }>): Finding[] => {
     const severity = effectiveSeverity(rule, policy, undefined);
-    return severity ? items.map((i) => ({ ruleId: rule.id, severity, message: i.message, file: doc.file, range: i.range, fixes: [], related: [] })) : [];
+    return severity ? items.map((i) => ({ ruleId: rule.id, severity, message: escapeControls(i.message), file: doc.file, range: i.range, fixes: [], related: [] })) : [];
   };
   // A suppression for a rule the policy turns off is not "unused": it may matter under another policy.
   const reallyUnused = unused.filter((u) => policy.rules[u.ruleId] !== 'off');
@@ -236,11 +278,41 @@ function binaryMessage(format: FormatKind): string {
   return `file holds binary data, not ${format === 'pem' ? 'PEM text (a DER file?)' : format + ' text'}; not linted`;
 }
 
-export type FileLintResult = { findings: Finding[] } | { error: string };
+/** `skipped`: the file was not linted (binary with no format, or a format TLS Lens does not read): a summary does not count it as checked. */
+export type FileLintResult = { findings: Finding[]; skipped?: string } | { error: string };
+
+/** Lints what a binary container holds: the certificate rules on its sites, `cert/container` on its notes. */
+export function lintContainer(display: string, container: ContainerRead, opts: LintOptions): Finding[] {
+  return lintDocument(new TextDoc(display, '', undefined, 'container'), { ...opts, container });
+}
 
 /** Whether a file on disk is one TLS Lens looks at when walking a directory. */
 export function isCandidateName(path: string): boolean {
-  return formatFromName(path) !== undefined || /\.(conf|json|md|txt)$/i.test(path);
+  return formatFromName(path) !== undefined || /\.(conf|json|md|txt)$/i.test(withoutCopySuffix(path)) || formatModules().some((m) => m.candidate(path));
+}
+
+/**
+ * Reads, through the host, the workspace facts a registered format's rules need for a
+ * document (`FormatModule.gather`); undefined for built-in formats. `root`: nothing outside
+ * it is read. Never throws.
+ */
+export async function gatherFacts(
+  host: Host,
+  path: string,
+  doc: TextDoc,
+  policy: Policy,
+  opts: { root?: string; text?: (path: string) => string | undefined } = {},
+): Promise<FormatFacts | undefined> {
+  const m = formatModule(detectFormat(doc));
+  if (!m?.gather) return undefined;
+  try {
+    const input: Parameters<NonNullable<FormatModule['gather']>>[0] = { host, path, doc, policy };
+    if (opts.root !== undefined) input.root = opts.root;
+    if (opts.text) input.text = opts.text;
+    return { format: m.id, value: await m.gather(input) };
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -251,7 +323,15 @@ export async function lintFile(
   host: Host,
   path: string,
   display: string,
-  opts: LintOptions & { resolveHttpContext?: (path: string) => Promise<readonly NginxDirective[] | undefined> },
+  opts: LintOptions & {
+    resolveHttpContext?: (path: string) => Promise<readonly NginxDirective[] | undefined>;
+    /** The workspace folder: a registered format's facts are read only inside it. */
+    root?: string;
+    /** The trailing-path guess for absolute includes outside the workspace (`trailingPathGuesser`). */
+    guessPath?: NginxLoadOptions['guessPath'];
+    /** Loads (and may cache, `cachingTreeLoader`) the trees this file's includes are read from. */
+    loadTree?: (entry: string, o: NginxLoadOptions) => Promise<NginxTree>;
+  },
 ): Promise<FileLintResult> {
   let bytes: Uint8Array;
   try {
@@ -265,21 +345,39 @@ export async function lintFile(
   } catch (e) {
     return { error: `${display}: ${e instanceof Error ? e.message : String(e)}` };
   }
+  // Binary certificate containers (DER, PKCS#7, PKCS#12, JKS) are read from their bytes.
+  const kind = containerKind(path, bytes);
+  if (kind) return { findings: lintContainer(display, readContainer(kind, bytes, keystorePassword(opts.policy, host, path)), opts) };
   if (looksBinary(bytes)) {
     const format = formatFromName(path);
-    return { findings: format ? notice(ENGINE_NOTICES.binaryFile, display, opts.policy, binaryMessage(format)) : [] };
+    // A binary file under a container's name that is no certificate container (a DER CSR, DH parameters): not ours.
+    if (format === 'container') return { findings: [], skipped: 'binary' };
+    return format ? { findings: notice(ENGINE_NOTICES.binaryFile, display, opts.policy, binaryMessage(format)), skipped: 'binary' } : { findings: [], skipped: 'binary' };
   }
-  let text = new TextDecoder('utf-8').decode(bytes);
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const decoded = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
+  const bom = decoded.charCodeAt(0) === 0xfeff;
+  let text = bom ? decoded.slice(1) : decoded;
   // The format comes from the real path: the display name may have lost the folders
   // (sites-enabled/, conf.d/) that say what the file is.
-  const doc = new TextDoc(display, text, undefined, detectFormat(new TextDoc(path, text)));
+  const format = detectFormat(new TextDoc(path, text));
+  // nginx refuses a byte order mark (nginx/byte-order-mark): an nginx file keeps it.
+  if (bom && format === 'nginx') text = decoded;
+  // Parsed under the real path, as the include loader and the referenced-file reader parse it.
+  const doc = new TextDoc(display, text, undefined, format, normalizePath(path));
+  if (format === 'apache') return { findings: lintDocument(doc, opts), skipped: 'apache' };
   let lintOpts: LintOptions = opts;
   if (hasNginxIncludes(doc)) {
-    const { problems, included } = await includeContext(host, path, () => text);
+    const load: Pick<NginxLoadOptions, 'pathMappings' | 'guessPath'> = { pathMappings: opts.policy.pathMappings };
+    if (opts.guessPath) load.guessPath = opts.guessPath;
+    const { problems, included } = await includeContext(host, path, () => text, opts.loadTree ? { load, loadTree: opts.loadTree } : { load });
     lintOpts = { ...lintOpts, nginxIncludeProblems: problems, nginxIncluded: included };
   }
+  // The platform's stock nginx.conf stands for a lone site file's: from the real path, and on
+  // whether a sites-* folder stands beside a conf.d/ one (Debian's layout has both).
+  if (doc.format === 'nginx' && lintOpts.nginxBase === undefined && opts.policy.nginxBase === undefined) lintOpts = { ...lintOpts, nginxBase: await layoutBase(host, path) };
   if (doc.format === 'nginx' && namesReferencedFiles(text)) lintOpts = { ...lintOpts, nginxReferencedFiles: await loadReferencedFiles(host, path, text, opts.policy) };
+  const facts = await gatherFacts(host, path, doc, opts.policy, opts.root !== undefined ? { root: opts.root } : {});
+  if (facts) lintOpts = { ...lintOpts, facts };
   if (opts.resolveHttpContext && needsHttpContext(doc)) {
     const context = await opts.resolveHttpContext(path).catch(() => undefined);
     if (context) lintOpts = { ...lintOpts, nginxHttpContext: context };
@@ -313,6 +411,8 @@ export async function includeContext(
     others?: (p: string) => string | undefined;
     /** Loads (and may cache) the tree; default loadNginxConfig. */
     loadTree?: (entry: string, o: NginxLoadOptions) => Promise<NginxTree>;
+    /** pathMappings and the trailing-path guess for absolute includes. */
+    load?: Pick<NginxLoadOptions, 'pathMappings' | 'guessPath'>;
   } = {},
 ): Promise<{ problems: NginxTreeProblem[]; included: Map<string, NginxDirective[]> }> {
   const self = normalizePath(path);
@@ -321,15 +421,19 @@ export async function includeContext(
   try {
     const others = opts.others;
     const load = opts.loadTree ?? ((entry: string, o: NginxLoadOptions) => loadNginxConfig(host, entry, o));
-    tree = await load(self, { text: (p) => (p === self ? text(p) : others?.(p)) });
+    const loadOpts: NginxLoadOptions = { ...opts.load, text: (p) => (p === self ? text(p) : others?.(p)) };
+    tree = await load(self, loadOpts);
     // A cached tree may predate this text: then read afresh.
-    if (opts.loadTree && tree.files.get(self)?.text !== text(self)) tree = await loadNginxConfig(host, self, { text: (p) => (p === self ? text(p) : others?.(p)) });
+    if (opts.loadTree && tree.files.get(self)?.text !== text(self)) tree = await loadNginxConfig(host, self, loadOpts);
   } catch {
     return { problems: [], included };
   }
   const problems = await ownIncludeProblems(host, self, tree);
   const haveConf = (await nginxConfsAbove(host, self).catch(() => [])).length > 0;
-  const broken = tree.problems.filter((p) => INCLUDE_PROBLEMS.has(p.kind) || p.kind === 'read-error');
+  // A cycle or a limit below an include leaves its content unknown as a whole; a file not found
+  // below it is one more unread include, judged by its name where it stands.
+  const broken = tree.problems.filter((p) => p.kind === 'include-cycle' || p.kind === 'include-limit');
+  const read = new Set(tree.includes.filter((s) => !s.outside && (s.files.length > 0 || s.glob)).map((s) => s.directive));
   // What each include read: the directives after it (in its list) that came in through it.
   const content = new Map<NginxDirective, NginxDirective[]>();
   const collect = (list: readonly NginxDirective[]): void => {
@@ -351,7 +455,7 @@ export async function includeContext(
   collect(tree.directives);
   for (const site of tree.includes) {
     if (site.file !== self) continue;
-    if (site.files.length === 0 && !site.glob) continue;
+    if (!read.has(site.directive)) continue;
     if (!haveConf && !site.pattern.startsWith('/')) continue;
     const under = new Set<string>();
     const queue = [...site.files];
@@ -363,15 +467,24 @@ export async function includeContext(
     }
     const at = site.directive.range.start.line;
     if (broken.some((p) => under.has(p.file) || (p.file === self && p.range.start.line >= at && p.range.start.line <= site.directive.range.end.line))) continue;
-    // Nested includes below it were all read: what they read stands in their place.
-    included.set(includeKey(site.directive), withoutIncludes(content.get(site.directive) ?? []));
+    // What nested includes read stands in their place; unread ones stay, as unknowns.
+    const spliced = withoutReadIncludes(content.get(site.directive) ?? [], read);
+    if (site.guessed) spliced.unshift(guessMarker(site.directive, site.resolved));
+    included.set(includeKey(site.directive), spliced);
   }
   return { problems, included };
 }
 
-/** Directives with `include` lines removed at every depth (their content is already spliced in). */
-function withoutIncludes(list: readonly NginxDirective[]): NginxDirective[] {
-  return list.filter((d) => d.name !== 'include' || d.block).map((d) => (d.block ? { ...d, block: { range: d.block.range, directives: withoutIncludes(d.block.directives) } } : d));
+/** Directives with the `include` lines that read their files removed at every depth (their content follows them). */
+function withoutReadIncludes(list: readonly NginxDirective[], read: ReadonlySet<NginxDirective>): NginxDirective[] {
+  return list.filter((d) => d.name !== 'include' || d.block || !read.has(d)).map((d) => (d.block ? { ...d, block: { range: d.block.range, directives: withoutReadIncludes(d.block.directives, read) } } : d));
+}
+
+/** Where an include read from a guessed workspace folder stood: its judgements say so (unknowns.ts). */
+function guessMarker(d: NginxDirective, readFrom: string): NginxDirective {
+  const r = (x: Range): Range => ({ start: x.start, end: x.end });
+  const { file: _file, ...own } = d;
+  return { ...own, nameRange: r(d.nameRange), range: r(d.range), args: d.args.map((a) => ({ ...a, range: r(a.range) })), guessedFrom: readFrom };
 }
 
 async function ownIncludeProblems(host: Host, self: string, tree: NginxTree): Promise<NginxTreeProblem[]> {
@@ -380,7 +493,7 @@ async function ownIncludeProblems(host: Host, self: string, tree: NginxTree): Pr
     // its configuration prefix): a "not found" for them would be a guess.
     const haveConf = (await nginxConfsAbove(host, self)).length > 0;
     const own = tree.problems.filter(
-      (p) => p.file === self && INCLUDE_PROBLEMS.has(p.kind) && (haveConf || p.kind !== 'include-not-found' || isAbsoluteInclude(tree, p)),
+      (p) => p.file === self && (INCLUDE_PROBLEMS.has(p.kind) || p.kind === 'read-error') && (haveConf || p.kind !== 'include-not-found' || isAbsoluteInclude(tree, p)),
     );
     // A cycle is detected in the file that closes it, but it stops nginx from loading this
     // file too: show it here as well, on the first of this file's includes that reads files
@@ -420,3 +533,18 @@ function isAbsoluteInclude(tree: NginxTree, p: NginxTreeProblem): boolean {
   const site = tree.includes.find((s) => s.file === p.file && s.directive.args[0] && s.directive.args[0].range.start.line === p.range.start.line && s.directive.args[0].range.start.character === p.range.start.character);
   return site !== undefined && site.pattern.startsWith('/');
 }
+
+/** `baseFromLayout` for a file on disk: a conf.d/ folder with sites-enabled/ or sites-available/ beside it is Debian's. */
+export async function layoutBase(host: Host, path: string): Promise<NginxBase> {
+  const p = normalizePath(path);
+  const m = /^(.*)\/conf\.d\/[^/]+$/.exec(p);
+  let sites = false;
+  if (m) {
+    for (const name of ['sites-enabled', 'sites-available']) {
+      const st = await host.stat(`${m[1] || ''}/${name}`).catch(() => undefined);
+      if (st?.isDirectory) sites = true;
+    }
+  }
+  return baseFromLayout(p, sites);
+}
+

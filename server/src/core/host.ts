@@ -22,14 +22,29 @@ export interface Host {
   readDirectory(path: string): Promise<DirEntry[]>;
   /** The current time; injected so expiry is testable. */
   now(): Date;
+  /** An environment variable (keystore passwords); undefined when unset or when the host has no environment. */
+  env(name: string): string | undefined;
+  /**
+   * True for a path this host will not read (outside the workspace, see `ConfinedHost`):
+   * callers say "not in the workspace" rather than "not found".
+   */
+  outside?(path: string): boolean;
 }
 
 /** A host over an in-memory map of path → contents (paths use "/"). */
 export class MemoryHost implements Host {
   private readonly files = new Map<string, Uint8Array>();
 
-  constructor(files: Record<string, string | Uint8Array> = {}, private readonly clock: () => Date = () => new Date()) {
+  constructor(
+    files: Record<string, string | Uint8Array> = {},
+    private readonly clock: () => Date = () => new Date(),
+    private readonly environment: Readonly<Record<string, string>> = {},
+  ) {
     for (const [p, c] of Object.entries(files)) this.set(p, c);
+  }
+
+  env(name: string): string | undefined {
+    return this.environment[name];
   }
 
   set(path: string, contents: string | Uint8Array): void {

@@ -1,8 +1,9 @@
 import type { TextDoc } from './document';
 import { detectFormat } from './formats/detect';
-import { walkDirectives, type NginxDirective } from './formats/nginx/ast';
-import { asIncludedInHttp, includeKey, isHttpSnippet, spliceIncludes } from './formats/nginx/context';
-import { effectiveConfig, findHeader, walkLocations, type EffectiveLocation, type EffectiveServer, type EffectiveValue } from './formats/nginx/effective';
+import type { NginxDirective } from './formats/nginx/ast';
+import { asIncludedInHttp, includeKey, isHttpSnippet, spliceIncludes, spliceStock } from './formats/nginx/context';
+import { STOCK_BASES, baseFromLayout } from './formats/nginx/stock';
+import { blockOwnerOf, effectiveConfig, findHeader, type EffectiveValue } from './formats/nginx/effective';
 import { TLS_DIRECTIVES } from './formats/nginx/directives';
 import { parseNginxDoc } from './formats/nginx/parseCache';
 import type { Policy } from './policy/policy';
@@ -13,8 +14,11 @@ import { keyMatchDescription, privateKeyOfSite } from './certs/keys';
 import { isCertificateSite, materialSites, type MaterialSite } from './certs/sites';
 import { certificateFacts, privateKeyFacts } from './x509/facts';
 import { OTHER_MATERIAL_LABELS, describeOtherMaterial } from './x509/otherMaterial';
-import { LineIndex, rangeContains, type Position, type Range } from './text';
+import { LineIndex, comparePositions, rangeContains, type Position, type Range } from './text';
 import { decodeCertificate, describeValidity, type CertificateSummary } from './x509/certificate';
+import type { FormatFacts, FormatHover, HoverText } from './formats/format';
+import { formatModule } from './formats/registry';
+import { escapeControls } from './escape';
 
 export interface HoverResult {
   /** Markdown. */
@@ -23,16 +27,16 @@ export interface HoverResult {
 }
 
 
-/** Escapes text for Markdown so subject names cannot inject links or formatting. */
+/** Escapes text for Markdown so subject names cannot inject links or formatting, nor control characters (`escapeControls`). */
 export function escapeMarkdown(s: string): string {
-  return s.replace(/[\\`*_[\]<>|]/g, (c) => '\\' + c);
+  return escapeControls(s).replace(/[\\`*_[\]<>|&~]/g, (c) => '\\' + c);
 }
 
 /** A Markdown code span that holds any text (the fence is longer than any backtick run inside; `|` is escaped for tables). */
 export function codeSpan(s: string): string {
   const longest = Math.max(0, ...(s.match(/`+/g) ?? []).map((r) => r.length));
   const fence = '`'.repeat(longest + 1);
-  const body = s.replace(/\|/g, '\\|');
+  const body = escapeControls(s).replace(/\|/g, '\\|');
   const pad = body.startsWith('`') || body.endsWith('`') ? ' ' : '';
   return `${fence}${pad}${body}${pad}${fence}`;
 }
@@ -50,6 +54,7 @@ export function certificateMarkdown(cert: CertificateSummary, now: Date, positio
     let value: string;
     // Code spans: names are shown as written, never turned into links.
     if (f.label === 'SANs') value = cert.sans.length ? cert.sans.map((s) => `${s.type}:${codeSpan(s.value)}`).join(', ') : '(none)';
+    else if (f.prose && f.items) value = f.items.map(escapeMarkdown).join('; ');
     else if (f.items && f.items.length && f.label !== 'Key usage' && f.label !== 'Extended key usage') value = f.items.map(codeSpan).join(', ');
     else if (f.monospace) value = codeSpan(f.value);
     else if (f.label === 'Valid') value = escapeMarkdown(f.value.slice(0, f.value.length - validity.length)) + `**${escapeMarkdown(validity)}**`;
@@ -98,7 +103,7 @@ function siteMarkdown(site: MaterialSite, sites: readonly MaterialSite[], now: D
   const decoded = decodeCertificate(site.der);
   if (!decoded.ok) return `**${escapeMarkdown(site.label)}**: ${escapeMarkdown(decoded.error)}`;
   const position = site.bundleIndex !== undefined && site.bundleSize !== undefined ? { index: site.bundleIndex, count: site.bundleSize } : undefined;
-  const scope = site.encoding === 'pem' ? 'this file' : site.encoding === 'pem-in-json' ? 'this string' : 'this value';
+  const scope = site.collection && site.encoding === 'pem' ? 'this PKCS#7 block' : site.encoding === 'pem' ? 'this file' : site.encoding === 'pem-in-json' ? 'this string' : 'this value';
   return certificateMarkdown(decoded.cert, now, position, site.container, scope);
 }
 
@@ -137,21 +142,18 @@ function directiveMarkdown(d: NginxDirective, policy: Policy | undefined): strin
 /** The TLS settings that apply in a `server` or `location` block, with where each comes from. */
 function effectiveMarkdown(
   block: NginxDirective,
+  ancestors: readonly NginxDirective[],
   parsed: readonly NginxDirective[],
   policy: Policy | undefined,
   context: readonly NginxDirective[] | undefined,
   included: ReadonlyMap<string, readonly NginxDirective[]> | undefined,
+  file: string,
 ): string | undefined {
   if ((block.name !== 'server' && block.name !== 'location') || !block.block) return undefined;
   const tree = included?.size ? spliceIncludes(parsed, included) : parsed;
-  const cfg = effectiveConfig(asIncludedInHttp(tree, context), { nginxVersion: policy?.nginxVersion });
+  const cfg = effectiveConfig(spliceStock(asIncludedInHttp(tree, context, policy?.nginxBase ?? baseFromLayout(file))), { nginxVersion: policy?.nginxVersion });
   // A block with includes spelled out is a copy: it keeps the original's ranges.
-  let owner: EffectiveServer | EffectiveLocation | undefined = cfg.servers.find((s) => s.directive.range === block.range);
-  if (!owner) {
-    for (const s of cfg.servers) walkLocations(s, (l) => {
-      if (l.directive.range === block.range) owner = l;
-    });
-  }
+  const owner = blockOwnerOf(cfg, block);
   if (!owner) return undefined;
   const names = block.name === 'server'
     ? ['ssl_protocols', 'ssl_ciphers', 'ssl_prefer_server_ciphers', 'ssl_certificate', 'ssl_session_tickets', 'ssl_stapling', 'proxy_ssl_verify']
@@ -170,16 +172,51 @@ function effectiveMarkdown(
   const stsFile = sts?.directive.file ? `, from ${escapeMarkdown(sts.directive.file)}` : '';
   md.push(`| Strict-Transport-Security | ${sts ? codeSpan(sts.value) + (sts.always ? ' always' : '') : '(none)'} | ${sts ? (stsHere ? 'here' : `from ${sts.level}`) + stsFile : ''} |`);
   const unknown = isHttpSnippet(parsed) && !context;
-  if (unknown) md.push('', '_The configuration that includes this file was not found: values it sets in `http` are not shown._');
-  let ancestorInclude = false;
+  if (unknown) {
+    const base = policy?.nginxBase ?? baseFromLayout(file);
+    md.push('', base === 'none' ? '_No nginx.conf in the workspace includes this file: its `http` block is assumed to set no TLS directive._' : `_No nginx.conf in the workspace includes this file: shown as included by ${escapeMarkdown(STOCK_BASES[base].label)} (\`nginx.base: ${base}\`)._`);
+  }
   // Includes whose files were read are spelled out above; only unread ones leave values unknown.
   const unread = (c: NginxDirective): boolean => c.name === 'include' && !included?.has(includeKey(c));
   const unreadInside = (d: NginxDirective): boolean => d.block?.directives.some((c) => unread(c) || unreadInside(c)) ?? false;
-  walkDirectives(parsed, (d, ancestors) => {
-    if (d === block && (unreadInside(block) || ancestors.some((a) => a.block?.directives.some(unread)))) ancestorInclude = true;
-  });
+  const ancestorInclude = unreadInside(block) || ancestors.some((a) => includesDirectlyIn(a).some(unread));
   if (ancestorInclude) md.push('', '_This block or one around it has an `include`: values the included file sets are not shown._');
   return md.join('\n');
+}
+
+/** The `include` directives directly in a block, kept per block: an http block of thousands of servers is read once, not on every hover. */
+const directIncludes = new WeakMap<NginxDirective, { list: readonly NginxDirective[]; includes: NginxDirective[] }>();
+function includesDirectlyIn(block: NginxDirective): readonly NginxDirective[] {
+  const list = block.block?.directives ?? [];
+  let known = directIncludes.get(block);
+  if (known?.list !== list) directIncludes.set(block, (known = { list, includes: list.filter((d) => d.name === 'include') }));
+  return known.includes;
+}
+
+/**
+ * Calls `visit` for each directive whose range holds `position`, depth first in document order,
+ * with its enclosing directives: siblings are in document order and do not overlap, so each
+ * list is searched by halving, and a hover in a file of 100,000 lines walks a few dozen.
+ */
+function directivesAt(list: readonly NginxDirective[], position: Position, visit: (d: NginxDirective, ancestors: readonly NginxDirective[]) => void, ancestors: NginxDirective[] = []): void {
+  // The first directive that does not end before the position.
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (comparePositions(list[mid]!.range.end, position) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  // Where one ends and the next begins, both hold the position.
+  for (let i = lo; i < list.length && comparePositions(list[i]!.range.start, position) <= 0; i++) {
+    const d = list[i]!;
+    visit(d, ancestors);
+    if (d.block) {
+      ancestors.push(d);
+      directivesAt(d.block.directives, position, visit, ancestors);
+      ancestors.pop();
+    }
+  }
 }
 
 /**
@@ -198,11 +235,11 @@ export function hoverAt(
   nginxIncluded?: ReadonlyMap<string, readonly NginxDirective[]>,
 ): HoverResult | undefined {
   if (detectFormat(doc) === 'nginx') {
-    let found: NginxDirective | undefined;
+    let found: { d: NginxDirective; ancestors: NginxDirective[] } | undefined;
     let fileArg: { d: NginxDirective; ref: ReferencedFile } | undefined;
     const parsed = parseNginxDoc(doc).directives;
-    walkDirectives(parsed, (d) => {
-      if (!found && rangeContains(d.nameRange, position)) found = d;
+    directivesAt(parsed, position, (d, ancestors) => {
+      if (!found && rangeContains(d.nameRange, position)) found = { d, ancestors: [...ancestors] };
       const arg = d.args[0];
       const ref = arg && FILE_DIRECTIVES.has(d.name) && rangeContains(arg.range, position) ? referenced?.get(arg.value) : undefined;
       if (ref && !fileArg) fileArg = { d, ref };
@@ -211,15 +248,48 @@ export function hoverAt(
       const markdown = referencedFileMarkdown(fileArg.ref, now);
       if (markdown) return { markdown, range: fileArg.d.args[0]!.range };
     }
-    const markdown = found && (directiveMarkdown(found, policy) ?? effectiveMarkdown(found, parsed, policy, nginxHttpContext, nginxIncluded));
-    if (found && markdown) return { markdown, range: found.nameRange };
+    const markdown = found && (directiveMarkdown(found.d, policy) ?? effectiveMarkdown(found.d, found.ancestors, parsed, policy, nginxHttpContext, nginxIncluded, doc.file));
+    if (found && markdown) return { markdown, range: found.d.nameRange };
   }
   const sites = materialSites(doc);
   const here = sites.filter((s) => rangeContains(s.range, position));
   const first = here[0];
   if (!first) return undefined;
-  // The blocks of one base64 value share its range: show each (a chain in tls.crt).
-  const shown = first.encoding === 'base64-pem' ? here : [first];
+  // The blocks of one base64 value share its range: show each (a chain in tls.crt); so do the certificates of a PKCS#7 block.
+  const shown = first.encoding === 'base64-pem' || first.collection ? here : [first];
   const parts = shown.map((s) => siteMarkdown(s, sites, now)).filter((m): m is string => m !== undefined);
   return parts.length ? { markdown: parts.join('\n\n---\n\n'), range: first.range } : undefined;
+}
+
+function hoverText(t: HoverText): string {
+  return t.code !== undefined ? codeSpan(t.code) : escapeMarkdown(t.text ?? '');
+}
+
+/** Markdown for a registered format's hover (`FormatModule.hover`): every value escaped, named files shown as above. */
+function formatHoverMarkdown(h: FormatHover, now: Date): string | undefined {
+  if ('files' in h) {
+    const parts = h.files.map((f) => referencedFileMarkdown(f, now)).filter((m): m is string => m !== undefined);
+    return parts.length ? parts.join('\n\n---\n\n') : undefined;
+  }
+  const md = [`**${escapeMarkdown(h.title)}**${h.summary ? ` — ${escapeMarkdown(h.summary)}` : ''}`];
+  for (const f of h.facts ?? []) md.push('', `${escapeMarkdown(f.label)}: ${hoverText(f)}`);
+  if (h.table) {
+    md.push('', `| ${h.table.columns.map(escapeMarkdown).join(' | ')} |`, `|${h.table.columns.map(() => '---').join('|')}|`);
+    for (const row of h.table.rows) md.push(`| ${row.map(hoverText).join(' | ')} |`);
+  }
+  for (const n of h.notes ?? []) md.push('', `_${escapeMarkdown(n)}_`);
+  return md.join('\n');
+}
+
+/**
+ * The hover of a registered format (`formats/registry.ts`) at a position, with the facts the
+ * caller gathered (`gatherFacts`); undefined for built-in formats or where it has none (then
+ * `hoverAt` answers).
+ */
+export function formatHoverAt(doc: TextDoc, position: Position, now: Date, policy: Policy, facts?: FormatFacts): HoverResult | undefined {
+  const m = formatModule(detectFormat(doc));
+  if (!m?.hover) return undefined;
+  const h = m.hover(m.model({ doc, policy, ...(facts?.format === m.id ? { facts: facts.value } : {}) }), position);
+  const markdown = h && formatHoverMarkdown(h, now);
+  return h && markdown ? { markdown, range: h.range } : undefined;
 }

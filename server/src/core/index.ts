@@ -3,6 +3,7 @@ export { TextDoc } from './document';
 export {
   lintDocument,
   lintFile,
+  layoutBase,
   includeProblems,
   includeContext,
   isCandidateName,
@@ -10,6 +11,8 @@ export {
   overSizeCap,
   needsHttpContext,
   hasNginxIncludes,
+  gatherFacts,
+  readsSuppressions,
   type LintOptions,
   type FileLintResult,
 } from './engine';
@@ -18,8 +21,9 @@ export { SEVERITY_ORDER, compareFindings, withAssumptions } from './findings';
 export { detectFormat, type FormatKind } from './formats/detect';
 export type { Host, FileStat, DirEntry } from './host';
 export { MemoryHost } from './host';
-export { hoverAt, type HoverResult } from './hover';
-export { DEFAULT_POLICY, REQUIREMENT_KEYS, THRESHOLD_KEYS, resolvePolicy, type Policy, type PolicyInput, type Requirements, type Thresholds } from './policy/policy';
+export { ConfinedHost } from './confinedHost';
+export { formatHoverAt, hoverAt, type HoverResult } from './hover';
+export { DEFAULT_POLICY, REQUIREMENT_KEYS, THRESHOLD_KEYS, VERSION_KEYS, resolvePolicy, type Policy, type PolicyInput, type Requirements, type Thresholds } from './policy/policy';
 export { parsePolicyFile, POLICY_FILE_NAME, POLICY_FILE_NAMES, POLICY_KEYS, type PolicyFile } from './policy/policyFile';
 export { PROFILES, type ProfileName } from './policy/profiles';
 export { ALL_RULES, RULE_IDS, ruleDocPath } from './rules';
@@ -32,9 +36,12 @@ export { PolicyFileFinder, ignoredByPolicyFile, type LoadedPolicyFile } from './
 export { toJsonReport, type JsonReport } from './report/json';
 export { toSarif, type SarifOptions } from './report/sarif';
 export { toText } from './report/text';
-export { applyEdits, combineFixes } from './fixes';
-export { includerHttpContext, isHttpSnippet, type TreeCache } from './formats/nginx/context';
-export { loadNginxConfig, normalizePath, type NginxLoadOptions, type NginxTree } from './formats/nginx/includes';
+export { applyEdits, combineFixes, type FixStats } from './fixes';
+export { cachingTreeLoader, includerHttpContext, isHttpSnippet, type TreeCache } from './formats/nginx/context';
+export { loadNginxConfig, normalizePath, trailingPathGuesser, type NginxLoadOptions, type NginxTree, type PathGuess } from './formats/nginx/includes';
+export { NGINX_BASES, STOCK_BASES, STOCK_FILES, baseFromLayout, type NginxBase } from './formats/nginx/stock';
 export { clearParseCache } from './formats/nginx/parseCache';
 export { loadReferencedFiles, namesReferencedFiles, type ReferencedFile, type ReferencedFiles } from './certs/referenced';
 export type { NginxDirective } from './formats/nginx/ast';
+export type { FormatFacts, FormatModule } from './formats/format';
+export { formatModule, formatModules } from './formats/registry';

@@ -1,20 +1,23 @@
 import type { Finding } from './findings';
 import type { LineIndex, Range } from './text';
 import { RETIRED_RULE_IDS } from './policy/policy';
+import { didYouMean } from './words';
 
 /**
  * Inline suppressions in comments (nginx, YAML):
  *
+ *     # tls-lens-disable-file cert/private-key-committed -- test fixtures
  *     # tls-lens-disable-next-line nginx/weak-protocol -- payment terminal needs TLS 1.0
  *     ssl_protocols TLSv1 TLSv1.2;
  *     ssl_protocols TLSv1 TLSv1.2;  # tls-lens-disable-line nginx/weak-protocol
  *
  * Several rule ids may be listed, separated by commas or spaces; text after ` -- ` is the
- * reason.
+ * reason. `disable-file` silences the rules everywhere in the file, wherever the comment
+ * stands (the editor's code action writes it on the first line).
  */
 export interface Suppression {
-  kind: 'line' | 'next-line';
-  /** The line whose findings it silences. */
+  kind: 'line' | 'next-line' | 'file';
+  /** The line whose findings it silences (-1 for the whole file). */
   targetLine: number;
   ruleIds: Array<{ id: string; range: Range }>;
   /** The whole comment directive, for reporting it unused. */
@@ -22,14 +25,14 @@ export interface Suppression {
   reason?: string;
 }
 
-const DIRECTIVE = /#[ \t]*tls-lens-disable-(next-line|line)\b([^\r\n]*)/g;
+const DIRECTIVE = /#[ \t]*tls-lens-disable-(next-line|line|file)\b([^\r\n]*)/g;
 
 export function scanSuppressions(text: string, lines: LineIndex): Suppression[] {
   if (!text.includes('tls-lens-disable-')) return [];
   const out: Suppression[] = [];
   for (const m of text.matchAll(DIRECTIVE)) {
     const start = m.index;
-    const kind = m[1] === 'line' ? 'line' : 'next-line';
+    const kind = m[1] === 'line' ? 'line' : m[1] === 'file' ? 'file' : 'next-line';
     const rest = m[2] ?? '';
     const restStart = start + m[0].length - rest.length;
     const sep = rest.search(/(^|\s)--(\s|$)/);
@@ -43,7 +46,7 @@ export function scanSuppressions(text: string, lines: LineIndex): Suppression[] 
     const line = lines.positionAt(start).line;
     const s: Suppression = {
       kind,
-      targetLine: kind === 'line' ? line : line + 1,
+      targetLine: kind === 'line' ? line : kind === 'file' ? -1 : line + 1,
       ruleIds,
       range: lines.rangeOf(start, start + m[0].trimEnd().length),
     };
@@ -65,11 +68,17 @@ export interface SuppressionResult {
 export function applySuppressions(findings: readonly Finding[], suppressions: readonly Suppression[], knownRuleIds: ReadonlySet<string>): SuppressionResult {
   const used = new Set<string>();
   const key = (s: number, id: string): string => `${s}\u0000${id}`;
+  // Suppressions by the line they silence (-1: the whole file), so each finding looks at its own line only.
+  const byLine = new Map<number, number[]>();
+  suppressions.forEach((s, i) => {
+    const list = byLine.get(s.targetLine);
+    if (list) list.push(i);
+    else byLine.set(s.targetLine, [i]);
+  });
+  const fileWide = byLine.get(-1) ?? [];
   const kept = findings.filter((f) => {
-    for (let i = 0; i < suppressions.length; i++) {
-      const s = suppressions[i]!;
-      if (s.targetLine !== f.range.start.line) continue;
-      if (s.ruleIds.some((r) => r.id === f.ruleId)) {
+    for (const i of [...(byLine.get(f.range.start.line) ?? []), ...fileWide]) {
+      if (suppressions[i]!.ruleIds.some((r) => r.id === f.ruleId)) {
         used.add(key(i, f.ruleId));
         return false;
       }
@@ -85,8 +94,13 @@ export function applySuppressions(findings: readonly Finding[], suppressions: re
       return;
     }
     for (const r of s.ruleIds) {
-      if (!knownRuleIds.has(r.id)) unknown.push({ range: r.range, message: RETIRED_RULE_IDS[r.id] ? `${directive} names the retired rule "${r.id}", now part of ${RETIRED_RULE_IDS[r.id]}` : `${directive} names an unknown rule "${r.id}"` });
-      else if (!used.has(key(i, r.id))) unused.push({ range: r.range, ruleId: r.id, message: `${directive} ${r.id} silences nothing on line ${s.targetLine + 1}; remove it` });
+      if (!knownRuleIds.has(r.id)) {
+        const retired = RETIRED_RULE_IDS[r.id];
+        unknown.push({ range: r.range, message: retired ? `${directive} names the retired rule "${r.id}", now part of ${retired}` : `${directive} names an unknown rule "${r.id}"${didYouMean(r.id, knownRuleIds)}` });
+      } else if (!used.has(key(i, r.id))) {
+        const where = s.kind === 'file' ? 'in this file' : `on line ${s.targetLine + 1}`;
+        unused.push({ range: r.range, ruleId: r.id, message: `${directive} ${r.id} silences nothing ${where}; remove it` });
+      }
     }
   });
   return { kept, unused, unknown };

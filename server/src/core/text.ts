@@ -101,7 +101,9 @@ export class LineIndex {
   lineText(line: number): string {
     if (line < 0 || line >= this.starts.length) return '';
     const s = this.starts[line]!;
-    const e = line + 1 < this.starts.length ? this.starts[line + 1]! : this.text.length;
-    return this.text.slice(s, e).replace(/\r?\n$|\r$/, '');
+    let e = line + 1 < this.starts.length ? this.starts[line + 1]! : this.text.length;
+    if (e > s && this.text.charCodeAt(e - 1) === 10) e--;
+    if (e > s && this.text.charCodeAt(e - 1) === 13) e--;
+    return this.text.slice(s, e);
   }
 }

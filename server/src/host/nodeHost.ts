@@ -26,7 +26,10 @@ export class NodeHost implements Host {
   async stat(path: string): Promise<FileStat | undefined> {
     let s: Stats | undefined;
     try {
-      s = this.blocking ? statSync(path) : await fs.stat(path);
+      // A missing file is the common answer (policy files, nginx.conf searched up the tree):
+      // without an exception, which costs more than the stat.
+      s = this.blocking ? statSync(path, { throwIfNoEntry: false }) : await fs.stat(path);
+      if (!s) return undefined;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
       throw e;
@@ -46,5 +49,10 @@ export class NodeHost implements Host {
 
   now(): Date {
     return new Date();
+  }
+
+  /** The process environment (keystore passwords: `keystorePasswords` `{ env: NAME }`, TLS_LENS_KEYSTORE_PASSWORD). */
+  env(name: string): string | undefined {
+    return process.env[name];
   }
 }

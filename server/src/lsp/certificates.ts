@@ -10,8 +10,9 @@ import {
   type WorkDoneProgressReporter,
 } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { TextDoc, overSizeCap, type Host } from '../core';
+import { overSizeCap, type Host } from '../core';
 import { certificateDetails, inventoryPaths } from '../core/certs/inventory';
+import { readMaterialFile } from '../core/certs/material';
 import {
   CertificateRequests,
   type CertificateDetails,
@@ -81,16 +82,10 @@ export class CertificateFeatures {
     const file = uriToPath(uri);
     const { policy, enabled } = await policies.resolve(file, await settings.get(uri));
     if (!enabled) return null;
-    let text: string;
-    try {
-      const st = await host.stat(file);
-      if (!st?.isFile || st.size > policy.maxFileSizeBytes) return null;
-      text = new TextDecoder('utf-8').decode(await host.readFile(file));
-    } catch {
-      return null;
-    }
-    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    return certificateDetails(new TextDoc(file, text), params.position, host.now(), policy.thresholds, pick(params)) ?? null;
+    // A closed file: text, or a binary container (DER, PKCS#7, PKCS#12, JKS) read from its bytes.
+    const read = await readMaterialFile(host, file, file, policy);
+    if (!('doc' in read)) return null;
+    return certificateDetails(read.doc, params.position, host.now(), policy.thresholds, { ...pick(params), sites: read.sites, ...(read.container ? { container: read.container } : {}) }) ?? null;
   }
 
   private async inventory(given: WorkDoneProgressReporter | undefined, token: CancellationToken): Promise<CertificateInventoryResult> {
@@ -117,6 +112,7 @@ export class CertificateFeatures {
         filesScanned: inv.filesScanned,
         cancelled: inv.cancelled,
         errors: inv.errors,
+        notes: inv.notes.map((n) => ({ ...n, uri: pathToUri(n.file) })),
       };
     } finally {
       progress?.done();

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { CancellationToken, Connection, TextDocuments, WorkDoneProgressReporter } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { includerHttpContext, isCandidateName, lintFile, walkFiles, type Finding, type Host, type TreeCache } from '../core';
+import { TextDoc, detectFormat, includerHttpContext, isCandidateName, lintFile, trailingPathGuesser, walkFiles, type Finding, type Host, type PathGuess, type TreeCache } from '../core';
 import type { CheckWorkspaceResult } from '../shared/protocol';
 import { pathToUri, toDiagnostic, uriToPath } from './convert';
 import type { DocumentLinter } from './diagnostics';
@@ -19,6 +19,8 @@ export class WorkspaceChecker {
   private published = new Set<string>();
   /** nginx configurations loaded during one run (files on disk do not change meanwhile). */
   private trees: TreeCache = new Map();
+  /** The trailing-path guess over the files of the run (absolute includes outside the workspace). */
+  private guess: (path: string) => PathGuess | undefined = () => undefined;
   /** The workspace's manifests; rebuilt from disk at the start of every run. */
   kube: KubeWorkspace | undefined;
 
@@ -54,6 +56,7 @@ export class WorkspaceChecker {
           files.push(f);
         }
       }
+      this.guess = trailingPathGuesser(files);
       const previous = this.published;
       this.published = new Set();
       for (let i = 0; i < files.length; i++) {
@@ -64,9 +67,11 @@ export class WorkspaceChecker {
         const file = files[i]!;
         const uri = pathToUri(file);
         progress.report(Math.round((100 * i) / Math.max(1, files.length)), `${i + 1}/${files.length} ${path.basename(file)}`);
-        const findings = await this.lintOne(file, uri, result);
-        if (findings === undefined) continue;
-        result.filesChecked++;
+        const linted = await this.lintOne(file, uri, result);
+        if (linted === undefined) continue;
+        const { findings } = linted;
+        // A file TLS Lens does not read (Apache httpd, a binary file) is not counted as checked; its note is still shown.
+        if (!linted.skipped) result.filesChecked++;
         if (findings.length) {
           result.filesWithFindings++;
           for (const f of findings) result.findings[f.severity]++;
@@ -102,29 +107,35 @@ export class WorkspaceChecker {
     }
     const result: CheckWorkspaceResult = { filesChecked: 0, filesWithFindings: 0, findings: { error: 0, warning: 0, info: 0, hint: 0 }, cancelled: false, errors: [] };
     this.trees = new Map(); // files may have changed since the last run
-    const findings = (await this.lintOne(uriToPath(uri), uri, result)) ?? [];
+    const findings = (await this.lintOne(uriToPath(uri), uri, result))?.findings ?? [];
     if (this.documents.get(uri)) return; // reopened meanwhile: the open document's lint wins
     if (findings.length === 0) this.published.delete(uri);
     await this.connection.sendDiagnostics({ uri, diagnostics: findings.map(toDiagnostic) });
   }
 
-  private async lintOne(file: string, uri: string, result: CheckWorkspaceResult): Promise<Finding[] | undefined> {
+  private async lintOne(file: string, uri: string, result: CheckWorkspaceResult): Promise<{ findings: Finding[]; skipped: boolean } | undefined> {
     const open = this.documents.get(uri);
-    if (open) return this.linter.findingsFor(open);
+    if (open) {
+      const findings = await this.linter.findingsFor(open);
+      return findings === undefined ? undefined : { findings, skipped: detectFormat(new TextDoc(file, open.getText(), open.languageId)) === 'apache' };
+    }
     // Resource-scoped settings differ per workspace folder, not per file: ask once per folder.
     const folder = this.policies.folderOf(file);
     const { policy, enabled } = await this.policies.resolve(file, await this.settings.get(folder ? pathToUri(folder) : uri));
     if (!enabled) return undefined;
+    const root = this.policies.folderOf(file);
     const r = await lintFile(this.host, file, file, {
       policy,
       now: this.host.now(),
+      ...(root !== undefined ? { root } : {}),
       kubeIndex: await this.kube?.get(),
-      resolveHttpContext: (p) => includerHttpContext(this.host, p, { stopAt: this.policies.folderOf(p), trees: this.trees }),
+      guessPath: this.guess,
+      resolveHttpContext: (p) => includerHttpContext(this.host, p, { stopAt: this.policies.folderOf(p), trees: this.trees, pathMappings: policy.pathMappings, guessPath: this.guess }),
     });
     if ('error' in r) {
       result.errors.push(r.error);
       return undefined;
     }
-    return r.findings;
+    return { findings: r.findings, skipped: r.skipped !== undefined };
   }
 }

@@ -26,8 +26,19 @@ export interface DiagnosticData {
   fixes: Finding['fixes'];
 }
 
+/** Each rule's page as a URI, looked up once per rule (a publish may carry thousands of findings). */
+const pageHrefs = new Map<string, string | undefined>();
+
+function pageHref(ruleId: string): string | undefined {
+  if (pageHrefs.has(ruleId)) return pageHrefs.get(ruleId);
+  const doc = ruleDocFile(ruleId);
+  const href = doc ? pathToUri(doc) : undefined;
+  pageHrefs.set(ruleId, href);
+  return href;
+}
+
 export function toDiagnostic(f: Finding): Diagnostic {
-  const doc = ruleDocFile(f.ruleId);
+  const href = pageHref(f.ruleId);
   const d: Diagnostic = {
     range: f.range,
     severity: SEVERITY[f.severity],
@@ -35,7 +46,7 @@ export function toDiagnostic(f: Finding): Diagnostic {
     source: SOURCE,
     message: f.message,
   };
-  if (doc) d.codeDescription = { href: pathToUri(doc) };
+  if (href) d.codeDescription = { href };
   if (f.related.length) {
     d.relatedInformation = f.related.map((r) => ({ location: { uri: pathToUri(r.file), range: r.range }, message: r.message }));
   }

@@ -4,8 +4,14 @@ import * as path from 'node:path';
 import {
   TextDoc,
   detectFormat,
+  gatherFacts,
   hasNginxIncludes,
   includeContext,
+  isCandidateName,
+  layoutBase,
+  trailingPathGuesser,
+  walkFiles,
+  type PathGuess,
   loadReferencedFiles,
   namesReferencedFiles,
   type ReferencedFiles,
@@ -17,17 +23,40 @@ import {
   overSizeCap,
   type NginxTree,
   type Finding,
+  type FormatFacts,
   type LintOptions,
   type NginxDirective,
   type NginxLoadOptions,
   type Policy,
+  type TextEdit,
 } from '../core';
+import type { FormatKind } from '../core/formats/detect';
 import type { Host } from '../core';
 import { toDiagnostic, uriToPath } from './convert';
 import type { IdleMemory } from './idleMemory';
 import type { KubeWorkspace } from './kubeWorkspace';
 import type { PolicyResolver } from './policy';
 import type { SettingsCache } from './settings';
+
+/** One lint of an open document: the version linted, its findings and how the document was read. */
+export interface LintRecord {
+  version: number;
+  findings: Finding[];
+  format: FormatKind;
+  /** False when TLS Lens is off for the document (no findings, no actions). */
+  enabled: boolean;
+  /** Distinct preferred fixes among the findings (what "Fix all" would take, before overlaps wait for a later pass). */
+  fixable: number;
+  /** "Fix all" for these findings, computed once on first need (`combineFixes`). */
+  fixAll?: { edits: TextEdit[]; applied: number };
+}
+
+/** Distinct preferred fixes (the findings of one directive share one fix object). */
+function countFixable(findings: readonly Finding[]): number {
+  const fixes = new Set<unknown>();
+  for (const f of findings) for (const x of f.fixes) if (x.preferred) fixes.add(x);
+  return fixes.size;
+}
 
 /**
  * Lints open documents: immediately on open, debounced on change, all again when
@@ -52,6 +81,10 @@ export class DocumentLinter {
   kube: KubeWorkspace | undefined;
   /** Told of every lint, so memory is given back once linting stops for a while. */
   idle: IdleMemory | undefined;
+  /** Per open document, the findings of its latest published lint (code actions read them instead of linting again). */
+  private readonly latest = new Map<string, LintRecord>();
+  /** Per open document, the lint running now and the version it lints. */
+  private readonly inflight = new Map<string, { version: number; done: Promise<void> }>();
 
   constructor(
     private readonly connection: Connection,
@@ -121,8 +154,26 @@ export class DocumentLinter {
     return affected;
   }
 
+  /** The workspace's candidate files, for the trailing-path guess of absolute includes (walked on first need). */
+  private workspaceFiles: Promise<(path: string) => PathGuess | undefined> | undefined;
+
+  private async guessPath(): Promise<(path: string) => PathGuess | undefined> {
+    this.workspaceFiles ??= (async () => {
+      const files: string[] = [];
+      for (const folder of this.policies.folders()) {
+        for await (const f of walkFiles(this.host, folder, { accept: isCandidateName })) {
+          files.push(f);
+          if (files.length >= 50_000) break;
+        }
+      }
+      return trailingPathGuesser(files);
+    })().catch(() => () => undefined);
+    return this.workspaceFiles;
+  }
+
   /** nginx files changed on disk (created, changed, deleted): trees are reloaded, open nginx documents re-linted. */
   nginxFilesChanged(): void {
+    this.workspaceFiles = undefined;
     this.forgetTreesWith();
     for (const d of this.documents.all()) if (this.seen.has(d.uri)) this.schedule(d.uri);
   }
@@ -197,28 +248,66 @@ export class DocumentLinter {
     this.dependencies.delete(uri);
     this.cancel(uri);
     this.seen.delete(uri);
+    this.latest.delete(uri);
+    this.referencedByLint.delete(uriToPath(uri));
     this.runs.set(uri, (this.runs.get(uri) ?? 0) + 1);
   }
 
-  /** The policy for an open document, and the core's view of it (the named policy file is a policy). */
-  async prepare(doc: TextDocument): Promise<{ textDoc: TextDoc; policy: Policy; enabled: boolean }> {
+  /** The policy for an open document, and the core's view of it (the named policy file is a policy), with the version of the text taken. */
+  async prepare(doc: TextDocument): Promise<{ textDoc: TextDoc; policy: Policy; enabled: boolean; version: number }> {
     const file = uriToPath(doc.uri);
     const settings = await this.settings.get(doc.uri);
     const { policy, enabled } = await this.policies.resolve(file, settings);
     const named = this.policies.explicitPolicyFile(file, settings);
     if (named) this.namedPolicyFiles.add(named);
     const format = named === file ? 'policy' : undefined;
-    return { textDoc: new TextDoc(file, doc.getText(), doc.languageId, format), policy, enabled };
+    return { textDoc: new TextDoc(file, doc.getText(), doc.languageId, format), policy, enabled, version: doc.version };
+  }
+
+  /** How TLS Lens reads an open document (`tlsLens.policyFile` names a policy file of any name). */
+  async formatOf(doc: TextDocument): Promise<FormatKind> {
+    const file = uriToPath(doc.uri);
+    const named = this.policies.explicitPolicyFile(file, await this.settings.get(doc.uri));
+    return detectFormat(new TextDoc(file, doc.getText().slice(0, 256 * 1024), doc.languageId, named === file ? 'policy' : undefined));
+  }
+
+  /** The document's last published lint, whatever version it was of (it may be older than the text). */
+  recorded(uri: string): LintRecord | undefined {
+    return this.latest.get(uri);
+  }
+
+  /**
+   * The findings of the document's current version: those last published when they are of
+   * this version, else the lint of this version (started now if none is running). One lint
+   * per version however many requests ask.
+   */
+  async latestLint(doc: TextDocument): Promise<LintRecord | undefined> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const have = this.latest.get(doc.uri);
+      if (have?.version === doc.version) return have;
+      const running = this.inflight.get(doc.uri);
+      if (running?.version === doc.version) await running.done;
+      else {
+        this.cancel(doc.uri);
+        await this.lint(doc.uri);
+      }
+    }
+    const have = this.latest.get(doc.uri);
+    return have?.version === doc.version ? have : undefined;
   }
 
   /**
    * For an nginx snippet (top-level servers, no http block): the http-level directives of
    * the nginx.conf that includes it, read through the host with open editors' text first.
    */
-  async httpContext(textDoc: TextDoc, deps = new Set<string>(), epoch = this.epoch): Promise<readonly NginxDirective[] | undefined> {
+  async httpContext(textDoc: TextDoc, deps = new Set<string>(), epoch = this.epoch, policy?: Policy): Promise<readonly NginxDirective[] | undefined> {
     if (!path.isAbsolute(textDoc.file) || !needsHttpContext(textDoc)) return undefined;
-    return includerHttpContext(this.host, textDoc.file, { stopAt: this.policies.folderOf(textDoc.file), text: this.openText(), loadTree: this.recording(deps, epoch) }).catch(() => undefined);
+    const guessPath = await this.guessPath();
+    return includerHttpContext(this.host, textDoc.file, { stopAt: this.policies.folderOf(textDoc.file), text: this.openText(), loadTree: this.recording(deps, epoch), pathMappings: policy?.pathMappings ?? {}, guessPath }).catch(() => undefined);
   }
+
+  /** Per file, the referenced files its latest lint read, with the text and path mappings they were read for. */
+  private readonly referencedByLint = new Map<string, { text: string; mappings: string; files: ReferencedFiles | undefined }>();
 
   /** For an nginx file: the certificate, key and DH parameter files it names, read inside its workspace folder. */
   async referencedFiles(textDoc: TextDoc, policy: Policy): Promise<ReferencedFiles | undefined> {
@@ -226,41 +315,69 @@ export class DocumentLinter {
     return loadReferencedFiles(this.host, textDoc.file, textDoc.text, policy, this.policies.folderOf(textDoc.file));
   }
 
+  /**
+   * The referenced files for a hover: those the latest lint read for this very text (a large
+   * file names thousands: a hover about one position does not read them all again), else read now.
+   */
+  async referencedFilesForHover(textDoc: TextDoc, policy: Policy): Promise<ReferencedFiles | undefined> {
+    const had = this.referencedByLint.get(textDoc.file);
+    if (had && had.text === textDoc.text && had.mappings === JSON.stringify(policy.pathMappings)) return had.files;
+    return this.referencedFiles(textDoc, policy);
+  }
+
+  /** For a registered format (HAProxy): the workspace facts its rules need, read inside the document's workspace folder, open editors' text first. */
+  async facts(textDoc: TextDoc, policy: Policy): Promise<FormatFacts | undefined> {
+    if (!path.isAbsolute(textDoc.file)) return undefined;
+    const root = this.policies.folderOf(textDoc.file);
+    return gatherFacts(this.host, textDoc.file, textDoc, policy, { ...(root !== undefined ? { root } : {}), text: this.openText() });
+  }
+
   /** What an nginx file's own includes read (for hover), through the shared trees. */
-  async included(textDoc: TextDoc): Promise<Map<string, NginxDirective[]> | undefined> {
+  async included(textDoc: TextDoc, policy?: Policy): Promise<Map<string, NginxDirective[]> | undefined> {
     if (!path.isAbsolute(textDoc.file) || !hasNginxIncludes(textDoc)) return undefined;
-    const r = await includeContext(this.host, textDoc.file, () => textDoc.text, { others: this.openText(), loadTree: this.loadTree }).catch(() => undefined);
+    const r = await includeContext(this.host, textDoc.file, () => textDoc.text, { others: this.openText(), loadTree: this.loadTree, load: { pathMappings: policy?.pathMappings ?? {}, guessPath: await this.guessPath() } }).catch(() => undefined);
     return r?.included;
   }
 
   /** Findings for a document as it is now; undefined when TLS Lens is off for it. */
   async findingsFor(doc: TextDocument): Promise<Finding[] | undefined> {
+    const r = await this.lintRecord(doc);
+    return r?.enabled ? r.findings : undefined;
+  }
+
+  /** The findings for a document as it is now, with the version and format linted. */
+  private async lintRecord(doc: TextDocument): Promise<LintRecord | undefined> {
     // Taken before the text is: trees are shared only by lints that saw no edit since.
     const epoch = this.epoch;
     const deps = new Set<string>();
     this.dependencies.set(doc.uri, 'pending');
-    const { textDoc, policy, enabled } = await this.prepare(doc);
+    const { textDoc, policy, enabled, version } = await this.prepare(doc);
     if (!enabled) {
       this.dependencies.set(doc.uri, deps);
-      return undefined;
+      return { version, findings: [], format: detectFormat(textDoc), enabled: false, fixable: 0 };
     }
     if (overSizeCap(textDoc.text, policy)) {
       // Nothing is read or parsed for a file over the cap: the notice says so; the workspace index leaves it out, as it does on disk.
       this.dependencies.set(doc.uri, deps);
       if (this.kube?.ready() && (await this.kube.setOpen(textDoc.file, undefined))) this.relintOtherManifests(doc.uri);
-      return lintDocument(textDoc, { policy, now: this.host.now() });
+      const findings = lintDocument(textDoc, { policy, now: this.host.now() });
+      return { version, findings, format: detectFormat(textDoc), enabled: true, fixable: countFixable(findings) };
     }
-    const context = await this.httpContext(textDoc, deps, epoch);
+    const context = await this.httpContext(textDoc, deps, epoch, policy);
     const options: LintOptions = { policy, now: this.host.now() };
     if (context) options.nginxHttpContext = context;
     if (path.isAbsolute(textDoc.file) && hasNginxIncludes(textDoc)) {
-      const { problems, included } = await includeContext(this.host, textDoc.file, () => textDoc.text, { others: this.openText(), loadTree: this.recording(deps, epoch) });
+      const { problems, included } = await includeContext(this.host, textDoc.file, () => textDoc.text, { others: this.openText(), loadTree: this.recording(deps, epoch), load: { pathMappings: policy.pathMappings, guessPath: await this.guessPath() } });
       options.nginxIncludeProblems = problems;
       options.nginxIncluded = included;
     }
+    if (path.isAbsolute(textDoc.file) && !policy.nginxBase && detectFormat(textDoc) === 'nginx') options.nginxBase = await layoutBase(this.host, textDoc.file);
     if (this.documents.get(doc.uri)) this.dependencies.set(doc.uri, deps);
     const referenced = await this.referencedFiles(textDoc, policy);
     if (referenced) options.nginxReferencedFiles = referenced;
+    if (this.documents.get(doc.uri)) this.referencedByLint.set(textDoc.file, { text: textDoc.text, mappings: JSON.stringify(policy.pathMappings), files: referenced });
+    const facts = await this.facts(textDoc, policy);
+    if (facts) options.facts = facts;
     if (this.kube && detectFormat(textDoc) === 'kubernetes') {
       if (this.kube.ready()) {
         const changed = await this.kube.setOpen(textDoc.file, textDoc.text);
@@ -277,7 +394,8 @@ export class DocumentLinter {
         this.relintManifestsWhen(this.kube.whenBuilt(), 'built');
       }
     }
-    return lintDocument(textDoc, options);
+    const findings = lintDocument(textDoc, options);
+    return { version, findings, format: detectFormat(textDoc), enabled: true, fixable: countFixable(findings) };
   }
 
   /** The parts of the index build the open manifests wait for (one re-lint per part and build). */
@@ -304,19 +422,28 @@ export class DocumentLinter {
     }
   }
 
-  private async lint(uri: string): Promise<void> {
+  private lint(uri: string): Promise<void> {
     const doc = this.documents.get(uri);
-    if (!doc) return;
+    if (!doc) return Promise.resolve();
     this.idle?.touch();
     const run = (this.runs.get(uri) ?? 0) + 1;
     this.runs.set(uri, run);
-    try {
-      const findings = await this.findingsFor(doc);
-      // A later lint (an edit, a settings change, a close) supersedes this one.
-      if (this.runs.get(uri) !== run || !this.documents.get(uri)) return;
-      await this.connection.sendDiagnostics({ uri, version: doc.version, diagnostics: (findings ?? []).map(toDiagnostic) });
-    } catch (e) {
-      this.connection.console.error(`TLS Lens: linting ${uri} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-    }
+    const version = doc.version;
+    const entry: { version: number; done: Promise<void> } = { version, done: Promise.resolve() };
+    entry.done = (async () => {
+      try {
+        const record = await this.lintRecord(doc);
+        // A later lint (an edit, a settings change, a close) supersedes this one.
+        if (!record || this.runs.get(uri) !== run || !this.documents.get(uri)) return;
+        this.latest.set(uri, record);
+        await this.connection.sendDiagnostics({ uri, version: record.version, diagnostics: record.findings.map(toDiagnostic) });
+      } catch (e) {
+        this.connection.console.error(`TLS Lens: linting ${uri} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      } finally {
+        if (this.inflight.get(uri) === entry) this.inflight.delete(uri);
+      }
+    })();
+    this.inflight.set(uri, entry);
+    return entry.done;
   }
 }

@@ -29,6 +29,8 @@ export class KubeWorkspace {
   private nearFolders = new Set<string>();
   /** Told when a build ends, so memory is given back once the server is quiet. */
   idle: { touch(): void } | undefined;
+  /** Told when a build of the whole workspace has finished (for the output channel). */
+  onBuilt: ((index: KubeIndex, ms: number) => void) | undefined;
 
   constructor(
     private readonly host: Host,
@@ -46,6 +48,7 @@ export class KubeWorkspace {
   whenBuilt(): Promise<void> {
     if (!this.building) {
       const index = this.index;
+      const started = Date.now();
       let near!: () => void;
       this.nearing = new Promise<void>((resolve) => (near = resolve));
       this.building = this.build(index, () => {
@@ -54,8 +57,10 @@ export class KubeWorkspace {
       }).then(
         () => {
           near();
-          if (this.index === index) this.built = index;
           this.idle?.touch();
+          if (this.index !== index) return;
+          this.built = index;
+          this.onBuilt?.(index, Date.now() - started);
         },
         (e: unknown) => {
           near();

@@ -1,7 +1,19 @@
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { CancellationToken, WorkDoneProgressReporter } from 'vscode-languageserver/node';
-import { buildProbeReport, parseTarget, probeEndpoint, ProbeError, DEFAULT_PROBE_OPTIONS, type ProbeOptions, type ProbeTarget } from '../core/probe';
+import {
+  buildProbeReport,
+  chooseProtocol,
+  clientKeyProblem,
+  parseStarttlsName,
+  parseTarget,
+  probeEndpoint,
+  ProbeError,
+  DEFAULT_PROBE_OPTIONS,
+  PROTOCOL_OPTION_NAMES,
+  type ProbeOptions,
+  type ProbeTarget,
+} from '../core/probe';
 import type { Host, KubeIndex } from '../core';
 import { collectConfigSources, compareWithConfig, mapConfigFiles } from '../core/probe/config/compare';
 import type { ProbeCommandResult, ProbeParams } from '../shared/probe';
@@ -37,6 +49,11 @@ export class EndpointProber {
     }
     if (typeof params.sni === 'string' && params.sni) target.sni = params.sni;
     if (typeof params.connectTo === 'string' && params.connectTo) target.connectTo = params.connectTo;
+    const starttls = typeof params.starttls === 'string' && params.starttls ? parseStarttlsName(params.starttls) : undefined;
+    if (typeof params.starttls === 'string' && params.starttls && !starttls) {
+      return { ok: false, cancelled: false, error: `starttls must be one of ${PROTOCOL_OPTION_NAMES.join(', ')} (got "${params.starttls}")`, code: 'usage' };
+    }
+    if (starttls || !target.protocolChosenBy) Object.assign(target, chooseProtocol(target.port, starttls));
 
     const ac = new AbortController();
     const sub = token.onCancellationRequested(() => ac.abort());
@@ -45,6 +62,7 @@ export class EndpointProber {
       const options: ProbeOptions = {
         timeoutMs: positive(params.timeoutMs) ?? DEFAULT_PROBE_OPTIONS.timeoutMs,
         concurrency: positive(params.concurrency) ?? DEFAULT_PROBE_OPTIONS.concurrency,
+        ...(positive(params.deadlineMs) ? { deadlineMs: positive(params.deadlineMs) } : {}),
         signal: ac.signal,
         onProgress: (phase, fraction) => progress.report(Math.round(fraction * 100), phase),
       };
@@ -53,6 +71,8 @@ export class EndpointProber {
         if (!params.clientCertFile || !params.clientKeyFile) return { ok: false, cancelled: false, error: 'a client certificate needs both the certificate and the key file', code: 'usage' };
         options.clientCertPem = await readPem(params.clientCertFile, 'client certificate');
         options.clientKeyPem = await readPem(params.clientKeyFile, 'client key');
+        const problem = clientKeyProblem(options.clientKeyPem);
+        if (problem) return { ok: false, cancelled: false, error: `the client key ${params.clientKeyFile}: ${problem}`, code: 'usage' };
       }
       const policyFile = params.policyFor ? uriToPath(params.policyFor) : path.join(this.folders()[0] ?? process.cwd(), '.tls-lens-probe');
       const folder = this.policies.folderOf(policyFile);

@@ -2,7 +2,7 @@
  * The certificate requests between the client and the server (`tlsLens/…`), and the
  * records they carry. The records are the core's inventory types (plain JSON).
  */
-import type { InventoryEntry } from '../core/certs/inventory';
+import type { InventoryEntry, InventoryNote } from '../core/certs/inventory';
 import type { Position } from '../core/text';
 
 export type {
@@ -13,6 +13,7 @@ export type {
   InventoryEntry,
   InventoryKey,
   InventoryLevel,
+  InventoryNote,
 } from '../core/certs/inventory';
 export type { CertificateFact } from '../core/x509/facts';
 
@@ -43,6 +44,8 @@ export interface CertificateInventoryResult {
   cancelled: boolean;
   /** Paths that could not be read, with why. */
   errors: string[];
+  /** What binary containers could not be read in full (encrypted parts without a password…), by file. */
+  notes: Array<InventoryNote & { uri: string }>;
 }
 
 /** Client commands for certificates (contributed in package.json). */
@@ -51,4 +54,9 @@ export const CertificateClientCommands = {
   showCertificateDetails: 'tlsLens.showCertificateDetails',
   refreshCertificates: 'tlsLens.refreshCertificates',
   exportCertificateInventory: 'tlsLens.exportCertificateInventory',
+  /** The Certificates view's context menu; each takes the view's node. */
+  copyCertificateFingerprint: 'tlsLens.copyCertificateFingerprint',
+  copyCertificatePem: 'tlsLens.copyCertificatePem',
+  revealCertificate: 'tlsLens.revealCertificate',
+  probeCertificateHost: 'tlsLens.probeCertificateHost',
 } as const;

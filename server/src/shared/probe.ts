@@ -14,6 +14,14 @@ export interface ProbeParams {
   connectTo?: string;
   timeoutMs?: number;
   concurrency?: number;
+  /** A total budget for the whole probe, ms; the report lists what it did not reach. */
+  deadlineMs?: number;
+  /**
+   * How TLS starts, as `tls-lens probe --starttls`: smtp, imap, pop3, ftp, ldap, xmpp,
+   * xmpp-server, postgres, mysql (an upgrade first); smtps, imaps … (TLS at once, that protocol
+   * inside); none. Default: by the target's scheme (`smtp://…`) or its well-known port.
+   */
+  starttls?: string;
   /** false: the full handshake only. */
   scan?: boolean;
   /** A file (URI) whose policy judges the endpoint; default: the first workspace folder's. */
@@ -33,4 +41,12 @@ export type ProbeCommandResult =
   | { ok: true; report: ProbeReport }
   | { ok: false; cancelled: boolean; error: string; code?: string };
 
-export { describeChainAsSent, describeShortHellos } from '../core/probe/describe';
+export {
+  checkRows,
+  describeChainAsSent,
+  describeNotReached,
+  describeServedCertificates,
+  describeService,
+  describeShortHellos,
+  describeSignatureAlgorithms,
+} from '../core/probe/describe';

@@ -13,7 +13,8 @@ const folder = (): vscode.Uri => {
 };
 const file = (...parts: string[]): vscode.Uri => vscode.Uri.joinPath(folder(), ...parts);
 
-type Snapshot = Array<{ label: string; description: string; children: Array<{ label: string; description: string }> }>;
+type Snapshot = Array<{ label: string; description: string; collapsed?: boolean; children: Array<{ label: string; description: string; tooltip?: string; contextValue?: string }> }>;
+type EntryNode = { kind: 'entry'; entry: { uri: string; kind: string; commonName?: string; sha256?: string; range: { start: { line: number } } } };
 
 /** What the CodeLens says about an example certificate, computed independently with node:crypto. */
 async function expectedTitle(uri: vscode.Uri, index = 0): Promise<string> {
@@ -25,7 +26,9 @@ async function expectedTitle(uri: vscode.Uri, index = 0): Promise<string> {
   const sans = (cert.subjectAltName ?? '').split(', ').filter(Boolean).length;
   const notAfter = new Date(cert.validTo);
   const days = Math.floor((notAfter.getTime() - Date.now()) / 86_400_000);
-  return `CN=${cn} · ${sans} SAN${sans === 1 ? '' : 's'} · expires ${notAfter.toISOString().slice(0, 10)} (${days} d)`;
+  // A CA has no SANs and does not say "0 SANs".
+  const sanPart = cert.ca && sans === 0 ? '' : ` · ${sans} SAN${sans === 1 ? '' : 's'}`;
+  return `CN=${cn}${sanPart} · expires ${notAfter.toISOString().slice(0, 10)} (${days} d)`;
 }
 
 /** Asks for CodeLenses until the language server answers with some (it may still be starting). */
@@ -105,7 +108,8 @@ describe('Certificates in VS Code', () => {
     const expired = snapshot[0]!;
     assert.equal(expired.description, '1 certificate');
     assert.equal(expired.children[0]!.label, 'CN=old.example.com');
-    assert.match(expired.children[0]!.description, /^1 SAN · expired \d{4}-\d{2}-\d{2} \(\d+ d ago\)$/);
+    // Expiry first: the description is cut at the view's width.
+    assert.match(expired.children[0]!.description, /^expired \d{4}-\d{2}-\d{2} \(\d+ d ago\) · 1 SAN$/);
     const chain = snapshot.find((n) => n.label === 'certs/chain.pem')!;
     assert.deepEqual(chain.children.map((c) => c.label), ['CN=example.com', 'CN=TLS Lens Example CA']);
     assert.match(chain.children[0]!.description, / · 1 of 2$/);
@@ -131,6 +135,40 @@ describe('Certificates in VS Code', () => {
     await until('certs/zz-watched.pem gone', (f) => !f.includes('certs/zz-watched.pem') && f.includes('certs/expired.crt'));
   });
 
+  it('the context menu copies the fingerprint and the PEM and reveals the certificate; tooltips have the facts; large bundles start collapsed', async () => {
+    const chain = file('certs', 'chain.pem');
+    const big = file('zz-bundle', 'ca-bundle.pem');
+    const pems = new TextDecoder().decode(await vscode.workspace.fs.readFile(chain)).match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----\n/g)!;
+    await vscode.workspace.fs.writeFile(big, new TextEncoder().encode(Array.from({ length: 6 }, () => pems.join('')).join('')));
+    try {
+      await vscode.commands.executeCommand('tlsLens.certificates.focus');
+      const snapshot = await vscode.commands.executeCommand<Snapshot>('tlsLens.refreshCertificates');
+      const bundle = snapshot.find((n) => n.label === 'zz-bundle/ca-bundle.pem');
+      assert.equal(bundle?.collapsed, true, '12 certificates: collapsed');
+      assert.equal(snapshot.find((n) => n.label === 'certs/chain.pem')?.collapsed, undefined, 'two: open');
+      const leaf = snapshot.find((n) => n.label === 'certs/chain.pem')!.children[0]!;
+      assert.equal(leaf.contextValue, 'tlsLens.certificate.host', 'a leaf with DNS names: "Probe the Host" is offered');
+      assert.match(leaf.tooltip ?? '', /Subject: .*\nIssuer: .*[\s\S]*SANs: DNS:example\\\.com[\s\S]*SHA-256: `([0-9A-F]{2}:){31}[0-9A-F]{2}`/);
+      const ca = snapshot.find((n) => n.label === 'certs/ca.crt')!.children[0]!;
+      assert.doesNotMatch(ca.description, /0 SANs/);
+      assert.equal(ca.contextValue, 'tlsLens.certificate', 'a CA: no host to probe');
+
+      const nodes = await vscode.commands.executeCommand<EntryNode[]>('tlsLens.certificateNodes');
+      const node = nodes.find((n) => n.entry.uri === chain.toString() && n.entry.range.start.line === 0)!;
+      const expected = new X509Certificate(pems[0]);
+      assert.equal(await vscode.commands.executeCommand('tlsLens.copyCertificateFingerprint', node), expected.fingerprint256);
+      assert.equal(await vscode.env.clipboard.readText(), expected.fingerprint256);
+      const pem = await vscode.commands.executeCommand<string>('tlsLens.copyCertificatePem', node);
+      assert.equal(pem.replace(/\s+/g, ''), pems[0].replace(/\s+/g, ''));
+      assert.equal(await vscode.env.clipboard.readText(), pem);
+      const editor = await vscode.commands.executeCommand<vscode.TextEditor>('tlsLens.revealCertificate', node);
+      assert.equal(editor.document.uri.toString(), chain.toString());
+      assert.equal(editor.selection.active.line, 0);
+    } finally {
+      await vscode.workspace.fs.delete(file('zz-bundle'), { recursive: true });
+    }
+  });
+
   it('exports the inventory as CSV and JSON', async () => {
     const dir = path.join(os.tmpdir(), `tls-lens-export-${process.pid}`);
     const csvUri = vscode.Uri.file(path.join(dir, 'inventory.csv'));
@@ -139,6 +177,12 @@ describe('Certificates in VS Code', () => {
     const csv = new TextDecoder().decode(await vscode.workspace.fs.readFile(csvUri)).split('\r\n');
     assert.match(csv[0]!, /^file,line,kind,label,container,chain,status,commonName,/);
     assert.match(csv[1]!, /^certs\/expired\.crt,1,certificate,CERTIFICATE,,,expired,old\.example\.com,/);
+    // Days left as the view counts them: "(N d ago)" is -N.
+    const shown = await vscode.commands.executeCommand<Snapshot>('tlsLens.certificatesShown');
+    const ago = Number(/\((\d+) d ago\)/.exec(shown.find((n) => n.label === 'certs/expired.crt')!.children[0]!.description)?.[1]);
+    const cells = (line: string): string[] => [...line.matchAll(/("(?:[^"]|"")*"|[^,]*)(,|$)/g)].slice(0, -1).map((m) => m[1]!);
+    const columns = cells(csv[0]!);
+    assert.equal(Number(cells(csv[1]!)[columns.indexOf('daysLeft')]), -ago);
     await vscode.commands.executeCommand('tlsLens.exportCertificateInventory', jsonUri);
     const json = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(jsonUri))) as { entries: Array<{ file: string; status?: string }> };
     assert.ok(json.entries.some((e) => e.file === 'certs/valid.crt' && e.status === 'ok'));

@@ -52,8 +52,41 @@ describe('TLS Lens: Probe Endpoint', () => {
     assert.match(out.html ?? '', /Content-Security-Policy" content="default-src 'none';/);
     // Compared with the workspace folder, which does not define this test host.
     assert.equal(out.result.report.config?.name, 'probe.test');
-    assert.match(out.html ?? '', /<h2>Configuration<\/h2><p>probe\.test:\d+ in \d+ nginx file\(s\) and \d+ manifest file\(s\) of the workspace:<\/p><p>Not defined in the workspace\.<\/p>/);
+    assert.match(out.html ?? '', /<h2>Configuration<\/h2><p class="undefined">Nothing in the workspace defines probe\.test:\d+ \(\d+ nginx files(, \d+ \w+ files?)* and \d+ manifests searched\)\.<\/p>/);
     await reportTab(`TLS Lens: probe.test:${f.ports.valid}`);
+    // Most severe first, and a time a person reads.
+    const order = [...(out.html ?? '').matchAll(/<tr class="(error|warning|info|hint)">/g)].map((m) => m[1]);
+    const rank = { error: 0, warning: 1, info: 2, hint: 3 } as Record<string, number>;
+    assert.deepEqual(order, [...order].sort((a, b) => rank[a!]! - rank[b!]!), `findings by severity: ${order.join(', ')}`);
+    assert.match(out.html ?? '', /probed <time datetime="[^"]+">\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC<\/time>/);
+  });
+
+  it('the input takes name@address:port, suggests the hosts the workspace defines, and probes what was typed', async () => {
+    const f = fx!;
+    type State = { value: string; items: Array<{ label: string; description?: string; kind?: string }> };
+    const running = vscode.commands.executeCommand<ProbeCommandOutcome>('tlsLens.probeEndpoint');
+    const giveUp = Date.now() + 30_000;
+    let state: State | undefined;
+    while (!state?.items.some((i) => i.label === 'Defined in the workspace')) {
+      if (Date.now() > giveUp) throw new Error(`no workspace hosts offered: ${JSON.stringify(state)}`);
+      await new Promise((r) => setTimeout(r, 200));
+      state = await vscode.commands.executeCommand<State | undefined>('tlsLens.probeInputState');
+    }
+    const weak = state.items.find((i) => i.label === 'weak.example.com');
+    assert.equal(weak?.description, 'nginx/sites-enabled/weak.example.com:10');
+    assert.ok(state.items.some((i) => i.label === 'legacy.weak.example.com:8443'));
+    assert.ok(state.items.some((i) => i.label.includes('step by step')));
+    const typed = `${f.host}@127.0.0.1:${f.ports.valid}`;
+    await vscode.commands.executeCommand('tlsLens.probeInputType', typed);
+    state = await vscode.commands.executeCommand<State | undefined>('tlsLens.probeInputState');
+    assert.deepEqual(state?.items[0], { label: typed, description: `probe ${f.host}:${f.ports.valid} at 127.0.0.1` });
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    const out = await running;
+    assert.ok(out.result?.ok, JSON.stringify(out.result));
+    assert.equal(out.result.report.endpoint, `${f.host}:${f.ports.valid}`);
+    assert.equal(out.result.report.connectTo, '127.0.0.1');
+    assert.equal(out.result.report.hostname.name, f.host, 'the name is what the certificate must cover');
+    assert.match(out.html ?? '', new RegExp(`${f.host.replace('.', '\\.')}:${f.ports.valid} at 127\\.0\\.0\\.1`));
   });
 
   it('links a finding to the workspace line that causes it, and opens it', async () => {
@@ -116,5 +149,7 @@ describe('TLS Lens: Probe Endpoint', () => {
     const r = await vscode.commands.executeCommand<ProbeCommandOutcome>('tlsLens.probeEndpoint', { target: '127.0.0.1:1' });
     assert.equal(r.result?.ok, false);
     assert.equal(r.html, undefined);
+    assert.match(r.error?.message ?? '', /^TLS Lens: could not probe 127\.0\.0\.1:1: /);
+    assert.deepEqual(r.error?.actions, ['Retry', 'Edit']);
   });
 });

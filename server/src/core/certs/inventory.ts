@@ -1,13 +1,17 @@
-import { TextDoc } from '../document';
-import { formatFromName, looksBinary } from '../formats/detect';
+import type { TextDoc } from '../document';
+import { escapeControls } from '../escape';
+import { formatFromName } from '../formats/detect';
 import type { Host } from '../host';
 import { DEFAULT_POLICY, type Policy, type Thresholds } from '../policy/policy';
 import { comparePositions, rangeContains, type Position, type Range } from '../text';
 import { walkFiles } from '../workspace/walk';
-import { decodeCertificate, isoDate, type CertificateSummary } from '../x509/certificate';
+import { certificatePem, decodeCertificate, isCa, isoDate, type CertificateSummary } from '../x509/certificate';
 import { certificateFacts, privateKeyFacts, type CertificateFact } from '../x509/facts';
 import type { PrivateKeySummary } from '../x509/keys';
+import { plural } from '../words';
 import { judgeExpiry } from './judge';
+import { readMaterialFile } from './material';
+import type { ContainerRead } from './containers';
 import { keyMatchDescription, privateKeyOfSite } from './keys';
 import { isCertificateSite, isPrivateKeySite, materialSites, siteGroup, type MaterialSite, type SiteEncoding } from './sites';
 
@@ -54,8 +58,10 @@ export interface InventoryCertificate extends EntryBase {
   /** ISO 8601 timestamps. */
   notBefore?: string;
   notAfter?: string;
-  /** Whole days until notAfter (negative once expired). */
+  /** Whole days until notAfter, as the title counts them (`daysLeft`): -30 for "30 d ago". */
   daysLeft?: number;
+  /** A CA certificate (basicConstraints cA). */
+  ca?: boolean;
   sha256?: string;
   /** Why the certificate could not be read (status `invalid`). */
   error?: string;
@@ -79,6 +85,8 @@ export interface Inventory {
   filesScanned: number;
   /** Paths that could not be read, with why. */
   errors: string[];
+  /** What containers could not be read in full (a PKCS#12 file's encrypted parts without a password…). */
+  notes: InventoryNote[];
   cancelled: boolean;
 }
 
@@ -90,36 +98,46 @@ export function commonName(dn: string): string | undefined {
   return m ? m[1]!.replace(/\\(.)/g, '$1').trim() : undefined;
 }
 
-function plural(n: number, unit: string): string {
-  return `${n} ${unit}${n === 1 ? '' : 's'}`;
-}
-
 /** Status of a decoded certificate at `now`: the judgement the `cert/*` expiry rules make (`judgeExpiry`). */
 export function certificateStatus(cert: Pick<CertificateSummary, 'notBefore' | 'notAfter'>, now: Date, thresholds: Thresholds): { status: CertificateStatus; level: InventoryLevel } {
   const j = judgeExpiry(cert, now, thresholds);
   return { status: j.standing, level: j.severity ?? 'ok' };
 }
 
-/** `expires 2027-01-10 (49 d)`, `expired 2025-11-01 (30 d ago)`, `not valid until 2027-01-10`. */
-function expiryPhrase(cert: CertificateSummary, now: Date): string {
+/**
+ * Whole days until notAfter, counted as the hover counts them: 49 for 49.5 days left, -30
+ * for "expired 30 days ago" (0 on the day it expired: `status` says expired).
+ */
+export function daysLeft(cert: Pick<CertificateSummary, 'notAfter'>, now: Date): number {
+  const left = cert.notAfter.getTime() - now.getTime();
+  return left < 0 ? -Math.floor(-left / DAY) : Math.floor(left / DAY);
+}
+
+/** `expires 2027-01-10 (49 d)`, `expired 2025-11-01 (30 d ago)`, `not valid until 2027-01-10`: the same days as `daysLeft`. */
+export function expiryPhrase(cert: CertificateSummary, now: Date): string {
   if (now.getTime() < cert.notBefore.getTime()) return `not valid until ${isoDate(cert.notBefore)}`;
   const left = cert.notAfter.getTime() - now.getTime();
-  if (left < 0) return `expired ${isoDate(cert.notAfter)} (${Math.floor(-left / DAY)} d ago)`;
-  const days = Math.floor(left / DAY);
+  const days = daysLeft(cert, now);
+  if (left < 0) return `expired ${isoDate(cert.notAfter)} (${days === 0 ? 'today' : `${-days} d ago`})`;
   return `expires ${isoDate(cert.notAfter)} (${days >= 1 ? `${days} d` : `${Math.max(1, Math.floor(left / 3_600_000))} h`})`;
 }
 
-/** The one-line title of a certificate: what the CodeLens, the tree and `inspect` show. */
+/**
+ * The one-line title of a certificate: what the CodeLens, the tree and `inspect` show. A CA
+ * certificate without SANs does not say "0 SANs" (CAs have none); a leaf does (`cert/no-san`).
+ */
 export function certificateTitle(cert: CertificateSummary, now: Date): string {
-  const cn = commonName(cert.subject);
+  // The decoder's CN (control characters escaped, no RFC 4514 escapes to undo).
+  const cn = cert.subjectCommonName;
   const name = cn !== undefined ? `CN=${cn}` : cert.subject || cert.sans[0]?.value || '(no subject)';
-  return [name, plural(cert.sans.length, 'SAN'), expiryPhrase(cert, now)].join(' · ');
+  const sans = cert.sans.length === 0 && isCa(cert) ? [] : [plural(cert.sans.length, 'SAN')];
+  return [name, ...sans, expiryPhrase(cert, now)].join(' · ');
 }
 
 /** The inventory's short form of a key's shape (`x509/keys.ts`): "RSA 2048", "EC P-256", "encrypted", "unreadable". */
 function keyAlgorithm(key: PrivateKeySummary | undefined): string {
   if (!key) return 'unreadable';
-  if (key.encrypted) return key.algorithm === 'unknown' ? 'encrypted' : `${key.algorithm}, encrypted`;
+  if (key.encrypted) return key.algorithm === 'unknown' ? 'encrypted' : `${[key.algorithm, key.bits ?? key.curve].filter((x) => x !== undefined).join(' ')}, encrypted`;
   if (key.error) return 'unreadable';
   return [key.algorithm, key.bits ?? key.curve].filter((x) => x !== undefined).join(' ');
 }
@@ -134,7 +152,8 @@ function keyTitle(algorithm: string): string {
 export function inventoryEntry(file: string, site: MaterialSite, now: Date, thresholds: Thresholds, withFacts = false, sites: readonly MaterialSite[] = [site]): InventoryEntry | undefined {
   // A placeholder is no material: nothing to list.
   if (site.placeholder) return undefined;
-  const base = { file, range: site.range, anchor: site.anchor, encoding: site.encoding, label: site.label, ...(site.container !== undefined ? { container: site.container } : {}) };
+  // What the file says (a Secret's name, a YAML key, a path an nginx file writes) leaves the core without control characters.
+  const base = { file, range: site.range, anchor: site.anchor, encoding: site.encoding, label: site.label, ...(site.container !== undefined ? { container: escapeControls(site.container) } : {}) };
   if (isPrivateKeySite(site)) {
     const key = site.problem ? undefined : privateKeyOfSite(site);
     const algorithm = keyAlgorithm(key);
@@ -143,14 +162,17 @@ export function inventoryEntry(file: string, site: MaterialSite, now: Date, thre
   }
   if (!isCertificateSite(site)) return undefined;
   const chain = site.bundleIndex !== undefined && site.bundleSize !== undefined ? { chain: { index: site.bundleIndex, size: site.bundleSize } } : {};
-  const invalid = (error: string): InventoryCertificate => ({ ...base, ...chain, kind: 'certificate', status: 'invalid', level: 'error', error, title: `invalid certificate: ${error}` });
+  const invalid = (why: string): InventoryCertificate => {
+    const error = escapeControls(why);
+    return { ...base, ...chain, kind: 'certificate', status: 'invalid', level: 'error', error, title: `invalid certificate: ${error}` };
+  };
   if (site.problem) return invalid(site.problem.message);
   if (!site.der) return invalid('no certificate data');
   const decoded = decodeCertificate(site.der);
   if (!decoded.ok) return invalid(decoded.error);
   const c = decoded.cert;
   const { status, level } = certificateStatus(c, now, thresholds);
-  const cn = commonName(c.subject);
+  const cn = c.subjectCommonName;
   return {
     ...base,
     ...chain,
@@ -165,7 +187,8 @@ export function inventoryEntry(file: string, site: MaterialSite, now: Date, thre
     sans: c.sans.map((s) => `${s.type}:${s.value}`),
     notBefore: c.notBefore.toISOString(),
     notAfter: c.notAfter.toISOString(),
-    daysLeft: Math.floor((c.notAfter.getTime() - now.getTime()) / DAY),
+    daysLeft: daysLeft(c, now),
+    ...(isCa(c) ? { ca: true } : {}),
     sha256: c.sha256Fingerprint,
     ...(withFacts ? { facts: certificateFacts(c, now) } : {}),
   };
@@ -220,29 +243,21 @@ export interface InventoryOptions {
   withFacts?: boolean;
 }
 
-/** Reads one file through the host and returns its entries, or an error message. */
-export async function inventoryFile(host: Host, file: string, display: string, policy: Policy, now: Date, opts: { text?: string; withFacts?: boolean } = {}): Promise<{ entries: InventoryEntry[] } | { error: string }> {
-  const text = opts.text;
-  let body = text;
-  if (body === undefined) {
-    let bytes: Uint8Array;
-    try {
-      const st = await host.stat(file);
-      if (!st) return { error: `${display}: no such file` };
-      if (!st.isFile) return { error: `${display}: not a file` };
-      // Over the size cap: left out, as `check` leaves it unlinted.
-      if (st.size > policy.maxFileSizeBytes) return { entries: [] };
-      bytes = await host.readFile(file);
-    } catch (e) {
-      return { error: `${display}: ${e instanceof Error ? e.message : String(e)}` };
-    }
-    if (looksBinary(bytes)) return { entries: [] };
-    body = new TextDecoder('utf-8').decode(bytes);
-    if (body.charCodeAt(0) === 0xfeff) body = body.slice(1);
-  } else if (body.length > policy.maxFileSizeBytes) {
-    return { entries: [] };
-  }
-  return { entries: inventoryDocument(new TextDoc(display, body), now, policy.thresholds, { withFacts: opts.withFacts ?? false }) };
+/** What a file holds that its entries cannot say: a container's notes (encrypted parts not opened, a password that does not fit). */
+export interface InventoryNote {
+  file: string;
+  severity: 'error' | 'warning' | 'info';
+  message: string;
+}
+
+/** Reads one file through the host (text, or a binary container) and returns its entries and notes, or an error message. */
+export async function inventoryFile(host: Host, file: string, display: string, policy: Policy, now: Date, opts: { text?: string; withFacts?: boolean } = {}): Promise<{ entries: InventoryEntry[]; notes: InventoryNote[] } | { error: string }> {
+  const read = await readMaterialFile(host, file, display, policy, opts.text);
+  if ('error' in read) return read;
+  if ('skipped' in read) return { entries: [], notes: [] };
+  const entries = inventoryDocument(read.doc, now, policy.thresholds, { withFacts: opts.withFacts ?? false, sites: read.sites });
+  const notes = (read.container?.notes ?? []).filter((n) => !n.detailsOnly).map((n) => ({ file: display, severity: n.severity, message: escapeControls(`${read.container!.title}: ${n.message}`) }));
+  return { entries, notes };
 }
 
 /**
@@ -250,7 +265,7 @@ export async function inventoryFile(host: Host, file: string, display: string, p
  * once however often it is named; nothing is decoded twice (decodes are cached by hash).
  */
 export async function inventoryPaths(host: Host, paths: readonly string[], opts: InventoryOptions): Promise<Inventory> {
-  const result: Inventory = { entries: [], filesScanned: 0, errors: [], cancelled: false };
+  const result: Inventory = { entries: [], filesScanned: 0, errors: [], notes: [], cancelled: false };
   const files: string[] = [];
   const seen = new Set<string>();
   const add = (f: string): void => {
@@ -302,6 +317,7 @@ export async function inventoryPaths(host: Host, paths: readonly string[], opts:
     }
     result.filesScanned++;
     result.entries.push(...r.entries);
+    result.notes.push(...r.notes);
   }
   result.cancelled ||= opts.isCancelled?.() ?? false;
   result.entries.sort(compareEntries);
@@ -313,6 +329,8 @@ export interface CertificateDetailsItem {
   entry: InventoryEntry;
   /** Every labelled fact: `certificateFacts` for a readable certificate, `privateKeyFacts` for a key. */
   facts: CertificateFact[];
+  /** A readable certificate as PEM (for "Copy certificate PEM"); never set for a key. */
+  pem?: string;
 }
 
 export interface CertificateDetails {
@@ -323,6 +341,8 @@ export interface CertificateDetails {
   items: CertificateDetailsItem[];
   /** Index in `items` of the site the request pointed at. */
   focus: number;
+  /** For a binary container: what it is ("PKCS#12 keystore") and what could not be read, or was assumed. */
+  notes?: Array<{ severity: 'error' | 'warning' | 'info'; message: string }>;
 }
 
 /**
@@ -334,15 +354,17 @@ export function certificateDetails(
   position: Position,
   now: Date,
   thresholds: Thresholds = DEFAULT_POLICY.thresholds,
-  opts: { sites?: readonly MaterialSite[]; bundleIndex?: number } = {},
+  opts: { sites?: readonly MaterialSite[]; bundleIndex?: number; container?: ContainerRead } = {},
 ): CertificateDetails | undefined {
-  const sites = opts.sites ?? materialSites(doc);
+  const sites = opts.sites ?? opts.container?.sites ?? materialSites(doc);
+  const container = opts.container;
   // Several sites can share a line (the certificates of one base64 value): `bundleIndex` picks one.
   const here = sites.filter((s) => rangeContains(s.range, position) || s.anchor.start.line === position.line);
   const at = here.find((s) => opts.bundleIndex !== undefined && s.bundleIndex === opts.bundleIndex) ?? here[0];
-  if (!at) return undefined;
-  // What belongs together (a Secret's tls.crt, ca.crt and tls.key; a file's PEM blocks): the group keys are matched within.
-  const group = siteGroup(sites, at).filter((s) => isCertificateSite(s) || isPrivateKeySite(s));
+  if (!at && !container) return undefined;
+  // What belongs together (a Secret's tls.crt, ca.crt and tls.key; a file's PEM blocks): the group keys are matched
+  // within. A binary container is shown whole (every entry of a keystore), whatever the position.
+  const group = (container ? sites : siteGroup(sites, at!)).filter((s) => isCertificateSite(s) || isPrivateKeySite(s));
   const items: CertificateDetailsItem[] = [];
   let focus = 0;
   for (const s of group) {
@@ -351,11 +373,18 @@ export function certificateDetails(
     if (s === at) focus = items.length;
     const facts = entry.facts ?? [];
     delete entry.facts;
-    items.push({ entry, facts });
+    const item: CertificateDetailsItem = { entry, facts };
+    if (entry.kind === 'certificate' && entry.status !== 'invalid' && s.der) item.pem = certificatePem(s.der);
+    items.push(item);
   }
-  if (items.length === 0) return undefined;
+  if (container) {
+    // A keystore whose parts are all closed still has a page: what it is and why nothing shows.
+    const details: CertificateDetails = { file: doc.file, container: container.title, items, focus, notes: container.notes.map((n) => ({ severity: n.severity, message: escapeControls(n.message) })) };
+    return details;
+  }
+  if (items.length === 0 || !at) return undefined;
   const details: CertificateDetails = { file: doc.file, items, focus };
   const heading = at.group ?? at.container;
-  if (heading !== undefined) details.container = heading;
+  if (heading !== undefined) details.container = escapeControls(heading);
   return details;
 }

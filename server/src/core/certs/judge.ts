@@ -1,11 +1,16 @@
+import type { MaterialRole, NamedMaterial } from '../formats/format';
+import type { FormatKind } from '../formats/detect';
 import type { NginxDirective } from '../formats/nginx/ast';
 import type { RuleContext } from '../rules/rule';
 import { fileDirectives, referencedSites, type ReferencedFile } from './referenced';
 import type { Range } from '../text';
 import type { Thresholds } from '../policy/policy';
-import { isCa, type CertificateSummary } from '../x509/certificate';
+import { isCa, type CertificateProblem, type CertificateSummary } from '../x509/certificate';
 import { certificateName, certificateOfSite } from './keys';
 import { bundleOf, isCertificateSite, type MaterialSite } from './sites';
+
+/** The formats certificate rules read: every one that can hold certificates, binary containers too. */
+export const CERTIFICATE_FORMATS: readonly FormatKind[] = ['pem', 'nginx', 'yaml', 'kubernetes', 'text', 'container'];
 
 /** One readable certificate of a document, with where it is and what a message calls it. */
 export interface JudgedCertificate {
@@ -66,9 +71,31 @@ export function referencedUses(ctx: RuleContext, names?: ReadonlySet<string>): R
   return out;
 }
 
+/** A file a registered format names (`RuleContext.namedMaterial`) that the caller could read. */
+export interface NamedUse {
+  material: NamedMaterial;
+  ref: ReferencedFile;
+  sites: MaterialSite[];
+  /** The path argument: where findings about the file go. */
+  range: Range;
+}
+
+/** The files with these roles the document names (any registered format), when they were read. */
+export function namedUses(ctx: RuleContext, roles: ReadonlySet<MaterialRole>): NamedUse[] {
+  const out: NamedUse[] = [];
+  for (const m of ctx.namedMaterial()) {
+    if (!roles.has(m.role) || !m.file) continue;
+    out.push({ material: m, ref: m.file, sites: referencedSites(m.file), range: m.range });
+  }
+  return out;
+}
+
+const CERTIFICATE_ROLES: ReadonlySet<MaterialRole> = new Set(['certificate', 'ca']);
+
 /**
  * The readable certificates of a document (decoded lazily through the shared cache); in an
- * nginx file also those of the certificate files its directives name, located at the directive.
+ * nginx file, or a registered format's, also those of the certificate files it names,
+ * located at the path that names them.
  */
 export function judgedCertificates(ctx: RuleContext): JudgedCertificate[] {
   if (!judgesDocument(ctx)) return [];
@@ -86,15 +113,35 @@ export function judgedCertificates(ctx: RuleContext): JudgedCertificate[] {
       out.push({ site, cert, range: use.range, name: `${describeSite(site, cert)}, named by ${use.directive.name},` });
     }
   }
+  for (const use of namedUses(ctx, CERTIFICATE_ROLES)) {
+    for (const site of use.sites) {
+      const cert = certificateOfSite(site);
+      if (cert) out.push({ site, cert, range: use.range, name: `${describeSite(site, cert)}, named by ${use.material.by},` });
+    }
+  }
   return out;
 }
 
-/** The bundles (certificate lists in order) of a document's sites. */
+/**
+ * Reports the decoder's RFC 5280 problems (`CertificateProblem`) of the kinds a rule owns, on
+ * every judged certificate: the rule's default severity for warnings, the problem's own
+ * severity otherwise (a critical malformed extension, a fault OpenSSL refuses to verify).
+ */
+export function reportCertificateProblems(ctx: RuleContext, owns: (kind: CertificateProblem['kind']) => boolean): void {
+  for (const c of judgedCertificates(ctx)) {
+    for (const p of c.cert.problems) {
+      if (!owns(p.kind)) continue;
+      ctx.report({ range: c.range, message: `${c.name}: ${p.message}`, severity: p.severity === 'warning' ? undefined : p.severity });
+    }
+  }
+}
+
+/** The bundles (certificate lists in order) of a document's sites; sets (PKCS#7, PKCS#12) are not chains and are left out. */
 export function bundles(sites: readonly MaterialSite[]): MaterialSite[][] {
   const seen = new Set<MaterialSite>();
   const out: MaterialSite[][] = [];
   for (const s of sites) {
-    if (!isCertificateSite(s) || seen.has(s)) continue;
+    if (!isCertificateSite(s) || seen.has(s) || s.collection) continue;
     const b = bundleOf(sites, s);
     for (const x of b) seen.add(x);
     out.push(b);

@@ -3,9 +3,15 @@ import { describePrivateKey, type PrivateKeySummary } from '../x509/keys';
 import { isCertificateSite, siteGroup, type MaterialSite } from './sites';
 
 /** The summary of a private-key site (never its material); undefined for other sites or unreadable ones. */
+const keyOfSite = new WeakMap<MaterialSite, PrivateKeySummary>();
+
 export function privateKeyOfSite(site: MaterialSite): PrivateKeySummary | undefined {
+  if (site.keySummary) return site.keySummary;
   if (!site.der && !site.encrypted) return undefined;
-  return describePrivateKey(site.label, site.der ?? new Uint8Array(), site.encrypted === true);
+  // Several servers name one key file: its summary is looked up by the site, not hashed again for each.
+  let key = keyOfSite.get(site);
+  if (!key) keyOfSite.set(site, (key = describePrivateKey(site.label, site.der ?? new Uint8Array(), site.encrypted === true)));
+  return key;
 }
 
 /** The decoded certificate of a site, when it is one and reads. */

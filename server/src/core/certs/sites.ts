@@ -6,6 +6,8 @@ import { yaml, type YamlFile } from '../formats/yaml/documents';
 import { parseYamlCached } from '../formats/yaml/parseCache';
 import { LineIndex, type Range } from '../text';
 import { decodeCertificate } from '../x509/certificate';
+import { readPkcs7 } from './containers/pkcs7';
+import type { PrivateKeySummary } from '../x509/keys';
 import { decodesToStandIn, notMaterial } from '../formats/kube/placeholders';
 
 /**
@@ -20,7 +22,13 @@ export type SiteEncoding =
   /** A base64 value (YAML) whose decoded bytes are PEM (Kubernetes Secret `data`, kubeconfig `*-data`, `caBundle`). */
   | 'base64-pem'
   /** A base64 value whose decoded bytes are DER. */
-  | 'base64-der';
+  | 'base64-der'
+  /** A binary file read from its bytes (`certs/containers/`): one DER certificate, PKCS#7, PKCS#12, JKS or JCEKS. */
+  | 'der'
+  | 'pkcs7'
+  | 'pkcs12'
+  | 'jks'
+  | 'jceks';
 
 export interface MaterialSite {
   encoding: SiteEncoding;
@@ -49,6 +57,16 @@ export interface MaterialSite {
   bundleSize?: number;
   /** A private key protected by a passphrase (ENCRYPTED PRIVATE KEY, or a legacy `Proc-Type: 4,ENCRYPTED` header). */
   encrypted?: boolean;
+  /**
+   * What a container already knows about a private key it holds (a JKS entry's key by its
+   * certificate; a PKCS#12 key opened with its password): used instead of decoding `der`.
+   */
+  keySummary?: PrivateKeySummary;
+  /**
+   * Certificates held as a set (PKCS#7, PKCS#12, a PKCS#7 PEM block), not as a chain in the
+   * order a server sends it: numbered for display, not judged as a chain.
+   */
+  collection?: boolean;
   /**
    * The value is a documentation placeholder (`<base64 CA>`, `REPLACE_ME`, `${VAR}`, `...`),
    * not material: `problem` says so, and `pem/malformed` gives such values one note per file.
@@ -80,9 +98,9 @@ function blockSite(b: PemBlock, encoding: SiteEncoding, encrypted: boolean): Mat
   return site;
 }
 
-/** Numbers the certificate sites of one bundle. */
+/** Numbers the certificate sites of one bundle (the certificates of a PKCS#7 block are numbered within it). */
 function numberBundle(sites: MaterialSite[]): MaterialSite[] {
-  const certs = sites.filter(isCertificateSite);
+  const certs = sites.filter((s) => isCertificateSite(s) && !s.collection);
   certs.forEach((s, i) => {
     s.bundleIndex = i;
     s.bundleSize = certs.length;
@@ -90,9 +108,23 @@ function numberBundle(sites: MaterialSite[]): MaterialSite[] {
   return sites;
 }
 
-/** Sites from the PEM blocks written in the document. */
+/** PEM labels of a PKCS#7 / CMS structure (RFC 7468 §8): a certificate bundle (`.p7b`, `openssl crl2pkcs7`). */
+const PKCS7_LABELS: ReadonlySet<string> = new Set(['PKCS7', 'CMS', 'PKCS #7 SIGNED DATA']);
+
+/** The certificates of a PKCS#7 PEM block, each a site over the whole block; the block itself when it does not read. */
+function pkcs7BlockSites(b: PemBlock): MaterialSite[] {
+  if (!b.der || b.problem) return [blockSite(b, 'pem', false)];
+  try {
+    const { certificates } = readPkcs7(b.der);
+    return certificates.map((der, i) => ({ encoding: 'pem', label: 'CERTIFICATE', range: b.range, anchor: b.beginRange, der, container: 'PKCS#7', collection: true, bundleIndex: i, bundleSize: certificates.length }));
+  } catch (e) {
+    return [{ encoding: 'pem', label: 'CERTIFICATE', range: b.range, anchor: b.beginRange, container: 'PKCS#7', collection: true, problem: { message: `PEM block "${b.label}" is not a readable PKCS#7 certificate bundle: ${e instanceof Error ? e.message : String(e)}`, range: b.beginRange } }];
+  }
+}
+
+/** Sites from the PEM blocks written in the document (a PKCS#7 block: one site per certificate it holds). */
 export function pemSites(blocks: readonly PemBlock[], lines?: { lineText(i: number): string }): MaterialSite[] {
-  return numberBundle(blocks.map((b) => blockSite(b, 'pem', lines !== undefined && isPrivateKeyLabel(b.label) && legacyEncrypted(lines, b))));
+  return numberBundle(blocks.flatMap((b) => (PKCS7_LABELS.has(b.label) ? pkcs7BlockSites(b) : [blockSite(b, 'pem', lines !== undefined && isPrivateKeyLabel(b.label) && legacyEncrypted(lines, b))])));
 }
 
 /** A PEM block in a JSON string: `"-----BEGIN CERTIFICATE-----\nMII…`. */
@@ -301,9 +333,9 @@ function shorten(v: string): string {
 
 /** Base64 values in YAML whose decoded bytes are PEM or DER. */
 export function yamlBase64Sites(doc: TextDoc, file?: () => YamlFile): MaterialSite[] {
-  if (!YAML_HINT.test(doc.text)) return [];
   const format = detectFormat(doc);
   if (format !== 'yaml' && format !== 'kubernetes') return [];
+  if (!YAML_HINT.test(doc.text)) return [];
   const parsed = file ? file() : parseYamlCached(doc.text, doc.file, doc.lines);
   const y = yaml();
   const sites: MaterialSite[] = [];
@@ -436,7 +468,7 @@ export function siteGroup(sites: readonly MaterialSite[], site: MaterialSite): M
 
 /** The certificates of one bundle: the blocks of one base64 value, of one JSON string, or the PEM blocks of a file, in order. */
 export function bundleOf(sites: readonly MaterialSite[], site: MaterialSite): MaterialSite[] {
-  const certs = sites.filter((s) => s.encoding === site.encoding && isCertificateSite(s));
+  const certs = sites.filter((s) => s.encoding === site.encoding && isCertificateSite(s) && !s.collection === !site.collection);
   const q = certs.indexOf(site);
   if (q < 0 || site.bundleIndex === undefined || site.bundleSize === undefined) return [site];
   return certs.slice(q - site.bundleIndex, q - site.bundleIndex + site.bundleSize);

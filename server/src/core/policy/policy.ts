@@ -1,8 +1,16 @@
 import type { RuleLevel } from '../findings';
+import { NGINX_BASES, type NginxBase } from '../formats/nginx/stock';
 import { DEFAULT_PROFILE, PROFILES, isProfileName, type Profile } from './profiles';
 
+/**
+ * Versions of other products the policy may name (`haproxyVersion: "2.8"`); their defaults
+ * depend on them. Each is `<product>Version`, a quoted dotted version; unknown when unset.
+ */
+export const VERSION_KEYS = ['haproxyVersion'] as const;
+export type VersionKey = (typeof VERSION_KEYS)[number];
+
 /** The resolved policy a file is linted against. */
-export interface Policy {
+export interface Policy extends Partial<Record<VersionKey, string>> {
   profile: Profile;
   /** Per-rule overrides; a rule not named here runs at its default severity. */
   rules: Readonly<Record<string, RuleLevel>>;
@@ -17,6 +25,20 @@ export interface Policy {
   privateKeyAllowedPaths: readonly string[];
   /** Server path prefix → workspace folder (e.g. `/etc/nginx/` → `deploy/nginx/`), for files nginx names. */
   pathMappings: Readonly<Record<string, string>>;
+  /**
+   * The platform whose stock nginx.conf includes a lone site file (`nginx.base`): `debian`,
+   * `official-image` or `none`; unset: chosen from the file's folder (stock.ts `baseFromLayout`).
+   */
+  nginxBase?: NginxBase;
+  /** Passwords of keystores (PKCS#12, JKS) by glob pattern, in the order written: a literal or an environment variable. */
+  keystorePasswords: readonly KeystorePasswordEntry[];
+}
+
+/** One `keystorePasswords` entry: files matching `pattern` open with `password`, or with the value of the environment variable `env`. */
+export interface KeystorePasswordEntry {
+  pattern: string;
+  password?: string;
+  env?: string;
 }
 
 export interface Requirements {
@@ -79,7 +101,7 @@ export function unknownRuleMessage(id: string): string {
  * `ignore` is only meaningful relative to the policy file it came from: see
  * `ignoredByPolicyFile`.
  */
-export interface PolicyInput {
+export interface PolicyInput extends Partial<Record<VersionKey, string>> {
   profile?: string;
   rules?: Record<string, string>;
   ignore?: string[];
@@ -89,6 +111,8 @@ export interface PolicyInput {
   require?: Partial<Requirements>;
   privateKeyAllowedPaths?: string[];
   pathMappings?: Record<string, string>;
+  keystorePasswords?: KeystorePasswordEntry[];
+  nginxBase?: string;
 }
 
 /** Where private keys are expected in a repository: test data and examples. */
@@ -115,12 +139,14 @@ export const DEFAULT_POLICY: Policy = {
   require: DEFAULT_REQUIREMENTS,
   privateKeyAllowedPaths: DEFAULT_PRIVATE_KEY_ALLOWED_PATHS,
   pathMappings: {},
+  keystorePasswords: [],
 };
 
-const LEVELS: readonly string[] = ['off', 'hint', 'info', 'warning', 'error'];
+/** What a policy may say about a rule, quietest first. */
+export const RULE_LEVELS: readonly RuleLevel[] = ['off', 'hint', 'info', 'warning', 'error'];
 
 export function isRuleLevel(s: unknown): s is RuleLevel {
-  return typeof s === 'string' && LEVELS.includes(s);
+  return typeof s === 'string' && (RULE_LEVELS as readonly string[]).includes(s);
 }
 
 /** Layers inputs over the defaults. Invalid values are ignored here; loaders report them. */
@@ -129,18 +155,28 @@ export function resolvePolicy(...inputs: Array<PolicyInput | undefined>): Policy
   const rules: Record<string, RuleLevel> = {};
   let maxFileSizeBytes = DEFAULT_POLICY.maxFileSizeBytes;
   let nginxVersion: string | undefined;
+  const versions: Partial<Record<VersionKey, string>> = {};
+  let nginxBase: NginxBase | undefined;
   const thresholds: Partial<Thresholds> = {};
   const require: Requirements = { ...DEFAULT_REQUIREMENTS };
   let privateKeyAllowedPaths = DEFAULT_PRIVATE_KEY_ALLOWED_PATHS;
   const pathMappings: Record<string, string> = {};
+  let keystorePasswords: KeystorePasswordEntry[] = [];
   for (const input of inputs) {
     if (!input) continue;
+    // A later input's entries come first: it wins where both name a file.
+    if (Array.isArray(input.keystorePasswords)) keystorePasswords = [...input.keystorePasswords.filter((e) => typeof e?.pattern === 'string'), ...keystorePasswords];
     if (Array.isArray(input.privateKeyAllowedPaths)) privateKeyAllowedPaths = input.privateKeyAllowedPaths.filter((p) => typeof p === 'string');
     for (const [from, to] of Object.entries(input.pathMappings ?? {})) if (typeof to === 'string' && from) pathMappings[from] = to;
     if (isProfileName(input.profile)) profile = PROFILES[input.profile];
     for (const [id, level] of Object.entries(input.rules ?? {})) if (isRuleLevel(level)) rules[id] = level;
     if (typeof input.maxFileSizeKb === 'number' && input.maxFileSizeKb > 0) maxFileSizeBytes = Math.round(input.maxFileSizeKb * 1024);
     if (typeof input.nginxVersion === 'string' && NGINX_VERSION.test(input.nginxVersion)) nginxVersion = input.nginxVersion;
+    for (const k of VERSION_KEYS) {
+      const v = input[k];
+      if (typeof v === 'string' && NGINX_VERSION.test(v)) versions[k] = v;
+    }
+    if (isNginxBase(input.nginxBase)) nginxBase = input.nginxBase;
     for (const k of THRESHOLD_KEYS) {
       const v = input.thresholds?.[k];
       if (typeof v === 'number' && Number.isFinite(v) && v >= 0) thresholds[k] = v;
@@ -151,7 +187,13 @@ export function resolvePolicy(...inputs: Array<PolicyInput | undefined>): Policy
     }
   }
   // Thresholds not set explicitly follow the final profile.
-  const policy: Policy = { profile, rules, maxFileSizeBytes, thresholds: { ...defaultThresholds(profile), ...thresholds }, require, privateKeyAllowedPaths, pathMappings };
+  const policy: Policy = { profile, rules, maxFileSizeBytes, thresholds: { ...defaultThresholds(profile), ...thresholds }, require, privateKeyAllowedPaths, pathMappings, keystorePasswords };
   if (nginxVersion) policy.nginxVersion = nginxVersion;
+  Object.assign(policy, versions);
+  if (nginxBase) policy.nginxBase = nginxBase;
   return policy;
+}
+
+export function isNginxBase(s: unknown): s is NginxBase {
+  return typeof s === 'string' && (NGINX_BASES as readonly string[]).includes(s);
 }

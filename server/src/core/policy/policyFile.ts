@@ -1,19 +1,26 @@
 import type * as Yaml from 'yaml';
 import type { Node } from 'yaml';
 import type { Range } from '../text';
-import { NGINX_VERSION, REQUIREMENT_KEYS, THRESHOLD_KEYS, isRuleLevel, unknownRuleMessage, type PolicyInput } from './policy';
+import { NGINX_BASES } from '../formats/nginx/stock';
+import { NGINX_VERSION, REQUIREMENT_KEYS, RETIRED_RULE_IDS, RULE_LEVELS, THRESHOLD_KEYS, VERSION_KEYS, isNginxBase, isRuleLevel, unknownRuleMessage, type PolicyInput, type VersionKey } from './policy';
 import { PROFILES, isProfileName } from './profiles';
+import { closest } from '../words';
 
 export const POLICY_FILE_NAME = '.tls-lens.yaml';
 /** Names a policy file may have, searched in this order in each folder (JSON is YAML too). */
 export const POLICY_FILE_NAMES = [POLICY_FILE_NAME, '.tls-lens.json'] as const;
 
 /** The keys a policy file may have (schemas/tls-lens-policy.schema.json describes them). */
-export const POLICY_KEYS = ['extends', 'nginxVersion', 'thresholds', 'require', 'rules', 'ignore', 'privateKeyAllowedPaths', 'pathMappings'] as const;
+export const POLICY_KEYS = ['extends', 'nginxVersion', ...VERSION_KEYS, 'thresholds', 'require', 'rules', 'ignore', 'privateKeyAllowedPaths', 'pathMappings', 'nginx', 'keystorePasswords'] as const;
+
+/** The keys of the `nginx` section. */
+export const NGINX_POLICY_KEYS = ['base'] as const;
 
 export interface PolicyFileProblem {
   message: string;
   range: Range;
+  /** A likely correction of the word at `range` ("did you mean"), offered as a quick fix. */
+  suggestion?: string;
 }
 
 export interface PolicyFile {
@@ -39,6 +46,12 @@ export function parsePolicyFile(text: string, knownRuleIds: ReadonlySet<string>)
     return { start: { line: a.line - 1, character: a.col - 1 }, end: { line: b.line - 1, character: b.col - 1 } };
   };
   const nodeRange = (n: Node | null | undefined): Range => at(n?.range ? [n.range[0], n.range[1]] : undefined);
+  /** An unknown word at `node`: with a close candidate, "did you mean" and the suggestion; else the list. */
+  const unknown = (node: Node | null | undefined, what: string, word: string, candidates: readonly string[], list = true): void => {
+    const close = closest(word, candidates);
+    if (close !== undefined) problems.push({ message: `unknown ${what} "${word}"; did you mean "${close}"?`, range: nodeRange(node), suggestion: close });
+    else problems.push({ message: `unknown ${what} "${word}"${list ? ` (expected ${candidates.join(', ')})` : ''}`, range: nodeRange(node) });
+  };
   // Errors found at the end of input (an unclosed bracket) are shown on the last real character instead.
   const lastChar = text.trimEnd().length - 1;
   for (const err of doc.errors) {
@@ -74,7 +87,7 @@ export function parsePolicyFile(text: string, knownRuleIds: ReadonlySet<string>)
       const k = isScalar(kNode) ? String(kNode.value) : '';
       const vNode = item.value as Node | null;
       const v = isScalar(vNode) ? vNode.value : undefined;
-      if (!(keys as readonly string[]).includes(k)) problems.push({ message: `unknown ${noun} "${k}" (expected ${keys.join(', ')})`, range: nodeRange(kNode) });
+      if (!(keys as readonly string[]).includes(k)) unknown(kNode, noun, k, keys);
       else if (!valid(v)) problems.push({ message: `${noun} "${k}" must be ${expected}`, range: nodeRange(vNode ?? kNode) });
       else out[k as K] = v;
     }
@@ -90,7 +103,10 @@ export function parsePolicyFile(text: string, knownRuleIds: ReadonlySet<string>)
         if (isProfileName(v)) input.profile = v;
         else {
           const shown = value?.range ? text.slice(value.range[0], value.range[1]).trim() : '(nothing)';
-          problems.push({ message: `unknown profile ${shown}; expected one of ${Object.keys(PROFILES).join(', ')}`, range: nodeRange(value ?? keyNode) });
+          const close = typeof v === 'string' ? closest(v, Object.keys(PROFILES)) : undefined;
+          const problem: PolicyFileProblem = { message: `unknown profile ${shown}; ${close ? `did you mean "${close}"?` : `expected one of ${Object.keys(PROFILES).join(', ')}`}`, range: nodeRange(value ?? keyNode) };
+          if (close && value) problem.suggestion = close;
+          problems.push(problem);
         }
         break;
       }
@@ -105,8 +121,16 @@ export function parsePolicyFile(text: string, knownRuleIds: ReadonlySet<string>)
           const id = isScalar(idNode) ? String(idNode.value) : '';
           const lvNode = r.value as Node | null;
           const level = isScalar(lvNode) ? lvNode.value : undefined;
-          if (!knownRuleIds.has(id)) problems.push({ message: unknownRuleMessage(id), range: nodeRange(idNode) });
-          else if (!isRuleLevel(level)) problems.push({ message: `rule "${id}": expected off, hint, info, warning or error`, range: nodeRange(lvNode ?? idNode) });
+          // A retired rule says what replaced it; another unknown id may be a typo of a known one.
+          if (!knownRuleIds.has(id)) {
+            if (RETIRED_RULE_IDS[id]) problems.push({ message: unknownRuleMessage(id), range: nodeRange(idNode) });
+            else unknown(idNode, 'rule', id, [...knownRuleIds], false);
+          } else if (!isRuleLevel(level)) {
+            const close = typeof level === 'string' ? closest(level, RULE_LEVELS) : undefined;
+            const problem: PolicyFileProblem = { message: `rule "${id}": expected off, hint, info, warning or error${close ? `; did you mean "${close}"?` : ''}`, range: nodeRange(lvNode ?? idNode) };
+            if (close && lvNode) problem.suggestion = close;
+            problems.push(problem);
+          }
           else rules[id] = level;
         }
         input.rules = rules;
@@ -170,8 +194,39 @@ export function parsePolicyFile(text: string, knownRuleIds: ReadonlySet<string>)
         input.pathMappings = mappings;
         break;
       }
-      default:
-        problems.push({ message: `unknown key "${key}" (expected ${POLICY_KEYS.join(', ')})`, range: nodeRange(keyNode) });
+      case 'keystorePasswords': {
+        // Glob → a literal password (for stores whose password is no secret, a trust store's "changeit") or { env: NAME }.
+        if (!isMap(value)) {
+          problems.push({ message: '"keystorePasswords" must map glob patterns of keystore files to a password or { env: VARIABLE }', range: nodeRange(value ?? keyNode) });
+          break;
+        }
+        const entries: NonNullable<PolicyInput['keystorePasswords']> = [];
+        for (const item of value.items) {
+          const kNode = item.key as Node;
+          const vNode = item.value as Node | null;
+          const pattern = isScalar(kNode) ? String(kNode.value) : '';
+          if (isScalar(vNode) && (typeof vNode.value === 'string' || typeof vNode.value === 'number')) entries.push({ pattern, password: String(vNode.value) });
+          else if (isMap(vNode) && vNode.items.length === 1 && isScalar(vNode.items[0]!.key) && vNode.items[0]!.key.value === 'env' && isScalar(vNode.items[0]!.value) && typeof vNode.items[0]!.value.value === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(vNode.items[0]!.value.value)) {
+            entries.push({ pattern, env: vNode.items[0]!.value.value });
+          } else problems.push({ message: `"${pattern}" must map to a password (a string) or to { env: VARIABLE_NAME }`, range: nodeRange(vNode ?? kNode) });
+        }
+        input.keystorePasswords = entries;
+        break;
+      }
+      case 'nginx': {
+        const n = keyedMap(value ?? keyNode, 'nginx', 'nginx setting', NGINX_POLICY_KEYS, `one of ${NGINX_BASES.join(', ')}`, 'values', (v): v is string => isNginxBase(v));
+        if (n?.base) input.nginxBase = n.base;
+        break;
+      }
+      default: {
+        if ((VERSION_KEYS as readonly string[]).includes(key)) {
+          const v = isScalar(value) && typeof value.value === 'string' ? value.value : undefined;
+          if (v !== undefined && NGINX_VERSION.test(v)) input[key as VersionKey] = v;
+          else problems.push({ message: `${key} must be a quoted version like "2.8"`, range: nodeRange(value ?? keyNode) });
+          break;
+        }
+        unknown(keyNode, 'key', key, POLICY_KEYS);
+      }
     }
   }
   return { input, problems };

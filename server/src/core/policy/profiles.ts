@@ -8,6 +8,7 @@ import { MOZILLA_PROFILES } from './mozilla';
 import type { MozillaProfileData } from './profileData';
 
 export type TlsProtocol = 'SSLv2' | 'SSLv3' | 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
+
 export type ProfileName = 'modern' | 'intermediate' | 'legacy';
 
 export type Profile = MozillaProfileData;

@@ -8,6 +8,12 @@ export function targetLabel(host: string, port: number): string {
 
 const NOT_TLS = /wrong version number|packet length too long|http request|unknown protocol|record layer failure|WRONG_VERSION_NUMBER|PACKET_LENGTH_TOO_LONG|HTTP_REQUEST/i;
 
+/** node:tls's error for a TCP FIN during the handshake (not a reset, whatever its code says). */
+export function isGracefulClose(e: unknown): boolean {
+  const err = e as NodeJS.ErrnoException | undefined;
+  return !!err && err.code === 'ECONNRESET' && !err.syscall && /disconnected before secure TLS connection/i.test(err.message ?? '');
+}
+
 /** Turns whatever net/tls raised into a ProbeError with a message a person can act on. */
 export function toProbeError(e: unknown, where: string): ProbeError {
   if (e instanceof ProbeError) return e;
@@ -24,6 +30,9 @@ export function toProbeError(e: unknown, where: string): ProbeError {
       return new ProbeError('dns', `${where}: the host name does not resolve (${code})`);
     case 'ECONNRESET':
     case 'EPIPE':
+      // node:tls reports a FIN before the handshake finished as ECONNRESET without a syscall
+      // ("Client network socket disconnected …"); a real RST comes from read/write.
+      if (isGracefulClose(err)) return new ProbeError('closed', `${where}: the server closed the connection (no TLS alert) before the TLS handshake finished`);
       return new ProbeError('reset', `${where}: the server reset the connection`);
     case 'ETIMEDOUT':
       return new ProbeError('timeout', `${where}: the connection timed out`);

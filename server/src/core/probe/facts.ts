@@ -4,7 +4,7 @@
  */
 import { CIPHER_SUITES } from '../policy/ciphers/table';
 import type { CipherSuite } from '../policy/ciphers/types';
-import { decodeCertificate, type CertificateSummary } from '../x509/certificate';
+import { decodeCertificate, isRsaKey, type CertificateSummary } from '../x509/certificate';
 import type { ProbeResult } from './types';
 
 export interface AcceptedSuite {
@@ -89,10 +89,39 @@ function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolea
 export function liveChain(r: ProbeResult): ChainEntry[] {
   const source = liveChainSource(r);
   const ders = source === 'scan' ? (r.scan?.chainDer ?? []) : source === 'handshake' ? (r.handshake?.chainDer ?? []) : [];
+  return decodeChain(ders);
+}
+
+export interface ServedLeaf {
+  keyType: string;
+  versions: string[];
+  chain: ChainEntry[];
+  trusted: boolean;
+  trustError?: string;
+  /** The leaf the main report shows (the first handshake's, or the scan's). */
+  primary: boolean;
+}
+
+function decodeChain(ders: readonly Uint8Array[]): ChainEntry[] {
   return ders.map((der) => {
     const d = decodeCertificate(der);
     return d.ok ? { der, cert: d.cert } : { der, error: d.error };
   });
+}
+
+/** Every certificate the server sent by key type (handshake.servedCertificates), decoded; `primary` for the one `liveChain` shows. */
+export function servedLeaves(r: ProbeResult): ServedLeaf[] {
+  const main = liveChain(r)[0]?.der;
+  return (r.handshake?.servedCertificates ?? []).map((c) => {
+    const out: ServedLeaf = { keyType: c.keyType, versions: c.versions, chain: decodeChain(c.chainDer), trusted: c.trusted, primary: sameBytes(c.chainDer[0], main) };
+    if (c.trustError) out.trustError = c.trustError;
+    return out;
+  });
+}
+
+/** The served certificates other than the one the report shows first. */
+export function otherLeaves(r: ProbeResult): ServedLeaf[] {
+  return servedLeaves(r).filter((l) => !l.primary);
 }
 
 /** Where `liveChain` comes from: the scan's TLS ≤ 1.2 Certificate message, the full handshake, or nowhere. */
@@ -110,7 +139,7 @@ export function nameToVerify(r: ProbeResult): string {
 
 /** RSA-equivalent strength of a certificate key (NIST SP 800-57 Part 1, Table 2) for the grade's key-exchange score. */
 export function keyStrengthBits(k: CertificateSummary['publicKey']): number | undefined {
-  if (k.algorithm === 'RSA' || k.algorithm === 'DSA') return k.bits;
+  if (isRsaKey(k) || k.algorithm === 'DSA') return k.bits;
   const curve = (k.curve ?? k.algorithm).toUpperCase();
   if (/P-256|ED25519|X25519/.test(curve)) return 3072;
   if (/P-384|ED448|X448/.test(curve)) return 7680;

@@ -5,8 +5,9 @@
  * mismatch) replace the letter and the letter they hide is kept. A+ needs HSTS with
  * max-age ≥ 180 days and nothing that caps or warns.
  */
-import { acceptedSuites, acceptedVersions, enumerated, keyStrengthBits, liveChain, nameToVerify } from './facts';
+import { acceptedSuites, acceptedVersions, enumerated, keyStrengthBits, liveChain, nameToVerify, otherLeaves } from './facts';
 import { sansCoverHost } from '../x509/names';
+import { isRsaKey } from '../x509/certificate';
 import type { ProbeResult } from './types';
 
 export type GradeLetter = 'A+' | 'A' | 'B' | 'C' | 'D' | 'E' | 'F' | 'T' | 'M';
@@ -133,7 +134,7 @@ export function gradeProbe(r: ProbeResult, now: Date): ProbeGrade {
     else cap('B', 'RC4 is accepted');
   }
   if (suites.some((s) => s.suite && /^(3DES|DES|IDEA|SEED|RC2)/i.test(s.suite.enc) && LATER.has(s.version))) cap('C', '64-bit block ciphers (3DES, SWEET32) are accepted with TLS 1.1 or later');
-  if (leaf && leafBits !== undefined && leaf.publicKey.algorithm === 'RSA') {
+  if (leaf && leafBits !== undefined && isRsaKey(leaf.publicKey)) {
     if (leafBits < 1024) cap('F', `the certificate key is ${leafBits} bits (< 1024)`);
     else if (leafBits < 2048) cap('B', `the certificate key is ${leafBits} bits (< 2048)`);
   }
@@ -142,6 +143,13 @@ export function gradeProbe(r: ProbeResult, now: Date): ProbeGrade {
     else if (r.scan.dhBits < 2048) cap('B', `DH parameters are ${r.scan.dhBits} bits (< 2048)`);
   }
   for (const c of chain) if (c.cert && !c.cert.selfIssued && /MD5/i.test(c.cert.signatureAlgorithm)) cap('F', `${c.cert.subject} is signed with MD5`);
+  const checks = r.scan?.checks;
+  if (checks?.heartbleed?.vulnerable) cap('F', 'vulnerable to Heartbleed (CVE-2014-0160)');
+  if (checks?.ccsInjection?.vulnerable) cap('F', 'vulnerable to the CCS injection (CVE-2014-0224)');
+  if (checks?.compression?.vulnerable) cap('C', 'TLS compression is on (CRIME, CVE-2012-4929)');
+  if (r.scan?.fallbackScsv === false) cap('A', 'TLS_FALLBACK_SCSV is not honoured (RFC 7507)');
+  if (r.target.starttls) notes.push('STARTTLS: a man in the middle can strip the upgrade unless the client insists on TLS (RFC 8314 prefers implicit TLS); testssl.sh 3.2 caps STARTTLS at T, SSL Labs grades HTTPS only');
+  if (r.target.application && r.target.application !== 'http') notes.push('A+ needs HSTS, an HTTP header: not applicable to this protocol');
 
   // Trust: T replaces the letter (SSL Labs shows the hidden grade beside it).
   const trustCaps: GradeCap[] = [];
@@ -151,6 +159,12 @@ export function gradeProbe(r: ProbeResult, now: Date): ProbeGrade {
   if (leaf && (now > leaf.notAfter || now < leaf.notBefore)) trustCaps.push({ letter: 'T', reason: now > leaf.notAfter ? 'the certificate has expired' : 'the certificate is not yet valid' });
   for (const c of chain) if (c.cert && !c.cert.selfIssued && /SHA-1/i.test(c.cert.signatureAlgorithm)) trustCaps.push({ letter: 'T', reason: `${c.cert.subject} is signed with SHA-1` });
   if (leaf ? !sansCoverHost(leaf.sans, nameToVerify(r)) : h ? !h.hostnameMatches : false) trustCaps.push({ letter: 'M', reason: `the certificate does not cover ${nameToVerify(r)}` });
+  // The certificates of the other key types reach clients too (those offering only that type's signatures).
+  for (const o of otherLeaves(r)) {
+    if (!o.trusted) trustCaps.push({ letter: 'T', reason: `the ${o.keyType} certificate is not trusted (${o.trustError ?? 'no reason given'})` });
+    const l = o.chain[0]?.cert;
+    if (l && !sansCoverHost(l.sans, nameToVerify(r))) trustCaps.push({ letter: 'M', reason: `the ${o.keyType} certificate does not cover ${nameToVerify(r)}` });
+  }
 
   let letter = letterFor(score);
   for (const c of caps) letter = worse(letter, c.letter);

@@ -10,13 +10,25 @@ import * as http2 from 'node:http2';
 import * as net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import * as tls from 'node:tls';
+import { Budget } from './budget';
 import { parseHsts } from './hsts';
 import { parseOcspStaple } from './ocsp';
-import { targetLabel, toProbeError } from './errors';
+import { isGracefulClose, targetLabel, toProbeError } from './errors';
+import { upgradeSocket, type Upgrading } from './starttls';
 import { ProbeError, type HandshakeResult, type ProbeOptions, type ProbeResult, type ProbeTarget } from './types';
 
-/** What the client offers in ALPN (RFC 7301), most preferred first. */
+/** What the client offers in ALPN (RFC 7301), most preferred first, to an HTTPS server. */
 export const ALPN_OFFER = ['h2', 'http/1.1'];
+
+/** Whether HTTP runs inside TLS (the default): only then is ALPN offered and `HEAD /` asked. */
+export function speaksHttp(target: ProbeTarget): boolean {
+  return !target.application || target.application === 'http';
+}
+
+/** ALPN for the target: h2 and http/1.1 to HTTPS, nothing to a mail, directory or database server. */
+export function alpnOffer(target: ProbeTarget): string[] {
+  return speaksHttp(target) ? ALPN_OFFER : [];
+}
 
 export interface HandshakeOutcome {
   handshake: HandshakeResult;
@@ -24,6 +36,8 @@ export interface HandshakeOutcome {
   address?: string;
   /** Parts after the handshake that failed (HTTP, resumption); the handshake result still stands. */
   errors: ProbeResult['errors'];
+  /** Parts the deadline kept from running. */
+  notReached?: string[];
 }
 
 function bare(host: string): string {
@@ -63,7 +77,7 @@ export function describeTrustError(code: string): string {
   return TRUST_ERRORS[code] ? `${TRUST_ERRORS[code]} (${code})` : code;
 }
 
-interface Opened {
+export interface Opened {
   socket: tls.TLSSocket;
   connectMs: number;
   tlsMs: number;
@@ -74,7 +88,7 @@ interface Opened {
 }
 
 /** The last context made, by what made it: a language server probing again reuses it. */
-let cachedContext: { key: string; context: tls.SecureContext } | undefined;
+const cachedContexts = new Map<string, tls.SecureContext>();
 
 /**
  * One secure context per probe. OpenSSL reaches TLS 1.0/1.1 and small keys only at security
@@ -82,10 +96,17 @@ let cachedContext: { key: string; context: tls.SecureContext } | undefined;
  * An extra CA is added to a copy of Node's root store (`addCACert`, what `createSecureContext`
  * itself calls): passing `ca: [...tls.rootCertificates, extra]` would parse ~140 roots again.
  */
-export function probeSecureContext(options: Pick<ProbeOptions, 'extraCaPem' | 'clientCertPem' | 'clientKeyPem'>): tls.SecureContext {
-  const key = createHash('sha256').update(JSON.stringify([options.extraCaPem ?? '', options.clientCertPem ?? '', options.clientKeyPem ?? ''])).digest('hex');
-  if (cachedContext?.key === key) return cachedContext.context;
-  const base: tls.SecureContextOptions = { minVersion: 'TLSv1' };
+export function probeSecureContext(
+  options: Pick<ProbeOptions, 'extraCaPem' | 'clientCertPem' | 'clientKeyPem'>,
+  variant: Pick<tls.SecureContextOptions, 'minVersion' | 'maxVersion' | 'sigalgs' | 'ciphers'> = {},
+): tls.SecureContext {
+  const key = createHash('sha256')
+    .update(JSON.stringify([options.extraCaPem ?? '', options.clientCertPem ?? '', options.clientKeyPem ?? '', variant.minVersion ?? '', variant.maxVersion ?? '', variant.sigalgs ?? '', variant.ciphers ?? '']))
+    .digest('hex');
+  const hit = cachedContexts.get(key);
+  if (hit) return hit;
+  const { ciphers, ...rest } = variant;
+  const base: tls.SecureContextOptions = { minVersion: 'TLSv1', ...rest };
   if (options.clientCertPem || options.clientKeyPem) {
     if (!options.clientCertPem || !options.clientKeyPem) throw new ProbeError('protocol', 'a client certificate needs both the certificate and its key');
     base.cert = options.clientCertPem;
@@ -93,17 +114,19 @@ export function probeSecureContext(options: Pick<ProbeOptions, 'extraCaPem' | 'c
   }
   let context: tls.SecureContext;
   try {
-    context = createContext(base, options.extraCaPem, `${tls.DEFAULT_CIPHERS}:@SECLEVEL=0`);
+    context = createContext(base, options.extraCaPem, `${ciphers ?? tls.DEFAULT_CIPHERS}:@SECLEVEL=0`);
   } catch {
     try {
-      context = createContext(base, options.extraCaPem, undefined);
+      context = createContext(base, options.extraCaPem, ciphers);
     } catch (e) {
       // The message is OpenSSL's reason (e.g. "key values mismatch"), never the key itself.
       const reason = (e as { reason?: string }).reason ?? (e instanceof Error ? e.message : String(e));
       throw new ProbeError('protocol', `the client certificate, key or CA cannot be used: ${reason}`);
     }
   }
-  cachedContext = { key, context };
+  // A few variants per probe (the main one, TLS 1.2 for renegotiation, one per key type): keep the last eight.
+  if (cachedContexts.size >= 8) cachedContexts.delete(cachedContexts.keys().next().value as string);
+  cachedContexts.set(key, context);
   return context;
 }
 
@@ -120,7 +143,7 @@ function createContext(base: tls.SecureContextOptions, extraCaPem: string | unde
 }
 
 /** Connects and completes a TLS handshake, within the timeout and the abort signal. */
-function openTls(target: ProbeTarget, options: ProbeOptions, context: tls.SecureContext, alpn: string[], session?: Buffer): Promise<Opened> {
+export function openTls(target: ProbeTarget, options: ProbeOptions, context: tls.SecureContext, alpn: string[], session?: Buffer): Promise<Opened> {
   const where = targetLabel(target.host, target.port);
   return new Promise<Opened>((resolve, reject) => {
     const started = performance.now();
@@ -140,24 +163,59 @@ function openTls(target: ProbeTarget, options: ProbeOptions, context: tls.Secure
       if (settled) return;
       settled = true;
       cleanup();
+      const answered = raw.bytesRead;
       tlsSocket?.destroy();
       raw.destroy();
+      if (isGracefulClose(e) || (e instanceof ProbeError && e.code === 'closed')) {
+        reject(new ProbeError('closed', `${where}: the server closed the connection (a TCP FIN, no TLS alert) ${answered ? `after ${answered} byte(s) of its answer` : 'without answering'}, before the TLS handshake finished`));
+        return;
+      }
       reject(toProbeError(e, where));
     };
+    const budget = new Budget(options);
     const timer = setTimeout(
-      () => fail(new ProbeError('timeout', `${where}: no TLS handshake within ${options.timeoutMs} ms (${connectAt === started ? 'TCP connect' : 'TLS'} did not finish)`)),
-      options.timeoutMs,
+      () => {
+        const what = connectAt === started ? 'TCP connect' : upgrading ? upgrading.describe() : 'TLS';
+        fail(
+          budget.reached
+            ? new ProbeError('deadline', `${where}: the deadline of ${budget.ms} ms passed before the TLS handshake finished (${what} did not finish)`)
+            : new ProbeError('timeout', `${where}: no TLS handshake within ${options.timeoutMs} ms (${what} did not finish)`),
+        );
+      },
+      budget.timeout(options.timeoutMs),
     );
     const onAbort = (): void => fail(new ProbeError('cancelled', `${where}: the probe was cancelled`));
     options.signal?.addEventListener('abort', onAbort, { once: true });
-    raw.on('error', fail);
+    /** The upgrade before TLS (STARTTLS) while it runs: a timeout says where it stopped. */
+    let upgrading: Upgrading | undefined;
+    raw.on('error', (e) => {
+      if (!upgrading) fail(e);
+    });
     raw.once('connect', () => {
       connectAt = performance.now();
+      if (!target.starttls) {
+        startTls();
+        return;
+      }
+      const sni = sniName(target) ?? bare(target.sni ?? target.host);
+      upgrading = upgradeSocket(raw, target.starttls, { serverName: net.isIP(sni) ? undefined : sni });
+      upgrading.done.then(
+        (rest) => {
+          upgrading = undefined;
+          if (settled) return;
+          // Bytes the server sent past its go-ahead belong to the TLS layer (which will reject them).
+          if (rest.length) raw.unshift(rest);
+          startTls();
+        },
+        (e: unknown) => fail(e),
+      );
+    });
+    const startTls = (): void => {
       // requestOCSP is a documented tls.connect option that @types/node lacks.
       const opts: tls.ConnectionOptions & { requestOCSP: boolean } = {
         socket: raw,
         secureContext: context,
-        ALPNProtocols: alpn,
+        ...(alpn.length ? { ALPNProtocols: alpn } : {}),
         requestOCSP: true,
         rejectUnauthorized: false,
         // Trust and hostname are judged separately: authorizationError then holds only the chain's verdict.
@@ -175,7 +233,7 @@ function openTls(target: ProbeTarget, options: ProbeOptions, context: tls.Secure
         state.session = b;
       });
       s.on('error', fail);
-      s.once('close', () => fail(new ProbeError('reset', `${where}: the server closed the connection during the TLS handshake`)));
+      s.once('close', () => fail(new ProbeError('closed', `${where}: the server closed the connection during the TLS handshake`)));
       s.once('secureConnect', () => {
         if (settled) return;
         settled = true;
@@ -186,7 +244,7 @@ function openTls(target: ProbeTarget, options: ProbeOptions, context: tls.Secure
         if (raw.remoteAddress) out.address = raw.remoteAddress;
         resolve(out);
       });
-    });
+    };
     if (options.signal?.aborted) onAbort();
   });
 }
@@ -295,7 +353,11 @@ function httpHead(opened: Opened, target: ProbeTarget, options: ProbeOptions): P
       if (err) reject(toProbeError(err, `${where} HTTP HEAD`));
       else resolve(headers);
     };
-    const timer = setTimeout(() => finish(new ProbeError('timeout', `${where}: no HTTP answer within ${options.timeoutMs} ms`)), options.timeoutMs);
+    const budget = new Budget(options);
+    const timer = setTimeout(
+      () => finish(budget.reached ? new ProbeError('deadline', `${where}: the deadline of ${budget.ms} ms passed before HEAD / was answered`) : new ProbeError('timeout', `${where}: no HTTP answer within ${options.timeoutMs} ms`)),
+      budget.timeout(options.timeoutMs),
+    );
     const onAbort = (): void => finish(new ProbeError('cancelled', `${where}: the probe was cancelled`));
     options.signal?.addEventListener('abort', onAbort, { once: true });
     if (socket.alpnProtocol === 'h2') {
@@ -340,6 +402,38 @@ function httpHead(opened: Opened, target: ProbeTarget, options: ProbeOptions): P
   });
 }
 
+/** The chain an open connection got, its trust and whether it covers the name to verify. */
+export function servedChain(s: tls.TLSSocket, target: ProbeTarget, options: Pick<ProbeOptions, 'extraCaPem'>): Pick<HandshakeResult, 'chainDer' | 'storeIssuersDer' | 'trusted' | 'trustError' | 'hostnameMatches' | 'hostnameError'> {
+  const { sent: chainDer, fromStore } = peerChain(s, options.extraCaPem);
+  const peer = s.getPeerCertificate(true);
+  const identityError = peer && peer.raw ? tls.checkServerIdentity(verifiedName(target), peer) : new Error('the server sent no certificate');
+  const out: ReturnType<typeof servedChain> = { chainDer, trusted: s.authorized, hostnameMatches: identityError === undefined };
+  if (fromStore.length) out.storeIssuersDer = fromStore;
+  if (!s.authorized && s.authorizationError) out.trustError = String(s.authorizationError);
+  if (identityError) out.hostnameError = identityError.message;
+  return out;
+}
+
+/** HSTS and the status from `HEAD /` on the open connection; what fails lands in `errors`. */
+async function askHttp(opened: Opened, target: ProbeTarget, options: ProbeOptions, handshake: HandshakeResult, errors: ProbeResult['errors'], notReached: string[]): Promise<void> {
+  try {
+    const headers = await httpHead(opened, target, options);
+    if (headers) {
+      handshake.hsts = parseHsts(headers.get('strict-transport-security'));
+      const status = Number(headers.get(':status'));
+      if (status) handshake.httpStatus = status;
+      // nginx answers 400 when a required client certificate is missing (ssl_verify_client on).
+      if (status === 400 && !options.clientCertPem) {
+        errors.push({ phase: 'http', message: 'HEAD / was answered 400 Bad Request: if the server requires a client certificate, give one (--client-cert and --client-key)' });
+      }
+    } else errors.push({ phase: 'http', message: 'the server did not answer HEAD / with HTTP; HSTS not checked' });
+  } catch (e) {
+    if (e instanceof ProbeError && e.code === 'cancelled') throw e;
+    if (e instanceof ProbeError && e.code === 'deadline') notReached.push('HSTS (HEAD /)');
+    errors.push({ phase: 'http', message: e instanceof Error ? e.message : String(e) });
+  }
+}
+
 /** Waits up to `ms` for a session (a TLS 1.3 ticket) to arrive on an open socket. */
 function awaitSession(opened: Opened, ms: number): Promise<void> {
   if (opened.state.session || opened.socket.destroyed) return Promise.resolve();
@@ -362,44 +456,24 @@ function awaitSession(opened: Opened, ms: number): Promise<void> {
  */
 export async function fullHandshake(target: ProbeTarget, options: ProbeOptions, context = probeSecureContext(options)): Promise<HandshakeOutcome> {
   const errors: ProbeResult['errors'] = [];
-  const opened = await openTls(target, options, context, ALPN_OFFER);
+  const notReached: string[] = [];
+  const opened = await openTls(target, options, context, alpnOffer(target));
   const s = opened.socket;
   let handshake: HandshakeResult;
   try {
     const cipher = s.getCipher();
-    const { sent: chainDer, fromStore } = peerChain(s, options.extraCaPem);
-    const name = verifiedName(target);
-    const peer = s.getPeerCertificate(true);
-    const identityError = peer && peer.raw ? tls.checkServerIdentity(name, peer) : new Error('the server sent no certificate');
+    const served = servedChain(s, target, options);
+    const chainDer = served.chainDer;
     handshake = {
       protocol: s.getProtocol() ?? 'unknown',
       cipher: cipher.standardName ? { name: cipher.name, standardName: cipher.standardName } : { name: cipher.name },
-      chainDer,
-      trusted: s.authorized,
-      hostnameMatches: identityError === undefined,
+      ...served,
       timing: { connectMs: opened.connectMs, tlsMs: opened.tlsMs },
     };
-    if (fromStore.length) handshake.storeIssuersDer = fromStore;
-    if (!s.authorized && s.authorizationError) handshake.trustError = String(s.authorizationError);
-    if (identityError) handshake.hostnameError = identityError.message;
     if (s.alpnProtocol) handshake.alpn = s.alpnProtocol;
     handshake.ocsp = opened.ocsp ? parseOcspStaple(opened.ocsp, leafSerial(chainDer[0])) : { stapled: false };
     const ticketBefore = !!opened.state.session;
-    try {
-      const headers = await httpHead(opened, target, options);
-      if (headers) {
-        handshake.hsts = parseHsts(headers.get('strict-transport-security'));
-        const status = Number(headers.get(':status'));
-        if (status) handshake.httpStatus = status;
-        // nginx answers 400 when a required client certificate is missing (ssl_verify_client on).
-        if (status === 400 && !options.clientCertPem) {
-          errors.push({ phase: 'http', message: 'HEAD / was answered 400 Bad Request: if the server requires a client certificate, give one (--client-cert and --client-key)' });
-        }
-      } else errors.push({ phase: 'http', message: 'the server did not answer HEAD / with HTTP; HSTS not checked' });
-    } catch (e) {
-      if (e instanceof ProbeError && e.code === 'cancelled') throw e;
-      errors.push({ phase: 'http', message: e instanceof Error ? e.message : String(e) });
-    }
+    if (speaksHttp(target)) await askHttp(opened, target, options, handshake, errors, notReached);
     // TLS 1.3 tickets follow the handshake; the HEAD exchange normally brings them in.
     if (!opened.state.session && !s.destroyed) await awaitSession(opened, Math.min(200, options.timeoutMs));
     handshake.resumption = { ticket: ticketBefore || !!opened.state.session || !!s.getTLSTicket(), resumed: false };
@@ -408,18 +482,21 @@ export async function fullHandshake(target: ProbeTarget, options: ProbeOptions, 
   }
   await socketClosed(s);
   const session = opened.state.session ?? s.getSession();
-  if (session) {
+  if (session && new Budget(options).reached) notReached.push('resumption');
+  else if (session) {
     try {
-      const again = await openTls(target, options, context, ALPN_OFFER, session);
+      const again = await openTls(target, options, context, alpnOffer(target), session);
       handshake.resumption.resumed = again.socket.isSessionReused();
       again.socket.destroy();
       await socketClosed(again.socket);
     } catch (e) {
       if (e instanceof ProbeError && e.code === 'cancelled') throw e;
-      errors.push({ phase: 'resumption', message: e instanceof Error ? e.message : String(e) });
+      if (e instanceof ProbeError && e.code === 'deadline') notReached.push('resumption');
+      else errors.push({ phase: 'resumption', message: e instanceof Error ? e.message : String(e) });
     }
   }
   const out: HandshakeOutcome = { handshake, errors };
+  if (notReached.length) out.notReached = notReached;
   if (opened.address) out.address = opened.address;
   return out;
 }

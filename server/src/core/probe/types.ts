@@ -6,6 +6,17 @@
  * from a `ProbeResult` alone, so they can be tested from recorded results.
  */
 
+/**
+ * Application protocols whose own upgrade to TLS the probe speaks before its first TLS byte
+ * (`starttls/`): SMTP, IMAP, POP3 and FTP commands, the LDAP StartTLS extended operation, the
+ * XMPP stream feature, PostgreSQL's SSLRequest and MySQL's SSL request packet.
+ */
+export const STARTTLS_PROTOCOLS = ['smtp', 'imap', 'pop3', 'ftp', 'ldap', 'xmpp', 'xmpp-server', 'postgres', 'mysql'] as const;
+export type StarttlsProtocol = (typeof STARTTLS_PROTOCOLS)[number];
+
+/** What runs inside TLS: HTTP (the default: HSTS from `HEAD /`, ALPN h2/http1.1) or another protocol (neither). */
+export type ApplicationProtocol = 'http' | StarttlsProtocol | 'dns' | 'mqtt' | 'irc';
+
 export interface ProbeTarget {
   /** Host name or IP literal as the user typed it. */
   host: string;
@@ -15,6 +26,12 @@ export interface ProbeTarget {
   /** Connect to this address instead of resolving `host` (connect-to-IP with another SNI). */
   connectTo?: string;
   family?: 4 | 6;
+  /** Speak this protocol's upgrade on every connection before TLS (STARTTLS and the like); absent: TLS from the first byte. */
+  starttls?: StarttlsProtocol;
+  /** What runs inside TLS when it is not HTTP (set with `starttls`, or for an implicit-TLS port such as 993): no HTTP HEAD, no ALPN offer. */
+  application?: ApplicationProtocol;
+  /** How `starttls` / `application` were chosen: by an option (`--starttls`), or by the well-known port (`starttls/ports.ts`). */
+  protocolChosenBy?: 'option' | 'port';
 }
 
 export interface ProbeOptions {
@@ -31,6 +48,14 @@ export interface ProbeOptions {
   clientKeyPem?: string;
   /** Progress callback: a short phase name and a fraction done in [0, 1]. */
   onProgress?: (phase: string, fraction: number) => void;
+  /**
+   * A total budget for the whole probe, ms (`--deadline`): no connection outlives it, nothing
+   * starts after it, and the result lists what was not reached. Each connection still ends on its
+   * own `timeoutMs`.
+   */
+  deadlineMs?: number;
+  /** The deadline as a `Date.now()` instant, set by `probeEndpoint` for its parts (scan, handshake). */
+  deadlineAt?: number;
 }
 
 export type ProtocolVersion = 'SSLv2' | 'SSLv3' | 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
@@ -57,6 +82,25 @@ export interface VersionScan {
   serverOrder?: boolean;
   /** The alert or failure seen when the version is refused, for the report. */
   refusal?: string;
+  /**
+   * TLS 1.2 and 1.3: the signature schemes (IANA codes) the server accepted when offered
+   * alone, in the registry's order; `anySignatureAlgorithm` when it accepted an unassigned one
+   * too (then the list means nothing). Absent when not enumerated.
+   */
+  signatureAlgorithms?: number[];
+  anySignatureAlgorithm?: boolean;
+  /** Suites the server closes, resets or sends an unexpected alert on when it picks them (broken, e.g. DHE without DH parameters). */
+  breaksOn?: number[];
+}
+
+/** One vulnerability check by raw handshakes (or node:tls for renegotiation). */
+export interface VulnerabilityCheck {
+  /** true: the server has the weakness; false: it has not; undefined: it could not be told (why in `detail`). */
+  vulnerable?: boolean;
+  /** What was sent and what the server did, in words. */
+  detail: string;
+  /** The version the check was made with. */
+  version?: string;
 }
 
 export interface ScanResult {
@@ -77,6 +121,34 @@ export interface ScanResult {
    * `maxSuites` suites each, and what the full offer drew.
    */
   shortHellos?: { versions: ProtocolVersion[]; maxSuites: number; reason: string };
+  /**
+   * Checks made with raw handshakes on the highest accepted TLS ≤ 1.2 version: Heartbleed (a
+   * heartbeat request longer than its payload), TLS compression (DEFLATE offered), the CCS
+   * injection (an early ChangeCipherSpec). Absent when no TLS ≤ 1.2 version is accepted.
+   */
+  checks?: { heartbleed?: VulnerabilityCheck; compression?: VulnerabilityCheck; ccsInjection?: VulnerabilityCheck };
+  /** The deadline passed before these parts of the scan were done ("TLSv1: not tested", "groups: 9 of 23 not tested" …). */
+  notReached?: string[];
+}
+
+/** Key types a server may hold a certificate of (and sign with). */
+export type CertificateKeyType = 'RSA' | 'ECDSA' | 'EdDSA';
+
+/**
+ * A certificate the server sent when the client offered only one key type's signature
+ * algorithms (and, in TLS 1.2, only that key type's suites): how a server with an RSA and an
+ * ECDSA certificate shows each.
+ */
+export interface ServedCertificate {
+  keyType: CertificateKeyType;
+  /** The versions it was sent with, when only this key type was offered. */
+  versions: string[];
+  /** As sent (leaf first), without what Node adds from the local trust store. */
+  chainDer: Uint8Array[];
+  trusted: boolean;
+  trustError?: string;
+  hostnameMatches: boolean;
+  hostnameError?: string;
 }
 
 export interface HandshakeResult {
@@ -99,6 +171,10 @@ export interface HandshakeResult {
   hostnameError?: string;
   ocsp?: { stapled: boolean; status?: 'good' | 'revoked' | 'unknown'; thisUpdate?: string; nextUpdate?: string; problem?: string };
   resumption?: { ticket: boolean; resumed: boolean };
+  /** Per key type (TLS 1.3 and 1.2, one type's signature algorithms offered at a time): what the server sent; absent when not asked. */
+  servedCertificates?: ServedCertificate[];
+  /** Client-initiated renegotiation (a TLS 1.2 connection renegotiated by the client); absent when TLS ≤ 1.2 is refused. */
+  clientRenegotiation?: VulnerabilityCheck;
   timing: { connectMs: number; tlsMs: number };
   /** The HTTP status of a HEAD / over the TLS connection. */
   httpStatus?: number;
@@ -116,12 +192,23 @@ export interface ProbeResult {
   handshake?: HandshakeResult;
   /** Parts that could not be run, with why (e.g. "handshake: certificate required"). */
   errors: { phase: string; message: string }[];
+  /** With a deadline that passed: what the probe did not reach (from the scan and the handshake). */
+  notReached?: string[];
+  /** The deadline the probe ran under, ms. */
+  deadlineMs?: number;
 }
 
-export type ProbeErrorCode = 'refused' | 'timeout' | 'dns' | 'reset' | 'not-tls' | 'protocol' | 'cancelled';
+/**
+ * refused, dns, timeout (one connection), deadline (the whole probe's budget), reset (a TCP RST),
+ * closed (a graceful close without a TLS answer), not-tls, protocol, starttls (the upgrade before
+ * TLS was refused or not offered), cancelled.
+ */
+export type ProbeErrorCode = 'refused' | 'timeout' | 'deadline' | 'dns' | 'reset' | 'closed' | 'not-tls' | 'protocol' | 'starttls' | 'cancelled';
 
 /** The one error kind a probe raises: clear message, a code for tests and exit statuses. */
 export class ProbeError extends Error {
+  /** With code 'deadline': what the probe did not reach. */
+  notReached?: string[];
   constructor(
     readonly code: ProbeErrorCode,
     message: string,

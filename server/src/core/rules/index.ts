@@ -3,6 +3,9 @@ import { certExpired } from './cert/expired';
 import { certExpiring } from './cert/expiring';
 import { certKeyMismatch } from './cert/key-mismatch';
 import { certLifetime } from './cert/lifetime';
+import { certMalformedExtension } from './cert/malformed-extension';
+import { certContainer } from './cert/container';
+import { certStructure } from './cert/structure';
 import { certNoSan } from './cert/no-san';
 import { certNotYetValid } from './cert/not-yet-valid';
 import { certPrivateKeyCommitted } from './cert/private-key-committed';
@@ -81,7 +84,12 @@ import { deprecatedListenHttp2 } from './nginx/deprecated-listen-http2';
 import { earlyData } from './nginx/early-data';
 import { ecdhCurve } from './nginx/ecdh-curve';
 import { hstsDropped } from './nginx/hsts-dropped';
+import { apacheNotChecked } from './apache/not-checked';
+import { byteOrderMark } from './nginx/byte-order-mark';
 import { includeNotFound } from './nginx/include-not-found';
+import { listenSpdy } from './nginx/listen-spdy';
+import { templateSkipped as nginxTemplateSkipped } from './nginx/template-skipped';
+import { includeUnknown } from './nginx/include-unknown';
 import { httpWithoutRedirect } from './nginx/http-without-redirect';
 import { missingCertificate } from './nginx/missing-certificate';
 import { missingHsts } from './nginx/missing-hsts';
@@ -97,13 +105,26 @@ import { weakCiphers } from './nginx/weak-ciphers';
 import { weakProtocol } from './nginx/weak-protocol';
 import { pemMalformed } from './pem/malformed';
 import { policyInvalid } from './policy/invalid';
+import { haproxyDefaultProtocols } from './haproxy/default-protocols';
+import { haproxyHttpWithoutRedirect } from './haproxy/http-without-redirect';
+import { haproxyIgnoredVersionOptions } from './haproxy/ignored-version-options';
+import { haproxyMissingCertificate } from './haproxy/missing-certificate';
+import { haproxyMissingHsts } from './haproxy/missing-hsts';
+import { haproxyServerNoSni } from './haproxy/server-no-sni';
+import { haproxyServerUnverified } from './haproxy/server-unverified';
+import { haproxySyntax } from './haproxy/syntax';
+import { haproxyWeakCiphers } from './haproxy/weak-ciphers';
+import { haproxyWeakDh } from './haproxy/weak-dh';
+import { haproxyWeakProtocol } from './haproxy/weak-protocol';
 import { PROBE_RULE_LIST } from './probe';
 import type { Rule, RuleMeta } from './rule';
 
 /** Every rule that checks documents, in the order they run. */
 export const RULES: readonly Rule[] = [
   nginxSyntax,
-  includeNotFound,
+  nginxTemplateSkipped,
+  byteOrderMark,
+  listenSpdy,
   weakProtocol,
   defaultProtocols,
   weakCiphers,
@@ -124,6 +145,9 @@ export const RULES: readonly Rule[] = [
   weakDhparam,
   staplingLetsencrypt,
   certificateNameMismatch,
+  // After every rule that judges effective values: they report what unread includes hid.
+  includeNotFound,
+  includeUnknown,
   pemMalformed,
   certExpired,
   certNotYetValid,
@@ -135,7 +159,11 @@ export const RULES: readonly Rule[] = [
   certChain,
   certKeyMismatch,
   certPrivateKeyCommitted,
+  certMalformedExtension,
+  certStructure,
+  certContainer,
   policyInvalid,
+  apacheNotChecked,
   templateSkipped,
   yamlSyntax,
   hostWithoutTls,
@@ -195,9 +223,27 @@ export const RULES: readonly Rule[] = [
   serversTransportInsecure,
   backendInsecureSkipVerify,
   notInWorkspace,
+  haproxySyntax,
+  haproxyWeakProtocol,
+  haproxyIgnoredVersionOptions,
+  haproxyDefaultProtocols,
+  haproxyWeakCiphers,
+  haproxyMissingCertificate,
+  haproxyServerUnverified,
+  haproxyServerNoSni,
+  haproxyMissingHsts,
+  haproxyHttpWithoutRedirect,
+  haproxyWeakDh,
   // Last: it reports the aliases the other Kubernetes rules could not follow.
   manifestLimits,
 ];
+
+/**
+ * Rules that judge certificate material wherever it is (the `cert/` area), so they also run
+ * on every registered format (`formats/registry.ts`), on the files it names
+ * (`RuleContext.namedMaterial`).
+ */
+export const FORMAT_NEUTRAL_RULES: ReadonlySet<Rule> = new Set(RULES.filter((r) => r.id.startsWith('cert/')));
 
 /** Notices the engine itself reports; documented like rules and configurable like them. */
 export const ENGINE_NOTICES = { fileTooLarge, binaryFile, internalError, unusedSuppression, unknownSuppression } as const;

@@ -1,13 +1,16 @@
 import type { TextDoc } from '../document';
 import type { Fix, RelatedLocation, ResourceRef, Severity } from '../findings';
 import type { FormatKind } from '../formats/detect';
+import type { FormatModule, NamedMaterial } from '../formats/format';
 import type { NginxConfig } from '../formats/nginx/ast';
 import type { EffectiveConfig } from '../formats/nginx/effective';
+import type { UnknownIncludes } from '../formats/nginx/unknowns';
 import type { NginxTreeProblem } from '../formats/nginx/includes';
 import type { PemBlock } from '../formats/pem/scanner';
 import type { YamlFile } from '../formats/yaml/documents';
 import type { MaterialSite } from '../certs/sites';
 import type { ReferencedFiles } from '../certs/referenced';
+import type { ContainerRead } from '../certs/containers/types';
 import type { KubeView } from '../workspace/index';
 import type { Policy } from '../policy/policy';
 import type { Range } from '../text';
@@ -49,6 +52,12 @@ export interface RuleContext {
    */
   nginxEffective(): EffectiveConfig;
   /**
+   * The includes of the effective configuration whose content is unknown, where they stand
+   * and what their names suggest they set (`formats/nginx/unknowns.ts`). Rules ask it before
+   * judging a value an include could set, and record what they left out.
+   */
+  nginxUnknowns(): UnknownIncludes;
+  /**
    * Problems with this file's own `include` directives (not found, cycles, limits), when
    * the caller resolved them through the host (`LintOptions.nginxIncludeProblems`).
    */
@@ -58,10 +67,19 @@ export interface RuleContext {
   pemBlocks(): readonly PemBlock[];
   /** Every YAML document of the file with exact ranges (yaml, kubernetes and policy formats). */
   yaml(): YamlFile;
-  /** Certificate and key material found in the document (`core/certs/sites.ts`). */
+  /** Certificate and key material found in the document (`core/certs/sites.ts`), or in the binary container it is. */
   materialSites(): readonly MaterialSite[];
+  /** The binary container (DER, PKCS#7, PKCS#12, JKS) this document was read from, with its notes; undefined for text. */
+  container(): ContainerRead | undefined;
   /** The file's Kubernetes resources and, with a workspace index, every other file's (`workspace/index.ts`). */
   kube(): KubeView;
+  /**
+   * The model of a registered format (`formats/registry.ts`) for this document, made once per
+   * lint with the facts the caller gathered: `ctx.model(haproxyFormat)`.
+   */
+  model<M>(format: FormatModule<string, M>): M;
+  /** The certificate, key, CA, CRL and DH files the document names (any registered format), with what was read. */
+  namedMaterial(): readonly NamedMaterial[];
   report(r: Report): void;
 }
 

@@ -113,4 +113,8 @@ export class IndexedFilesHost implements Host {
   now(): Date {
     return this.inner.now();
   }
+
+  env(name: string): string | undefined {
+    return this.inner.env(name);
+  }
 }

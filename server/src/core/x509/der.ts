@@ -31,8 +31,12 @@ export const TAG = {
   GeneralizedTime: 0x18,
 } as const;
 
-/** Reads one TLV at `offset`, which must end at or before `limit`. */
-export function readTlv(bytes: Uint8Array, offset: number, limit = bytes.length): Tlv {
+/**
+ * The identifier and length octets at `offset` (X.690 §8.1.2–8.1.3): the tag, where the
+ * contents start, and where they end — undefined for an indefinite length, which BER allows
+ * (`ber.ts`) and DER does not. A definite length must end at or before `limit`.
+ */
+export function readHeader(bytes: Uint8Array, offset: number, limit: number): { tag: number; body: number; end: number | undefined } {
   if (offset >= limit) throw new DerError('unexpected end of data');
   const tag = bytes[offset]!;
   let p = offset + 1;
@@ -47,17 +51,24 @@ export function readTlv(bytes: Uint8Array, offset: number, limit = bytes.length)
   }
   if (p >= limit) throw new DerError('unexpected end of data (length)');
   let len = bytes[p++]!;
+  if (len === 0x80) return { tag, body: p, end: undefined };
   if (len & 0x80) {
     const n = len & 0x7f;
-    if (n === 0) throw new DerError('indefinite length is not DER');
     if (n > 4) throw new DerError('length too large');
     if (p + n > limit) throw new DerError('unexpected end of data (length)');
     len = 0;
     for (let i = 0; i < n; i++) len = len * 256 + bytes[p++]!;
   }
   const end = p + len;
-  if (end > limit) throw new DerError(`a value claims ${len} bytes but only ${limit - p} remain (truncated?)`);
-  return { tag, start: offset, body: p, end };
+  if (end > limit) throw new DerError(`a value claims ${len} byte${len === 1 ? '' : 's'} but only ${limit - p} remain${limit - p === 1 ? 's' : ''} (truncated?)`);
+  return { tag, body: p, end };
+}
+
+/** Reads one TLV at `offset`, which must end at or before `limit`. */
+export function readTlv(bytes: Uint8Array, offset: number, limit = bytes.length): Tlv {
+  const h = readHeader(bytes, offset, limit);
+  if (h.end === undefined) throw new DerError('indefinite length is not DER');
+  return { tag: h.tag, start: offset, body: h.body, end: h.end };
 }
 
 /** The TLVs directly inside a constructed value. */
@@ -123,30 +134,47 @@ export function integerBits(bytes: Uint8Array, t: Tlv): number {
 
 /** UTCTime (years 1950–2049, RFC 5280 §4.1.2.5.1) or GeneralizedTime; undefined when malformed. */
 export function time(bytes: Uint8Array, t: Tlv): Date | undefined {
+  return readTime(bytes, t).date;
+}
+
+/**
+ * A time with why it is refused or what it bends. RFC 5280 §4.1.2.5 is strict: UTCTime and
+ * GeneralizedTime are in Zulu time (`Z`) and include seconds, GeneralizedTime without
+ * fractions. A time-zone offset or GeneralizedTime without seconds is refused (`error`);
+ * UTCTime without seconds and fractional seconds are read, with a `note` saying what the RFC
+ * wants.
+ */
+export function readTime(bytes: Uint8Array, t: Tlv): { date?: Date; error?: string; note?: string } {
   const s = Buffer.from(contents(bytes, t)).toString('latin1');
-  let m: RegExpExecArray | null;
   let year: number;
   let rest: string;
+  let note: string | undefined;
+  const shown = JSON.stringify(s).replace(/[^\x20-\x7e]/g, '?');
   if (t.tag === TAG.UTCTime) {
-    m = /^(\d\d)(\d{8,10})Z$/.exec(s);
-    if (!m) return undefined;
+    const m = /^(\d\d)(\d{8})(\d\d)?(Z|[+-]\d{4})$/.exec(s);
+    if (!m) return { error: `UTCTime ${shown} is not YYMMDDHHMMSSZ` };
+    if (m[4] !== 'Z') return { error: `UTCTime ${shown} has a time-zone offset (${m[4]}); RFC 5280 §4.1.2.5.1 requires Zulu time ("Z")` };
+    if (m[3] === undefined) note = `UTCTime ${shown} has no seconds (RFC 5280 §4.1.2.5.1 requires them)`;
     const yy = Number(m[1]);
     year = yy >= 50 ? 1900 + yy : 2000 + yy;
-    rest = m[2]!;
+    rest = m[2]! + (m[3] ?? '00');
   } else if (t.tag === TAG.GeneralizedTime) {
-    m = /^(\d{4})(\d{10})(?:\.\d+)?Z$/.exec(s);
-    if (!m) return undefined;
+    const m = /^(\d{4})(\d{8})(\d\d)?(\.\d+)?(Z|[+-]\d{4})?$/.exec(s);
+    if (!m) return { error: `GeneralizedTime ${shown} is not YYYYMMDDHHMMSSZ` };
+    if (m[3] === undefined) return { error: `GeneralizedTime ${shown} has no seconds; RFC 5280 §4.1.2.5.2 requires YYYYMMDDHHMMSSZ` };
+    if (m[5] !== 'Z') return { error: `GeneralizedTime ${shown} is ${m[5] ? `offset (${m[5]})` : 'local time'}; RFC 5280 §4.1.2.5.2 requires Zulu time ("Z")` };
+    if (m[4] !== undefined) note = `GeneralizedTime ${shown} has fractional seconds (RFC 5280 §4.1.2.5.2 forbids them)`;
     year = Number(m[1]);
-    rest = m[2]!;
-  } else return undefined;
-  const n = (i: number): number => Number(rest.slice(i, i + 2) || '0');
+    rest = m[2]! + m[3];
+  } else return { error: `expected UTCTime or GeneralizedTime, found tag 0x${t.tag.toString(16)}` };
+  const n = (i: number): number => Number(rest.slice(i, i + 2));
   const month = n(0);
   const day = n(2);
-  if (month < 1 || month > 12 || day < 1 || day > 31 || n(4) > 23 || n(6) > 59 || n(8) > 60) return undefined;
+  if (month < 1 || month > 12 || day < 1 || day > 31 || n(4) > 23 || n(6) > 59 || n(8) > 60) return { error: `${shown} is not a calendar date and time` };
   const d = new Date(0);
   d.setUTCFullYear(year, month - 1, day);
   d.setUTCHours(n(4), n(6), n(8), 0);
-  return d;
+  return note ? { date: d, note } : { date: d };
 }
 
 /** A directory string (UTF8String, PrintableString, IA5String, BMPString, …) as text. */

@@ -9,6 +9,8 @@ export interface CertificateFact {
   items?: string[];
   /** Hex and identifiers a front shows in a monospace font (serial, fingerprints, key ids). */
   monospace?: boolean;
+  /** The items are sentences, not values: shown as text, never as code. */
+  prose?: boolean;
 }
 
 function list(label: string, items: readonly string[] | undefined, none?: string): CertificateFact[] {
@@ -54,6 +56,11 @@ export function certificateFacts(cert: CertificateSummary, now: Date): Certifica
   facts.push(...list('CRL', cert.crlUrls));
   if (cert.criticalUnknownExtensions.length) {
     facts.push({ label: 'Unknown critical extensions', value: `${cert.criticalUnknownExtensions.join(', ')} (TLS clients reject this certificate)`, items: [...cert.criticalUnknownExtensions] });
+  }
+  // What RFC 5280 forbids but this certificate does: the rest above is read as usual.
+  if (cert.problems.length) {
+    const items = cert.problems.map((p) => p.message);
+    facts.push({ label: 'Problems', value: items.join('; '), items, prose: true });
   }
   return facts;
 }

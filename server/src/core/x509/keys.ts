@@ -101,7 +101,8 @@ function shape(k: KeyObject): Pick<PrivateKeySummary, 'algorithm' | 'bits' | 'cu
 
 /** "RSA 2048 bits", "EC P-256", "encrypted (algorithm not known without the passphrase)". */
 export function describePrivateKeyShape(k: PrivateKeySummary): string {
-  if (k.encrypted) return k.algorithm === 'unknown' ? 'encrypted (its algorithm is not known without the passphrase)' : `${k.algorithm}, encrypted`;
+  // A keystore's encrypted key may still be known by its certificate (algorithm and size).
+  if (k.encrypted) return k.algorithm === 'unknown' ? 'encrypted (its algorithm is not known without the passphrase)' : `${[k.algorithm, k.bits !== undefined ? `${k.bits} bits` : k.curve].filter(Boolean).join(' ')}, encrypted`;
   if (k.error) return k.error;
   if (k.bits !== undefined) return `${k.algorithm} ${k.bits} bits`;
   if (k.curve !== undefined) return `${k.algorithm} ${k.curve}`;

@@ -1,5 +1,18 @@
-import { isIP } from 'node:net';
+import type * as Net from 'node:net';
 import type { NameConstraints, SubjectAltName } from './certificate';
+
+const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]\d|\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]\d|\d)$/;
+
+/**
+ * Whether a host is an IP address literal, as `net.isIP` judges it. node:net (and the IPv6
+ * pattern it compiles on first use, a few milliseconds) is loaded only for a name with a colon.
+ */
+export function isIpLiteral(h: string): boolean {
+  if (IPV4.test(h)) return true;
+  if (!h.includes(':')) return false;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- deliberate lazy load
+  return (require('node:net') as typeof Net).isIPv6(h);
+}
 
 /**
  * Whether a certificate's SANs cover a host name, by RFC 6125 §6.4 as browsers apply it:
@@ -10,7 +23,7 @@ import type { NameConstraints, SubjectAltName } from './certificate';
 export function sansCoverHost(sans: readonly SubjectAltName[], host: string): boolean {
   const h = normalizeHost(host);
   if (!h) return false;
-  if (isIP(h)) return sans.some((s) => s.type === 'IP' && sameIp(s.value, h));
+  if (isIpLiteral(h)) return sans.some((s) => s.type === 'IP' && sameIp(s.value, h));
   return sans.some((s) => s.type === 'DNS' && dnsNameMatches(s.value, h));
 }
 
@@ -66,7 +79,7 @@ export function dnsWithinSubtree(name: string, base: string): boolean {
  */
 export function nameConstraintsViolation(nc: NameConstraints, host: string): string | undefined {
   const h = normalizeHost(host);
-  if (!h || isIP(h)) return undefined;
+  if (!h || isIpLiteral(h)) return undefined;
   const excluded = nc.excluded.find((t) => t.type === 'DNS' && dnsWithinSubtree(h, t.value));
   if (excluded) return `exclude DNS:${excluded.value}`;
   const permitted = nc.permitted.filter((t) => t.type === 'DNS');

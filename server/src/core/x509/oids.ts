@@ -17,8 +17,19 @@ export const NAME_ATTRIBUTES: Readonly<Record<string, string>> = {
   '0.9.2342.19200300.100.1.1': 'UID',
   '0.9.2342.19200300.100.1.25': 'DC',
   '1.2.840.113549.1.9.1': 'E',
+  '1.3.6.1.4.1.311.60.2.1.1': 'jurisdictionL',
+  '1.3.6.1.4.1.311.60.2.1.2': 'jurisdictionST',
   '1.3.6.1.4.1.311.60.2.1.3': 'jurisdictionC',
   '2.5.4.15': 'businessCategory',
+  '2.5.4.16': 'postalAddress',
+  '2.5.4.17': 'postalCode',
+  '2.5.4.18': 'postOfficeBox',
+  '2.5.4.20': 'telephoneNumber',
+  '2.5.4.41': 'name',
+  '2.5.4.43': 'initials',
+  '2.5.4.44': 'generationQualifier',
+  '2.5.4.46': 'dnQualifier',
+  '2.5.4.65': 'pseudonym',
 };
 
 export const HASHES: Readonly<Record<string, string>> = {
@@ -68,7 +79,7 @@ export const CURVES: Readonly<Record<string, string>> = {
 
 export const KEY_ALGORITHMS: Readonly<Record<string, string>> = {
   '1.2.840.113549.1.1.1': 'RSA',
-  '1.2.840.113549.1.1.10': 'RSA',
+  '1.2.840.113549.1.1.10': 'RSA-PSS',
   '1.2.840.10045.2.1': 'EC',
   '1.2.840.10040.4.1': 'DSA',
   '1.3.101.110': 'X25519',
@@ -111,6 +122,30 @@ export const EXT = {
   nameConstraints: '2.5.29.30',
   authorityInfoAccess: '1.3.6.1.5.5.7.1.1',
 } as const;
+
+/** Names of extensions by OID (RFC 5280 §4.2, RFC 7633, RFC 6962), as OpenSSL's long names in camel case. */
+const EXTENSION_NAMES: Readonly<Record<string, string>> = {
+  ...Object.fromEntries(Object.entries(EXT).map(([name, id]) => [id, name])),
+  '2.5.29.31': 'cRLDistributionPoints',
+  '2.5.29.18': 'issuerAltName',
+  '2.5.29.32': 'certificatePolicies',
+  '2.5.29.33': 'policyMappings',
+  '2.5.29.36': 'policyConstraints',
+  '2.5.29.54': 'inhibitAnyPolicy',
+  '2.5.29.9': 'subjectDirectoryAttributes',
+  '2.5.29.46': 'freshestCRL',
+  '1.3.6.1.5.5.7.1.11': 'subjectInfoAccess',
+  '1.3.6.1.5.5.7.1.24': 'tlsFeature',
+  '1.3.6.1.4.1.11129.2.4.2': 'signedCertificateTimestampList',
+  '1.3.6.1.4.1.11129.2.4.3': 'precertificatePoison',
+  '2.16.840.1.113730.1.1': 'nsCertType',
+  '2.16.840.1.113730.1.13': 'nsComment',
+};
+
+/** An extension's name, or its OID when it has none here. */
+export function extensionName(oid: string): string {
+  return EXTENSION_NAMES[oid] ?? oid;
+}
 
 /**
  * Extensions a relying party such as OpenSSL or a browser processes: marked critical, they

@@ -22,9 +22,10 @@ function clean(h: string): string {
  * Whether a host (or `*.` wildcard pattern) is a public DNS name: at least two labels, a
  * top-level label of letters (or an IDN's `xn--`), not an IP address, not a special-use,
  * documentation (RFC 2606 example.com/.net/.org), cluster-local or private-network name.
- * `*` and empty are no name.
+ * `*` and empty are no name. With `documentationNames: true`, example.com/.net/.org count as
+ * public: they stand for a public site in examples and fixtures.
  */
-export function isPublicHostname(host: string): boolean {
+export function isPublicHostname(host: string, opts: { documentationNames?: boolean } = {}): boolean {
   const h = clean(host).replace(/^\*\./, '');
   if (!h || h === '*' || h.includes('*') || h.includes('{{')) return false;
   if (/^[\d.]+$/.test(h) || h.includes(':')) return false;
@@ -34,7 +35,7 @@ export function isPublicHostname(host: string): boolean {
   // A top-level domain is letters (or an IDN's xn--): `keycloak.auth` style `<service>.<namespace>` names with hyphens or digits are cluster names.
   if (!/^([a-z]{2,63}|xn--[a-z0-9-]{1,59})$/.test(tld)) return false;
   if (NOT_PUBLIC_TLD.has(tld) || h.endsWith('.cluster.local')) return false;
-  return !DOCUMENTATION.test(h);
+  return opts.documentationNames === true || !DOCUMENTATION.test(h);
 }
 
 /**

@@ -33,12 +33,26 @@ export interface NginxDirective {
    * own directives go, i.e. where its includer's `include` read it.
    */
   slot?: true;
+  /**
+   * On an http block TLS Lens made for a site file whose nginx.conf is not in the workspace,
+   * and on the stock directives in it: the platform whose stock nginx.conf it stands for.
+   */
+  virtualBase?: 'debian' | 'official-image' | 'none';
+  /** On a directive spliced in for an `include` of a file nginx ships (stock.ts): that file's name. */
+  stock?: string;
+  /** On a copy of an `include` whose file was read from a guessed workspace path: that path. */
+  guessedFrom?: string;
 }
 
 export interface ParseProblem {
   message: string;
   range: Range;
+  /** A limit of TLS Lens's rather than an error nginx would report (default: error). */
+  severity?: 'warning';
 }
+
+/** Deepest nesting of blocks TLS Lens follows; deeper blocks are kept empty, with one located note. */
+export const MAX_NESTING = 200;
 
 export interface NginxConfig {
   directives: NginxDirective[];
@@ -88,12 +102,26 @@ function blockEntries(d: NginxDirective): NginxDirective[] {
   return entries;
 }
 
-function indexDirectives(directives: readonly NginxDirective[], names: Iterable<string>): DirectiveIndex {
+/**
+ * Declares names `forEachNamed` will be asked for, when a rule's module loads: the index is
+ * then built once with all of them, not rebuilt at each first use of a name (which a run of
+ * the CLI, linting every file once, pays in full). Returns the names, for the rule to use.
+ */
+export function indexedNames<T extends Iterable<string>>(names: T): T {
+  addWanted(names);
+  return names;
+}
+
+function addWanted(names: Iterable<string>): void {
   for (const n of names) {
     if (wanted.has(n)) continue;
     wanted.add(n);
     generation++;
   }
+}
+
+function indexDirectives(directives: readonly NginxDirective[], names: Iterable<string>): DirectiveIndex {
+  addWanted(names);
   const known = indexMemo.get(directives);
   if (known && known.generation === generation) return known.index;
   const index: DirectiveIndex = new Map();

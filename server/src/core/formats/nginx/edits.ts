@@ -1,7 +1,6 @@
 import type { TextEdit } from '../../findings';
 import type { LineIndex } from '../../text';
 import type { NginxDirective } from './ast';
-import type { EffectiveConfig, EffectiveServer } from './effective';
 
 /** The indentation of the line a directive starts on. */
 export function indentOf(d: NginxDirective, lines: LineIndex): string {
@@ -30,32 +29,7 @@ export function insertAtBlockStart(block: NginxDirective, text: readonly string[
   return { range: { start: at, end: at }, newText: text.map((t) => `\n${indent}${t}`).join('') };
 }
 
-const includeMemo = new WeakMap<NginxDirective, boolean>();
-
-/**
- * Whether a block (or any block inside it) has an `include`: its effective settings cannot
- * be known from this file alone. Memoised: rules ask it for every server of a big http block.
- */
-export function hasInclude(d: NginxDirective | undefined): boolean {
-  if (!d?.block) return false;
-  let known = includeMemo.get(d);
-  if (known === undefined) {
-    known = d.block.directives.some((c) => c.name === 'include' || hasInclude(c));
-    includeMemo.set(d, known);
-  }
-  return known;
-}
-
 /** Adds lines to a server block: after its last explicit `listen` if any, else at the top of the block. */
 export function insertInServer(server: NginxDirective, lastListen: NginxDirective | undefined, text: readonly string[], lines: LineIndex): TextEdit {
   return lastListen ? insertAfter(lastListen, text, lines) : insertAtBlockStart(server, text, lines);
-}
-
-/**
- * Whether a server's inherited settings may come from an include this file cannot see: an
- * `include` in the server or in its http/stream/mail block (a snippet's unknown http block
- * carries one too). Rules then stay silent about values such an include might set.
- */
-export function mayBeSetByInclude(cfg: EffectiveConfig, server: EffectiveServer): boolean {
-  return hasInclude(server.directive) || hasInclude(cfg.blocks.find((b) => b.module === server.module)?.directive);
 }

@@ -223,7 +223,7 @@ export function isTrackedDirective(name: string): boolean {
   return /^(ssl|proxy_ssl|grpc_ssl|uwsgi_ssl)(_|$)/.test(name) || TRACKED_EXTRA.has(name);
 }
 
-const TRACKED_EXTRA = new Set(['http2', 'http3', 'http3_hq', 'quic_retry', 'quic_gso', 'quic_host_key', 'resolver', 'resolver_timeout', 'starttls', 'add_header_inherit']);
+const TRACKED_EXTRA = new Set(['http2', 'http3', 'http3_hq', 'quic_retry', 'quic_gso', 'quic_host_key', 'resolver', 'resolver_timeout', 'starttls', 'add_header_inherit', 'security_headers']);
 
 // ---------------------------------------------------------------------------------------
 // Settings with inheritance
@@ -428,17 +428,41 @@ const PASSES: Record<string, { kind: UpstreamPass['kind']; sslPrefix: UpstreamPa
   uwsgi_pass: { kind: 'uwsgi', sslPrefix: 'uwsgi_ssl_', tlsSchemes: ['suwsgi'], plainSchemes: ['uwsgi'] },
 };
 
+/**
+ * The value `set $name …;` gives a variable in these blocks (innermost first; the last `set`
+ * of a block wins, as the rewrite module runs them in order), when it is a plain word.
+ */
+function setValue(scopes: ReadonlyArray<readonly NginxDirective[]>, name: string): string | undefined {
+  for (const list of scopes) {
+    for (let i = list.length - 1; i >= 0; i--) {
+      const d = list[i]!;
+      if (d.name === 'set' && !d.block && d.args[0]?.value === `$${name}`) {
+        const v = d.args[1]?.value;
+        return v !== undefined && !v.includes('$') ? v : undefined;
+      }
+    }
+  }
+  return undefined;
+}
+
 function passesOf(
   children: readonly NginxDirective[],
   module: NginxModule,
   settings: EffectiveSettings,
   upstreams: ReadonlyMap<string, NginxDirective>,
+  outer: ReadonlyArray<readonly NginxDirective[]> = [],
 ): UpstreamPass[] {
   const out: UpstreamPass[] = [];
   for (const d of children) {
     const p = PASSES[d.name];
     if (!p || d.block) continue;
-    const target = d.args[0]?.value ?? '';
+    let target = d.args[0]?.value ?? '';
+    // SWAG's pattern: set $upstream_proto https; proxy_pass $upstream_proto://…
+    const v = /^\$(?:\{([A-Za-z0-9_]+)\}|([A-Za-z0-9_]+)):\/\//.exec(target);
+    if (v) {
+      const value = setValue([children, ...outer], (v[1] ?? v[2])!);
+      if (value !== undefined && /^[A-Za-z][A-Za-z0-9+.-]*$/.test(value)) target = value + target.slice(v[0].length - 3);
+    }
     const m = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(target);
     const scheme = m?.[1]?.toLowerCase();
     let tls: boolean | undefined;
@@ -447,7 +471,7 @@ function passesOf(
     else if (target.startsWith('$')) tls = undefined;
     else tls = p.kind === 'proxy' ? undefined : false; // grpc_pass/uwsgi_pass without a scheme are plain
     const hostPart = (m ? target.slice(m[0].length) : target).split(/[/:?]/)[0] ?? '';
-    const pass: UpstreamPass = { directive: d, kind: p.kind, target, tls, sslPrefix: p.sslPrefix };
+    const pass: UpstreamPass = { directive: d, kind: p.kind, target: d.args[0]?.value ?? '', tls, sslPrefix: p.sslPrefix };
     if (scheme !== undefined) pass.scheme = scheme;
     const up = upstreams.get(hostPart);
     if (up) pass.upstream = up;
@@ -471,6 +495,7 @@ function buildLocation(
   parentHeaders: EffectiveHeaders,
   upstreams: ReadonlyMap<string, NginxDirective>,
   version: string | undefined,
+  outer: ReadonlyArray<readonly NginxDirective[]> = [],
 ): EffectiveLocation {
   const children = childrenOf(d);
   const settings = new EffectiveSettings(kind, module, children, parentSettings, version);
@@ -497,10 +522,10 @@ function buildLocation(
   for (const c of children) {
     if (!c.block) continue;
     if (c.name === 'location' || c.name === 'if' || c.name === 'limit_except') {
-      locations.push(buildLocation(c, c.name, module, settings, headers, upstreams, version));
+      locations.push(buildLocation(c, c.name, module, settings, headers, upstreams, version, [children, ...outer]));
     }
   }
-  return { kind, directive: d, modifier, match, settings, headers, passes: passesOf(children, module, settings, upstreams), locations };
+  return { kind, directive: d, modifier, match, settings, headers, passes: passesOf(children, module, settings, upstreams, outer), locations };
 }
 
 function buildServer(
@@ -523,7 +548,7 @@ function buildServer(
   const locations: EffectiveLocation[] = [];
   for (const c of children) {
     if (!c.block) continue;
-    if (c.name === 'location' || c.name === 'if') locations.push(buildLocation(c, c.name, module, settings, headers, upstreams, version));
+    if (c.name === 'location' || c.name === 'if') locations.push(buildLocation(c, c.name, module, settings, headers, upstreams, version, [children]));
   }
   const tls = listens.some((l) => l.ssl || l.quic) || settings.flag('ssl') === true;
   const http2 = module === 'http' && (listens.some((l) => l.http2) || settings.flag('http2') === true);
@@ -579,27 +604,58 @@ function blockContext(top: NginxDirective, module: NginxModule, version: string 
   return context;
 }
 
+/** Per configuration, the http/stream/mail block each server stands in (a memoized server may stand in another configuration's block). */
+const HOLDERS = Symbol('holders');
+type WithHolders = EffectiveConfig & { [HOLDERS]?: Map<EffectiveServer, EffectiveModuleBlock> };
+
+/** The http/stream/mail block of `cfg` that holds `server`. */
+export function moduleBlockOf(cfg: EffectiveConfig, server: EffectiveServer): EffectiveModuleBlock | undefined {
+  const holders = (cfg as WithHolders)[HOLDERS];
+  if (holders) return holders.get(server);
+  // A configuration not built by effectiveConfig (assembled by hand).
+  return cfg.blocks.find((b) => b.module === server.module && b.directive.block?.directives.includes(server.directive));
+}
+
+/**
+ * The last configuration built from each tree (the same list, as the parse cache and the
+ * splices hand out while nothing changed): a hover or code lens after a lint builds nothing.
+ * Configurations are never mutated by their readers.
+ */
+const configMemo = new WeakMap<readonly NginxDirective[], { version: string | undefined; cfg: EffectiveConfig }>();
+
 /** Builds the effective configuration of a directive tree (from `loadNginxConfig` or a plain `parseNginx`). */
 export function effectiveConfig(directives: readonly NginxDirective[], opts: EffectiveOptions = {}): EffectiveConfig {
   const version = opts.nginxVersion;
+  const known = configMemo.get(directives);
+  if (known && known.version === version) return known.cfg;
+  const cfg = buildConfig(directives, version);
+  configMemo.set(directives, { version, cfg });
+  return cfg;
+}
+
+function buildConfig(directives: readonly NginxDirective[], version: string | undefined): EffectiveConfig {
   const cfg: EffectiveConfig = { blocks: [], servers: [], upstreams: [] };
   if (version !== undefined) cfg.nginxVersion = version;
+  const holders = new Map<EffectiveServer, EffectiveModuleBlock>();
+  Object.defineProperty(cfg, HOLDERS, { value: holders });
   for (const top of directives) {
     if (!top.block || (top.name !== 'http' && top.name !== 'stream' && top.name !== 'mail')) continue;
     const module: NginxModule = top.name;
     const context = blockContext(top, module, version);
-    cfg.blocks.push({ module, directive: top, settings: context.settings, headers: context.headers });
+    const block: EffectiveModuleBlock = { module, directive: top, settings: context.settings, headers: context.headers };
+    cfg.blocks.push(block);
     for (const c of context.upstreamList) cfg.upstreams.push({ module, name: c.args[0]!.value, directive: c });
     for (const c of childrenOf(top)) {
       if (c.name !== 'server' || !c.block) continue;
       const memo = serverMemo.get(c);
-      if (memo && memo.context === context) {
-        cfg.servers.push(memo.server);
-        continue;
+      let server: EffectiveServer;
+      if (memo && memo.context === context) server = memo.server;
+      else {
+        server = buildServer(c, module, context.settings, context.headers, context.upstreams, version);
+        serverMemo.set(c, { context, server });
       }
-      const server = buildServer(c, module, context.settings, context.headers, context.upstreams, version);
-      serverMemo.set(c, { context, server });
       cfg.servers.push(server);
+      holders.set(server, block);
     }
   }
   return cfg;
@@ -617,4 +673,52 @@ export function walkLocations(
     walkLocations(l, visit, parents);
     parents.pop();
   }
+}
+
+/** Whether a protocol list enables TLS 1.3 alone (nginx then uses no cipher string: TLS 1.3 suites come from OpenSSL). */
+export function tls13Only(protocols: readonly string[] | undefined): boolean {
+  return protocols !== undefined && protocols.length > 0 && protocols.every((p) => p.toLowerCase() === 'tlsv1.3');
+}
+
+const blockSettings = new WeakMap<EffectiveConfig, Map<unknown, EffectiveSettings>>();
+
+/**
+ * The effective settings at a block (http/stream/mail, server, location, if) of the
+ * configuration. Found by the block's range, so a block of the file's own parse finds its
+ * copy in a tree with includes spliced in.
+ */
+export function settingsOfBlock(cfg: EffectiveConfig, block: NginxDirective): EffectiveSettings | undefined {
+  let map = blockSettings.get(cfg);
+  if (!map) {
+    map = new Map();
+    for (const b of cfg.blocks) map.set(b.directive.range, b.settings);
+    for (const s of cfg.servers) {
+      map.set(s.directive.range, s.settings);
+      const m = map;
+      walkLocations(s, (l) => m.set(l.directive.range, l.settings));
+    }
+    blockSettings.set(cfg, map);
+  }
+  return map.get(block.range);
+}
+
+const blockOwners = new WeakMap<EffectiveConfig, { servers: Map<unknown, EffectiveServer>; locations: Map<unknown, EffectiveLocation> }>();
+
+/**
+ * The effective server (the first with that range) or location (the last) of a block of the
+ * configuration, found by the block's range as `settingsOfBlock` finds settings: the map is
+ * made once per configuration, so a hover after the first one searches nothing.
+ */
+export function blockOwnerOf(cfg: EffectiveConfig, block: NginxDirective): EffectiveServer | EffectiveLocation | undefined {
+  let owners = blockOwners.get(cfg);
+  if (!owners) {
+    const servers = new Map<unknown, EffectiveServer>();
+    const locations = new Map<unknown, EffectiveLocation>();
+    for (const s of cfg.servers) {
+      if (!servers.has(s.directive.range)) servers.set(s.directive.range, s);
+      walkLocations(s, (l) => locations.set(l.directive.range, l));
+    }
+    blockOwners.set(cfg, (owners = { servers, locations }));
+  }
+  return owners.servers.get(block.range) ?? owners.locations.get(block.range);
 }

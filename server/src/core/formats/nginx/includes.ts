@@ -1,7 +1,8 @@
 import type { Host } from '../../host';
 import type { LineIndex, Range } from '../../text';
-import type { NginxDirective, ParseProblem } from './ast';
+import { MAX_NESTING, type NginxDirective, type ParseProblem } from './ast';
 import { parseNginxCached } from './parseCache';
+import { stockFile } from './stock';
 
 /**
  * Include resolution: assembles the configuration nginx would read from an entry file,
@@ -28,6 +29,24 @@ export interface NginxLoadOptions {
   maxBytes?: number;
   /** Deepest chain of nested includes; default 32. */
   maxDepth?: number;
+  /**
+   * Server path prefix → workspace folder (the policy's `pathMappings`, targets absolute):
+   * an absolute include under a mapped prefix is read from the workspace folder.
+   */
+  pathMappings?: Readonly<Record<string, string>>;
+  /**
+   * For an absolute include outside the workspace that no mapping covers: the workspace
+   * folder that most likely holds it (`trailingPathGuesser`), read with an assumption.
+   */
+  guessPath?: (path: string) => PathGuess | undefined;
+}
+
+/** An absolute server path read from a workspace folder because the trailing paths agree. */
+export interface PathGuess {
+  /** The server folder (`/config/nginx`). */
+  from: string;
+  /** The workspace folder read instead (`/work/swag/config/nginx`). */
+  to: string;
 }
 
 export type NginxTreeProblemKind =
@@ -73,6 +92,12 @@ export interface NginxIncludeSite {
   ancestors: NginxDirective[];
   /** The enclosing block names, e.g. `['http', 'server']`; `[]` at the top level. */
   context: string[];
+  /** The path lies outside what the host may read (outside the workspace): nothing was read for it. */
+  outside?: boolean;
+  /** Read from this workspace folder instead of the server path (`PathGuess`). */
+  guessed?: PathGuess;
+  /** A file nginx ships (stock.ts) that the workspace does not hold: known content, not "not found". */
+  stock?: string;
 }
 
 export interface NginxTree {
@@ -94,6 +119,8 @@ export interface NginxTree {
 const DEFAULT_MAX_FILES = 1000;
 const DEFAULT_MAX_BYTES = 32 * 1024 * 1024;
 const DEFAULT_MAX_DEPTH = 32;
+/** Deepest nesting of blocks across files (the parser caps one file alike). */
+export const MAX_BLOCK_DEPTH = MAX_NESTING;
 const ZERO: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 
 // ---------------------------------------------------------------------------------------
@@ -310,6 +337,65 @@ export async function expandGlob(host: Host, pattern: string): Promise<string[]>
   return bases.sort(compareBytes);
 }
 
+/** The part of a path before its first glob segment (the folder a glob reads). */
+function literalPrefix(p: string): string {
+  if (!hasGlobChars(p)) return p;
+  const segs = normalizePath(p).split('/');
+  const i = segs.findIndex((s) => hasGlobChars(s));
+  return segs.slice(0, i).join('/') || '/';
+}
+
+/**
+ * An absolute server path through `pathMappings` (longest prefix wins; targets absolute, or
+ * relative to `base`); undefined when no mapping covers it.
+ */
+export function applyPathMappings(written: string, mappings: Readonly<Record<string, string>>, base = '/'): string | undefined {
+  const norm = normalizePath(written);
+  let best: string | undefined;
+  for (const from of Object.keys(mappings)) {
+    const f = normalizePath(from);
+    if ((norm === f || norm.startsWith(f.endsWith('/') ? f : f + '/')) && (!best || f.length > normalizePath(best).length)) best = from;
+  }
+  if (best === undefined) return undefined;
+  const to = mappings[best]!;
+  const rest = norm.slice(normalizePath(best).length).replace(/^\/+/, '');
+  const target = isAbsolutePath(to) ? to : joinPath(base, to);
+  return normalizePath(rest ? joinPath(target, rest) : target);
+}
+
+/**
+ * From the workspace's files, the folder that most likely holds an absolute server path:
+ * the longest trailing path (at least the folder and the file name, `nginx/proxy.conf`) that
+ * exactly one workspace file ends with; for a glob, the one workspace folder whose trailing
+ * folders match its literal part. Undefined when none or several match.
+ */
+export function trailingPathGuesser(files: readonly string[]): (path: string) => PathGuess | undefined {
+  const norm = files.map((f) => normalizePath(f));
+  const dirs = new Set<string>();
+  for (const f of norm) for (let d = dirnameOf(f); d !== '/' && d !== '.' && !dirs.has(d); d = dirnameOf(d)) dirs.add(d);
+  return (path: string): PathGuess | undefined => {
+    const segs = normalizePath(path).split('/').filter(Boolean);
+    const glob = segs.findIndex((s) => hasGlobChars(s));
+    if (glob < 0) {
+      for (let k = segs.length; k >= 2; k--) {
+        const tail = '/' + segs.slice(segs.length - k).join('/');
+        const hits = norm.filter((f) => f.endsWith(tail));
+        if (hits.length === 1) return { from: '/' + segs.slice(0, segs.length - k).join('/'), to: hits[0]!.slice(0, hits[0]!.length - tail.length) || '/' };
+        if (hits.length > 1) return undefined;
+      }
+      return undefined;
+    }
+    const lit = segs.slice(0, glob);
+    for (let k = lit.length; k >= 1; k--) {
+      const tail = '/' + lit.slice(lit.length - k).join('/');
+      const hits = [...dirs].filter((d) => d.endsWith(tail));
+      if (hits.length === 1) return { from: '/' + lit.slice(0, lit.length - k).join('/'), to: hits[0]!.slice(0, hits[0]!.length - tail.length) || '/' };
+      if (hits.length > 1) return undefined;
+    }
+    return undefined;
+  };
+}
+
 // ---------------------------------------------------------------------------------------
 // Loading
 
@@ -381,7 +467,7 @@ class Loader {
       try {
         const st = await this.host.stat(path);
         if (!st) return { error: `file not found: ${path}`, notFound: true };
-        if (!st.isFile) return { error: `not a file: ${path}`, notFound: false };
+        if (!st.isFile) return { error: `not a regular file (a directory, FIFO or device): ${path}; TLS Lens does not read it`, notFound: false };
         if (this.bytes + st.size > this.maxBytes) return { error: `limit`, notFound: false };
         text = new TextDecoder().decode(await this.host.readFile(path));
       } catch (e) {
@@ -414,7 +500,11 @@ class Loader {
     const out: NginxDirective[] = [];
     for (const d of list) {
       out.push(d);
-      if (d.block) {
+      if (d.block && ancestors.length >= MAX_BLOCK_DEPTH) {
+        // Across files, as the parser within one: deeper blocks are not followed.
+        this.problems.push({ kind: 'include-limit', severity: 'warning', message: `blocks nested deeper than ${MAX_BLOCK_DEPTH} levels: the rest is not checked`, file, range: d.range });
+        d.block.directives = [];
+      } else if (d.block) {
         ancestors.push(d);
         d.block.directives = await this.expand(d.block.directives, file, ancestors, chain);
         ancestors.pop();
@@ -431,11 +521,29 @@ class Loader {
       this.problems.push({ kind: 'include-arguments', severity: 'error', message: 'invalid number of arguments in "include" directive', file, range: d.range });
       return [];
     }
-    const resolved = joinPath(this.prefix, arg.value);
+    let resolved = joinPath(this.prefix, arg.value);
+    if (isAbsolutePath(arg.value) && this.opts.pathMappings) resolved = applyPathMappings(resolved, this.opts.pathMappings) ?? resolved;
     // As nginx: the full name decides (a prefix containing `[` makes a glob too).
     const glob = hasGlobChars(resolved);
     const site: NginxIncludeSite = { directive: d, file, pattern: arg.value, resolved, glob, files: [], ancestors: [...ancestors], context: ancestors.map((a) => a.name) };
     this.includes.push(site);
+    if (ancestors.length >= MAX_BLOCK_DEPTH) {
+      this.problems.push({ kind: 'include-limit', severity: 'warning', message: `blocks nested deeper than ${MAX_BLOCK_DEPTH} levels: this include is not read`, file, range: d.range });
+      return [];
+    }
+    const stock = stockFile(arg.value);
+    if (this.host.outside?.(literalPrefix(resolved))) {
+      const guess = isAbsolutePath(arg.value) ? this.opts.guessPath?.(resolved) : undefined;
+      if (guess) {
+        site.guessed = guess;
+        resolved = site.resolved = normalizePath(guess.to + '/' + resolved.slice(normalizePath(guess.from).length).replace(/^\/+/, ''));
+      } else {
+        // Never read: the workspace does not hold it (a file nginx ships is known content).
+        site.outside = true;
+        if (stock) site.stock = stock.name;
+        return [];
+      }
+    }
     let matches: string[];
     if (glob) {
       try {
@@ -462,7 +570,10 @@ class Loader {
           this.problems.push({ kind: 'include-limit', severity: 'warning', message: this.limitMessage(), file, range: d.range });
           break;
         }
-        if (src.notFound && !glob) {
+        if (src.notFound && !glob && stock) {
+          // A file nginx ships: on the server it is there (stock.ts says what it sets).
+          site.stock = stock.name;
+        } else if (src.notFound && !glob) {
           this.problems.push({ kind: 'include-not-found', severity: 'info', message: `included file not found: ${path}`, file, range: arg.range });
         } else {
           this.problems.push({ kind: 'read-error', severity: 'warning', message: src.error, file, range: arg.range });

@@ -68,7 +68,7 @@ function fullParse(text: string, lines: LineIndex | undefined): ParsedNginx {
 
 /** The parse of a document (by its text and file name); the document adopts the parse's line index. */
 export function parseNginxDoc(doc: TextDoc): NginxConfig {
-  const p = parseNginxCached(doc.text, doc.file);
+  const p = parseNginxCached(doc.text, doc.source ?? doc.file);
   doc.adoptLines(p.lines);
   return p.config;
 }

@@ -1,10 +1,13 @@
-import type { LineIndex } from '../../text';
-import type { NginxArg, NginxBlock, NginxConfig, NginxDirective, ParseProblem } from './ast';
+import type { LineIndex, Range } from '../../text';
+import { MAX_NESTING, type NginxArg, type NginxBlock, type NginxConfig, type NginxDirective, type ParseProblem } from './ast';
 
-type Token =
-  | { kind: 'word'; value: string; start: number; end: number; quoted: boolean; unterminated?: boolean }
-  | { kind: ';' | '{' | '}'; start: number; end: number }
-  | { kind: 'eof'; start: number; end: number };
+/** Token kinds: the lexer keeps the current token in its fields instead of allocating one per token. */
+const WORD = 0;
+const SEMI_T = 1;
+const OPEN_T = 2;
+const CLOSE_T = 3;
+const EOF_T = 4;
+type TokenKind = typeof WORD | typeof SEMI_T | typeof OPEN_T | typeof CLOSE_T | typeof EOF_T;
 
 const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r' };
 
@@ -25,6 +28,12 @@ class Lexer {
   readonly problems: Array<{ message: string; start: number; end: number }> = [];
   /** A comment or a word ran up to `end`: what follows `end` in the whole text might have changed its reading. */
   touchedEnd = false;
+  /** The current token: where it starts and ends, and for a word its value, whether quoted, whether its string is unterminated. */
+  start = 0;
+  stop = 0;
+  value = '';
+  quoted = false;
+  unterminated = false;
 
   constructor(
     private readonly text: string,
@@ -32,10 +41,11 @@ class Lexer {
     /** Where reading stops (exclusive): the text's length, or a block's closing brace for a partial parse. */
     private readonly end: number,
   ) {
-    this.pos = start;
+    // A byte order mark is read past (nginx/byte-order-mark reports it), so the rest is judged.
+    this.pos = start === 0 && text.charCodeAt(0) === 0xfeff ? 1 : start;
   }
 
-  next(): Token {
+  next(): TokenKind {
     const t = this.text;
     const n = this.end;
     let pos = this.pos;
@@ -50,13 +60,20 @@ class Lexer {
     }
     const start = pos;
     this.pos = pos;
-    if (start >= n) return { kind: 'eof', start, end: start };
+    this.start = start;
+    if (start >= n) {
+      this.stop = start;
+      return EOF_T;
+    }
     const c = t.charCodeAt(start);
     if (c === SEMI || c === LBRACE || c === RBRACE) {
-      this.pos = start + 1;
-      return { kind: c === SEMI ? ';' : c === LBRACE ? '{' : '}', start, end: start + 1 };
+      this.pos = this.stop = start + 1;
+      return c === SEMI ? SEMI_T : c === LBRACE ? OPEN_T : CLOSE_T;
     }
-    if (c === DQUOTE || c === SQUOTE) return this.quoted(t[start]!);
+    if (c === DQUOTE || c === SQUOTE) {
+      this.quotedWord(t[start]!);
+      return WORD;
+    }
     // A bare word keeps its text as written: escapes and ${name} stay as they are.
     while (pos < n) {
       const ch = t.charCodeAt(pos);
@@ -77,11 +94,14 @@ class Lexer {
       pos += ch === BACKSLASH && pos + 1 < n ? 2 : 1;
     }
     if (pos >= n) this.touchedEnd = true;
-    this.pos = pos;
-    return { kind: 'word', value: t.slice(start, pos), start, end: pos, quoted: false };
+    this.pos = this.stop = pos;
+    this.value = t.slice(start, pos);
+    this.quoted = false;
+    this.unterminated = false;
+    return WORD;
   }
 
-  private quoted(q: string): Token {
+  private quotedWord(q: string): void {
     const t = this.text;
     const start = this.pos++;
     const n = this.end;
@@ -105,11 +125,16 @@ class Lexer {
         this.pos++;
       }
     }
+    this.value = value;
+    this.quoted = true;
+    this.start = start;
     if (this.pos >= n) {
       // Located on the opening line: the rest of the file is the string's body.
       const eol = t.slice(start, n).search(/[\r\n]/);
       this.problems.push({ message: `unterminated ${q === '"' ? 'double' : 'single'}-quoted string`, start, end: eol < 0 ? n : start + eol });
-      return { kind: 'word', value, start, end: this.pos, quoted: true, unterminated: true };
+      this.stop = this.pos;
+      this.unterminated = true;
+      return;
     }
     this.pos++;
     // nginx wants a separator after a closing quote: "a"b is an error there ("unexpected b");
@@ -118,7 +143,8 @@ class Lexer {
     if (next !== undefined && !isSpace(next.charCodeAt(0)) && next !== ';' && next !== '{' && next !== '}' && next !== ')') {
       this.problems.push({ message: `unexpected "${next}" after a quoted string (a space or ";" must follow the closing quote)`, start: this.pos, end: this.pos + 1 });
     }
-    return { kind: 'word', value, start, end: this.pos, quoted: true };
+    this.stop = this.pos;
+    this.unterminated = false;
   }
 
   /** Skips a raw block body (e.g. `content_by_lua_block { … }`) after its `{`; returns the `}` offset or -1. */
@@ -177,77 +203,93 @@ export function parseNginxRange(text: string, lines: LineIndex, start: number, e
     open: number;
   }
   const stack: Frame[] = [{ list: top, open: 0 }];
-  let words: Array<Extract<Token, { kind: 'word' }>> = [];
+  // The words of the directive being read, in parallel arrays reused across directives.
+  const wValue: string[] = [];
+  const wStart: number[] = [];
+  const wEnd: number[] = [];
+  const wQuoted: boolean[] = [];
+  let wCount = 0;
+  let lastUnterminated = false;
+  let tooDeep = false;
 
   const makeDirective = (endOffset: number): NginxDirective => {
-    const [name, ...rest] = words;
-    const args: NginxArg[] = rest.map((w) => ({ value: w.value, quoted: w.quoted, range: lines.rangeOf(w.start, w.end) }));
-    return {
-      name: name!.value,
-      nameRange: lines.rangeOf(name!.start, name!.end),
-      args,
-      range: lines.rangeOf(name!.start, endOffset),
-    };
+    // The name's start is the directive's start too: one position object for both.
+    const start = lines.positionAt(wStart[0]!);
+    const nameRange: Range = { start, end: lines.positionAt(wEnd[0]!) };
+    const args: NginxArg[] = new Array<NginxArg>(wCount - 1);
+    for (let i = 1; i < wCount; i++) args[i - 1] = { value: wValue[i]!, quoted: wQuoted[i]!, range: lines.rangeOf(wStart[i]!, wEnd[i]!) };
+    return { name: wValue[0]!, nameRange, args, range: { start, end: lines.positionAt(endOffset) } };
   };
 
   for (;;) {
-    const tok = lexer.next();
+    const kind = lexer.next();
     const frame = stack[stack.length - 1]!;
-    if (tok.kind === 'word') {
-      words.push(tok);
+    if (kind === WORD) {
+      wValue[wCount] = lexer.value;
+      wStart[wCount] = lexer.start;
+      wEnd[wCount] = lexer.stop;
+      wQuoted[wCount] = lexer.quoted;
+      lastUnterminated = lexer.unterminated;
+      wCount++;
       continue;
     }
-    if (tok.kind === ';') {
-      if (words.length === 0) problem('unexpected ";"', tok.start, tok.end);
-      else frame.list.push(makeDirective(tok.end));
-      words = [];
+    const tokStart = lexer.start;
+    const tokEnd = lexer.stop;
+    if (kind === SEMI_T) {
+      if (wCount === 0) problem('unexpected ";"', tokStart, tokEnd);
+      else frame.list.push(makeDirective(tokEnd));
+      wCount = 0;
       continue;
     }
-    if (tok.kind === '{') {
-      if (words.length === 0) {
-        problem('unexpected "{" (a block needs a directive name)', tok.start, tok.end);
+    if (kind === OPEN_T) {
+      if (wCount === 0) {
+        problem('unexpected "{" (a block needs a directive name)', tokStart, tokEnd);
       }
-      const d: NginxDirective = words.length
-        ? makeDirective(tok.end)
-        : { name: '', nameRange: lines.rangeOf(tok.start, tok.start), args: [], range: lines.rangeOf(tok.start, tok.end) };
-      words = [];
-      const block: NginxBlock = { directives: [], range: lines.rangeOf(tok.start, tok.end) };
+      const d: NginxDirective = wCount
+        ? makeDirective(tokEnd)
+        : { name: '', nameRange: lines.rangeOf(tokStart, tokStart), args: [], range: lines.rangeOf(tokStart, tokEnd) };
+      wCount = 0;
+      const block: NginxBlock = { directives: [], range: lines.rangeOf(tokStart, tokEnd) };
       d.block = block;
       frame.list.push(d);
       if (hasRawBody(d.name)) {
         const close = lexer.skipRawBlock();
         const stop = close < 0 ? end : close + 1;
-        if (close < 0) problem(`unexpected end of file: "${d.name}" block is not closed with "}"`, tok.start, tok.end);
-        block.range = lines.rangeOf(tok.start, stop);
+        if (close < 0) problem(`unexpected end of file: "${d.name}" block is not closed with "}"`, tokStart, tokEnd);
+        block.range = lines.rangeOf(tokStart, stop);
         d.range = lines.rangeOf(lines.offsetAt(d.nameRange.start), stop);
         continue;
       }
-      stack.push({ list: block.directives, owner: d, open: tok.start });
+      // Deeper than any real configuration: what is inside is read for its braces only, so no
+      // walk over the tree (every rule's) can run out of stack.
+      if (stack.length > MAX_NESTING && !tooDeep) {
+        tooDeep = true;
+        problems.push({ message: `blocks nested deeper than ${MAX_NESTING} levels: what is inside is not checked`, range: lines.rangeOf(tokStart, tokEnd), severity: 'warning' });
+      }
+      stack.push({ list: stack.length > MAX_NESTING ? [] : block.directives, owner: d, open: tokStart });
       continue;
     }
-    if (tok.kind === '}') {
-      if (words.length) {
-        const last = words[words.length - 1]!;
-        problem(`directive "${words[0]!.value}" is not terminated by ";"`, words[0]!.start, last.end);
-        frame.list.push(makeDirective(last.end));
-        words = [];
+    if (kind === CLOSE_T) {
+      if (wCount) {
+        problem(`directive "${wValue[0]!}" is not terminated by ";"`, wStart[0]!, wEnd[wCount - 1]!);
+        frame.list.push(makeDirective(wEnd[wCount - 1]!));
+        wCount = 0;
       }
       if (stack.length === 1) {
-        problem('unexpected "}"', tok.start, tok.end);
+        problem('unexpected "}"', tokStart, tokEnd);
         continue;
       }
       stack.pop();
       const owner = frame.owner!;
-      owner.block!.range = lines.rangeOf(frame.open, tok.end);
-      owner.range = lines.rangeOf(lines.offsetAt(owner.nameRange.start), tok.end);
+      owner.block!.range = lines.rangeOf(frame.open, tokEnd);
+      owner.range = lines.rangeOf(lines.offsetAt(owner.nameRange.start), tokEnd);
       continue;
     }
     // eof
-    if (words.length) {
-      const last = words[words.length - 1]!;
+    if (wCount) {
       // An unterminated string already explains the missing ";".
-      if (!last.unterminated) problem(`unexpected end of file: directive "${words[0]!.value}" is not terminated by ";"`, words[0]!.start, last.end);
-      frame.list.push(makeDirective(last.end));
+      if (!lastUnterminated) problem(`unexpected end of file: directive "${wValue[0]!}" is not terminated by ";"`, wStart[0]!, wEnd[wCount - 1]!);
+      frame.list.push(makeDirective(wEnd[wCount - 1]!));
     }
     for (let i = stack.length - 1; i > 0; i--) {
       const f = stack[i]!;

@@ -4,6 +4,7 @@
  * in the core (the CLI prints it relative to the current folder, the language server adds
  * `uri`).
  */
+import type { RegisteredFormatId } from '../../formats/registry';
 import type { Range } from '../../text';
 
 export interface ConfigLink {
@@ -21,13 +22,15 @@ export interface ConfiguredCertificate {
   /** SHA-256 of the configured leaf (colon hex, as certificate facts show it). */
   sha256?: string;
   subject?: string;
-  /** true: the live leaf is this certificate; false: another one; undefined: unknown (see `note`). */
+  /** true: the live leaf (or, for a server with several, one of them) is this certificate; false: none is; undefined: unknown (see `note`). */
   matchesLive?: boolean;
+  /** When the server has certificates of several key types: which it sends as this one ("ECDSA, TLSv1.3 and TLSv1.2"). */
+  servedAs?: string;
   /** Why it could not be compared (file not in the workspace, issued by cert-manager …). */
   note?: string;
 }
 
-export type DefinitionKind = 'nginx' | 'ingress' | 'gateway' | 'istio';
+export type DefinitionKind = 'nginx' | 'ingress' | 'gateway' | 'istio' | RegisteredFormatId;
 
 export interface ConfigDefinition {
   kind: DefinitionKind;
@@ -45,8 +48,15 @@ export interface ProbeConfigComparison {
   name: string;
   port: number;
   /** Files looked at (nginx files read, manifests indexed). */
-  searched: { nginxFiles: number; manifests: number };
+  searched: {
+    nginxFiles: number;
+    manifests: number;
+    /** Files of registered formats read (HAProxy …), when there were any. */
+    formats?: Array<{ id: string; title: string; files: number }>;
+  };
   definitions: ConfigDefinition[];
   /** SHA-256 of the live leaf certificate. */
   liveSha256?: string;
+  /** Every live leaf, by key type, when the server holds several (SHA-256, key type, versions). */
+  live?: { sha256: string; keyType: string; versions: string[] }[];
 }

@@ -18,10 +18,12 @@ export type FleetReportRecord = ProbeReport & { listedAt?: ListedAt };
 
 /** An endpoint that could not be probed (refused, timeout, DNS, not TLS…, or cancelled): what a report says of the endpoint, and why. */
 export interface FleetErrorRecord extends Pick<ProbeReport, 'version' | 'endpoint' | 'sni' | 'connectTo' | 'startedAt'> {
+  /** How TLS was to start (STARTTLS or not), as in a report. */
+  service?: ProbeReport['service'];
   /** The address the name resolved to, when it did. */
   address?: string;
-  /** `missing`: `tls-lens merge --targets` found no result for a listed endpoint. */
-  error: { code: ProbeErrorCode | 'missing'; message: string };
+  /** `missing`: `tls-lens merge --targets` found no result for a listed endpoint; with `deadline`, what was not reached. */
+  error: { code: ProbeErrorCode | 'missing'; message: string; notReached?: string[] };
   listedAt?: ListedAt;
 }
 

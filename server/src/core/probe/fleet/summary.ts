@@ -1,6 +1,7 @@
 /** The fleet's summary: one row per endpoint, the table text mode ends with, and the exit status over the whole fleet. */
 import { SEVERITY_ORDER, type Finding, type Severity } from '../../findings';
 import { isErrorRecord, reportLeaf, type FleetRecord } from './records';
+import { plural, severityCounts } from '../../words';
 
 export interface FleetRow {
   endpoint: string;
@@ -81,9 +82,9 @@ export function fleetSummaryText(rows: FleetRow[], extra: { notProbed?: number; 
   const cancelled = rows.filter((r) => r.error?.code === 'cancelled').length + (extra.notProbed ?? 0);
   const sum = (s: Severity): number => rows.reduce((n, r) => n + r.counts[s], 0);
   out.push(
-    `${rows.length - failed - cancelled} of ${rows.length + (extra.notProbed ?? 0)} endpoint(s) probed${extra.shard ? ` (shard ${extra.shard})` : ''}` +
+    `${rows.length - failed - cancelled} of ${plural(rows.length + (extra.notProbed ?? 0), 'endpoint')} probed${extra.shard ? ` (shard ${extra.shard})` : ''}` +
       `${failed ? `, ${failed} failed` : ''}${cancelled ? `, ${cancelled} cancelled` : ''}: ` +
-      `${sum('error')} error(s), ${sum('warning')} warning(s), ${sum('info') + sum('hint')} note(s).`,
+      `${severityCounts({ error: sum('error'), warning: sum('warning'), info: sum('info'), hint: sum('hint') })}.`,
   );
   return out.join('\n') + '\n';
 }

@@ -22,6 +22,12 @@ export interface ClientHelloSpec {
   keyShares?: readonly { group: number; key: Uint8Array }[];
   /** Add TLS_FALLBACK_SCSV (RFC 7507). */
   fallbackScsv?: boolean;
+  /** Compression methods offered, in order (default [0], null only; 1 is DEFLATE, RFC 3749). */
+  compression?: readonly number[];
+  /** Offer the heartbeat extension (RFC 6520), mode peer_allowed_to_send. */
+  heartbeat?: boolean;
+  /** signature_algorithms offered (TLS 1.2 and 1.3; default: every scheme of SIGNATURE_SCHEMES). */
+  signatureAlgorithms?: readonly number[];
 }
 
 /**
@@ -66,7 +72,8 @@ export function buildClientHello(spec: ClientHelloSpec): Uint8Array {
     }
     if (spec.groups.length) exts.push(ext(EXT.supportedGroups, vec(2, u16List(spec.groups))));
     exts.push(ext(EXT.ecPointFormats, vec(1, u8(0))));
-    if (v === 'TLSv1.2' || tls13) exts.push(ext(EXT.signatureAlgorithms, vec(2, u16List(SIGNATURE_SCHEMES))));
+    if (v === 'TLSv1.2' || tls13) exts.push(ext(EXT.signatureAlgorithms, vec(2, u16List(spec.signatureAlgorithms ?? SIGNATURE_SCHEMES))));
+    if (spec.heartbeat) exts.push(ext(EXT.heartbeat, u8(1)));
     if (!tls13) exts.push(ext(EXT.renegotiationInfo, vec(1)));
     exts.push(ext(EXT.sessionTicket, new Uint8Array(0)));
     exts.push(ext(EXT.extendedMasterSecret, new Uint8Array(0)));
@@ -84,7 +91,7 @@ export function buildClientHello(spec: ClientHelloSpec): Uint8Array {
     // TLS 1.3 middlebox compatibility mode sends a 32-byte legacy_session_id (RFC 8446 §D.4).
     tls13 ? vec(1, randomBytes(32)) : vec(1),
     vec(2, u16List(suites)),
-    vec(1, u8(0)),
+    vec(1, ...(spec.compression ?? [0]).map(u8)),
   ]);
   if (exts.length) {
     // Record body = 4 (handshake header) + head + 2 (extensions length) + extensions.

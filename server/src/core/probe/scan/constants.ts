@@ -6,7 +6,7 @@ import { CIPHER_SUITES } from '../../policy/ciphers/table';
 import type { CipherSuite } from '../../policy/ciphers/types';
 import type { ProtocolVersion } from '../types';
 
-export const CONTENT = { changeCipherSpec: 20, alert: 21, handshake: 22, applicationData: 23 } as const;
+export const CONTENT = { changeCipherSpec: 20, alert: 21, handshake: 22, applicationData: 23, heartbeat: 24 } as const;
 
 export const HANDSHAKE = {
   helloRequest: 0,
@@ -26,6 +26,7 @@ export const EXT = {
   supportedGroups: 10,
   ecPointFormats: 11,
   signatureAlgorithms: 13,
+  heartbeat: 15,
   padding: 21,
   encryptThenMac: 22,
   extendedMasterSecret: 23,

@@ -11,11 +11,16 @@
  */
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { PROTOCOL_CODES, ProbeError, type ProbeOptions, type ProbeTarget, type ProtocolVersion, type ScanResult, type VersionScan } from '../types';
+import { Budget, DeadlineReached } from '../budget';
+import { PROTOCOL_CODES, ProbeError, type ProbeOptions, type ProbeTarget, type ProtocolVersion, type ScanResult, type VersionScan, type VulnerabilityCheck } from '../types';
 import { buildClientHello, makeKeyShareKeys, type ClientHelloSpec, type KeyShareKeys } from './clientHello';
-import { exchange, exchangeSsl2, type Endpoint, type Exchange, type Ssl2Exchange } from './connection';
-import { ALERT_INAPPROPRIATE_FALLBACK, GROUPS, TLS13_SUITES, suiteByCode, suitesFor, versionName } from './constants';
+import { ccsFollowUp, ccsUntil, judgeCcsInjection } from './ccsInjection';
+import { COMPRESSION_OFFER, judgeCompression } from './compression';
+import { converse, exchange, exchangeSsl2, type AfterRecord, type Conversation, type Endpoint, type Exchange, type Ssl2Exchange } from './connection';
+import { heartbleedFollowUp, heartbleedUntil, judgeHeartbleed } from './heartbleed';
+import { BOGUS_SIGNATURE_SCHEME, SIGNATURE_SCHEME_NAMES } from './signatureAlgorithms';
 import type { Flight } from './serverFlight';
+import { ALERT_INAPPROPRIATE_FALLBACK, GROUPS, TLS13_SUITES, suiteByCode, suitesFor, versionName } from './constants';
 import { buildSsl2ClientHello } from './sslv2';
 
 export const DEFAULT_TIMEOUT_MS = 5000;
@@ -31,6 +36,8 @@ export const SCAN_VERSIONS: readonly ProtocolVersion[] = ['TLSv1.3', 'TLSv1.2', 
  */
 export const SHORT_HELLO_SUITES = 32;
 const SHORT_GROUPS: readonly number[] = [0x001d, 0x0017, 0x0018, 0x0019];
+/** Alerts that end an elimination normally: nothing acceptable is left in the offer (RFC 8446 §6.2). */
+const NOTHING_ACCEPTABLE: ReadonlySet<number> = new Set([40, 71, 70]);
 /** RFC 8446 §6.2 protocol_version: the usual answer to a version the server does not speak. */
 const ALERT_PROTOCOL_VERSION = 70;
 /** The first short hello after a refused full offer: suites most servers of any age accept (ECDHE/DHE/RSA with AES-GCM, ChaCha20, AES-CBC, 3DES, RC4). */
@@ -72,7 +79,7 @@ interface VersionProbe {
   flight?: Flight;
   refusal?: string;
   /** How it was refused, to pick the error when nothing at all is accepted. */
-  failure?: 'alert' | 'closed' | 'reset' | 'timeout' | 'other-version' | 'malformed';
+  failure?: 'alert' | 'closed' | 'reset' | 'timeout' | 'deadline' | 'other-version' | 'malformed';
   /** The alert's code when refused by an alert. */
   alert?: number;
   /** Accepted only with short hellos: the chunks offered and, per chunk, the first choice. */
@@ -102,6 +109,9 @@ async function resolveEndpoint(target: ProbeTarget, signal: AbortSignal): Promis
  */
 export async function scanEndpoint(target: ProbeTarget, options: Partial<ProbeOptions> = {}): Promise<ScanResult> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const budget = new Budget(options);
+  /** What the deadline kept the scan from doing. */
+  const notReached: string[] = [];
   const limiter = new Limiter(Math.max(1, Math.floor(options.concurrency ?? DEFAULT_CONCURRENCY)));
   // One controller for the whole scan: the caller's cancel, or the first fatal error, stops every connection.
   const ctl = new AbortController();
@@ -128,6 +138,7 @@ export async function scanEndpoint(target: ProbeTarget, options: Partial<ProbeOp
   try {
     const endpoint = await resolveEndpoint(target, signal);
     const serverName = target.sni ?? (isIP(target.host) ? undefined : target.host);
+    const upgrade = target.starttls ? { protocol: target.starttls, ...(serverName ? { serverName } : {}) } : undefined;
     const keys: KeyShareKeys = makeKeyShareKeys();
     const tls13Groups = GROUPS.filter((g) => g.tls13).map((g) => g.code);
     const ecGroups = GROUPS.filter((g) => g.ec).map((g) => g.code);
@@ -137,16 +148,53 @@ export async function scanEndpoint(target: ProbeTarget, options: Partial<ProbeOp
     const send = (spec: Omit<ClientHelloSpec, 'serverName' | 'groups'> & { groups?: readonly number[]; short?: boolean }): Promise<Exchange> =>
       limiter.run(async () => {
         if (signal.aborted) throw new ProbeError('cancelled', 'the probe was cancelled');
+        budget.check();
         const groups = spec.groups ?? (spec.short ? SHORT_GROUPS : spec.version === 'TLSv1.3' ? tls13Groups : ecGroups);
         const hello = buildClientHello({ ...spec, groups, serverName });
         try {
-          return await exchange(endpoint, hello, { timeoutMs, signal, stopAtHello: spec.version === 'TLSv1.3' });
+          return await exchange(endpoint, hello, { timeoutMs: budget.timeout(timeoutMs), signal, stopAtHello: spec.version === 'TLSv1.3', upgrade });
+        } catch (e) {
+          throw budget.translate(e);
         } finally {
           finished++;
           progress();
         }
       });
     const x25519Share = [{ group: 0x001d, key: keys.x25519 }];
+    /** A hello, its flight, a follow-up and what the server does next (vulnerability checks), under the same limits as `send`. */
+    const talk = (
+      spec: Omit<ClientHelloSpec, 'serverName' | 'groups'> & { short?: boolean },
+      next: (f: Flight) => Uint8Array | undefined,
+      until: (r: AfterRecord) => boolean,
+    ): Promise<Conversation> =>
+      limiter.run(async () => {
+        if (signal.aborted) throw new ProbeError('cancelled', 'the probe was cancelled');
+        budget.check();
+        const hello = buildClientHello({ ...spec, groups: spec.short ? SHORT_GROUPS : ecGroups, serverName });
+        try {
+          return await converse(endpoint, hello, { timeoutMs: budget.timeout(timeoutMs), signal, upgrade }, next, until);
+        } catch (e) {
+          throw budget.translate(e);
+        } finally {
+          finished++;
+          progress();
+        }
+      });
+    /** Hellos the deadline stopped, per part of the scan ("groups" …), for `notReached`. */
+    const missed = new Map<string, { missed: number; of: number }>();
+    /** `send`, or undefined when the deadline stops it (counted under `part`). */
+    const sendUnlessLate = async (part: string, spec: Parameters<typeof send>[0]): Promise<Exchange | undefined> => {
+      const m = missed.get(part) ?? { missed: 0, of: 0 };
+      missed.set(part, m);
+      m.of++;
+      try {
+        return await send(spec);
+      } catch (e) {
+        if (!(e instanceof DeadlineReached)) throw e;
+        m.missed++;
+        return undefined;
+      }
+    };
 
     /** The chosen suite must be one we offered (else the server is broken). */
     const checkOffered = (flight: Flight, offered: readonly number[]): void => {
@@ -160,6 +208,7 @@ export async function scanEndpoint(target: ProbeTarget, options: Partial<ProbeOp
       try {
         ex = await send({ version, suites: offered, keyShares: x25519Share, short });
       } catch (e) {
+        if (e instanceof DeadlineReached) return { version, refusal: 'not tested: the deadline passed', failure: 'deadline' };
         if (e instanceof ProbeError && e.code === 'timeout') return { version, refusal: e.message, failure: 'timeout' };
         throw e;
       }
@@ -203,10 +252,14 @@ export async function scanEndpoint(target: ProbeTarget, options: Partial<ProbeOp
       const version = full.version;
       const offered = suitesFor(version);
       if (full.flight || version === 'SSLv2' || offered.length <= SHORT_HELLO_SUITES) return full;
-      if (full.failure === 'other-version' || full.failure === 'malformed' || full.alert === ALERT_PROTOCOL_VERSION) return full;
+      if (full.failure === 'other-version' || full.failure === 'malformed' || full.failure === 'deadline' || full.alert === ALERT_PROTOCOL_VERSION) return full;
       if (full.failure === 'timeout' && !answered) return full;
       const common = COMMON_SUITES.filter((s) => offered.includes(s));
       const probe = await offerOnce(version, common, true);
+      if (probe.failure === 'deadline') {
+        notReached.push(`${version}: the retry with short hellos after "${full.refusal ?? 'a refusal'}"`);
+        return full;
+      }
       if (!probe.flight && probe.failure === full.failure && probe.alert === full.alert) return full;
       // Refused however it is offered: the short hello's answer is the one to report.
       return (await probeShort(version, full, offered)) ?? { ...probe, short: undefined };
@@ -218,8 +271,11 @@ export async function scanEndpoint(target: ProbeTarget, options: Partial<ProbeOp
         const version: ProtocolVersion = 'SSLv2';
         let ex: Ssl2Exchange;
         try {
-          ex = await exchangeSsl2(endpoint, buildSsl2ClientHello(), { timeoutMs, signal });
-        } catch (e) {
+          budget.check();
+          ex = await exchangeSsl2(endpoint, buildSsl2ClientHello(), { timeoutMs: budget.timeout(timeoutMs), signal, upgrade });
+        } catch (raw) {
+          const e = budget.translate(raw);
+          if (e instanceof DeadlineReached) return { version, refusal: 'not tested: the deadline passed', failure: 'deadline' };
           if (!(e instanceof ProbeError) || e.code === 'cancelled' || e.code === 'refused' || e.code === 'dns') throw e;
           return { version, refusal: e.message, failure: e.code === 'timeout' ? 'timeout' : 'malformed' };
         } finally {
@@ -247,9 +303,16 @@ export async function scanEndpoint(target: ProbeTarget, options: Partial<ProbeOp
     const answered = fulls.some((p) => p.flight || p.failure === 'alert' || p.failure === 'other-version');
     const probes = await Promise.all(fulls.map((p) => retryShort(p, answered)));
     const accepted = probes.filter((p) => p.flight);
+    for (const p of probes) if (p.failure === 'deadline') notReached.push(`${p.version}: not tested`);
     if (accepted.length === 0 && !(await ssl2P).ssl2Kinds) {
       const kinds = new Set(probes.map((p) => p.failure));
       if (!kinds.has('alert') && !kinds.has('other-version')) {
+        if (kinds.has('deadline') && [...kinds].every((k) => k === 'deadline' || k === 'timeout')) {
+          const err = new ProbeError('deadline', `${target.host}:${target.port}: the deadline of ${budget.ms} ms passed before any ClientHello was answered (${probes.find((p) => p.failure === 'timeout')?.refusal ?? 'no answer'})`);
+          const ssl2 = await ssl2P;
+          err.notReached = [...notReached, ...(ssl2.failure === 'deadline' ? ['SSLv2: not tested'] : [])];
+          throw err;
+        }
         if (kinds.size === 1 && kinds.has('timeout')) throw new ProbeError('timeout', probes[0]!.refusal ?? 'timed out');
         throw new ProbeError('reset', `${target.host}:${target.port} closed or reset every connection without a TLS answer`);
       }
@@ -264,12 +327,52 @@ export async function scanEndpoint(target: ProbeTarget, options: Partial<ProbeOp
     };
 
     /** Sequential elimination over `offered`: offer, note the choice, remove it, repeat. */
-    const eliminateFrom = async (version: ProtocolVersion, initial: readonly number[], short = false): Promise<number[]> => {
+    const refusalKey = (ex: Exchange | undefined): string => (!ex ? 'none' : ex.kind === 'closed' ? (ex.reset ? 'reset' : 'closed') : ex.flight.alert ? `alert ${ex.flight.alert.description}` : 'hello');
+    /** How the server answers a hello offering only a GREASE suite (RFC 8701), which no server accepts: once per version, when needed. */
+    const nothingAcceptableOf = new Map<ProtocolVersion, Promise<string>>();
+    const nothingAcceptable = (version: ProtocolVersion, short: boolean): Promise<string> => {
+      let p = nothingAcceptableOf.get(version);
+      if (!p) {
+        p = sendUnlessLate(`${version} refusal of an empty offer`, { version, suites: [0x0a0a], keyShares: x25519Share, short }).then(refusalKey, () => 'error');
+        nothingAcceptableOf.set(version, p);
+      }
+      return p;
+    };
+    /** Per version, suites the server fails on when it picks them (it closes, resets or sends an odd alert). */
+    const breaksOn = new Map<ProtocolVersion, number[]>();
+    /**
+     * Sequential elimination over `offered`: offer, note the choice, remove it, repeat, until
+     * the server refuses with handshake_failure (nothing acceptable left). A close, a reset or
+     * another alert instead means the server failed on the suite it picked (dovecot closes on a
+     * DHE suite without DH parameters): the offer is split in two and each half eliminated, so
+     * the suites after the broken one are still found and the broken one is named.
+     */
+    const eliminateFrom = async (version: ProtocolVersion, initial: readonly number[], short = false, depth = 0): Promise<number[]> => {
       const chosen: number[] = [];
       let offered = [...initial];
       while (offered.length > 0) {
-        const ex = await send({ version, suites: offered, keyShares: x25519Share, short });
-        if (ex.kind === 'closed' || ex.flight.alert) break;
+        let ex: Exchange;
+        try {
+          ex = await send({ version, suites: offered, keyShares: x25519Share, short });
+        } catch (e) {
+          if (!(e instanceof DeadlineReached)) throw e;
+          notReached.push(`${version}: ${offered.length} suite(s) not yet eliminated`);
+          break;
+        }
+        if (ex.kind === 'closed' || ex.flight.alert) {
+          if (ex.kind === 'flight' && NOTHING_ACCEPTABLE.has(ex.flight.alert!.description)) break;
+          // The same answer as to an offer of nothing it knows: the server's way of saying none is left.
+          if (refusalKey(ex) === (await nothingAcceptable(version, short))) break;
+          if (offered.length === 1) {
+            breaksOn.set(version, [...(breaksOn.get(version) ?? []), offered[0]!]);
+            break;
+          }
+          if (depth >= 12) break;
+          const half = Math.ceil(offered.length / 2);
+          const [a, b] = await Promise.all([eliminateFrom(version, offered.slice(0, half), short, depth + 1), eliminateFrom(version, offered.slice(half), short, depth + 1)]);
+          chosen.push(...a, ...b);
+          break;
+        }
         const f = ex.flight;
         if (f.hello!.version !== PROTOCOL_CODES[version]) break;
         checkOffered(f, offered);
@@ -312,7 +415,8 @@ export async function scanEndpoint(target: ProbeTarget, options: Partial<ProbeOp
       // Whose order? Offer everything reversed: a server that picks by its own preference
       // chooses s0 again; one that follows the client picks another suite.
       const reversed = [...all].reverse();
-      const ex = await send({ version: p.version, suites: reversed, keyShares: x25519Share });
+      const ex = await sendUnlessLate(`${p.version} server order`, { version: p.version, suites: reversed, keyShares: x25519Share });
+      if (!ex) return { version: p.version, accepted: true, suites: [s0] };
       const f = ex.kind === 'flight' && ex.flight.hello && ex.flight.hello.version === PROTOCOL_CODES[p.version] ? ex.flight : undefined;
       if (f) {
         checkOffered(f, reversed);
@@ -343,8 +447,8 @@ export async function scanEndpoint(target: ProbeTarget, options: Partial<ProbeOp
     if (tls13) {
       for (const g of GROUPS.filter((x) => x.tls13)) {
         groupTasks.push(
-          send({ version: 'TLSv1.3', suites: TLS13_SUITES, groups: [g.code], keyShares: g.code === 0x001d ? x25519Share : [] }).then((ex) => {
-            if (ex.kind !== 'flight' || !ex.flight.hello) return undefined;
+          sendUnlessLate('groups', { version: 'TLSv1.3', suites: TLS13_SUITES, groups: [g.code], keyShares: g.code === 0x001d ? x25519Share : [] }).then((ex) => {
+            if (!ex || ex.kind !== 'flight' || !ex.flight.hello) return undefined;
             return ex.flight.hello.version === PROTOCOL_CODES['TLSv1.3'] && ex.flight.hello.keyShareGroup === g.code ? g.name : undefined;
           }),
         );
@@ -363,8 +467,8 @@ export async function scanEndpoint(target: ProbeTarget, options: Partial<ProbeOp
         groupTasks.push(
           offer.then(async (suites) => {
             if (!suites.length) return undefined;
-            const ex = await send({ version: highestLegacy.version, suites, groups: [g.code], short });
-            if (ex.kind !== 'flight' || !ex.flight.hello) return undefined;
+            const ex = await sendUnlessLate('groups', { version: highestLegacy.version, suites, groups: [g.code], short });
+            if (!ex || ex.kind !== 'flight' || !ex.flight.hello) return undefined;
             return ex.flight.keyExchange?.namedCurve === g.code ? g.name : undefined;
           }),
         );
@@ -378,14 +482,67 @@ export async function scanEndpoint(target: ProbeTarget, options: Partial<ProbeOp
       const lower = lowerProbe.version;
       planned++;
       const offer = lowerProbe.short?.offer ?? suitesFor(lower);
-      fallbackTask = send({ version: lower, suites: offer, keyShares: x25519Share, fallbackScsv: true, short: !!lowerProbe.short }).then((ex) => {
+      fallbackTask = sendUnlessLate('fallback SCSV', { version: lower, suites: offer, keyShares: x25519Share, fallbackScsv: true, short: !!lowerProbe.short }).then((ex) => {
+        if (!ex) return undefined;
         if (ex.kind === 'flight' && ex.flight.alert) return ex.flight.alert.description === ALERT_INAPPROPRIATE_FALLBACK ? true : undefined;
         if (ex.kind === 'flight' && ex.flight.hello) return false;
         return undefined;
       });
     }
 
-    const [scans, groupNames, fallbackScsv, ssl2] = await Promise.all([Promise.all([...scanOf.values()]), Promise.all(groupTasks), fallbackTask, ssl2P]);
+    // Signature schemes, one at a time, for TLS 1.3 and 1.2 (signature_algorithms exists from TLS 1.2 on).
+    const sigVersions = accepted.filter((p) => p.version === 'TLSv1.3' || p.version === 'TLSv1.2');
+    const sigTask = Promise.all(
+      sigVersions.map(async (p) => {
+        const suites = p.short?.offer ?? suitesFor(p.version);
+        const offer = (scheme: number): Promise<boolean> =>
+          sendUnlessLate(`${p.version} signature algorithms`, { version: p.version, suites, keyShares: x25519Share, signatureAlgorithms: [scheme], short: !!p.short }).then(
+            (ex) => !!ex && ex.kind === 'flight' && !!ex.flight.hello && ex.flight.hello.version === PROTOCOL_CODES[p.version] && !ex.flight.hello.helloRetry,
+          );
+        planned += 1 + SIGNATURE_SCHEME_NAMES.size;
+        if (await offer(BOGUS_SIGNATURE_SCHEME)) return { version: p.version, any: true, schemes: [] as number[] };
+        const codes = [...SIGNATURE_SCHEME_NAMES.keys()];
+        const ok = await Promise.all(codes.map(offer));
+        return { version: p.version, any: false, schemes: codes.filter((_, i) => ok[i]) };
+      }),
+    );
+
+    // Vulnerability checks on the highest TLS ≤ 1.2 version, with the offer it accepted.
+    const checksTask: Promise<ScanResult['checks']> = highestLegacy
+      ? (async () => {
+          const version = highestLegacy.version;
+          const short = !!highestLegacy.short;
+          const suites = highestLegacy.short?.offer ?? suitesFor(version);
+          const base = { version, suites, keyShares: x25519Share, short };
+          const check = async (part: string, run: () => Promise<VulnerabilityCheck>): Promise<VulnerabilityCheck> => {
+            try {
+              return await run();
+            } catch (e) {
+              if (e instanceof DeadlineReached) {
+                notReached.push(`${part}: not tested`);
+                return { vulnerable: undefined, detail: 'not tested: the deadline passed', version };
+              }
+              if (e instanceof ProbeError && e.code !== 'cancelled') return { vulnerable: undefined, detail: e.message, version };
+              throw e;
+            }
+          };
+          planned += 3;
+          const [heartbleed, compression, ccsInjection] = await Promise.all([
+            check('Heartbleed', async () => judgeHeartbleed(await talk({ ...base, heartbeat: true }, heartbleedFollowUp(version), heartbleedUntil), version)),
+            check('TLS compression', async () => judgeCompression(await send({ ...base, compression: COMPRESSION_OFFER }), version)),
+            check('CCS injection', async () => judgeCcsInjection(await talk(base, ccsFollowUp(version), ccsUntil), version)),
+          ]);
+          return { heartbleed, compression, ccsInjection };
+        })()
+      : Promise.resolve(undefined);
+
+    const [scans, groupNames, fallbackScsv, ssl2, checks, sigs] = await Promise.all([Promise.all([...scanOf.values()]), Promise.all(groupTasks), fallbackTask, ssl2P, checksTask, sigTask]);
+    for (const sg of sigs) {
+      const v = scans.find((x) => x.version === sg.version);
+      if (!v) continue;
+      if (sg.any) v.anySignatureAlgorithm = true;
+      else v.signatureAlgorithms = sg.schemes;
+    }
     if (ssl2.ssl2Kinds) scans.push({ version: 'SSLv2', accepted: true, suites: ssl2.ssl2Kinds });
     probes.push(ssl2);
     const shortProbes = accepted.filter((p) => p.short);
@@ -400,8 +557,8 @@ export async function scanEndpoint(target: ProbeTarget, options: Partial<ProbeOp
         .map(async (s) => {
           const short = shortProbes.some((p) => p.version === s.version);
           const reversed = [...(short ? s.suites.slice(0, SHORT_HELLO_SUITES) : s.suites)].reverse();
-          const ex = await send({ version: s.version, suites: reversed, keyShares: x25519Share, short });
-          if (ex.kind !== 'flight' || !ex.flight.hello) return;
+          const ex = await sendUnlessLate(`${s.version} server order`, { version: s.version, suites: reversed, keyShares: x25519Share, short });
+          if (!ex || ex.kind !== 'flight' || !ex.flight.hello) return;
           checkOffered(ex.flight, reversed);
           s.serverOrder = ex.flight.hello.suite !== reversed[0];
         }),
@@ -409,6 +566,8 @@ export async function scanEndpoint(target: ProbeTarget, options: Partial<ProbeOp
 
     const versions: VersionScan[] = SCAN_VERSIONS.map((v) => {
       const scan = scans.find((s) => s.version === v);
+      const broken = breaksOn.get(v)?.filter((x) => !scan?.suites.includes(x));
+      if (scan && broken?.length) scan.breaksOn = [...new Set(broken)];
       if (scan) return scan;
       const p = probes.find((x) => x.version === v);
       return { version: v, accepted: false, suites: [], refusal: p?.refusal };
@@ -425,6 +584,10 @@ export async function scanEndpoint(target: ProbeTarget, options: Partial<ProbeOp
       fallbackScsv,
       dhBits: dhBits.length ? Math.min(...dhBits) : undefined,
     };
+    if (checks) result.checks = checks;
+    if (ssl2.failure === 'deadline') notReached.push('SSLv2: not tested');
+    for (const [part, m] of missed) if (m.missed) notReached.push(m.of === 1 ? `${part}: not tested` : `${part}: ${m.missed} of ${m.of} hellos not sent`);
+    if (notReached.length) result.notReached = notReached;
     if (shortProbes.length) {
       result.shortHellos = { versions: shortProbes.map((p) => p.version), maxSuites: SHORT_HELLO_SUITES, reason: shortProbes.map((p) => p.short!.fullRefusal).join('; ') };
     }

@@ -187,6 +187,11 @@ export class FlightReader {
     return this.flight.done;
   }
 
+  /** Bytes received past the end of the flight (records the server sent after ServerHelloDone). */
+  rest(): Uint8Array {
+    return new Uint8Array(this.buf);
+  }
+
   private checkLooksLikeTls(): void {
     const b0 = this.buf[0]!;
     if (b0 < 20 || b0 > 23) throw new FlightError('not-tls', describeNonTls(this.buf));

@@ -1,4 +1,5 @@
-import { bundles, judgesDocument, ordinal, referencedUses } from '../../certs/judge';
+import { CERTIFICATE_FORMATS, bundles, judgesDocument, namedUses, ordinal, referencedUses } from '../../certs/judge';
+import type { MaterialRole } from '../../formats/format';
 import type { Range } from '../../text';
 import { certificateName, certificateOfSite } from '../../certs/keys';
 import type { MaterialSite } from '../../certs/sites';
@@ -20,7 +21,7 @@ export const certChain: Rule = {
   id: 'cert/chain',
   title: 'Certificate chain problem',
   defaultSeverity: 'warning',
-  formats: ['pem', 'nginx', 'yaml', 'kubernetes', 'text'],
+  formats: CERTIFICATE_FORMATS,
   check(ctx) {
     if (!judgesDocument(ctx)) return;
     for (const bundle of bundles(ctx.materialSites())) {
@@ -32,8 +33,8 @@ export const certChain: Rule = {
       }
       judgeChain(links, ctx.report.bind(ctx), (site) => site.anchor);
     }
-    // The chain file an nginx server sends (ssl_certificate), judged at its directive.
-    for (const use of referencedUses(ctx, SENT_CHAINS)) {
+    // The chain file a server sends (nginx ssl_certificate, HAProxy crt), judged where it is named.
+    for (const use of [...referencedUses(ctx, SENT_CHAINS), ...namedUses(ctx, SENT_ROLES)]) {
       for (const bundle of bundles(use.sites)) {
         const links: Link[] = [];
         for (const site of bundle) {
@@ -47,6 +48,7 @@ export const certChain: Rule = {
 };
 
 const SENT_CHAINS: ReadonlySet<string> = new Set(['ssl_certificate', 'proxy_ssl_certificate']);
+const SENT_ROLES: ReadonlySet<MaterialRole> = new Set(['certificate']);
 
 function where(l: Link, i: number, n: number): string {
   return `${ordinal(i + 1)} of ${n}${l.site.container ? ` in ${l.site.container}` : ''}`;

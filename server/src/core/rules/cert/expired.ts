@@ -1,4 +1,4 @@
-import { judgedCertificates } from '../../certs/judge';
+import { CERTIFICATE_FORMATS, judgedCertificates } from '../../certs/judge';
 import { describeValidity, isoDate } from '../../x509/certificate';
 import type { Rule } from '../rule';
 
@@ -7,7 +7,7 @@ export const certExpired: Rule = {
   id: 'cert/expired',
   title: 'Expired certificate',
   defaultSeverity: 'error',
-  formats: ['pem', 'nginx', 'yaml', 'kubernetes', 'text'],
+  formats: CERTIFICATE_FORMATS,
   check(ctx) {
     for (const c of judgedCertificates(ctx)) {
       if (c.cert.notAfter.getTime() >= ctx.now.getTime()) continue;

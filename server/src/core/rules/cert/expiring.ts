@@ -1,4 +1,4 @@
-import { judgeExpiry, judgedCertificates } from '../../certs/judge';
+import { CERTIFICATE_FORMATS, judgedCertificates, judgeExpiry } from '../../certs/judge';
 import { describeValidity } from '../../x509/certificate';
 import type { Rule } from '../rule';
 
@@ -7,7 +7,7 @@ export const certExpiring: Rule = {
   id: 'cert/expiring',
   title: 'Certificate expiring soon',
   defaultSeverity: 'warning',
-  formats: ['pem', 'nginx', 'yaml', 'kubernetes', 'text'],
+  formats: CERTIFICATE_FORMATS,
   check(ctx) {
     for (const c of judgedCertificates(ctx)) {
       const j = judgeExpiry(c.cert, ctx.now, ctx.policy.thresholds);

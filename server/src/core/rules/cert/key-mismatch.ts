@@ -1,7 +1,8 @@
-import { judgesDocument, leafOf, sitesNamedBy } from '../../certs/judge';
+import { CERTIFICATE_FORMATS, judgesDocument, leafOf, namedUses, sitesNamedBy } from '../../certs/judge';
 import { certificateName, certificatesNear, matchingCertificate, privateKeyOfSite } from '../../certs/keys';
 import { isPrivateKeySite } from '../../certs/sites';
 import { isCa } from '../../x509/certificate';
+import type { MaterialRole } from '../../formats/format';
 import type { Rule, RuleContext } from '../rule';
 
 /**
@@ -12,7 +13,7 @@ export const certKeyMismatch: Rule = {
   id: 'cert/key-mismatch',
   title: 'Private key does not match its certificate',
   defaultSeverity: 'error',
-  formats: ['pem', 'nginx', 'yaml', 'kubernetes', 'text'],
+  formats: CERTIFICATE_FORMATS,
   check(ctx) {
     if (!judgesDocument(ctx)) return;
     const sites = ctx.materialSites();
@@ -30,8 +31,37 @@ export const certKeyMismatch: Rule = {
       });
     }
     if (ctx.format === 'nginx' && ctx.nginxReferencedFiles().size > 0) nginxPairs(ctx);
+    namedPairs(ctx);
   },
 };
+
+const PAIRED: ReadonlySet<MaterialRole> = new Set(['certificate', 'key']);
+
+/**
+ * A certificate file a registered format names (HAProxy's crt) and its key, in the same file
+ * or beside it (`<crt>.key`): the key must belong to the file's leaf, or the server does not
+ * start.
+ */
+function namedPairs(ctx: RuleContext): void {
+  const uses = namedUses(ctx, PAIRED);
+  const reported = new Set<string>();
+  for (const use of uses) {
+    if (use.material.role !== 'certificate') continue;
+    const leaf = leafOf(use.sites);
+    if (!leaf) continue;
+    const keyUse = [use, ...uses.filter((u) => u.material.role === 'key' && u.material.group === use.material.group && u.range === use.range)].find((u) => u.sites.some((s) => isPrivateKeySite(s) && !s.problem && !s.encrypted));
+    const keySite = keyUse?.sites.find((s) => isPrivateKeySite(s) && !s.problem && !s.encrypted);
+    if (!keyUse || !keySite) continue;
+    const key = privateKeyOfSite(keySite);
+    const at = `${use.range.start.line}:${use.range.start.character}:${use.ref.path}`;
+    if (!key?.spkiSha256 || key.spkiSha256 === leaf.cert.spkiSha256 || reported.has(at)) continue;
+    reported.add(at);
+    ctx.report({
+      range: use.range,
+      message: `the private key in ${keyUse.ref.written} does not match ${certificateName(leaf.cert)} in ${use.ref.written} (${use.material.by}); the server refuses to load the pair`,
+    });
+  }
+}
 
 /**
  * nginx pairs the n-th `ssl_certificate` with the n-th `ssl_certificate_key` of a server

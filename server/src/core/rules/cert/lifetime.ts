@@ -1,4 +1,4 @@
-import { cabForumMaxDays, judgedCertificates, looksPubliclyTrusted } from '../../certs/judge';
+import { CERTIFICATE_FORMATS, cabForumMaxDays, judgedCertificates, looksPubliclyTrusted } from '../../certs/judge';
 import { isCa, isoDate, lifetimeDays } from '../../x509/certificate';
 import type { Rule } from '../rule';
 
@@ -10,7 +10,7 @@ export const certLifetime: Rule = {
   id: 'cert/lifetime',
   title: 'Certificate lifetime above the maximum',
   defaultSeverity: 'warning',
-  formats: ['pem', 'nginx', 'yaml', 'kubernetes', 'text'],
+  formats: CERTIFICATE_FORMATS,
   check(ctx) {
     for (const c of judgedCertificates(ctx)) {
       if (isCa(c.cert)) continue;

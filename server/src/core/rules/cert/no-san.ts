@@ -1,4 +1,4 @@
-import { judgedCertificates } from '../../certs/judge';
+import { CERTIFICATE_FORMATS, judgedCertificates } from '../../certs/judge';
 import { isCa } from '../../x509/certificate';
 import type { Rule } from '../rule';
 
@@ -10,7 +10,7 @@ export const certNoSan: Rule = {
   id: 'cert/no-san',
   title: 'Certificate without subjectAltName',
   defaultSeverity: 'warning',
-  formats: ['pem', 'nginx', 'yaml', 'kubernetes', 'text'],
+  formats: CERTIFICATE_FORMATS,
   check(ctx) {
     for (const c of judgedCertificates(ctx)) {
       if (isCa(c.cert)) continue;

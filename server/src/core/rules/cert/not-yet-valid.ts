@@ -1,4 +1,4 @@
-import { judgedCertificates } from '../../certs/judge';
+import { CERTIFICATE_FORMATS, judgedCertificates } from '../../certs/judge';
 import { describeValidity } from '../../x509/certificate';
 import type { Rule } from '../rule';
 
@@ -7,7 +7,7 @@ export const certNotYetValid: Rule = {
   id: 'cert/not-yet-valid',
   title: 'Certificate not yet valid',
   defaultSeverity: 'error',
-  formats: ['pem', 'nginx', 'yaml', 'kubernetes', 'text'],
+  formats: CERTIFICATE_FORMATS,
   check(ctx) {
     for (const c of judgedCertificates(ctx)) {
       if (c.cert.notBefore.getTime() <= ctx.now.getTime()) continue;

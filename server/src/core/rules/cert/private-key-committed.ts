@@ -1,4 +1,4 @@
-import { globMatches } from '../../certs/judge';
+import { CERTIFICATE_FORMATS, globMatches } from '../../certs/judge';
 import { isPrivateKeySite } from '../../certs/sites';
 import type { Rule } from '../rule';
 
@@ -10,7 +10,7 @@ export const certPrivateKeyCommitted: Rule = {
   id: 'cert/private-key-committed',
   title: 'Private key in the workspace',
   defaultSeverity: 'warning',
-  formats: ['pem', 'nginx', 'yaml', 'kubernetes', 'text'],
+  formats: CERTIFICATE_FORMATS,
   check(ctx) {
     if (ctx.format === 'text' && !/\.json$/i.test(ctx.doc.file)) return;
     const sites = ctx.materialSites().filter((s) => isPrivateKeySite(s) && !s.problem);

@@ -1,5 +1,5 @@
-import { judgedCertificates } from '../../certs/judge';
-import { describePublicKey } from '../../x509/certificate';
+import { CERTIFICATE_FORMATS, judgedCertificates } from '../../certs/judge';
+import { describePublicKey, isRsaKey } from '../../x509/certificate';
 import type { Rule } from '../rule';
 
 /** Curves the CA/Browser Forum allows (Baseline Requirements §6.1.5). */
@@ -10,13 +10,13 @@ export const certWeakKey: Rule = {
   id: 'cert/weak-key',
   title: 'Weak certificate key',
   defaultSeverity: 'error',
-  formats: ['pem', 'nginx', 'yaml', 'kubernetes', 'text'],
+  formats: CERTIFICATE_FORMATS,
   check(ctx) {
     const minRsa = Math.max(2048, ctx.policy.profile.rsaKeySize ?? 2048);
     for (const c of judgedCertificates(ctx)) {
       const k = c.cert.publicKey;
       let why: string | undefined;
-      if ((k.algorithm === 'RSA' || k.algorithm === 'DSA') && k.bits !== undefined && k.bits < minRsa) why = `fewer than ${minRsa} bits`;
+      if ((isRsaKey(k) || k.algorithm === 'DSA') && k.bits !== undefined && k.bits < minRsa) why = `fewer than ${minRsa} bits`;
       else if (k.algorithm === 'DSA') why = 'DSA is not accepted for TLS certificates';
       else if (k.algorithm === 'EC' && k.curve !== undefined && !ACCEPTED_CURVES.has(k.curve)) why = 'only P-256, P-384 and P-521 are accepted';
       if (why) ctx.report({ range: c.range, message: `${c.name} has a weak key: ${describePublicKey(k)} (${why})` });

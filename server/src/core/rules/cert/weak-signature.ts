@@ -1,4 +1,4 @@
-import { judgedCertificates } from '../../certs/judge';
+import { CERTIFICATE_FORMATS, judgedCertificates } from '../../certs/judge';
 import { isCa } from '../../x509/certificate';
 import type { Rule } from '../rule';
 
@@ -12,7 +12,7 @@ export const certWeakSignature: Rule = {
   id: 'cert/weak-signature',
   title: 'Weak certificate signature',
   defaultSeverity: 'error',
-  formats: ['pem', 'nginx', 'yaml', 'kubernetes', 'text'],
+  formats: CERTIFICATE_FORMATS,
   check(ctx) {
     for (const c of judgedCertificates(ctx)) {
       if (!c.cert.signatureHash || !WEAK.has(c.cert.signatureHash)) continue;

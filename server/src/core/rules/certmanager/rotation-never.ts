@@ -2,6 +2,7 @@ import { K } from '../../formats/kube/refs';
 import { resourceKindKey } from '../../formats/kube/resources';
 import { reportResource } from '../../formats/kube/report';
 import type { Rule } from '../rule';
+import { setScalarFix } from '../../formats/kube/edits';
 
 /**
  * `privateKey.rotationPolicy: Never` keeps the same private key across renewals
@@ -19,7 +20,7 @@ export const rotationNever: Rule = {
       if (resourceKindKey(r) !== K.certificate) continue;
       const n = r.spec.get('privateKey', 'rotationPolicy');
       if (n.str() !== 'Never') continue;
-      reportResource(ctx, r, { range: n.at, message: 'rotationPolicy Never reuses the private key at every renewal: a leaked key outlives the certificate; use Always' });
+      reportResource(ctx, r, { range: n.at, message: 'rotationPolicy Never reuses the private key at every renewal: a leaked key outlives the certificate; use Always', fixes: setScalarFix('Set rotationPolicy Always', n, 'Always', { preferred: true }) });
     }
   },
 };

@@ -2,6 +2,7 @@ import { K } from '../../formats/kube/refs';
 import { resourceKindKey } from '../../formats/kube/resources';
 import { reportResource } from '../../formats/kube/report';
 import type { Rule } from '../rule';
+import { setScalarFix } from '../../formats/kube/edits';
 
 /**
  * Client-certificate validation (`spec.tls.frontend.default` / `perPort[].tls`, Gateway API
@@ -22,7 +23,9 @@ export const insecureFallback: Rule = {
       for (const p of frontend.get('perPort').items()) modes.push({ node: p.get('tls', 'validation', 'mode'), where: `port ${p.get('port').str() ?? '?'}` });
       for (const m of modes) {
         if (m.node.str() !== 'AllowInsecureFallback') continue;
-        reportResource(ctx, gw, { range: m.node.at, message: `frontend validation (${m.where}) AllowInsecureFallback admits clients with no or an invalid certificate; use AllowValidOnly unless the backend checks the result` });
+        // Not preferred: only right when the backend does not rely on the fallback.
+        const fixes = setScalarFix('Set mode AllowValidOnly (clients without a valid certificate are refused)', m.node, 'AllowValidOnly');
+        reportResource(ctx, gw, { range: m.node.at, message: `frontend validation (${m.where}) AllowInsecureFallback admits clients with no or an invalid certificate; use AllowValidOnly unless the backend checks the result`, fixes });
       }
     }
   },

@@ -1,3 +1,4 @@
+import { isPublicHostname } from '../../formats/kube/hosts';
 import { INGRESS_KINDS, ingressRuleHosts, ingressTls, isIngress, nginxAnnotation, sameHost } from '../../formats/kube/ingress';
 import { isTemplated } from '../../formats/kube/node';
 import { reportResource } from '../../formats/kube/report';
@@ -6,6 +7,9 @@ import type { Rule } from '../rule';
 /**
  * An Ingress host that no `spec.tls` entry lists is served over plain HTTP only
  * (Kubernetes Ingress docs, "TLS": TLS applies to the hosts listed in `tls[].hosts`).
+ * Only public names count (`isPublicHostname`, as for Gateway API listeners and Istio
+ * Gateways): an IP, a cluster-local, special-use or private-network name is nobody's public
+ * site. Documentation names (example.com) are judged: Ingress examples stand for real sites.
  */
 export const hostWithoutTls: Rule = {
   id: 'ingress/host-without-tls',
@@ -19,7 +23,7 @@ export const hostWithoutTls: Rule = {
       const tlsHosts = ingressTls(r).flatMap((t) => t.hosts.map((h) => h.value));
       const seen = new Set<string>();
       for (const h of ingressRuleHosts(r)) {
-        if (isTemplated(h.value) || seen.has(h.value) || tlsHosts.some((t) => sameHost(t, h.value))) continue;
+        if (isTemplated(h.value) || seen.has(h.value) || !isPublicHostname(h.value, { documentationNames: true }) || tlsHosts.some((t) => sameHost(t, h.value))) continue;
         seen.add(h.value);
         reportResource(ctx, r, {
           range: h.node.at,

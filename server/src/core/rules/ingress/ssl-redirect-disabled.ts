@@ -1,6 +1,7 @@
 import { INGRESS_KINDS, ingressTls, isIngress, nginxAnnotation } from '../../formats/kube/ingress';
 import { reportResource } from '../../formats/kube/report';
 import type { Rule } from '../rule';
+import { setScalarFix } from '../../formats/kube/edits';
 
 /**
  * ingress-nginx redirects HTTP to HTTPS (308) for an Ingress with TLS unless
@@ -23,7 +24,7 @@ export const sslRedirectDisabled: Rule = {
       reportResource(ctx, r, {
         range: a.node.at,
         message: 'ssl-redirect "false": the TLS hosts answer plain HTTP without redirecting to HTTPS',
-        fixes: [{ title: 'Redirect to HTTPS (ssl-redirect "true")', edits: [{ range: a.node.range, newText: '"true"' }], preferred: true }],
+        fixes: setScalarFix('Redirect to HTTPS (ssl-redirect "true")', a.node, 'true', { preferred: true }),
       });
     }
   },

@@ -2,6 +2,7 @@ import { INGRESS_KINDS, isIngress, nginxAnnotation } from '../../formats/kube/in
 import { reportResource } from '../../formats/kube/report';
 import { examples, judgeSuites, suitesOfCipherString } from '../../formats/kube/tls';
 import type { Rule } from '../rule';
+import { setScalarFix } from '../../formats/kube/edits';
 
 /**
  * `ssl-ciphers` (towards clients) and `proxy-ssl-ciphers` (towards HTTPS backends) are
@@ -25,8 +26,10 @@ export const weakCiphers: Rule = {
           reportResource(ctx, r, { range: a.node.at, severity: 'error', message: `${name} "${a.value}" selects no cipher suite OpenSSL accepts: the configuration is rejected` });
           continue;
         }
+        const list = profile.ciphers.openssl.join(':');
+        const fixes = list ? setScalarFix(`Use the ${profile.name} profile's ciphers`, a.node, list, { preferred: true }) : [];
         for (const w of judgeSuites(suites, profile)) {
-          reportResource(ctx, r, { range: a.node.at, severity: w.severity, message: `${name} enables suites with ${w.label}: ${examples(w.suites)}; not in the ${profile.name} profile` });
+          reportResource(ctx, r, { range: a.node.at, severity: w.severity, message: `${name} enables suites with ${w.label}: ${examples(w.suites)}; not in the ${profile.name} profile`, fixes });
         }
       }
     }

@@ -3,6 +3,7 @@ import { reportResource } from '../../formats/kube/report';
 import { WEAK_PROTOCOLS } from '../../formats/kube/tls';
 import type { TlsProtocol } from '../../policy/profiles';
 import type { Rule } from '../rule';
+import { protocolListFix } from '../../formats/kube/edits';
 
 /**
  * `proxy-ssl-protocols` (towards HTTPS backends; default TLSv1.2 in ingress-nginx) naming
@@ -20,10 +21,11 @@ export const weakProtocols: Rule = {
       if (!isIngress(r)) continue;
       const a = nginxAnnotation(r, 'proxy-ssl-protocols');
       if (!a) continue;
+      const fixes = protocolListFix('proxy-ssl-protocols', a.node, a.value, profile);
       for (const p of a.value.split(/\s+/)) {
         const weak = WEAK_PROTOCOLS[p as TlsProtocol];
         if (!weak || profile.protocols.includes(p as TlsProtocol)) continue;
-        reportResource(ctx, r, { range: a.node.at, severity: weak.severity, message: `proxy-ssl-protocols enables ${p}, ${weak.why}; the ${profile.name} profile allows ${profile.protocols.join(', ')}` });
+        reportResource(ctx, r, { range: a.node.at, severity: weak.severity, message: `proxy-ssl-protocols enables ${p}, ${weak.why}; the ${profile.name} profile allows ${profile.protocols.join(', ')}`, fixes });
       }
     }
   },

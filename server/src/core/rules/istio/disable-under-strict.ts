@@ -5,6 +5,7 @@ import { resourceKindKey, type KubeResource } from '../../formats/kube/resources
 import { named, relatedAt, reportResource } from '../../formats/kube/report';
 import type { KubeView } from '../../workspace/index';
 import type { Rule } from '../rule';
+import { setScalarFix } from '../../formats/kube/edits';
 
 /** The namespace of a mesh-internal host: `svc`, `svc.ns`, `svc.ns.svc[.cluster.local]`; undefined for other hosts. */
 function hostNamespace(host: string, own: string | undefined): string | undefined {
@@ -93,6 +94,7 @@ export const disableUnderStrict: Rule = {
           range: mode.at,
           message: `TLS mode DISABLE towards ${host}, but ${named(view, pa)} requires STRICT mTLS${where}: the connections will be refused`,
           related,
+          fixes: setScalarFix('Use ISTIO_MUTUAL (the mesh\'s mTLS)', mode, 'ISTIO_MUTUAL', { preferred: true }),
         });
       }
     }

@@ -3,6 +3,7 @@ import { K } from '../../formats/kube/refs';
 import { resourceKindKey } from '../../formats/kube/resources';
 import { reportResource } from '../../formats/kube/report';
 import type { Rule } from '../rule';
+import { setScalarFix } from '../../formats/kube/edits';
 
 /**
  * A Gateway server for plain HTTP whose hosts the same Gateway also serves over HTTPS
@@ -25,8 +26,10 @@ export const gatewayHttpNoRedirect: Rule = {
         if (s.protocol !== 'HTTP' || s.tls.get('httpsRedirect').bool() === true) continue;
         const both = s.hosts.filter((h) => tlsHosts.has(hostPart(h.value).toLowerCase()) || tlsHosts.has('*'));
         if (!both.length) continue;
+        const redirect = s.tls.get('httpsRedirect');
         reportResource(ctx, gw, {
           range: s.node.get('port').keyRange,
+          fixes: redirect.bool() === false ? setScalarFix('Set tls.httpsRedirect true', redirect, 'true', { preferred: true, raw: true }) : [],
           message: `the HTTP server on port ${s.port ?? '?'} serves ${both.map((h) => hostPart(h.value)).join(', ')}, also served over HTTPS, without tls.httpsRedirect: true`,
         });
       }

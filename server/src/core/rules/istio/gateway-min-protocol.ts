@@ -4,6 +4,7 @@ import { resourceKindKey } from '../../formats/kube/resources';
 import { reportResource } from '../../formats/kube/report';
 import { WEAK_PROTOCOLS, olderThan, profileMin } from '../../formats/kube/tls';
 import type { Rule } from '../rule';
+import { setScalarFix } from '../../formats/kube/edits';
 
 /**
  * Gateway `servers[].tls.minProtocolVersion` (TLS_AUTO = TLSV1_2 for servers; Istio
@@ -27,10 +28,12 @@ export const gatewayMinProtocol: Rule = {
         const proto = v ? ISTIO_PROTOCOLS[v] : undefined;
         if (!proto || !olderThan(proto, min)) continue;
         const weak = WEAK_PROTOCOLS[proto];
+        const wanted = Object.keys(ISTIO_PROTOCOLS).find((k) => ISTIO_PROTOCOLS[k] === min);
         reportResource(ctx, gw, {
           range: node.at,
           severity: weak?.severity ?? 'warning',
           message: `minProtocolVersion ${v} allows ${proto}${weak ? `, ${weak.why}` : ''}; the ${profile.name} profile starts at ${min}`,
+          fixes: wanted ? setScalarFix(`Set minProtocolVersion ${wanted}`, node, wanted, { preferred: true }) : [],
         });
       }
     }

@@ -4,6 +4,7 @@ import { resourceKindKey } from '../../formats/kube/resources';
 import { reportResource } from '../../formats/kube/report';
 import type { Severity } from '../../findings';
 import type { Rule } from '../rule';
+import { setScalarFix } from '../../formats/kube/edits';
 
 /**
  * PeerAuthentication `mtls.mode` DISABLE (plaintext accepted and sent) or PERMISSIVE
@@ -37,7 +38,9 @@ export const peerAuthenticationMode: Rule = {
           severity = strict ? 'warning' : 'info';
           what = 'plaintext is accepted alongside mTLS';
         } else return;
-        reportResource(ctx, r, { range: modeNode.at, severity, message: `mode ${mode} ${scope}${where}: ${what}${mode === 'PERMISSIVE' && strict ? ' (the policy requires STRICT)' : ''}` });
+        // Not preferred: STRICT refuses every client outside the mesh, a step a person takes.
+        const fixes = setScalarFix(`Set mode STRICT${where} (only mTLS clients can connect)`, modeNode, 'STRICT');
+        reportResource(ctx, r, { range: modeNode.at, severity, message: `mode ${mode} ${scope}${where}: ${what}${mode === 'PERMISSIVE' && strict ? ' (the policy requires STRICT)' : ''}`, fixes });
       };
       judge(r.spec.get('mtls', 'mode'), '');
       for (const [port, v] of r.spec.get('portLevelMtls').entries()) judge(v.get('mode'), ` on port ${port}`);

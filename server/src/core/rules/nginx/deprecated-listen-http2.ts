@@ -1,7 +1,10 @@
-import { forEachNamed } from '../../formats/nginx/ast';
+import { forEachNamed, indexedNames } from '../../formats/nginx/ast';
 import type { TextEdit } from '../../findings';
 import { targetsAtLeast } from '../../policy/nginxVersion';
 import type { Rule } from '../rule';
+
+/** The directives this rule looks up (declared to the shared index when the rule loads). */
+const NAMES = indexedNames(['listen']);
 
 /**
  * The `http2` parameter of `listen` is deprecated since nginx 1.25.1 in favour of the
@@ -15,7 +18,7 @@ export const deprecatedListenHttp2: Rule = {
   check(ctx) {
     // Older nginx does not know "http2 on": the parameter is the only way there.
     if (!targetsAtLeast(ctx.policy.nginxVersion, '1.25.1')) return;
-    forEachNamed(ctx.nginx().directives, ['listen'], (d, parent) => {
+    forEachNamed(ctx.nginx().directives, NAMES, (d, parent) => {
       if (d.name !== 'listen') return;
       const arg = d.args.find((a) => a.value === 'http2');
       if (!arg) return;

@@ -1,5 +1,8 @@
-import { forEachNamed } from '../../formats/nginx/ast';
+import { forEachNamed, indexedNames } from '../../formats/nginx/ast';
 import type { Rule } from '../rule';
+
+/** The directives this rule looks up (declared to the shared index when the rule loads). */
+const NAMES = indexedNames(['ssl_early_data']);
 
 /**
  * `ssl_early_data on` accepts TLS 1.3 0-RTT data, which an attacker can replay (RFC 8446
@@ -12,7 +15,7 @@ export const earlyData: Rule = {
   defaultSeverity: 'warning',
   formats: ['nginx'],
   check(ctx) {
-    forEachNamed(ctx.nginx().directives, ['ssl_early_data'], (d) => {
+    forEachNamed(ctx.nginx().directives, NAMES, (d) => {
       if (d.name !== 'ssl_early_data' || d.args[0]?.value.toLowerCase() !== 'on') return;
       const arg = d.args[0];
       ctx.report({

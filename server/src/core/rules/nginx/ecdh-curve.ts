@@ -1,5 +1,5 @@
 import type { NginxArg, NginxDirective } from '../../formats/nginx/ast';
-import { forEachNamed } from '../../formats/nginx/ast';
+import { forEachNamed, indexedNames } from '../../formats/nginx/ast';
 import type { Fix } from '../../findings';
 import type { Rule, RuleContext } from '../rule';
 
@@ -67,7 +67,7 @@ function valueStart(ctx: RuleContext, arg: NginxArg): number | undefined {
   return ctx.doc.text.slice(start, start + arg.value.length) === arg.value ? start : undefined;
 }
 
-const GROUP_DIRECTIVES = ['ssl_ecdh_curve', 'ssl_conf_command', 'proxy_ssl_conf_command', 'grpc_ssl_conf_command', 'uwsgi_ssl_conf_command'];
+const GROUP_DIRECTIVES = indexedNames(['ssl_ecdh_curve', 'ssl_conf_command', 'proxy_ssl_conf_command', 'grpc_ssl_conf_command', 'uwsgi_ssl_conf_command']);
 
 function listArg(d: NginxDirective): { arg: NginxArg; server: boolean } | undefined {
   if (d.block) return undefined;

@@ -1,5 +1,6 @@
 import { droppedHeader, findHeader, walkLocations } from '../../formats/nginx/effective';
 import { insertAtBlockStart } from '../../formats/nginx/edits';
+import { kindsSet } from '../../formats/nginx/unknowns';
 import type { Rule } from '../rule';
 
 /**
@@ -13,11 +14,18 @@ export const hstsDropped: Rule = {
   defaultSeverity: 'warning',
   formats: ['nginx'],
   check(ctx) {
+    const unknowns = ctx.nginxUnknowns();
     for (const server of ctx.nginxEffective().servers) {
       if (server.module !== 'http' || !server.tls) continue;
       walkLocations(server, (loc) => {
         const [lost] = droppedHeader(loc.headers, 'strict-transport-security');
         if (!lost || findHeader(loc.headers, 'strict-transport-security').length > 0) return;
+        // An unread include in this location that likely adds headers may add it back.
+        const inc = unknowns.in(loc.directive).find((i) => kindsSet(i.kinds, 'add_header'));
+        if (inc) {
+          unknowns.hide(inc, 'the Strict-Transport-Security header this location drops', loc.directive.nameRange);
+          return;
+        }
         // Copy the line as written when it is in this file, else rebuild it.
         const local = lost.directive.file === undefined && lost.directive.range.start.line === lost.directive.range.end.line;
         const line = ctx.doc.lines.lineText(lost.directive.range.start.line).slice(lost.directive.range.start.character, lost.directive.range.end.character);

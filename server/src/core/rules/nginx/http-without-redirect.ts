@@ -1,6 +1,7 @@
 import type { NginxDirective } from '../../formats/nginx/ast';
 import type { EffectiveServer } from '../../formats/nginx/effective';
-import { hasInclude, insertAfter } from '../../formats/nginx/edits';
+import { insertAfter } from '../../formats/nginx/edits';
+import { kindsSet, serverChain } from '../../formats/nginx/unknowns';
 import type { Rule } from '../rule';
 
 const REDIRECT_CODES = new Set(['301', '302', '303', '307', '308']);
@@ -39,14 +40,26 @@ export const httpWithoutRedirect: Rule = {
   formats: ['nginx'],
   check(ctx) {
     if (!ctx.policy.require.httpsRedirect) return;
-    const servers = ctx.nginxEffective().servers.filter((s) => s.module === 'http');
+    const cfg = ctx.nginxEffective();
+    const unknowns = ctx.nginxUnknowns();
+    const servers = cfg.servers.filter((s) => s.module === 'http');
     const tlsNames = new Set(servers.filter((s) => s.tls).flatMap((s) => s.serverNames.map((n) => n.name.toLowerCase())));
     for (const server of servers) {
       if (server.tls || server.listens.some((l) => l.ssl)) continue;
       const shared = server.serverNames.filter((n) => tlsNames.has(n.name.toLowerCase()) && n.name !== '_' && n.name !== '');
-      if (shared.length === 0 || !serves(server) || hasInclude(server.directive)) continue;
+      if (shared.length === 0 || !serves(server)) continue;
+      // An unread include that likely redirects (by its name), here or in "location /".
+      const root = server.locations.find((l) => l.kind === 'location' && l.modifier === '' && l.match === '/');
+      const rootInclude = root ? unknowns.in(root.directive).find((i) => kindsSet(i.kinds, 'return')) : undefined;
+      if (rootInclude) {
+        unknowns.hide(rootInclude, 'the redirect to HTTPS', shared[0]!.arg.range);
+        continue;
+      }
+      const assumptions = unknowns.judge(serverChain(cfg, server), ['return'], 'http', 'the redirect to HTTPS', shared[0]!.arg.range);
+      if (!assumptions) continue;
       const anchor = shared[0]!.directive;
       ctx.report({
+        assumptions,
         range: shared[0]!.arg.range,
         message: `${shared.map((n) => n.name).join(', ')} ${shared.length > 1 ? 'are' : 'is'} also served over HTTPS, but this plain-HTTP server answers instead of redirecting`,
         fixes: [{ title: 'Redirect to HTTPS', edits: [insertAfter(anchor, ['return 308 https://$host$request_uri;'], ctx.doc.lines)], preferred: true }],

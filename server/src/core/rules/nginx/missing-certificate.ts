@@ -1,4 +1,4 @@
-import { mayBeSetByInclude } from '../../formats/nginx/edits';
+import { serverChain } from '../../formats/nginx/unknowns';
 import type { Rule } from '../rule';
 
 /**
@@ -18,10 +18,12 @@ export const missingCertificate: Rule = {
       if (!sslListen) continue;
       if (server.settings.flag('ssl_reject_handshake') === true) continue;
       if (server.settings.get('ssl_certificate') && server.settings.get('ssl_certificate_key')) continue;
-      // An include in the server or its module block may provide them.
-      if (mayBeSetByInclude(cfg, server)) continue;
       const missing = server.settings.get('ssl_certificate') ? 'ssl_certificate_key' : 'ssl_certificate';
+      // An unread include in the server or its module block may provide them.
+      const assumptions = ctx.nginxUnknowns().judge(serverChain(cfg, server), ['ssl_certificate', 'ssl_certificate_key'], server.module, missing, sslListen.directive.range);
+      if (!assumptions) continue;
       ctx.report({
+        assumptions,
         range: sslListen.directive.range,
         message: `this server listens with ssl but has no ${missing} (its own or inherited): nginx refuses the configuration; for a server that should refuse TLS, use "ssl_reject_handshake on"`,
       });

@@ -1,7 +1,10 @@
-import { forEachNamed, type NginxDirective } from '../../formats/nginx/ast';
+import { forEachNamed, indexedNames, type NginxDirective } from '../../formats/nginx/ast';
 import type { Fix, TextEdit } from '../../findings';
 import { targetsAtLeast } from '../../policy/nginxVersion';
 import type { Rule } from '../rule';
+
+/** The directives this rule looks up (declared to the shared index when the rule loads). */
+const NAMES = indexedNames(['ssl']);
 
 /**
  * `ssl on;` is obsolete since nginx 1.15.0 and was removed in 1.25.1 (nginx then refuses
@@ -15,7 +18,7 @@ export const obsoleteSslOn: Rule = {
   check(ctx) {
     // Before 1.15.0 "ssl on" was the documented way; the listen parameter exists since 0.7.14.
     if (!targetsAtLeast(ctx.policy.nginxVersion, '1.15.0')) return;
-    forEachNamed(ctx.nginx().directives, ['ssl'], (d, parent) => {
+    forEachNamed(ctx.nginx().directives, NAMES, (d, parent) => {
       if (d.name !== 'ssl' || d.args.length !== 1) return;
       const value = d.args[0]!.value.toLowerCase();
       const siblings = parent?.block?.directives ?? [];

@@ -1,4 +1,5 @@
-import { insertInServer, mayBeSetByInclude } from '../../formats/nginx/edits';
+import { insertInServer } from '../../formats/nginx/edits';
+import { serverChain } from '../../formats/nginx/unknowns';
 import { compareVersions } from '../../policy/nginxVersion';
 import type { Rule } from '../rule';
 
@@ -31,27 +32,31 @@ export const sessionTickets: Rule = {
       const cache = server.settings.get('ssl_session_cache');
       const shared = cache?.args.some((a) => a.startsWith('shared:')) ?? false;
       if (rotates && shared) continue;
-      // Values that come from nginx's defaults may be set by an include: this file cannot tell.
-      const fromDefaults = tickets.origin === 'default' || (rotates && (!cache || cache.origin === 'default'));
-      if (fromDefaults && mayBeSetByInclude(cfg, server)) continue;
-      const why = rotates
-        ? `nginx ${v} rotates the session ticket key only with a shared session cache, and this server has none`
-        : `nginx ${v} never rotates the session ticket key (1.23.2 does, with a shared session cache)`;
       const own = tickets.directives[0];
       // Set in the including configuration: reported there, when that file is linted.
       if (own?.file !== undefined) continue;
+      // Values that come from nginx's defaults may be set by an unread include.
+      const names = ['ssl_session_ticket_key', ...(tickets.origin === 'default' ? ['ssl_session_tickets'] : []), ...(rotates && (!cache || cache.origin === 'default') ? ['ssl_session_cache'] : [])];
+      const listen = [...server.listens].reverse().find((l) => l.ssl && !l.implicit)?.directive;
+      const at = own?.range ?? listen?.range ?? server.directive.nameRange;
+      const assumptions = ctx.nginxUnknowns().judge(serverChain(cfg, server), names, server.module, 'ssl_session_tickets', at);
+      if (!assumptions) continue;
+      const why = rotates
+        ? `nginx ${v} rotates the session ticket key only with a shared session cache, and this server has none`
+        : `nginx ${v} never rotates the session ticket key (1.23.2 does, with a shared session cache)`;
       if (own) {
         if (reported.has(own)) continue;
         reported.add(own);
         ctx.report({
+          assumptions,
           range: own.range,
           message: `${why}: turn session tickets off${rotates ? ' or use "ssl_session_cache shared:SSL:10m"' : ''}`,
           fixes: [{ title: 'Set ssl_session_tickets off', edits: [{ range: own.args[0]!.range, newText: 'off' }], preferred: true }],
         });
         continue;
       }
-      const listen = [...server.listens].reverse().find((l) => l.ssl && !l.implicit)?.directive;
       ctx.report({
+        assumptions,
         range: listen ? listen.range : server.directive.nameRange,
         message: `session tickets are on by default, and ${why}: add "ssl_session_tickets off;"`,
         fixes: [{ title: 'Add ssl_session_tickets off', edits: [insertInServer(server.directive, listen, ['ssl_session_tickets off;'], ctx.doc.lines)], preferred: true }],

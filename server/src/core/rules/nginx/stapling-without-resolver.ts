@@ -1,4 +1,4 @@
-import { mayBeSetByInclude } from '../../formats/nginx/edits';
+import { serverChain } from '../../formats/nginx/unknowns';
 import type { Rule } from '../rule';
 
 /**
@@ -21,9 +21,11 @@ export const staplingWithoutResolver: Rule = {
       const d = stapling?.directives[0];
       if (!d || stapling?.args[0]?.toLowerCase() !== 'on' || reported.has(d) || d.file !== undefined) continue;
       if (server.settings.get('resolver') || server.settings.get('ssl_stapling_responder')) continue;
-      if (mayBeSetByInclude(cfg, server)) continue;
+      const assumptions = ctx.nginxUnknowns().judge(serverChain(cfg, server), ['resolver', 'ssl_stapling_responder'], server.module, 'resolver', d.range);
+      if (!assumptions) continue;
       reported.add(d);
       ctx.report({
+        assumptions,
         range: d.range,
         message: 'ssl_stapling is on but no resolver is set (here or above): nginx cannot reach the OCSP responder and staples nothing; add e.g. "resolver 127.0.0.53;"',
       });

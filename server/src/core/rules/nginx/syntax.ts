@@ -7,6 +7,6 @@ export const nginxSyntax: Rule = {
   defaultSeverity: 'error',
   formats: ['nginx'],
   check(ctx) {
-    for (const p of ctx.nginx().problems) ctx.report({ range: p.range, message: p.message });
+    for (const p of ctx.nginx().problems) ctx.report({ range: p.range, message: p.message, ...(p.severity ? { severity: p.severity } : {}) });
   },
 };

@@ -1,7 +1,8 @@
 import type { NginxDirective } from '../../formats/nginx/ast';
 import { walkLocations, type EffectiveLocation, type EffectiveServer, type EffectiveValue, type UpstreamPass } from '../../formats/nginx/effective';
 import type { TextEdit } from '../../findings';
-import { hasInclude, insertAfter, insertAtBlockStart, mayBeSetByInclude } from '../../formats/nginx/edits';
+import { insertAfter, insertAtBlockStart } from '../../formats/nginx/edits';
+import { locationChain, serverChain } from '../../formats/nginx/unknowns';
 import type { Rule } from '../rule';
 
 /** Where the system's CA bundle lives on Debian/Ubuntu; the fix uses it as a starting point. */
@@ -19,7 +20,9 @@ export const upstreamUnverified: Rule = {
   defaultSeverity: 'warning',
   formats: ['nginx'],
   check(ctx) {
-    const judge = (pass: UpstreamPass, owner: EffectiveServer | EffectiveLocation, holder: NginxDirective, direct: boolean, includes: boolean): void => {
+    const cfg = ctx.nginxEffective();
+    const unknowns = ctx.nginxUnknowns();
+    const judge = (pass: UpstreamPass, owner: EffectiveServer | EffectiveLocation, holder: NginxDirective, direct: boolean, chain: readonly NginxDirective[], module: EffectiveServer['module']): void => {
       if (pass.tls !== true) return;
       const p = pass.sslPrefix;
       const verify = owner.settings.get(`${p}verify`);
@@ -28,9 +31,11 @@ export const upstreamUnverified: Rule = {
       const sniOn = sni?.args[0]?.toLowerCase() === 'on';
       const trusted = owner.settings.get(`${p}trusted_certificate`) !== undefined;
       if (verifyOn && trusted && sniOn) return;
-      // An include may set them (unless this block says otherwise itself).
-      const explicitOff = verify?.origin !== 'default' && !verifyOn;
-      if (includes && !explicitOff) return;
+      // An unread include may set them (only inside the level where an explicit value stands).
+      const missing = [!verifyOn && `${p}verify`, !trusted && `${p}trusted_certificate`, !sniOn && `${p}server_name`].filter((x): x is string => Boolean(x));
+      const first = !verifyOn ? verify : !trusted ? undefined : sni;
+      const assumptions = unknowns.judge(chain, missing, module, `${p}verify`, pass.directive.range, first);
+      if (!assumptions) return;
       // Set what is missing: an explicit "off" in this very block is switched, the rest added
       // to the block that may hold them (a location, not an if or limit_except inside it).
       const edits: TextEdit[] = [];
@@ -47,26 +52,25 @@ export const upstreamUnverified: Rule = {
       const fix = { title: `Verify the upstream: set ${[!verifyOn && `${p}verify`, !trusted && `${p}trusted_certificate`, !sniOn && `${p}server_name`].filter(Boolean).join(', ')}`, edits, preferred: true };
       if (!verifyOn) {
         ctx.report({
+          assumptions,
           range: pass.directive.range,
           message: `${pass.directive.name} uses TLS but ${p}verify is off${verify?.origin === 'default' ? " (nginx's default)" : ''}: the connection is encrypted, but the upstream's certificate is not checked`,
           fixes: [fix],
         });
       } else if (!trusted) {
-        ctx.report({ range: pass.directive.range, severity: 'error', message: `${p}verify is on but ${p}trusted_certificate is not set: nginx refuses the configuration`, fixes: [fix] });
+        ctx.report({ assumptions, range: pass.directive.range, severity: 'error', message: `${p}verify is on but ${p}trusted_certificate is not set: nginx refuses the configuration`, fixes: [fix] });
       } else {
-        ctx.report({ range: pass.directive.range, severity: 'info', message: `${p}server_name is off: nginx sends no SNI, so an upstream hosting several names may present the wrong certificate`, fixes: [fix] });
+        ctx.report({ assumptions, range: pass.directive.range, severity: 'info', message: `${p}server_name is off: nginx sends no SNI, so an upstream hosting several names may present the wrong certificate`, fixes: [fix] });
       }
     };
-    const cfg = ctx.nginxEffective();
     for (const server of cfg.servers) {
-      const inc = mayBeSetByInclude(cfg, server);
-      for (const pass of server.passes) judge(pass, server, server.directive, true, inc);
+      const chain = serverChain(cfg, server);
+      for (const pass of server.passes) judge(pass, server, server.directive, true, chain, server.module);
       walkLocations(server, (loc, parents) => {
-        const includes = inc || parents.some((x) => hasInclude(x.directive)) || hasInclude(loc.directive);
         // ssl settings are not allowed in "if" and "limit_except": they go to the enclosing location.
         const holder = loc.kind === 'location' ? loc.directive : [...parents].reverse().find((x) => x.kind === 'location')?.directive;
         for (const pass of loc.passes) {
-          if (holder) judge(pass, loc, holder, loc.kind === 'location', includes);
+          if (holder) judge(pass, loc, holder, loc.kind === 'location', locationChain(cfg, server, parents, loc), server.module);
         }
       });
     }

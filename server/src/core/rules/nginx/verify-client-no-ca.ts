@@ -1,5 +1,8 @@
-import { forEachNamed } from '../../formats/nginx/ast';
+import { forEachNamed, indexedNames } from '../../formats/nginx/ast';
 import type { Rule } from '../rule';
+
+/** The directives this rule looks up (declared to the shared index when the rule loads). */
+const NAMES = indexedNames(['ssl_verify_client']);
 
 /**
  * `ssl_verify_client optional_no_ca` asks for a client certificate but does not verify it
@@ -13,7 +16,7 @@ export const verifyClientNoCa: Rule = {
   defaultSeverity: 'warning',
   formats: ['nginx'],
   check(ctx) {
-    forEachNamed(ctx.nginx().directives, ['ssl_verify_client'], (d) => {
+    forEachNamed(ctx.nginx().directives, NAMES, (d) => {
       if (d.name !== 'ssl_verify_client') return;
       const arg = d.args[0];
       if (!arg || arg.value.toLowerCase() !== 'optional_no_ca') return;

@@ -1,8 +1,5 @@
 import { referencedUses } from '../../certs/judge';
-import { scanPem } from '../../formats/pem/scanner';
-import { LineIndex } from '../../text';
-import { DerError } from '../../x509/der';
-import { dhPrimeBits } from '../../x509/dh';
+import { judgeDhFile } from '../../certs/dh';
 import type { Rule } from '../rule';
 
 const DH_FILES: ReadonlySet<string> = new Set(['ssl_dhparam']);
@@ -20,30 +17,20 @@ export const weakDhparam: Rule = {
   check(ctx) {
     const min = Math.max(2048, ctx.policy.profile.dhParamSize ?? 2048);
     for (const use of referencedUses(ctx, DH_FILES)) {
-      let der: Uint8Array | undefined = use.ref.bytes;
-      if (use.ref.text !== undefined) {
-        const text = use.ref.text;
-        const block = scanPem(text, new LineIndex(text)).find((b) => b.label === 'DH PARAMETERS' || b.label === 'X9.42 DH PARAMETERS');
-        if (!block) {
-          ctx.report({ range: use.range, message: `${use.ref.written} holds no "DH PARAMETERS" PEM block; nginx fails to load it (make one with "openssl dhparam -out dhparam.pem 2048")`, severity: 'warning' });
-          continue;
-        }
-        der = block.der;
-        if (!der) {
-          ctx.report({ range: use.range, message: `the DH parameters in ${use.ref.written} are malformed: ${block.problem?.message ?? 'unreadable'}`, severity: 'warning' });
-          continue;
-        }
-      }
-      if (!der) continue;
-      let bits: number;
-      try {
-        bits = dhPrimeBits(der);
-      } catch (e) {
-        ctx.report({ range: use.range, message: `the DH parameters in ${use.ref.written} do not parse (${e instanceof DerError ? e.message : 'unexpected structure'})`, severity: 'warning' });
+      const j = judgeDhFile(use.ref);
+      if (!j) continue;
+      if ('problem' in j) {
+        const message =
+          j.problem === 'no-block'
+            ? `${use.ref.written} holds no "DH PARAMETERS" PEM block; nginx fails to load it (make one with "openssl dhparam -out dhparam.pem 2048")`
+            : j.problem === 'malformed'
+              ? `the DH parameters in ${use.ref.written} are malformed: ${j.detail}`
+              : `the DH parameters in ${use.ref.written} do not parse (${j.detail})`;
+        ctx.report({ range: use.range, message, severity: 'warning' });
         continue;
       }
-      if (bits < min) {
-        ctx.report({ range: use.range, message: `${use.ref.written} has a ${bits}-bit DH prime; at least ${min} bits are needed (Logjam; RFC 9325 §4.1). Use "openssl dhparam -out dhparam.pem ${min}", or the RFC 7919 ffdhe${min} group` });
+      if (j.bits < min) {
+        ctx.report({ range: use.range, message: `${use.ref.written} has a ${j.bits}-bit DH prime; at least ${min} bits are needed (Logjam; RFC 9325 §4.1). Use "openssl dhparam -out dhparam.pem ${min}", or the RFC 7919 ffdhe${min} group` });
       }
     }
   },

@@ -1,25 +1,19 @@
 import type { NginxDirective } from '../../formats/nginx/ast';
-import { forEachNamed } from '../../formats/nginx/ast';
+import { forEachNamed, indexedNames } from '../../formats/nginx/ast';
 import type { Fix, TextEdit } from '../../findings';
+import { targetsAtLeast } from '../../policy/nginxVersion';
 import type { TlsProtocol } from '../../policy/profiles';
+import { PROTOCOL_ORDER, WEAK_PROTOCOLS, strongerProtocols } from '../../policy/tls';
 import type { Rule } from '../rule';
 
 /**
  * Directives that take a protocol list. `ssl_protocols` is the server side (http, mail,
  * stream); the others pick the protocols nginx offers to upstream servers.
  */
-const PROTOCOL_DIRECTIVES = new Set(['ssl_protocols', 'proxy_ssl_protocols', 'grpc_ssl_protocols', 'uwsgi_ssl_protocols']);
+const PROTOCOL_DIRECTIVES = indexedNames(new Set(['ssl_protocols', 'proxy_ssl_protocols', 'grpc_ssl_protocols', 'uwsgi_ssl_protocols']));
 
-/**
- * Why each old version is weak. SSL 2.0: RFC 6176 prohibits it; SSL 3.0: RFC 7568
- * deprecates it (POODLE); TLS 1.0 and 1.1: RFC 8996 deprecates both.
- */
-const WEAK: Partial<Record<TlsProtocol, { why: string; severity: 'error' | 'warning' }>> = {
-  SSLv2: { why: 'prohibited by RFC 6176', severity: 'error' },
-  SSLv3: { why: 'deprecated by RFC 7568 (POODLE)', severity: 'error' },
-  TLSv1: { why: 'deprecated by RFC 8996', severity: 'warning' },
-  'TLSv1.1': { why: 'deprecated by RFC 8996', severity: 'warning' },
-};
+/** Why each old version is weak (`policy/tls.ts`). */
+const WEAK = WEAK_PROTOCOLS;
 
 /** nginx compares protocol names without regard to case (ngx_conf_set_bitmask_slot uses ngx_strcasecmp). */
 const CANONICAL = new Map<string, string>(['SSLv2', 'SSLv3', 'TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'].map((p) => [p.toLowerCase(), p]));
@@ -31,10 +25,12 @@ function canonical(value: string): string {
 /**
  * Removes the weak arguments and nothing else: each run of consecutive weak arguments
  * goes with the blank that separates it from a neighbour on the same line, so comments
- * and line breaks in the list stay. When no argument would remain, the profile's versions
- * replace the list.
+ * and line breaks in the list stay. The profile's versions newer than every version kept
+ * are added after the last one kept (TLSv1 TLSv1.1 TLSv1.2 becomes TLSv1.2 TLSv1.3 under
+ * intermediate), so the fix never leaves less than the profile allows. When no argument
+ * would remain, the profile's versions replace the list.
  */
-function removalFix(d: NginxDirective, weak: ReadonlySet<string>, fallback: readonly string[]): Fix | undefined {
+function removalFix(d: NginxDirective, weak: ReadonlySet<string>, fallback: readonly string[], addable: readonly TlsProtocol[]): Fix | undefined {
   const args = d.args;
   if (args.length === 0) return undefined;
   const isWeak = args.map((a) => weak.has(canonical(a.value)));
@@ -63,8 +59,22 @@ function removalFix(d: NginxDirective, weak: ReadonlySet<string>, fallback: read
     edits.push({ range: { start, end }, newText: '' });
     i = j;
   }
-  return { title: `Remove ${removed.join(', ')} from ${d.name}`, edits, preferred: true };
+  // What the profile allows above the newest version kept is added (nothing when a kept word is no version).
+  const kept = args.filter((_, i) => !isWeak[i]);
+  const versions = kept.map((a) => canonical(a.value) as TlsProtocol);
+  const added = versions.every((v) => PROTOCOL_ORDER.includes(v)) ? strongerProtocols(versions, () => false, addable).slice(versions.length) : [];
+  if (added.length) {
+    const at = kept[kept.length - 1]!.range.end;
+    const text = added.map((p) => ` ${p}`).join('');
+    // A removal that starts where the last kept version ends takes the addition as its text.
+    const joined = edits.find((e) => e.range.start.line === at.line && e.range.start.character === at.character);
+    if (joined) joined.newText = text;
+    else edits.push({ range: { start: at, end: at }, newText: text });
+  }
+  const title = `Remove ${removed.join(', ')} from ${d.name}${added.length ? ` and add ${added.join(', ')}` : ''}`;
+  return { title, edits, preferred: true };
 }
+
 
 export const weakProtocol: Rule = {
   id: 'nginx/weak-protocol',
@@ -74,11 +84,13 @@ export const weakProtocol: Rule = {
   check(ctx) {
     const allowed = new Set<string>(ctx.policy.profile.protocols);
     const weakHere = new Set(Object.keys(WEAK).filter((p) => !allowed.has(p)));
+    // TLSv1.3 is a valid ssl_protocols value from nginx 1.13.0 (an unknown target is assumed newer).
+    const addable = ctx.policy.profile.protocols.filter((p) => p !== 'TLSv1.3' || targetsAtLeast(ctx.policy.nginxVersion, '1.13.0'));
     forEachNamed(ctx.nginx().directives, PROTOCOL_DIRECTIVES, (d) => {
       if (!PROTOCOL_DIRECTIVES.has(d.name)) return;
       const offending = d.args.filter((a) => weakHere.has(canonical(a.value)));
       if (offending.length === 0) return;
-      const fix = removalFix(d, weakHere, ctx.policy.profile.protocols);
+      const fix = removalFix(d, weakHere, ctx.policy.profile.protocols, addable);
       for (const arg of offending) {
         const weak = WEAK[canonical(arg.value) as TlsProtocol]!;
         ctx.report({

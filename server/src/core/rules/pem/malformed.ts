@@ -1,5 +1,5 @@
 import { CERTIFICATE_LABELS } from '../../formats/pem/scanner';
-import { isCertificateDer } from '../../x509/certificate';
+import { decodeCertificate } from '../../x509/certificate';
 import type { MaterialSite } from '../../certs/sites';
 import type { Rule } from '../rule';
 
@@ -21,7 +21,9 @@ export const pemMalformed: Rule = {
         continue;
       }
       if (b.der && CERTIFICATE_LABELS.has(b.label)) {
-        if (!isCertificateDer(b.der)) ctx.report({ range: b.beginRange, message: `PEM block "${b.label}" is not a valid X.509 certificate (its DER does not parse)` });
+        // The decoder's reason says which field and which fault (the same text `inspect` shows).
+        const d = decodeCertificate(b.der);
+        if (!d.ok) ctx.report({ range: b.beginRange, message: `PEM block "${b.label}" is ${d.error}` });
       }
     }
     // Base64 values in YAML (Secrets, kubeconfig, webhooks): bad base64, a decoded value that is
@@ -30,14 +32,15 @@ export const pemMalformed: Rule = {
     const placeholders: MaterialSite[] = [];
     const sites = ctx.materialSites();
     for (const s of sites) {
-      if (s.encoding !== 'base64-pem' && s.encoding !== 'base64-der') continue;
+      // Also the certificates of a PKCS#7 PEM block (a `.p7b` bundle), each a site of its own.
+      if (s.encoding !== 'base64-pem' && s.encoding !== 'base64-der' && !(s.encoding === 'pem' && s.collection)) continue;
       if (s.placeholder) {
         placeholders.push(s);
         continue;
       }
-      const problem = s.problem ?? (s.der && CERTIFICATE_LABELS.has(s.label) && !isCertificateDer(s.der)
-        ? { message: `a certificate in ${s.container ?? 'this value'} is not a valid X.509 certificate (its DER does not parse)`, range: s.range }
-        : undefined);
+      // The decoder's reason says which field and which fault (the same text `inspect` shows).
+      const decoded = !s.problem && s.der && CERTIFICATE_LABELS.has(s.label) ? decodeCertificate(s.der) : undefined;
+      const problem = s.problem ?? (decoded && !decoded.ok ? { message: `a certificate in ${s.container ?? 'this value'} is ${decoded.error}`, range: s.range } : undefined);
       if (!problem) continue;
       const key = `${problem.range.start.line}:${problem.range.start.character}:${problem.message}`;
       if (reported.has(key)) continue;

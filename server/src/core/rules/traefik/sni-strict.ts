@@ -2,6 +2,7 @@ import { resourceKindKey } from '../../formats/kube/resources';
 import { reportResource } from '../../formats/kube/report';
 import type { Rule } from '../rule';
 import { TLS_OPTION_KINDS } from './tls-option';
+import { setScalarFix } from '../../formats/kube/edits';
 
 /**
  * A TLSOption requiring client certificates without `sniStrict: true`: a client that sends
@@ -19,8 +20,11 @@ export const sniStrict: Rule = {
       if (!TLS_OPTION_KINDS.includes(resourceKindKey(r))) continue;
       const auth = r.spec.get('clientAuth', 'clientAuthType').str();
       if (!auth || auth === 'NoClientCert' || r.spec.get('sniStrict').bool() === true) continue;
+      const sni = r.spec.get('sniStrict');
       reportResource(ctx, r, {
         range: r.spec.get('clientAuth', 'clientAuthType').at,
+        // Not preferred: clients that send no SNI are refused from then on.
+        fixes: sni.bool() === false ? setScalarFix('Set sniStrict true', sni, 'true', { raw: true }) : [],
         message: `clientAuthType ${auth} without sniStrict: true: a client sending no or another SNI gets the default TLSOption, possibly without client authentication`,
       });
     }

@@ -4,6 +4,7 @@ import { WEAK_PROTOCOLS, examples, judgeSuites, olderThan, profileMin, suiteByNa
 import type { CipherSuite } from '../../policy/ciphers/types';
 import type { TlsProtocol } from '../../policy/profiles';
 import type { Rule } from '../rule';
+import { setScalarFix } from '../../formats/kube/edits';
 
 const VERSIONS: Record<string, TlsProtocol> = { VersionTLS10: 'TLSv1', VersionTLS11: 'TLSv1.1', VersionTLS12: 'TLSv1.2', VersionTLS13: 'TLSv1.3' };
 
@@ -27,7 +28,9 @@ export const tlsOption: Rule = {
       const min = VERSIONS[minNode.str() ?? ''];
       if (min && olderThan(min, profileMin(profile))) {
         const weak = WEAK_PROTOCOLS[min];
-        reportResource(ctx, r, { range: minNode.at, severity: weak?.severity ?? 'warning', message: `minVersion ${minNode.str()} allows ${min}${weak ? `, ${weak.why}` : ''}; the ${profile.name} profile starts at ${profileMin(profile)}` });
+        const wanted = Object.keys(VERSIONS).find((k) => VERSIONS[k] === profileMin(profile));
+        const fixes = wanted ? setScalarFix(`Set minVersion ${wanted}`, minNode, wanted, { preferred: true }) : [];
+        reportResource(ctx, r, { range: minNode.at, severity: weak?.severity ?? 'warning', message: `minVersion ${minNode.str()} allows ${min}${weak ? `, ${weak.why}` : ''}; the ${profile.name} profile starts at ${profileMin(profile)}`, fixes });
       }
       const list = r.spec.get('cipherSuites');
       const suites: CipherSuite[] = [];
