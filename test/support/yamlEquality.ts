@@ -9,7 +9,8 @@ import { LineIndex } from '../../server/src/core/text';
 /** A document as data, or what made that fail (an alias without anchor, an alias bomb): the same either way. */
 function toJS(doc: Yaml.Document.Parsed): unknown {
   try {
-    return doc.toJS({ maxAliasCount: 100 }) as unknown;
+    // As Maps: keys may be collections (flow maps), which plain objects would turn into strings with a warning.
+    return doc.toJS({ maxAliasCount: 100, mapAsMap: true }) as unknown;
   } catch (e) {
     return `toJS failed: ${e instanceof Error ? e.message : String(e)}`;
   }
