@@ -19,6 +19,9 @@ const arg = (name, dflt) => {
   return i > 0 ? Number(process.argv[i + 1]) : dflt;
 };
 const DOCS = arg('--docs', 100_000);
+// --only yaml,pem (any of nginx, yaml, pem, json): that part of the mix only.
+const ONLY = process.argv.includes('--only') ? new Set(process.argv[process.argv.indexOf('--only') + 1].split(',')) : undefined;
+const wanted = (kind) => !ONLY || ONLY.has(kind);
 const REPORT_EVERY = arg('--report-every', 10_000);
 const SLOW_MS = 5_000;
 const HANG_MS = 60_000;
@@ -96,15 +99,22 @@ function splice(a, b) {
 
 /** One document: a file name (its extension and folder pick the format) and its text. */
 function nextDocument(i) {
+  for (;;) {
+    const d = candidate(i);
+    if (wanted(d.kind)) return d;
+  }
+}
+
+function candidate(i) {
   const r = rand();
-  if (r < 0.002) return { name: 'deep/nginx.conf', text: generated.deepNginx(500 + int(3000)) };
-  if (r < 0.004) return { name: 'deep.yaml', text: generated.deepYaml(200 + int(2000)) };
-  if (r < 0.006) return { name: 'deep.json', text: generated.deepJson(1000 + int(10000)) };
-  if (r < 0.008) return { name: 'huge/conf.d/huge.conf', text: generated.hugeString(100_000 + int(1_500_000)) };
-  if (r < 0.010) return { name: 'bomb.yaml', text: generated.aliasBomb() };
-  if (r < 0.0105) return { name: 'many.yaml', text: generated.manyDocs(10_000) };
-  if (r < 0.011) return { name: 'bundle.pem', text: generated.bundle(pick([1500, 3000])) };
-  if (r < 0.0113) return { name: 'big/nginx.conf', text: generated.bigNginx(14_300) };
+  if (r < 0.002) return { kind: 'nginx', name: 'deep/nginx.conf', text: generated.deepNginx(500 + int(3000)) };
+  if (r < 0.004) return { kind: 'yaml', name: 'deep.yaml', text: generated.deepYaml(200 + int(2000)) };
+  if (r < 0.006) return { kind: 'json', name: 'deep.json', text: generated.deepJson(1000 + int(10000)) };
+  if (r < 0.008) return { kind: 'nginx', name: 'huge/conf.d/huge.conf', text: generated.hugeString(100_000 + int(1_500_000)) };
+  if (r < 0.010) return { kind: 'yaml', name: 'bomb.yaml', text: generated.aliasBomb() };
+  if (r < 0.0105) return { kind: 'yaml', name: 'many.yaml', text: generated.manyDocs(10_000) };
+  if (r < 0.011) return { kind: 'pem', name: 'bundle.pem', text: generated.bundle(pick([1500, 3000])) };
+  if (r < 0.0113) return { kind: 'nginx', name: 'big/nginx.conf', text: generated.bigNginx(14_300) };
   const kind = pick(['nginx', 'nginx', 'yaml', 'yaml', 'pem', 'json']);
   let text = kind === 'json' ? jsonSeed : pick(kinds[kind]).text;
   const name = kind === 'json' ? `m${i % 97}.json` : kind === 'nginx' ? pick(['nginx.conf', 'conf.d/site.conf', 'sites-enabled/site']) : kind === 'yaml' ? `k${i % 97}.yaml` : `c${i % 97}.pem`;
@@ -116,7 +126,7 @@ function nextDocument(i) {
     else if (m < 0.8) text = controlChars(text);
     else text = splice(text, pick(seeds).text);
   }
-  return { name, text };
+  return { kind, name, text };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -124,7 +134,9 @@ function nextDocument(i) {
 
 class Server {
   constructor() {
-    this.proc = spawn(process.execPath, [join(root, 'dist/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'] });
+    // SOAK_NODE_ARGS: extra node options for the server (e.g. --heapsnapshot-signal=SIGUSR2 to look at its heap).
+    const nodeArgs = (process.env.SOAK_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    this.proc = spawn(process.execPath, [...nodeArgs, join(root, 'dist/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'], cwd: process.env.SOAK_CWD ?? process.cwd() });
     this.buf = Buffer.alloc(0);
     this.nextId = 1;
     this.pending = new Map();
@@ -250,6 +262,11 @@ for (let i = 0; i < DOCS; i++) {
     stats.rss.push(rss);
     console.log(`${i + 1} documents, ${((Date.now() - t0) / 1000).toFixed(0)} s, RSS ${rss?.toFixed(0)} MB, slowest ${stats.slowest.ms.toFixed(0)} ms, load ${loadavg()[0].toFixed(1)}`);
   }
+}
+if (process.env.SOAK_SNAPSHOT) {
+  // Ask for a heap snapshot (with --heapsnapshot-signal=SIGUSR2 in SOAK_NODE_ARGS) and give it time to be written.
+  server.proc.kill('SIGUSR2');
+  await new Promise((r) => setTimeout(r, 20_000));
 }
 server.stop();
 const rss = stats.rss.filter((x) => x !== undefined);

@@ -18,6 +18,7 @@ import { CodeActions, FIX_ALL_KIND } from './lsp/codeActions';
 import { pathToUri, uriToPath } from './lsp/convert';
 import { DocumentLinter } from './lsp/diagnostics';
 import { hover } from './lsp/hover';
+import { IdleMemory } from './lsp/idleMemory';
 import { OutputLog } from './lsp/outputLog';
 import { policyCompletion, ruleDocUri } from './lsp/policyAssist';
 import { probeTargets } from './lsp/probeTargets';
@@ -66,6 +67,10 @@ const certificates = new CertificateFeatures({ connection, documents, linter, se
 const kube = new KubeWorkspace(host, () => folders, documents);
 linter.kube = kube;
 checker.kube = kube;
+// Memory goes back to the system after a quiet spell (lints and the index build are the activity).
+const idle = new IdleMemory();
+linter.idle = idle;
+kube.idle = idle;
 kube.onBuilt = (index, ms) => log.index(index.fileCount, index.resourceCount, ms);
 
 /** How a client shows a rule's page: its own command (VS Code's Markdown preview), else `window/showDocument`, else not at all. */
@@ -187,7 +192,7 @@ connection.onRequest(ProbeTargetsRequest, (_params: unknown, token: Cancellation
   probeTargets(host, folders, () => kube.get(), (p) => documents.get(pathToUri(p))?.getText(), token),
 );
 // One handler for every lens: certificates and keys, and "Probe" above nginx TLS server names.
-connection.onCodeLens(async (params) => [...(await certificates.codeLenses(params)), ...probeLenses(documents, params)]);
+connection.onCodeLens(async (params) => [...(await certificates.codeLenses(params)), ...(await probeLenses(documents, linter, params))]);
 
 connection.onExecuteCommand(async (params, token, workDone) => {
   if (params.command === ServerCommands.checkWorkspace) {

@@ -96,8 +96,13 @@ describe('GitOps overlays and teams with duplicate names', () => {
       };
       const { readFileSync } = await import('node:fs');
       for (const f of Object.values(files)) await session.open(uri(...f), 'yaml', readFileSync(path.join(ws.dir, ...f), 'utf8'));
-      // Wait for the cross-file finding: the workspace index is built, and the open manifests are linted again with it.
-      const api = await session.diagnostics(uri(...files.api), { accept: (d) => d.diagnostics.some((x) => x.code === 'ingress/certificate-mismatch'), what: 'the mismatch with the Secret beside it' });
+      // Wait for the cross-file finding with what it assumed: the workspace index is built, and the
+      // open manifests are linted again with it (a first one, from the Ingress's folder alone, knows
+      // of no other definition to choose among).
+      const api = await session.diagnostics(uri(...files.api), {
+        accept: (d) => d.diagnostics.some((x) => x.code === 'ingress/certificate-mismatch' && /assumed:/.test(text(x.message))),
+        what: 'the mismatch with the Secret beside it',
+      });
       const d = api.diagnostics.find((x) => x.code === 'ingress/certificate-mismatch')!;
       assert.equal(d.relatedInformation?.[0]?.location.uri, uri('apps', 'production', 'secret.yaml'));
       assert.match(text(d.message), /assumed: Secret shop\/shop-tls is the one in .*production.*secret\.yaml \(the definition in this folder/);

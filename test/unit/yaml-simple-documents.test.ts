@@ -1,79 +1,22 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type * as Yaml from 'yaml';
 import { TextDoc, lintDocument, resolvePolicy } from '../../server/src/core';
 import { materialSites } from '../../server/src/core/certs/sites';
-import { parseKubeFile, type KubeResource } from '../../server/src/core/formats/kube/resources';
-import { parseYamlFile, simpleDocuments, yaml, type YamlFile } from '../../server/src/core/formats/yaml/documents';
+import { isUnbuilt } from '../../server/src/core/formats/kube/resources';
+import { parseYamlFile, simpleDocuments } from '../../server/src/core/formats/yaml/documents';
 import { LineIndex } from '../../server/src/core/text';
 import { KubeIndex } from '../../server/src/core/workspace/index';
 import { DAY, makeCert } from '../support/certs';
-
-/** Everything a consumer can see of a parse: per document its index, range, errors, value and every node's range. */
-function shape(f: YamlFile): unknown {
-  const y = yaml();
-  return {
-    errors: f.errors,
-    documents: f.documents.map((d) => {
-      const nodes: unknown[] = [];
-      y.visit(d.doc, {
-        Node(_, n) {
-          nodes.push([n.constructor.name, n.range, y.isScalar(n) ? [n.value, n.type] : undefined]);
-        },
-      });
-      return { index: d.index, range: d.range, docRange: d.doc.range, errors: d.doc.errors.length, js: d.doc.toJS({ maxAliasCount: 100 }) as unknown, nodes };
-    }),
-  };
-}
-
-function resourceShape(r: KubeResource): unknown {
-  return {
-    apiVersion: r.apiVersion,
-    group: r.group,
-    kind: r.kind,
-    name: r.name,
-    namespace: r.namespace,
-    file: r.file,
-    nameRange: r.nameRange,
-    range: r.range,
-    labels: r.labels,
-    annotations: r.annotations,
-    templated: r.templated,
-    root: (r.root.node as Yaml.Node | undefined)?.range,
-    spec: r.spec.range,
-    metadata: r.metadata.range,
-  };
-}
-
-/** The lazy reading of `text` (simple documents parsed on demand) against a plain parse of every document. */
-function assertSameAsParser(text: string): void {
-  const lines = new LineIndex(text);
-  const lazy = parseYamlFile(text, lines);
-  const plain = parseYamlFile(text, lines, false);
-  assert.ok(plain.documents.every((d) => !d.simple));
-  const kubeLazy = parseKubeFile('m.yaml', text, lines, lazy);
-  const kubePlain = parseKubeFile('m.yaml', text, lines, plain);
-  // Index fields first (before anything forces a parse), then every field.
-  assert.deepEqual(
-    kubeLazy.resources.map((r) => [r.apiVersion, r.kind, r.name, r.namespace]),
-    kubePlain.resources.map((r) => [r.apiVersion, r.kind, r.name, r.namespace]),
-    text,
-  );
-  assert.deepEqual(kubeLazy.resources.map(resourceShape), kubePlain.resources.map(resourceShape), text);
-  assert.deepEqual(kubeLazy.notes, kubePlain.notes, text);
-  assert.deepEqual(shape(lazy), shape(plain), text);
-  const doc = new TextDoc('m.yaml', text);
-  assert.deepEqual(materialSites(doc, undefined, () => parseYamlFile(text, doc.lines)), materialSites(doc, undefined, () => parseYamlFile(text, doc.lines, false)), text);
-}
+import { assertSameAsParser } from '../support/yamlEquality';
 
 const CM = (name: string, extra = ''): string => `---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n  namespace: shop\ndata:\n  key: value${extra}\n`;
 
-describe('simple YAML documents (read without the parser until asked)', () => {
-  test('which documents are simple: block mappings of plain one-line values after a bare ---', () => {
+describe('documents the own reader takes (read without the parser, built when asked)', () => {
+  test('which documents the reader takes: block YAML without anchors, tags, templates or errors', () => {
     const text = [
-      'apiVersion: v1', // the first document has no --- line: parsed
+      'apiVersion: v1', // the first document, with no --- line
       'kind: Service',
-      'metadata: {name: web}',
+      'metadata: {name: web}', // a flow mapping
       CM('a').trimEnd(),
       '--- # a comment after the marker',
       'apiVersion: v1',
@@ -84,38 +27,71 @@ describe('simple YAML documents (read without the parser until asked)', () => {
       'apiVersion: v1',
       'kind: ConfigMap',
       'metadata:',
-      '  name: "quoted"', // quotes: parsed
+      '  name: "quoted"', // quotes
       '---',
       'kind: ConfigMap',
       'metadata:',
-      '  name: 0123', // a number to YAML: parsed
+      '  name: 0123', // a number to YAML: its name is "123", as KNode.str() reads the parse
       '---',
       'kind: ConfigMap',
       'data:',
       '  k: v',
-      '    continued', // a plain scalar over two lines: parsed
+      '    continued', // a plain scalar over two lines
+      '  script: |', // a block scalar
+      '    echo hi',
       '---',
       'kind: ConfigMap',
       'items:',
-      '  - a', // a sequence: parsed
+      '  - a', // a sequence
+      '  - [b, c]',
       '---',
-      'kind: ConfigMap # {{ .Values.x }}', // a template in a comment: parsed
+      'kind: ConfigMap # {{ .Values.x }}', // a template, even in a comment: parsed
+      '---',
+      'kind: ConfigMap',
+      'metadata: &m {name: anchored}', // an anchor: parsed
+      '---',
+      'kind: !!str ConfigMap', // a tag: parsed
+      '---',
+      'kind: ConfigMap',
+      'data: [a,', // a flow collection over two lines: parsed
+      '  b]',
       '',
     ].join('\n');
     const simple = simpleDocuments(text);
     assert.deepEqual(
       simple.map((s) => [s.kind, s.name, s.namespace]),
       [
+        ['Service', 'web', undefined],
         ['ConfigMap', 'a', 'shop'],
         ['ServiceAccount', 'runner', undefined],
+        ['ConfigMap', 'quoted', undefined],
+        ['ConfigMap', '123', undefined],
+        ['ConfigMap', undefined, undefined],
+        ['ConfigMap', undefined, undefined],
       ],
     );
     const f = parseYamlFile(text, new LineIndex(text));
     assert.deepEqual(
       f.documents.map((d) => d.simple !== undefined),
-      [false, true, true, false, false, false, false, false],
+      [true, true, true, true, true, true, true, false, false, false, false],
     );
+    assert.deepEqual(f.errors, []);
     assertSameAsParser(text);
+    // A syntax error after a document the parser read: the documents the reader took stay taken.
+    const broken = `${text}---\nkind: ConfigMap\ndata: x: y\n`;
+    const b = parseYamlFile(broken, new LineIndex(broken));
+    assert.equal(b.errors.length, 1, JSON.stringify(b.errors));
+    assert.equal(b.documents.filter((d) => d.simple).length, 7);
+    assertSameAsParser(broken);
+    // Right after one the reader took, the file is parsed whole, as written: the parser may give
+    // the error to the document before (a stray `}` after `---`).
+    for (const tail of ['---\nkind: ConfigMap\ndata: x: y\n', '--- }c\n', '---\n}:\n']) {
+      const after = `${CM('z')}${tail}`;
+      const a = parseYamlFile(after, new LineIndex(after));
+      assert.ok(a.errors.length >= 1, JSON.stringify(a.errors));
+      assert.ok(a.documents.every((d) => !d.simple), tail);
+      assertSameAsParser(after);
+    }
   });
 
   test('the same documents, ranges, resources and material as the parser gives, on edge cases', () => {
@@ -164,7 +140,7 @@ describe('simple YAML documents (read without the parser until asked)', () => {
     const doc = (key: string, indent = ''): string => `x: 1\n---\nkind: x\nmetadata:\n${indent}${key}: v\n---\nkind: y\n`;
     for (const indent of ['', '  ']) {
       const long = doc('k'.repeat(1025), indent);
-      assert.equal(simpleDocuments(long).length, 1, 'only the document after it is simple');
+      assert.equal(simpleDocuments(long).length, 2, 'the documents before and after it are taken, not it');
       const f = parseYamlFile(long, new LineIndex(long));
       assert.ok(f.errors.some((e) => /1024/.test(e.message)), JSON.stringify(f.errors));
       assertSameAsParser(long);
@@ -174,7 +150,7 @@ describe('simple YAML documents (read without the parser until asked)', () => {
       assertSameAsParser(`x: 1\n---\nkind: x\n${indent ? 'a:\n' : ''}${indent}${'k'.repeat(1025)}:\n---\nkind: y\n`);
     }
     const short = doc('k'.repeat(1023 - 2), '  ');
-    assert.equal(simpleDocuments(short).length, 2, 'a key whose indentation and length stay under the limit is simple');
+    assert.equal(simpleDocuments(short).length, 3, 'a key whose indentation and length stay under the limit is taken');
     assertSameAsParser(short);
   });
 
@@ -217,24 +193,25 @@ describe('simple YAML documents (read without the parser until asked)', () => {
     assert.ok(simple > 200, `${simple} simple documents`);
   });
 
-  test('a simple document is not parsed for the index, and is parsed when a rule reads its fields', () => {
+  test('a document the reader takes is not built for the index, and is built when a rule reads its fields', () => {
     const text = `apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: shop}\n${CM('a')}${CM('b')}`;
     const index = new KubeIndex();
     const entry = index.setFile('m.yaml', text)!;
     const docs = entry.yaml.documents;
-    assert.deepEqual(docs.map((d) => d.simple?.name), [undefined, 'a', 'b']);
-    const unparsed = (o: object | undefined, field: string): boolean => Object.getOwnPropertyDescriptor(o, field)?.get !== undefined;
-    assert.ok(unparsed(docs[1], 'doc') && unparsed(docs[2], 'doc'), 'the documents are still unparsed');
+    assert.deepEqual(docs.map((d) => d.simple?.name), ['web', 'a', 'b']);
+    const unbuiltDoc = (o: object | undefined): boolean => Object.getOwnPropertyDescriptor(o, 'doc')?.get !== undefined;
+    assert.ok(docs.every(unbuiltDoc), 'the documents are still unbuilt');
     assert.equal(index.find('ConfigMap', 'shop', 'b')[0]?.name, 'b');
+    assert.equal(index.find('Service', 'shop', 'web')[0]?.name, 'web');
     const cm = index.find('ConfigMap', 'shop', 'a')[0]!;
-    assert.ok(unparsed(cm, 'root'), 'its resource is unparsed too');
+    assert.ok(isUnbuilt(cm), 'its resource is unbuilt too');
     assert.equal(cm.root.get('data', 'key').str(), 'value');
-    assert.ok(!unparsed(cm, 'root') && !unparsed(docs[1], 'doc'), 'read once, then kept');
-    assert.ok(unparsed(docs[2], 'doc'), 'the other document is still unparsed');
+    assert.ok(!isUnbuilt(cm) && !unbuiltDoc(docs[1]), 'read once, then kept');
+    assert.ok(unbuiltDoc(docs[2]) && unbuiltDoc(docs[0]), 'the other documents are still unbuilt');
     assert.deepEqual(cm.nameRange, { start: { line: 7, character: 8 }, end: { line: 7, character: 9 } });
   });
 
-  test('rules see simple documents: the ingress-nginx ConfigMap and a Secret in later documents', async () => {
+  test('rules see documents the reader took: the ingress-nginx ConfigMap and a Secret', async () => {
     const now = new Date();
     const cert = (await makeCert({ cn: 'shop.example.test', dns: ['shop.example.test'], notBefore: new Date(now.getTime() - DAY), notAfter: new Date(now.getTime() + 90 * DAY) })).pem;
     const text = [
@@ -261,13 +238,13 @@ describe('simple YAML documents (read without the parser until asked)', () => {
       `  tls.key: ${Buffer.from('not a key').toString('base64')}`,
       '',
     ].join('\n');
-    assert.equal(simpleDocuments(text).length, 2);
+    assert.equal(simpleDocuments(text).length, 3);
     const policy = resolvePolicy();
     const lint = (t: string): string[] => lintDocument(new TextDoc('m.yaml', t), { policy, now }).map((f) => `${f.ruleId} ${f.range.start.line} ${f.message}`);
     const found = lint(text);
     assert.ok(found.some((f) => f.startsWith('ingress/controller-config 10 ')), found.join('\n'));
-    // The same findings when no document is simple (a flow mapping makes the Secret's document a parsed one).
-    const parsed = text.replace('metadata:\n  name: tls\n  namespace: ingress-nginx', 'metadata: {name: tls, namespace: ingress-nginx}').replace('metadata:\n  name: ingress-nginx-controller\n  namespace: ingress-nginx', 'metadata: {name: ingress-nginx-controller, namespace: ingress-nginx}');
+    // The same findings when no document is taken by the reader (an anchor makes each a parsed one).
+    const parsed = text.replace(/^metadata:/gm, 'metadata: &m').replace('metadata: {name: ingress-nginx}', 'metadata: &m {name: ingress-nginx}');
     assert.equal(simpleDocuments(parsed).length, 0);
     const withoutLine = (f: string): string => f.replace(/ \d+ /, ' ');
     assert.deepEqual(found.map(withoutLine).sort(), lint(parsed).map(withoutLine).sort());

@@ -12,7 +12,9 @@ import { loadNginxConfig, nginxConfsAbove, normalizePath, type NginxLoadOptions,
 import { parseNginxCached, parseNginxDoc } from './formats/nginx/parseCache';
 import { rawBodies, templateOf } from './formats/nginx/template';
 import { scanPem, type PemBlock } from './formats/pem/scanner';
-import { parseYamlFile, type YamlFile } from './formats/yaml/documents';
+import type { YamlFile } from './formats/yaml/documents';
+import { parseYamlCached } from './formats/yaml/parseCache';
+import { resourceKindKey } from './formats/kube/resources';
 import { materialSites, type MaterialSite } from './certs/sites';
 import { containerKind, keystorePassword, readContainer, type ContainerRead } from './certs/containers';
 import { loadReferencedFiles, namesReferencedFiles, type ReferencedFiles } from './certs/referenced';
@@ -23,7 +25,7 @@ import { ENGINE_NOTICES, FORMAT_NEUTRAL_RULES, RULES, RULE_IDS } from './rules';
 import type { FormatFacts, FormatModule, NamedMaterial } from './formats/format';
 import { formatModule, formatModules } from './formats/registry';
 import { applySuppressions, scanSuppressions } from './suppressions';
-import type { Report, RuleContext, RuleMeta } from './rules/rule';
+import type { Report, Rule, RuleContext, RuleMeta } from './rules/rule';
 import { range, type Range } from './text';
 import { escapeControls } from './escape';
 
@@ -140,7 +142,7 @@ export function lintDocument(doc: TextDoc, opts: LintOptions): Finding[] {
   const parsed = (): NginxConfig => (nginx ??= template ? parseNginxCached(template.blanked, `${doc.file}\u0000template`, doc.lines).config : parseNginxDoc(doc));
   // …and when even that is not nginx, only the template note speaks for the file's nginx rules.
   const templateBroken = template !== undefined && parsed().problems.some((p) => p.severity !== 'warning');
-  const yamlOnce = (): YamlFile => (yamlFile ??= indexedYaml(opts.kubeIndex, doc.file, doc.text) ?? parseYamlFile(doc.text, doc.lines));
+  const yamlOnce = (): YamlFile => (yamlFile ??= indexedYaml(opts.kubeIndex, doc.file, doc.text) ?? parseYamlCached(doc.text, doc.file, doc.lines));
   // The accessors every rule's context shares (made once per document, not once per rule).
   const includeProblems = (): readonly NginxTreeProblem[] => opts.nginxIncludeProblems ?? [];
   const referencedFiles = (): ReferencedFiles => opts.nginxReferencedFiles ?? NO_FILES;
@@ -156,6 +158,13 @@ export function lintDocument(doc: TextDoc, opts: LintOptions): Finding[] {
   };
   let named: readonly NamedMaterial[] | undefined;
   const namedOnce = (): readonly NamedMaterial[] => (named ??= module?.namedMaterial?.(modelOf(module)) ?? []);
+  // The kinds of a manifest's resources: a rule for other kinds does not run (`Rule.kinds`).
+  let kinds: Set<string> | undefined;
+  const judged = (rule: Rule): boolean => {
+    if (!rule.kinds || format !== 'kubernetes') return true;
+    kinds ??= new Set(kubeOnce().resources.map(resourceKindKey));
+    return rule.kinds.some((k) => kinds!.has(k));
+  };
   for (const rule of RULES) {
     // Format-neutral rules (cert/*) judge the material any registered format names.
     if (!rule.formats.includes(format) && !(module && FORMAT_NEUTRAL_RULES.has(rule))) continue;
@@ -198,7 +207,7 @@ export function lintDocument(doc: TextDoc, opts: LintOptions): Finding[] {
       },
     };
     try {
-      rule.check(ctx);
+      if (judged(rule)) rule.check(ctx);
     } catch (e) {
       findings.push(
         ...notice(ENGINE_NOTICES.internalError, doc.file, policy, `${rule.id} failed on this file: ${e instanceof Error ? e.message : String(e)}`),

@@ -20,6 +20,7 @@ import {
   loadNginxConfig,
   needsHttpContext,
   normalizePath,
+  overSizeCap,
   type NginxTree,
   type Finding,
   type FormatFacts,
@@ -32,6 +33,7 @@ import {
 import type { FormatKind } from '../core/formats/detect';
 import type { Host } from '../core';
 import { toDiagnostic, uriToPath } from './convert';
+import type { IdleMemory } from './idleMemory';
 import type { KubeWorkspace } from './kubeWorkspace';
 import type { PolicyResolver } from './policy';
 import type { SettingsCache } from './settings';
@@ -77,6 +79,8 @@ export class DocumentLinter {
   private readonly loadedTrees = new Map<string, NginxTree>();
   /** The workspace's manifests, for Kubernetes rules that follow references across files. */
   kube: KubeWorkspace | undefined;
+  /** Told of every lint, so memory is given back once linting stops for a while. */
+  idle: IdleMemory | undefined;
   /** Per open document, the findings of its latest published lint (code actions read them instead of linting again). */
   private readonly latest = new Map<string, LintRecord>();
   /** Per open document, the lint running now and the version it lints. */
@@ -352,6 +356,13 @@ export class DocumentLinter {
       this.dependencies.set(doc.uri, deps);
       return { version, findings: [], format: detectFormat(textDoc), enabled: false, fixable: 0 };
     }
+    if (overSizeCap(textDoc.text, policy)) {
+      // Nothing is read or parsed for a file over the cap: the notice says so; the workspace index leaves it out, as it does on disk.
+      this.dependencies.set(doc.uri, deps);
+      if (this.kube?.ready() && (await this.kube.setOpen(textDoc.file, undefined))) this.relintOtherManifests(doc.uri);
+      const findings = lintDocument(textDoc, { policy, now: this.host.now() });
+      return { version, findings, format: detectFormat(textDoc), enabled: true, fixable: countFixable(findings) };
+    }
     const context = await this.httpContext(textDoc, deps, epoch, policy);
     const options: LintOptions = { policy, now: this.host.now() };
     if (context) options.nginxHttpContext = context;
@@ -374,31 +385,33 @@ export class DocumentLinter {
         // Other open manifests may refer to this one (an Ingress to this Secret).
         if (changed) this.relintOtherManifests(doc.uri);
       } else {
-        // The workspace is still being read: publish the file's own findings now, and
-        // judge the open manifests again across files once the index is built.
-        options.kubeIndex = this.kube.openOnly(textDoc.file, textDoc.text);
-        this.relintManifestsWhenBuilt(this.kube);
+        // The workspace is still being read: publish what can be judged now (the open
+        // manifests, then also their folders and every kustomization), and judge the open
+        // manifests again once their folders are in, and once the whole index is built.
+        const partial = this.kube.partial(textDoc.file, textDoc.text);
+        options.kubeIndex = partial.index;
+        if (!partial.near) this.relintManifestsWhen(this.kube.whenNear(), 'near');
+        this.relintManifestsWhen(this.kube.whenBuilt(), 'built');
       }
     }
     const findings = lintDocument(textDoc, options);
     return { version, findings, format: detectFormat(textDoc), enabled: true, fixable: countFixable(findings) };
   }
 
-  /** The index build the open manifests wait for (one re-lint per build). */
-  private awaitedBuild: Promise<void> | undefined;
+  /** The parts of the index build the open manifests wait for (one re-lint per part and build). */
+  private readonly awaited = new Map<'near' | 'built', Promise<void>>();
 
-  private relintManifestsWhenBuilt(kube: KubeWorkspace): void {
-    const build = kube.whenBuilt();
-    if (this.awaitedBuild === build) return;
-    this.awaitedBuild = build;
-    build.then(
+  private relintManifestsWhen(part: Promise<void>, which: 'near' | 'built'): void {
+    if (this.awaited.get(which) === part) return;
+    this.awaited.set(which, part);
+    part.then(
       () => {
-        if (this.awaitedBuild === build) this.awaitedBuild = undefined;
+        if (this.awaited.get(which) === part) this.awaited.delete(which);
         this.relintOtherManifests(undefined, true);
       },
       (e: unknown) => {
-        if (this.awaitedBuild === build) this.awaitedBuild = undefined;
-        this.connection.console.error(`TLS Lens: reading the workspace's manifests failed: ${e instanceof Error ? e.message : String(e)}`);
+        if (this.awaited.get(which) === part) this.awaited.delete(which);
+        if (which === 'built') this.connection.console.error(`TLS Lens: reading the workspace's manifests failed: ${e instanceof Error ? e.message : String(e)}`);
       },
     );
   }
@@ -412,6 +425,7 @@ export class DocumentLinter {
   private lint(uri: string): Promise<void> {
     const doc = this.documents.get(uri);
     if (!doc) return Promise.resolve();
+    this.idle?.touch();
     const run = (this.runs.get(uri) ?? 0) + 1;
     this.runs.set(uri, run);
     const version = doc.version;

@@ -2,7 +2,8 @@ import type * as Yaml from 'yaml';
 import type { TextDoc } from '../document';
 import { detectFormat } from '../formats/detect';
 import { CERTIFICATE_LABELS, isPrivateKeyLabel, scanPem, type PemBlock } from '../formats/pem/scanner';
-import { parseYamlFile, yaml, type YamlFile } from '../formats/yaml/documents';
+import { yaml, type YamlFile } from '../formats/yaml/documents';
+import { parseYamlCached } from '../formats/yaml/parseCache';
 import { LineIndex, type Range } from '../text';
 import { decodeCertificate } from '../x509/certificate';
 import { readPkcs7 } from './containers/pkcs7';
@@ -223,6 +224,20 @@ const SECRET_DATA_KEYS: ReadonlyMap<string, 'cert' | 'key'> = new Map([
  */
 const NOT_SECRET_DATA = new Set(['ExternalSecret', 'ClusterExternalSecret', 'PushSecret', 'ClusterPushSecret', 'SealedSecret']);
 
+/** What `YAML_HINT` looks for, in a document's text without white space and quotes (values may be wrapped, keys quoted). */
+const SQUEEZED_HINT = /LS0tLS1CRUdJT|-data:|caBundle:|(?:tls|ca)\.(?:crt|key):/;
+
+/**
+ * Whether a document's source could hold a site: a known key, a value starting like base64
+ * PEM, or a value starting with `MI` (DER) in a document that names a Secret (its own kind,
+ * or an item's). Escapes in quoted scalars could spell anything: a source with a backslash may hold one too.
+ */
+function mayHoldSite(own: string): boolean {
+  if (YAML_HINT.test(own) || own.includes('\\')) return true;
+  const squeezed = own.replace(/[\s"']+/g, '');
+  return SQUEEZED_HINT.test(squeezed) || (squeezed.includes('kind:Secret') && /:[|>+\-0-9{[]*MI/.test(squeezed));
+}
+
 /** base64("-----BEGIN"): a value that starts with it is PEM, whatever its key. */
 const B64_PEM_PREFIX = 'LS0tLS1CRUdJT';
 const YAML_HINT = /LS0tLS1CRUdJT|-data[ \t]*:|caBundle[ \t]*:|(?:tls|ca)\.(?:crt|key)[ \t]*:|\bMII/;
@@ -321,17 +336,13 @@ export function yamlBase64Sites(doc: TextDoc, file?: () => YamlFile): MaterialSi
   const format = detectFormat(doc);
   if (format !== 'yaml' && format !== 'kubernetes') return [];
   if (!YAML_HINT.test(doc.text)) return [];
-  const parsed = file ? file() : parseYamlFile(doc.text, doc.lines);
+  const parsed = file ? file() : parseYamlCached(doc.text, doc.file, doc.lines);
   const y = yaml();
   const sites: MaterialSite[] = [];
   for (const ydoc of parsed.documents) {
-    // A simple document is parsed only when its own text could hold a site (a known key, a
-    // value starting like base64 PEM, or a Secret's `MI…` DER).
+    // A document the reader took is built only when its own text could hold a site.
     const s = ydoc.simple;
-    if (s) {
-      const own = doc.text.slice(s.start, s.end);
-      if (!YAML_HINT.test(own) && !(s.kind === 'Secret' && /:\s+MI/.test(own))) continue;
-    }
+    if (s && !mayHoldSite(doc.text.slice(s.start, s.end))) continue;
     const root = ydoc.doc.contents;
     const kind = scalarString(mapGet(root, 'kind'));
     if (kind !== undefined && NOT_SECRET_DATA.has(kind)) continue;

@@ -9,7 +9,7 @@ import { ingressTls, isIngress } from '../formats/kube/ingress';
 import { gatewayServers, hostPart } from '../formats/kube/istio';
 import { isTemplated } from '../formats/kube/node';
 import { K } from '../formats/kube/refs';
-import { parseKubeFile, resourceKindKey } from '../formats/kube/resources';
+import { kubeFile, resourceKindKey } from '../formats/kube/resources';
 import type { Range } from '../text';
 
 const PLAIN_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.?$/i;
@@ -25,7 +25,7 @@ export function endpointsInManifest(doc: TextDoc): Array<{ target: string; range
     if (!host || isTemplated(host) || !PLAIN_NAME.test(host) || (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535))) return;
     out.push({ target: target(host, port), range });
   };
-  for (const r of parseKubeFile(doc.file, doc.text, doc.lines).resources) {
+  for (const r of kubeFile(doc.file, doc.text, doc.lines).resources) {
     const kind = resourceKindKey(r);
     if (isIngress(r)) {
       for (const entry of ingressTls(r)) for (const h of entry.hosts) add(h.value, 443, h.node.at);

@@ -84,5 +84,10 @@ export interface RuleContext {
 }
 
 export interface Rule extends RuleMeta {
+  /**
+   * For a rule that judges only some kinds of the linted manifest's resources (kind keys, as
+   * `resourceKindKey` gives them): the engine does not run it on a manifest with none of them.
+   */
+  kinds?: readonly string[];
   check(ctx: RuleContext): void;
 }

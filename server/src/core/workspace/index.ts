@@ -1,7 +1,8 @@
 import { TextDoc } from '../document';
 import { detectFormat } from '../formats/detect';
-import { parseKubeFile, resourceKindKey, type KubeFile, type KubeResource } from '../formats/kube/resources';
-import { parseYamlFile, type YamlFile } from '../formats/yaml/documents';
+import { kubeFile, resourceKindKey, type KubeFile, type KubeResource } from '../formats/kube/resources';
+import type { YamlFile } from '../formats/yaml/documents';
+import { parseYamlCached } from '../formats/yaml/parseCache';
 import { LineIndex } from '../text';
 import { KustomizeNamespaces, normalizePath, type KustomizationInfo } from './kustomize';
 
@@ -53,10 +54,11 @@ export class KubeIndex {
 
   /**
    * @param complete whether the index holds every manifest of the workspace; a partial one
-   * (open documents only, while the workspace is read) lets rules follow references to what
-   * it holds, but not conclude that something is missing.
+   * (open documents only, or the part of the workspace read so far) lets rules follow
+   * references to what it holds, but not conclude that something is missing. An index being
+   * built is partial until the build sets it complete.
    */
-  constructor(readonly complete = true) {}
+  constructor(public complete = true) {}
 
   get fileCount(): number {
     return this.files.size;
@@ -87,8 +89,8 @@ export class KubeIndex {
       return undefined;
     }
     const lines = new LineIndex(text);
-    const yaml = parseYamlFile(text, lines);
-    const kube = parseKubeFile(file, text, lines, yaml);
+    const yaml = parseYamlCached(text, file, lines);
+    const kube = kubeFile(file, text, lines, yaml);
     const entry: IndexEntry = { file, text, lines, kube, yaml };
     if (KUSTOMIZATION.test(file)) {
       const k = kube.resources.find((r) => r.kind === 'Kustomization');
@@ -268,10 +270,29 @@ export class KubeView {
     return entry ? new KubeView(file, entry.kube, this.index) : this;
   }
 
+  /** This file's resources by kind, and by kind, namespace and name (built on first use: a file may hold thousands). */
+  private ownByKind: Map<string, KubeResource[]> | undefined;
+  private ownByKey: Map<string, KubeResource[]> | undefined;
+  /** `ofKind` answers, per kind (the index does not change during a lint). */
+  private readonly kinds = new Map<string, KubeResource[]>();
+
+  private own(): { byKind: Map<string, KubeResource[]>; byKey: Map<string, KubeResource[]> } {
+    if (!this.ownByKind || !this.ownByKey) {
+      this.ownByKind = new Map();
+      this.ownByKey = new Map();
+      for (const r of this.kube.resources) {
+        const k = resourceKindKey(r);
+        push(this.ownByKind, k, r);
+        push(this.ownByKey, key(k, this.namespaceOf(r), r.name), r);
+      }
+    }
+    return { byKind: this.ownByKind, byKey: this.ownByKey };
+  }
+
   /** Every definition of a kind with this namespace and name: this file's, then the others' (patch files left out). */
   definitions(kind: string, namespace: string | undefined, name: string): KubeResource[] {
-    const own = this.kube.resources.filter((r) => resourceKindKey(r) === kind && r.name === name && this.namespaceOf(r) === namespace);
-    if (!this.index) return own;
+    const own = this.own().byKey.get(key(kind, namespace, name)) ?? [];
+    if (!this.index) return [...own];
     return own.concat(this.index.find(kind, namespace, name).filter((r) => r.file !== this.file && !this.index!.isPatch(r.file)));
   }
 
@@ -285,11 +306,15 @@ export class KubeView {
     return this.lookup(kind, namespace, name).resource;
   }
 
-  /** Every resource of a kind: this file's, then the others'. */
+  /** Every resource of a kind: this file's, then the others' (the same array for the same kind; do not change it). */
   ofKind(kind: string): KubeResource[] {
-    const own = this.kube.resources.filter((r) => resourceKindKey(r) === kind);
-    if (!this.index) return own;
-    return own.concat(this.index.ofKind(kind).filter((r) => r.file !== this.file));
+    let out = this.kinds.get(kind);
+    if (!out) {
+      const own = this.own().byKind.get(kind) ?? [];
+      out = this.index ? own.concat(this.index.ofKind(kind).filter((r) => r.file !== this.file)) : [...own];
+      this.kinds.set(kind, out);
+    }
+    return out;
   }
 
   /** The nearest of `candidates` (several when equally near), or undefined when there are none. */
@@ -399,15 +424,17 @@ function stableJson(v: unknown): string {
   return JSON.stringify(v) ?? 'null';
 }
 
-/** The view for a document: the index's parse when its text is the same, else a fresh one. */
 /** The index's YAML parse of `file` when it holds the same text. */
 export function indexedYaml(index: KubeIndex | undefined, file: string, text: string): YamlFile | undefined {
   const entry = index?.entry(file);
   return entry && entry.text === text ? entry.yaml : undefined;
 }
 
+/** The view for a document: the index's read of it when its text is the same, else the shared one (`kubeFile`). */
 export function kubeViewFor(doc: { file: string; text: string; lines: LineIndex }, index: KubeIndex | undefined, yamlFile: () => YamlFile): KubeView {
   const entry = index?.entry(doc.file);
-  const kube = entry && entry.text === doc.text ? entry.kube : parseKubeFile(doc.file, doc.text, doc.lines, yamlFile());
+  const kube = entry && entry.text === doc.text ? entry.kube : kubeFile(doc.file, doc.text, doc.lines, yamlFile());
+  // A read file is shared by every lint of its text: each lint follows aliases within the budget anew.
+  kube.aliasBudget.used = 0;
   return new KubeView(doc.file, kube, index);
 }

@@ -32,8 +32,13 @@ interface Node {
   patches: string[];
 }
 
+/** Paths that `normalizePath` changes: backslashes, doubled slashes, `.`/`..` segments, a trailing slash. */
+const NOT_NORMAL = /\\|\/\/|(?:^|\/)\.{1,2}(?:\/|$)|.\/$/;
+
 /** Forward slashes, no `.`/`..` segments, no trailing slash. */
 export function normalizePath(p: string): string {
+  // Most paths are normal already (lookups ask for the same files' paths again and again).
+  if (!NOT_NORMAL.test(p)) return p;
   const out: string[] = [];
   const abs = /^[\\/]/.test(p);
   for (const seg of p.split(/[\\/]+/)) {

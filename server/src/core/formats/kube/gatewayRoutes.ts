@@ -27,17 +27,33 @@ export interface RouteParent {
  * those whose name is `sectionName` and whose port is `port` (Gateway API ParentReference).
  */
 export function routeParents(view: KubeView, route: KubeResource): RouteParent[] {
-  let perView = parentsCache.get(view);
-  if (!perView) parentsCache.set(view, (perView = new WeakMap()));
-  const known = perView.get(route);
+  const cache = cacheFor(view, route);
+  const known = cache.get(route);
   if (known) return known;
   const out = readParents(view, route);
-  perView.set(route, out);
+  cache.set(route, out);
   return out;
 }
 
-/** Per view (one lint), each route's parents: rules ask for every route of the workspace per listener. */
+/**
+ * Each route's parents, per view (one lint) for the linted file's routes, and per index state
+ * for the others': those are looked up from their own file, so every lint against the same
+ * index finds the same (rules ask for every route of the workspace, for every listener).
+ */
 const parentsCache = new WeakMap<KubeView, WeakMap<KubeResource, RouteParent[]>>();
+const indexCache = new WeakMap<object, { version: number; routes: WeakMap<KubeResource, RouteParent[]> }>();
+
+function cacheFor(view: KubeView, route: KubeResource): WeakMap<KubeResource, RouteParent[]> {
+  const index = view.index;
+  if (index && route.file !== view.file) {
+    let c = indexCache.get(index);
+    if (!c || c.version !== index.version) indexCache.set(index, (c = { version: index.version, routes: new WeakMap() }));
+    return c.routes;
+  }
+  let perView = parentsCache.get(view);
+  if (!perView) parentsCache.set(view, (perView = new WeakMap()));
+  return perView;
+}
 
 function readParents(view: KubeView, route: KubeResource): RouteParent[] {
   const from = view.forFile(route.file);

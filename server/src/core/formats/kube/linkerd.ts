@@ -3,6 +3,9 @@ import { resourceKindKey, type KubeResource } from './resources';
 
 const WORKLOADS = ['Deployment.apps', 'StatefulSet.apps', 'DaemonSet.apps', 'ReplicaSet.apps', 'Job.batch'];
 
+/** The kinds whose proxy annotations `podAnnotations` reads. */
+export const POD_ANNOTATION_KINDS: readonly string[] = ['Namespace', 'Pod', ...WORKLOADS, 'CronJob.batch'];
+
 /** Where a resource's proxy annotations live: a Namespace's or Pod's metadata, a workload's pod template (CronJob: its job template). */
 export function podAnnotations(r: KubeResource): KNode | undefined {
   const k = resourceKindKey(r);

@@ -1,7 +1,8 @@
 import type * as Yaml from 'yaml';
 import type { ResourceRef } from '../../findings';
 import type { LineIndex, Range } from '../../text';
-import { nodeRange, parseYamlFile, yaml, type SimpleDocument, type YamlFile } from '../yaml/documents';
+import { nodeRange, yaml, type SimpleDocument, type YamlFile } from '../yaml/documents';
+import { parseYamlCached } from '../yaml/parseCache';
 import { KNode, type AliasBudget } from './node';
 
 /** Resources read from one file before TLS Lens stops (the rest is reported, not read). */
@@ -13,6 +14,8 @@ export interface KubeResource {
   /** The API group ("" for the core group: Secret, ConfigMap, Pod). */
   group: string;
   kind: string;
+  /** `kindKey(kind, group)`: `Kind` or `Kind.group`. */
+  kindKey: string;
   name: string;
   /** `metadata.namespace` as written (see `KubeIndex.namespaceOf` for the effective one). */
   namespace?: string;
@@ -58,8 +61,9 @@ export function kindKey(kind: string, group: string): string {
   return group ? `${kind}.${group}` : kind;
 }
 
-export function resourceKindKey(r: Pick<KubeResource, 'kind' | 'group'>): string {
-  return kindKey(r.kind, r.group);
+/** The key `r` is indexed under (kept on the resource: rules ask for it often). */
+export function resourceKindKey(r: Pick<KubeResource, 'kind' | 'group'> & { kindKey?: string }): string {
+  return r.kindKey ?? kindKey(r.kind, r.group);
 }
 
 /** The `resource` of a finding about `r`, with its effective namespace. */
@@ -83,9 +87,25 @@ const SUBSTITUTION = /\$\{[A-Za-z_][\w]*\}|(?<![{$\w])\{[A-Za-z_][\w]*\}(?!\})/;
  * `apiVersion` and `kind`, and the items of `List` kinds. Documents that do not parse are
  * skipped; when the file holds template expressions, one note says so. Never throws.
  */
+/** The resources of each parse (`kubeFile`), for the file they were read for. */
+const filesOf = new WeakMap<YamlFile, { file: string; kube: KubeFile }>();
+
+/**
+ * `parseKubeFile` of a shared parse (`parseYamlCached` of `file`'s text when none is given),
+ * read once per parse and file: the lint, the index, hover and code lenses share it.
+ */
+export function kubeFile(file: string, text: string, lines: LineIndex, parsed?: YamlFile): KubeFile {
+  const yf = parsed ?? parseYamlCached(text, file, lines);
+  const known = filesOf.get(yf);
+  if (known && known.file === file) return known.kube;
+  const kube = parseKubeFile(file, text, lines, yf);
+  filesOf.set(yf, { file, kube });
+  return kube;
+}
+
 export function parseKubeFile(file: string, text: string, lines: LineIndex, parsed?: YamlFile): KubeFile {
   const y = yaml();
-  const yf = parsed ?? parseYamlFile(text, lines);
+  const yf = parsed ?? parseYamlCached(text, undefined, lines);
   const resources: KubeResource[] = [];
   const notes: KubeFileNote[] = [];
   const budget: AliasBudget = { used: 0, exceeded: false };
@@ -143,10 +163,12 @@ export function parseKubeFile(file: string, text: string, lines: LineIndex, pars
     const metadata = root.get('metadata');
     const nameNode = metadata.get('name');
     const namespace = metadata.get('namespace').str();
+    const group = apiGroup(apiVersion);
     const r: KubeResource = {
       apiVersion,
-      group: apiGroup(apiVersion),
+      group,
       kind,
+      kindKey: kindKey(kind, group),
       name: nameNode.str() ?? '',
       file,
       root,
@@ -180,12 +202,12 @@ export function parseKubeFile(file: string, text: string, lines: LineIndex, pars
   };
   for (const d of yf.documents) {
     if (brokenDocs.has(d.index)) continue;
-    if (d.simple) {
+    // A document the reader took (not a `…List`, whose items are resources): its identity is known, its nodes are built when read.
+    if (d.simple && !/List$/.test(d.simple.kind ?? '')) {
       if (resources.length >= MAX_RESOURCES_PER_FILE) {
         truncated = true;
         break;
       }
-      // Its lines hold no sequence: a `…List` kind has no items and is read as one resource, as `add` would.
       const r = simpleResource(d.simple, file, (s) => build(rootOf(d.doc.contents, d.doc), s.apiVersion, s.kind, false));
       if (r) resources.push(r);
       continue;
@@ -203,37 +225,73 @@ export function parseKubeFile(file: string, text: string, lines: LineIndex, pars
   return { resources, notes, aliasBudget: budget };
 }
 
-/** Fields of a resource that need its document parsed. */
-const PARSED_FIELDS = ['root', 'metadata', 'spec', 'nameRange', 'range', 'labels', 'annotations'] as const;
-
 /**
- * The resource of a simple document (`SimpleDocument`): kind, group, name and namespace as
- * its lines say (all an index needs); the fields that need nodes parse the document on first
- * access (`read`) and are then the parsed resource's own.
+ * The resource of a document the reader took (`SimpleDocument`): kind, group, name and
+ * namespace as the scan read them (all an index needs); the fields that need nodes build the
+ * document on first access (`read`) and are then the built resource's.
  */
-function simpleResource(
-  s: SimpleDocument,
-  file: string,
-  read: (s: SimpleDocument & { apiVersion: string; kind: string }) => KubeResource,
-): KubeResource | undefined {
+class LazyResource implements KubeResource {
+  readonly group: string;
+  readonly kindKey: string;
+  readonly name: string;
+  readonly namespace?: string;
+  readonly templated = false;
+  private built: KubeResource | undefined;
+
+  constructor(
+    readonly apiVersion: string,
+    readonly kind: string,
+    s: SimpleDocument,
+    readonly file: string,
+    private readonly read: () => KubeResource,
+  ) {
+    this.group = apiGroup(apiVersion);
+    this.kindKey = kindKey(kind, this.group);
+    this.name = s.name ?? '';
+    if (s.namespace) this.namespace = s.namespace;
+  }
+
+  /** Whether the document has been built (for tests that count builds). */
+  get isBuilt(): boolean {
+    return this.built !== undefined;
+  }
+
+  private full(): KubeResource {
+    return (this.built ??= this.read());
+  }
+
+  get root(): KNode {
+    return this.full().root;
+  }
+  get metadata(): KNode {
+    return this.full().metadata;
+  }
+  get spec(): KNode {
+    return this.full().spec;
+  }
+  get nameRange(): Range {
+    return this.full().nameRange;
+  }
+  get range(): Range {
+    return this.full().range;
+  }
+  get labels(): Readonly<Record<string, string>> {
+    return this.full().labels;
+  }
+  get annotations(): Readonly<Record<string, string>> {
+    return this.full().annotations;
+  }
+}
+
+function simpleResource(s: SimpleDocument, file: string, read: (s: SimpleDocument & { apiVersion: string; kind: string }) => KubeResource): KubeResource | undefined {
   const { apiVersion, kind } = s;
   if (!apiVersion || !kind) return undefined;
-  const r = { apiVersion, group: apiGroup(apiVersion), kind, name: s.name ?? '', file, templated: false } as KubeResource;
-  if (s.namespace) r.namespace = s.namespace;
-  let parsed: KubeResource | undefined;
-  for (const field of PARSED_FIELDS) {
-    Object.defineProperty(r, field, {
-      enumerable: true,
-      configurable: true,
-      get() {
-        parsed ??= read({ ...s, apiVersion, kind });
-        const value = parsed[field];
-        Object.defineProperty(r, field, { value, enumerable: true, writable: true, configurable: true });
-        return value;
-      },
-    });
-  }
-  return r;
+  return new LazyResource(apiVersion, kind, s, file, () => read({ ...s, apiVersion, kind }));
+}
+
+/** Whether a resource's document is still unbuilt (a `LazyResource` no field of which was read). */
+export function isUnbuilt(r: KubeResource): boolean {
+  return r instanceof LazyResource && !r.isBuilt;
 }
 
 function aliasNote(lines: LineIndex): KubeFileNote {

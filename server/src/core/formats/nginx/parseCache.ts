@@ -1,5 +1,6 @@
 import type { TextDoc } from '../../document';
 import { LineIndex, type Position, type Range } from '../../text';
+import { TextCache } from '../../textCache';
 import type { NginxBlock, NginxConfig, NginxDirective } from './ast';
 import { parseNginxRange } from './parser';
 
@@ -20,29 +21,8 @@ export interface ParsedNginx {
 const MAX_ENTRIES = 64;
 const MAX_CHARS = 64 * 1024 * 1024;
 
-/**
- * The latest parse of each file or document name, least recently used first: a repeat of
- * the same text is answered from it, an edit of it is re-parsed from it. (Keyed by name,
- * not by text: V8 hashes long strings by their length only, so texts as keys would make
- * every lookup compare whole texts of equal length.)
- */
-const byName = new Map<string, ParsedNginx>();
-let cachedChars = 0;
-
-function remember(name: string, p: ParsedNginx): void {
-  const old = byName.get(name);
-  if (old) {
-    byName.delete(name);
-    cachedChars -= old.text.length;
-  }
-  byName.set(name, p);
-  cachedChars += p.text.length;
-  while (byName.size > MAX_ENTRIES || (cachedChars > MAX_CHARS && byName.size > 1)) {
-    const [oldest, q] = byName.entries().next().value!;
-    byName.delete(oldest);
-    cachedChars -= q.text.length;
-  }
-}
+/** The latest parse of each file or document name: a repeat of the same text is answered from it, an edit of it is re-parsed from it. */
+const byName = new TextCache<ParsedNginx>(MAX_ENTRIES, MAX_CHARS);
 
 /**
  * The parse of `text`. With `name` (a file path or document name) a text parsed before
@@ -53,11 +33,11 @@ export function parseNginxCached(text: string, name?: string, lines?: LineIndex)
   if (name === undefined) return fullParse(text, lines);
   const prev = byName.get(name);
   if (prev && prev.text === text) {
-    remember(name, prev);
+    byName.set(name, prev);
     return prev;
   }
   const p = (prev && reparseEdit(prev, text)) ?? fullParse(text, lines);
-  remember(name, p);
+  byName.set(name, p);
   return p;
 }
 
@@ -76,7 +56,6 @@ export function parseNginxDoc(doc: TextDoc): NginxConfig {
 /** Forgets every cached parse (tests, or memory pressure). */
 export function clearParseCache(): void {
   byName.clear();
-  cachedChars = 0;
 }
 
 function isBreak(c: number): boolean {

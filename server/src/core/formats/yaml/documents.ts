@@ -1,28 +1,31 @@
 import type * as Yaml from 'yaml';
 import type { LineIndex, Range } from '../../text';
+import { PARSE_OPTIONS, yaml } from './lib';
+import { fastDocumentNode, readDocument, scanDocument } from './reader';
 
-/** One YAML document of a (possibly multi-document) file, parsed by the `yaml` package. */
+/** One YAML document of a (possibly multi-document) file, parsed by the `yaml` package or by the own reader. */
 export interface YamlDocument {
   /** 0-based position among the file's documents. */
   readonly index: number;
-  /** The parsed document; for a `simple` one, parsed on first access. */
+  /** The parsed document; for a `simple` one, built on first access. */
   readonly doc: Yaml.Document.Parsed;
   /** Whole document, for messages about the document as such. */
   readonly range: Range;
-  /** Set when the document was read without the parser (see `readSimpleDocument`). */
+  /** Set when the document was read by the own reader (`formats/yaml/reader.ts`), not the parser. */
   readonly simple?: SimpleDocument;
 }
 
 /**
- * A document of block mappings with plain, one-line values only (`key: value`, `key:`,
- * comments), whose top fields were read from its lines. Such a document parses without
- * errors and its top fields are what the parser would give, so it is parsed only when
- * something asks for more (most ConfigMaps, RBAC objects … are never read past their kind).
+ * A document the own reader (`reader.ts`) took: it parses without errors, and its identity was
+ * read without building its nodes, so it is built only when something asks for more (most
+ * ConfigMaps, RBAC objects, CRDs … are never read past their kind and name).
  */
 export interface SimpleDocument {
-  /** Its source in the file: from its `---` line to the next document's. */
+  /** Its source in the file: from its `---` line (or the file's start) to the next document's. */
   readonly start: number;
   readonly end: number;
+  /** Whether it begins with a `---` line (every document but a file's first one does). */
+  readonly marked: boolean;
   readonly apiVersion?: string;
   readonly kind?: string;
   /** `metadata.name` and `metadata.namespace`. */
@@ -34,18 +37,14 @@ export interface YamlFile {
   documents: YamlDocument[];
   /** Located parse errors of every document (the documents are still returned). */
   errors: { message: string; range: Range }[];
+  /** The text as read (a lone CR taken as LF) and its documents' sources, for reading an edit of it (`parseYamlFile`'s `previous`). */
+  readonly source?: { text: string; segments: readonly Segment[] };
 }
 
 /** Pass as `toJS({ maxAliasCount })`: `yaml` then refuses to expand more aliases than this (alias bombs). */
 export const YAML_MAX_ALIAS_COUNT = 100;
 
-let yamlLib: typeof Yaml | undefined;
-
-/** The `yaml` package, loaded on first use (most runs of the nginx rules never need it). */
-export function yaml(): typeof Yaml {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- deliberate lazy load
-  return (yamlLib ??= require('yaml') as typeof Yaml);
-}
+export { yaml } from './lib';
 
 /** The range of a node's source (`node.range` offsets), or the empty range at 0. */
 export function nodeRange(lines: LineIndex, node: { range?: readonly number[] | null } | null | undefined): Range {
@@ -57,70 +56,117 @@ export function nodeRange(lines: LineIndex, node: { range?: readonly number[] | 
  * Parses every document of a YAML file with exact ranges. Never throws; problems come
  * back located. Walk the AST (node APIs, `yaml().visit`) rather than `toJS`; where `toJS` is
  * needed, pass `{ maxAliasCount: YAML_MAX_ALIAS_COUNT }` so alias bombs fail instead of expanding.
- * Simple documents (`readSimpleDocument`) are left out of the parse (blanked to one line of
- * spaces, so offsets and document numbers stay) and parsed on their own when their `doc` is first asked for.
+ * Documents the own reader takes (`simpleDocuments`) are left out of the parse (blanked to one
+ * line of spaces, so offsets and document numbers stay) and built when their `doc` is first
+ * asked for; a file of such documents is not given to the `yaml` package at all.
  */
-export function parseYamlFile(text: string, lines: LineIndex, lazy = true): YamlFile {
+export function parseYamlFile(text: string, lines: LineIndex, lazy = true, previous?: YamlFile): YamlFile {
   // A lone CR is a line break (YAML 1.2 b-break, and LineIndex), which the parser does not take: the same offsets with LF.
   if (text.includes('\r')) text = text.replace(/\r(?!\n)/g, '\n');
-  const { parseAllDocuments } = yaml();
   const errors: YamlFile['errors'] = [];
   const documents: YamlDocument[] = [];
-  const simple = lazy ? simpleDocuments(text) : [];
+  const segments = lazy ? readSegments(text, previous?.source) : [];
+  const read = { text, segments };
+  if (segments.length && segments.every((g) => g.simple || g.none)) {
+    let index = 0;
+    for (const g of segments) if (g.simple) documents.push(lazyDocument(text, lines, index++, g.simple));
+    return { documents, errors, source: read };
+  }
+  const simple = segments.flatMap((g) => (g.simple ? [g.simple] : []));
   let source = text;
   if (simple.length) {
     const parts: string[] = [];
     let at = 0;
     for (const d of simple) {
-      const body = text.indexOf('\n', d.start) + 1;
+      const body = d.marked ? text.indexOf('\n', d.start) + 1 : d.start;
       // One line of spaces as long as the body: the parser skips it at once (many blank lines cost more).
       const n = d.end - body;
-      parts.push(text.slice(at, body), text.charCodeAt(d.end - 1) === 10 ? ' '.repeat(n - 1) + '\n' : ' '.repeat(n));
+      parts.push(text.slice(at, body), n <= 0 ? '' : text.charCodeAt(d.end - 1) === 10 ? ' '.repeat(n - 1) + '\n' : ' '.repeat(n));
       at = d.end;
     }
     parts.push(text.slice(at));
     source = parts.join('');
   }
+  const { parseAllDocuments } = yaml();
   let parsed: ReturnType<typeof parseAllDocuments>;
   try {
-    parsed = parseAllDocuments(source, PARSE_OPTIONS);
+    parsed = withoutStacks(() => parseAllDocuments(source, PARSE_OPTIONS));
   } catch (e) {
     return { documents, errors: [{ message: `YAML could not be read: ${e instanceof Error ? e.message : String(e)}`, range: lines.rangeOf(0, 0) }] };
   }
   const list = Array.isArray(parsed) ? parsed : [];
-  // Each simple document must have begun a document of its own. If one did not (a quoted
-  // string of the document before ran over its `---`), blanking it changed what came
-  // before: parse the whole text as written.
+  if (!simple.length) {
+    list.forEach((doc, index) => documents.push(parsedDocument(doc, lines, index, errors)));
+    return { documents, errors };
+  }
+  // The parse must hold one document per segment the reader did not take (at its `---`, or
+  // within the first segment) and an empty one per blanked segment after a `---`. If not (a
+  // quoted string of a document ran over the next `---`), blanking changed what came before:
+  // parse the whole text as written. So too when a document right after one the reader took
+  // (or that one's blank) has an error: the parser may give it to the document before the one
+  // it is in (a stray `}` after `---`).
   let next = 0;
-  for (const doc of list) if (next < simple.length && doc.range?.[0] === simple[next]!.start) next++;
-  if (next < simple.length) return parseYamlFile(text, lines, false);
-  next = 0;
-  list.forEach((doc, index) => {
-    const s = simple[next];
-    if (s && doc.range?.[0] === s.start) {
-      next++;
-      documents.push(lazyDocument(text, lines, index, s));
-      return;
+  let before: Segment | undefined;
+  for (const g of segments) {
+    if (g.none) continue;
+    if (g.simple && !g.marked) {
+      before = g;
+      continue;
     }
-    for (const err of doc.errors) errors.push({ message: err.message.split('\n')[0]!, range: lines.rangeOf(err.pos[0], err.pos[1]) });
-    documents.push({ index, doc: doc as Yaml.Document.Parsed, range: nodeRange(lines, doc.contents) });
-  });
-  return { documents, errors };
+    const d = list[next++];
+    const at = d?.range?.[0];
+    if (at === undefined || (g.marked ? at !== g.start : at < g.start || at >= g.end)) return parseYamlFile(text, lines, false);
+    if (d!.errors.length && (g.simple || before?.simple)) return parseYamlFile(text, lines, false);
+    before = g;
+  }
+  if (next !== list.length) return parseYamlFile(text, lines, false);
+  next = 0;
+  let index = 0;
+  for (const g of segments) {
+    if (g.none) continue;
+    if (g.simple) {
+      if (g.marked) next++;
+      documents.push(lazyDocument(text, lines, index++, g.simple));
+    } else documents.push(parsedDocument(list[next++]!, lines, index++, errors));
+  }
+  return { documents, errors, source: read };
 }
 
-const PARSE_OPTIONS = { prettyErrors: false, uniqueKeys: false } as const;
+/**
+ * Runs `f` with no stack traces captured for errors made meanwhile: the parser makes an Error
+ * object for every problem it finds (a broken 1 MB file has hundreds), and TLS Lens reads
+ * only their messages and positions.
+ */
+function withoutStacks<T>(f: () => T): T {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return f();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
 
-/** A simple document whose `doc` is parsed from its own source on first access, with the file's offsets. */
+function parsedDocument(doc: Yaml.Document.Parsed | Yaml.EmptyStream | Yaml.Document, lines: LineIndex, index: number, errors: YamlFile['errors']): YamlDocument {
+  const d = doc as Yaml.Document.Parsed;
+  for (const err of d.errors) errors.push({ message: err.message.split('\n')[0]!, range: lines.rangeOf(err.pos[0], err.pos[1]) });
+  return { index, doc: d, range: nodeRange(lines, d.contents) };
+}
+
+/** A document the reader took, built from its own source on first access, with the file's offsets. */
 function lazyDocument(text: string, lines: LineIndex, index: number, simple: SimpleDocument): YamlDocument {
   let parsed: { doc: Yaml.Document.Parsed; range: Range } | undefined;
   const get = (): { doc: Yaml.Document.Parsed; range: Range } => {
     if (parsed) return parsed;
-    const y = yaml();
-    // With the next document's marker after it, as in the file: where a document ends (a key
-    // without a value, then comments or blank lines) depends on whether a `---` follows.
-    const source = text.slice(simple.start, simple.end) + (simple.end < text.length ? '---\n' : '');
-    const doc = y.parseAllDocuments(source, PARSE_OPTIONS)[0] as Yaml.Document.Parsed;
-    shiftRanges(doc, simple.start);
+    const read = readDocument(text, simple.start, simple.end, simple.marked);
+    let doc: Yaml.Document.Parsed;
+    if (read) doc = fastDocumentNode(read);
+    else {
+      // (Not reached: the reader builds what it scanned.) The parser on the document's own source.
+      const source = text.slice(simple.start, simple.end) + (simple.end < text.length ? '---\n' : '');
+      doc = yaml().parseAllDocuments(source, PARSE_OPTIONS)[0] as Yaml.Document.Parsed;
+      shiftRanges(doc, simple.start);
+    }
     parsed = { doc, range: nodeRange(lines, doc.contents) };
     // From now on plain fields (a getter left in place would say "not parsed yet").
     Object.defineProperties(d, { doc: { value: doc, enumerable: true }, range: { value: parsed.range, enumerable: true } });
@@ -154,113 +200,96 @@ function shiftRanges(doc: Yaml.Document.Parsed, by: number): void {
   });
 }
 
-/** `---` alone on its line (a comment may follow): where a simple document can begin. */
-const MARKER = /^---[ \t]*(?:#.*)?\r?$/;
 /** A line that starts a document or ends one (`---`, `...`) in any form. */
 const ANY_MARKER = /^(?:---|\.\.\.)(?:[ \t]|\r?$)/;
-/**
- * `key: value` or `key:`. An implicit key longer than 1,024 characters is an error (YAML 1.2
- * §7.4): keys are cut short here, and `readSimpleDocument` also counts the indentation.
- */
-const KEY_LINE = /^( *)([A-Za-z0-9][A-Za-z0-9_./-]{0,1022}):(?: +([A-Za-z0-9/][A-Za-z0-9_./@+=-]*))?(?: +#.*)? *\r?$/;
-const BLANK_OR_COMMENT = /^ *(?:#.*)?\r?$/;
-/** Plain scalars the YAML 1.2 core schema reads as something else than a string (null, bool, numbers). */
-const NOT_A_STRING = /^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE|[-+.0-9].*)$/;
+
+/** One document's source: from a `---` line (or the file's start) to the next. */
+export interface Segment {
+  start: number;
+  end: number;
+  marked: boolean;
+  /** What the reader read of it, when it took it. */
+  simple?: SimpleDocument;
+  /** Only comments and blank lines before the first `---`: no document. */
+  none?: boolean;
+}
 
 /**
- * The simple documents of a file: each begins with a bare `---` line and holds only block
- * mappings with plain one-line values. Files with directives (`%`) or `...` lines have none.
+ * The file cut at its `---` lines, each part scanned by the reader. Files with directives (`%`)
+ * or `...` lines have no segments. With the `previous` reading of an earlier text of the file,
+ * a part that lies wholly before the edit, or wholly after it, takes that reading's scan (what
+ * the reader read depends on the part's own text only, and on whether a document follows it).
  */
-export function simpleDocuments(text: string): SimpleDocument[] {
-  // Cheap exits: one document, or YAML that is not block mappings throughout.
-  if (!text.includes('\n---') || /^(?:%|\.\.\.)/m.test(text)) return [];
-  const out: SimpleDocument[] = [];
+function readSegments(text: string, previous?: YamlFile['source']): Segment[] {
+  if (/^(?:%|\.\.\.)/m.test(text)) return [];
+  const reuse = previous?.segments.length ? unchanged(previous, text) : undefined;
   const starts: number[] = [];
   for (let at = 0; at < text.length; ) {
     let end = text.indexOf('\n', at);
     if (end < 0) end = text.length;
-    if (text.charCodeAt(at) === 45 /* - */ && ANY_MARKER.test(text.slice(at, end))) starts.push(at);
+    if (text.charCodeAt(at) === 45 /* - */ && ANY_MARKER.test(text.slice(at, Math.min(end, at + 5)))) starts.push(at);
     at = end + 1;
   }
-  for (let i = 0; i < starts.length; i++) {
-    const start = starts[i]!;
-    const end = starts[i + 1] ?? text.length;
-    const d = readSimpleDocument(text, start, end);
-    if (d) out.push(d);
-  }
+  const out: Segment[] = [];
+  /** The next `{{` at or after the segment being read (-1: none left). */
+  let templ = text.indexOf('{{');
+  const add = (start: number, end: number, marked: boolean): void => {
+    const g: Segment = { start, end, marked };
+    // Template expressions (even in comments) make the resource `templated`: leave those to the parser.
+    const known = reuse?.(start, end);
+    if (known) {
+      if (known.none) g.none = true;
+      else if (known.simple) g.simple = { ...known.simple, start, end };
+      out.push(g);
+      return;
+    }
+    if (templ >= 0 && templ < start) templ = text.indexOf('{{', start);
+    const id = templ >= 0 && templ < end ? undefined : scanDocument(text, start, end, marked);
+    if (id === 'none') g.none = true;
+    else if (id) {
+      const d: { -readonly [K in keyof SimpleDocument]: SimpleDocument[K] } = { start, end, marked };
+      if (id.apiVersion !== undefined) d.apiVersion = id.apiVersion;
+      if (id.kind !== undefined) d.kind = id.kind;
+      if (id.name !== undefined) d.name = id.name;
+      if (id.namespace !== undefined) d.namespace = id.namespace;
+      g.simple = d;
+    }
+    out.push(g);
+  };
+  if (starts[0] !== 0) add(0, starts[0] ?? text.length, false);
+  for (let i = 0; i < starts.length; i++) add(starts[i]!, starts[i + 1] ?? text.length, true);
   return out;
 }
 
 /**
- * Reads `text[start, end)` (a `---` line and the lines up to the next marker) as a simple
- * document, or undefined when it is anything else. Keys and values are restricted to
- * characters that mean nothing to YAML, indentation must close back to an open mapping, and
- * a value never continues on the next line: what is accepted parses without errors, to the
- * mapping the lines show.
+ * For a new text of a file: the earlier reading's segment with the same source as `[start, end)`
+ * of the new text, when that source lies wholly in the text the two share before the edit, or
+ * wholly in what they share after it.
  */
-export function readSimpleDocument(text: string, start: number, end: number): SimpleDocument | undefined {
-  const source = text.slice(start, end);
-  // Template expressions (even in comments) make the resource `templated`: leave those to the parser.
-  if (source.includes('{{')) return undefined;
-  const lines = source.split('\n');
-  if (!MARKER.test(lines[0]!)) return undefined;
-  /** Indents of the open mappings, outermost first. */
-  const open: number[] = [];
-  let last: { indent: number; hasValue: boolean } | undefined;
-  let keys = 0;
-  const top = new Map<string, { value?: string }>();
-  const meta = new Map<string, { value?: string }>();
-  /** Inside the first top-level `metadata` (the one the parser's first-key lookup finds), when it is a mapping. */
-  let inMetadata = false;
-  let seenMetadata = false;
-  for (let l = 1; l < lines.length; l++) {
-    const line = lines[l]!;
-    const m = KEY_LINE.exec(line);
-    if (!m) {
-      if (BLANK_OR_COMMENT.test(line)) continue;
-      return undefined;
+function unchanged(previous: NonNullable<YamlFile['source']>, text: string): (start: number, end: number) => Segment | undefined {
+  const old = previous.text;
+  const min = Math.min(old.length, text.length);
+  let prefix = 0;
+  while (prefix < min && old.charCodeAt(prefix) === text.charCodeAt(prefix)) prefix++;
+  let suffix = 0;
+  while (suffix < min - prefix && old.charCodeAt(old.length - 1 - suffix) === text.charCodeAt(text.length - 1 - suffix)) suffix++;
+  const delta = text.length - old.length;
+  const byStart = new Map(previous.segments.map((g) => [g.start, g]));
+  return (start, end) => {
+    // Before the edit (and not the last part, whose end is the text's: a document after it matters).
+    if (end <= prefix && end < text.length && end < old.length) {
+      const g = byStart.get(start);
+      return g && g.end === end ? g : undefined;
     }
-    const indent = m[1]!.length;
-    // The parser measures a key from as early as the line break before it (after a key without
-    // a value), so indentation, line break and key together stay under the limit.
-    if (indent + m[2]!.length >= 1024) return undefined;
-    if (!last) {
-      if (indent !== 0) return undefined;
-      open.push(0);
-    } else if (indent > last.indent) {
-      // Only a key without a value opens a nested mapping; after a value it would continue it.
-      if (last.hasValue) return undefined;
-      open.push(indent);
-    } else {
-      while (open.length && open[open.length - 1]! > indent) open.pop();
-      if (open[open.length - 1] !== indent) return undefined;
+    if (start >= text.length - suffix) {
+      const g = byStart.get(start - delta);
+      return g && g.end === end - delta ? g : undefined;
     }
-    const key = m[2]!;
-    const value = m[3];
-    const entry = value === undefined ? {} : { value };
-    if (indent === 0) {
-      if (!top.has(key)) top.set(key, entry);
-      inMetadata = key === 'metadata' && !seenMetadata && value === undefined;
-      if (key === 'metadata') seenMetadata = true;
-    } else if (inMetadata && open.length === 2 && !meta.has(key)) meta.set(key, entry);
-    last = { indent, hasValue: value !== undefined };
-    keys++;
-  }
-  if (keys === 0) return undefined;
-  const field = (v: { value?: string } | undefined): string | undefined | false => {
-    if (v?.value === undefined) return undefined;
-    return NOT_A_STRING.test(v.value) ? false : v.value;
+    return undefined;
   };
-  const apiVersion = field(top.get('apiVersion'));
-  const kind = field(top.get('kind'));
-  const name = field(meta.get('name'));
-  const namespace = field(meta.get('namespace'));
-  if (apiVersion === false || kind === false || name === false || namespace === false) return undefined;
-  const d: { -readonly [K in keyof SimpleDocument]: SimpleDocument[K] } = { start, end };
-  if (apiVersion !== undefined) d.apiVersion = apiVersion;
-  if (kind !== undefined) d.kind = kind;
-  if (name !== undefined) d.name = name;
-  if (namespace !== undefined) d.namespace = namespace;
-  return d;
 }
 
+/** The documents of a file the own reader takes (see `parseYamlFile`). */
+export function simpleDocuments(text: string): SimpleDocument[] {
+  return readSegments(text).flatMap((g) => (g.simple ? [g.simple] : []));
+}

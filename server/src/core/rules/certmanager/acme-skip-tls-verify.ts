@@ -12,6 +12,7 @@ export const acmeSkipTlsVerify: Rule = {
   title: "ACME issuer doesn't verify the ACME server's certificate",
   defaultSeverity: 'error',
   formats: ['kubernetes'],
+  kinds: [K.issuer, K.clusterIssuer],
   check(ctx) {
     for (const r of ctx.kube().resources) {
       if (resourceKindKey(r) !== K.issuer && resourceKindKey(r) !== K.clusterIssuer) continue;

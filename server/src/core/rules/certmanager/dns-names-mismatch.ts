@@ -17,6 +17,7 @@ export const dnsNamesMismatch: Rule = {
   title: "Certificate dnsNames do not cover the hosts of the Ingresses using its Secret",
   defaultSeverity: 'error',
   formats: ['kubernetes'],
+  kinds: [K.certificate],
   check(ctx) {
     const view = ctx.kube();
     for (const cert of view.resources) {

@@ -21,6 +21,7 @@ export const keyAlgorithm: Rule = {
   title: "Certificate's key algorithm is not among the profile's certificate types",
   defaultSeverity: 'warning',
   formats: ['kubernetes'],
+  kinds: [K.certificate],
   check(ctx) {
     const profile = ctx.policy.profile;
     const allowed = profile.certificateTypes.map((t) => t.toLowerCase());

@@ -17,6 +17,7 @@ export const lifetime: Rule = {
   title: 'Certificate duration or renewBefore out of line with the policy',
   defaultSeverity: 'warning',
   formats: ['kubernetes'],
+  kinds: [K.certificate],
   check(ctx) {
     const maxDays = ctx.policy.profile.maximumCertificateLifespanDays;
     for (const r of ctx.kube().resources) {

@@ -14,6 +14,7 @@ export const rotationNever: Rule = {
   title: 'Certificate keeps its private key across renewals (rotationPolicy: Never)',
   defaultSeverity: 'warning',
   formats: ['kubernetes'],
+  kinds: [K.certificate],
   check(ctx) {
     for (const r of ctx.kube().resources) {
       if (resourceKindKey(r) !== K.certificate) continue;

@@ -14,6 +14,7 @@ export const selfSignedPublic: Rule = {
   title: 'An Ingress serves a certificate from a selfSigned issuer',
   defaultSeverity: 'warning',
   formats: ['kubernetes'],
+  kinds: [K.certificate],
   check(ctx) {
     const view = ctx.kube();
     for (const cert of view.resources) {

@@ -1,5 +1,5 @@
 import { isStagingIssuer, issuerOf, shimAnnotation, shimIssuer } from '../../formats/kube/certManager';
-import { isIngress } from '../../formats/kube/ingress';
+import { INGRESS_KINDS, isIngress } from '../../formats/kube/ingress';
 import { K } from '../../formats/kube/refs';
 import { resourceKindKey, type KubeResource } from '../../formats/kube/resources';
 import { named, relatedAt, reportResource } from '../../formats/kube/report';
@@ -19,6 +19,7 @@ export const stagingIssuer: Rule = {
   title: "A certificate is issued by Let's Encrypt staging (untrusted)",
   defaultSeverity: 'warning',
   formats: ['kubernetes'],
+  kinds: [K.certificate, K.gateway, ...INGRESS_KINDS],
   check(ctx) {
     const view = ctx.kube();
     const report = (user: KubeResource, at: KNode, issuer: KubeResource, how: string): void => {

@@ -13,6 +13,7 @@ export const weakKey: Rule = {
   title: 'Certificate asks for a weak or invalid private key',
   defaultSeverity: 'error',
   formats: ['kubernetes'],
+  kinds: [K.certificate],
   check(ctx) {
     for (const r of ctx.kube().resources) {
       if (resourceKindKey(r) !== K.certificate) continue;

@@ -16,6 +16,7 @@ export const backendInsecureSkipVerify: Rule = {
   title: "Envoy Gateway Backend skips verification of the backend's certificate",
   defaultSeverity: 'warning',
   formats: ['kubernetes'],
+  kinds: [ENVOY_GATEWAY_BACKEND],
   check(ctx) {
     for (const r of ctx.kube().resources) {
       if (resourceKindKey(r) !== ENVOY_GATEWAY_BACKEND) continue;

@@ -13,6 +13,7 @@ export const backendCaRef: Rule = {
   title: "A BackendTLSPolicy's CA certificate reference holds no certificate",
   defaultSeverity: 'warning',
   formats: ['kubernetes'],
+  kinds: [BACKEND_TLS_POLICY],
   check(ctx) {
     const view = ctx.kube();
     for (const policy of ownOfKind(view, BACKEND_TLS_POLICY)) {

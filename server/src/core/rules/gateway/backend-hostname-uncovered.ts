@@ -34,6 +34,7 @@ export const backendHostnameUncovered: Rule = {
   title: "A BackendTLSPolicy's CA certificates cannot validate its hostname",
   defaultSeverity: 'warning',
   formats: ['kubernetes'],
+  kinds: [BACKEND_TLS_POLICY],
   check(ctx) {
     const view = ctx.kube();
     for (const policy of ownOfKind(view, BACKEND_TLS_POLICY)) {

@@ -1,6 +1,7 @@
 import { resourceKindKey } from '../../formats/kube/resources';
 import { reportResource } from '../../formats/kube/report';
 import type { Rule } from '../rule';
+import { BACKEND_TLS_POLICY } from '../../formats/kube/backendTls';
 
 /**
  * BackendTLSPolicy (Gateway API, v1 since 1.4) must say how the backend's certificate is
@@ -12,6 +13,7 @@ export const backendTlsPolicy: Rule = {
   title: 'BackendTLSPolicy without a CA or hostname to verify the backend',
   defaultSeverity: 'warning',
   formats: ['kubernetes'],
+  kinds: [BACKEND_TLS_POLICY],
   check(ctx) {
     for (const r of ctx.kube().resources) {
       if (resourceKindKey(r) !== 'BackendTLSPolicy.gateway.networking.k8s.io') continue;

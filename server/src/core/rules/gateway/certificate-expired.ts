@@ -2,6 +2,7 @@ import { groupBySecret, isSecretWithCertificate, resolveListenerSecret, secretCe
 import { named, reportResource, validityProblem } from '../../formats/kube/report';
 import type { Rule } from '../rule';
 import { listenerNames } from './secret-problem';
+import { K } from '../../formats/kube/refs';
 
 /**
  * The certificate of a listener's Secret is expired, not yet valid, or expires within the
@@ -12,6 +13,7 @@ export const certificateExpired: Rule = {
   title: "A listener's certificate is expired or expires soon",
   defaultSeverity: 'warning',
   formats: ['kubernetes'],
+  kinds: [K.gateway],
   check(ctx) {
     const view = ctx.kube();
     for (const refs of groupBySecret(resolveListenerSecret(view, isSecretWithCertificate))) {

@@ -3,6 +3,7 @@ import { isTemplated } from '../../formats/kube/node';
 import { named, relatedAt, reportResource } from '../../formats/kube/report';
 import { covers, listNames } from '../../formats/kube/secrets';
 import type { Rule } from '../rule';
+import { K } from '../../formats/kube/refs';
 
 /**
  * The certificate a listener serves must cover its `hostname` (RFC 6125 §6.4, as
@@ -14,6 +15,7 @@ export const certificateMismatch: Rule = {
   title: "A listener's certificate does not cover its hostname",
   defaultSeverity: 'error',
   formats: ['kubernetes'],
+  kinds: [K.gateway],
   check(ctx) {
     const view = ctx.kube();
     // The references of each listener (by Gateway and listener name).

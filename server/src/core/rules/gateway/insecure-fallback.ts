@@ -14,6 +14,7 @@ export const insecureFallback: Rule = {
   title: 'Client-certificate validation with AllowInsecureFallback',
   defaultSeverity: 'warning',
   formats: ['kubernetes'],
+  kinds: [K.gateway],
   check(ctx) {
     for (const gw of ctx.kube().resources) {
       if (resourceKindKey(gw) !== K.gateway) continue;

@@ -63,6 +63,7 @@ export const listenerHttpOnly: Rule = {
   title: 'A Gateway API listener serves a public host over plain HTTP only',
   defaultSeverity: 'warning',
   formats: ['kubernetes'],
+  kinds: [K.gateway],
   check(ctx) {
     const view = ctx.kube();
     for (const gw of ownOfKind(view, K.gateway)) {

@@ -12,6 +12,7 @@ export const listenerNoCertificate: Rule = {
   title: 'An HTTPS/TLS listener terminates TLS without certificateRefs',
   defaultSeverity: 'error',
   formats: ['kubernetes'],
+  kinds: [K.gateway],
   check(ctx) {
     for (const gw of ctx.kube().resources) {
       if (resourceKindKey(gw) !== K.gateway) continue;

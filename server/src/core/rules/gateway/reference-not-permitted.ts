@@ -1,6 +1,7 @@
 import { anyResolution, resolveListenerSecret } from '../../formats/kube/gatewayApi';
 import { reportResource } from '../../formats/kube/report';
 import type { Rule } from '../rule';
+import { K } from '../../formats/kube/refs';
 
 /**
  * A certificateRef to a Secret in another namespace is invalid unless a ReferenceGrant in
@@ -12,6 +13,7 @@ export const referenceNotPermitted: Rule = {
   title: 'A cross-namespace certificateRef has no ReferenceGrant',
   defaultSeverity: 'error',
   formats: ['kubernetes'],
+  kinds: [K.gateway],
   check(ctx) {
     const view = ctx.kube();
     if (!view.hasWorkspace) return;

@@ -19,6 +19,7 @@ export const routeOnPassthrough: Rule = {
   title: 'An HTTPRoute or GRPCRoute is attached to a TLS Passthrough listener',
   defaultSeverity: 'error',
   formats: ['kubernetes'],
+  kinds: [HTTP_ROUTE, GRPC_ROUTE],
   check(ctx) {
     const view = ctx.kube();
     for (const route of ownOfKind(view, HTTP_ROUTE, GRPC_ROUTE)) {

@@ -1,6 +1,7 @@
 import { isSecretResolution, groupBySecret, resolveListenerSecret, secretCertificateRelated } from '../../formats/kube/gatewayApi';
 import { named, reportResource } from '../../formats/kube/report';
 import type { Rule } from '../rule';
+import { K } from '../../formats/kube/refs';
 
 /**
  * A listener's certificateRef names a Secret without a readable `tls.crt` and a `tls.key`
@@ -13,6 +14,7 @@ export const secretProblem: Rule = {
   title: "A listener's Secret is not a usable TLS Secret",
   defaultSeverity: 'error',
   formats: ['kubernetes'],
+  kinds: [K.gateway],
   check(ctx) {
     const view = ctx.kube();
     for (const refs of groupBySecret(resolveListenerSecret(view, isSecretResolution))) {

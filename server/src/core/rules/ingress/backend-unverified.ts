@@ -1,4 +1,4 @@
-import { isIngress, nginxAnnotation } from '../../formats/kube/ingress';
+import { INGRESS_KINDS, isIngress, nginxAnnotation } from '../../formats/kube/ingress';
 import { reportResource } from '../../formats/kube/report';
 import type { Rule } from '../rule';
 
@@ -13,6 +13,7 @@ export const backendUnverified: Rule = {
   title: "HTTPS to the backend without verifying the backend's certificate",
   defaultSeverity: 'warning',
   formats: ['kubernetes'],
+  kinds: INGRESS_KINDS,
   check(ctx) {
     for (const r of ctx.kube().resources) {
       if (!isIngress(r)) continue;

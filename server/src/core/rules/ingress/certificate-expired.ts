@@ -1,4 +1,4 @@
-import { ingressSecretRefs, isIngress } from '../../formats/kube/ingress';
+import { INGRESS_KINDS, ingressSecretRefs, isIngress } from '../../formats/kube/ingress';
 import { named, relatedAt, reportResource, validityProblem } from '../../formats/kube/report';
 import type { Rule } from '../rule';
 
@@ -11,6 +11,7 @@ export const certificateExpired: Rule = {
   title: "The Secret's certificate is expired or expires soon",
   defaultSeverity: 'warning',
   formats: ['kubernetes'],
+  kinds: INGRESS_KINDS,
   check(ctx) {
     const view = ctx.kube();
     for (const r of view.resources) {

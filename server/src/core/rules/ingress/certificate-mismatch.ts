@@ -1,4 +1,4 @@
-import { defaultedHostsAssumption, ingressSecretRefs, isIngress } from '../../formats/kube/ingress';
+import { defaultedHostsAssumption, INGRESS_KINDS, ingressSecretRefs, isIngress } from '../../formats/kube/ingress';
 import { isTemplated } from '../../formats/kube/node';
 import { named, relatedAt, reportResource } from '../../formats/kube/report';
 import { covers, listNames } from '../../formats/kube/secrets';
@@ -15,6 +15,7 @@ export const certificateMismatch: Rule = {
   title: "The Secret's certificate does not cover an Ingress TLS host",
   defaultSeverity: 'error',
   formats: ['kubernetes'],
+  kinds: INGRESS_KINDS,
   check(ctx) {
     const view = ctx.kube();
     for (const r of view.resources) {

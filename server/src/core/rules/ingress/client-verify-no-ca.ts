@@ -1,4 +1,4 @@
-import { isIngress, nginxAnnotation } from '../../formats/kube/ingress';
+import { INGRESS_KINDS, isIngress, nginxAnnotation } from '../../formats/kube/ingress';
 import { reportResource } from '../../formats/kube/report';
 import type { Rule } from '../rule';
 
@@ -11,6 +11,7 @@ export const clientVerifyNoCa: Rule = {
   title: 'auth-tls-verify-client optional_no_ca does not verify client certificates',
   defaultSeverity: 'warning',
   formats: ['kubernetes'],
+  kinds: INGRESS_KINDS,
   check(ctx) {
     for (const r of ctx.kube().resources) {
       if (!isIngress(r)) continue;

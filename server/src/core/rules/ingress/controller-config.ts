@@ -22,6 +22,7 @@ export const controllerConfig: Rule = {
   title: 'The ingress-nginx ConfigMap weakens TLS for every Ingress',
   defaultSeverity: 'warning',
   formats: ['kubernetes'],
+  kinds: ['ConfigMap'],
   check(ctx) {
     const view = ctx.kube();
     const profile = ctx.policy.profile;

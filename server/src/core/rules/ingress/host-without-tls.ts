@@ -1,5 +1,5 @@
 import { isPublicHostname } from '../../formats/kube/hosts';
-import { ingressRuleHosts, ingressTls, isIngress, nginxAnnotation, sameHost } from '../../formats/kube/ingress';
+import { INGRESS_KINDS, ingressRuleHosts, ingressTls, isIngress, nginxAnnotation, sameHost } from '../../formats/kube/ingress';
 import { isTemplated } from '../../formats/kube/node';
 import { reportResource } from '../../formats/kube/report';
 import type { Rule } from '../rule';
@@ -16,6 +16,7 @@ export const hostWithoutTls: Rule = {
   title: 'An Ingress host has no TLS entry',
   defaultSeverity: 'warning',
   formats: ['kubernetes'],
+  kinds: INGRESS_KINDS,
   check(ctx) {
     for (const r of ctx.kube().resources) {
       if (!isIngress(r) || nginxAnnotation(r, 'ssl-passthrough')?.value === 'true') continue;

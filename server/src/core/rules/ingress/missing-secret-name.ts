@@ -1,4 +1,4 @@
-import { ingressTls, isIngress } from '../../formats/kube/ingress';
+import { INGRESS_KINDS, ingressTls, isIngress } from '../../formats/kube/ingress';
 import { reportResource } from '../../formats/kube/report';
 import type { Rule } from '../rule';
 
@@ -12,6 +12,7 @@ export const missingSecretName: Rule = {
   title: 'An Ingress TLS entry names no Secret',
   defaultSeverity: 'warning',
   formats: ['kubernetes'],
+  kinds: INGRESS_KINDS,
   check(ctx) {
     if (ctx.policy.require.defaultCertificate) return;
     for (const r of ctx.kube().resources) {

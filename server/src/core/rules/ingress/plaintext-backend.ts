@@ -1,4 +1,4 @@
-import { isIngress, nginxAnnotation } from '../../formats/kube/ingress';
+import { INGRESS_KINDS, isIngress, nginxAnnotation } from '../../formats/kube/ingress';
 import { reportResource } from '../../formats/kube/report';
 import type { Rule } from '../rule';
 
@@ -14,6 +14,7 @@ export const plaintextBackend: Rule = {
   title: 'The Ingress forwards to its backends unencrypted',
   defaultSeverity: 'warning',
   formats: ['kubernetes'],
+  kinds: INGRESS_KINDS,
   check(ctx) {
     if (!ctx.policy.require.endToEndEncryption) return;
     for (const r of ctx.kube().resources) {

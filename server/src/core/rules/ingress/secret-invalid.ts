@@ -1,4 +1,4 @@
-import { ingressSecretRefs, isIngress } from '../../formats/kube/ingress';
+import { INGRESS_KINDS, ingressSecretRefs, isIngress } from '../../formats/kube/ingress';
 import { named, relatedAt, reportResource } from '../../formats/kube/report';
 import type { Rule } from '../rule';
 
@@ -12,6 +12,7 @@ export const secretInvalid: Rule = {
   title: 'The Secret an Ingress names lacks a readable certificate or tls.key',
   defaultSeverity: 'error',
   formats: ['kubernetes'],
+  kinds: INGRESS_KINDS,
   check(ctx) {
     const view = ctx.kube();
     for (const r of view.resources) {

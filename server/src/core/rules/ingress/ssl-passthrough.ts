@@ -1,4 +1,4 @@
-import { isIngress, nginxAnnotation } from '../../formats/kube/ingress';
+import { INGRESS_KINDS, isIngress, nginxAnnotation } from '../../formats/kube/ingress';
 import { reportResource } from '../../formats/kube/report';
 import type { Rule } from '../rule';
 
@@ -12,6 +12,7 @@ export const sslPassthrough: Rule = {
   title: 'ssl-passthrough: TLS is terminated by the backend, not the Ingress',
   defaultSeverity: 'info',
   formats: ['kubernetes'],
+  kinds: INGRESS_KINDS,
   check(ctx) {
     for (const r of ctx.kube().resources) {
       if (!isIngress(r)) continue;

@@ -1,4 +1,4 @@
-import { ingressTls, isIngress, nginxAnnotation } from '../../formats/kube/ingress';
+import { INGRESS_KINDS, ingressTls, isIngress, nginxAnnotation } from '../../formats/kube/ingress';
 import { reportResource } from '../../formats/kube/report';
 import type { Rule } from '../rule';
 import { setScalarFix } from '../../formats/kube/edits';
@@ -13,6 +13,7 @@ export const sslRedirectDisabled: Rule = {
   title: 'ssl-redirect "false" serves a TLS host over plain HTTP too',
   defaultSeverity: 'warning',
   formats: ['kubernetes'],
+  kinds: INGRESS_KINDS,
   check(ctx) {
     if (!ctx.policy.require.httpsRedirect) return;
     for (const r of ctx.kube().resources) {

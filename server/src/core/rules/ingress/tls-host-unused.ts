@@ -1,4 +1,4 @@
-import { ingressRuleHosts, ingressTls, isIngress, sameHost } from '../../formats/kube/ingress';
+import { INGRESS_KINDS, ingressRuleHosts, ingressTls, isIngress, sameHost } from '../../formats/kube/ingress';
 import { isTemplated } from '../../formats/kube/node';
 import { reportResource } from '../../formats/kube/report';
 import type { Rule } from '../rule';
@@ -12,6 +12,7 @@ export const tlsHostUnused: Rule = {
   title: "A TLS host is not among the Ingress rules' hosts",
   defaultSeverity: 'info',
   formats: ['kubernetes'],
+  kinds: INGRESS_KINDS,
   check(ctx) {
     for (const r of ctx.kube().resources) {
       if (!isIngress(r)) continue;

@@ -1,4 +1,4 @@
-import { isIngress, nginxAnnotation } from '../../formats/kube/ingress';
+import { INGRESS_KINDS, isIngress, nginxAnnotation } from '../../formats/kube/ingress';
 import { reportResource } from '../../formats/kube/report';
 import { examples, judgeSuites, suitesOfCipherString } from '../../formats/kube/tls';
 import type { Rule } from '../rule';
@@ -13,6 +13,7 @@ export const weakCiphers: Rule = {
   title: 'ssl-ciphers / proxy-ssl-ciphers enable weak suites',
   defaultSeverity: 'warning',
   formats: ['kubernetes'],
+  kinds: INGRESS_KINDS,
   check(ctx) {
     const profile = ctx.policy.profile;
     for (const r of ctx.kube().resources) {

@@ -1,4 +1,4 @@
-import { isIngress, nginxAnnotation } from '../../formats/kube/ingress';
+import { INGRESS_KINDS, isIngress, nginxAnnotation } from '../../formats/kube/ingress';
 import { reportResource } from '../../formats/kube/report';
 import { WEAK_PROTOCOLS } from '../../formats/kube/tls';
 import type { TlsProtocol } from '../../policy/profiles';
@@ -14,6 +14,7 @@ export const weakProtocols: Rule = {
   title: 'proxy-ssl-protocols enables SSLv3, TLSv1 or TLSv1.1',
   defaultSeverity: 'warning',
   formats: ['kubernetes'],
+  kinds: INGRESS_KINDS,
   check(ctx) {
     const profile = ctx.policy.profile;
     for (const r of ctx.kube().resources) {

@@ -18,6 +18,7 @@ export const destinationRuleNoCa: Rule = {
   title: "DestinationRule TLS without a CA: the server's certificate is not verified (IST0128/IST0129)",
   defaultSeverity: 'warning',
   formats: ['kubernetes'],
+  kinds: [K.destinationRule],
   check(ctx) {
     for (const r of ctx.kube().resources) {
       if (resourceKindKey(r) !== K.destinationRule) continue;

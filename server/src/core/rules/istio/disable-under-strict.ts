@@ -66,6 +66,7 @@ export const disableUnderStrict: Rule = {
   title: 'DestinationRule disables TLS towards a service that requires STRICT mTLS',
   defaultSeverity: 'warning',
   formats: ['kubernetes'],
+  kinds: [K.destinationRule],
   check(ctx) {
     const view = ctx.kube();
     for (const r of view.resources) {

@@ -1,6 +1,7 @@
 import { isSecretResolution, resolveServerCredentials } from '../../formats/kube/istio';
 import { named, relatedAt, reportResource, validityProblem } from '../../formats/kube/report';
 import type { Rule } from '../rule';
+import { K } from '../../formats/kube/refs';
 
 /**
  * The certificate behind a Gateway's credentialName is still valid but expires within the
@@ -12,6 +13,7 @@ export const gatewayCertificateExpiring: Rule = {
   title: "A Gateway's certificate expires soon",
   defaultSeverity: 'warning',
   formats: ['kubernetes'],
+  kinds: [K.istioGateway],
   check(ctx) {
     const view = ctx.kube();
     for (const { gateway, node, name, resolution: res } of resolveServerCredentials(view, isSecretResolution, true)) {

@@ -4,6 +4,7 @@ import type { SecretResolution } from '../../formats/kube/refs';
 import { named, relatedAt, reportResource } from '../../formats/kube/report';
 import { covers, listNames } from '../../formats/kube/secrets';
 import type { Rule } from '../rule';
+import { K } from '../../formats/kube/refs';
 
 /**
  * The certificate of a Gateway server's credentialName must cover the server's hosts
@@ -14,6 +15,7 @@ export const gatewayCertificateMismatch: Rule = {
   title: "A Gateway server's certificate does not cover its hosts",
   defaultSeverity: 'error',
   formats: ['kubernetes'],
+  kinds: [K.istioGateway],
   check(ctx) {
     const view = ctx.kube();
     // The first Secret with a certificate, or a cert-manager Certificate that writes it.

@@ -2,6 +2,7 @@ import { isSecretResolution, resolveServerCredentials } from '../../formats/kube
 import { named, relatedAt, reportResource } from '../../formats/kube/report';
 import { describeValidity } from '../../x509/certificate';
 import type { Rule } from '../rule';
+import { K } from '../../formats/kube/refs';
 
 /**
  * istioctl IST0161 (InvalidGatewayCredential): the Secret a Gateway's credentialName
@@ -13,6 +14,7 @@ export const gatewayCredentialInvalid: Rule = {
   title: 'Gateway credential Secret is invalid or expired (IST0161)',
   defaultSeverity: 'error',
   formats: ['kubernetes'],
+  kinds: [K.istioGateway],
   check(ctx) {
     const view = ctx.kube();
     for (const { gateway, node, name, resolution: res } of resolveServerCredentials(view, isSecretResolution, true)) {

@@ -1,22 +1,32 @@
 import { selects } from '../../formats/kube/istio';
 import type { KNode } from '../../formats/kube/node';
 import { K } from '../../formats/kube/refs';
-import { resourceKindKey } from '../../formats/kube/resources';
+import { resourceKindKey, type KubeResource } from '../../formats/kube/resources';
 import { named, relatedAt, reportResource } from '../../formats/kube/report';
 import type { Rule } from '../rule';
 
-/** istioctl's "same certificate": equal credentialNames, or (neither set) equal serverCertificate and privateKey paths. */
-function sameCertificate(a: KNode, b: KNode): boolean {
-  const ca = a.get('credentialName').str() ?? '';
-  const cb = b.get('credentialName').str() ?? '';
-  if (ca && cb) return ca === cb;
-  if (ca || cb) return false;
-  const sa = a.get('serverCertificate').str() ?? '';
-  const sb = b.get('serverCertificate').str() ?? '';
-  if (!sa || !sb || sa !== sb) return false;
-  const ka = a.get('privateKey').str() ?? '';
-  const kb = b.get('privateKey').str() ?? '';
-  return ka !== '' && kb !== '' && ka === kb;
+/**
+ * istioctl's "same certificate" as a key: equal credentialNames, or (neither set) equal
+ * serverCertificate and privateKey paths; undefined when a server's TLS names no certificate.
+ */
+function certificateKey(tls: KNode): string | undefined {
+  const credential = tls.get('credentialName').str() ?? '';
+  if (credential) return `credential\u0000${credential}`;
+  const cert = tls.get('serverCertificate').str() ?? '';
+  const key = tls.get('privateKey').str() ?? '';
+  return cert && key ? `files\u0000${cert}\u0000${key}` : undefined;
+}
+
+/** The certificate keys of a Gateway's TLS servers. */
+function certificateKeys(gw: KubeResource): Set<string> {
+  const out = new Set<string>();
+  for (const s of gw.spec.get('servers').items()) {
+    const tls = s.get('tls');
+    if (!tls.isMap()) continue;
+    const k = certificateKey(tls);
+    if (k) out.add(k);
+  }
+  return out;
 }
 
 /**
@@ -30,19 +40,31 @@ export const gatewayDuplicateCertificate: Rule = {
   title: 'Several Gateways use the same certificate (IST0138)',
   defaultSeverity: 'warning',
   formats: ['kubernetes'],
+  kinds: [K.istioGateway],
   check(ctx) {
     const view = ctx.kube();
+    const own = view.resources.filter((r) => resourceKindKey(r) === K.istioGateway);
+    if (!own.length) return;
+    // Every Gateway of the workspace by the certificates its TLS servers use (not one pair at a time).
     const all = view.ofKind(K.istioGateway);
-    for (const gw of view.resources) {
-      if (resourceKindKey(gw) !== K.istioGateway) continue;
+    const position = new Map<KubeResource, number>();
+    const byCertificate = new Map<string, KubeResource[]>();
+    all.forEach((g, i) => {
+      position.set(g, i);
+      for (const k of certificateKeys(g)) {
+        const list = byCertificate.get(k);
+        if (list) list.push(g);
+        else byCertificate.set(k, [g]);
+      }
+    });
+    for (const gw of own) {
       const selector = gw.spec.get('selector').stringMap();
-      const servers = gw.spec.get('servers').items();
-      for (const other of all) {
+      const candidates = new Set<KubeResource>();
+      for (const k of certificateKeys(gw)) for (const other of byCertificate.get(k) ?? []) candidates.add(other);
+      const sorted = [...candidates].sort((a, b) => (position.get(a) ?? 0) - (position.get(b) ?? 0));
+      for (const other of sorted) {
         if (other === gw || (other.name === gw.name && view.namespaceOf(other) === view.namespaceOf(gw))) continue;
         if (!selects(selector, other.spec.get('selector').stringMap())) continue;
-        const otherServers = other.spec.get('servers').items();
-        const shared = servers.some((s) => s.get('tls').isMap() && otherServers.some((o) => o.get('tls').isMap() && sameCertificate(s.get('tls'), o.get('tls'))));
-        if (!shared) continue;
         reportResource(ctx, gw, {
           range: gw.nameRange,
           message: `uses the same certificate as ${named(view, other)} on the same gateway workloads (istioctl IST0138): with HTTP/2 connection reuse, requests can reach the wrong server`,

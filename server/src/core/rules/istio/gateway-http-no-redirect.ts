@@ -15,6 +15,7 @@ export const gatewayHttpNoRedirect: Rule = {
   title: 'An HTTP Gateway server serves HTTPS hosts without httpsRedirect',
   defaultSeverity: 'warning',
   formats: ['kubernetes'],
+  kinds: [K.istioGateway],
   check(ctx) {
     if (!ctx.policy.require.httpsRedirect) return;
     for (const gw of ctx.kube().resources) {

@@ -24,6 +24,7 @@ export const gatewayHttpOnly: Rule = {
   title: 'An Istio Gateway serves a public host over plain HTTP only',
   defaultSeverity: 'warning',
   formats: ['kubernetes'],
+  kinds: [K.istioGateway],
   check(ctx) {
     const view = ctx.kube();
     const elsewhere = view

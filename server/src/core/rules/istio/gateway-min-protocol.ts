@@ -16,6 +16,7 @@ export const gatewayMinProtocol: Rule = {
   title: 'Gateway minProtocolVersion allows TLS versions the profile does not',
   defaultSeverity: 'warning',
   formats: ['kubernetes'],
+  kinds: [K.istioGateway],
   check(ctx) {
     const profile = ctx.policy.profile;
     const min = profileMin(profile);

@@ -16,6 +16,7 @@ export const gatewayWeakCiphers: Rule = {
   title: 'Gateway cipherSuites enable weak suites',
   defaultSeverity: 'warning',
   formats: ['kubernetes'],
+  kinds: [K.istioGateway],
   check(ctx) {
     for (const gw of ctx.kube().resources) {
       if (resourceKindKey(gw) !== K.istioGateway) continue;

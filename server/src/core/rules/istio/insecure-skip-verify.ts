@@ -14,6 +14,7 @@ export const insecureSkipVerify: Rule = {
   title: 'DestinationRule insecureSkipVerify: true',
   defaultSeverity: 'warning',
   formats: ['kubernetes'],
+  kinds: [K.destinationRule],
   check(ctx) {
     for (const r of ctx.kube().resources) {
       if (resourceKindKey(r) !== K.destinationRule) continue;

@@ -16,6 +16,7 @@ export const noMeshStrict: Rule = {
   title: 'No mesh-wide STRICT PeerAuthentication (policy requires strict mTLS)',
   defaultSeverity: 'warning',
   formats: ['kubernetes'],
+  kinds: [K.peerAuthentication],
   check(ctx) {
     if (!ctx.policy.require.meshStrict) return;
     const view = ctx.kube();

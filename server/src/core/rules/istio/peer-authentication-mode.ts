@@ -18,6 +18,7 @@ export const peerAuthenticationMode: Rule = {
   title: 'PeerAuthentication allows plaintext (DISABLE or PERMISSIVE)',
   defaultSeverity: 'warning',
   formats: ['kubernetes'],
+  kinds: [K.peerAuthentication],
   check(ctx) {
     const view = ctx.kube();
     const strict = ctx.policy.require.meshStrict;

@@ -1,4 +1,4 @@
-import { annotation } from '../../formats/kube/linkerd';
+import { annotation, POD_ANNOTATION_KINDS } from '../../formats/kube/linkerd';
 import { reportResource } from '../../formats/kube/report';
 import type { Rule } from '../rule';
 import { setScalarFix } from '../../formats/kube/edits';
@@ -13,6 +13,7 @@ export const defaultInboundPolicy: Rule = {
   title: 'Linkerd default inbound policy admits unauthenticated clients',
   defaultSeverity: 'info',
   formats: ['kubernetes'],
+  kinds: POD_ANNOTATION_KINDS,
   check(ctx) {
     for (const r of ctx.kube().resources) {
       const a = annotation(r, 'config.linkerd.io/default-inbound-policy');

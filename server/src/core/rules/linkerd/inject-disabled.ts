@@ -1,4 +1,4 @@
-import { annotation } from '../../formats/kube/linkerd';
+import { annotation, POD_ANNOTATION_KINDS } from '../../formats/kube/linkerd';
 import { reportResource } from '../../formats/kube/report';
 import type { Rule } from '../rule';
 
@@ -8,6 +8,7 @@ export const injectDisabled: Rule = {
   title: 'linkerd.io/inject: disabled takes pods out of the mesh (no mTLS)',
   defaultSeverity: 'warning',
   formats: ['kubernetes'],
+  kinds: POD_ANNOTATION_KINDS,
   check(ctx) {
     for (const r of ctx.kube().resources) {
       const a = annotation(r, 'linkerd.io/inject');

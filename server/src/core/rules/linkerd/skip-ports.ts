@@ -1,4 +1,4 @@
-import { annotation } from '../../formats/kube/linkerd';
+import { annotation, POD_ANNOTATION_KINDS } from '../../formats/kube/linkerd';
 import { reportResource } from '../../formats/kube/report';
 import type { Rule } from '../rule';
 
@@ -12,6 +12,7 @@ export const skipPorts: Rule = {
   title: 'skip-inbound/outbound-ports bypass the Linkerd proxy (no mTLS)',
   defaultSeverity: 'warning',
   formats: ['kubernetes'],
+  kinds: POD_ANNOTATION_KINDS,
   check(ctx) {
     for (const r of ctx.kube().resources) {
       for (const key of ['config.linkerd.io/skip-inbound-ports', 'config.linkerd.io/skip-outbound-ports']) {

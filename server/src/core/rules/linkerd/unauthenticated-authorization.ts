@@ -8,6 +8,7 @@ export const unauthenticatedAuthorization: Rule = {
   title: 'ServerAuthorization admits unauthenticated clients',
   defaultSeverity: 'warning',
   formats: ['kubernetes'],
+  kinds: ['ServerAuthorization.policy.linkerd.io'],
   check(ctx) {
     for (const r of ctx.kube().resources) {
       if (resourceKindKey(r) !== 'ServerAuthorization.policy.linkerd.io') continue;

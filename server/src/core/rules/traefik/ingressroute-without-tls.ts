@@ -14,6 +14,7 @@ export const ingressRouteWithoutTls: Rule = {
   title: 'IngressRoute without tls',
   defaultSeverity: 'warning',
   formats: ['kubernetes'],
+  kinds: KINDS,
   check(ctx) {
     for (const r of ctx.kube().resources) {
       if (!KINDS.includes(resourceKindKey(r)) || r.spec.get('tls').present) continue;

@@ -17,6 +17,7 @@ export const serversTransportInsecure: Rule = {
   title: "ServersTransport skips verification of the backends' certificates",
   defaultSeverity: 'warning',
   formats: ['kubernetes'],
+  kinds: [...HTTP, ...TCP],
   check(ctx) {
     for (const r of ctx.kube().resources) {
       const k = resourceKindKey(r);

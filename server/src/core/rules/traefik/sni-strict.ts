@@ -14,6 +14,7 @@ export const sniStrict: Rule = {
   title: 'Client authentication without sniStrict can be bypassed',
   defaultSeverity: 'warning',
   formats: ['kubernetes'],
+  kinds: TLS_OPTION_KINDS,
   check(ctx) {
     for (const r of ctx.kube().resources) {
       if (!TLS_OPTION_KINDS.includes(resourceKindKey(r))) continue;

@@ -19,6 +19,7 @@ export const tlsOption: Rule = {
   title: 'Traefik TLSOption allows old TLS versions or weak cipher suites',
   defaultSeverity: 'warning',
   formats: ['kubernetes'],
+  kinds: TLS_OPTION_KINDS,
   check(ctx) {
     const profile = ctx.policy.profile;
     for (const r of ctx.kube().resources) {
