@@ -3,19 +3,16 @@ export { TextDoc } from './document';
 export {
   lintDocument,
   lintFile,
-  layoutBase,
-  includeProblems,
-  includeContext,
   isCandidateName,
   atLeast,
   overSizeCap,
-  needsHttpContext,
-  hasNginxIncludes,
   gatherFacts,
+  withNginxFacts,
   readsSuppressions,
   type LintOptions,
   type FileLintResult,
 } from './engine';
+export { gatherNginx, hasNginxIncludes, includeContext, includeProblems, layoutBase, needsHttpContext, type NginxFacts } from './formats/nginx/gather';
 export type { Finding, Fix, Severity, RuleLevel, TextEdit, RelatedLocation, ResourceRef } from './findings';
 export { SEVERITY_ORDER, compareFindings, withAssumptions } from './findings';
 export { detectFormat, type FormatKind } from './formats/detect';

@@ -8,7 +8,8 @@ import {
   hasNginxIncludes,
   includeContext,
   isCandidateName,
-  layoutBase,
+  gatherNginx,
+  withNginxFacts,
   trailingPathGuesser,
   walkFiles,
   type PathGuess,
@@ -363,19 +364,20 @@ export class DocumentLinter {
       const findings = lintDocument(textDoc, { policy, now: this.host.now() });
       return { version, findings, format: detectFormat(textDoc), enabled: true, fixable: countFixable(findings) };
     }
-    const context = await this.httpContext(textDoc, deps, epoch, policy);
-    const options: LintOptions = { policy, now: this.host.now() };
-    if (context) options.nginxHttpContext = context;
-    if (path.isAbsolute(textDoc.file) && hasNginxIncludes(textDoc)) {
-      const { problems, included } = await includeContext(this.host, textDoc.file, () => textDoc.text, { others: this.openText(), loadTree: this.recording(deps, epoch), load: { pathMappings: policy.pathMappings, guessPath: await this.guessPath() } });
-      options.nginxIncludeProblems = problems;
-      options.nginxIncluded = included;
+    let options: LintOptions = { policy, now: this.host.now() };
+    if (path.isAbsolute(textDoc.file)) {
+      const root = this.policies.folderOf(textDoc.file);
+      const nginx = await gatherNginx(this.host, textDoc.file, textDoc, policy, {
+        others: this.openText(),
+        loadTree: this.recording(deps, epoch),
+        guessPath: () => this.guessPath(),
+        httpContext: () => this.httpContext(textDoc, deps, epoch, policy),
+        ...(root !== undefined ? { root } : {}),
+      });
+      options = withNginxFacts(options, nginx);
+      if (this.documents.get(doc.uri)) this.referencedByLint.set(textDoc.file, { text: textDoc.text, mappings: JSON.stringify(policy.pathMappings), files: nginx.referenced });
     }
-    if (path.isAbsolute(textDoc.file) && !policy.nginxBase && detectFormat(textDoc) === 'nginx') options.nginxBase = await layoutBase(this.host, textDoc.file);
     if (this.documents.get(doc.uri)) this.dependencies.set(doc.uri, deps);
-    const referenced = await this.referencedFiles(textDoc, policy);
-    if (referenced) options.nginxReferencedFiles = referenced;
-    if (this.documents.get(doc.uri)) this.referencedByLint.set(textDoc.file, { text: textDoc.text, mappings: JSON.stringify(policy.pathMappings), files: referenced });
     const facts = await this.facts(textDoc, policy);
     if (facts) options.facts = facts;
     if (this.kube && detectFormat(textDoc) === 'kubernetes') {
