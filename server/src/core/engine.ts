@@ -1,82 +1,34 @@
 import { TextDoc } from './document';
 import { SEVERITY_ORDER, compareFindings, withAssumptions, type Finding, type Severity } from './findings';
 import { detectFormat, formatFromName, looksBinary, textLooksBinary, withoutCopySuffix, type FormatKind } from './formats/detect';
-import type { NginxConfig, NginxDirective } from './formats/nginx/ast';
-import { asIncludedInHttp, spliceIncludes, spliceStock } from './formats/nginx/context';
-import { gatherNginx, type NginxFacts, type NginxGatherOptions } from './formats/nginx/gather';
-import { baseFromLayout, type NginxBase } from './formats/nginx/stock';
-import { UnknownIncludes } from './formats/nginx/unknowns';
 
-export { includeKey } from './formats/nginx/context';
-import { effectiveConfig, type EffectiveConfig } from './formats/nginx/effective';
-import { normalizePath, type NginxLoadOptions, type NginxTree, type NginxTreeProblem } from './formats/nginx/includes';
-import { parseNginxCached, parseNginxDoc } from './formats/nginx/parseCache';
-import { rawBodies, templateOf } from './formats/nginx/template';
 import { scanPem, type PemBlock } from './formats/pem/scanner';
 import type { YamlFile } from './formats/yaml/documents';
 import { parseYamlCached } from './formats/yaml/parseCache';
 import { resourceKindKey } from './formats/kube/resources';
 import { materialSites, type MaterialSite } from './certs/sites';
 import { containerKind, keystorePassword, readContainer, type ContainerRead } from './certs/containers';
-import type { ReferencedFiles } from './certs/referenced';
 import { indexedYaml, kubeViewFor, type KubeIndex, type KubeView } from './workspace/index';
 import type { Host } from './host';
 import type { Policy } from './policy/policy';
-import { ENGINE_NOTICES, FORMAT_NEUTRAL_RULES, RULES, RULE_IDS } from './rules';
-import type { FormatFacts, FormatModule, NamedMaterial } from './formats/format';
+import { ENGINE_NOTICES, FORMAT_NEUTRAL_RULES, RULES, RULE_IDS, formatContext } from './rules';
+import type { FormatFacts, FormatGatherOptions, FormatModule, NamedMaterial } from './formats/format';
 import { formatModule, formatModules } from './formats/registry';
 import { applySuppressions, scanSuppressions } from './suppressions';
 import type { Report, Rule, RuleContext, RuleMeta } from './rules/rule';
-import { range, type Range } from './text';
+import { normalizePath, range, type Range } from './text';
 import { escapeControls } from './escape';
 
 export interface LintOptions {
   policy: Policy;
   now: Date;
-  /**
-   * For an nginx snippet with top-level servers: the http-level directives of the
-   * configuration that includes it (`includerHttpContext`). Without it, that http block is
-   * unknown and rules stay silent about inherited values.
-   */
-  nginxHttpContext?: readonly NginxDirective[];
-  /** Problems with this file's includes, from `loadNginxConfig` (only those located in this file). */
-  nginxIncludeProblems?: readonly NginxTreeProblem[];
-  /**
-   * What this file's `include` directives read, from `includeContext` (keyed by `includeKey`
-   * of the include): the effective configuration sees those directives in place (each with
-   * its `file`); findings never point at them.
-   */
-  nginxIncluded?: ReadonlyMap<string, readonly NginxDirective[]>;
-  /** Files this nginx file's directives name (certificates, keys, DH parameters), read by `loadReferencedFiles`. */
-  nginxReferencedFiles?: ReferencedFiles;
   /** Every workspace manifest by kind/namespace/name, so Kubernetes rules follow references across files. */
   kubeIndex?: KubeIndex;
   /** What a registered format's `gather` read for this document (`gatherFacts`). */
   facts?: FormatFacts;
   /** A binary container read from the file's bytes (`lintContainer`): its sites stand for the document's, whose text is empty. */
   container?: ContainerRead;
-  /**
-   * For a site file whose nginx.conf is not known: the platform whose stock nginx.conf stands
-   * for it. Default: the policy's `nginxBase`, else from the file's folder (`baseFromLayout`).
-   */
-  nginxBase?: NginxBase;
 }
-
-/** Every range object of directives read from other files (includer context, included files). */
-function foreignRanges(list: readonly NginxDirective[], into: Set<Range>): Set<Range> {
-  for (const d of list) {
-    if (d.file !== undefined) {
-      into.add(d.range);
-      into.add(d.nameRange);
-      for (const a of d.args) into.add(a.range);
-      if (d.block) into.add(d.block.range);
-    }
-    if (d.block) foreignRanges(d.block.directives, into);
-  }
-  return into;
-}
-
-const NO_FILES: ReferencedFiles = new Map();
 
 /** The effective severity of a finding of `rule`, or undefined when the policy turns it off. */
 function effectiveSeverity(rule: RuleMeta, policy: Policy, proposed: Severity | undefined): Severity | undefined {
@@ -110,26 +62,6 @@ export function lintDocument(doc: TextDoc, opts: LintOptions): Finding[] {
     return notice(ENGINE_NOTICES.binaryFile, doc.file, policy, binaryMessage(format));
   }
   const findings: Finding[] = [];
-  let nginx: NginxConfig | undefined;
-  let effective: EffectiveConfig | undefined;
-  // Built on the first report only: a lint without findings never walks the tree for it.
-  let foreign: Set<Range> | undefined;
-  let mixed = false;
-  let tree: readonly NginxDirective[] | undefined;
-  let unknowns: UnknownIncludes | undefined;
-  const nginxTree = (): readonly NginxDirective[] => {
-    if (tree) return tree;
-    const own = parsed().directives;
-    const spliced = opts.nginxIncluded?.size ? spliceIncludes(own, opts.nginxIncluded) : own;
-    const base = opts.nginxBase ?? policy.nginxBase ?? baseFromLayout(doc.file);
-    // Files nginx ships (mime.types, snippets/snakeoil.conf …) are known content.
-    tree = spliceStock(asIncludedInHttp(spliced, opts.nginxHttpContext, base));
-    // Findings belong to the file a directive is in: none at another file's directives.
-    mixed = tree !== own;
-    return tree;
-  };
-  const nginxEffective = (): EffectiveConfig => (effective ??= effectiveConfig(nginxTree(), { nginxVersion: policy.nginxVersion }));
-  const nginxUnknowns = (): UnknownIncludes => (unknowns ??= new UnknownIncludes(nginxTree()));
   let pem: PemBlock[] | undefined;
   let yamlFile: YamlFile | undefined;
   let sites: MaterialSite[] | undefined;
@@ -138,15 +70,8 @@ export function lintDocument(doc: TextDoc, opts: LintOptions): Finding[] {
   const indexed = opts.kubeIndex?.entry(doc.file);
   if (indexed && indexed.text === doc.text) doc.adoptLines(indexed.lines);
   const blocks = (): PemBlock[] => (pem ??= scanPem(doc.text, doc.lines));
-  // A template (Go, Jinja, ERB) is read with its tags blanked (same offsets).
-  const template = format === 'nginx' ? templateOf(doc.text, () => rawBodies(doc)) : undefined;
-  const parsed = (): NginxConfig => (nginx ??= template ? parseNginxCached(template.blanked, `${doc.file}\u0000template`, doc.lines).config : parseNginxDoc(doc));
-  // …and when even that is not nginx, only the template note speaks for the file's nginx rules.
-  const templateBroken = template !== undefined && parsed().problems.some((p) => p.severity !== 'warning');
   const yamlOnce = (): YamlFile => (yamlFile ??= indexedYaml(opts.kubeIndex, doc.file, doc.text) ?? parseYamlCached(doc.text, doc.file, doc.lines));
   // The accessors every rule's context shares (made once per document, not once per rule).
-  const includeProblems = (): readonly NginxTreeProblem[] => opts.nginxIncludeProblems ?? [];
-  const referencedFiles = (): ReferencedFiles => opts.nginxReferencedFiles ?? NO_FILES;
   const sitesOnce = (): MaterialSite[] => (sites ??= opts.container ? opts.container.sites : materialSites(doc, blocks(), yamlOnce));
   const container = (): ContainerRead | undefined => opts.container;
   const kubeOnce = (): KubeView => (kube ??= kubeViewFor(doc, opts.kubeIndex, yamlOnce));
@@ -157,6 +82,8 @@ export function lintDocument(doc: TextDoc, opts: LintOptions): Finding[] {
     if (!models.has(m.id)) models.set(m.id, m.model({ doc, policy, ...(opts.facts?.format === m.id ? { facts: opts.facts.value } : {}) }));
     return models.get(m.id) as M;
   };
+  // The accessors of formats whose rules still read them from the context (`ctx.nginxEffective()` …).
+  const formatAccessors = formatContext(modelOf);
   let named: readonly NamedMaterial[] | undefined;
   const namedOnce = (): readonly NamedMaterial[] => (named ??= module?.namedMaterial?.(modelOf(module)) ?? []);
   // The kinds of a manifest's resources: a rule for other kinds does not run (`Rule.kinds`).
@@ -170,17 +97,13 @@ export function lintDocument(doc: TextDoc, opts: LintOptions): Finding[] {
     // Format-neutral rules (cert/*) judge the material any registered format names.
     if (!rule.formats.includes(format) && !(module && FORMAT_NEUTRAL_RULES.has(rule))) continue;
     if (policy.rules[rule.id] === 'off') continue;
-    if (templateBroken && rule.id.startsWith('nginx/') && rule.id !== 'nginx/template-skipped') continue;
+    if (module?.skipsRule?.(modelOf(module), rule.id)) continue;
     const ctx: RuleContext = {
       doc,
       format,
       policy,
       now: opts.now,
-      nginx: parsed,
-      nginxIncludeProblems: includeProblems,
-      nginxEffective,
-      nginxUnknowns,
-      nginxReferencedFiles: referencedFiles,
+      ...formatAccessors,
       pemBlocks: blocks,
       yaml: yamlOnce,
       materialSites: sitesOnce,
@@ -191,7 +114,8 @@ export function lintDocument(doc: TextDoc, opts: LintOptions): Finding[] {
       report: (r: Report) => {
         const severity = effectiveSeverity(rule, policy, r.severity);
         if (!severity) return;
-        if (mixed && (foreign ??= foreignRanges(tree!, new Set())).has(r.range)) return;
+        // Findings belong to the file a directive is in: none at text read from another file.
+        if (module?.isForeign?.(modelOf(module), r.range)) return;
         // Messages quote what files hold (names, values): never a raw control character (`escape.ts`).
         const f: Finding = {
           ruleId: rule.id,
@@ -219,7 +143,7 @@ export function lintDocument(doc: TextDoc, opts: LintOptions): Finding[] {
 }
 
 /** Formats whose comments start with "#", where `# tls-lens-disable-…` comments work. */
-const HASH_COMMENT_FORMATS: ReadonlySet<FormatKind> = new Set(['nginx', 'yaml', 'kubernetes', 'policy']);
+const HASH_COMMENT_FORMATS: ReadonlySet<FormatKind> = new Set(['yaml', 'kubernetes', 'policy']);
 
 /** Whether `# tls-lens-disable-…` comments are read in this format (the editor offers to write them there). */
 export function readsSuppressions(format: FormatKind): boolean {
@@ -290,7 +214,7 @@ export async function gatherFacts(
   path: string,
   doc: TextDoc,
   policy: Policy,
-  opts: { root?: string; text?: (path: string) => string | undefined } = {},
+  opts: { root?: string; text?: (path: string) => string | undefined; options?: FormatGatherOptions } = {},
 ): Promise<FormatFacts | undefined> {
   const m = formatModule(detectFormat(doc));
   if (!m?.gather) return undefined;
@@ -298,21 +222,11 @@ export async function gatherFacts(
     const input: Parameters<NonNullable<FormatModule['gather']>>[0] = { host, path, doc, policy };
     if (opts.root !== undefined) input.root = opts.root;
     if (opts.text) input.text = opts.text;
+    if (opts.options) input.options = opts.options;
     return { format: m.id, value: await m.gather(input) };
   } catch {
     return undefined;
   }
-}
-
-/** The lint options with what `gatherNginx` read. */
-export function withNginxFacts(opts: LintOptions, facts: NginxFacts): LintOptions {
-  const out: LintOptions = { ...opts };
-  if (facts.httpContext) out.nginxHttpContext = facts.httpContext;
-  if (facts.includeProblems) out.nginxIncludeProblems = facts.includeProblems;
-  if (facts.included) out.nginxIncluded = facts.included;
-  if (facts.base) out.nginxBase = facts.base;
-  if (facts.referenced) out.nginxReferencedFiles = facts.referenced;
-  return out;
 }
 
 /**
@@ -324,13 +238,10 @@ export async function lintFile(
   path: string,
   display: string,
   opts: LintOptions & {
-    resolveHttpContext?: (path: string) => Promise<readonly NginxDirective[] | undefined>;
     /** The workspace folder: a registered format's facts are read only inside it. */
     root?: string;
-    /** The trailing-path guess for absolute includes outside the workspace (`trailingPathGuesser`). */
-    guessPath?: NginxLoadOptions['guessPath'];
-    /** Loads (and may cache, `cachingTreeLoader`) the trees this file's includes are read from. */
-    loadTree?: (entry: string, o: NginxLoadOptions) => Promise<NginxTree>;
+    /** What the formats' `gather` may use that the caller keeps across files (nginx: its tree cache, the includer's context). */
+    gather?: FormatGatherOptions;
   },
 ): Promise<FileLintResult> {
   let bytes: Uint8Array;
@@ -360,19 +271,16 @@ export async function lintFile(
   // The format comes from the real path: the display name may have lost the folders
   // (sites-enabled/, conf.d/) that say what the file is.
   const format = detectFormat(new TextDoc(path, text));
-  // nginx refuses a byte order mark (nginx/byte-order-mark): an nginx file keeps it.
-  if (bom && format === 'nginx') text = decoded;
+  // A product that refuses a byte order mark (nginx): the text keeps it, for a rule to say so.
+  if (bom && formatModule(format)?.keepsByteOrderMark) text = decoded;
   // Parsed under the real path, as the include loader and the referenced-file reader parse it.
   const doc = new TextDoc(display, text, undefined, format, normalizePath(path));
   if (format === 'apache') return { findings: lintDocument(doc, opts), skipped: 'apache' };
   let lintOpts: LintOptions = opts;
-  const nginxOpts: NginxGatherOptions = { baseKnown: opts.nginxBase !== undefined };
-  const guess = opts.guessPath;
-  if (guess) nginxOpts.guessPath = () => Promise.resolve(guess);
-  if (opts.loadTree) nginxOpts.loadTree = opts.loadTree;
-  if (opts.resolveHttpContext) nginxOpts.httpContext = opts.resolveHttpContext;
-  lintOpts = withNginxFacts(lintOpts, await gatherNginx(host, path, doc, opts.policy, nginxOpts));
-  const facts = await gatherFacts(host, path, doc, opts.policy, opts.root !== undefined ? { root: opts.root } : {});
+  const gather: Parameters<typeof gatherFacts>[4] = {};
+  if (opts.root !== undefined) gather.root = opts.root;
+  if (opts.gather) gather.options = opts.gather;
+  const facts = await gatherFacts(host, path, doc, opts.policy, gather);
   if (facts) lintOpts = { ...lintOpts, facts };
   return { findings: lintDocument(doc, lintOpts) };
 }

@@ -7,7 +7,6 @@ export {
   atLeast,
   overSizeCap,
   gatherFacts,
-  withNginxFacts,
   readsSuppressions,
   type LintOptions,
   type FileLintResult,
@@ -35,10 +34,11 @@ export { toSarif, type SarifOptions } from './report/sarif';
 export { toText } from './report/text';
 export { applyEdits, combineFixes, type FixStats } from './fixes';
 export { cachingTreeLoader, includerHttpContext, isHttpSnippet, type TreeCache } from './formats/nginx/context';
+export { NginxTreeCache } from './formats/nginx/treeCache';
 export { loadNginxConfig, normalizePath, trailingPathGuesser, type NginxLoadOptions, type NginxTree, type PathGuess } from './formats/nginx/includes';
 export { NGINX_BASES, STOCK_BASES, STOCK_FILES, baseFromLayout, type NginxBase } from './formats/nginx/stock';
 export { clearParseCache } from './formats/nginx/parseCache';
 export { loadReferencedFiles, namesReferencedFiles, type ReferencedFile, type ReferencedFiles } from './certs/referenced';
 export type { NginxDirective } from './formats/nginx/ast';
-export type { FormatFacts, FormatModule } from './formats/format';
+export type { FormatFacts, FormatGatherOptions, FormatModule } from './formats/format';
 export { formatModule, formatModules } from './formats/registry';

@@ -214,14 +214,23 @@ export interface NginxFacts {
   referenced?: ReferencedFiles;
 }
 
+declare module '../format' {
+  interface FormatGatherOptions {
+    /** How the caller reads nginx's include trees (its cache, the includer's context, the trailing-path guess). */
+    nginx?: NginxGatherOptions;
+  }
+}
+
 /** How `gatherNginx` reads: the same for the CLI and the server but for these. */
 export interface NginxGatherOptions {
   /** Other files' texts that win over the disk (open editors). */
   others?: (path: string) => string | undefined;
   /** Loads (and may cache) the trees this file's includes are read from; default loadNginxConfig. */
   loadTree?: (entry: string, o: NginxLoadOptions) => Promise<NginxTree>;
-  /** The trailing-path guess for absolute includes outside the workspace (`trailingPathGuesser`), asked for only when the file has includes. */
-  guessPath?: () => Promise<NginxLoadOptions['guessPath']>;
+  /** The trailing-path guess for absolute includes outside the workspace (`trailingPathGuesser`). */
+  guessPath?: NginxLoadOptions['guessPath'];
+  /** The same guess made on first need (the server walks its folders for it), asked for only when the file has includes. */
+  guesser?: () => Promise<NginxLoadOptions['guessPath']>;
   /** The includer's http context of a snippet (`includerHttpContext` with the caller's cache). */
   httpContext?: (path: string) => Promise<readonly NginxDirective[] | undefined>;
   /** The referenced files are read only inside this folder (the server's workspace folder). */
@@ -244,7 +253,7 @@ export async function gatherNginx(host: Host, path: string, doc: TextDoc, policy
   }
   if (hasNginxIncludes(doc)) {
     const load: Pick<NginxLoadOptions, 'pathMappings' | 'guessPath'> = { pathMappings: policy.pathMappings };
-    const guess = await opts.guessPath?.();
+    const guess = opts.guessPath ?? (await opts.guesser?.());
     if (guess) load.guessPath = guess;
     const o: Parameters<typeof includeContext>[3] = { load };
     if (opts.others) o.others = opts.others;
