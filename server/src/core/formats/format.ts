@@ -90,6 +90,12 @@ export interface NamedMaterial {
   file?: ReferencedFile;
   /** Files with the same group belong together (a certificate and the key beside it). */
   group?: string;
+  /**
+   * A certificate whose key is named on its own (nginx's `ssl_certificate_key`): a private key
+   * inside the certificate file is not the one the server uses. Unset: the file may hold its
+   * key (HAProxy's crt).
+   */
+  keySeparate?: boolean;
 }
 
 /** A table cell or a fact: `code` is shown as written (a code span), `text` as prose; both are escaped by the renderer. */

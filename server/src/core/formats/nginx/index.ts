@@ -1,13 +1,14 @@
 /**
  * nginx as a format module (`formats/format.ts`). Its model is `NginxModel` (the parse, the
  * tree with what the includes and the includer read, the effective configuration), its facts
- * what `gatherNginx` reads, its Probe lens targets `targets.ts`. Detection, hover and
+ * what `gatherNginx` reads, the files it names `material.ts`, its Probe lens targets `targets.ts`. Detection, hover and
  * compare-with-config are still the built-in ones (`detect.ts`, `hover.ts`,
  * `probe/config/nginx.ts`): this module scores 0 and names none of them yet.
  */
 import type { FormatModule } from '../format';
 import { gatherNginx, type NginxFacts } from './gather';
 import { NginxModel } from './model';
+import { nginxNamedMaterial } from './material';
 import { nginxProbeTargets } from './targets';
 
 export { NginxModel } from './model';
@@ -26,5 +27,6 @@ export const nginxFormat: FormatModule<'nginx', NginxModel, NginxFacts> = {
   gather: (input) => gatherNginx(input.host, input.path, input.doc, input.policy, input.options?.nginx),
   skipsRule: (model, ruleId) => ruleId.startsWith('nginx/') && ruleId !== 'nginx/template-skipped' && model.templateBroken(),
   isForeign: (model, range) => model.isForeign(range),
+  namedMaterial: nginxNamedMaterial,
   probeTargets: nginxProbeTargets,
 };
