@@ -9,8 +9,11 @@ import { isCa, type CertificateProblem, type CertificateSummary } from '../x509/
 import { certificateName, certificateOfSite } from './keys';
 import { bundleOf, isCertificateSite, type MaterialSite } from './sites';
 
-/** The formats certificate rules read: every one that can hold certificates, binary containers too. */
-export const CERTIFICATE_FORMATS: readonly FormatKind[] = ['pem', 'nginx', 'yaml', 'kubernetes', 'text', 'container'];
+/**
+ * The built-in formats certificate rules read (every one that can hold certificates, binary
+ * containers too); registered formats (nginx, HAProxy) get them as `FORMAT_NEUTRAL_RULES`.
+ */
+export const CERTIFICATE_FORMATS: readonly FormatKind[] = ['pem', 'yaml', 'kubernetes', 'text', 'container'];
 
 /** One readable certificate of a document, with where it is and what a message calls it. */
 export interface JudgedCertificate {
