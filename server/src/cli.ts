@@ -165,10 +165,14 @@ async function check(args: CheckArgs, out: NodeJS.WritableStream, err: NodeJS.Wr
       policy,
       now,
       kubeIndex,
-      guessPath,
-      loadTree,
-      // A sites-enabled/conf.d snippet is judged with what its nginx.conf sets in http.
-      resolveHttpContext: (p) => includerHttpContext(host, p, { trees, pathMappings: policy.pathMappings, guessPath }),
+      gather: {
+        nginx: {
+          guessPath,
+          loadTree,
+          // A sites-enabled/conf.d snippet is judged with what its nginx.conf sets in http.
+          httpContext: (p) => includerHttpContext(host, p, { trees, pathMappings: policy.pathMappings, guessPath }),
+        },
+      },
     });
     if ('error' in result) reportError(result.error);
     else {

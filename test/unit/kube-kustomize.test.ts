@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { KubeIndex } from '../../server/src/core/workspace/index';
-import { KustomizeNamespaces, normalizePath } from '../../server/src/core/workspace/kustomize';
+import { KustomizeNamespaces, normalizePath } from '../../server/src/core/formats/kube/kustomize';
 
 const K = (body: string): string => `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n${body}`;
 const secret = (name: string, ns?: string): string => `apiVersion: v1\nkind: Secret\nmetadata:\n  name: ${name}\n${ns ? `  namespace: ${ns}\n` : ''}`;

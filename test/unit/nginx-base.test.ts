@@ -51,7 +51,7 @@ describe('nginx.base', () => {
 
   test('a workspace nginx.conf wins over any base', async () => {
     const host = new MemoryHost({ '/etc/nginx/nginx.conf': 'events {}\nhttp {\n    ssl_protocols TLSv1.2 TLSv1.3;\n    include sites-enabled/*;\n}\n', '/etc/nginx/sites-enabled/a': SITE });
-    const r = await lintFile(host, '/etc/nginx/sites-enabled/a', 'a', { policy: resolvePolicy(), now: NOW, resolveHttpContext: (p) => includerHttpContext(host, p) });
+    const r = await lintFile(host, '/etc/nginx/sites-enabled/a', 'a', { policy: resolvePolicy(), now: NOW, gather: { nginx: { httpContext: (p) => includerHttpContext(host, p) } } });
     assert.ok('findings' in r);
     assert.deepEqual(r.findings, []);
   });

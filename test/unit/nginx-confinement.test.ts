@@ -50,7 +50,7 @@ describe('confinement', () => {
     };
     const counting = new CountingHost(new MemoryHost(files));
     const host = new ConfinedHost(counting, () => ['/ws']);
-    const r = await lintFile(host, '/ws/nginx.conf', 'nginx.conf', { policy: resolvePolicy(), now: NOW, resolveHttpContext: (p) => includerHttpContext(host, p) });
+    const r = await lintFile(host, '/ws/nginx.conf', 'nginx.conf', { policy: resolvePolicy(), now: NOW, gather: { nginx: { httpContext: (p) => includerHttpContext(host, p) } } });
     assert.ok('findings' in r);
     assert.deepEqual(counting.touched.filter((p) => !within('/ws')(p)), [], 'nothing outside /ws was asked for');
     assert.ok(counting.touched.includes('/ws/nginx.conf'));
@@ -68,13 +68,13 @@ describe('confinement', () => {
     const counting = new CountingHost(new MemoryHost(files));
     const host = new ConfinedHost(counting, () => ['/repo']);
     const policy = resolvePolicy({ pathMappings: { '/etc/nginx/': '/repo/deploy/nginx/' } });
-    const site = await lintFile(host, '/repo/deploy/nginx/sites-enabled/weak', 'weak', { policy, now: NOW, resolveHttpContext: (p) => includerHttpContext(host, p, { pathMappings: policy.pathMappings }) });
+    const site = await lintFile(host, '/repo/deploy/nginx/sites-enabled/weak', 'weak', { policy, now: NOW, gather: { nginx: { httpContext: (p) => includerHttpContext(host, p, { pathMappings: policy.pathMappings }) } } });
     assert.ok('findings' in site);
     const ids = site.findings.map((f) => f.ruleId).sort();
     // The snippet is read: certificate and protocols are known (TLSv1 is the snippet's finding); HSTS is judged.
     assert.deepEqual(ids, ['nginx/missing-hsts', 'nginx/weak-ciphers'], site.findings.map((f) => f.message).join('\n'));
     assert.ok(site.findings.every((f) => !f.assumptions), 'everything was read: nothing assumed');
-    const snippet = await lintFile(host, '/repo/deploy/nginx/snippets/ssl.conf', 'ssl.conf', { policy, now: NOW, resolveHttpContext: (p) => includerHttpContext(host, p, { pathMappings: policy.pathMappings }) });
+    const snippet = await lintFile(host, '/repo/deploy/nginx/snippets/ssl.conf', 'ssl.conf', { policy, now: NOW, gather: { nginx: { httpContext: (p) => includerHttpContext(host, p, { pathMappings: policy.pathMappings }) } } });
     assert.ok('findings' in snippet);
     assert.deepEqual(snippet.findings.map((f) => f.ruleId), ['nginx/weak-protocol']);
     assert.deepEqual(counting.touched.filter((p) => !within('/repo')(p)), []);
@@ -90,7 +90,7 @@ describe('confinement', () => {
       '/ws/swag/config/nginx/proxy-confs/app.subdomain.conf': 'server {\n    listen 443 ssl;\n    ssl_certificate /c;\n    ssl_certificate_key /k;\n    location / {\n        include /config/nginx/proxy.conf;\n        set $upstream_proto https;\n        proxy_pass $upstream_proto://app:443;\n    }\n}\n',
     };
     const host = new ConfinedHost(new MemoryHost(files), () => ['/ws']);
-    const r = await lintFile(host, '/ws/swag/config/nginx/proxy-confs/app.subdomain.conf', 'app', { policy: resolvePolicy(), now: NOW, guessPath: trailingPathGuesser(Object.keys(files)) });
+    const r = await lintFile(host, '/ws/swag/config/nginx/proxy-confs/app.subdomain.conf', 'app', { policy: resolvePolicy(), now: NOW, gather: { nginx: { guessPath: trailingPathGuesser(Object.keys(files)) } } });
     assert.ok('findings' in r);
     const up = r.findings.find((f) => f.ruleId === 'nginx/upstream-unverified');
     assert.ok(up, 'set $upstream_proto https; proxy_pass $upstream_proto://… is a TLS upstream');

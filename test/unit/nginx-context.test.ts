@@ -7,7 +7,7 @@ const SITE = 'server {\n    listen 443 ssl;\n    server_name a.test;\n    locati
 const policy = resolvePolicy({ nginxVersion: '1.24.0' });
 
 async function ruleIds(host: Host, file: string): Promise<string[]> {
-  const r = await lintFile(host, file, file, { policy, now: NOW, resolveHttpContext: (p) => includerHttpContext(host, p) });
+  const r = await lintFile(host, file, file, { policy, now: NOW, gather: { nginx: { httpContext: (p) => includerHttpContext(host, p) } } });
   assert.ok('findings' in r, JSON.stringify(r));
   return r.findings.map((f) => f.ruleId).sort();
 }
@@ -36,7 +36,7 @@ describe('snippets judged in the context of the nginx.conf that includes them', 
   test('no includer: judged as included by the stock nginx.conf of the layout, saying so; an unread include in http is judged by its name', async () => {
     const alone = new MemoryHost({ '/srv/sites-enabled/a': SITE });
     assert.equal(await includerHttpContext(alone, '/srv/sites-enabled/a'), undefined);
-    const r = await lintFile(alone, '/srv/sites-enabled/a', 'a', { policy, now: NOW, resolveHttpContext: (p) => includerHttpContext(alone, p) });
+    const r = await lintFile(alone, '/srv/sites-enabled/a', 'a', { policy, now: NOW, gather: { nginx: { httpContext: (p) => includerHttpContext(alone, p) } } });
     assert.ok('findings' in r);
     assert.deepEqual(r.findings.map((f) => f.ruleId).sort(), ['nginx/default-protocols', 'nginx/missing-certificate', 'nginx/missing-hsts', 'nginx/session-tickets', 'nginx/upstream-unverified', 'nginx/weak-ciphers']);
     for (const f of r.findings) assert.ok(f.assumptions?.some((a) => /Debian\/Ubuntu's stock \/etc\/nginx\/nginx.conf .*nginx.base: debian/.test(a)), `${f.ruleId}: ${f.message}`);
@@ -47,7 +47,7 @@ describe('snippets judged in the context of the nginx.conf that includes them', 
     });
     const ctx = await includerHttpContext(missing, '/etc/nginx/sites-enabled/a');
     assert.deepEqual(ctx?.map((d) => [d.name, d.args[0]?.value]), [['include', '/nowhere/headers.conf']], 'the unread include stays, as an unknown');
-    const m = await lintFile(missing, '/etc/nginx/sites-enabled/a', 'a', { policy, now: NOW, resolveHttpContext: (p) => includerHttpContext(missing, p) });
+    const m = await lintFile(missing, '/etc/nginx/sites-enabled/a', 'a', { policy, now: NOW, gather: { nginx: { httpContext: (p) => includerHttpContext(missing, p) } } });
     assert.ok('findings' in m);
     const ids = m.findings.map((f) => f.ruleId);
     assert.ok(!ids.includes('nginx/missing-hsts'), 'headers.conf likely sets the header: not judged');
@@ -67,7 +67,7 @@ describe('snippets judged in the context of the nginx.conf that includes them', 
     });
     const context = await includerHttpContext(host, '/etc/nginx/sites-enabled/a');
     assert.ok(context?.every((d) => d.file === '/etc/nginx/nginx.conf'));
-    const r = await lintFile(host, '/etc/nginx/sites-enabled/a', 'a', { policy, now: NOW, resolveHttpContext: (p) => includerHttpContext(host, p) });
+    const r = await lintFile(host, '/etc/nginx/sites-enabled/a', 'a', { policy, now: NOW, gather: { nginx: { httpContext: (p) => includerHttpContext(host, p) } } });
     assert.ok('findings' in r);
     const hsts = r.findings.filter((f) => f.ruleId.includes('hsts'));
     assert.deepEqual(hsts.map((f) => [f.ruleId, f.range.start.line]), [['nginx/hsts-dropped', 4]], 'the short max-age is nginx.conf\'s finding');

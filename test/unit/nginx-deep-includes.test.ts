@@ -18,7 +18,7 @@ import { findTool } from '../support/tools';
 const policy = resolvePolicy({ nginxVersion: '1.24.0' });
 
 async function lintAt(host: Host, file: string): Promise<Finding[]> {
-  const r = await lintFile(host, file, file, { policy, now: NOW, resolveHttpContext: (p) => includerHttpContext(host, p) });
+  const r = await lintFile(host, file, file, { policy, now: NOW, gather: { nginx: { httpContext: (p) => includerHttpContext(host, p) } } });
   assert.ok('findings' in r, JSON.stringify(r));
   return r.findings;
 }

@@ -1,81 +1,34 @@
 import { TextDoc } from './document';
 import { SEVERITY_ORDER, compareFindings, withAssumptions, type Finding, type Severity } from './findings';
 import { detectFormat, formatFromName, looksBinary, textLooksBinary, withoutCopySuffix, type FormatKind } from './formats/detect';
-import type { NginxConfig, NginxDirective } from './formats/nginx/ast';
-import { asIncludedInHttp, includeKey, isBlockSnippet, isHttpSnippet, spliceIncludes, spliceStock } from './formats/nginx/context';
-import { baseFromLayout, type NginxBase } from './formats/nginx/stock';
-import { UnknownIncludes } from './formats/nginx/unknowns';
 
-export { includeKey } from './formats/nginx/context';
-import { effectiveConfig, type EffectiveConfig } from './formats/nginx/effective';
-import { loadNginxConfig, nginxConfsAbove, normalizePath, type NginxLoadOptions, type NginxTree, type NginxTreeProblem } from './formats/nginx/includes';
-import { parseNginxCached, parseNginxDoc } from './formats/nginx/parseCache';
-import { rawBodies, templateOf } from './formats/nginx/template';
 import { scanPem, type PemBlock } from './formats/pem/scanner';
 import type { YamlFile } from './formats/yaml/documents';
 import { parseYamlCached } from './formats/yaml/parseCache';
 import { resourceKindKey } from './formats/kube/resources';
 import { materialSites, type MaterialSite } from './certs/sites';
 import { containerKind, keystorePassword, readContainer, type ContainerRead } from './certs/containers';
-import { loadReferencedFiles, namesReferencedFiles, type ReferencedFiles } from './certs/referenced';
 import { indexedYaml, kubeViewFor, type KubeIndex, type KubeView } from './workspace/index';
 import type { Host } from './host';
 import type { Policy } from './policy/policy';
-import { ENGINE_NOTICES, FORMAT_NEUTRAL_RULES, RULES, RULE_IDS } from './rules';
-import type { FormatFacts, FormatModule, NamedMaterial } from './formats/format';
+import { ENGINE_NOTICES, FORMAT_NEUTRAL_RULES, RULES, RULE_IDS, formatContext } from './rules';
+import type { FormatFacts, FormatGatherOptions, FormatModule, NamedMaterial } from './formats/format';
 import { formatModule, formatModules } from './formats/registry';
 import { applySuppressions, scanSuppressions } from './suppressions';
 import type { Report, Rule, RuleContext, RuleMeta } from './rules/rule';
-import { range, type Range } from './text';
+import { normalizePath, range, type Range } from './text';
 import { escapeControls } from './escape';
 
 export interface LintOptions {
   policy: Policy;
   now: Date;
-  /**
-   * For an nginx snippet with top-level servers: the http-level directives of the
-   * configuration that includes it (`includerHttpContext`). Without it, that http block is
-   * unknown and rules stay silent about inherited values.
-   */
-  nginxHttpContext?: readonly NginxDirective[];
-  /** Problems with this file's includes, from `loadNginxConfig` (only those located in this file). */
-  nginxIncludeProblems?: readonly NginxTreeProblem[];
-  /**
-   * What this file's `include` directives read, from `includeContext` (keyed by `includeKey`
-   * of the include): the effective configuration sees those directives in place (each with
-   * its `file`); findings never point at them.
-   */
-  nginxIncluded?: ReadonlyMap<string, readonly NginxDirective[]>;
-  /** Files this nginx file's directives name (certificates, keys, DH parameters), read by `loadReferencedFiles`. */
-  nginxReferencedFiles?: ReferencedFiles;
   /** Every workspace manifest by kind/namespace/name, so Kubernetes rules follow references across files. */
   kubeIndex?: KubeIndex;
   /** What a registered format's `gather` read for this document (`gatherFacts`). */
   facts?: FormatFacts;
   /** A binary container read from the file's bytes (`lintContainer`): its sites stand for the document's, whose text is empty. */
   container?: ContainerRead;
-  /**
-   * For a site file whose nginx.conf is not known: the platform whose stock nginx.conf stands
-   * for it. Default: the policy's `nginxBase`, else from the file's folder (`baseFromLayout`).
-   */
-  nginxBase?: NginxBase;
 }
-
-/** Every range object of directives read from other files (includer context, included files). */
-function foreignRanges(list: readonly NginxDirective[], into: Set<Range>): Set<Range> {
-  for (const d of list) {
-    if (d.file !== undefined) {
-      into.add(d.range);
-      into.add(d.nameRange);
-      for (const a of d.args) into.add(a.range);
-      if (d.block) into.add(d.block.range);
-    }
-    if (d.block) foreignRanges(d.block.directives, into);
-  }
-  return into;
-}
-
-const NO_FILES: ReferencedFiles = new Map();
 
 /** The effective severity of a finding of `rule`, or undefined when the policy turns it off. */
 function effectiveSeverity(rule: RuleMeta, policy: Policy, proposed: Severity | undefined): Severity | undefined {
@@ -109,26 +62,6 @@ export function lintDocument(doc: TextDoc, opts: LintOptions): Finding[] {
     return notice(ENGINE_NOTICES.binaryFile, doc.file, policy, binaryMessage(format));
   }
   const findings: Finding[] = [];
-  let nginx: NginxConfig | undefined;
-  let effective: EffectiveConfig | undefined;
-  // Built on the first report only: a lint without findings never walks the tree for it.
-  let foreign: Set<Range> | undefined;
-  let mixed = false;
-  let tree: readonly NginxDirective[] | undefined;
-  let unknowns: UnknownIncludes | undefined;
-  const nginxTree = (): readonly NginxDirective[] => {
-    if (tree) return tree;
-    const own = parsed().directives;
-    const spliced = opts.nginxIncluded?.size ? spliceIncludes(own, opts.nginxIncluded) : own;
-    const base = opts.nginxBase ?? policy.nginxBase ?? baseFromLayout(doc.file);
-    // Files nginx ships (mime.types, snippets/snakeoil.conf …) are known content.
-    tree = spliceStock(asIncludedInHttp(spliced, opts.nginxHttpContext, base));
-    // Findings belong to the file a directive is in: none at another file's directives.
-    mixed = tree !== own;
-    return tree;
-  };
-  const nginxEffective = (): EffectiveConfig => (effective ??= effectiveConfig(nginxTree(), { nginxVersion: policy.nginxVersion }));
-  const nginxUnknowns = (): UnknownIncludes => (unknowns ??= new UnknownIncludes(nginxTree()));
   let pem: PemBlock[] | undefined;
   let yamlFile: YamlFile | undefined;
   let sites: MaterialSite[] | undefined;
@@ -137,15 +70,8 @@ export function lintDocument(doc: TextDoc, opts: LintOptions): Finding[] {
   const indexed = opts.kubeIndex?.entry(doc.file);
   if (indexed && indexed.text === doc.text) doc.adoptLines(indexed.lines);
   const blocks = (): PemBlock[] => (pem ??= scanPem(doc.text, doc.lines));
-  // A template (Go, Jinja, ERB) is read with its tags blanked (same offsets).
-  const template = format === 'nginx' ? templateOf(doc.text, () => rawBodies(doc)) : undefined;
-  const parsed = (): NginxConfig => (nginx ??= template ? parseNginxCached(template.blanked, `${doc.file}\u0000template`, doc.lines).config : parseNginxDoc(doc));
-  // …and when even that is not nginx, only the template note speaks for the file's nginx rules.
-  const templateBroken = template !== undefined && parsed().problems.some((p) => p.severity !== 'warning');
   const yamlOnce = (): YamlFile => (yamlFile ??= indexedYaml(opts.kubeIndex, doc.file, doc.text) ?? parseYamlCached(doc.text, doc.file, doc.lines));
   // The accessors every rule's context shares (made once per document, not once per rule).
-  const includeProblems = (): readonly NginxTreeProblem[] => opts.nginxIncludeProblems ?? [];
-  const referencedFiles = (): ReferencedFiles => opts.nginxReferencedFiles ?? NO_FILES;
   const sitesOnce = (): MaterialSite[] => (sites ??= opts.container ? opts.container.sites : materialSites(doc, blocks(), yamlOnce));
   const container = (): ContainerRead | undefined => opts.container;
   const kubeOnce = (): KubeView => (kube ??= kubeViewFor(doc, opts.kubeIndex, yamlOnce));
@@ -156,6 +82,8 @@ export function lintDocument(doc: TextDoc, opts: LintOptions): Finding[] {
     if (!models.has(m.id)) models.set(m.id, m.model({ doc, policy, ...(opts.facts?.format === m.id ? { facts: opts.facts.value } : {}) }));
     return models.get(m.id) as M;
   };
+  // The accessors of formats whose rules still read them from the context (`ctx.nginxEffective()` …).
+  const formatAccessors = formatContext(modelOf);
   let named: readonly NamedMaterial[] | undefined;
   const namedOnce = (): readonly NamedMaterial[] => (named ??= module?.namedMaterial?.(modelOf(module)) ?? []);
   // The kinds of a manifest's resources: a rule for other kinds does not run (`Rule.kinds`).
@@ -169,17 +97,13 @@ export function lintDocument(doc: TextDoc, opts: LintOptions): Finding[] {
     // Format-neutral rules (cert/*) judge the material any registered format names.
     if (!rule.formats.includes(format) && !(module && FORMAT_NEUTRAL_RULES.has(rule))) continue;
     if (policy.rules[rule.id] === 'off') continue;
-    if (templateBroken && rule.id.startsWith('nginx/') && rule.id !== 'nginx/template-skipped') continue;
+    if (module?.skipsRule?.(modelOf(module), rule.id)) continue;
     const ctx: RuleContext = {
       doc,
       format,
       policy,
       now: opts.now,
-      nginx: parsed,
-      nginxIncludeProblems: includeProblems,
-      nginxEffective,
-      nginxUnknowns,
-      nginxReferencedFiles: referencedFiles,
+      ...formatAccessors,
       pemBlocks: blocks,
       yaml: yamlOnce,
       materialSites: sitesOnce,
@@ -190,7 +114,8 @@ export function lintDocument(doc: TextDoc, opts: LintOptions): Finding[] {
       report: (r: Report) => {
         const severity = effectiveSeverity(rule, policy, r.severity);
         if (!severity) return;
-        if (mixed && (foreign ??= foreignRanges(tree!, new Set())).has(r.range)) return;
+        // Findings belong to the file a directive is in: none at text read from another file.
+        if (module?.isForeign?.(modelOf(module), r.range)) return;
         // Messages quote what files hold (names, values): never a raw control character (`escape.ts`).
         const f: Finding = {
           ruleId: rule.id,
@@ -218,7 +143,7 @@ export function lintDocument(doc: TextDoc, opts: LintOptions): Finding[] {
 }
 
 /** Formats whose comments start with "#", where `# tls-lens-disable-…` comments work. */
-const HASH_COMMENT_FORMATS: ReadonlySet<FormatKind> = new Set(['nginx', 'yaml', 'kubernetes', 'policy']);
+const HASH_COMMENT_FORMATS: ReadonlySet<FormatKind> = new Set(['yaml', 'kubernetes', 'policy']);
 
 /** Whether `# tls-lens-disable-…` comments are read in this format (the editor offers to write them there). */
 export function readsSuppressions(format: FormatKind): boolean {
@@ -251,18 +176,6 @@ function utf8Length(text: string, cap: number): number {
 /** Whether a text is over the policy's size cap (then it is neither linted nor hovered). */
 export function overSizeCap(text: string, policy: Policy): boolean {
   return utf8Length(text, policy.maxFileSizeBytes) > policy.maxFileSizeBytes;
-}
-
-/** An nginx snippet meant for http (top-level servers, no http block): it is judged with its includer's http context. */
-export function needsHttpContext(doc: TextDoc): boolean {
-  if (detectFormat(doc) !== 'nginx') return false;
-  const own = parseNginxDoc(doc).directives;
-  return isHttpSnippet(own) || isBlockSnippet(own);
-}
-
-/** An nginx file with include lines: their problems are resolved through the host. */
-export function hasNginxIncludes(doc: TextDoc): boolean {
-  return detectFormat(doc) === 'nginx' && /\binclude\b/.test(doc.text);
 }
 
 function kib(bytes: number): string {
@@ -301,7 +214,7 @@ export async function gatherFacts(
   path: string,
   doc: TextDoc,
   policy: Policy,
-  opts: { root?: string; text?: (path: string) => string | undefined } = {},
+  opts: { root?: string; text?: (path: string) => string | undefined; options?: FormatGatherOptions } = {},
 ): Promise<FormatFacts | undefined> {
   const m = formatModule(detectFormat(doc));
   if (!m?.gather) return undefined;
@@ -309,6 +222,7 @@ export async function gatherFacts(
     const input: Parameters<NonNullable<FormatModule['gather']>>[0] = { host, path, doc, policy };
     if (opts.root !== undefined) input.root = opts.root;
     if (opts.text) input.text = opts.text;
+    if (opts.options) input.options = opts.options;
     return { format: m.id, value: await m.gather(input) };
   } catch {
     return undefined;
@@ -324,13 +238,10 @@ export async function lintFile(
   path: string,
   display: string,
   opts: LintOptions & {
-    resolveHttpContext?: (path: string) => Promise<readonly NginxDirective[] | undefined>;
     /** The workspace folder: a registered format's facts are read only inside it. */
     root?: string;
-    /** The trailing-path guess for absolute includes outside the workspace (`trailingPathGuesser`). */
-    guessPath?: NginxLoadOptions['guessPath'];
-    /** Loads (and may cache, `cachingTreeLoader`) the trees this file's includes are read from. */
-    loadTree?: (entry: string, o: NginxLoadOptions) => Promise<NginxTree>;
+    /** What the formats' `gather` may use that the caller keeps across files (nginx: its tree cache, the includer's context). */
+    gather?: FormatGatherOptions;
   },
 ): Promise<FileLintResult> {
   let bytes: Uint8Array;
@@ -360,191 +271,17 @@ export async function lintFile(
   // The format comes from the real path: the display name may have lost the folders
   // (sites-enabled/, conf.d/) that say what the file is.
   const format = detectFormat(new TextDoc(path, text));
-  // nginx refuses a byte order mark (nginx/byte-order-mark): an nginx file keeps it.
-  if (bom && format === 'nginx') text = decoded;
+  // A product that refuses a byte order mark (nginx): the text keeps it, for a rule to say so.
+  if (bom && formatModule(format)?.keepsByteOrderMark) text = decoded;
   // Parsed under the real path, as the include loader and the referenced-file reader parse it.
   const doc = new TextDoc(display, text, undefined, format, normalizePath(path));
   if (format === 'apache') return { findings: lintDocument(doc, opts), skipped: 'apache' };
   let lintOpts: LintOptions = opts;
-  if (hasNginxIncludes(doc)) {
-    const load: Pick<NginxLoadOptions, 'pathMappings' | 'guessPath'> = { pathMappings: opts.policy.pathMappings };
-    if (opts.guessPath) load.guessPath = opts.guessPath;
-    const { problems, included } = await includeContext(host, path, () => text, opts.loadTree ? { load, loadTree: opts.loadTree } : { load });
-    lintOpts = { ...lintOpts, nginxIncludeProblems: problems, nginxIncluded: included };
-  }
-  // The platform's stock nginx.conf stands for a lone site file's: from the real path, and on
-  // whether a sites-* folder stands beside a conf.d/ one (Debian's layout has both).
-  if (doc.format === 'nginx' && lintOpts.nginxBase === undefined && opts.policy.nginxBase === undefined) lintOpts = { ...lintOpts, nginxBase: await layoutBase(host, path) };
-  if (doc.format === 'nginx' && namesReferencedFiles(text)) lintOpts = { ...lintOpts, nginxReferencedFiles: await loadReferencedFiles(host, path, text, opts.policy) };
-  const facts = await gatherFacts(host, path, doc, opts.policy, opts.root !== undefined ? { root: opts.root } : {});
+  const gather: Parameters<typeof gatherFacts>[4] = {};
+  if (opts.root !== undefined) gather.root = opts.root;
+  if (opts.gather) gather.options = opts.gather;
+  const facts = await gatherFacts(host, path, doc, opts.policy, gather);
   if (facts) lintOpts = { ...lintOpts, facts };
-  if (opts.resolveHttpContext && needsHttpContext(doc)) {
-    const context = await opts.resolveHttpContext(path).catch(() => undefined);
-    if (context) lintOpts = { ...lintOpts, nginxHttpContext: context };
-  }
   return { findings: lintDocument(doc, lintOpts) };
-}
-
-const INCLUDE_PROBLEMS = new Set(['include-not-found', 'include-cycle', 'include-limit', 'include-arguments']);
-
-/**
- * Loads a configuration with its includes through the host (`text` for this file's own
- * text, e.g. an editor's) and returns the include problems located in this file.
- */
-export async function includeProblems(host: Host, path: string, text: (p: string) => string | undefined): Promise<NginxTreeProblem[]> {
-  return (await includeContext(host, path, text)).problems;
-}
-
-/**
- * Loads a configuration with its includes through the host (`text` for this file's own
- * text, e.g. an editor's): the include problems located in this file, and what each of its
- * includes read when that is known for sure (every file found, no cycle or limit below it;
- * a relative include only when an nginx.conf above says what it is relative to), for
- * `LintOptions.nginxIncluded`.
- */
-export async function includeContext(
-  host: Host,
-  path: string,
-  text: (p: string) => string | undefined,
-  opts: {
-    /** Other files' texts that win over the disk (open editors). */
-    others?: (p: string) => string | undefined;
-    /** Loads (and may cache) the tree; default loadNginxConfig. */
-    loadTree?: (entry: string, o: NginxLoadOptions) => Promise<NginxTree>;
-    /** pathMappings and the trailing-path guess for absolute includes. */
-    load?: Pick<NginxLoadOptions, 'pathMappings' | 'guessPath'>;
-  } = {},
-): Promise<{ problems: NginxTreeProblem[]; included: Map<string, NginxDirective[]> }> {
-  const self = normalizePath(path);
-  const included = new Map<string, NginxDirective[]>();
-  let tree: NginxTree;
-  try {
-    const others = opts.others;
-    const load = opts.loadTree ?? ((entry: string, o: NginxLoadOptions) => loadNginxConfig(host, entry, o));
-    const loadOpts: NginxLoadOptions = { ...opts.load, text: (p) => (p === self ? text(p) : others?.(p)) };
-    tree = await load(self, loadOpts);
-    // A cached tree may predate this text: then read afresh.
-    if (opts.loadTree && tree.files.get(self)?.text !== text(self)) tree = await loadNginxConfig(host, self, loadOpts);
-  } catch {
-    return { problems: [], included };
-  }
-  const problems = await ownIncludeProblems(host, self, tree);
-  const haveConf = (await nginxConfsAbove(host, self).catch(() => [])).length > 0;
-  // A cycle or a limit below an include leaves its content unknown as a whole; a file not found
-  // below it is one more unread include, judged by its name where it stands.
-  const broken = tree.problems.filter((p) => p.kind === 'include-cycle' || p.kind === 'include-limit');
-  const read = new Set(tree.includes.filter((s) => !s.outside && (s.files.length > 0 || s.glob)).map((s) => s.directive));
-  // What each include read: the directives after it (in its list) that came in through it.
-  const content = new Map<NginxDirective, NginxDirective[]>();
-  const collect = (list: readonly NginxDirective[]): void => {
-    for (const d of list) {
-      if (d.includedBy) {
-        // Its block (and any include in it) came in with it.
-        let root: NginxDirective = d.includedBy;
-        while (root.includedBy) root = root.includedBy;
-        if (root.file === self) {
-          const list = content.get(root);
-          if (list) list.push(d);
-          else content.set(root, [d]);
-        }
-        continue;
-      }
-      if (d.block) collect(d.block.directives);
-    }
-  };
-  collect(tree.directives);
-  for (const site of tree.includes) {
-    if (site.file !== self) continue;
-    if (!read.has(site.directive)) continue;
-    if (!haveConf && !site.pattern.startsWith('/')) continue;
-    const under = new Set<string>();
-    const queue = [...site.files];
-    while (queue.length) {
-      const f = queue.pop()!;
-      if (under.has(f)) continue;
-      under.add(f);
-      for (const s of tree.includes) if (s.file === f) queue.push(...s.files);
-    }
-    const at = site.directive.range.start.line;
-    if (broken.some((p) => under.has(p.file) || (p.file === self && p.range.start.line >= at && p.range.start.line <= site.directive.range.end.line))) continue;
-    // What nested includes read stands in their place; unread ones stay, as unknowns.
-    const spliced = withoutReadIncludes(content.get(site.directive) ?? [], read);
-    if (site.guessed) spliced.unshift(guessMarker(site.directive, site.resolved));
-    included.set(includeKey(site.directive), spliced);
-  }
-  return { problems, included };
-}
-
-/** Directives with the `include` lines that read their files removed at every depth (their content follows them). */
-function withoutReadIncludes(list: readonly NginxDirective[], read: ReadonlySet<NginxDirective>): NginxDirective[] {
-  return list.filter((d) => d.name !== 'include' || d.block || !read.has(d)).map((d) => (d.block ? { ...d, block: { range: d.block.range, directives: withoutReadIncludes(d.block.directives, read) } } : d));
-}
-
-/** Where an include read from a guessed workspace folder stood: its judgements say so (unknowns.ts). */
-function guessMarker(d: NginxDirective, readFrom: string): NginxDirective {
-  const r = (x: Range): Range => ({ start: x.start, end: x.end });
-  const { file: _file, ...own } = d;
-  return { ...own, nameRange: r(d.nameRange), range: r(d.range), args: d.args.map((a) => ({ ...a, range: r(a.range) })), guessedFrom: readFrom };
-}
-
-async function ownIncludeProblems(host: Host, self: string, tree: NginxTree): Promise<NginxTreeProblem[]> {
-  try {
-    // Without an nginx.conf above, relative includes cannot be resolved as nginx would (against
-    // its configuration prefix): a "not found" for them would be a guess.
-    const haveConf = (await nginxConfsAbove(host, self)).length > 0;
-    const own = tree.problems.filter(
-      (p) => p.file === self && (INCLUDE_PROBLEMS.has(p.kind) || p.kind === 'read-error') && (haveConf || p.kind !== 'include-not-found' || isAbsoluteInclude(tree, p)),
-    );
-    // A cycle is detected in the file that closes it, but it stops nginx from loading this
-    // file too: show it here as well, on the first of this file's includes that reads files
-    // (not necessarily the one that leads into the cycle).
-    for (const p of tree.problems) {
-      if (p.kind !== 'include-cycle' || p.file === self) continue;
-      const site = tree.includes.find((s) => s.file === self && reaches(tree, s.files, p.file)) ?? tree.includes.find((s) => s.file === self && s.files.length > 0);
-      if (site && !own.some((o) => o.kind === 'include-cycle')) own.push({ ...p, file: self, range: site.directive.args[0]?.range ?? site.directive.range });
-    }
-    return own;
-  } catch {
-    return [];
-  }
-}
-
-/** Whether following includes from `files` reads `target`. */
-function reaches(tree: NginxTree, files: readonly string[], target: string): boolean {
-  const seen = new Set(files);
-  const queue = [...files];
-  while (queue.length) {
-    const f = queue.pop()!;
-    if (f === target) return true;
-    for (const s of tree.includes) {
-      if (s.file !== f) continue;
-      for (const g of s.files) {
-        if (seen.has(g)) continue;
-        seen.add(g);
-        queue.push(g);
-      }
-    }
-  }
-  return false;
-}
-
-/** Whether the include a problem is about was written as an absolute path. */
-function isAbsoluteInclude(tree: NginxTree, p: NginxTreeProblem): boolean {
-  const site = tree.includes.find((s) => s.file === p.file && s.directive.args[0] && s.directive.args[0].range.start.line === p.range.start.line && s.directive.args[0].range.start.character === p.range.start.character);
-  return site !== undefined && site.pattern.startsWith('/');
-}
-
-/** `baseFromLayout` for a file on disk: a conf.d/ folder with sites-enabled/ or sites-available/ beside it is Debian's. */
-export async function layoutBase(host: Host, path: string): Promise<NginxBase> {
-  const p = normalizePath(path);
-  const m = /^(.*)\/conf\.d\/[^/]+$/.exec(p);
-  let sites = false;
-  if (m) {
-    for (const name of ['sites-enabled', 'sites-available']) {
-      const st = await host.stat(`${m[1] || ''}/${name}`).catch(() => undefined);
-      if (st?.isDirectory) sites = true;
-    }
-  }
-  return baseFromLayout(p, sites);
 }
 

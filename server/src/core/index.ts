@@ -3,19 +3,15 @@ export { TextDoc } from './document';
 export {
   lintDocument,
   lintFile,
-  layoutBase,
-  includeProblems,
-  includeContext,
   isCandidateName,
   atLeast,
   overSizeCap,
-  needsHttpContext,
-  hasNginxIncludes,
   gatherFacts,
   readsSuppressions,
   type LintOptions,
   type FileLintResult,
 } from './engine';
+export { gatherNginx, hasNginxIncludes, includeContext, includeProblems, layoutBase, needsHttpContext, type NginxFacts } from './formats/nginx/gather';
 export type { Finding, Fix, Severity, RuleLevel, TextEdit, RelatedLocation, ResourceRef } from './findings';
 export { SEVERITY_ORDER, compareFindings, withAssumptions } from './findings';
 export { detectFormat, type FormatKind } from './formats/detect';
@@ -38,10 +34,11 @@ export { toSarif, type SarifOptions } from './report/sarif';
 export { toText } from './report/text';
 export { applyEdits, combineFixes, type FixStats } from './fixes';
 export { cachingTreeLoader, includerHttpContext, isHttpSnippet, type TreeCache } from './formats/nginx/context';
+export { NginxTreeCache } from './formats/nginx/treeCache';
 export { loadNginxConfig, normalizePath, trailingPathGuesser, type NginxLoadOptions, type NginxTree, type PathGuess } from './formats/nginx/includes';
 export { NGINX_BASES, STOCK_BASES, STOCK_FILES, baseFromLayout, type NginxBase } from './formats/nginx/stock';
 export { clearParseCache } from './formats/nginx/parseCache';
 export { loadReferencedFiles, namesReferencedFiles, type ReferencedFile, type ReferencedFiles } from './certs/referenced';
 export type { NginxDirective } from './formats/nginx/ast';
-export type { FormatFacts, FormatModule } from './formats/format';
+export type { FormatFacts, FormatGatherOptions, FormatModule } from './formats/format';
 export { formatModule, formatModules } from './formats/registry';

@@ -107,3 +107,23 @@ export class LineIndex {
     return this.text.slice(s, e);
   }
 }
+
+/** Collapses `.`, `..` and repeated separators; backslashes become `/`. */
+export function normalizePath(p: string): string {
+  const m = /^([A-Za-z]:)?([\\/])?/.exec(p);
+  const head = m?.[0] ?? '';
+  const drive = m?.[1] ?? '';
+  const abs = Boolean(m?.[2]);
+  const out: string[] = [];
+  for (const part of p.slice(head.length).split(/[\\/]+/)) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') {
+      if (out.length && out[out.length - 1] !== '..') out.pop();
+      else if (!abs) out.push('..');
+      continue;
+    }
+    out.push(part);
+  }
+  const root = drive + (abs ? '/' : '');
+  return root + out.join('/') || '.';
+}

@@ -129,8 +129,7 @@ export class WorkspaceChecker {
       now: this.host.now(),
       ...(root !== undefined ? { root } : {}),
       kubeIndex: await this.kube?.get(),
-      guessPath: this.guess,
-      resolveHttpContext: (p) => includerHttpContext(this.host, p, { stopAt: this.policies.folderOf(p), trees: this.trees, pathMappings: policy.pathMappings, guessPath: this.guess }),
+      gather: { nginx: { guessPath: this.guess, httpContext: (p) => includerHttpContext(this.host, p, { stopAt: this.policies.folderOf(p), trees: this.trees, pathMappings: policy.pathMappings, guessPath: this.guess }) } },
     });
     if ('error' in r) {
       result.errors.push(r.error);

@@ -8,7 +8,6 @@ import {
   hasNginxIncludes,
   includeContext,
   isCandidateName,
-  layoutBase,
   trailingPathGuesser,
   walkFiles,
   type PathGuess,
@@ -17,16 +16,16 @@ import {
   type ReferencedFiles,
   includerHttpContext,
   lintDocument,
-  loadNginxConfig,
+  NginxTreeCache,
   needsHttpContext,
   normalizePath,
   overSizeCap,
-  type NginxTree,
   type Finding,
   type FormatFacts,
+  type FormatGatherOptions,
+  type NginxFacts,
   type LintOptions,
   type NginxDirective,
-  type NginxLoadOptions,
   type Policy,
   type TextEdit,
 } from '../core';
@@ -51,6 +50,11 @@ export interface LintRecord {
   fixAll?: { edits: TextEdit[]; applied: number };
 }
 
+/** The certificate, key and DH files an nginx lint read (kept for the hover). */
+function referencedIn(facts: FormatFacts | undefined): ReferencedFiles | undefined {
+  return facts?.format === 'nginx' ? (facts.value as NginxFacts).referenced : undefined;
+}
+
 /** Distinct preferred fixes (the findings of one directive share one fix object). */
 function countFixable(findings: readonly Finding[]): number {
   const fixes = new Set<unknown>();
@@ -70,13 +74,8 @@ export class DocumentLinter {
   private readonly runs = new Map<string, number>();
   /** Policy files named by `tlsLens.policyFile` (for any open document so far). */
   private readonly namedPolicyFiles = new Set<string>();
-  /**
-   * nginx configurations loaded with their includes, by entry file (a snippet's includer,
-   * or a file whose own includes are followed), shared by lint, hover and code actions.
-   * Dropped when a file they read is edited, opened, closed or changes on disk.
-   */
-  private readonly trees = new Map<string, Promise<NginxTree>>();
-  private readonly loadedTrees = new Map<string, NginxTree>();
+  /** nginx configurations loaded with their includes (`NginxTreeCache`), shared by lint, hover and code actions. */
+  private readonly trees: NginxTreeCache;
   /** The workspace's manifests, for Kubernetes rules that follow references across files. */
   kube: KubeWorkspace | undefined;
   /** Told of every lint, so memory is given back once linting stops for a while. */
@@ -92,7 +91,9 @@ export class DocumentLinter {
     private readonly settings: SettingsCache,
     private readonly policies: PolicyResolver,
     private readonly host: Host,
-  ) {}
+  ) {
+    this.trees = new NginxTreeCache(host, () => this.openText());
+  }
 
   /** A document was opened or edited: lint a new document at once, an edited one after a pause. */
   changed(uri: string): void {
@@ -118,39 +119,14 @@ export class DocumentLinter {
     for (const other of affected) if (other !== uri && this.seen.has(other)) this.schedule(other);
   }
 
-  /** Bumped whenever trees are forgotten (an edit, an open or close, a change on disk). */
-  private epoch = 0;
-
-  /** A tree loader that records the files each loaded tree read into `deps`. */
-  private recording(deps: Set<string>, epoch = this.epoch): (entry: string, opts: NginxLoadOptions) => Promise<NginxTree> {
-    return async (entry, opts) => {
-      // A lint that began before the latest edit may hold the old text: it loads on its own
-      // rather than leave a tree of that text in the shared cache for newer lints to take.
-      const tree = await (epoch === this.epoch ? this.loadTree(entry, opts) : loadNginxConfig(this.host, entry, opts));
-      for (const p of tree.files.keys()) deps.add(p);
-      return tree;
-    };
-  }
-
   /**
    * Drops the loaded trees that read `file` (or all, without one); returns the URIs of the
    * open documents those trees read, which may now be judged differently.
    */
   forgetTreesWith(file?: string): Set<string> {
-    this.epoch++;
+    const read = this.trees.forget(file);
     const affected = new Set<string>();
-    const openByPath = new Map(this.documents.all().map((d) => [normalizePath(uriToPath(d.uri)), d.uri]));
-    for (const [entry, tree] of this.loadedTrees) {
-      if (file !== undefined && entry !== file && !tree.files.has(file)) continue;
-      for (const p of tree.files.keys()) {
-        const uri = openByPath.get(p);
-        if (uri) affected.add(uri);
-      }
-      this.loadedTrees.delete(entry);
-      this.trees.delete(entry);
-    }
-    // Loads still in flight may have read the old text.
-    for (const entry of this.trees.keys()) if (!this.loadedTrees.has(entry)) this.trees.delete(entry);
+    for (const d of this.documents.all()) if (read.has(normalizePath(uriToPath(d.uri)))) affected.add(d.uri);
     return affected;
   }
 
@@ -176,31 +152,6 @@ export class DocumentLinter {
     this.workspaceFiles = undefined;
     this.forgetTreesWith();
     for (const d of this.documents.all()) if (this.seen.has(d.uri)) this.schedule(d.uri);
-  }
-
-  private loadTree = (entry: string, opts: NginxLoadOptions): Promise<NginxTree> => {
-    let t = this.trees.get(entry);
-    if (!t) {
-      t = loadNginxConfig(this.host, entry, opts);
-      this.trees.set(entry, t);
-      void t.then((tree) => {
-        if (this.trees.get(entry) !== t) return;
-        // A lint that began before an edit may load with the old text: such a tree is not kept.
-        if (this.current(tree)) this.loadedTrees.set(entry, tree);
-        else this.trees.delete(entry);
-      });
-    }
-    return t;
-  };
-
-  /** Whether a tree read every open document's current text (and no buffer that is closed now). */
-  private current(tree: NginxTree): boolean {
-    const open = this.openText();
-    for (const [p, src] of tree.files) {
-      const now = open(p);
-      if (now === undefined ? src.fromBuffer : now !== src.text) return false;
-    }
-    return true;
   }
 
   private openText(): (p: string) => string | undefined {
@@ -300,10 +251,10 @@ export class DocumentLinter {
    * For an nginx snippet (top-level servers, no http block): the http-level directives of
    * the nginx.conf that includes it, read through the host with open editors' text first.
    */
-  async httpContext(textDoc: TextDoc, deps = new Set<string>(), epoch = this.epoch, policy?: Policy): Promise<readonly NginxDirective[] | undefined> {
+  async httpContext(textDoc: TextDoc, deps = new Set<string>(), epoch = this.trees.epoch, policy?: Policy): Promise<readonly NginxDirective[] | undefined> {
     if (!path.isAbsolute(textDoc.file) || !needsHttpContext(textDoc)) return undefined;
     const guessPath = await this.guessPath();
-    return includerHttpContext(this.host, textDoc.file, { stopAt: this.policies.folderOf(textDoc.file), text: this.openText(), loadTree: this.recording(deps, epoch), pathMappings: policy?.pathMappings ?? {}, guessPath }).catch(() => undefined);
+    return includerHttpContext(this.host, textDoc.file, { stopAt: this.policies.folderOf(textDoc.file), text: this.openText(), loadTree: this.trees.recording(deps, epoch), pathMappings: policy?.pathMappings ?? {}, guessPath }).catch(() => undefined);
   }
 
   /** Per file, the referenced files its latest lint read, with the text and path mappings they were read for. */
@@ -325,17 +276,17 @@ export class DocumentLinter {
     return this.referencedFiles(textDoc, policy);
   }
 
-  /** For a registered format (HAProxy): the workspace facts its rules need, read inside the document's workspace folder, open editors' text first. */
-  async facts(textDoc: TextDoc, policy: Policy): Promise<FormatFacts | undefined> {
+  /** For a registered format: the workspace facts its rules need, read inside the document's workspace folder, open editors' text first. */
+  async facts(textDoc: TextDoc, policy: Policy, options?: FormatGatherOptions): Promise<FormatFacts | undefined> {
     if (!path.isAbsolute(textDoc.file)) return undefined;
     const root = this.policies.folderOf(textDoc.file);
-    return gatherFacts(this.host, textDoc.file, textDoc, policy, { ...(root !== undefined ? { root } : {}), text: this.openText() });
+    return gatherFacts(this.host, textDoc.file, textDoc, policy, { ...(root !== undefined ? { root } : {}), text: this.openText(), ...(options ? { options } : {}) });
   }
 
   /** What an nginx file's own includes read (for hover), through the shared trees. */
   async included(textDoc: TextDoc, policy?: Policy): Promise<Map<string, NginxDirective[]> | undefined> {
     if (!path.isAbsolute(textDoc.file) || !hasNginxIncludes(textDoc)) return undefined;
-    const r = await includeContext(this.host, textDoc.file, () => textDoc.text, { others: this.openText(), loadTree: this.loadTree, load: { pathMappings: policy?.pathMappings ?? {}, guessPath: await this.guessPath() } }).catch(() => undefined);
+    const r = await includeContext(this.host, textDoc.file, () => textDoc.text, { others: this.openText(), loadTree: this.trees.load, load: { pathMappings: policy?.pathMappings ?? {}, guessPath: await this.guessPath() } }).catch(() => undefined);
     return r?.included;
   }
 
@@ -348,7 +299,7 @@ export class DocumentLinter {
   /** The findings for a document as it is now, with the version and format linted. */
   private async lintRecord(doc: TextDocument): Promise<LintRecord | undefined> {
     // Taken before the text is: trees are shared only by lints that saw no edit since.
-    const epoch = this.epoch;
+    const epoch = this.trees.epoch;
     const deps = new Set<string>();
     this.dependencies.set(doc.uri, 'pending');
     const { textDoc, policy, enabled, version } = await this.prepare(doc);
@@ -363,21 +314,22 @@ export class DocumentLinter {
       const findings = lintDocument(textDoc, { policy, now: this.host.now() });
       return { version, findings, format: detectFormat(textDoc), enabled: true, fixable: countFixable(findings) };
     }
-    const context = await this.httpContext(textDoc, deps, epoch, policy);
     const options: LintOptions = { policy, now: this.host.now() };
-    if (context) options.nginxHttpContext = context;
-    if (path.isAbsolute(textDoc.file) && hasNginxIncludes(textDoc)) {
-      const { problems, included } = await includeContext(this.host, textDoc.file, () => textDoc.text, { others: this.openText(), loadTree: this.recording(deps, epoch), load: { pathMappings: policy.pathMappings, guessPath: await this.guessPath() } });
-      options.nginxIncludeProblems = problems;
-      options.nginxIncluded = included;
-    }
-    if (path.isAbsolute(textDoc.file) && !policy.nginxBase && detectFormat(textDoc) === 'nginx') options.nginxBase = await layoutBase(this.host, textDoc.file);
-    if (this.documents.get(doc.uri)) this.dependencies.set(doc.uri, deps);
-    const referenced = await this.referencedFiles(textDoc, policy);
-    if (referenced) options.nginxReferencedFiles = referenced;
-    if (this.documents.get(doc.uri)) this.referencedByLint.set(textDoc.file, { text: textDoc.text, mappings: JSON.stringify(policy.pathMappings), files: referenced });
-    const facts = await this.facts(textDoc, policy);
+    const root = this.policies.folderOf(textDoc.file);
+    const facts = await this.facts(textDoc, policy, {
+      nginx: {
+        others: this.openText(),
+        loadTree: this.trees.recording(deps, epoch),
+        guesser: () => this.guessPath(),
+        httpContext: () => this.httpContext(textDoc, deps, epoch, policy),
+        ...(root !== undefined ? { root } : {}),
+      },
+    });
     if (facts) options.facts = facts;
+    if (this.documents.get(doc.uri)) {
+      this.dependencies.set(doc.uri, deps);
+      this.referencedByLint.set(textDoc.file, { text: textDoc.text, mappings: JSON.stringify(policy.pathMappings), files: referencedIn(facts) });
+    }
     if (this.kube && detectFormat(textDoc) === 'kubernetes') {
       if (this.kube.ready()) {
         const changed = await this.kube.setOpen(textDoc.file, textDoc.text);

@@ -1,6 +1,6 @@
 import { MarkupKind, type Hover, type HoverParams, type TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { detectFormat, formatHoverAt, hoverAt, overSizeCap, type Host } from '../core';
+import { detectFormat, formatHoverAt, formatModule, hoverAt, overSizeCap, type Host } from '../core';
 import type { DocumentLinter } from './diagnostics';
 import { policyFileHover } from './policyAssist';
 
@@ -16,7 +16,8 @@ export async function hover(documents: TextDocuments<TextDocument>, linter: Docu
   if (!enabled || overSizeCap(textDoc.text, policy)) return null;
   if (detectFormat(textDoc) === 'policy') return policyFileHover(textDoc.text, params.position, docsLink);
   // A registered format's own hover (HAProxy keywords, effective settings, the files a path names).
-  const own = formatHoverAt(textDoc, params.position, host.now(), policy, await linter.facts(textDoc, policy));
+  // Only a format with its own hover reads its facts for one (nginx's hover below reads what it needs).
+  const own = formatModule(detectFormat(textDoc))?.hover ? formatHoverAt(textDoc, params.position, host.now(), policy, await linter.facts(textDoc, policy)) : undefined;
   if (own) return { contents: { kind: MarkupKind.Markdown, value: own.markdown }, range: own.range };
   const context = await linter.httpContext(textDoc, undefined, undefined, policy);
   // The files the nginx file names (certificates, keys, DH parameters): hovering a path shows what it holds.

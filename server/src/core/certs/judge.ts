@@ -2,15 +2,18 @@ import type { MaterialRole, NamedMaterial } from '../formats/format';
 import type { FormatKind } from '../formats/detect';
 import type { NginxDirective } from '../formats/nginx/ast';
 import type { RuleContext } from '../rules/rule';
-import { fileDirectives, referencedSites, type ReferencedFile } from './referenced';
+import { referencedSites, type ReferencedFile } from './referenced';
 import type { Range } from '../text';
 import type { Thresholds } from '../policy/policy';
 import { isCa, type CertificateProblem, type CertificateSummary } from '../x509/certificate';
 import { certificateName, certificateOfSite } from './keys';
 import { bundleOf, isCertificateSite, type MaterialSite } from './sites';
 
-/** The formats certificate rules read: every one that can hold certificates, binary containers too. */
-export const CERTIFICATE_FORMATS: readonly FormatKind[] = ['pem', 'nginx', 'yaml', 'kubernetes', 'text', 'container'];
+/**
+ * The built-in formats certificate rules read (every one that can hold certificates, binary
+ * containers too); registered formats (nginx, HAProxy) get them as `FORMAT_NEUTRAL_RULES`.
+ */
+export const CERTIFICATE_FORMATS: readonly FormatKind[] = ['pem', 'yaml', 'kubernetes', 'text', 'container'];
 
 /** One readable certificate of a document, with where it is and what a message calls it. */
 export interface JudgedCertificate {
@@ -43,32 +46,6 @@ export function ordinal(n: number): string {
   const s = ['th', 'st', 'nd', 'rd'];
   const v = n % 100;
   return n + (s[(v - 20) % 10] ?? s[v] ?? s[0]!);
-}
-
-/** A file named by one of this nginx file's own directives, as read by the caller. */
-export interface ReferencedUse {
-  directive: NginxDirective;
-  ref: ReferencedFile;
-  sites: MaterialSite[];
-  /** The directive's path argument: where findings about the file go. */
-  range: Range;
-}
-
-/** Directives whose file holds certificates. */
-const CERTIFICATE_DIRECTIVES = new Set(['ssl_certificate', 'ssl_trusted_certificate', 'ssl_client_certificate', 'proxy_ssl_certificate', 'proxy_ssl_trusted_certificate', 'grpc_ssl_trusted_certificate', 'uwsgi_ssl_trusted_certificate']);
-
-/** The files this nginx document's own directives name that the caller could read. */
-export function referencedUses(ctx: RuleContext, names?: ReadonlySet<string>): ReferencedUse[] {
-  if (ctx.format !== 'nginx') return [];
-  const files = ctx.nginxReferencedFiles();
-  if (files.size === 0) return [];
-  const out: ReferencedUse[] = [];
-  for (const d of fileDirectives(ctx.nginx().directives)) {
-    if (names && !names.has(d.name)) continue;
-    const ref = files.get(d.args[0]!.value);
-    if (ref) out.push({ directive: d, ref, sites: referencedSites(ref), range: d.args[0]!.range });
-  }
-  return out;
 }
 
 /** A file a registered format names (`RuleContext.namedMaterial`) that the caller could read. */
@@ -105,13 +82,6 @@ export function judgedCertificates(ctx: RuleContext): JudgedCertificate[] {
     const cert = certificateOfSite(site);
     if (!cert) continue;
     out.push({ site, cert, range: site.anchor, name: describeSite(site, cert) });
-  }
-  for (const use of referencedUses(ctx, CERTIFICATE_DIRECTIVES)) {
-    for (const site of use.sites) {
-      const cert = certificateOfSite(site);
-      if (!cert) continue;
-      out.push({ site, cert, range: use.range, name: `${describeSite(site, cert)}, named by ${use.directive.name},` });
-    }
   }
   for (const use of namedUses(ctx, CERTIFICATE_ROLES)) {
     for (const site of use.sites) {

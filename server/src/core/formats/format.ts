@@ -61,7 +61,17 @@ export interface GatherInput {
   root?: string;
   /** Other documents' texts that win over the disk (open editors). */
   text?: (path: string) => string | undefined;
+  /** What the caller keeps across lints for a format (its caches and loaders), by format id. */
+  options?: FormatGatherOptions;
 }
+
+/**
+ * Per format, what a caller may hand its `gather` (a tree cache, a loader of the includer's
+ * context): each format adds its own key with a declaration merge in its folder
+ * (`formats/nginx/gather.ts` adds `nginx`), so this file names no format.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by declaration merging
+export interface FormatGatherOptions {}
 
 /** What a named file holds for the TLS handshake. */
 export type MaterialRole = 'certificate' | 'key' | 'ca' | 'crl' | 'dh';
@@ -80,6 +90,12 @@ export interface NamedMaterial {
   file?: ReferencedFile;
   /** Files with the same group belong together (a certificate and the key beside it). */
   group?: string;
+  /**
+   * A certificate whose key is named on its own (nginx's `ssl_certificate_key`): a private key
+   * inside the certificate file is not the one the server uses. Unset: the file may hold its
+   * key (HAProxy's crt).
+   */
+  keySeparate?: boolean;
 }
 
 /** A table cell or a fact: `code` is shown as written (a code span), `text` as prose; both are escaped by the renderer. */
@@ -159,6 +175,12 @@ export interface FormatModule<Id extends string = string, Model = unknown, Facts
   probeTargets?(model: Model): readonly ProbeTarget[];
   /** The TLS listeners it defines, for "compare with config". */
   endpoints?(model: Model): readonly ServedEndpoint[];
+  /** Whether the rule with this id does not run on this document (nginx: a template that even blanked is not nginx). */
+  skipsRule?(model: Model, ruleId: string): boolean;
+  /** Whether a range belongs to text the model read from another file (an includer, an include): no finding is kept there. */
+  isForeign?(model: Model, range: Range): boolean;
+  /** The product refuses a byte order mark, so the text keeps it for a rule to report (nginx). */
+  readonly keepsByteOrderMark?: boolean;
 }
 
 /** What `gather` read for a document, tagged with its format. */

@@ -6,9 +6,10 @@
  */
 import type { FormatModule } from './format';
 import { haproxyFormat } from './haproxy';
+import { nginxFormat } from './nginx';
 
 /** The ids of registered formats (part of `FormatKind`). */
-export type RegisteredFormatId = typeof haproxyFormat.id;
+export type RegisteredFormatId = typeof haproxyFormat.id | typeof nginxFormat.id;
 
 let modules: readonly FormatModule[] | undefined;
 
@@ -18,7 +19,7 @@ let modules: readonly FormatModule[] | undefined;
  * while the modules load.
  */
 export function formatModules(): readonly FormatModule[] {
-  return (modules ??= [haproxyFormat]);
+  return (modules ??= [haproxyFormat, nginxFormat]);
 }
 
 /** The registered module of a format, or undefined for a built-in one. */

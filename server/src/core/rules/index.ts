@@ -257,3 +257,4 @@ export const RULE_IDS: ReadonlySet<string> = new Set(ALL_RULES.map((r) => r.id))
 export function ruleDocPath(id: string): string {
   return `docs/rules/${id}.md`;
 }
+export { formatContext, type FormatAccessors } from './formatContext';

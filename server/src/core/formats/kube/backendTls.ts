@@ -1,4 +1,4 @@
-import type { KubeView } from '../../workspace/index';
+import type { KubeView } from './workspace';
 import { decodeCertificate, type CertificateSummary } from '../../x509/certificate';
 import { LineIndex } from '../../text';
 import { CERTIFICATE_LABELS, scanPem } from '../pem/scanner';

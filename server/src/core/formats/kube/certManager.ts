@@ -1,4 +1,4 @@
-import type { KubeView } from '../../workspace/index';
+import type { KubeView } from './workspace';
 import { isTemplated, type KNode } from './node';
 import { K } from './refs';
 import type { KubeResource } from './resources';

@@ -1,4 +1,4 @@
-import type { KubeView } from '../../workspace/index';
+import type { KubeView } from './workspace';
 import type { KNode } from './node';
 import { isTemplated } from './node';
 import { shimAnnotation } from './certManager';

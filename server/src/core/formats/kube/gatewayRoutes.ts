@@ -1,4 +1,4 @@
-import type { Choice, KubeView } from '../../workspace/index';
+import type { Choice, KubeView } from './workspace';
 import type { KNode } from './node';
 import { K } from './refs';
 import type { KubeResource } from './resources';

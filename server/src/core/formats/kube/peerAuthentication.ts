@@ -1,4 +1,4 @@
-import type { KubeIndex, KubeView } from '../../workspace/index';
+import type { KubeIndex, KubeView } from './workspace';
 import { ISTIO_ROOT_NAMESPACE, WORKLOAD_KINDS, podLabels, selects } from './istio';
 import type { KNode } from './node';
 import { K } from './refs';

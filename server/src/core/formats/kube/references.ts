@@ -1,4 +1,4 @@
-import type { KubeView } from '../../workspace/index';
+import type { KubeView } from './workspace';
 import { BACKEND_TLS_POLICY, backendCaRefs } from './backendTls';
 import { listenerCertRefs } from './gatewayApi';
 import { ingressSecretRefs, isIngress } from './ingress';

@@ -1,5 +1,5 @@
 import type { SubjectAltName } from '../../x509/certificate';
-import { choiceAssumption, type KubeView } from '../../workspace/index';
+import { choiceAssumption, type KubeView } from './workspace';
 import { describeResource, resourceKindKey, type KubeResource } from './resources';
 import { secretTls, type SecretTls } from './secrets';
 

@@ -3,6 +3,9 @@ import type { LineIndex, Range } from '../../text';
 import { MAX_NESTING, type NginxDirective, type ParseProblem } from './ast';
 import { parseNginxCached } from './parseCache';
 import { stockFile } from './stock';
+import { normalizePath } from '../../text';
+
+export { normalizePath };
 
 /**
  * Include resolution: assembles the configuration nginx would read from an entry file,
@@ -128,26 +131,6 @@ const ZERO: Range = { start: { line: 0, character: 0 }, end: { line: 0, characte
 
 export function isAbsolutePath(p: string): boolean {
   return p.startsWith('/') || p.startsWith('\\') || /^[A-Za-z]:[\\/]/.test(p);
-}
-
-/** Collapses `.`, `..` and repeated separators; backslashes become `/`. */
-export function normalizePath(p: string): string {
-  const m = /^([A-Za-z]:)?([\\/])?/.exec(p);
-  const head = m?.[0] ?? '';
-  const drive = m?.[1] ?? '';
-  const abs = Boolean(m?.[2]);
-  const out: string[] = [];
-  for (const part of p.slice(head.length).split(/[\\/]+/)) {
-    if (part === '' || part === '.') continue;
-    if (part === '..') {
-      if (out.length && out[out.length - 1] !== '..') out.pop();
-      else if (!abs) out.push('..');
-      continue;
-    }
-    out.push(part);
-  }
-  const root = drive + (abs ? '/' : '');
-  return root + out.join('/') || '.';
 }
 
 export function dirnameOf(p: string): string {

@@ -1,4 +1,4 @@
-import { CERTIFICATE_FORMATS, bundles, judgesDocument, namedUses, ordinal, referencedUses } from '../../certs/judge';
+import { CERTIFICATE_FORMATS, bundles, judgesDocument, namedUses, ordinal } from '../../certs/judge';
 import type { MaterialRole } from '../../formats/format';
 import type { Range } from '../../text';
 import { certificateName, certificateOfSite } from '../../certs/keys';
@@ -34,7 +34,7 @@ export const certChain: Rule = {
       judgeChain(links, ctx.report.bind(ctx), (site) => site.anchor);
     }
     // The chain file a server sends (nginx ssl_certificate, HAProxy crt), judged where it is named.
-    for (const use of [...referencedUses(ctx, SENT_CHAINS), ...namedUses(ctx, SENT_ROLES)]) {
+    for (const use of namedUses(ctx, SENT_ROLES)) {
       for (const bundle of bundles(use.sites)) {
         const links: Link[] = [];
         for (const site of bundle) {
@@ -47,7 +47,6 @@ export const certChain: Rule = {
   },
 };
 
-const SENT_CHAINS: ReadonlySet<string> = new Set(['ssl_certificate', 'proxy_ssl_certificate']);
 const SENT_ROLES: ReadonlySet<MaterialRole> = new Set(['certificate']);
 
 function where(l: Link, i: number, n: number): string {

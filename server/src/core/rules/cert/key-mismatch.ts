@@ -49,7 +49,7 @@ function namedPairs(ctx: RuleContext): void {
     if (use.material.role !== 'certificate') continue;
     const leaf = leafOf(use.sites);
     if (!leaf) continue;
-    const keyUse = [use, ...uses.filter((u) => u.material.role === 'key' && u.material.group === use.material.group && u.range === use.range)].find((u) => u.sites.some((s) => isPrivateKeySite(s) && !s.problem && !s.encrypted));
+    const keyUse = [...(use.material.keySeparate ? [] : [use]), ...uses.filter((u) => u.material.role === 'key' && u.material.group === use.material.group && u.range === use.range)].find((u) => u.sites.some((s) => isPrivateKeySite(s) && !s.problem && !s.encrypted));
     const keySite = keyUse?.sites.find((s) => isPrivateKeySite(s) && !s.problem && !s.encrypted);
     if (!keyUse || !keySite) continue;
     const key = privateKeyOfSite(keySite);

@@ -3,7 +3,7 @@ import { defaultedHostsAssumption, ingressTls } from '../../formats/kube/ingress
 import { isTemplated } from '../../formats/kube/node';
 import { K, certificateSans } from '../../formats/kube/refs';
 import { resourceKindKey } from '../../formats/kube/resources';
-import { named, relatedAt, reportResource } from '../../formats/kube/report';
+import { named, relatedAt, reportResource } from '../kubeReport';
 import { covers, listNames } from '../../formats/kube/secrets';
 import type { Rule } from '../rule';
 

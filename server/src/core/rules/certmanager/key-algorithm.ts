@@ -1,7 +1,7 @@
 import { isTemplated } from '../../formats/kube/node';
 import { K } from '../../formats/kube/refs';
 import { resourceKindKey } from '../../formats/kube/resources';
-import { reportResource } from '../../formats/kube/report';
+import { reportResource } from '../kubeReport';
 import type { Severity } from '../../findings';
 import type { Rule } from '../rule';
 

@@ -1,7 +1,7 @@
 import { ingressesUsing, issuerOf } from '../../formats/kube/certManager';
 import { K } from '../../formats/kube/refs';
 import { resourceKindKey } from '../../formats/kube/resources';
-import { named, relatedAt, reportResource } from '../../formats/kube/report';
+import { named, relatedAt, reportResource } from '../kubeReport';
 import type { Rule } from '../rule';
 
 /**

@@ -2,7 +2,7 @@ import { isStagingIssuer, issuerOf, shimAnnotation, shimIssuer } from '../../for
 import { INGRESS_KINDS, isIngress } from '../../formats/kube/ingress';
 import { K } from '../../formats/kube/refs';
 import { resourceKindKey, type KubeResource } from '../../formats/kube/resources';
-import { named, relatedAt, reportResource } from '../../formats/kube/report';
+import { named, relatedAt, reportResource } from '../kubeReport';
 import type { KNode } from '../../formats/kube/node';
 import type { Rule } from '../rule';
 

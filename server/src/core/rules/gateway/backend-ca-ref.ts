@@ -1,5 +1,5 @@
 import { BACKEND_TLS_POLICY, backendCaRefs } from '../../formats/kube/backendTls';
-import { ownOfKind, relatedAt, reportResource, named } from '../../formats/kube/report';
+import { ownOfKind, relatedAt, reportResource, named } from '../kubeReport';
 import type { Rule } from '../rule';
 
 /**

@@ -1,6 +1,6 @@
 import { BACKEND_TLS_POLICY, backendCaRefs } from '../../formats/kube/backendTls';
 import { isTemplated } from '../../formats/kube/node';
-import { named, ownOfKind, relatedAt, reportResource } from '../../formats/kube/report';
+import { named, ownOfKind, relatedAt, reportResource } from '../kubeReport';
 import { listNames } from '../../formats/kube/secrets';
 import type { CertificateSummary } from '../../x509/certificate';
 import { nameConstraintsViolation, sansCoverHost } from '../../x509/names';

@@ -1,5 +1,5 @@
 import { groupBySecret, isSecretWithCertificate, resolveListenerSecret, secretCertificateRelated } from '../../formats/kube/gatewayApi';
-import { named, reportResource, validityProblem } from '../../formats/kube/report';
+import { named, reportResource, validityProblem } from '../kubeReport';
 import type { Rule } from '../rule';
 import { listenerNames } from './secret-problem';
 import { K } from '../../formats/kube/refs';

@@ -1,6 +1,6 @@
 import { anyResolution, resolveListenerSecret, secretCertificateRelated, type ResolvedListenerRef } from '../../formats/kube/gatewayApi';
 import { isTemplated } from '../../formats/kube/node';
-import { named, relatedAt, reportResource } from '../../formats/kube/report';
+import { named, relatedAt, reportResource } from '../kubeReport';
 import { covers, listNames } from '../../formats/kube/secrets';
 import type { Rule } from '../rule';
 import { K } from '../../formats/kube/refs';

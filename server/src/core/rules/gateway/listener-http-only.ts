@@ -3,7 +3,7 @@ import { isPublicHostname, patternCovers } from '../../formats/kube/hosts';
 import type { KNode } from '../../formats/kube/node';
 import { isTemplated } from '../../formats/kube/node';
 import { K } from '../../formats/kube/refs';
-import { named, ownOfKind, relatedAt, reportResource } from '../../formats/kube/report';
+import { named, ownOfKind, relatedAt, reportResource } from '../kubeReport';
 import type { KubeResource } from '../../formats/kube/resources';
 import type { KubeView } from '../../workspace/index';
 import type { Rule } from '../rule';

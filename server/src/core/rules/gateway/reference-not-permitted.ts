@@ -1,5 +1,5 @@
 import { anyResolution, resolveListenerSecret } from '../../formats/kube/gatewayApi';
-import { reportResource } from '../../formats/kube/report';
+import { reportResource } from '../kubeReport';
 import type { Rule } from '../rule';
 import { K } from '../../formats/kube/refs';
 

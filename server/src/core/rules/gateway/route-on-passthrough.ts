@@ -1,6 +1,6 @@
 import type { KNode } from '../../formats/kube/node';
 import { GRPC_ROUTE, HTTP_ROUTE, routeParents } from '../../formats/kube/gatewayRoutes';
-import { named, ownOfKind, relatedAt, reportResource } from '../../formats/kube/report';
+import { named, ownOfKind, relatedAt, reportResource } from '../kubeReport';
 import { choiceAssumption } from '../../workspace/index';
 import type { Rule } from '../rule';
 

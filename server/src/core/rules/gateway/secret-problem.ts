@@ -1,5 +1,5 @@
 import { isSecretResolution, groupBySecret, resolveListenerSecret, secretCertificateRelated } from '../../formats/kube/gatewayApi';
-import { named, reportResource } from '../../formats/kube/report';
+import { named, reportResource } from '../kubeReport';
 import type { Rule } from '../rule';
 import { K } from '../../formats/kube/refs';
 

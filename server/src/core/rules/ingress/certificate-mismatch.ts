@@ -1,6 +1,6 @@
 import { defaultedHostsAssumption, INGRESS_KINDS, ingressSecretRefs, isIngress } from '../../formats/kube/ingress';
 import { isTemplated } from '../../formats/kube/node';
-import { named, relatedAt, reportResource } from '../../formats/kube/report';
+import { named, relatedAt, reportResource } from '../kubeReport';
 import { covers, listNames } from '../../formats/kube/secrets';
 import type { Rule } from '../rule';
 

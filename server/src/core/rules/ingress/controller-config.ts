@@ -1,6 +1,6 @@
 import { isTemplated } from '../../formats/kube/node';
 import { resourceKindKey } from '../../formats/kube/resources';
-import { reportResource } from '../../formats/kube/report';
+import { reportResource } from '../kubeReport';
 import { WEAK_PROTOCOLS, examples, judgeSuites, suitesOfCipherString } from '../../formats/kube/tls';
 import type { TlsProtocol } from '../../policy/profiles';
 import type { Rule } from '../rule';

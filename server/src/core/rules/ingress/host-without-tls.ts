@@ -1,7 +1,7 @@
 import { isPublicHostname } from '../../formats/kube/hosts';
 import { INGRESS_KINDS, ingressRuleHosts, ingressTls, isIngress, nginxAnnotation, sameHost } from '../../formats/kube/ingress';
 import { isTemplated } from '../../formats/kube/node';
-import { reportResource } from '../../formats/kube/report';
+import { reportResource } from '../kubeReport';
 import type { Rule } from '../rule';
 
 /**

@@ -1,5 +1,5 @@
 import { INGRESS_KINDS, ingressTls, isIngress } from '../../formats/kube/ingress';
-import { reportResource } from '../../formats/kube/report';
+import { reportResource } from '../kubeReport';
 import type { Rule } from '../rule';
 
 /**

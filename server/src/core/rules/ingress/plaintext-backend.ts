@@ -1,5 +1,5 @@
 import { INGRESS_KINDS, isIngress, nginxAnnotation } from '../../formats/kube/ingress';
-import { reportResource } from '../../formats/kube/report';
+import { reportResource } from '../kubeReport';
 import type { Rule } from '../rule';
 
 const PLAINTEXT = new Set(['HTTP', 'AUTO_HTTP', 'GRPC', 'FCGI']);

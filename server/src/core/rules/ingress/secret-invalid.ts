@@ -1,5 +1,5 @@
 import { INGRESS_KINDS, ingressSecretRefs, isIngress } from '../../formats/kube/ingress';
-import { named, relatedAt, reportResource } from '../../formats/kube/report';
+import { named, relatedAt, reportResource } from '../kubeReport';
 import type { Rule } from '../rule';
 
 /**

@@ -1,5 +1,5 @@
 import { INGRESS_KINDS, ingressTls, isIngress, nginxAnnotation } from '../../formats/kube/ingress';
-import { reportResource } from '../../formats/kube/report';
+import { reportResource } from '../kubeReport';
 import type { Rule } from '../rule';
 import { setScalarFix } from '../../formats/kube/edits';
 

@@ -1,6 +1,6 @@
 import { INGRESS_KINDS, ingressRuleHosts, ingressTls, isIngress, sameHost } from '../../formats/kube/ingress';
 import { isTemplated } from '../../formats/kube/node';
-import { reportResource } from '../../formats/kube/report';
+import { reportResource } from '../kubeReport';
 import type { Rule } from '../rule';
 
 /**

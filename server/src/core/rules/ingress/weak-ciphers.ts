@@ -1,5 +1,5 @@
 import { INGRESS_KINDS, isIngress, nginxAnnotation } from '../../formats/kube/ingress';
-import { reportResource } from '../../formats/kube/report';
+import { reportResource } from '../kubeReport';
 import { examples, judgeSuites, suitesOfCipherString } from '../../formats/kube/tls';
 import type { Rule } from '../rule';
 import { setScalarFix } from '../../formats/kube/edits';

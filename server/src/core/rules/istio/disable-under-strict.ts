@@ -2,7 +2,7 @@ import type { KNode } from '../../formats/kube/node';
 import { K } from '../../formats/kube/refs';
 import { effectiveMtls, serviceBackends, targetPort, type EffectiveMtls } from '../../formats/kube/peerAuthentication';
 import { resourceKindKey, type KubeResource } from '../../formats/kube/resources';
-import { named, relatedAt, reportResource } from '../../formats/kube/report';
+import { named, relatedAt, reportResource } from '../kubeReport';
 import type { KubeView } from '../../workspace/index';
 import type { Rule } from '../rule';
 import { setScalarFix } from '../../formats/kube/edits';

@@ -1,5 +1,5 @@
 import { isSecretResolution, resolveServerCredentials } from '../../formats/kube/istio';
-import { named, relatedAt, reportResource, validityProblem } from '../../formats/kube/report';
+import { named, relatedAt, reportResource, validityProblem } from '../kubeReport';
 import type { Rule } from '../rule';
 import { K } from '../../formats/kube/refs';
 

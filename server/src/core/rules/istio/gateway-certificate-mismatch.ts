@@ -1,7 +1,7 @@
 import { hostPart, resolveServerCredentials } from '../../formats/kube/istio';
 import { isTemplated } from '../../formats/kube/node';
 import type { SecretResolution } from '../../formats/kube/refs';
-import { named, relatedAt, reportResource } from '../../formats/kube/report';
+import { named, relatedAt, reportResource } from '../kubeReport';
 import { covers, listNames } from '../../formats/kube/secrets';
 import type { Rule } from '../rule';
 import { K } from '../../formats/kube/refs';

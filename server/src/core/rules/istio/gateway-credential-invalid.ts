@@ -1,5 +1,5 @@
 import { isSecretResolution, resolveServerCredentials } from '../../formats/kube/istio';
-import { named, relatedAt, reportResource } from '../../formats/kube/report';
+import { named, relatedAt, reportResource } from '../kubeReport';
 import { describeValidity } from '../../x509/certificate';
 import type { Rule } from '../rule';
 import { K } from '../../formats/kube/refs';

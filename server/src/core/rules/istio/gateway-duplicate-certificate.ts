@@ -2,7 +2,7 @@ import { selects } from '../../formats/kube/istio';
 import type { KNode } from '../../formats/kube/node';
 import { K } from '../../formats/kube/refs';
 import { resourceKindKey, type KubeResource } from '../../formats/kube/resources';
-import { named, relatedAt, reportResource } from '../../formats/kube/report';
+import { named, relatedAt, reportResource } from '../kubeReport';
 import type { Rule } from '../rule';
 
 /**

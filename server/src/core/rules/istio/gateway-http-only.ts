@@ -2,7 +2,7 @@ import { isPublicHostname, patternCovers } from '../../formats/kube/hosts';
 import { gatewayServers, hostPart, type GatewayServer } from '../../formats/kube/istio';
 import { isTemplated } from '../../formats/kube/node';
 import { K } from '../../formats/kube/refs';
-import { ownOfKind, reportResource } from '../../formats/kube/report';
+import { ownOfKind, reportResource } from '../kubeReport';
 import type { Rule } from '../rule';
 
 /** A server that terminates TLS (HTTPS, or TLS with settings other than passthrough). */

@@ -1,7 +1,7 @@
 import { gatewayServers } from '../../formats/kube/istio';
 import { K } from '../../formats/kube/refs';
 import { resourceKindKey } from '../../formats/kube/resources';
-import { reportResource } from '../../formats/kube/report';
+import { reportResource } from '../kubeReport';
 import { examples, judgeSuites, suiteByName } from '../../formats/kube/tls';
 import type { CipherSuite } from '../../policy/ciphers/types';
 import type { Rule } from '../rule';

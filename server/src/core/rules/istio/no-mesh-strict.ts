@@ -1,7 +1,7 @@
 import { ISTIO_ROOT_NAMESPACE } from '../../formats/kube/istio';
 import { K } from '../../formats/kube/refs';
 import { resourceKindKey } from '../../formats/kube/resources';
-import { reportResource } from '../../formats/kube/report';
+import { reportResource } from '../kubeReport';
 import type { Rule } from '../rule';
 
 /**

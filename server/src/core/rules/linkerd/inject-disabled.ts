@@ -1,5 +1,5 @@
 import { annotation, POD_ANNOTATION_KINDS } from '../../formats/kube/linkerd';
-import { reportResource } from '../../formats/kube/report';
+import { reportResource } from '../kubeReport';
 import type { Rule } from '../rule';
 
 /** `linkerd.io/inject: disabled` keeps the Linkerd proxy out: no mTLS to or from these pods (Linkerd docs, "Automatic Proxy Injection"). */

@@ -1,8 +1,9 @@
-import { referencedUses } from '../../certs/judge';
+import { namedUses } from '../../certs/judge';
+import type { MaterialRole } from '../../formats/format';
 import { judgeDhFile } from '../../certs/dh';
 import type { Rule } from '../rule';
 
-const DH_FILES: ReadonlySet<string> = new Set(['ssl_dhparam']);
+const DH_FILES: ReadonlySet<MaterialRole> = new Set(['dh']);
 
 /**
  * The DH parameters file `ssl_dhparam` names has a prime below 2048 bits (or the profile's
@@ -16,7 +17,7 @@ export const weakDhparam: Rule = {
   formats: ['nginx'],
   check(ctx) {
     const min = Math.max(2048, ctx.policy.profile.dhParamSize ?? 2048);
-    for (const use of referencedUses(ctx, DH_FILES)) {
+    for (const use of namedUses(ctx, DH_FILES)) {
       const j = judgeDhFile(use.ref);
       if (!j) continue;
       if ('problem' in j) {

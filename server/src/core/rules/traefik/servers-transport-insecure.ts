@@ -1,5 +1,5 @@
 import { resourceKindKey } from '../../formats/kube/resources';
-import { reportResource } from '../../formats/kube/report';
+import { reportResource } from '../kubeReport';
 import type { Rule } from '../rule';
 
 const HTTP = ['ServersTransport.traefik.io', 'ServersTransport.traefik.containo.us'];

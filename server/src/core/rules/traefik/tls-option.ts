@@ -1,5 +1,5 @@
 import { resourceKindKey } from '../../formats/kube/resources';
-import { reportResource } from '../../formats/kube/report';
+import { reportResource } from '../kubeReport';
 import { WEAK_PROTOCOLS, examples, judgeSuites, olderThan, profileMin, suiteByName } from '../../formats/kube/tls';
 import type { CipherSuite } from '../../policy/ciphers/types';
 import type { TlsProtocol } from '../../policy/profiles';
